@@ -1,0 +1,65 @@
+// The CA material in a data directory, and its life cycle: create, load, stage a rollover,
+// activate it. Layout (keys 0600, certificates PEM):
+//   DIR/ca/root.crt, root.key          self-signed root (absent with --import-ca unless the chain has it)
+//   DIR/ca/issuing.crt, issuing.key    current issuing CA
+//   DIR/ca/ra.crt, ra.key              RA certificate (RSA) issued by the current issuing CA
+//   DIR/ca/next/issuing.crt, .key      staged next issuing CA (GetNextCACert), when a rollover is staged
+//   DIR/ca/archive/N/issuing.crt, .key previous issuing CAs, kept to sign their CRLs (N = 1, 2, ...)
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "ca/key_spec.h"
+#include "common/ossl.h"
+#include "common/random.h"
+
+namespace scepgate::ca {
+
+struct CaKeyPair {
+  X509Ptr cert;
+  EvpPkeyPtr key;
+};
+
+// Everything loaded from DIR/ca. Not thread-safe to mutate; share as const.
+struct CaSet {
+  X509Ptr root;             // may be null when an imported issuing CA came without its root
+  CaKeyPair issuing;        // current
+  CaKeyPair ra;             // RA (signs CertReps, decrypts requests)
+  CaKeyPair next;           // staged rollover; cert null when none
+  std::vector<CaKeyPair> previous;  // archived issuing CAs, oldest first
+};
+
+struct CreateCaOptions {
+  std::string name = "scepgate";  // CN prefix: "<name> Root CA", "<name> Issuing CA", "<name> RA"
+  KeySpec key;                     // for root and issuing CA; the RA is always RSA (2048 or the
+                                   // RSA size given)
+  std::filesystem::path import_cert;  // PEM: issuing CA cert, optionally followed by its chain
+  std::filesystem::path import_key;   // PEM private key of the imported issuing CA
+  int root_days = 7300;
+  int issuing_days = 3650;
+  int ra_days = 730;
+};
+
+// Creates DIR/ca with a new hierarchy (or the imported issuing CA and a new RA).
+// Returns kAlreadyExists when DIR/ca/issuing.crt exists, kInvalidArgument when the imported cert
+// is not a CA or does not match its key, kIo / kCrypto otherwise.
+Status CreateCaDirectory(const std::filesystem::path& dir, const CreateCaOptions& options,
+                         int64_t now, Random& random);
+
+// Loads DIR/ca. Returns kNotFound when it was never created, kInvalidArgument for a file that
+// does not parse or a key that does not match its certificate.
+Result<CaSet> LoadCaDirectory(const std::filesystem::path& dir);
+
+// Stages a next issuing CA signed by the root, with the same key type as the current one unless
+// `key` says otherwise. Returns kAlreadyExists when one is staged, kInvalidArgument when there is
+// no root key to sign it with (imported CA).
+Status StageRollover(const std::filesystem::path& dir, const KeySpec* key, int64_t now,
+                     Random& random);
+
+// Makes the staged CA current: the current one moves to the archive, a new RA is issued by the
+// new CA. Returns kNotFound when nothing is staged.
+Status ActivateRollover(const std::filesystem::path& dir, int64_t now, Random& random);
+
+}  // namespace scepgate::ca

@@ -1,0 +1,27 @@
+// Certificate templates by purpose, as NDES selects them (signature, encryption, general).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/error.h"
+
+namespace scepgate::ca {
+
+enum class Purpose { kSignature, kEncryption, kGeneral };
+
+// Returns kInvalidArgument for anything but "signature", "encryption", "general".
+Result<Purpose> ParsePurpose(std::string_view text);
+std::string_view PurposeName(Purpose p);
+
+struct CertTemplate {
+  std::string name = "general";
+  Purpose purpose = Purpose::kGeneral;  // keyUsage: digitalSignature, keyEncipherment, or both
+  // Extended key usages by short name ("clientAuth", "serverAuth", "emailProtection",
+  // "codeSigning", "OCSPSigning", "timeStamping", "msSmartcardLogin") or dotted OID.
+  std::vector<std::string> ekus = {"clientAuth"};
+  int validity_days = 365;
+};
+
+}  // namespace scepgate::ca

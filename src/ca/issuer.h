@@ -1,0 +1,60 @@
+// Signs end-entity certificates and CRLs with one CA key (after Botan's X509_CA: stateless
+// signer, extensions chosen separately, random positive serials).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ca/cert_template.h"
+#include "ca/revocation.h"
+#include "common/ossl.h"
+#include "common/random.h"
+
+namespace scepgate::ca {
+
+struct IssuerOptions {
+  int backdate_seconds = 300;  // notBefore = now - this
+  std::string crl_url;         // CRL distribution point, when non-empty
+  std::string aia_url;         // AIA caIssuers URL, when non-empty
+};
+
+struct RevokedEntry {
+  Bytes serial;  // big-endian magnitude
+  int64_t revoked_at = 0;
+  RevocationReason reason = RevocationReason::kUnspecified;
+};
+
+// Returns a random positive serial of 16 bytes (127 bits of entropy; first byte 0x01..0x7f).
+// kCrypto when the generator fails.
+Result<Bytes> RandomSerial(Random& random);
+
+// One CA certificate and its key. Immutable after construction; thread-safe.
+class Issuer {
+ public:
+  Issuer(X509Ptr ca_cert, EvpPkeyPtr ca_key, IssuerOptions options);
+
+  // Issues a certificate to the CSR's public key with its subject and the SANs of its
+  // extensionRequest (DNS, email, IP, URI, UPN otherName), keyUsage/EKU from `tmpl`, SKI/AKI,
+  // basicConstraints CA:FALSE, CDP/AIA when configured. notBefore = now - backdate, notAfter =
+  // min(now + validity, CA notAfter). Does not check policy (key size, challenge).
+  // Returns kBadRequest when the CSR carries no usable public key or malformed SANs, kCrypto when
+  // signing fails.
+  Result<X509Ptr> Issue(const X509_REQ& csr, const CertTemplate& tmpl, ByteView serial,
+                        int64_t now) const;
+
+  // Signs a CRL (v2, CRL number, AKI, reason codes). kCrypto on failure.
+  Result<X509CrlPtr> SignCrl(std::span<const RevokedEntry> revoked, int64_t crl_number,
+                             int64_t this_update, int64_t next_update) const;
+
+  const X509& cert() const { return *cert_; }
+  const EVP_PKEY& key() const { return *key_; }
+
+ private:
+  X509Ptr cert_;
+  EvpPkeyPtr key_;
+  IssuerOptions options_;
+};
+
+}  // namespace scepgate::ca

@@ -1,0 +1,49 @@
+#include "common/files.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace scepgate {
+
+Result<std::string> ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (errno == ENOENT) return Fail(Error::NotFound(path.string() + ": no such file"));
+    return Fail(Error::Io(path.string() + ": " + std::strerror(errno)));
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Status WriteFile(const std::filesystem::path& path, std::string_view data, unsigned mode) {
+  std::filesystem::path tmp = path;
+  tmp += ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return Fail(Error::Io(tmp.string() + ": " + std::strerror(errno)));
+  ::fchmod(fd, mode);  // umask must not widen or narrow what we asked for
+  size_t off = 0;
+  while (off < data.size()) {
+    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      return Fail(Error::Io(tmp.string() + ": " + std::strerror(err)));
+    }
+    off += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0)
+    return Fail(Error::Io(tmp.string() + ": " + std::strerror(errno)));
+  if (::rename(tmp.c_str(), path.c_str()) != 0)
+    return Fail(Error::Io(path.string() + ": " + std::strerror(errno)));
+  return {};
+}
+
+}  // namespace scepgate

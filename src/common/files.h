@@ -1,0 +1,21 @@
+// Small file helpers. Thread-safe (no shared state).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "common/error.h"
+
+namespace scepgate {
+
+// Returns the whole file, or kNotFound / kIo.
+Result<std::string> ReadFile(const std::filesystem::path& path);
+// Writes atomically (temp file + rename) with the given permission bits. Returns kIo on failure.
+Status WriteFile(const std::filesystem::path& path, std::string_view data, unsigned mode = 0644);
+// Same, with mode 0600: for private keys and other secrets.
+inline Status WritePrivateFile(const std::filesystem::path& path, std::string_view data) {
+  return WriteFile(path, data, 0600);
+}
+
+}  // namespace scepgate

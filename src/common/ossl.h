@@ -1,0 +1,121 @@
+// One RAII alias per OpenSSL handle, and the small conversions every module needs.
+// All functions are thread-safe (they touch no shared state beyond OpenSSL's own).
+#pragma once
+
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/cms.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/error.h"
+
+namespace scepgate {
+
+using Bytes = std::vector<uint8_t>;
+using ByteView = std::span<const uint8_t>;
+
+template <class T, void (*F)(T*)>
+struct OsslDeleter {
+  void operator()(T* p) const { F(p); }
+};
+template <class T, void (*F)(T*)>
+using OsslPtr = std::unique_ptr<T, OsslDeleter<T, F>>;
+
+inline void FreeX509Stack(STACK_OF(X509) * s) { sk_X509_pop_free(s, X509_free); }
+inline void FreeX509ExtStack(STACK_OF(X509_EXTENSION) * s) {
+  sk_X509_EXTENSION_pop_free(s, X509_EXTENSION_free);
+}
+inline void FreeGeneralNames(GENERAL_NAMES* g) { GENERAL_NAMES_free(g); }
+inline void FreeBio(BIO* b) { BIO_free_all(b); }
+inline void FreeOpenSslString(char* s) { OPENSSL_free(s); }
+
+using X509Ptr = OsslPtr<X509, X509_free>;
+using X509ReqPtr = OsslPtr<X509_REQ, X509_REQ_free>;
+using X509CrlPtr = OsslPtr<X509_CRL, X509_CRL_free>;
+using X509NamePtr = OsslPtr<X509_NAME, X509_NAME_free>;
+using X509ExtensionPtr = OsslPtr<X509_EXTENSION, X509_EXTENSION_free>;
+using X509StorePtr = OsslPtr<X509_STORE, X509_STORE_free>;
+using X509StoreCtxPtr = OsslPtr<X509_STORE_CTX, X509_STORE_CTX_free>;
+using X509RevokedPtr = OsslPtr<X509_REVOKED, X509_REVOKED_free>;
+using X509StackPtr = OsslPtr<STACK_OF(X509), FreeX509Stack>;
+using X509ExtStackPtr = OsslPtr<STACK_OF(X509_EXTENSION), FreeX509ExtStack>;
+using GeneralNamesPtr = OsslPtr<GENERAL_NAMES, FreeGeneralNames>;
+using EvpPkeyPtr = OsslPtr<EVP_PKEY, EVP_PKEY_free>;
+using EvpPkeyCtxPtr = OsslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free>;
+using EvpMdCtxPtr = OsslPtr<EVP_MD_CTX, EVP_MD_CTX_free>;
+using EvpCipherPtr = OsslPtr<EVP_CIPHER, EVP_CIPHER_free>;
+using CmsPtr = OsslPtr<CMS_ContentInfo, CMS_ContentInfo_free>;
+using BioPtr = OsslPtr<BIO, FreeBio>;
+using BignumPtr = OsslPtr<BIGNUM, BN_free>;
+using Asn1IntegerPtr = OsslPtr<ASN1_INTEGER, ASN1_INTEGER_free>;
+using Asn1TimePtr = OsslPtr<ASN1_TIME, ASN1_TIME_free>;
+using Asn1ObjectPtr = OsslPtr<ASN1_OBJECT, ASN1_OBJECT_free>;
+using Asn1OctetStringPtr = OsslPtr<ASN1_OCTET_STRING, ASN1_OCTET_STRING_free>;
+using OsslStringPtr = OsslPtr<char, FreeOpenSslString>;
+
+// Returns and clears OpenSSL's error queue as one line ("" when empty).
+std::string DrainOpenSslErrors();
+// Returns Error::Crypto("what: <openssl errors>").
+Error CryptoError(std::string_view what);
+
+// Returns the bytes of a memory BIO.
+Bytes BioBytes(BIO& bio);
+
+// Certificates. Each returns kInvalidArgument when the input does not parse.
+Result<X509Ptr> CertFromDer(ByteView der);
+Result<X509Ptr> CertFromPem(std::string_view pem);
+Result<Bytes> CertToDer(const X509& cert);
+Result<std::string> CertToPem(const X509& cert);
+X509Ptr CertDup(const X509& cert);
+
+Result<X509ReqPtr> CsrFromDer(ByteView der);
+Result<X509ReqPtr> CsrFromPem(std::string_view pem);
+Result<Bytes> CsrToDer(const X509_REQ& csr);
+
+Result<X509CrlPtr> CrlFromDer(ByteView der);
+Result<Bytes> CrlToDer(const X509_CRL& crl);
+Result<std::string> CrlToPem(const X509_CRL& crl);
+
+// Private keys (PKCS#8 PEM, unencrypted). kInvalidArgument when the PEM does not parse.
+Result<EvpPkeyPtr> KeyFromPem(std::string_view pem);
+Result<std::string> KeyToPem(const EVP_PKEY& key);
+// Returns the DER of the SubjectPublicKeyInfo.
+Result<Bytes> PublicKeyDer(const EVP_PKEY& key);
+
+// Digests. `name` is an OpenSSL digest name ("SHA1", "SHA256"). kCrypto on failure.
+Result<Bytes> Digest(std::string_view name, ByteView data);
+// Lower-case hex, no separators.
+std::string HexEncode(ByteView data);
+// Upper-case hex with ':' between bytes (the way `openssl x509 -fingerprint` prints).
+std::string HexColons(ByteView data);
+// Returns kInvalidArgument on an odd length or a non-hex character.
+Result<Bytes> HexDecode(std::string_view hex);
+
+// Standard base64 without line breaks, and its decoder, which ignores whitespace and accepts the
+// URL-safe alphabet and missing padding. Decoding returns kInvalidArgument on bad input.
+std::string Base64Encode(ByteView data);
+Result<Bytes> Base64Decode(std::string_view text);
+
+// RFC 2253-style one-line form of a name ("CN=x,O=y"), UTF-8.
+std::string NameToString(const X509_NAME& name);
+// Serial as lower-case hex without leading zeros ("0" for zero).
+std::string SerialHex(const ASN1_INTEGER& serial);
+// Seconds since the epoch; kInvalidArgument when the time cannot be converted.
+Result<int64_t> AsnTimeToUnix(const ASN1_TIME& t);
+
+inline ByteView AsView(const std::string& s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
+inline std::string AsString(ByteView b) { return {b.begin(), b.end()}; }
+
+}  // namespace scepgate
