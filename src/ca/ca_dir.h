@@ -1,10 +1,11 @@
 // The CA material in a data directory, and its life cycle: create, load, stage a rollover,
-// activate it. Layout (keys 0600, certificates PEM):
-//   DIR/ca/root.crt, root.key          self-signed root (absent with --import-ca unless the chain has it)
-//   DIR/ca/issuing.crt, issuing.key    current issuing CA
-//   DIR/ca/ra.crt, ra.key              RA certificate (RSA) issued by the current issuing CA
-//   DIR/ca/next/issuing.crt, .key      staged next issuing CA (GetNextCACert), when a rollover is staged
-//   DIR/ca/archive/N/issuing.crt, .key previous issuing CAs, kept to sign their CRLs (N = 1, 2, ...)
+// activate it. Layout (keys 0600, certificates PEM 0644, directories 0700):
+//   DIR/ca/root.crt, root.key           self-signed root (with --import-ca: root.crt only, and
+//                                       only when the imported chain ends in a self-signed cert)
+//   DIR/ca/issuing.crt, issuing.key     current issuing CA
+//   DIR/ca/ra.crt, ra.key               RA certificate (RSA) issued by the current issuing CA
+//   DIR/ca/next/issuing.crt, .key       staged next issuing CA (GetNextCACert), when staged
+//   DIR/ca/archive/N/issuing.crt, .key  previous issuing CAs, kept to sign their CRLs (N = 1, 2..)
 #pragma once
 
 #include <filesystem>
@@ -24,17 +25,17 @@ struct CaKeyPair {
 
 // Everything loaded from DIR/ca. Not thread-safe to mutate; share as const.
 struct CaSet {
-  X509Ptr root;             // may be null when an imported issuing CA came without its root
-  CaKeyPair issuing;        // current
-  CaKeyPair ra;             // RA (signs CertReps, decrypts requests)
-  CaKeyPair next;           // staged rollover; cert null when none
+  X509Ptr root;                     // may be null when an imported issuing CA came without its root
+  CaKeyPair issuing;                // current
+  CaKeyPair ra;                     // RA (signs CertReps, decrypts requests)
+  CaKeyPair next;                   // staged rollover; cert null when none
   std::vector<CaKeyPair> previous;  // archived issuing CAs, oldest first
 };
 
 struct CreateCaOptions {
   std::string name = "scepgate";  // CN prefix: "<name> Root CA", "<name> Issuing CA", "<name> RA"
-  KeySpec key;                     // for root and issuing CA; the RA is always RSA (2048 or the
-                                   // RSA size given)
+  KeySpec key;                    // for root and issuing CA; the RA is always RSA (2048 or the
+                                  // RSA size given)
   std::filesystem::path import_cert;  // PEM: issuing CA cert, optionally followed by its chain
   std::filesystem::path import_key;   // PEM private key of the imported issuing CA
   int root_days = 7300;

@@ -1,6 +1,8 @@
 // The `message` query parameter of a SCEP GET (RFC 8894 §4.1) with the quirks of real clients.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "common/ossl.h"

@@ -19,10 +19,10 @@ struct PkiRequest {
   MessageType type = MessageType::kPKCSReq;
   std::string transaction_id;
   Bytes sender_nonce;
-  X509Ptr signer;           // the certificate that signed the request (carried in the message)
-  int digest_nid = 0;       // digest algorithm of the signer info (NID_sha1, NID_sha256, ...)
+  X509Ptr signer;                // the certificate that signed the request (carried in the message)
+  int digest_nid = 0;            // digest algorithm of the signer info (NID_sha1, NID_sha256, ...)
   bool signature_valid = false;  // outer signature verified with `signer`'s public key
-  Bytes enveloped;          // DER of the inner ContentInfo (EnvelopedData)
+  Bytes enveloped;               // DER of the inner ContentInfo (EnvelopedData)
 };
 
 // Parses a request pkiMessage and verifies its outer signature with the included signer
@@ -38,13 +38,16 @@ struct OpenedEnvelope {
 };
 
 // Returns the content-encryption algorithm of a DER ContentInfo(EnvelopedData) without
-// decrypting it; kBadRequest when the DER is not an EnvelopedData.
+// decrypting it (NID_undef for an OID OpenSSL does not know; AuthEnvelopedData is reported too,
+// so that OpenEnvelope can refuse AES-GCM with kBadAlg); kBadRequest when the DER is not an
+// EnvelopedData.
 Result<int> EnvelopeCipher(ByteView enveloped);
 
 // Decrypts the envelope with the RA key. Returns kBadAlg when the cipher is not available (single
 // DES without OpenSSL's legacy provider) or is not a block cipher we accept, kBadMessageCheck when
 // the envelope is not encrypted to `ra_cert` or does not decrypt, kBadRequest when not an envelope.
-Result<OpenedEnvelope> OpenEnvelope(ByteView enveloped, const X509& ra_cert, const EVP_PKEY& ra_key);
+Result<OpenedEnvelope> OpenEnvelope(ByteView enveloped, const X509& ra_cert,
+                                    const EVP_PKEY& ra_key);
 
 // Content parsers. Each returns kBadRequest when the DER does not parse.
 Result<X509ReqPtr> ParseCsr(ByteView content);
@@ -97,8 +100,11 @@ struct CertRepParams {
   std::vector<const X509_CRL*> crls;  // kSuccess reply to GetCRL
 };
 
-// Encodes a CertRep signed by the RA. FAILURE and PENDING carry no envelope.
-// Returns kInvalidArgument for inconsistent params (SUCCESS without recipient), kCrypto on failure.
+// Encodes a CertRep signed by the RA. FAILURE and PENDING carry no envelope (an empty eContent).
+// The signature uses params.digest_nid, or SHA-256 when OpenSSL does not know that digest.
+// Returns kInvalidArgument for inconsistent params (SUCCESS without recipient or without any
+// certificate/CRL, FAILURE without failInfo), kBadAlg when the cipher is not available,
+// kCrypto on failure.
 Result<Bytes> EncodeCertRep(const CertRepParams& params, const X509& ra_cert,
                             const EVP_PKEY& ra_key);
 
@@ -113,7 +119,8 @@ struct RequestParams {
   std::vector<const X509*> recipients;  // the RA (encryption) certificate(s)
 };
 // Encodes a request pkiMessage signed with the client's (often self-signed) certificate.
-// Returns kBadAlg for a cipher OpenSSL cannot use, kCrypto on failure.
+// Returns kBadAlg for a cipher or digest OpenSSL cannot use, kInvalidArgument without
+// recipients, kCrypto on failure.
 Result<Bytes> EncodeRequest(const RequestParams& params, const X509& signer_cert,
                             const EVP_PKEY& signer_key);
 

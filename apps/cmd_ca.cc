@@ -1,0 +1,108 @@
+// `scepgate ca show|crl|rollover|activate`.
+#include <iostream>
+
+#include "ca/ca_dir.h"
+#include "ca/key_spec.h"
+#include "commands.h"
+#include "common/files.h"
+#include "data_dir.h"
+#include "views.h"
+
+namespace scepgate::app {
+namespace {
+
+void PrintCa(const char* role, const nlohmann::json& j) {
+  std::cout << role << ":\n";
+  for (const char* k : {"subject", "issuer", "serial", "not_before", "not_after", "key", "sha256", "sha1"})
+    if (j.contains(k)) std::cout << "  " << k << ": " << j[k].get<std::string>() << "\n";
+}
+
+void Show(const std::string& dir, bool json) {
+  SystemClock clock;
+  auto data = OrDie(OpenDataDir(dir, clock));
+  const scep::CaState& cas = *data->cas;
+  nlohmann::json out;
+  if (cas.root()) out["root"] = CaCertJson(*cas.root());
+  out["issuing"] = CaCertJson(cas.current().issuer->cert());
+  out["issuing"]["id"] = cas.current().id;
+  out["ra"] = CaCertJson(cas.ra_cert());
+  if (cas.next_ca()) out["next"] = CaCertJson(*cas.next_ca());
+  out["previous"] = nlohmann::json::array();
+  for (const auto& ca : cas.all())
+    if (!ca->current) {
+      auto j = CaCertJson(ca->issuer->cert());
+      j["id"] = ca->id;
+      out["previous"].push_back(j);
+    }
+  out["crl_path"] = data->config.crl_path + "/" + cas.current().id + ".crl";
+  if (json) {
+    std::cout << out.dump(2) << "\n";
+    return;
+  }
+  if (out.contains("root")) PrintCa("root CA", out["root"]);
+  PrintCa("issuing CA", out["issuing"]);
+  std::cout << "  id: " << cas.current().id << "\n";
+  PrintCa("RA", out["ra"]);
+  if (out.contains("next")) PrintCa("next issuing CA (staged)", out["next"]);
+  for (const auto& p : out["previous"]) PrintCa("previous issuing CA", p);
+  std::cout << "CRL: " << out["crl_path"].get<std::string>() << "\n";
+}
+
+void Crl(const std::string& dir, const std::string& out_file, bool pem) {
+  SystemClock clock;
+  auto data = OrDie(OpenDataDir(dir, clock));
+  OrDie(data->crls->Publish(data->cas->current().id));
+  Bytes der = OrDie(data->crls->Get(data->cas->current().id));
+  std::string text = AsString(der);
+  if (pem) text = OrDie(CrlToPem(*OrDie(CrlFromDer(der))));
+  if (out_file.empty() || out_file == "-") {
+    std::cout << text;
+  } else {
+    OrDie(WriteFile(out_file, text));
+    std::cerr << "CRL written to " << out_file << "\n";
+  }
+}
+
+}  // namespace
+
+void AddCaCommands(CLI::App& app) {
+  CLI::App* ca = app.add_subcommand("ca", "inspect and manage the CA");
+  ca->require_subcommand(1);
+  auto dir = std::make_shared<std::string>();
+  auto json = std::make_shared<bool>(false);
+  auto out = std::make_shared<std::string>();
+  auto pem = std::make_shared<bool>(false);
+  auto key = std::make_shared<std::string>();
+
+  CLI::App* show = ca->add_subcommand("show", "print the root, issuing CA, RA and staged next CA");
+  AddDirOption(*show, *dir);
+  show->add_flag("--json", *json, "print JSON");
+  show->callback([dir, json] { Show(*dir, *json); });
+
+  CLI::App* crl = ca->add_subcommand("crl", "sign a fresh CRL for the current issuing CA and print it (DER)");
+  AddDirOption(*crl, *dir);
+  crl->add_option("--out", *out, "write to this file instead of stdout");
+  crl->add_flag("--pem", *pem, "PEM instead of DER");
+  crl->callback([dir, out, pem] { Crl(*dir, *out, *pem); });
+
+  CLI::App* roll = ca->add_subcommand("rollover", "stage a next issuing CA, served by GetNextCACert");
+  AddDirOption(*roll, *dir);
+  roll->add_option("--key", *key, "key of the next CA (default: same type as the current)");
+  roll->callback([dir, key] {
+    SystemRandom random;
+    ca::KeySpec spec;
+    if (!key->empty()) spec = OrDie(ca::ParseKeySpec(*key));
+    OrDie(ca::StageRollover(*dir, key->empty() ? nullptr : &spec, SystemClock().Now(), random));
+    std::cout << "next issuing CA staged; restart `scepgate serve` to offer it through GetNextCACert\n";
+  });
+
+  CLI::App* act = ca->add_subcommand("activate", "make the staged issuing CA current (and issue a new RA)");
+  AddDirOption(*act, *dir);
+  act->callback([dir] {
+    SystemRandom random;
+    OrDie(ca::ActivateRollover(*dir, SystemClock().Now(), random));
+    std::cout << "staged issuing CA is now current; restart `scepgate serve` to use it\n";
+  });
+}
+
+}  // namespace scepgate::app

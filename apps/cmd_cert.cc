@@ -1,0 +1,139 @@
+// `scepgate cert list|show|revoke` and `scepgate requests list`.
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+
+#include "ca/revocation.h"
+#include "commands.h"
+#include "data_dir.h"
+#include "views.h"
+
+namespace scepgate::app {
+namespace {
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  // Accept the forms people paste: "0A:1B", "0x0a1b", leading zeros.
+  s.erase(std::remove(s.begin(), s.end(), ':'), s.end());
+  if (s.starts_with("0x")) s = s.substr(2);
+  size_t nz = s.find_first_not_of('0');
+  return nz == std::string::npos ? "0" : s.substr(nz);
+}
+
+void ListCerts(const std::string& dir, bool json, const std::string& status, int limit) {
+  SystemClock clock;
+  auto data = OrDie(OpenDataDir(dir, clock));
+  store::CertFilter f;
+  f.limit = limit;
+  if (status == "valid") f.status = store::CertStatus::kValid;
+  else if (status == "revoked") f.status = store::CertStatus::kRevoked;
+  else if (!status.empty()) Die(Error::InvalidArgument("--status is valid or revoked"));
+  auto certs = OrDie(data->store->ListCertificates(f));
+  if (json) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& c : certs) arr.push_back(CertificateJson(c));
+    std::cout << arr.dump(2) << "\n";
+    return;
+  }
+  std::printf("%-34s %-8s %-20s %s\n", "SERIAL", "STATUS", "NOT_AFTER", "SUBJECT");
+  for (const auto& c : certs)
+    std::printf("%-34s %-8s %-20s %s\n", c.serial.c_str(),
+                c.status == store::CertStatus::kRevoked ? "revoked" : "valid",
+                IsoTime(c.not_after).c_str(), c.subject.c_str());
+}
+
+void ShowCert(const std::string& dir, const std::string& serial, bool pem) {
+  SystemClock clock;
+  auto data = OrDie(OpenDataDir(dir, clock));
+  auto cert = OrDie(data->store->FindCertificate(Lower(serial)));
+  if (!cert) Die(Error::NotFound("no certificate with serial " + serial));
+  if (pem) {
+    std::cout << OrDie(CertToPem(*OrDie(CertFromDer(cert->der))));
+    return;
+  }
+  std::cout << CertificateJson(*cert).dump(2) << "\n";
+}
+
+void Revoke(const std::string& dir, const std::string& serial, const std::string& reason) {
+  SystemClock clock;
+  auto data = OrDie(OpenDataDir(dir, clock));
+  ca::RevocationReason r = OrDie(ca::ParseRevocationReason(reason));
+  OrDie(data->crls->Revoke(Lower(serial), r));
+  std::cout << "revoked " << Lower(serial) << " (" << ca::RevocationReasonName(r)
+            << "); CRL re-signed\n";
+}
+
+void ListRequests(const std::string& dir, bool json, const std::string& state, int limit) {
+  SystemClock clock;
+  auto data = OrDie(OpenDataDir(dir, clock));
+  store::RequestFilter f;
+  f.limit = limit;
+  if (!state.empty()) f.state = state;
+  auto reqs = OrDie(data->store->ListRequests(f));
+  if (json) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& r : reqs) arr.push_back(RequestJson(r));
+    std::cout << arr.dump(2) << "\n";
+    return;
+  }
+  std::printf("%-6s %-20s %-10s %-8s %-16s %-34s %s\n", "ID", "TIME", "TYPE", "STATE", "FAIL_INFO",
+              "SERIAL", "TRANSACTION / REASON");
+  for (const auto& r : reqs)
+    std::printf("%-6lld %-20s %-10s %-8s %-16s %-34s %s%s%s\n", static_cast<long long>(r.id),
+                IsoTime(r.created_at).c_str(), r.message_type.c_str(), r.state.c_str(),
+                r.fail_info.c_str(), r.cert_serial.c_str(), r.transaction_id.c_str(),
+                r.reason.empty() ? "" : " / ", r.reason.c_str());
+}
+
+}  // namespace
+
+void AddCertCommands(CLI::App& app) {
+  CLI::App* cert = app.add_subcommand("cert", "list, show and revoke issued certificates");
+  cert->require_subcommand(1);
+  auto dir = std::make_shared<std::string>();
+  auto json = std::make_shared<bool>(false);
+  auto status = std::make_shared<std::string>();
+  auto limit = std::make_shared<int>(0);
+  auto serial = std::make_shared<std::string>();
+  auto pem = std::make_shared<bool>(false);
+  auto reason = std::make_shared<std::string>();
+
+  CLI::App* list = cert->add_subcommand("list", "list issued certificates, newest first");
+  AddDirOption(*list, *dir);
+  list->add_flag("--json", *json, "print JSON");
+  list->add_option("--status", *status, "valid or revoked");
+  list->add_option("--limit", *limit, "at most this many (0 = all)");
+  list->callback([=] { ListCerts(*dir, *json, *status, *limit); });
+
+  CLI::App* show = cert->add_subcommand("show", "show one certificate");
+  AddDirOption(*show, *dir);
+  show->add_option("serial", *serial, "serial number (hex)")->required();
+  show->add_flag("--pem", *pem, "print the certificate as PEM");
+  show->callback([=] { ShowCert(*dir, *serial, *pem); });
+
+  CLI::App* revoke = cert->add_subcommand("revoke", "revoke a certificate and re-sign the CRL");
+  AddDirOption(*revoke, *dir);
+  revoke->add_option("serial", *serial, "serial number (hex)")->required();
+  revoke->add_option("--reason", *reason,
+                     "unspecified|keyCompromise|cACompromise|affiliationChanged|superseded|"
+                     "cessationOfOperation|certificateHold|privilegeWithdrawn")
+      ->default_val("unspecified");
+  revoke->callback([=] { Revoke(*dir, *serial, *reason); });
+}
+
+void AddRequestCommands(CLI::App& app) {
+  CLI::App* requests = app.add_subcommand("requests", "the record of every SCEP PKIOperation");
+  requests->require_subcommand(1);
+  auto dir = std::make_shared<std::string>();
+  auto json = std::make_shared<bool>(false);
+  auto state = std::make_shared<std::string>();
+  auto limit = std::make_shared<int>(0);
+  CLI::App* list = requests->add_subcommand("list", "list requests, newest first");
+  AddDirOption(*list, *dir);
+  list->add_flag("--json", *json, "print JSON");
+  list->add_option("--state", *state, "issued, failed, answered, ...");
+  list->add_option("--limit", *limit, "at most this many (0 = all)");
+  list->callback([=] { ListRequests(*dir, *json, *state, *limit); });
+}
+
+}  // namespace scepgate::app

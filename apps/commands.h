@@ -1,0 +1,35 @@
+// The scepgate subcommands. Each Add* registers one command group on the CLI11 app; the commands
+// parse flags and call into the modules. A failing command prints why on stderr and exits 1.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "common/error.h"
+
+namespace scepgate::app {
+
+void AddInitCommand(CLI::App& app);
+void AddServeCommand(CLI::App& app);
+void AddCaCommands(CLI::App& app);
+void AddCertCommands(CLI::App& app);
+void AddRequestCommands(CLI::App& app);
+
+// Adds the --dir option (env SCEPGATE_DIR, default ./data) to a subcommand.
+void AddDirOption(CLI::App& cmd, std::string& dir);
+
+// Prints "scepgate: <message>" to stderr and ends the command with exit code 1.
+[[noreturn]] void Die(const Error& error);
+
+// Returns the value or dies with its error.
+template <class T>
+T OrDie(Result<T> r) {
+  if (!r) Die(r.error());
+  return std::move(*r);
+}
+inline void OrDie(Status s) {
+  if (!s) Die(s.error());
+}
+
+}  // namespace scepgate::app

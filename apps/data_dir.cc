@@ -1,0 +1,81 @@
+#include "data_dir.h"
+
+#include <sys/stat.h>
+
+#include "ca/ca_dir.h"
+#include "ca/key_spec.h"
+#include "common/files.h"
+#include "common/providers.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace scepgate::app {
+
+namespace fs = std::filesystem;
+
+fs::path ConfigPath(const fs::path& dir) { return dir / "scepgate.toml"; }
+fs::path DatabasePath(const fs::path& dir) { return dir / "scepgate.db"; }
+
+namespace {
+
+bool LooksInitialised(const fs::path& dir) {
+  return fs::exists(ConfigPath(dir)) || fs::exists(DatabasePath(dir)) || fs::exists(dir / "ca");
+}
+
+void RemoveDataFiles(const fs::path& dir) {
+  std::error_code ec;
+  fs::remove_all(dir / "ca", ec);
+  for (const char* f : {"scepgate.toml", "scepgate.db", "scepgate.db-wal", "scepgate.db-shm"})
+    fs::remove(dir / f, ec);
+}
+
+}  // namespace
+
+Status InitDataDir(const InitOptions& o, const Clock& clock, Random& random) {
+  SG_ASSIGN_OR_RETURN(ca::KeySpec spec, ca::ParseKeySpec(o.key));
+  if (o.import_cert.empty() != o.import_key.empty())
+    return Fail(Error::InvalidArgument("--import-ca and --import-key go together"));
+  if (LooksInitialised(o.dir)) {
+    if (!o.force)
+      return Fail(Error::AlreadyExists(o.dir.string() + " already holds a scepgate data dir; use --force to replace it"));
+    RemoveDataFiles(o.dir);
+  }
+  std::error_code ec;
+  fs::create_directories(o.dir, ec);
+  if (ec) return Fail(Error::Io("cannot create " + o.dir.string() + ": " + ec.message()));
+  ::chmod(o.dir.c_str(), 0700);
+
+  ca::CreateCaOptions co;
+  co.name = o.name;
+  co.key = spec;
+  co.import_cert = o.import_cert;
+  co.import_key = o.import_key;
+  SG_TRY_STATUS(ca::CreateCaDirectory(o.dir, co, clock.Now(), random));
+  SG_ASSIGN_OR_RETURN(auto store, store::SqliteStore::Open(DatabasePath(o.dir)));
+  ::chmod(DatabasePath(o.dir).c_str(), 0600);
+  // The config holds the challenge: readable by the owner only.
+  return WritePrivateFile(ConfigPath(o.dir), DefaultConfigText(o.challenge));
+}
+
+Result<std::unique_ptr<DataDir>> OpenDataDir(const fs::path& dir, const Clock& clock) {
+  auto d = std::make_unique<DataDir>();
+  d->dir = dir;
+  auto config = LoadConfig(ConfigPath(dir));
+  if (!config) {
+    if (config.error().code == ErrorCode::kNotFound)
+      return Fail(Error::NotFound(dir.string() + " is not a scepgate data dir (run `scepgate init --dir " +
+                                  dir.string() + "` first)"));
+    return Fail(config.error());
+  }
+  d->config = std::move(*config);
+  SG_TRY_STATUS(LoadProviders(d->config.legacy_algorithms));
+  SG_ASSIGN_OR_RETURN(auto sqlite, store::SqliteStore::Open(DatabasePath(dir)));
+  d->store = std::move(sqlite);
+  SG_ASSIGN_OR_RETURN(ca::CaSet set, ca::LoadCaDirectory(dir));
+  SG_ASSIGN_OR_RETURN(d->cas, scep::CaState::Build(std::move(set), d->config));
+  d->crls = std::make_unique<scep::CrlPublisher>(
+      *d->cas, *d->store, clock,
+      scep::CrlOptions{d->config.crl_validity_hours, d->config.crl_refresh_hours});
+  return d;
+}
+
+}  // namespace scepgate::app

@@ -1,0 +1,49 @@
+// A scepgate data directory: scepgate.toml, scepgate.db (SQLite) and ca/. Creating one and
+// opening one wires the concrete parts together (the store backend is chosen here).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "common/clock.h"
+#include "common/config.h"
+#include "common/random.h"
+#include "scep/ca_state.h"
+#include "scep/crl_publisher.h"
+#include "store/store.h"
+
+namespace scepgate::app {
+
+struct InitOptions {
+  std::filesystem::path dir;
+  std::string name = "scepgate";
+  std::string key = "rsa:2048";
+  std::string challenge;
+  std::filesystem::path import_cert;
+  std::filesystem::path import_key;
+  bool force = false;
+};
+
+// Creates the CA hierarchy, the database (migrated) and a commented scepgate.toml. Returns
+// kAlreadyExists when DIR already holds a scepgate data dir and `force` is false,
+// kInvalidArgument for a bad key spec or import, kIo / kCrypto / kDatabase otherwise.
+Status InitDataDir(const InitOptions& options, const Clock& clock, Random& random);
+
+// An opened data dir. Members are thread-safe as their own classes say.
+struct DataDir {
+  std::filesystem::path dir;
+  Config config;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<scep::CaState> cas;
+  std::unique_ptr<scep::CrlPublisher> crls;
+};
+
+// Loads config, opens the store and the CA. Loads OpenSSL's legacy provider when the config asks.
+// Returns kNotFound when DIR is not a data dir (with a hint to run init), or the first error.
+Result<std::unique_ptr<DataDir>> OpenDataDir(const std::filesystem::path& dir, const Clock& clock);
+
+std::filesystem::path ConfigPath(const std::filesystem::path& dir);
+std::filesystem::path DatabasePath(const std::filesystem::path& dir);
+
+}  // namespace scepgate::app

@@ -1,0 +1,79 @@
+#include "views.h"
+
+#include <ctime>
+
+#include "ca/key_spec.h"
+#include "ca/revocation.h"
+
+namespace scepgate::app {
+
+std::string IsoTime(int64_t t) {
+  if (t == 0) return "";
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+nlohmann::json CertificateJson(const store::CertificateRecord& c) {
+  nlohmann::json j = {
+      {"serial", c.serial},
+      {"subject", c.subject},
+      {"sans", c.sans},
+      {"not_before", IsoTime(c.not_before)},
+      {"not_after", IsoTime(c.not_after)},
+      {"sha1", c.sha1},
+      {"sha256", c.sha256},
+      {"status", c.status == store::CertStatus::kRevoked ? "revoked" : "valid"},
+      {"issuer_id", c.issuer_id},
+      {"template", c.template_name},
+      {"transaction_id", c.transaction_id},
+      {"issued_at", IsoTime(c.created_at)},
+  };
+  if (c.status == store::CertStatus::kRevoked) {
+    j["revoked_at"] = IsoTime(c.revoked_at);
+    j["revocation_reason"] =
+        std::string(ca::RevocationReasonName(static_cast<ca::RevocationReason>(c.revocation_reason)));
+  }
+  return j;
+}
+
+nlohmann::json RequestJson(const store::RequestRecord& r) {
+  return {
+      {"id", r.id},
+      {"time", IsoTime(r.created_at)},
+      {"transaction_id", r.transaction_id},
+      {"message_type", r.message_type},
+      {"state", r.state},
+      {"fail_info", r.fail_info},
+      {"reason", r.reason},
+      {"renewal", r.renewal},
+      {"signer", r.signer_subject},
+      {"serial", r.cert_serial},
+      {"remote_addr", r.remote_addr},
+      {"correlation_id", r.correlation_id},
+      {"duration_ms", static_cast<double>(r.duration_us) / 1000.0},
+  };
+}
+
+nlohmann::json CaCertJson(const X509& cert) {
+  nlohmann::json j;
+  j["subject"] = NameToString(*X509_get_subject_name(&cert));
+  j["issuer"] = NameToString(*X509_get_issuer_name(&cert));
+  j["serial"] = SerialHex(*X509_get0_serialNumber(&cert));
+  auto nb = AsnTimeToUnix(*X509_get0_notBefore(&cert));
+  auto na = AsnTimeToUnix(*X509_get0_notAfter(&cert));
+  j["not_before"] = nb ? IsoTime(*nb) : "";
+  j["not_after"] = na ? IsoTime(*na) : "";
+  if (auto der = CertToDer(cert)) {
+    if (auto d = Digest("SHA256", *der)) j["sha256"] = HexColons(*d);
+    if (auto d = Digest("SHA1", *der)) j["sha1"] = HexColons(*d);
+  }
+  if (const EVP_PKEY* key = X509_get0_pubkey(&cert))
+    j["key"] = std::string(ca::IsRsa(*key) ? "rsa:" : "ec:") + std::to_string(ca::KeyBits(*key));
+  return j;
+}
+
+}  // namespace scepgate::app

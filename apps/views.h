@@ -1,0 +1,21 @@
+// How records look to an administrator: JSON objects (CLI --json, later the REST API) and
+// one-line table rows. Pure functions.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "common/ossl.h"
+#include "store/store.h"
+
+namespace scepgate::app {
+
+nlohmann::json CertificateJson(const store::CertificateRecord& c);
+nlohmann::json RequestJson(const store::RequestRecord& r);
+// JSON description of a CA certificate (subject, serial, validity, fingerprints, key).
+nlohmann::json CaCertJson(const X509& cert);
+// "2026-11-21T23:49:45Z"
+std::string IsoTime(int64_t unix_seconds);
+
+}  // namespace scepgate::app

@@ -1,0 +1,293 @@
+#include "ca/ca_dir.h"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include <algorithm>
+#include <system_error>
+
+#include "ca/extensions.h"
+#include "ca/hierarchy.h"
+#include "common/files.h"
+
+namespace scepgate::ca {
+
+namespace {
+
+namespace fs = std::filesystem;
+using internal::CommonName;
+
+constexpr int64_t kDay = 86400;
+
+Status MakePrivateDir(const fs::path& p) {
+  std::error_code ec;
+  fs::create_directories(p, ec);
+  if (!ec) fs::permissions(p, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (ec) return Fail(Error::Io("cannot create " + p.string() + ": " + ec.message()));
+  return {};
+}
+
+bool Exists(const fs::path& p) {
+  std::error_code ec;
+  return fs::exists(p, ec);
+}
+
+// Writes STEM.key (0600) and then STEM.crt (0644) in `dir`.
+Status WritePair(const fs::path& dir, const std::string& stem, const X509& cert,
+                 const EVP_PKEY& key) {
+  SG_ASSIGN_OR_RETURN(std::string key_pem, KeyToPem(key));
+  SG_ASSIGN_OR_RETURN(std::string cert_pem, CertToPem(cert));
+  SG_TRY_STATUS(WritePrivateFile(dir / (stem + ".key"), key_pem));
+  return WriteFile(dir / (stem + ".crt"), cert_pem, 0644);
+}
+
+Result<X509Ptr> LoadCert(const fs::path& path) {
+  auto pem = ReadFile(path);
+  if (!pem) return Fail(pem.error());
+  auto cert = CertFromPem(*pem);
+  if (!cert) return Fail(cert.error().With(path.string()));
+  return std::move(*cert);
+}
+
+Result<EvpPkeyPtr> LoadKey(const fs::path& path) {
+  auto pem = ReadFile(path);
+  if (!pem) return Fail(pem.error());
+  auto key = KeyFromPem(*pem);
+  if (!key) return Fail(key.error().With(path.string()));
+  return std::move(*key);
+}
+
+Result<CaKeyPair> LoadPair(const fs::path& dir, const std::string& stem) {
+  SG_ASSIGN_OR_RETURN(X509Ptr cert, LoadCert(dir / (stem + ".crt")));
+  SG_ASSIGN_OR_RETURN(EvpPkeyPtr key, LoadKey(dir / (stem + ".key")));
+  if (X509_check_private_key(cert.get(), key.get()) != 1) {
+    DrainOpenSslErrors();
+    return Fail(Error::InvalidArgument((dir / (stem + ".key")).string() +
+                                       " does not match its certificate"));
+  }
+  return CaKeyPair{std::move(cert), std::move(key)};
+}
+
+// Returns every certificate of a PEM bundle, in order. kInvalidArgument when there is none.
+Result<std::vector<X509Ptr>> CertsFromPem(const std::string& pem, const fs::path& path) {
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  std::vector<X509Ptr> certs;
+  while (bio) {
+    X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+    if (!cert) break;
+    certs.push_back(std::move(cert));
+  }
+  DrainOpenSslErrors();
+  if (certs.empty()) return Fail(Error::InvalidArgument(path.string() + ": no PEM certificate"));
+  return certs;
+}
+
+// The numbered directories under DIR/ca/archive, ascending.
+std::vector<int> ArchiveNumbers(const fs::path& ca) {
+  std::vector<int> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(ca / "archive", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.size() > 9 ||
+        !std::ranges::all_of(name, [](char c) { return c >= '0' && c <= '9'; }))
+      continue;
+    if (int n = std::stoi(name); n > 0) out.push_back(n);
+  }
+  std::ranges::sort(out);
+  return out;
+}
+
+KeySpec RaSpec(const KeySpec& requested) {
+  int bits = requested.kind == KeySpec::Kind::kRsa ? std::max(2048, requested.bits) : 2048;
+  return KeySpec{KeySpec::Kind::kRsa, bits};
+}
+
+// The whole days between notBefore and notAfter, rounded, at least 1.
+int LifetimeDays(const X509& cert) {
+  auto nb = AsnTimeToUnix(*X509_get0_notBefore(&cert));
+  auto na = AsnTimeToUnix(*X509_get0_notAfter(&cert));
+  if (!nb || !na) return 1;
+  return static_cast<int>(std::max<int64_t>(1, (*na - *nb + kDay / 2) / kDay));
+}
+
+std::string CnOr(const X509& cert, std::string fallback) {
+  std::string cn = CommonName(*X509_get_subject_name(&cert));
+  return cn.empty() ? fallback : cn;
+}
+
+// Returns a new RA key and certificate issued by `issuing`.
+Result<CaKeyPair> NewRa(const std::string& cn, const KeySpec& spec, int days,
+                        const CaKeyPair& issuing, int64_t now, Random& random) {
+  SG_ASSIGN_OR_RETURN(EvpPkeyPtr key, GenerateKey(spec));
+  SG_ASSIGN_OR_RETURN(X509Ptr cert,
+                      MakeRaCert(*key, cn, days, *issuing.cert, *issuing.key, now, random));
+  return CaKeyPair{std::move(cert), std::move(key)};
+}
+
+Status CreateNew(const fs::path& ca, const CreateCaOptions& o, int64_t now, Random& random) {
+  SG_ASSIGN_OR_RETURN(EvpPkeyPtr root_key, GenerateKey(o.key));
+  SG_ASSIGN_OR_RETURN(X509Ptr root,
+                      MakeRootCa(*root_key, o.name + " Root CA", o.root_days, now, random));
+  SG_ASSIGN_OR_RETURN(EvpPkeyPtr issuing_key, GenerateKey(o.key));
+  SG_ASSIGN_OR_RETURN(X509Ptr issuing,
+                      MakeIssuingCa(*issuing_key, o.name + " Issuing CA", o.issuing_days, *root,
+                                    *root_key, now, random));
+  CaKeyPair pair{std::move(issuing), std::move(issuing_key)};
+  SG_ASSIGN_OR_RETURN(CaKeyPair ra,
+                      NewRa(o.name + " RA", RaSpec(o.key), o.ra_days, pair, now, random));
+  SG_TRY_STATUS(WritePair(ca, "root", *root, *root_key));
+  SG_TRY_STATUS(WritePair(ca, "ra", *ra.cert, *ra.key));
+  // issuing.crt last: its presence marks a complete directory.
+  return WritePair(ca, "issuing", *pair.cert, *pair.key);
+}
+
+Status CheckImportedCa(const X509& cert, const EVP_PKEY& key, int64_t now) {
+  X509* c = const_cast<X509*>(&cert);
+  if ((X509_get_extension_flags(c) & EXFLAG_CA) == 0)
+    return Fail(Error::InvalidArgument(
+        "the imported certificate is not a CA (it lacks basicConstraints CA:TRUE)"));
+  if (X509_check_private_key(c, &key) != 1) {
+    DrainOpenSslErrors();
+    return Fail(Error::InvalidArgument("the imported key does not match the imported certificate"));
+  }
+  SG_ASSIGN_OR_RETURN(int64_t not_after, internal::NotAfter(cert));
+  if (not_after <= now) return Fail(Error::InvalidArgument("the imported CA has expired"));
+  return {};
+}
+
+Status CreateImported(const fs::path& ca, const CreateCaOptions& o, int64_t now, Random& random) {
+  if (o.import_cert.empty() || o.import_key.empty())
+    return Fail(Error::InvalidArgument("importing a CA needs both its certificate and its key"));
+  SG_ASSIGN_OR_RETURN(std::string pem, ReadFile(o.import_cert));
+  SG_ASSIGN_OR_RETURN(std::vector<X509Ptr> chain, CertsFromPem(pem, o.import_cert));
+  SG_ASSIGN_OR_RETURN(EvpPkeyPtr key, LoadKey(o.import_key));
+  SG_TRY_STATUS(CheckImportedCa(*chain.front(), *key, now));
+  CaKeyPair pair{std::move(chain.front()), std::move(key)};
+  SG_ASSIGN_OR_RETURN(CaKeyPair ra,
+                      NewRa(o.name + " RA", RaSpec(o.key), o.ra_days, pair, now, random));
+  if (chain.size() > 1 && X509_self_signed(chain.back().get(), 1) == 1) {
+    SG_ASSIGN_OR_RETURN(std::string root_pem, CertToPem(*chain.back()));
+    SG_TRY_STATUS(WriteFile(ca / "root.crt", root_pem, 0644));
+  }
+  DrainOpenSslErrors();
+  SG_TRY_STATUS(WritePair(ca, "ra", *ra.cert, *ra.key));
+  return WritePair(ca, "issuing", *pair.cert, *pair.key);
+}
+
+Result<KeySpec> SpecOf(const EVP_PKEY& key) {
+  int bits = KeyBits(key);
+  if (IsRsa(key)) return KeySpec{KeySpec::Kind::kRsa, bits};
+  if (bits == 256 || bits == 384) return KeySpec{KeySpec::Kind::kEc, bits};
+  return Fail(Error::InvalidArgument("the current issuing key type cannot be repeated; name one"));
+}
+
+// Copies the current issuing CA to archive/N (N = one past the highest), via a temporary
+// directory renamed into place so that archive/N is either complete or absent.
+Status ArchiveCurrent(const fs::path& ca) {
+  std::vector<int> numbers = ArchiveNumbers(ca);
+  const int n = numbers.empty() ? 1 : numbers.back() + 1;
+  const fs::path partial = ca / "archive" / ".partial";
+  const fs::path target = ca / "archive" / std::to_string(n);
+  std::error_code ec;
+  fs::remove_all(partial, ec);
+  SG_TRY_STATUS(MakePrivateDir(partial));
+  SG_ASSIGN_OR_RETURN(std::string key_pem, ReadFile(ca / "issuing.key"));
+  SG_ASSIGN_OR_RETURN(std::string cert_pem, ReadFile(ca / "issuing.crt"));
+  SG_TRY_STATUS(WritePrivateFile(partial / "issuing.key", key_pem));
+  SG_TRY_STATUS(WriteFile(partial / "issuing.crt", cert_pem, 0644));
+  fs::rename(partial, target, ec);
+  if (ec) return Fail(Error::Io("cannot create " + target.string() + ": " + ec.message()));
+  return {};
+}
+
+// Replaces issuing.{key,crt} with the staged files (each replacement is an atomic rename).
+Status PromoteNext(const fs::path& ca) {
+  SG_ASSIGN_OR_RETURN(std::string key_pem, ReadFile(ca / "next" / "issuing.key"));
+  SG_ASSIGN_OR_RETURN(std::string cert_pem, ReadFile(ca / "next" / "issuing.crt"));
+  SG_TRY_STATUS(WritePrivateFile(ca / "issuing.key", key_pem));
+  return WriteFile(ca / "issuing.crt", cert_pem, 0644);
+}
+
+}  // namespace
+
+Status CreateCaDirectory(const fs::path& dir, const CreateCaOptions& options, int64_t now,
+                         Random& random) {
+  const fs::path ca = dir / "ca";
+  if (Exists(ca / "issuing.crt"))
+    return Fail(Error::AlreadyExists(ca.string() + " already holds a CA; refusing to overwrite"));
+  if (options.root_days <= 0 || options.issuing_days <= 0 || options.ra_days <= 0)
+    return Fail(Error::InvalidArgument("CA validity periods must be at least one day"));
+  SG_TRY_STATUS(MakePrivateDir(ca));
+  if (!options.import_cert.empty() || !options.import_key.empty())
+    return CreateImported(ca, options, now, random);
+  return CreateNew(ca, options, now, random);
+}
+
+Result<CaSet> LoadCaDirectory(const fs::path& dir) {
+  const fs::path ca = dir / "ca";
+  if (!Exists(ca / "issuing.crt"))
+    return Fail(Error::NotFound(ca.string() + " holds no CA (run `scepgate init` first)"));
+  CaSet set;
+  if (Exists(ca / "root.key")) {
+    SG_ASSIGN_OR_RETURN(CaKeyPair root, LoadPair(ca, "root"));
+    set.root = std::move(root.cert);
+  } else if (Exists(ca / "root.crt")) {
+    SG_ASSIGN_OR_RETURN(set.root, LoadCert(ca / "root.crt"));
+  }
+  SG_ASSIGN_OR_RETURN(set.issuing, LoadPair(ca, "issuing"));
+  SG_ASSIGN_OR_RETURN(set.ra, LoadPair(ca, "ra"));
+  if (Exists(ca / "next" / "issuing.crt")) {
+    SG_ASSIGN_OR_RETURN(set.next, LoadPair(ca / "next", "issuing"));
+  }
+  for (int n : ArchiveNumbers(ca)) {
+    SG_ASSIGN_OR_RETURN(CaKeyPair old, LoadPair(ca / "archive" / std::to_string(n), "issuing"));
+    set.previous.push_back(std::move(old));
+  }
+  return set;
+}
+
+Status StageRollover(const fs::path& dir, const KeySpec* key, int64_t now, Random& random) {
+  const fs::path ca = dir / "ca";
+  SG_ASSIGN_OR_RETURN(CaSet set, LoadCaDirectory(dir));
+  if (set.next.cert)
+    return Fail(Error::AlreadyExists("a rollover is already staged; activate it first"));
+  if (!Exists(ca / "root.key"))
+    return Fail(Error::InvalidArgument(
+        "the issuing CA was imported; there is no root key here to sign its successor "
+        "(have the external CA issue one and import it instead)"));
+  SG_ASSIGN_OR_RETURN(CaKeyPair root, LoadPair(ca, "root"));
+  SG_ASSIGN_OR_RETURN(KeySpec spec, key ? Result<KeySpec>(*key) : SpecOf(*set.issuing.key));
+  SG_ASSIGN_OR_RETURN(EvpPkeyPtr next_key, GenerateKey(spec));
+  const X509& current = *set.issuing.cert;
+  SG_ASSIGN_OR_RETURN(X509Ptr next,
+                      MakeIssuingCa(*next_key, CnOr(current, "scepgate Issuing CA"),
+                                    LifetimeDays(current), *root.cert, *root.key, now, random));
+  SG_TRY_STATUS(MakePrivateDir(ca / "next"));
+  return WritePair(ca / "next", "issuing", *next, *next_key);
+}
+
+Status ActivateRollover(const fs::path& dir, int64_t now, Random& random) {
+  const fs::path ca = dir / "ca";
+  if (!Exists(ca / "next" / "issuing.crt"))
+    return Fail(Error::NotFound("no rollover is staged (stage one first)"));
+  SG_ASSIGN_OR_RETURN(CaSet set, LoadCaDirectory(dir));
+  const KeySpec ra_spec{KeySpec::Kind::kRsa, std::max(2048, KeyBits(*set.ra.key))};
+  SG_ASSIGN_OR_RETURN(CaKeyPair ra, NewRa(CnOr(*set.ra.cert, "scepgate RA"), ra_spec,
+                                          LifetimeDays(*set.ra.cert), set.next, now, random));
+  // Equal when an earlier activation stopped after promoting the staged CA: only finish it.
+  if (X509_cmp(set.next.cert.get(), set.issuing.cert.get()) != 0) {
+    // Already archived when an earlier activation stopped before promoting.
+    bool archived = !set.previous.empty() &&
+                    X509_cmp(set.previous.back().cert.get(), set.issuing.cert.get()) == 0;
+    SG_TRY_STATUS(MakePrivateDir(ca / "archive"));
+    if (!archived) SG_TRY_STATUS(ArchiveCurrent(ca));
+    SG_TRY_STATUS(PromoteNext(ca));
+  }
+  SG_TRY_STATUS(WritePair(ca, "ra", *ra.cert, *ra.key));
+  std::error_code ec;
+  fs::remove_all(ca / "next", ec);
+  if (ec) return Fail(Error::Io("cannot remove " + (ca / "next").string() + ": " + ec.message()));
+  return {};
+}
+
+}  // namespace scepgate::ca

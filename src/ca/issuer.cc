@@ -1,0 +1,242 @@
+#include "ca/issuer.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "ca/extensions.h"
+#include "ca/key_spec.h"
+#include "ca/san.h"
+
+namespace scepgate::ca {
+
+namespace {
+
+using namespace internal;
+
+inline void FreeObjectStack(STACK_OF(ASN1_OBJECT) * s) {
+  sk_ASN1_OBJECT_pop_free(s, ASN1_OBJECT_free);
+}
+using ObjectStackPtr = OsslPtr<STACK_OF(ASN1_OBJECT), FreeObjectStack>;
+using CrlDistPointsPtr = OsslPtr<CRL_DIST_POINTS, CRL_DIST_POINTS_free>;
+using DistPointPtr = OsslPtr<DIST_POINT, DIST_POINT_free>;
+using AuthorityInfoAccessPtr = OsslPtr<AUTHORITY_INFO_ACCESS, AUTHORITY_INFO_ACCESS_free>;
+using AccessDescriptionPtr = OsslPtr<ACCESS_DESCRIPTION, ACCESS_DESCRIPTION_free>;
+using Asn1EnumeratedPtr = OsslPtr<ASN1_ENUMERATED, ASN1_ENUMERATED_free>;
+
+constexpr std::pair<std::string_view, const char*> kEkuNames[] = {
+    {"serverAuth", "1.3.6.1.5.5.7.3.1"},
+    {"clientAuth", "1.3.6.1.5.5.7.3.2"},
+    {"codeSigning", "1.3.6.1.5.5.7.3.3"},
+    {"emailProtection", "1.3.6.1.5.5.7.3.4"},
+    {"timeStamping", "1.3.6.1.5.5.7.3.8"},
+    {"OCSPSigning", "1.3.6.1.5.5.7.3.9"},
+    {"msSmartcardLogin", "1.3.6.1.4.1.311.20.2.2"},
+};
+
+bool IsDottedOid(std::string_view s) {
+  if (s.empty() || s.front() == '.' || s.back() == '.' || s.find("..") != s.npos) return false;
+  if (s.find('.') == s.npos) return false;
+  return std::ranges::all_of(s, [](char c) { return c == '.' || (c >= '0' && c <= '9'); });
+}
+
+Result<Asn1ObjectPtr> EkuObject(std::string_view name) {
+  std::string oid(name);
+  for (const auto& [short_name, dotted] : kEkuNames)
+    if (short_name == name) oid = dotted;
+  Asn1ObjectPtr obj(IsDottedOid(oid) ? OBJ_txt2obj(oid.c_str(), 1) : nullptr);
+  if (!obj) {
+    DrainOpenSslErrors();
+    return Fail(Error::InvalidArgument("unknown extended key usage \"" + std::string(name) + "\""));
+  }
+  return obj;
+}
+
+// Returns the extendedKeyUsage value for the template, or null when it lists none.
+Result<ObjectStackPtr> EkuStack(const std::vector<std::string>& ekus) {
+  if (ekus.empty()) return ObjectStackPtr();
+  ObjectStackPtr stack(sk_ASN1_OBJECT_new_null());
+  if (!stack) return Fail(CryptoError("cannot build extendedKeyUsage"));
+  for (const std::string& name : ekus) {
+    SG_ASSIGN_OR_RETURN(Asn1ObjectPtr obj, EkuObject(name));
+    bool seen = false;
+    for (int i = 0; i < sk_ASN1_OBJECT_num(stack.get()); ++i)
+      seen = seen || OBJ_cmp(sk_ASN1_OBJECT_value(stack.get(), i), obj.get()) == 0;
+    if (seen) continue;
+    if (sk_ASN1_OBJECT_push(stack.get(), obj.get()) <= 0)
+      return Fail(CryptoError("cannot build extendedKeyUsage"));
+    obj.release();
+  }
+  return stack;
+}
+
+// keyUsage by purpose. keyEncipherment means nothing for an EC key: it agrees keys instead.
+unsigned KeyUsageFor(Purpose purpose, const EVP_PKEY& subject_key) {
+  if (IsRsa(subject_key)) {
+    switch (purpose) {
+      case Purpose::kSignature:
+        return kKuDigitalSignature;
+      case Purpose::kEncryption:
+        return kKuKeyEncipherment;
+      case Purpose::kGeneral:
+        return kKuDigitalSignature | kKuKeyEncipherment;
+    }
+  }
+  if (EVP_PKEY_is_a(&subject_key, "EC") && purpose != Purpose::kSignature)
+    return kKuDigitalSignature | kKuKeyAgreement;
+  return kKuDigitalSignature;
+}
+
+Status AddCrlDistributionPoint(X509& cert, const std::string& url) {
+  SG_ASSIGN_OR_RETURN(GeneralNamesPtr names, UriNames(url));
+  DistPointPtr dp(DIST_POINT_new());
+  if (!dp || (dp->distpoint = DIST_POINT_NAME_new()) == nullptr)
+    return Fail(CryptoError("cannot build cRLDistributionPoints"));
+  dp->distpoint->type = 0;  // fullName
+  dp->distpoint->name.fullname = names.release();
+  CrlDistPointsPtr cdp(sk_DIST_POINT_new_null());
+  if (!cdp || sk_DIST_POINT_push(cdp.get(), dp.get()) <= 0)
+    return Fail(CryptoError("cannot build cRLDistributionPoints"));
+  dp.release();
+  if (X509_add1_ext_i2d(&cert, NID_crl_distribution_points, cdp.get(), 0, X509V3_ADD_REPLACE) != 1)
+    return Fail(CryptoError("cannot add cRLDistributionPoints"));
+  return {};
+}
+
+Status AddCaIssuers(X509& cert, const std::string& url) {
+  SG_ASSIGN_OR_RETURN(GeneralNamesPtr names, UriNames(url));
+  AccessDescriptionPtr ad(ACCESS_DESCRIPTION_new());
+  if (!ad) return Fail(CryptoError("cannot build authorityInfoAccess"));
+  GENERAL_NAME_free(ad->location);
+  ad->location = sk_GENERAL_NAME_pop(names.get());
+  ASN1_OBJECT_free(ad->method);
+  ad->method = OBJ_nid2obj(NID_ad_ca_issuers);
+  AuthorityInfoAccessPtr aia(sk_ACCESS_DESCRIPTION_new_null());
+  if (!aia || sk_ACCESS_DESCRIPTION_push(aia.get(), ad.get()) <= 0)
+    return Fail(CryptoError("cannot build authorityInfoAccess"));
+  ad.release();
+  if (X509_add1_ext_i2d(&cert, NID_info_access, aia.get(), 0, X509V3_ADD_REPLACE) != 1)
+    return Fail(CryptoError("cannot add authorityInfoAccess"));
+  return {};
+}
+
+// Orders big-endian magnitudes numerically.
+bool SerialLess(const Bytes& a, const Bytes& b) {
+  auto strip = [](const Bytes& s) {
+    size_t i = 0;
+    while (i < s.size() && s[i] == 0) ++i;
+    return ByteView(s).subspan(i);
+  };
+  ByteView x = strip(a), y = strip(b);
+  if (x.size() != y.size()) return x.size() < y.size();
+  return std::ranges::lexicographical_compare(x, y);
+}
+
+Result<X509RevokedPtr> MakeRevoked(const RevokedEntry& entry) {
+  SG_ASSIGN_OR_RETURN(Asn1IntegerPtr serial, SerialToAsn1(entry.serial));
+  SG_ASSIGN_OR_RETURN(Asn1TimePtr when, MakeTime(entry.revoked_at));
+  X509RevokedPtr rev(X509_REVOKED_new());
+  if (!rev || X509_REVOKED_set_serialNumber(rev.get(), serial.get()) != 1 ||
+      X509_REVOKED_set_revocationDate(rev.get(), when.get()) != 1)
+    return Fail(CryptoError("cannot build a CRL entry"));
+  if (entry.reason != RevocationReason::kUnspecified) {
+    Asn1EnumeratedPtr code(ASN1_ENUMERATED_new());
+    if (!code || ASN1_ENUMERATED_set(code.get(), static_cast<long>(entry.reason)) != 1 ||
+        X509_REVOKED_add1_ext_i2d(rev.get(), NID_crl_reason, code.get(), 0, 0) != 1)
+      return Fail(CryptoError("cannot add a CRL reason code"));
+  }
+  return rev;
+}
+
+// extendedKeyUsage (when any), SKI, AKI (from the CA) and subjectAltName (when any).
+Status AddUsageNamesAndKeyIds(X509& cert, const X509& ca, STACK_OF(ASN1_OBJECT) * ekus,
+                              GENERAL_NAMES* sans) {
+  if (ekus != nullptr && X509_add1_ext_i2d(&cert, NID_ext_key_usage, ekus, 0, 0) != 1)
+    return Fail(CryptoError("cannot add extendedKeyUsage"));
+  SG_TRY_STATUS(AddSubjectKeyId(cert));
+  SG_ASSIGN_OR_RETURN(Bytes ca_key_id, KeyIdOf(ca));
+  SG_TRY_STATUS(AddAuthorityKeyId(cert, ca_key_id));
+  // RFC 5280 §4.2.1.6: critical when the subject is empty.
+  const bool critical = X509_NAME_entry_count(X509_get_subject_name(&cert)) == 0;
+  if (sans != nullptr && X509_add1_ext_i2d(&cert, NID_subject_alt_name, sans, critical, 0) != 1)
+    return Fail(CryptoError("cannot add subjectAltName"));
+  return {};
+}
+
+// Adds the entries in serial order.
+Status AddRevokedEntries(X509_CRL& crl, std::span<const RevokedEntry> revoked) {
+  std::vector<RevokedEntry> sorted(revoked.begin(), revoked.end());
+  std::ranges::stable_sort(sorted, SerialLess, &RevokedEntry::serial);
+  for (const RevokedEntry& entry : sorted) {
+    SG_ASSIGN_OR_RETURN(X509RevokedPtr rev, MakeRevoked(entry));
+    if (X509_CRL_add0_revoked(&crl, rev.get()) != 1)
+      return Fail(CryptoError("cannot add a CRL entry"));
+    rev.release();
+  }
+  X509_CRL_sort(&crl);
+  return {};
+}
+
+}  // namespace
+
+Result<Bytes> RandomSerial(Random& random) {
+  SG_ASSIGN_OR_RETURN(Bytes serial, random.Generate(16));
+  if (serial.size() != 16) return Fail(Error::Crypto("random generator returned too few bytes"));
+  serial[0] &= 0x7f;
+  if (serial[0] == 0) serial[0] = 0x01;
+  return serial;
+}
+
+Issuer::Issuer(X509Ptr ca_cert, EvpPkeyPtr ca_key, IssuerOptions options)
+    : cert_(std::move(ca_cert)), key_(std::move(ca_key)), options_(std::move(options)) {}
+
+Result<X509Ptr> Issuer::Issue(const X509_REQ& csr, const CertTemplate& tmpl, ByteView serial,
+                              int64_t now) const {
+  const EVP_PKEY* pub = X509_REQ_get0_pubkey(const_cast<X509_REQ*>(&csr));
+  if (pub == nullptr) {
+    DrainOpenSslErrors();
+    return Fail(Error::BadRequest("the request carries no usable public key"));
+  }
+  if (tmpl.validity_days <= 0)
+    return Fail(Error::InvalidArgument("template " + tmpl.name + " has no validity"));
+  SG_ASSIGN_OR_RETURN(ObjectStackPtr ekus, EkuStack(tmpl.ekus));
+  SG_ASSIGN_OR_RETURN(GeneralNamesPtr sans, RequestedSubjectAltNames(csr));
+  SG_ASSIGN_OR_RETURN(int64_t ca_not_after, NotAfter(*cert_));
+  if (ca_not_after <= now) return Fail(Error::Internal("the issuing CA has expired"));
+  const int64_t not_after = std::min(now + int64_t{tmpl.validity_days} * 86400, ca_not_after);
+  SG_ASSIGN_OR_RETURN(X509Ptr cert, NewCert({serial, *X509_REQ_get_subject_name(&csr),
+                                             *X509_get_subject_name(cert_.get()), *pub,
+                                             now - options_.backdate_seconds, not_after}));
+  SG_TRY_STATUS(AddBasicConstraints(*cert, false, -1));
+  SG_TRY_STATUS(AddKeyUsage(*cert, KeyUsageFor(tmpl.purpose, *pub)));
+  SG_TRY_STATUS(AddUsageNamesAndKeyIds(*cert, *cert_, ekus.get(), sans.get()));
+  if (!options_.crl_url.empty()) SG_TRY_STATUS(AddCrlDistributionPoint(*cert, options_.crl_url));
+  if (!options_.aia_url.empty()) SG_TRY_STATUS(AddCaIssuers(*cert, options_.aia_url));
+  SG_TRY_STATUS(SignCert(*cert, *key_));
+  return cert;
+}
+
+Result<X509CrlPtr> Issuer::SignCrl(std::span<const RevokedEntry> revoked, int64_t crl_number,
+                                   int64_t this_update, int64_t next_update) const {
+  if (next_update < this_update || crl_number < 0)
+    return Fail(Error::InvalidArgument("CRL nextUpdate precedes thisUpdate, or negative number"));
+  SG_ASSIGN_OR_RETURN(Asn1TimePtr last, MakeTime(this_update));
+  SG_ASSIGN_OR_RETURN(Asn1TimePtr next, MakeTime(next_update));
+  X509CrlPtr crl(X509_CRL_new());
+  if (!crl || X509_CRL_set_version(crl.get(), X509_CRL_VERSION_2) != 1 ||
+      X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(cert_.get())) != 1 ||
+      X509_CRL_set1_lastUpdate(crl.get(), last.get()) != 1 ||
+      X509_CRL_set1_nextUpdate(crl.get(), next.get()) != 1)
+    return Fail(CryptoError("cannot fill CRL fields"));
+  SG_TRY_STATUS(AddRevokedEntries(*crl, revoked));
+  Asn1IntegerPtr number(ASN1_INTEGER_new());
+  if (!number || ASN1_INTEGER_set_int64(number.get(), crl_number) != 1 ||
+      X509_CRL_add1_ext_i2d(crl.get(), NID_crl_number, number.get(), 0, 0) != 1)
+    return Fail(CryptoError("cannot add the CRL number"));
+  SG_ASSIGN_OR_RETURN(Bytes ca_key_id, KeyIdOf(*cert_));
+  SG_TRY_STATUS(AddAuthorityKeyId(*crl, ca_key_id));
+  if (X509_CRL_sign(crl.get(), key_.get(), SigningDigest(*key_)) <= 0)
+    return Fail(CryptoError("CRL signing failed"));
+  return crl;
+}
+
+}  // namespace scepgate::ca

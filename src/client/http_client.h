@@ -1,0 +1,42 @@
+// Outbound HTTP for SCEP clients (tests, bench, agent). An interface so tests can fake it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/error.h"
+
+namespace scepgate::client {
+
+struct Url {
+  std::string host;
+  uint16_t port = 80;
+  std::string path = "/";  // path only, no query
+};
+
+// Parses "http://host[:port]/path". Returns kInvalidArgument for anything else (https is not
+// spoken by this client yet).
+Result<Url> ParseUrl(std::string_view text);
+
+struct HttpReply {
+  int status = 0;
+  std::string content_type;
+  std::string body;
+};
+
+// Not thread-safe: one instance per thread.
+class HttpClient {
+ public:
+  virtual ~HttpClient() = default;
+  // `target` is path plus query. Returns kIo when the server cannot be reached or the connection
+  // breaks; any HTTP status is a successful result.
+  virtual Result<HttpReply> Get(const Url& url, const std::string& target) = 0;
+  virtual Result<HttpReply> Post(const Url& url, const std::string& target, const std::string& body,
+                                 const std::string& content_type) = 0;
+};
+
+// HTTP/1.1 over plain TCP with one kept-alive connection, reconnecting once when it was closed.
+std::unique_ptr<HttpClient> MakeHttpClient(int timeout_seconds = 30);
+
+}  // namespace scepgate::client

@@ -1,0 +1,82 @@
+#include <gtest/gtest.h>
+
+#include "codec/pki_message.h"
+#include "codec/test_util.h"
+
+namespace scepgate::codec {
+namespace {
+
+using testing::MakeName;
+
+TEST(IssuerAndSubjectTest, RoundTrip) {
+  X509NamePtr issuer = MakeName("scepgate CA");
+  X509NamePtr subject = MakeName("device-42");
+  auto der = EncodeIssuerAndSubject(*issuer, *subject);
+  ASSERT_TRUE(der) << der.error().message;
+  auto parsed = ParseIssuerAndSubject(*der);
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(X509_NAME_cmp(parsed->issuer.get(), issuer.get()), 0);
+  EXPECT_EQ(X509_NAME_cmp(parsed->subject.get(), subject.get()), 0);
+}
+
+TEST(IssuerAndSubjectTest, RejectsMalformed) {
+  X509NamePtr name = MakeName("x");
+  Bytes good = EncodeIssuerAndSubject(*name, *name).value();
+  Bytes trailing = good;
+  trailing.push_back(0);
+  Bytes truncated(good.begin(), good.end() - 1);
+  Bytes one_name = good;  // SEQUENCE { Name }: drop the second name, fix the length
+  one_name.resize(2 + (good.size() - 2) / 2);
+  one_name[1] = static_cast<uint8_t>(one_name.size() - 2);
+  const Bytes not_names = {0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x02};
+  for (const Bytes& bad :
+       {Bytes(), Bytes{0x30}, Bytes{0x30, 0x00}, trailing, truncated, one_name, not_names}) {
+    auto r = ParseIssuerAndSubject(bad);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::kBadRequest);
+  }
+}
+
+TEST(IssuerAndSerialTest, RoundTripWithLargeSerial) {
+  X509NamePtr issuer = MakeName("scepgate CA");
+  BignumPtr bn;
+  BIGNUM* raw = nullptr;
+  ASSERT_GT(BN_hex2bn(&raw, "7f0123456789abcdef0123456789abcd"), 0);
+  bn.reset(raw);
+  Asn1IntegerPtr serial(BN_to_ASN1_INTEGER(bn.get(), nullptr));
+  auto der = EncodeIssuerAndSerial(*issuer, *serial);
+  ASSERT_TRUE(der) << der.error().message;
+  auto parsed = ParseIssuerAndSerial(*der);
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(X509_NAME_cmp(parsed->issuer.get(), issuer.get()), 0);
+  EXPECT_EQ(SerialHex(*parsed->serial), "7f0123456789abcdef0123456789abcd");
+}
+
+TEST(IssuerAndSerialTest, RejectsMalformed) {
+  X509NamePtr name = MakeName("x");
+  Asn1IntegerPtr serial(ASN1_INTEGER_new());
+  ASN1_INTEGER_set(serial.get(), 5);
+  Bytes good = EncodeIssuerAndSerial(*name, *serial).value();
+  Bytes trailing = good;
+  trailing.push_back(0);
+  for (const Bytes& bad : {Bytes(), Bytes{0x30, 0x00}, Bytes(good.begin(), good.end() - 1),
+                           trailing, Bytes{0x02, 0x01, 0x01}}) {
+    auto r = ParseIssuerAndSerial(bad);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::kBadRequest);
+  }
+}
+
+TEST(CsrTest, ParsesCsrAndRejectsGarbage) {
+  Bytes der = testing::MakeCsrDer("device-1", testing::ClientKey(), "secret");
+  auto csr = ParseCsr(der);
+  ASSERT_TRUE(csr) << csr.error().message;
+  EXPECT_EQ(NameToString(*X509_REQ_get_subject_name(csr->get())), "CN=device-1");
+  auto bad = ParseCsr(Bytes{0x30, 0x03, 0x02, 0x01, 0x01});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::kBadRequest);
+  EXPECT_FALSE(ParseCsr(Bytes()));
+}
+
+}  // namespace
+}  // namespace scepgate::codec

@@ -1,0 +1,68 @@
+#include "codec/get_message.h"
+
+#include <optional>
+#include <string>
+
+namespace scepgate::codec {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+Result<std::string> PercentDecode(std::string_view raw) {
+  std::string out;
+  out.reserve(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '%') {
+      out += raw[i];  // '+' stays '+': base64 needs it
+      continue;
+    }
+    if (raw.size() - i < 3) {
+      return Fail(Error::BadRequest("truncated percent escape"));
+    }
+    int hi = HexValue(raw[i + 1]);
+    int lo = HexValue(raw[i + 2]);
+    if (hi < 0 || lo < 0) return Fail(Error::BadRequest("malformed percent escape"));
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return out;
+}
+
+Result<std::optional<std::string>> QueryParam(std::string_view query, std::string_view key) {
+  while (true) {
+    size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    size_t eq = pair.find('=');
+    std::string_view name = pair.substr(0, eq);
+    if (name == key) {
+      std::string_view value =
+          eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+      SG_ASSIGN_OR_RETURN(std::string decoded, PercentDecode(value));
+      return std::optional<std::string>(std::move(decoded));
+    }
+    if (amp == std::string_view::npos) return std::optional<std::string>();
+    query.remove_prefix(amp + 1);
+  }
+}
+
+Result<Bytes> DecodeGetMessage(std::string_view decoded_value) {
+  std::string text;
+  text.reserve(decoded_value.size());
+  for (char c : decoded_value) {
+    if (c == '\r' || c == '\n') continue;  // Cisco sends %0A line breaks
+    text += c == ' ' ? '+' : c;            // a '+' that went through form decoding
+  }
+  auto der = Base64Decode(text);
+  if (!der) return Fail(Error::BadRequest("message is not base64: " + der.error().message));
+  if (der->empty()) return Fail(Error::BadRequest("message is empty"));
+  return std::move(*der);
+}
+
+}  // namespace scepgate::codec

@@ -1,0 +1,157 @@
+#include "codec/test_util.h"
+
+#include <openssl/rsa.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+namespace scepgate::codec::testing {
+namespace {
+
+[[noreturn]] void Die(const char* what) {
+  std::fprintf(stderr, "test_util: %s: %s\n", what, DrainOpenSslErrors().c_str());
+  std::abort();
+}
+
+void Check(bool ok, const char* what) {
+  if (!ok) Die(what);
+}
+
+void AddExtension(X509& cert, const X509* issuer, int nid, const std::string& value) {
+  X509V3_CTX ctx;
+  X509V3_set_ctx_nodb(&ctx);
+  X509V3_set_ctx(&ctx, const_cast<X509*>(issuer != nullptr ? issuer : &cert), &cert, nullptr,
+                 nullptr, 0);
+  X509ExtensionPtr ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str()));
+  Check(ext != nullptr && X509_add_ext(&cert, ext.get(), -1) == 1, "add extension");
+}
+
+}  // namespace
+
+EvpPkeyPtr MakeRsaKey(int bits) {
+  EvpPkeyPtr key(EVP_RSA_gen(static_cast<unsigned>(bits)));
+  Check(key != nullptr, "EVP_RSA_gen");
+  return key;
+}
+
+X509NamePtr MakeName(const std::string& cn) {
+  X509NamePtr name(X509_NAME_new());
+  Check(name != nullptr && X509_NAME_add_entry_by_txt(
+                               name.get(), "CN", MBSTRING_UTF8,
+                               reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0) == 1,
+        "name");
+  return name;
+}
+
+X509Ptr MakeCert(const std::string& cn, const EVP_PKEY& subject_key, long serial,
+                 const X509* issuer, const EVP_PKEY& issuer_key,
+                 const std::vector<Extension>& extensions) {
+  X509Ptr cert(X509_new());
+  Check(cert != nullptr, "X509_new");
+  X509NamePtr name = MakeName(cn);
+  Check(X509_set_version(cert.get(), 2) == 1 &&
+            ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), serial) == 1 &&
+            X509_set_subject_name(cert.get(), name.get()) == 1 &&
+            X509_set_issuer_name(
+                cert.get(), issuer != nullptr ? X509_get_subject_name(issuer) : name.get()) == 1 &&
+            X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600) != nullptr &&
+            X509_gmtime_adj(X509_getm_notAfter(cert.get()), 86400L * 365) != nullptr &&
+            X509_set_pubkey(cert.get(), const_cast<EVP_PKEY*>(&subject_key)) == 1,
+        "certificate fields");
+  for (const auto& [nid, value] : extensions) AddExtension(*cert, issuer, nid, value);
+  Check(X509_sign(cert.get(), const_cast<EVP_PKEY*>(&issuer_key), EVP_sha256()) > 0, "X509_sign");
+  return cert;
+}
+
+X509ReqPtr MakeCsr(const std::string& cn, const EVP_PKEY& key, const std::string& challenge) {
+  X509ReqPtr req(X509_REQ_new());
+  X509NamePtr name = MakeName(cn);
+  Check(req != nullptr && X509_REQ_set_version(req.get(), 0) == 1 &&
+            X509_REQ_set_subject_name(req.get(), name.get()) == 1 &&
+            X509_REQ_set_pubkey(req.get(), const_cast<EVP_PKEY*>(&key)) == 1 &&
+            X509_REQ_add1_attr_by_NID(req.get(), NID_pkcs9_challengePassword, MBSTRING_UTF8,
+                                      reinterpret_cast<const unsigned char*>(challenge.c_str()),
+                                      -1) == 1 &&
+            X509_REQ_sign(req.get(), const_cast<EVP_PKEY*>(&key), EVP_sha256()) > 0,
+        "CSR");
+  return req;
+}
+
+Bytes MakeCsrDer(const std::string& cn, const EVP_PKEY& key, const std::string& challenge) {
+  X509ReqPtr req = MakeCsr(cn, key, challenge);
+  auto der = CsrToDer(*req);
+  Check(der.has_value(), "CSR DER");
+  return *der;
+}
+
+X509CrlPtr MakeCrl(const X509& issuer, const EVP_PKEY& key) {
+  X509CrlPtr crl(X509_CRL_new());
+  Asn1TimePtr now(ASN1_TIME_new());
+  Asn1TimePtr next(ASN1_TIME_new());
+  Check(crl != nullptr && now != nullptr && next != nullptr &&
+            X509_CRL_set_version(crl.get(), 1) == 1 &&
+            X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(&issuer)) == 1 &&
+            X509_gmtime_adj(now.get(), 0) != nullptr &&
+            X509_gmtime_adj(next.get(), 86400) != nullptr &&
+            X509_CRL_set1_lastUpdate(crl.get(), now.get()) == 1 &&
+            X509_CRL_set1_nextUpdate(crl.get(), next.get()) == 1 &&
+            X509_CRL_sign(crl.get(), const_cast<EVP_PKEY*>(&key), EVP_sha256()) > 0,
+        "CRL");
+  return crl;
+}
+
+const EVP_PKEY& RaKey() {
+  static EvpPkeyPtr key = MakeRsaKey(2048);
+  return *key;
+}
+
+const X509& RaCert() {
+  static X509Ptr cert = MakeCert("scepgate test RA", RaKey(), 1, nullptr, RaKey(),
+                                 {{NID_key_usage, "critical,digitalSignature,keyEncipherment"}});
+  return *cert;
+}
+
+const EVP_PKEY& ClientKey() {
+  static EvpPkeyPtr key = MakeRsaKey(2048);
+  return *key;
+}
+
+const X509& ClientCert() {
+  static X509Ptr cert = MakeCert("SCEP SIGNER", ClientKey(), 7, nullptr, ClientKey());
+  return *cert;
+}
+
+Bytes Nonce(uint8_t first) {
+  Bytes n(16);
+  for (auto& b : n) b = first++;
+  return n;
+}
+
+Bytes FlipSignatureByte(ByteView der) {
+  const unsigned char* p = der.data();
+  CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(der.size())));
+  Check(cms != nullptr, "parse CMS to tamper");
+  CMS_SignerInfo* si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms.get()), 0);
+  Check(si != nullptr, "signer info to tamper");
+  ASN1_OCTET_STRING* sig = CMS_SignerInfo_get0_signature(si);
+  const unsigned char* s = ASN1_STRING_get0_data(sig);
+  Bytes out(der.begin(), der.end());
+  auto at = std::search(out.begin(), out.end(), s, s + ASN1_STRING_length(sig));
+  Check(at != out.end(), "signature bytes in DER");
+  at[ASN1_STRING_length(sig) / 2] ^= 0x01;
+  return out;
+}
+
+std::optional<std::string> RunCommand(const std::string& command) {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+  if (!pipe) return std::nullopt;
+  std::string out;
+  char buf[4096];
+  size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe.get())) > 0) out.append(buf, n);
+  if (pclose(pipe.release()) != 0) return std::nullopt;
+  return out;
+}
+
+}  // namespace scepgate::codec::testing

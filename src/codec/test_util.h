@@ -1,0 +1,52 @@
+// Keys, certificates, CSRs and CRLs made with OpenSSL's API for the codec tests and fuzz seeds.
+// Not thread-safe (the cached parties are built on first use).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/ossl.h"
+
+namespace scepgate::codec::testing {
+
+// A fresh RSA key. Aborts the test binary on failure.
+EvpPkeyPtr MakeRsaKey(int bits);
+
+// An extension in OpenSSL's config syntax: {NID_key_usage, "critical,digitalSignature"}.
+using Extension = std::pair<int, std::string>;
+
+// A certificate for `subject_key` named CN=`cn`, signed by `issuer`/`issuer_key`, or self-signed
+// when `issuer` is null, with `extensions` added in order.
+X509Ptr MakeCert(const std::string& cn, const EVP_PKEY& subject_key, long serial,
+                 const X509* issuer, const EVP_PKEY& issuer_key,
+                 const std::vector<Extension>& extensions = {});
+
+// A PKCS#10 request for CN=`cn` with a challengePassword, signed by `key`.
+X509ReqPtr MakeCsr(const std::string& cn, const EVP_PKEY& key, const std::string& challenge);
+Bytes MakeCsrDer(const std::string& cn, const EVP_PKEY& key, const std::string& challenge);
+
+// An empty CRL issued by `issuer`.
+X509CrlPtr MakeCrl(const X509& issuer, const EVP_PKEY& key);
+
+// A name holding only CN=`cn`.
+X509NamePtr MakeName(const std::string& cn);
+
+// The parties, made once per process: an RSA-2048 RA (self-signed, digitalSignature +
+// keyEncipherment) and an RSA-2048 client with a self-signed "CN=SCEP SIGNER" certificate.
+const EVP_PKEY& RaKey();
+const X509& RaCert();
+const EVP_PKEY& ClientKey();
+const X509& ClientCert();
+
+// 16 bytes: first, first+1, ...
+Bytes Nonce(uint8_t first);
+
+// Returns `der` with one byte flipped in the middle of its first signer info's signature.
+Bytes FlipSignatureByte(ByteView der);
+
+// Runs a shell command and returns its standard output, or nullopt when it fails.
+std::optional<std::string> RunCommand(const std::string& command);
+
+}  // namespace scepgate::codec::testing

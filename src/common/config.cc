@@ -1,0 +1,242 @@
+#include "common/config.h"
+
+#include <toml++/toml.h>
+
+#include <set>
+#include <sstream>
+
+namespace scepgate {
+namespace {
+
+using KeySet = std::set<std::string, std::less<>>;
+
+Error KeyError(std::string_view table, std::string_view key, std::string_view what) {
+  std::string where = table.empty() ? std::string(key) : std::string(table) + "." + std::string(key);
+  return Error::InvalidArgument("config: " + where + ": " + std::string(what));
+}
+
+// Reads one table, refusing keys it does not know. Thread-compatible; used once at start.
+class TableReader {
+ public:
+  TableReader(const toml::table* t, std::string name) : t_(t), name_(std::move(name)) {}
+
+  Status Str(std::string_view key, std::string& out) { return Get(key, out, "a string"); }
+  Status Bool(std::string_view key, bool& out) { return Get(key, out, "true or false"); }
+  Status Int(std::string_view key, int& out, int64_t lo, int64_t hi) {
+    int64_t v = out;
+    SG_TRY_STATUS(Get(key, v, "an integer"));
+    if (v < lo || v > hi)
+      return Fail(KeyError(name_, key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi)));
+    out = static_cast<int>(v);
+    return {};
+  }
+  Status Size(std::string_view key, size_t& out, int64_t lo, int64_t hi) {
+    int v = static_cast<int>(out);
+    SG_TRY_STATUS(Int(key, v, lo, hi));
+    out = static_cast<size_t>(v);
+    return {};
+  }
+  Status StrList(std::string_view key, std::vector<std::string>& out) {
+    known_.emplace(key);
+    if (t_ == nullptr) return {};
+    const toml::node* n = t_->get(key);
+    if (n == nullptr) return {};
+    const toml::array* arr = n->as_array();
+    if (arr == nullptr) return Fail(KeyError(name_, key, "must be a list of strings"));
+    std::vector<std::string> v;
+    for (const auto& el : *arr) {
+      auto s = el.value<std::string>();
+      if (!s) return Fail(KeyError(name_, key, "must be a list of strings"));
+      v.push_back(*s);
+    }
+    out = std::move(v);
+    return {};
+  }
+  // Returns kInvalidArgument for the first key that no accessor asked for.
+  Status RejectUnknown() const {
+    if (t_ == nullptr) return {};
+    for (const auto& [k, v] : *t_) {
+      if (!known_.contains(k.str()) && !v.is_table())
+        return Fail(KeyError(name_, k.str(), "unknown setting"));
+    }
+    return {};
+  }
+
+ private:
+  template <class T>
+  Status Get(std::string_view key, T& out, std::string_view want) {
+    known_.emplace(key);
+    if (t_ == nullptr) return {};
+    const toml::node* n = t_->get(key);
+    if (n == nullptr) return {};
+    auto v = n->value_exact<T>();
+    if constexpr (std::is_same_v<T, int64_t>) v = n->value<int64_t>();
+    if (!v) return Fail(KeyError(name_, key, "must be " + std::string(want)));
+    out = *v;
+    return {};
+  }
+
+  const toml::table* t_;
+  std::string name_;
+  KeySet known_;
+};
+
+const toml::table* Sub(const toml::table& root, std::string_view key) {
+  const toml::node* n = root.get(key);
+  return n ? n->as_table() : nullptr;
+}
+
+Status ReadTemplate(const toml::table* templates, std::string_view name, TemplateConfig& out) {
+  const toml::table* t = templates ? Sub(*templates, name) : nullptr;
+  TableReader r(t, "templates." + std::string(name));
+  SG_TRY_STATUS(r.Str("purpose", out.purpose));
+  SG_TRY_STATUS(r.StrList("ekus", out.ekus));
+  SG_TRY_STATUS(r.Int("validity_days", out.validity_days, 1, 36500));
+  if (out.purpose != "signature" && out.purpose != "encryption" && out.purpose != "general")
+    return Fail(KeyError("templates." + std::string(name), "purpose",
+                         "must be signature, encryption or general"));
+  return r.RejectUnknown();
+}
+
+Status ReadAll(const toml::table& root, Config& c) {
+  for (const auto& [k, v] : root) {
+    static const KeySet kTables = {"server", "scep", "ca", "templates", "policy", "log"};
+    if (!kTables.contains(k.str())) return Fail(KeyError("", k.str(), "unknown section"));
+  }
+  TableReader server(Sub(root, "server"), "server");
+  SG_TRY_STATUS(server.Str("listen", c.listen));
+  SG_TRY_STATUS(server.Int("threads", c.threads, 0, 256));
+  SG_TRY_STATUS(server.StrList("scep_paths", c.scep_paths));
+  SG_TRY_STATUS(server.Size("max_request_line", c.max_request_line, 4096, 1 << 20));
+  SG_TRY_STATUS(server.Size("max_body", c.max_body, 4096, 64 << 20));
+  SG_TRY_STATUS(server.Str("crl_path", c.crl_path));
+  SG_TRY_STATUS(server.RejectUnknown());
+
+  TableReader scep(Sub(root, "scep"), "scep");
+  SG_TRY_STATUS(scep.Str("challenge", c.challenge));
+  SG_TRY_STATUS(scep.Bool("legacy_algorithms", c.legacy_algorithms));
+  SG_TRY_STATUS(scep.Bool("include_root", c.include_root));
+  SG_TRY_STATUS(scep.Bool("renewal_requires_challenge", c.renewal_requires_challenge));
+  SG_TRY_STATUS(scep.RejectUnknown());
+
+  TableReader ca(Sub(root, "ca"), "ca");
+  SG_TRY_STATUS(ca.Int("backdate_minutes", c.backdate_minutes, 0, 1440));
+  SG_TRY_STATUS(ca.Str("crl_base_url", c.crl_base_url));
+  SG_TRY_STATUS(ca.Str("aia_url", c.aia_url));
+  SG_TRY_STATUS(ca.Int("crl_validity_hours", c.crl_validity_hours, 1, 24 * 365));
+  SG_TRY_STATUS(ca.Int("crl_refresh_hours", c.crl_refresh_hours, 1, 24 * 365));
+  SG_TRY_STATUS(ca.RejectUnknown());
+  if (c.crl_refresh_hours >= c.crl_validity_hours)
+    return Fail(KeyError("ca", "crl_refresh_hours", "must be less than crl_validity_hours"));
+
+  const toml::table* templates = Sub(root, "templates");
+  SG_TRY_STATUS(ReadTemplate(templates, "signature", c.signature_template));
+  SG_TRY_STATUS(ReadTemplate(templates, "encryption", c.encryption_template));
+  SG_TRY_STATUS(ReadTemplate(templates, "general", c.general_template));
+
+  TableReader policy(Sub(root, "policy"), "policy");
+  SG_TRY_STATUS(policy.Int("min_rsa_bits", c.min_rsa_bits, 1024, 16384));
+  SG_TRY_STATUS(policy.Int("min_ec_bits", c.min_ec_bits, 256, 521));
+  SG_TRY_STATUS(policy.RejectUnknown());
+
+  TableReader log(Sub(root, "log"), "log");
+  SG_TRY_STATUS(log.Str("level", c.log_level));
+  SG_TRY_STATUS(log.Bool("json", c.log_json));
+  return log.RejectUnknown();
+}
+
+}  // namespace
+
+Result<Config> LoadConfig(const std::filesystem::path& file) {
+  if (!std::filesystem::exists(file)) return Fail(Error::NotFound(file.string() + ": no such file"));
+  toml::table root;
+  try {
+    root = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    std::ostringstream msg;
+    msg << file.string() << ":" << e.source().begin.line << ": " << e.description();
+    return Fail(Error::InvalidArgument(msg.str()));
+  }
+  Config c;
+  auto st = ReadAll(root, c);
+  if (!st) return Fail(st.error().With(file.string()));
+  if (c.scep_paths.empty()) return Fail(Error::InvalidArgument("config: server.scep_paths is empty"));
+  return c;
+}
+
+std::string DefaultConfigText(std::string_view challenge) {
+  std::string ch = "# challenge = \"\"";
+  if (!challenge.empty()) {
+    std::ostringstream q;
+    q << toml::value<std::string>(std::string(challenge));
+    ch = "challenge = " + q.str();
+  }
+  return R"(# scepgate configuration. Every setting is listed with its default.
+
+[server]
+# Address and port `scepgate serve` listens on (overridden by --listen).
+listen = "127.0.0.1:8080"
+# Worker threads; 0 = one per core.
+threads = 0
+# URL paths that answer SCEP. Cisco appends /pkiclient.exe to whatever it is given.
+scep_paths = ["/scep", "/certsrv/mscep/mscep.dll", "/certsrv/mscep/mscep.dll/pkiclient.exe", "/cgi-bin/pkiclient.exe"]
+# Longest request line accepted (GET PKIOperation carries the whole message); longer gets 414.
+max_request_line = 65536
+# Largest POST body accepted; larger gets 413.
+max_body = 2097152
+# CRLs are served as <crl_path>/<issuer-id>.crl, and the current issuing CA's as <crl_path>/current.crl.
+crl_path = "/crl"
+
+[scep]
+# Static challenge password required for a first enrollment (compared in constant time).
+# Empty or absent: no challenge is required (not advised outside a lab).
+)" + ch + R"(
+# Accept single DES (micromdm scepclient, old Cisco): loads OpenSSL's legacy provider.
+legacy_algorithms = false
+# GetCACert returns RA + issuing CA, and the root too when true.
+include_root = true
+# Renewal (a request signed by a certificate this CA issued) normally needs no challenge.
+renewal_requires_challenge = false
+
+[ca]
+# notBefore of issued certificates is backdated by this many minutes (clock skew).
+backdate_minutes = 5
+# When set, issued certificates carry a CRL distribution point <crl_base_url>/<issuer-id>.crl.
+crl_base_url = ""
+# When set, issued certificates carry an AIA caIssuers URL.
+aia_url = ""
+# nextUpdate of each CRL, and how often it is re-signed even without revocations.
+crl_validity_hours = 168
+crl_refresh_hours = 24
+
+# Templates by purpose, chosen from the key usage the request asks for (as NDES does):
+# digitalSignature only -> signature; keyEncipherment only -> encryption; otherwise general.
+[templates.signature]
+purpose = "signature"
+ekus = ["clientAuth"]
+validity_days = 365
+
+[templates.encryption]
+purpose = "encryption"
+ekus = ["clientAuth"]
+validity_days = 365
+
+[templates.general]
+purpose = "general"
+ekus = ["clientAuth"]
+validity_days = 365
+
+[policy]
+# Smallest keys accepted in a request.
+min_rsa_bits = 2048
+min_ec_bits = 256
+
+[log]
+# trace, debug, info, warn, error, critical, off
+level = "info"
+# One JSON object per line instead of plain text.
+json = false
+)";
+}
+
+}  // namespace scepgate

@@ -1,0 +1,66 @@
+// scepgate.toml: every setting, its default, and the file `scepgate init` writes.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+
+namespace scepgate {
+
+struct TemplateConfig {
+  std::string purpose;             // "signature" | "encryption" | "general"
+  std::vector<std::string> ekus;   // names or OIDs
+  int validity_days = 365;
+};
+
+struct Config {
+  // [server]
+  std::string listen = "127.0.0.1:8080";
+  int threads = 0;  // 0 = one per core
+  std::vector<std::string> scep_paths = {"/scep", "/certsrv/mscep/mscep.dll",
+                                         "/certsrv/mscep/mscep.dll/pkiclient.exe",
+                                         "/cgi-bin/pkiclient.exe"};
+  size_t max_request_line = 65536;
+  size_t max_body = 2 * 1024 * 1024;
+  std::string crl_path = "/crl";  // CRLs served as <crl_path>/<issuer>.crl and <crl_path>/current.crl
+
+  // [scep]
+  std::string challenge;           // static challenge; empty = no challenge required (not advised)
+  bool legacy_algorithms = false;  // accept single DES (loads OpenSSL's legacy provider)
+  bool include_root = true;        // GetCACert also returns the root
+  bool renewal_requires_challenge = false;
+
+  // [ca]
+  int backdate_minutes = 5;
+  std::string crl_base_url;  // e.g. "http://pki.example.com/crl" -> CDP <base>/<issuer>.crl
+  std::string aia_url;       // caIssuers URL put in issued certificates
+  int crl_validity_hours = 168;
+  int crl_refresh_hours = 24;  // re-sign when the current CRL is older than this
+
+  // [templates.signature|encryption|general]
+  TemplateConfig signature_template{"signature", {"clientAuth"}, 365};
+  TemplateConfig encryption_template{"encryption", {"clientAuth"}, 365};
+  TemplateConfig general_template{"general", {"clientAuth"}, 365};
+
+  // [policy]
+  int min_rsa_bits = 2048;
+  int min_ec_bits = 256;
+
+  // [log]
+  std::string log_level = "info";
+  bool log_json = false;
+};
+
+// Reads a scepgate.toml. Missing keys keep their defaults. Returns kNotFound when the file is
+// missing, kInvalidArgument naming the key (and line) for a syntax error, an unknown key or a
+// value of the wrong type or range.
+Result<Config> LoadConfig(const std::filesystem::path& file);
+
+// The text of a new scepgate.toml: every setting with its default, commented, and the given
+// static challenge set (empty: left commented out).
+std::string DefaultConfigText(std::string_view challenge);
+
+}  // namespace scepgate

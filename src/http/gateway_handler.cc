@@ -1,0 +1,116 @@
+#include "http/gateway_handler.h"
+
+#include <spdlog/spdlog.h>
+#include <strings.h>
+
+#include <chrono>
+
+#include "codec/get_message.h"
+
+namespace scepgate::http {
+namespace {
+
+Response Text(int status, std::string body) { return Response{status, "text/plain", std::move(body), {}}; }
+
+Response FromReply(scep::Reply r) {
+  return Response{r.http_status, std::move(r.content_type), std::move(r.body), {}};
+}
+
+}  // namespace
+
+GatewayHandler::GatewayHandler(GatewayRoutes routes, scep::Service& service,
+                               scep::CrlPublisher& crls, const scep::CaState& cas, Random& random)
+    : routes_(std::move(routes)), service_(service), crls_(crls), cas_(cas), random_(random) {}
+
+bool GatewayHandler::IsScepPath(const std::string& path) const {
+  for (const auto& p : routes_.scep_paths)
+    if (strcasecmp(p.c_str(), path.c_str()) == 0) return true;
+  return false;
+}
+
+Response GatewayHandler::Handle(const Request& request) {
+  auto started = std::chrono::steady_clock::now();
+  auto id = random_.Generate(8);
+  std::string correlation_id = id ? HexEncode(*id) : "-";
+  scep::Reply log;
+  Response resp;
+  if (IsScepPath(request.path)) {
+    resp = Scep(request, correlation_id, log);
+  } else if (request.path == "/healthz") {
+    resp = Text(200, "ok\n");
+    log.message_type = "healthz";
+  } else if (request.path.starts_with(routes_.crl_path + "/") && request.method == "GET") {
+    resp = Crl(request.path.substr(routes_.crl_path.size() + 1));
+    log.message_type = "crl";
+  } else {
+    resp = Text(404, "not found\n");
+  }
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  spdlog::info("remote={} method={} path={} operation={} transaction_id={} outcome={} fail_info={} "
+               "http_status={} duration_ms={:.2f} correlation_id={}",
+               request.remote_addr, request.method, request.path,
+               log.message_type.empty() ? "-" : log.message_type,
+               log.transaction_id.empty() ? "-" : log.transaction_id,
+               log.outcome.empty() ? "-" : log.outcome, log.fail_info.empty() ? "-" : log.fail_info,
+               resp.status, ms, correlation_id);
+  return resp;
+}
+
+Response GatewayHandler::Scep(const Request& request, const std::string& correlation_id,
+                              scep::Reply& log) {
+  if (request.method != "GET" && request.method != "POST") {
+    Response r = Text(405, "method not allowed\n");
+    r.headers.emplace_back("Allow", "GET, POST");
+    return r;
+  }
+  auto op = codec::QueryParam(request.query, "operation");
+  if (!op) return Text(400, "malformed query string\n");
+  std::string operation = op->value_or("");
+  // Some clients POST a pkiMessage without naming the operation.
+  if (operation.empty() && request.method == "POST" && !request.body.empty()) operation = "PKIOperation";
+  log.message_type = operation.empty() ? "-" : operation;
+
+  scep::Reply reply;
+  if (operation == "GetCACaps") {
+    reply = service_.GetCaCaps();
+  } else if (operation == "GetCACert") {
+    reply = service_.GetCaCert();
+  } else if (operation == "GetNextCACert") {
+    reply = service_.GetNextCaCert();
+  } else if (operation == "PKIOperation") {
+    scep::Peer peer{request.remote_addr, correlation_id};
+    if (request.method == "POST") {
+      reply = service_.PkiOperation(AsView(request.body), peer);
+    } else {
+      auto msg = codec::QueryParam(request.query, "message");
+      if (!msg || !*msg || (*msg)->empty()) return Text(400, "PKIOperation needs a message parameter\n");
+      auto der = codec::DecodeGetMessage(**msg);
+      if (!der) return Text(400, "message parameter is not base64\n");
+      reply = service_.PkiOperation(*der, peer);
+    }
+  } else {
+    // As an NDES guarded by its policy module: no, or an unknown, operation is forbidden.
+    log.outcome = "rejected";
+    return Text(403, "operation not permitted\n");
+  }
+  log.message_type = reply.message_type.empty() ? operation : operation + "/" + reply.message_type;
+  log.transaction_id = reply.transaction_id;
+  log.outcome = reply.outcome;
+  log.fail_info = reply.fail_info;
+  return FromReply(std::move(reply));
+}
+
+Response GatewayHandler::Crl(const std::string& name) {
+  if (!name.ends_with(".crl")) return Text(404, "not found\n");
+  std::string id = name.substr(0, name.size() - 4);
+  if (id == "current") id = cas_.current().id;
+  if (cas_.FindById(id) == nullptr) return Text(404, "no such CRL\n");
+  auto der = crls_.Get(id);
+  if (!der) {
+    spdlog::error("cannot produce CRL {}: {}", id, der.error().message);
+    return Text(503, "CRL unavailable\n");
+  }
+  return Response{200, "application/pkix-crl", AsString(*der), {}};
+}
+
+}  // namespace scepgate::http

@@ -1,0 +1,38 @@
+// Routes the gateway's URLs: the SCEP paths, the CRLs, and /healthz; logs one line per request.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/random.h"
+#include "http/handler.h"
+#include "scep/crl_publisher.h"
+#include "scep/service.h"
+
+namespace scepgate::http {
+
+struct GatewayRoutes {
+  std::vector<std::string> scep_paths;  // matched case-insensitively, as IIS does
+  std::string crl_path = "/crl";
+};
+
+// Thread-safe (the service and publisher are).
+class GatewayHandler final : public Handler {
+ public:
+  GatewayHandler(GatewayRoutes routes, scep::Service& service, scep::CrlPublisher& crls,
+                 const scep::CaState& cas, Random& random);
+  Response Handle(const Request& request) override;
+
+ private:
+  Response Scep(const Request& request, const std::string& correlation_id, scep::Reply& log);
+  Response Crl(const std::string& name);
+  bool IsScepPath(const std::string& path) const;
+
+  GatewayRoutes routes_;
+  scep::Service& service_;
+  scep::CrlPublisher& crls_;
+  const scep::CaState& cas_;
+  Random& random_;
+};
+
+}  // namespace scepgate::http

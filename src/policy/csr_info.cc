@@ -1,0 +1,61 @@
+#include "policy/csr_info.h"
+
+namespace scepgate::policy {
+
+Result<std::optional<std::string>> ChallengePassword(const X509_REQ& csr) {
+  int idx = X509_REQ_get_attr_by_NID(&csr, NID_pkcs9_challengePassword, -1);
+  if (idx < 0) return std::optional<std::string>();
+  X509_ATTRIBUTE* attr = X509_REQ_get_attr(&csr, idx);
+  ASN1_TYPE* value = attr ? X509_ATTRIBUTE_get0_type(attr, 0) : nullptr;
+  if (value == nullptr) return Fail(Error::BadRequest("challengePassword attribute is empty"));
+  switch (value->type) {
+    case V_ASN1_PRINTABLESTRING:
+    case V_ASN1_UTF8STRING:
+    case V_ASN1_IA5STRING:
+    case V_ASN1_T61STRING:
+    case V_ASN1_BMPSTRING:
+    case V_ASN1_UNIVERSALSTRING:
+      break;
+    default:
+      return Fail(Error::BadRequest("challengePassword has an unsupported string type"));
+  }
+  unsigned char* utf8 = nullptr;
+  int len = ASN1_STRING_to_UTF8(&utf8, value->value.asn1_string);
+  if (len < 0) {
+    DrainOpenSslErrors();
+    return Fail(Error::BadRequest("challengePassword is not a readable string"));
+  }
+  std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(len));
+  OPENSSL_free(utf8);
+  return std::optional<std::string>(std::move(out));
+}
+
+std::optional<uint32_t> RequestedKeyUsage(const X509_REQ& csr) {
+  X509ExtStackPtr exts(X509_REQ_get_extensions(const_cast<X509_REQ*>(&csr)));
+  if (!exts) return std::nullopt;
+  int crit = 0;
+  auto* ku = static_cast<ASN1_BIT_STRING*>(X509V3_get_d2i(exts.get(), NID_key_usage, &crit, nullptr));
+  if (ku == nullptr) return std::nullopt;
+  uint32_t bits = 0;
+  for (int i = 0; i < 9; ++i)
+    if (ASN1_BIT_STRING_get_bit(ku, i)) bits |= (i < 8) ? (0x80u >> i) : 0x8000u;
+  ASN1_BIT_STRING_free(ku);
+  return bits;
+}
+
+bool CsrSignatureValid(const X509_REQ& csr) {
+  EVP_PKEY* key = X509_REQ_get0_pubkey(const_cast<X509_REQ*>(&csr));
+  bool ok = key != nullptr && X509_REQ_verify(const_cast<X509_REQ*>(&csr), key) == 1;
+  DrainOpenSslErrors();
+  return ok;
+}
+
+Result<std::string> CsrPublicKeySha256(const X509_REQ& csr) {
+  EVP_PKEY* key = X509_REQ_get0_pubkey(const_cast<X509_REQ*>(&csr));
+  if (key == nullptr) return Fail(Error::BadRequest("CSR carries no usable public key"));
+  SG_ASSIGN_OR_RETURN(Bytes spki, PublicKeyDer(*key));
+  SG_ASSIGN_OR_RETURN(Bytes digest, Digest("SHA256", spki));
+  return HexEncode(digest);
+}
+
+}  // namespace scepgate::policy

@@ -1,0 +1,24 @@
+// Facts a policy needs from a PKCS#10 request. Pure functions; thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "common/ossl.h"
+
+namespace scepgate::policy {
+
+// The PKCS#9 challengePassword attribute (PrintableString, UTF8String, IA5String, T61String or
+// BMPString, returned as UTF-8), or nullopt when absent. kBadRequest when present but unreadable.
+Result<std::optional<std::string>> ChallengePassword(const X509_REQ& csr);
+
+// The keyUsage bits (X509v3_KU_*) asked for in the extensionRequest, or nullopt when none.
+std::optional<uint32_t> RequestedKeyUsage(const X509_REQ& csr);
+
+// True when the CSR's self-signature verifies with its own public key (proof of possession).
+bool CsrSignatureValid(const X509_REQ& csr);
+
+// Lower-case hex SHA-256 of the CSR's SubjectPublicKeyInfo. kBadRequest when it has no key.
+Result<std::string> CsrPublicKeySha256(const X509_REQ& csr);
+
+}  // namespace scepgate::policy

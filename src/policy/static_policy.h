@@ -1,0 +1,35 @@
+// The policy of a single-secret gateway: a static challenge for first enrollments, proof of
+// possession, minimum key sizes, and renewal that keeps the subject.
+#pragma once
+
+#include <string>
+
+#include "policy/policy.h"
+
+namespace scepgate::policy {
+
+struct StaticPolicyOptions {
+  std::string challenge;  // empty: no challenge required
+  bool renewal_requires_challenge = false;
+  int min_rsa_bits = 2048;
+  int min_ec_bits = 256;
+};
+
+// Immutable after construction; thread-safe.
+class StaticPolicy final : public Policy {
+ public:
+  explicit StaticPolicy(StaticPolicyOptions options);
+  // Checks, in order: CSR signature (CsrSignatureInvalid), challenge (ChallengePasswordMissing,
+  // ChallengeInvalid), key size (KeyLengthMismatch), renewal subject (SubjectNameMismatch).
+  Status Verify(const EnrollmentRequest& request) override;
+
+ private:
+  Status CheckChallenge(const EnrollmentRequest& request) const;
+  Status CheckKey(const X509_REQ& csr) const;
+
+  StaticPolicyOptions options_;
+  Bytes challenge_digest_;  // SHA-256 of the configured challenge
+};
+
+
+}  // namespace scepgate::policy

@@ -1,0 +1,85 @@
+#include "scep/ca_state.h"
+
+#include "codec/pki_message.h"
+
+namespace scepgate::scep {
+
+std::string CertSha256(const X509& cert) {
+  auto der = CertToDer(cert);
+  if (!der) return "";
+  auto d = Digest("SHA256", *der);
+  return d ? HexEncode(*d) : "";
+}
+
+namespace {
+
+ca::IssuerOptions OptionsFor(const Config& config, const std::string& id) {
+  ca::IssuerOptions o;
+  o.backdate_seconds = config.backdate_minutes * 60;
+  if (!config.crl_base_url.empty()) {
+    std::string base = config.crl_base_url;
+    if (base.back() == '/') base.pop_back();
+    o.crl_url = base + "/" + id + ".crl";
+  }
+  o.aia_url = config.aia_url;
+  return o;
+}
+
+std::unique_ptr<IssuingCa> MakeIssuing(ca::CaKeyPair pair, const Config& config, bool current) {
+  auto ca = std::make_unique<IssuingCa>();
+  ca->id = CertSha256(*pair.cert);
+  ca->current = current;
+  ca->issuer = std::make_unique<ca::Issuer>(std::move(pair.cert), std::move(pair.key),
+                                            OptionsFor(config, ca->id));
+  return ca;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<CaState>> CaState::Build(ca::CaSet set, const Config& config) {
+  std::unique_ptr<CaState> s(new CaState());
+  s->cas_.push_back(MakeIssuing(std::move(set.issuing), config, true));
+  for (auto it = set.previous.rbegin(); it != set.previous.rend(); ++it)
+    s->cas_.push_back(MakeIssuing(std::move(*it), config, false));
+  s->ra_ = std::move(set.ra);
+  s->root_ = std::move(set.root);
+  s->next_ = std::move(set.next.cert);
+
+  std::vector<const X509*> certs = {s->ra_.cert.get(), &s->current().issuer->cert()};
+  if (config.include_root && s->root_) certs.push_back(s->root_.get());
+  SG_ASSIGN_OR_RETURN(Bytes body, codec::EncodeCertsOnly(certs, {}));
+  s->ca_cert_body_ = AsString(body);
+
+  if (s->next_) {
+    std::vector<const X509*> next = {s->next_.get()};
+    const ca::Issuer& cur = *s->current().issuer;
+    SG_ASSIGN_OR_RETURN(Bytes nbody, codec::EncodeNextCaCert(next, cur.cert(), cur.key()));
+    s->next_ca_cert_body_ = AsString(nbody);
+  }
+  return s;
+}
+
+const IssuingCa* CaState::FindById(std::string_view id) const {
+  for (const auto& ca : cas_)
+    if (ca->id == id) return ca.get();
+  return nullptr;
+}
+
+const IssuingCa* CaState::FindIssuerOf(const X509& cert) const {
+  for (const auto& ca : cas_) {
+    const X509& ca_cert = ca->issuer->cert();
+    if (X509_NAME_cmp(X509_get_issuer_name(&cert), X509_get_subject_name(&ca_cert)) != 0) continue;
+    EVP_PKEY* pub = X509_get0_pubkey(&ca_cert);
+    if (pub != nullptr && X509_verify(const_cast<X509*>(&cert), pub) == 1) return ca.get();
+  }
+  DrainOpenSslErrors();
+  return nullptr;
+}
+
+const IssuingCa* CaState::FindByName(const X509_NAME& name) const {
+  for (const auto& ca : cas_)
+    if (X509_NAME_cmp(&name, X509_get_subject_name(&ca->issuer->cert())) == 0) return ca.get();
+  return nullptr;
+}
+
+}  // namespace scepgate::scep

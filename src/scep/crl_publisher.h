@@ -1,0 +1,51 @@
+// Keeps one signed CRL per issuing CA in the store: re-signed on every revocation and before
+// it grows stale. Several processes (the server, the CLI) may publish; the store holds the latest.
+#pragma once
+
+#include <string>
+
+#include "ca/revocation.h"
+#include "common/clock.h"
+#include "scep/ca_state.h"
+#include "store/store.h"
+
+namespace scepgate::scep {
+
+struct CrlOptions {
+  int validity_hours = 168;
+  int refresh_hours = 24;
+};
+
+// Thread-safe: publishing is serialised by mu_; reads go to the store.
+class CrlPublisher {
+ public:
+  CrlPublisher(const CaState& cas, store::Store& store, const Clock& clock, CrlOptions options);
+
+  // Returns the DER of the CRL of the issuing CA `issuer_id`, signing and storing a new one when
+  // none is stored or the stored one is older than refresh_hours. kNotFound for an unknown issuer.
+  Result<Bytes> Get(std::string_view issuer_id);
+  // Signs and stores a new CRL for the issuer. kNotFound / kCrypto / kDatabase.
+  Status Publish(std::string_view issuer_id);
+  // Publishes every issuing CA's CRL that is missing or stale. Returns the first error.
+  Status RefreshAll();
+
+  // Revokes a certificate and publishes its issuer's CRL at once. kNotFound for an unknown serial,
+  // kAlreadyExists when already revoked.
+  Status Revoke(std::string_view serial, ca::RevocationReason reason);
+
+ private:
+  struct Stored {
+    Bytes der;
+    int64_t this_update = 0;
+  };
+  Result<std::optional<Stored>> Load(std::string_view issuer_id);
+  Result<Bytes> PublishLocked(const IssuingCa& ca);
+
+  const CaState& cas_;
+  store::Store& store_;
+  const Clock& clock_;
+  CrlOptions options_;
+  std::mutex mu_;  // serialises signing so two threads don't both re-sign a stale CRL
+};
+
+}  // namespace scepgate::scep

@@ -1,0 +1,140 @@
+// PKCSReq / RenewalReq: resend detection, policy, issuance, and the atomic record.
+#include <arpa/inet.h>
+
+#include "ca/issuer.h"
+#include "policy/csr_info.h"
+#include "scep/service.h"
+#include "scep/service_internal.h"
+
+namespace scepgate::scep {
+namespace {
+
+std::vector<std::string> SansOf(const X509& cert) {
+  std::vector<std::string> out;
+  GeneralNamesPtr names(static_cast<GENERAL_NAMES*>(
+      X509_get_ext_d2i(&cert, NID_subject_alt_name, nullptr, nullptr)));
+  if (!names) return out;
+  for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
+    const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names.get(), i);
+    int type = 0;
+    auto* value = static_cast<ASN1_STRING*>(GENERAL_NAME_get0_value(gn, &type));
+    auto text = [](const ASN1_STRING* s) {
+      return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+                         static_cast<size_t>(ASN1_STRING_length(s)));
+    };
+    switch (type) {
+      case GEN_DNS: out.push_back("DNS:" + text(value)); break;
+      case GEN_EMAIL: out.push_back("email:" + text(value)); break;
+      case GEN_URI: out.push_back("URI:" + text(value)); break;
+      case GEN_IPADD: {
+        char buf[INET6_ADDRSTRLEN] = {};
+        int len = ASN1_STRING_length(value);
+        int family = len == 4 ? AF_INET : len == 16 ? AF_INET6 : 0;
+        if (family && inet_ntop(family, ASN1_STRING_get0_data(value), buf, sizeof buf))
+          out.push_back(std::string("IP:") + buf);
+        break;
+      }
+      case GEN_OTHERNAME: {
+        const OTHERNAME* on = gn->d.otherName;
+        if (OBJ_obj2nid(on->type_id) == NID_ms_upn && on->value->type == V_ASN1_UTF8STRING)
+          out.push_back("UPN:" + text(on->value->value.utf8string));
+        break;
+      }
+      default: break;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+const ca::CertTemplate& Service::TemplateFor(const X509_REQ& csr) const {
+  std::optional<uint32_t> ku = policy::RequestedKeyUsage(csr);
+  if (!ku) return options_.general_template;
+  bool sign = (*ku & KU_DIGITAL_SIGNATURE) != 0;
+  bool encipher = (*ku & (KU_KEY_ENCIPHERMENT | KU_DATA_ENCIPHERMENT | KU_KEY_AGREEMENT)) != 0;
+  if (sign && !encipher) return options_.signature_template;
+  if (encipher && !sign) return options_.encryption_template;
+  return options_.general_template;
+}
+
+Reply Service::Enroll(Context& ctx) {
+  auto csr = codec::ParseCsr(ctx.request.enveloped);
+  if (!csr) return Failure(ctx, Error::BadRequest("CsrMalformed: " + csr.error().message));
+  auto pubkey_sha = policy::CsrPublicKeySha256(**csr);
+  if (!pubkey_sha) return Failure(ctx, pubkey_sha.error());
+
+  // A resend of a transaction we already answered gets the same certificate.
+  auto earlier = store_.FindByTransaction(ctx.request.transaction_id);
+  if (!earlier) return Failure(ctx, Error::Internal("StoreUnavailable: " + earlier.error().message));
+  for (const auto& prior : *earlier) {
+    if (prior.public_key_sha256 != *pubkey_sha)
+      return Failure(ctx, Error::BadRequest("TransactionIdReused: this transactionID was used with another public key"));
+  }
+  for (const auto& prior : *earlier) {
+    if (prior.request_signer_sha256 != ctx.signer_sha256) continue;
+    auto cert = CertFromDer(prior.der);
+    if (!cert) return Failure(ctx, Error::Internal("stored certificate unreadable"));
+    ctx.record.cert_serial = prior.serial;
+    ctx.record.reason = "resend of an answered transaction";
+    Reply r = Success(ctx, {cert->get()}, {}, "resent");
+    return r;
+  }
+
+  policy::EnrollmentRequest req{**csr, *ctx.request.signer, ctx.renewal, ctx.request.transaction_id};
+  if (auto verdict = policy_.Verify(req); !verdict) return Failure(ctx, verdict.error());
+
+  auto issued = IssueAndRecord(ctx, **csr, *pubkey_sha);
+  if (!issued) return Failure(ctx, issued.error());
+  return Success(ctx, {issued->get()}, {}, "issued");
+}
+
+// Issues and stores the certificate together with the request record (one transaction). Retries
+// with a fresh serial on the (astronomically unlikely) serial clash.
+Result<X509Ptr> Service::IssueAndRecord(Context& ctx, const X509_REQ& csr,
+                                        const std::string& pubkey_sha) {
+  const IssuingCa& ca = cas_.current();
+  const ca::CertTemplate& tmpl = TemplateFor(csr);
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    SG_ASSIGN_OR_RETURN(Bytes serial, ca::RandomSerial(random_));
+    int64_t now = clock_.Now();
+    SG_ASSIGN_OR_RETURN(X509Ptr cert, ca.issuer->Issue(csr, tmpl, serial, now));
+    SG_ASSIGN_OR_RETURN(Bytes der, CertToDer(*cert));
+    store::CertificateRecord rec;
+    rec.serial = SerialHex(*X509_get0_serialNumber(cert.get()));
+    rec.issuer_id = ca.id;
+    rec.subject = NameToString(*X509_get_subject_name(cert.get()));
+    rec.sans = SansOf(*cert);
+    SG_ASSIGN_OR_RETURN(rec.not_before, AsnTimeToUnix(*X509_get0_notBefore(cert.get())));
+    SG_ASSIGN_OR_RETURN(rec.not_after, AsnTimeToUnix(*X509_get0_notAfter(cert.get())));
+    SG_ASSIGN_OR_RETURN(Bytes sha1, Digest("SHA1", der));
+    SG_ASSIGN_OR_RETURN(Bytes sha256, Digest("SHA256", der));
+    rec.sha1 = HexEncode(sha1);
+    rec.sha256 = HexEncode(sha256);
+    rec.public_key_sha256 = pubkey_sha;
+    rec.transaction_id = ctx.request.transaction_id;
+    rec.request_signer_sha256 = ctx.signer_sha256;
+    rec.template_name = tmpl.name;
+    rec.der = std::move(der);
+    rec.created_at = now;
+
+    ctx.record.state = "issued";
+    ctx.record.cert_serial = rec.serial;
+    ctx.record.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                 std::chrono::steady_clock::now() - ctx.started)
+                                 .count();
+    auto stored = store_.RecordIssuance(rec, ctx.record);
+    if (stored) {
+      ctx.recorded = true;
+      return cert;
+    }
+    if (stored.error().code != ErrorCode::kAlreadyExists) {
+      ctx.record.cert_serial.clear();
+      return Fail(Error::Internal("StoreUnavailable: " + stored.error().message));
+    }
+  }
+  ctx.record.cert_serial.clear();
+  return Fail(Error::Internal("SerialCollision: could not find a free serial"));
+}
+
+}  // namespace scepgate::scep

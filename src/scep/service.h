@@ -1,0 +1,85 @@
+// The SCEP operations (RFC 8894 §4) wired across codec, policy, ca and store. Knows no HTTP:
+// bytes in, a Reply out. Thread-safe: every method may run on several workers at once.
+#pragma once
+
+#include <string>
+
+#include "ca/cert_template.h"
+#include "codec/pki_message.h"
+#include "common/clock.h"
+#include "common/random.h"
+#include "policy/policy.h"
+#include "scep/ca_state.h"
+#include "scep/crl_publisher.h"
+#include "store/store.h"
+
+namespace scepgate::scep {
+
+struct ServiceOptions {
+  ca::CertTemplate signature_template;
+  ca::CertTemplate encryption_template;
+  ca::CertTemplate general_template;
+};
+
+// Who is asking; goes into the request record and the log line.
+struct Peer {
+  std::string remote_addr;
+  std::string correlation_id;
+};
+
+// An HTTP-agnostic answer, plus what the log line needs.
+struct Reply {
+  int http_status = 200;
+  std::string content_type;
+  std::string body;
+  // For the log line and the request record.
+  std::string message_type;
+  std::string transaction_id;
+  std::string outcome;    // "ok", "issued", "resent", "failed", "rejected"
+  std::string fail_info;  // failInfo name when failed
+  std::string reason;
+};
+
+class Service {
+ public:
+  Service(const CaState& cas, store::Store& store, policy::Policy& policy, CrlPublisher& crls,
+          const Clock& clock, Random& random, ServiceOptions options);
+
+  // GetCACaps: text/plain, one capability per line.
+  Reply GetCaCaps() const;
+  // GetCACert: RA + issuing CA (+ root) as application/x-x509-ca-ra-cert. `message` is ignored.
+  Reply GetCaCert() const;
+  // GetNextCACert: 404 when no rollover is staged.
+  Reply GetNextCaCert() const;
+  // PKIOperation: a CertRep (HTTP 200, also for FAILURE), or HTTP 400 for bytes that are not a
+  // pkiMessage. Records every call in the store.
+  Reply PkiOperation(ByteView der, const Peer& peer);
+
+ private:
+  struct Context;  // one PKIOperation in flight (service_internal.h)
+  Reply Dispatch(Context& ctx);
+  Reply Enroll(Context& ctx);
+  Reply CertPoll(Context& ctx);
+  Reply GetCert(Context& ctx);
+  Reply GetCrl(Context& ctx);
+  Status ClassifySigner(Context& ctx);
+  Result<X509Ptr> IssueAndRecord(Context& ctx, const X509_REQ& csr, const std::string& pubkey_sha);
+  const ca::CertTemplate& TemplateFor(const X509_REQ& csr) const;
+
+  // Answers with a CertRep; the status/failInfo come from the Context.
+  Reply Success(Context& ctx, std::vector<const X509*> certs, std::vector<const X509_CRL*> crls,
+                std::string outcome);
+  Reply Failure(Context& ctx, const Error& error);
+  Reply Encode(Context& ctx, codec::CertRepParams params);
+  void Record(Context& ctx, const Reply& reply);
+
+  const CaState& cas_;
+  store::Store& store_;
+  policy::Policy& policy_;
+  CrlPublisher& crls_;
+  const Clock& clock_;
+  Random& random_;
+  ServiceOptions options_;
+};
+
+}  // namespace scepgate::scep

@@ -1,0 +1,21 @@
+// State of one PKIOperation as it moves through the service. Private to src/scep.
+#pragma once
+
+#include <chrono>
+
+#include "scep/service.h"
+
+namespace scepgate::scep {
+
+struct Service::Context {
+  const Peer& peer;
+  std::chrono::steady_clock::time_point started;
+  codec::PkiRequest request;
+  int cipher_nid = NID_aes_256_cbc;
+  std::string signer_sha256;
+  bool renewal = false;
+  store::RequestRecord record;  // filled as we go; stored by Record()
+  bool recorded = false;        // set when the record went in with the certificate
+};
+
+}  // namespace scepgate::scep

@@ -1,0 +1,150 @@
+#include "store/memory_store.h"
+
+#include <algorithm>
+#include <ranges>
+#include <utility>
+
+namespace scepgate::store {
+namespace {
+
+// Keeps the first `limit` elements (all of them when limit <= 0).
+template <class T>
+void ApplyLimit(std::vector<T>& items, int limit) {
+  if (limit > 0 && items.size() > static_cast<size_t>(limit)) items.resize(limit);
+}
+
+}  // namespace
+
+Status MemoryStore::CheckSerialFreeLocked(const std::string& serial) const {
+  if (cert_index_.contains(serial)) {
+    return Fail(Error::AlreadyExists("certificate serial " + serial + " already exists"));
+  }
+  return {};
+}
+
+int64_t MemoryStore::AppendRequestLocked(RequestRecord request) {
+  request.id = static_cast<int64_t>(requests_.size()) + 1;
+  requests_.push_back(std::move(request));
+  return requests_.back().id;
+}
+
+template <class Pred>
+std::vector<CertificateRecord> MemoryStore::NewestFirstLocked(Pred keep) const {
+  std::vector<CertificateRecord> out;
+  for (const CertificateRecord& cert : certs_ | std::views::reverse) {
+    if (keep(cert)) out.push_back(cert);
+  }
+  std::ranges::stable_sort(out, std::ranges::greater{}, &CertificateRecord::created_at);
+  return out;
+}
+
+Status MemoryStore::InsertCertificate(const CertificateRecord& cert) {
+  std::lock_guard lock(mu_);
+  SG_TRY_STATUS(CheckSerialFreeLocked(cert.serial));
+  cert_index_.emplace(cert.serial, certs_.size());
+  certs_.push_back(cert);
+  return {};
+}
+
+Result<int64_t> MemoryStore::RecordIssuance(const CertificateRecord& cert,
+                                            const RequestRecord& request) {
+  std::lock_guard lock(mu_);
+  SG_TRY_STATUS(CheckSerialFreeLocked(cert.serial));
+  cert_index_.emplace(cert.serial, certs_.size());
+  certs_.push_back(cert);
+  RequestRecord linked = request;
+  linked.cert_serial = cert.serial;
+  return AppendRequestLocked(std::move(linked));
+}
+
+Result<std::optional<CertificateRecord>> MemoryStore::FindCertificate(std::string_view serial) {
+  std::lock_guard lock(mu_);
+  auto it = cert_index_.find(serial);
+  if (it == cert_index_.end()) return std::nullopt;
+  return certs_[it->second];
+}
+
+Result<std::vector<CertificateRecord>> MemoryStore::FindByTransaction(
+    std::string_view transaction_id) {
+  std::lock_guard lock(mu_);
+  std::vector<CertificateRecord> out;
+  for (const CertificateRecord& cert : certs_) {
+    if (cert.transaction_id == transaction_id) out.push_back(cert);
+  }
+  std::ranges::stable_sort(out, std::ranges::less{}, &CertificateRecord::created_at);
+  return out;
+}
+
+Result<std::optional<CertificateRecord>> MemoryStore::FindLatestBySubject(
+    std::string_view issuer_id, std::string_view subject) {
+  std::lock_guard lock(mu_);
+  auto matches = NewestFirstLocked(
+      [&](const CertificateRecord& c) { return c.issuer_id == issuer_id && c.subject == subject; });
+  if (matches.empty()) return std::nullopt;
+  return std::move(matches.front());
+}
+
+Result<std::vector<CertificateRecord>> MemoryStore::ListCertificates(const CertFilter& filter) {
+  std::lock_guard lock(mu_);
+  auto out = NewestFirstLocked([&](const CertificateRecord& c) {
+    return (!filter.status || c.status == *filter.status) &&
+           (!filter.issuer_id || c.issuer_id == *filter.issuer_id);
+  });
+  ApplyLimit(out, filter.limit);
+  return out;
+}
+
+Status MemoryStore::Revoke(std::string_view serial, int reason, int64_t revoked_at) {
+  std::lock_guard lock(mu_);
+  auto it = cert_index_.find(serial);
+  std::string what = "certificate " + std::string(serial);
+  if (it == cert_index_.end()) return Fail(Error::NotFound(what + " not found"));
+  CertificateRecord& cert = certs_[it->second];
+  if (cert.status == CertStatus::kRevoked) {
+    return Fail(Error::AlreadyExists(what + " is already revoked"));
+  }
+  cert.status = CertStatus::kRevoked;
+  cert.revoked_at = revoked_at;
+  cert.revocation_reason = reason;
+  return {};
+}
+
+Result<int64_t> MemoryStore::InsertRequest(const RequestRecord& request) {
+  std::lock_guard lock(mu_);
+  return AppendRequestLocked(request);
+}
+
+Result<std::vector<RequestRecord>> MemoryStore::ListRequests(const RequestFilter& filter) {
+  std::lock_guard lock(mu_);
+  std::vector<RequestRecord> out;
+  for (const RequestRecord& r : requests_ | std::views::reverse) {
+    if (filter.state && r.state != *filter.state) continue;
+    if (filter.transaction_id && r.transaction_id != *filter.transaction_id) continue;
+    out.push_back(r);
+  }
+  std::ranges::stable_sort(out, std::ranges::greater{}, &RequestRecord::created_at);
+  ApplyLimit(out, filter.limit);
+  return out;
+}
+
+Result<int64_t> MemoryStore::NextCounter(std::string_view name) {
+  std::lock_guard lock(mu_);
+  auto it = counters_.find(name);
+  if (it == counters_.end()) it = counters_.emplace(std::string(name), 0).first;
+  return ++it->second;
+}
+
+Result<std::optional<std::string>> MemoryStore::GetSetting(std::string_view key) {
+  std::lock_guard lock(mu_);
+  auto it = settings_.find(key);
+  if (it == settings_.end()) return std::nullopt;
+  return it->second;
+}
+
+Status MemoryStore::SetSetting(std::string_view key, std::string_view value) {
+  std::lock_guard lock(mu_);
+  settings_.insert_or_assign(std::string(key), std::string(value));
+  return {};
+}
+
+}  // namespace scepgate::store

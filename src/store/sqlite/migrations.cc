@@ -1,0 +1,125 @@
+#include "store/sqlite/migrations.h"
+
+#include <chrono>
+#include <string>
+
+#include "store/sqlite/statement.h"
+
+namespace scepgate::store {
+namespace {
+
+constexpr const char* kCreateMigrationsTable =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY,"
+    " applied_at INTEGER NOT NULL)";
+
+// Version 1: certificates, requests, counters, settings.
+constexpr const char* kV1 = R"sql(
+CREATE TABLE certificates (
+  serial TEXT PRIMARY KEY NOT NULL,
+  issuer_id TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  sans TEXT NOT NULL DEFAULT '[]',
+  not_before INTEGER NOT NULL,
+  not_after INTEGER NOT NULL,
+  sha1 TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  public_key_sha256 TEXT NOT NULL,
+  transaction_id TEXT NOT NULL,
+  request_signer_sha256 TEXT NOT NULL,
+  template_name TEXT NOT NULL,
+  der BLOB NOT NULL,
+  status TEXT NOT NULL DEFAULT 'valid' CHECK (status IN ('valid', 'revoked')),
+  revoked_at INTEGER NOT NULL DEFAULT 0,
+  revocation_reason INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX certificates_transaction_id ON certificates (transaction_id);
+CREATE INDEX certificates_issuer_subject ON certificates (issuer_id, subject);
+CREATE INDEX certificates_status ON certificates (status);
+
+CREATE TABLE requests (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  correlation_id TEXT NOT NULL,
+  transaction_id TEXT NOT NULL,
+  message_type TEXT NOT NULL,
+  state TEXT NOT NULL,
+  fail_info TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  signer_subject TEXT NOT NULL,
+  signer_sha256 TEXT NOT NULL,
+  cert_serial TEXT NOT NULL,
+  remote_addr TEXT NOT NULL,
+  renewal INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  duration_us INTEGER NOT NULL
+);
+CREATE INDEX requests_state ON requests (state);
+CREATE INDEX requests_transaction_id ON requests (transaction_id);
+CREATE INDEX requests_created_at ON requests (created_at);
+
+CREATE TABLE counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);
+CREATE TABLE settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, kV1},
+};
+
+int64_t UnixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Applies one step unless another process applied it first (checked under the write lock).
+Status ApplyStep(sqlite3& db, const Migration& step) {
+  SG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
+  SG_ASSIGN_OR_RETURN(int current, CurrentSchemaVersion(db));
+  if (current >= step.version) return tx.Commit();
+  auto failed = [&](const Error& e) {
+    return Error::Database("migration " + std::to_string(step.version) + ": " + e.message);
+  };
+  if (auto applied = Exec(db, step.sql); !applied) return Fail(failed(applied.error()));
+  SG_ASSIGN_OR_RETURN(
+      SqliteStmtPtr insert,
+      Prepare(db, "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)", false));
+  {
+    Query q(*insert, "record migration");
+    q.BindInt(1, step.version).BindInt(2, UnixNow());
+    if (auto ran = q.Run(); !ran) return Fail(failed(ran.error()));
+  }
+  return tx.Commit();
+}
+
+}  // namespace
+
+std::span<const Migration> Migrations() { return kMigrations; }
+
+int LatestSchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+Result<int> CurrentSchemaVersion(sqlite3& db) {
+  SG_ASSIGN_OR_RETURN(
+      SqliteStmtPtr stmt,
+      Prepare(db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", false));
+  Query q(*stmt, "read schema version");
+  SG_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return 0;
+  return static_cast<int>(q.Int(0));
+}
+
+Result<int> Migrate(sqlite3& db) {
+  SG_TRY_STATUS(Exec(db, kCreateMigrationsTable));
+  SG_ASSIGN_OR_RETURN(int current, CurrentSchemaVersion(db));
+  const int latest = LatestSchemaVersion();
+  if (current > latest) {
+    return Fail(Error::Database("database schema version " + std::to_string(current) +
+                                " is newer than this scepgate (" + std::to_string(latest) + ")"));
+  }
+  for (const Migration& step : kMigrations) {
+    if (step.version > current) SG_TRY_STATUS(ApplyStep(db, step));
+  }
+  return CurrentSchemaVersion(db);
+}
+
+}  // namespace scepgate::store

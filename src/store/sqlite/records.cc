@@ -1,0 +1,125 @@
+#include "store/sqlite/records.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace scepgate::store {
+
+const char* const kInsertCertificateSql =
+    "INSERT INTO certificates (serial, issuer_id, subject, sans, not_before, not_after, sha1,"
+    " sha256, public_key_sha256, transaction_id, request_signer_sha256, template_name, der,"
+    " status, revoked_at, revocation_reason, created_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+
+const char* const kSelectCertificatesSql =
+    "SELECT serial, issuer_id, subject, sans, not_before, not_after, sha1, sha256,"
+    " public_key_sha256, transaction_id, request_signer_sha256, template_name, der, status,"
+    " revoked_at, revocation_reason, created_at FROM certificates";
+
+const char* const kInsertRequestSql =
+    "INSERT INTO requests (correlation_id, transaction_id, message_type, state, fail_info, reason,"
+    " signer_subject, signer_sha256, cert_serial, remote_addr, renewal, created_at, duration_us)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+
+const char* const kSelectRequestsSql =
+    "SELECT id, correlation_id, transaction_id, message_type, state, fail_info, reason,"
+    " signer_subject, signer_sha256, cert_serial, remote_addr, renewal, created_at, duration_us"
+    " FROM requests";
+
+namespace {
+
+Result<std::string> SansToJson(const std::vector<std::string>& sans) {
+  try {
+    return nlohmann::json(sans).dump();
+  } catch (const nlohmann::json::exception& e) {
+    return Fail(Error::Database(std::string("cannot encode SANs as JSON: ") + e.what()));
+  }
+}
+
+Result<std::vector<std::string>> SansFromJson(const std::string& text) {
+  nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_array()) return Fail(Error::Database("stored SANs are not a JSON array"));
+  std::vector<std::string> sans;
+  for (const auto& item : parsed) {
+    if (!item.is_string()) return Fail(Error::Database("stored SANs hold a non-string"));
+    sans.push_back(item.get<std::string>());
+  }
+  return sans;
+}
+
+Result<CertStatus> ParseCertStatus(const std::string& name) {
+  if (name == "valid") return CertStatus::kValid;
+  if (name == "revoked") return CertStatus::kRevoked;
+  return Fail(Error::Database("unknown certificate status '" + name + "'"));
+}
+
+}  // namespace
+
+const char* CertStatusName(CertStatus status) {
+  return status == CertStatus::kRevoked ? "revoked" : "valid";
+}
+
+Status BindCertificate(Query& q, const CertificateRecord& cert) {
+  SG_ASSIGN_OR_RETURN(std::string sans, SansToJson(cert.sans));
+  q.BindText(1, cert.serial).BindText(2, cert.issuer_id).BindText(3, cert.subject);
+  q.BindText(4, sans).BindInt(5, cert.not_before).BindInt(6, cert.not_after);
+  q.BindText(7, cert.sha1).BindText(8, cert.sha256).BindText(9, cert.public_key_sha256);
+  q.BindText(10, cert.transaction_id).BindText(11, cert.request_signer_sha256);
+  q.BindText(12, cert.template_name).BindBlob(13, cert.der);
+  q.BindText(14, CertStatusName(cert.status)).BindInt(15, cert.revoked_at);
+  q.BindInt(16, cert.revocation_reason).BindInt(17, cert.created_at);
+  return {};
+}
+
+Result<CertificateRecord> ReadCertificate(const Query& q) {
+  CertificateRecord c;
+  c.serial = q.Text(0);
+  c.issuer_id = q.Text(1);
+  c.subject = q.Text(2);
+  SG_ASSIGN_OR_RETURN(c.sans, SansFromJson(q.Text(3)));
+  c.not_before = q.Int(4);
+  c.not_after = q.Int(5);
+  c.sha1 = q.Text(6);
+  c.sha256 = q.Text(7);
+  c.public_key_sha256 = q.Text(8);
+  c.transaction_id = q.Text(9);
+  c.request_signer_sha256 = q.Text(10);
+  c.template_name = q.Text(11);
+  c.der = q.Blob(12);
+  SG_ASSIGN_OR_RETURN(c.status, ParseCertStatus(q.Text(13)));
+  c.revoked_at = q.Int(14);
+  c.revocation_reason = static_cast<int>(q.Int(15));
+  c.created_at = q.Int(16);
+  return c;
+}
+
+void BindRequest(Query& q, const RequestRecord& r) {
+  q.BindText(1, r.correlation_id).BindText(2, r.transaction_id).BindText(3, r.message_type);
+  q.BindText(4, r.state).BindText(5, r.fail_info).BindText(6, r.reason);
+  q.BindText(7, r.signer_subject).BindText(8, r.signer_sha256).BindText(9, r.cert_serial);
+  q.BindText(10, r.remote_addr).BindInt(11, r.renewal ? 1 : 0).BindInt(12, r.created_at);
+  q.BindInt(13, r.duration_us);
+}
+
+RequestRecord ReadRequest(const Query& q) {
+  RequestRecord r;
+  r.id = q.Int(0);
+  r.correlation_id = q.Text(1);
+  r.transaction_id = q.Text(2);
+  r.message_type = q.Text(3);
+  r.state = q.Text(4);
+  r.fail_info = q.Text(5);
+  r.reason = q.Text(6);
+  r.signer_subject = q.Text(7);
+  r.signer_sha256 = q.Text(8);
+  r.cert_serial = q.Text(9);
+  r.remote_addr = q.Text(10);
+  r.renewal = q.Int(11) != 0;
+  r.created_at = q.Int(12);
+  r.duration_us = q.Int(13);
+  return r;
+}
+
+}  // namespace scepgate::store

@@ -1,0 +1,240 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <utility>
+
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/records.h"
+#include "store/sqlite/statement.h"
+
+namespace scepgate::store {
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+
+// SQLite reads a negative LIMIT as "no limit".
+int64_t SqlLimit(int limit) { return limit > 0 ? limit : -1; }
+
+// Sets the connection pragmas. kDatabase when one fails or WAL cannot be enabled.
+Status Configure(sqlite3& db) {
+  if (sqlite3_busy_timeout(&db, kBusyTimeoutMs) != SQLITE_OK)
+    return Fail(DbError(db, "busy_timeout"));
+  SG_TRY_STATUS(Exec(db, "PRAGMA foreign_keys = ON"));
+  SG_ASSIGN_OR_RETURN(SqliteStmtPtr wal, Prepare(db, "PRAGMA journal_mode = WAL", false));
+  Query q(*wal, "journal_mode");
+  SG_ASSIGN_OR_RETURN(bool row, q.Step());
+  std::string mode = row ? q.Text(0) : "";
+  if (mode != "wal")
+    return Fail(Error::Database("cannot enable WAL (journal_mode is '" + mode + "')"));
+  return Exec(db, "PRAGMA synchronous = NORMAL");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::path& file) {
+  const std::string name = file.string();
+  sqlite3* raw = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
+  SqlitePtr db(raw);
+  if (rc != SQLITE_OK) {
+    std::string why = db ? sqlite3_errmsg(db.get()) : sqlite3_errstr(rc);
+    return Fail(Error::Database("cannot open database " + name + ": " + why));
+  }
+  sqlite3_extended_result_codes(db.get(), 1);
+  if (auto configured = Configure(*db); !configured) {
+    return Fail(configured.error().With("cannot configure database " + name));
+  }
+  auto version = Migrate(*db);
+  if (!version) return Fail(version.error().With("cannot migrate database " + name));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db), *version));
+}
+
+SqliteStore::SqliteStore(SqlitePtr db, int schema_version)
+    : db_(std::move(db)), schema_version_(schema_version) {}
+
+SqliteStore::~SqliteStore() = default;
+
+Result<sqlite3_stmt*> SqliteStore::StatementLocked(const std::string& sql) {
+  auto it = statements_.find(sql);
+  if (it != statements_.end()) return it->second.get();
+  SG_ASSIGN_OR_RETURN(SqliteStmtPtr stmt, Prepare(*db_, sql, /*persistent=*/true));
+  sqlite3_stmt* borrowed = stmt.get();
+  statements_.emplace(sql, std::move(stmt));
+  return borrowed;
+}
+
+Status SqliteStore::InsertCertificateLocked(const CertificateRecord& cert) {
+  SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, StatementLocked(kInsertCertificateSql));
+  Query q(*stmt, "insert certificate " + cert.serial);
+  SG_TRY_STATUS(BindCertificate(q, cert));
+  return q.Run();
+}
+
+Result<int64_t> SqliteStore::InsertRequestLocked(const RequestRecord& request) {
+  SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, StatementLocked(kInsertRequestSql));
+  Query q(*stmt, "insert request");
+  BindRequest(q, request);
+  SG_TRY_STATUS(q.Run());
+  return sqlite3_last_insert_rowid(db_.get());
+}
+
+template <class BindFn>
+Result<std::vector<CertificateRecord>> SqliteStore::SelectCertificatesLocked(const std::string& sql,
+                                                                             BindFn bind) {
+  SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, StatementLocked(sql));
+  Query q(*stmt, "select certificates");
+  bind(q);
+  std::vector<CertificateRecord> out;
+  while (true) {
+    SG_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) return out;
+    SG_ASSIGN_OR_RETURN(CertificateRecord cert, ReadCertificate(q));
+    out.push_back(std::move(cert));
+  }
+}
+
+Status SqliteStore::InsertCertificate(const CertificateRecord& cert) {
+  std::lock_guard lock(mu_);
+  return InsertCertificateLocked(cert);
+}
+
+Result<int64_t> SqliteStore::RecordIssuance(const CertificateRecord& cert,
+                                            const RequestRecord& request) {
+  std::lock_guard lock(mu_);
+  SG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(*db_));
+  SG_TRY_STATUS(InsertCertificateLocked(cert));
+  RequestRecord linked = request;
+  linked.cert_serial = cert.serial;
+  SG_ASSIGN_OR_RETURN(int64_t id, InsertRequestLocked(linked));
+  SG_TRY_STATUS(tx.Commit());
+  return id;
+}
+
+Result<std::optional<CertificateRecord>> SqliteStore::FindCertificate(std::string_view serial) {
+  std::lock_guard lock(mu_);
+  std::string sql = std::string(kSelectCertificatesSql) + " WHERE serial = ?1";
+  SG_ASSIGN_OR_RETURN(auto certs,
+                      SelectCertificatesLocked(sql, [&](Query& q) { q.BindText(1, serial); }));
+  if (certs.empty()) return std::nullopt;
+  return std::move(certs.front());
+}
+
+Result<std::vector<CertificateRecord>> SqliteStore::FindByTransaction(
+    std::string_view transaction_id) {
+  std::lock_guard lock(mu_);
+  std::string sql = std::string(kSelectCertificatesSql) +
+                    " WHERE transaction_id = ?1 ORDER BY created_at ASC, rowid ASC";
+  return SelectCertificatesLocked(sql, [&](Query& q) { q.BindText(1, transaction_id); });
+}
+
+Result<std::optional<CertificateRecord>> SqliteStore::FindLatestBySubject(
+    std::string_view issuer_id, std::string_view subject) {
+  std::lock_guard lock(mu_);
+  std::string sql = std::string(kSelectCertificatesSql) +
+                    " WHERE issuer_id = ?1 AND subject = ?2"
+                    " ORDER BY created_at DESC, rowid DESC LIMIT 1";
+  SG_ASSIGN_OR_RETURN(auto certs, SelectCertificatesLocked(sql, [&](Query& q) {
+                        q.BindText(1, issuer_id).BindText(2, subject);
+                      }));
+  if (certs.empty()) return std::nullopt;
+  return std::move(certs.front());
+}
+
+Result<std::vector<CertificateRecord>> SqliteStore::ListCertificates(const CertFilter& filter) {
+  std::lock_guard lock(mu_);
+  // Only fixed fragments go into the SQL; every value is a bound parameter.
+  std::string sql = std::string(kSelectCertificatesSql) + " WHERE 1";
+  if (filter.status) sql += " AND status = ?1";
+  if (filter.issuer_id) sql += " AND issuer_id = ?2";
+  sql += " ORDER BY created_at DESC, rowid DESC LIMIT ?3";
+  return SelectCertificatesLocked(sql, [&](Query& q) {
+    if (filter.status) q.BindText(1, CertStatusName(*filter.status));
+    if (filter.issuer_id) q.BindText(2, *filter.issuer_id);
+    q.BindInt(3, SqlLimit(filter.limit));
+  });
+}
+
+Status SqliteStore::Revoke(std::string_view serial, int reason, int64_t revoked_at) {
+  std::lock_guard lock(mu_);
+  SG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(*db_));
+  SG_ASSIGN_OR_RETURN(
+      sqlite3_stmt * update,
+      StatementLocked("UPDATE certificates SET status = 'revoked', revoked_at = ?2,"
+                      " revocation_reason = ?3 WHERE serial = ?1 AND status = 'valid'"));
+  {
+    Query q(*update, "revoke");
+    q.BindText(1, serial).BindInt(2, revoked_at).BindInt(3, reason);
+    SG_TRY_STATUS(q.Run());
+  }
+  if (sqlite3_changes(db_.get()) == 1) return tx.Commit();
+  SG_ASSIGN_OR_RETURN(sqlite3_stmt * exists,
+                      StatementLocked("SELECT 1 FROM certificates WHERE serial = ?1"));
+  Query q(*exists, "revoke");
+  q.BindText(1, serial);
+  SG_ASSIGN_OR_RETURN(bool found, q.Step());
+  std::string what = "certificate " + std::string(serial);
+  if (!found) return Fail(Error::NotFound(what + " not found"));
+  return Fail(Error::AlreadyExists(what + " is already revoked"));
+}
+
+Result<int64_t> SqliteStore::InsertRequest(const RequestRecord& request) {
+  std::lock_guard lock(mu_);
+  return InsertRequestLocked(request);
+}
+
+Result<std::vector<RequestRecord>> SqliteStore::ListRequests(const RequestFilter& filter) {
+  std::lock_guard lock(mu_);
+  std::string sql = std::string(kSelectRequestsSql) + " WHERE 1";
+  if (filter.state) sql += " AND state = ?1";
+  if (filter.transaction_id) sql += " AND transaction_id = ?2";
+  sql += " ORDER BY created_at DESC, id DESC LIMIT ?3";
+  SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, StatementLocked(sql));
+  Query q(*stmt, "list requests");
+  if (filter.state) q.BindText(1, *filter.state);
+  if (filter.transaction_id) q.BindText(2, *filter.transaction_id);
+  q.BindInt(3, SqlLimit(filter.limit));
+  std::vector<RequestRecord> out;
+  while (true) {
+    SG_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) return out;
+    out.push_back(ReadRequest(q));
+  }
+}
+
+Result<int64_t> SqliteStore::NextCounter(std::string_view name) {
+  std::lock_guard lock(mu_);
+  SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                      StatementLocked("INSERT INTO counters (name, value) VALUES (?1, 1)"
+                                      " ON CONFLICT (name) DO UPDATE SET value = value + 1"
+                                      " RETURNING value"));
+  Query q(*stmt, "next counter");
+  q.BindText(1, name);
+  SG_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return Fail(Error::Database("next counter: no value returned"));
+  int64_t value = q.Int(0);
+  SG_TRY_STATUS(q.Run());  // finish the statement so its write is complete
+  return value;
+}
+
+Result<std::optional<std::string>> SqliteStore::GetSetting(std::string_view key) {
+  std::lock_guard lock(mu_);
+  SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                      StatementLocked("SELECT value FROM settings WHERE key = ?1"));
+  Query q(*stmt, "get setting");
+  q.BindText(1, key);
+  SG_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return std::nullopt;
+  return q.Text(0);
+}
+
+Status SqliteStore::SetSetting(std::string_view key, std::string_view value) {
+  std::lock_guard lock(mu_);
+  SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                      StatementLocked("INSERT INTO settings (key, value) VALUES (?1, ?2)"
+                                      " ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+  Query q(*stmt, "set setting");
+  q.BindText(1, key).BindText(2, value);
+  return q.Run();
+}
+
+}  // namespace scepgate::store

@@ -1,0 +1,173 @@
+// SQLite-specific behaviour: persistence across reopen, migrations, refusal of newer schemas,
+// open failures, pragmas, and rows that do not decode.
+#include "store/sqlite/sqlite_store.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/statement.h"
+#include "store/store_test_fixture.h"
+#include "store/test_temp_dir.h"
+
+namespace scepgate::store {
+namespace {
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  std::filesystem::path File() const { return dir_.path() / "scepgate.db"; }
+
+  // A second, raw connection to the same file, for looking behind the store's back.
+  SqlitePtr Raw() {
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(File().c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+    SqlitePtr db(raw);
+    EXPECT_EQ(rc, SQLITE_OK);
+    return db;
+  }
+
+  // The first column of the first row of `sql`, as text.
+  std::string Scalar(sqlite3& db, const std::string& sql) {
+    auto stmt = Prepare(db, sql, false);
+    EXPECT_TRUE(stmt) << stmt.error().message;
+    if (!stmt) return {};
+    Query q(**stmt, "scalar");
+    auto row = q.Step();
+    EXPECT_TRUE(row && *row);
+    return row && *row ? q.Text(0) : "";
+  }
+
+  TempDir dir_;
+};
+
+TEST_F(SqliteStoreTest, DataSurvivesCloseAndReopen) {
+  CertificateRecord cert = MakeCert("cafe", 100);
+  cert.sans = {"DNS:a,b", "email:\"x\"@y"};
+  {
+    auto store = SqliteStore::Open(File());
+    ASSERT_TRUE(store) << store.error().message;
+    ASSERT_TRUE((*store)->RecordIssuance(cert, MakeRequest("corr", 100)));
+    ASSERT_TRUE((*store)->NextCounter("c"));
+    ASSERT_TRUE((*store)->SetSetting("k", "v"));
+    ASSERT_TRUE((*store)->Revoke("cafe", 1, 200));
+  }
+  auto store = SqliteStore::Open(File());
+  ASSERT_TRUE(store) << store.error().message;
+  auto found = (*store)->FindCertificate("cafe");
+  ASSERT_TRUE(found && found->has_value());
+  cert.status = CertStatus::kRevoked;
+  cert.revoked_at = 200;
+  cert.revocation_reason = 1;
+  ExpectSameCert(cert, **found);
+  auto requests = (*store)->ListRequests({});
+  ASSERT_TRUE(requests);
+  ASSERT_EQ(requests->size(), 1u);
+  EXPECT_EQ(requests->front().cert_serial, "cafe");
+  EXPECT_EQ(*(*store)->NextCounter("c"), 2);
+  EXPECT_EQ(**(*store)->GetSetting("k"), "v");
+}
+
+TEST_F(SqliteStoreTest, MigrationsRunOnce) {
+  std::string applied_at;
+  {
+    auto store = SqliteStore::Open(File());
+    ASSERT_TRUE(store) << store.error().message;
+    EXPECT_EQ((*store)->SchemaVersion(), LatestSchemaVersion());
+    EXPECT_GE((*store)->SchemaVersion(), 1);
+    auto raw = Raw();
+    EXPECT_EQ(Scalar(*raw, "SELECT COUNT(*) FROM schema_migrations"),
+              std::to_string(Migrations().size()));
+    applied_at = Scalar(*raw, "SELECT applied_at FROM schema_migrations WHERE version = 1");
+  }
+  auto store = SqliteStore::Open(File());
+  ASSERT_TRUE(store) << store.error().message;
+  EXPECT_EQ((*store)->SchemaVersion(), LatestSchemaVersion());
+  auto raw = Raw();
+  EXPECT_EQ(Scalar(*raw, "SELECT COUNT(*) FROM schema_migrations"),
+            std::to_string(Migrations().size()));
+  EXPECT_EQ(Scalar(*raw, "SELECT applied_at FROM schema_migrations WHERE version = 1"), applied_at);
+}
+
+TEST_F(SqliteStoreTest, NewerSchemaIsRefused) {
+  ASSERT_TRUE(SqliteStore::Open(File()));
+  const int future = LatestSchemaVersion() + 1;
+  {
+    auto raw = Raw();
+    ASSERT_TRUE(Exec(*raw, "INSERT INTO schema_migrations (version, applied_at) VALUES (" +
+                               std::to_string(future) + ", 0)"));
+  }
+  auto store = SqliteStore::Open(File());
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, ErrorCode::kDatabase);
+  std::string expected = "database schema version " + std::to_string(future) +
+                         " is newer than this scepgate (" + std::to_string(LatestSchemaVersion()) +
+                         ")";
+  EXPECT_NE(store.error().message.find(expected), std::string::npos) << store.error().message;
+  EXPECT_NE(store.error().message.find(File().string()), std::string::npos);
+}
+
+TEST_F(SqliteStoreTest, MissingDirectoryIsAClearDatabaseError) {
+  auto file = dir_.path() / "no-such-dir" / "scepgate.db";
+  auto store = SqliteStore::Open(file);
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, ErrorCode::kDatabase);
+  EXPECT_NE(store.error().message.find(file.string()), std::string::npos) << store.error().message;
+  EXPECT_NE(store.error().message.find("unable to open"), std::string::npos)
+      << store.error().message;
+  EXPECT_FALSE(std::filesystem::exists(file.parent_path()));
+}
+
+TEST_F(SqliteStoreTest, NotADatabaseIsADatabaseError) {
+  std::ofstream(File()) << std::string(4096, 'x');
+  auto store = SqliteStore::Open(File());
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, ErrorCode::kDatabase);
+  EXPECT_NE(store.error().message.find(File().string()), std::string::npos);
+}
+
+TEST_F(SqliteStoreTest, JournalModeIsWal) {
+  auto store = SqliteStore::Open(File());
+  ASSERT_TRUE(store) << store.error().message;
+  auto raw = Raw();
+  EXPECT_EQ(Scalar(*raw, "PRAGMA journal_mode"), "wal");
+}
+
+// The request insert fails after the certificate insert succeeded: the whole issuance must be
+// rolled back, not just the failed half.
+TEST_F(SqliteStoreTest, RecordIssuanceRollsBackWhenTheRequestInsertFails) {
+  auto store = SqliteStore::Open(File());
+  ASSERT_TRUE(store) << store.error().message;
+  {
+    auto raw = Raw();
+    ASSERT_TRUE(
+        Exec(*raw,
+             "CREATE TRIGGER refuse BEFORE INSERT ON requests"
+             " WHEN NEW.correlation_id = 'refused' BEGIN SELECT RAISE(ABORT, 'refused'); END"));
+  }
+  auto id = (*store)->RecordIssuance(MakeCert("aa", 1), MakeRequest("refused", 1));
+  ASSERT_FALSE(id);
+  EXPECT_EQ(id.error().code, ErrorCode::kDatabase) << id.error().message;
+  EXPECT_FALSE((*store)->FindCertificate("aa")->has_value());
+  EXPECT_TRUE((*store)->ListRequests({})->empty());
+  // No transaction is left open: the next issuance commits and is visible to other connections.
+  ASSERT_TRUE((*store)->RecordIssuance(MakeCert("bb", 2), MakeRequest("ok", 2)));
+  auto raw = Raw();
+  EXPECT_EQ(Scalar(*raw, "SELECT COUNT(*) FROM certificates"), "1");
+}
+
+TEST_F(SqliteStoreTest, MalformedSansRowIsADatabaseError) {
+  auto store = SqliteStore::Open(File());
+  ASSERT_TRUE(store) << store.error().message;
+  ASSERT_TRUE((*store)->InsertCertificate(MakeCert("aa", 1)));
+  {
+    auto raw = Raw();
+    ASSERT_TRUE(Exec(*raw, "UPDATE certificates SET sans = 'not json'"));
+  }
+  auto found = (*store)->FindCertificate("aa");
+  ASSERT_FALSE(found);
+  EXPECT_EQ(found.error().code, ErrorCode::kDatabase) << found.error().message;
+}
+
+}  // namespace
+}  // namespace scepgate::store

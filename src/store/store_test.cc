@@ -1,0 +1,161 @@
+// Behavioural tests of certificate storage, run against every Store implementation.
+#include <gtest/gtest.h>
+
+#include "store/store_test_fixture.h"
+
+namespace scepgate::store {
+namespace {
+
+using Strings = std::vector<std::string>;
+
+TYPED_TEST_SUITE(StoreTest, Backends, BackendNames);
+
+TYPED_TEST(StoreTest, CertificateRoundTripKeepsEveryField) {
+  CertificateRecord cert = MakeCert("0a1b2c", 1700000000);
+  cert.subject = "CN=Jürgen Müller,O=Ünïcødé 株式会社,OU=a\\,b";
+  cert.sans = {"DNS:a,b.example", "email:\"quoted\"@example.com", "URI:x\\y", "UPN:ü@例え", ""};
+  cert.der = {0x30, 0x00, 0x00, 0xff, 0x00, 0x01, 0x00};
+  cert.status = CertStatus::kRevoked;
+  cert.revoked_at = 1700000500;
+  cert.revocation_reason = 4;
+  ASSERT_TRUE(this->store().InsertCertificate(cert));
+
+  auto found = this->store().FindCertificate("0a1b2c");
+  ASSERT_TRUE(found) << found.error().message;
+  ASSERT_TRUE(found->has_value());
+  ExpectSameCert(cert, **found);
+}
+
+TYPED_TEST(StoreTest, EmptyFieldsRoundTrip) {
+  CertificateRecord cert;
+  cert.serial = "1";
+  ASSERT_TRUE(this->store().InsertCertificate(cert));
+  auto found = this->store().FindCertificate("1");
+  ASSERT_TRUE(found && found->has_value());
+  ExpectSameCert(cert, **found);
+}
+
+TYPED_TEST(StoreTest, UnknownSerialIsNullopt) {
+  ASSERT_TRUE(this->store().InsertCertificate(MakeCert("aa", 1)));
+  auto found = this->store().FindCertificate("ab");
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(found->has_value());
+}
+
+TYPED_TEST(StoreTest, DuplicateSerialIsAlreadyExistsAndKeepsTheFirst) {
+  ASSERT_TRUE(this->store().InsertCertificate(MakeCert("aa", 1, "t", "CN=first")));
+  auto again = this->store().InsertCertificate(MakeCert("aa", 2, "t", "CN=second"));
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists) << again.error().message;
+  EXPECT_EQ((*this->store().FindCertificate("aa"))->subject, "CN=first");
+}
+
+TYPED_TEST(StoreTest, RecordIssuanceStoresBothAndLinksTheSerial) {
+  CertificateRecord cert = MakeCert("beef", 10);
+  RequestRecord request = MakeRequest("corr-1", 10);
+  auto id = this->store().RecordIssuance(cert, request);
+  ASSERT_TRUE(id) << id.error().message;
+  EXPECT_GT(*id, 0);
+
+  auto found = this->store().FindCertificate("beef");
+  ASSERT_TRUE(found && found->has_value());
+  ExpectSameCert(cert, **found);
+  auto requests = this->store().ListRequests({});
+  ASSERT_TRUE(requests);
+  ASSERT_EQ(requests->size(), 1u);
+  request.cert_serial = "beef";
+  ExpectSameRequest(request, requests->front());
+  EXPECT_EQ(requests->front().id, *id);
+}
+
+TYPED_TEST(StoreTest, RecordIssuanceClashWritesNothing) {
+  ASSERT_TRUE(this->store().InsertCertificate(MakeCert("aa", 1, "t", "CN=first")));
+  auto id =
+      this->store().RecordIssuance(MakeCert("aa", 2, "t", "CN=second"), MakeRequest("corr", 2));
+  ASSERT_FALSE(id);
+  EXPECT_EQ(id.error().code, ErrorCode::kAlreadyExists) << id.error().message;
+  EXPECT_TRUE(this->store().ListRequests({})->empty());
+  EXPECT_EQ((*this->store().FindCertificate("aa"))->subject, "CN=first");
+  // The store is still usable afterwards (no transaction left open).
+  EXPECT_TRUE(this->store().RecordIssuance(MakeCert("bb", 3), MakeRequest("ok", 3)));
+  EXPECT_EQ(this->store().ListRequests({})->size(), 1u);
+}
+
+TYPED_TEST(StoreTest, FindByTransactionIsOldestFirst) {
+  Store& s = this->store();
+  ASSERT_TRUE(s.InsertCertificate(MakeCert("c3", 300, "tx")));
+  ASSERT_TRUE(s.InsertCertificate(MakeCert("c1", 100, "tx")));
+  ASSERT_TRUE(s.InsertCertificate(MakeCert("other", 150, "tx-other")));
+  ASSERT_TRUE(s.InsertCertificate(MakeCert("c2a", 200, "tx")));
+  ASSERT_TRUE(s.InsertCertificate(MakeCert("c2b", 200, "tx")));  // same time: insertion order
+
+  auto found = s.FindByTransaction("tx");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(SerialsOf(*found), (Strings{"c1", "c2a", "c2b", "c3"}));
+  EXPECT_TRUE(s.FindByTransaction("nope")->empty());
+}
+
+TYPED_TEST(StoreTest, FindLatestBySubjectPicksNewestOfThatIssuerAndSubject) {
+  Store& s = this->store();
+  ASSERT_TRUE(s.InsertCertificate(MakeCert("s1", 100, "t", "CN=dev", "ca-a")));
+  ASSERT_TRUE(s.InsertCertificate(MakeCert("s3", 300, "t", "CN=dev", "ca-a")));
+  ASSERT_TRUE(s.InsertCertificate(MakeCert("s2", 200, "t", "CN=dev", "ca-a")));
+  ASSERT_TRUE(s.InsertCertificate(MakeCert("other-ca", 400, "t", "CN=dev", "ca-b")));
+  ASSERT_TRUE(s.InsertCertificate(MakeCert("other-cn", 500, "t", "CN=dev2", "ca-a")));
+
+  auto latest = s.FindLatestBySubject("ca-a", "CN=dev");
+  ASSERT_TRUE(latest && latest->has_value());
+  EXPECT_EQ((*latest)->serial, "s3");
+  ASSERT_TRUE(s.InsertCertificate(MakeCert("s3-later", 300, "t", "CN=dev", "ca-a")));
+  EXPECT_EQ((*s.FindLatestBySubject("ca-a", "CN=dev"))->serial, "s3-later");
+  EXPECT_FALSE(s.FindLatestBySubject("ca-a", "CN=nobody")->has_value());
+  EXPECT_FALSE(s.FindLatestBySubject("ca-c", "CN=dev")->has_value());
+}
+
+TYPED_TEST(StoreTest, ListCertificatesFiltersLimitsAndOrdersNewestFirst) {
+  Store& s = this->store();
+  ASSERT_TRUE(s.InsertCertificate(MakeCert("a1", 100, "t", "CN=x", "ca-a")));
+  ASSERT_TRUE(s.InsertCertificate(MakeCert("b1", 400, "t", "CN=x", "ca-b")));
+  ASSERT_TRUE(s.InsertCertificate(MakeCert("a2", 300, "t", "CN=x", "ca-a")));
+  ASSERT_TRUE(s.InsertCertificate(MakeCert("a3", 200, "t", "CN=x", "ca-a")));
+  ASSERT_TRUE(s.InsertCertificate(MakeCert("a4", 200, "t", "CN=x", "ca-a")));
+  ASSERT_TRUE(s.Revoke("a2", 1, 1000));
+  ASSERT_TRUE(s.Revoke("b1", 1, 1000));
+
+  EXPECT_EQ(SerialsOf(*s.ListCertificates({})), (Strings{"b1", "a2", "a4", "a3", "a1"}));
+  EXPECT_EQ(SerialsOf(*s.ListCertificates(Certs({}, {}, 2))), (Strings{"b1", "a2"}));
+  EXPECT_EQ(SerialsOf(*s.ListCertificates(Certs({}, "ca-a"))), (Strings{"a2", "a4", "a3", "a1"}));
+  EXPECT_EQ(SerialsOf(*s.ListCertificates(Certs(CertStatus::kRevoked, {}))), (Strings{"b1", "a2"}));
+  EXPECT_EQ(SerialsOf(*s.ListCertificates(Certs(CertStatus::kValid, {}))),
+            (Strings{"a4", "a3", "a1"}));
+  CertFilter both = Certs(CertStatus::kValid, "ca-a", 2);
+  EXPECT_EQ(SerialsOf(*s.ListCertificates(both)), (Strings{"a4", "a3"}));
+  EXPECT_TRUE(s.ListCertificates(Certs({}, "ca-z"))->empty());
+}
+
+TYPED_TEST(StoreTest, RevokeMarksOnceAndReportsUnknownSerials) {
+  Store& s = this->store();
+  ASSERT_TRUE(s.InsertCertificate(MakeCert("aa", 100)));
+  ASSERT_TRUE(s.InsertCertificate(MakeCert("bb", 100)));
+  auto revoked = s.Revoke("aa", 4, 5000);
+  ASSERT_TRUE(revoked) << revoked.error().message;
+
+  auto cert = *s.FindCertificate("aa");
+  EXPECT_EQ(cert->status, CertStatus::kRevoked);
+  EXPECT_EQ(cert->revoked_at, 5000);
+  EXPECT_EQ(cert->revocation_reason, 4);
+  EXPECT_EQ((*s.FindCertificate("bb"))->status, CertStatus::kValid);
+
+  auto again = s.Revoke("aa", 1, 6000);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists) << again.error().message;
+  EXPECT_EQ((*s.FindCertificate("aa"))->revoked_at, 5000);
+  EXPECT_EQ((*s.FindCertificate("aa"))->revocation_reason, 4);
+
+  auto unknown = s.Revoke("cc", 1, 6000);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound) << unknown.error().message;
+}
+
+}  // namespace
+}  // namespace scepgate::store

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# certmonger (GET, AES-256 + SHA-256) enrolls, then renews with its issued certificate.
+# certmonger keeps state in /var/lib/certmonger: a private mount namespace isolates it, and a
+# private D-Bus session bus keeps it off the system bus.
+SCEPGATE=$(realpath "$1")
+source "$(dirname "$0")/lib.sh"
+command -v certmonger >/dev/null || fail "certmonger is not installed"
+command -v dbus-run-session >/dev/null || fail "dbus-run-session is not installed (package dbus)"
+[ "$(id -u)" -eq 0 ] || fail "this test needs root (unshare -m)"
+
+start_gateway "cm-secret"
+mkdir -p "$WORK/state" "$WORK/cm"
+
+cat > "$WORK/inner.sh" <<INNER
+set -euo pipefail
+mount --bind "$WORK/state" /var/lib/certmonger
+certmonger -s -n -f >"$WORK/certmonger.log" 2>&1 &
+for _ in \$(seq 1 50); do getcert list-cas -s >/dev/null 2>&1 && break; sleep 0.2; done
+getcert add-scep-ca -s -c scepgate -u "$URL"
+getcert request -s -c scepgate -I cmtest -k "$WORK/cm/key.pem" -f "$WORK/cm/cert.pem" \
+  -N CN=certmonger-host -L cm-secret -w -v
+getcert list -s -i cmtest > "$WORK/cm/list1.txt"
+cp "$WORK/cm/cert.pem" "$WORK/cm/first.pem"
+getcert resubmit -s -i cmtest -w -v
+getcert list -s -i cmtest > "$WORK/cm/list2.txt"
+INNER
+timeout 240 unshare -m dbus-run-session -- bash "$WORK/inner.sh" >"$WORK/cm/run.log" 2>&1 \
+  || { cat "$WORK/cm/run.log" "$WORK/cm"/list*.txt 2>/dev/null; tail -20 "$WORK/certmonger.log" 2>/dev/null; fail "certmonger run failed"; }
+
+grep -q "status: MONITORING" "$WORK/cm/list1.txt" || { cat "$WORK/cm/list1.txt"; fail "first request not issued"; }
+verify_cert "$WORK/cm/first.pem" || fail "certmonger's certificate does not chain"
+openssl x509 -in "$WORK/cm/first.pem" -noout -subject | grep -q "CN *= *certmonger-host" || fail "wrong subject"
+pass "certmonger enrolled over GET"
+
+grep -q "status: MONITORING" "$WORK/cm/list2.txt" || { cat "$WORK/cm/list2.txt"; fail "renewal not issued"; }
+s1=$(openssl x509 -in "$WORK/cm/first.pem" -noout -serial)
+s2=$(openssl x509 -in "$WORK/cm/cert.pem" -noout -serial)
+[ "$s1" != "$s2" ] || fail "resubmit returned the same certificate"
+verify_cert "$WORK/cm/cert.pem" || fail "renewed certificate does not chain"
+"$SCEPGATE" requests list --dir "$DATA" --json | python3 -c '
+import json,sys
+reqs=json.load(sys.stdin)
+renewals=[r for r in reqs if r["renewal"] and r["state"]=="issued"]
+sys.exit(0 if renewals else 1)' || fail "the resubmission was not recorded as a renewal"
+pass "certmonger renewed with its issued certificate"

@@ -1,0 +1,184 @@
+#include "server_process.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "client/http_client.h"
+#include "common/files.h"
+
+namespace scepgate::testing {
+
+namespace fs = std::filesystem;
+
+std::string ScepgateBinary() {
+  const char* bin = std::getenv("SCEPGATE_BIN");
+  return bin ? bin : "scepgate";
+}
+
+uint16_t FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+int RunCommand(const std::vector<std::string>& argv, std::string* out, std::string* err) {
+  fs::path tmp = fs::temp_directory_path() / ("sg_cmd_" + std::to_string(::getpid()) + "_" +
+                                              std::to_string(std::rand()));
+  fs::path out_file = tmp.string() + ".out", err_file = tmp.string() + ".err";
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int o = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int e = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(o, 1);
+    ::dup2(e, 2);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execvp(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (out) *out = ReadFile(out_file).value_or("");
+  if (err) *err = ReadFile(err_file).value_or("");
+  fs::remove(out_file);
+  fs::remove(err_file);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+namespace {
+
+// Replaces `key = ...` inside `[section]` of a TOML text, or appends it to the section.
+std::string SetConfig(std::string text, const std::string& dotted, const std::string& value) {
+  size_t dot = dotted.rfind('.');
+  std::string section = "[" + dotted.substr(0, dot) + "]", key = dotted.substr(dot + 1);
+  size_t at = text.find("\n" + section + "\n");
+  if (at == std::string::npos) return text + "\n" + section + "\n" + key + " = " + value + "\n";
+  size_t start = at + section.size() + 2;
+  size_t end = text.find("\n[", start);
+  if (end == std::string::npos) end = text.size();
+  std::string body = text.substr(start, end - start);
+  std::istringstream in(body);
+  std::string line, out;
+  bool done = false;
+  while (std::getline(in, line)) {
+    std::string trimmed = line;
+    if (trimmed.starts_with("# ")) trimmed = trimmed.substr(2);
+    if (!done && (trimmed.starts_with(key + " =") || trimmed.starts_with(key + "="))) {
+      line = key + " = " + value;
+      done = true;
+    }
+    out += line + "\n";
+  }
+  if (!done) out += key + " = " + value + "\n";
+  return text.substr(0, start) + out + text.substr(end == text.size() ? end : end + 1);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ServerProcess>> ServerProcess::Start(const ServerOptions& options) {
+  std::unique_ptr<ServerProcess> s(new ServerProcess());
+  char tmpl[] = "/tmp/scepgate-it-XXXXXX";
+  if (::mkdtemp(tmpl) == nullptr) return Fail(Error::Io("mkdtemp failed"));
+  s->dir_ = fs::path(tmpl) / "data";
+  std::vector<std::string> init = {ScepgateBinary(), "init", "--dir", s->dir_.string()};
+  init.insert(init.end(), options.init_args.begin(), options.init_args.end());
+  std::string err;
+  if (RunCommand(init, nullptr, &err) != 0) return Fail(Error::Internal("scepgate init failed: " + err));
+  if (!options.config.empty()) {
+    fs::path cfg = s->dir_ / "scepgate.toml";
+    SG_ASSIGN_OR_RETURN(std::string text, ReadFile(cfg));
+    for (const auto& [k, v] : options.config) text = SetConfig(text, k, v);
+    SG_TRY_STATUS(WritePrivateFile(cfg, text));
+  }
+  s->port_ = FreePort();
+  SG_TRY_STATUS(s->Spawn());
+  return s;
+}
+
+Status ServerProcess::Spawn() {
+  std::string log = (dir_.parent_path() / "serve.log").string();
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    std::string listen = "127.0.0.1:" + std::to_string(port_);
+    std::string bin = ScepgateBinary();
+    ::execl(bin.c_str(), bin.c_str(), "serve", "--dir", dir_.c_str(), "--listen", listen.c_str(),
+            static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  auto http = client::MakeHttpClient(2);
+  client::Url url{"127.0.0.1", port_, "/healthz"};
+  for (int i = 0; i < 200; ++i) {
+    auto r = http->Get(url, "/healthz");
+    if (r && r->status == 200) return {};
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return Fail(Error::Internal("scepgate serve exited: " + ReadFile(log).value_or("")));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return Fail(Error::Internal("scepgate serve did not become healthy: " + ReadFile(log).value_or("")));
+}
+
+void ServerProcess::Stop() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  for (int i = 0; i < 100; ++i) {
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+Status ServerProcess::Restart() {
+  Stop();
+  return Spawn();
+}
+
+ServerProcess::~ServerProcess() {
+  Stop();
+  std::error_code ec;
+  if (std::getenv("SCEPGATE_KEEP_TEST_DIRS") == nullptr) fs::remove_all(dir_.parent_path(), ec);
+}
+
+std::string ServerProcess::Url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(port_) + path;
+}
+
+int ServerProcess::Cli(const std::vector<std::string>& args, std::string* out, std::string* err) const {
+  std::vector<std::string> argv = {ScepgateBinary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.push_back("--dir");
+  argv.push_back(dir_.string());
+  return RunCommand(argv, out, err);
+}
+
+}  // namespace scepgate::testing

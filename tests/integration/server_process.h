@@ -1,0 +1,55 @@
+// Runs the real scepgate binary for integration tests: `init` into a fresh temp data dir, then
+// `serve` on a free 127.0.0.1 port, stopped (SIGTERM) when the object goes away.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+
+namespace scepgate::testing {
+
+struct ServerOptions {
+  std::vector<std::string> init_args;  // extra `scepgate init` flags (e.g. --challenge X)
+  // Lines "section.key = value" applied to scepgate.toml after init (replacing the default).
+  std::vector<std::pair<std::string, std::string>> config;
+};
+
+// Not thread-safe; one per test fixture.
+class ServerProcess {
+ public:
+  static Result<std::unique_ptr<ServerProcess>> Start(const ServerOptions& options);
+  ~ServerProcess();
+
+  // http://127.0.0.1:PORT + path
+  std::string Url(const std::string& path = "/scep") const;
+  uint16_t port() const { return port_; }
+  const std::filesystem::path& dir() const { return dir_; }
+
+  // Runs `scepgate ARGS... --dir DIR`; returns the exit code, fills stdout (and stderr) text.
+  int Cli(const std::vector<std::string>& args, std::string* out = nullptr, std::string* err = nullptr) const;
+  // Stops and starts `serve` again on the same port and data dir. kInternal when it does not come up.
+  Status Restart();
+  void Stop();
+
+ private:
+  ServerProcess() = default;
+  Status Spawn();
+
+  std::filesystem::path dir_;
+  uint16_t port_ = 0;
+  pid_t pid_ = -1;
+};
+
+// Path of the scepgate binary under test (from the SCEPGATE_BIN environment variable).
+std::string ScepgateBinary();
+// A port on 127.0.0.1 that was free a moment ago.
+uint16_t FreePort();
+// Runs a command (argv), returns its exit code; captures stdout/stderr when asked.
+int RunCommand(const std::vector<std::string>& argv, std::string* out, std::string* err);
+
+}  // namespace scepgate::testing
