@@ -2,6 +2,8 @@
 
 #include <openssl/rand.h>
 
+#include "common/san_text.h"
+
 namespace scepgate::client {
 
 Result<X509NamePtr> ParseSubject(std::string_view subject) {
@@ -40,27 +42,12 @@ Result<X509NamePtr> ParseSubject(std::string_view subject) {
 
 namespace {
 
-// Turns "UPN:x" into OpenSSL's config form; the rest already is.
-std::string SanConf(const std::vector<std::string>& sans) {
-  std::string conf;
-  for (const auto& s : sans) {
-    if (!conf.empty()) conf += ",";
-    if (s.starts_with("UPN:"))
-      conf += "otherName:1.3.6.1.4.1.311.20.2.3;UTF8:" + s.substr(4);
-    else
-      conf += s;
-  }
-  return conf;
-}
-
 Status AddExtensions(X509_REQ& req, const CsrOptions& o) {
   X509ExtStackPtr exts(sk_X509_EXTENSION_new_null());
   if (!o.sans.empty()) {
-    X509ExtensionPtr san(X509V3_EXT_conf_nid(nullptr, nullptr, NID_subject_alt_name, SanConf(o.sans).c_str()));
-    if (!san) {
-      DrainOpenSslErrors();
-      return Fail(Error::InvalidArgument("subject alternative names are invalid"));
-    }
+    SG_ASSIGN_OR_RETURN(GeneralNamesPtr names, SansFromText(o.sans));
+    X509ExtensionPtr san(X509V3_EXT_i2d(NID_subject_alt_name, 0, names.get()));
+    if (!san) return Fail(CryptoError("subjectAltName encoding failed"));
     sk_X509_EXTENSION_push(exts.get(), san.release());
   }
   if (o.key_usage) {

@@ -1,10 +1,15 @@
 #include "codec/test_util.h"
 
+#include <openssl/err.h>
 #include <openssl/rsa.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace scepgate::codec::testing {
 namespace {
@@ -101,8 +106,41 @@ X509CrlPtr MakeCrl(const X509& issuer, const EVP_PKEY& key) {
   return crl;
 }
 
+namespace {
+
+// RSA-2048 generation costs ~0.25 s and CTest runs every test case in its own process, so the two
+// party keys are generated once and kept in the build directory (SG_TEST_KEY_DIR); written to a
+// temporary name and renamed, so parallel test processes never see half a file.
+EvpPkeyPtr CachedRsaKey(const std::string& name) {
+#ifdef SG_TEST_KEY_DIR
+  std::filesystem::path path = std::filesystem::path(SG_TEST_KEY_DIR) / (name + ".key.pem");
+  std::ifstream in(path);
+  std::stringstream pem;
+  pem << in.rdbuf();
+  if (auto key = KeyFromPem(pem.str()); key && EVP_PKEY_get_bits(key->get()) == 2048) {
+    return std::move(*key);
+  }
+  ERR_clear_error();
+  EvpPkeyPtr key = MakeRsaKey(2048);
+  auto text = KeyToPem(*key);
+  std::filesystem::path tmp = path;
+  tmp += "." + std::to_string(getpid());
+  if (text) {
+    std::ofstream(tmp) << *text;
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+  }
+  return key;
+#else
+  (void)name;
+  return MakeRsaKey(2048);
+#endif
+}
+
+}  // namespace
+
 const EVP_PKEY& RaKey() {
-  static EvpPkeyPtr key = MakeRsaKey(2048);
+  static EvpPkeyPtr key = CachedRsaKey("ra");
   return *key;
 }
 
@@ -113,7 +151,7 @@ const X509& RaCert() {
 }
 
 const EVP_PKEY& ClientKey() {
-  static EvpPkeyPtr key = MakeRsaKey(2048);
+  static EvpPkeyPtr key = CachedRsaKey("client");
   return *key;
 }
 

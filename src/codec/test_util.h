@@ -33,8 +33,9 @@ X509CrlPtr MakeCrl(const X509& issuer, const EVP_PKEY& key);
 // A name holding only CN=`cn`.
 X509NamePtr MakeName(const std::string& cn);
 
-// The parties, made once per process: an RSA-2048 RA (self-signed, digitalSignature +
-// keyEncipherment) and an RSA-2048 client with a self-signed "CN=SCEP SIGNER" certificate.
+// The parties, made once per process (their keys cached in the build directory): an RSA-2048 RA
+// (self-signed, digitalSignature + keyEncipherment) and an RSA-2048 client with a self-signed
+// "CN=SCEP SIGNER" certificate.
 const EVP_PKEY& RaKey();
 const X509& RaCert();
 const EVP_PKEY& ClientKey();

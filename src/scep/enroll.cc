@@ -1,53 +1,11 @@
 // PKCSReq / RenewalReq: resend detection, policy, issuance, and the atomic record.
-#include <arpa/inet.h>
-
 #include "ca/issuer.h"
+#include "common/san_text.h"
 #include "policy/csr_info.h"
 #include "scep/service.h"
 #include "scep/service_internal.h"
 
 namespace scepgate::scep {
-namespace {
-
-std::vector<std::string> SansOf(const X509& cert) {
-  std::vector<std::string> out;
-  GeneralNamesPtr names(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(&cert, NID_subject_alt_name, nullptr, nullptr)));
-  if (!names) return out;
-  for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
-    const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names.get(), i);
-    int type = 0;
-    auto* value = static_cast<ASN1_STRING*>(GENERAL_NAME_get0_value(gn, &type));
-    auto text = [](const ASN1_STRING* s) {
-      return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
-                         static_cast<size_t>(ASN1_STRING_length(s)));
-    };
-    switch (type) {
-      case GEN_DNS: out.push_back("DNS:" + text(value)); break;
-      case GEN_EMAIL: out.push_back("email:" + text(value)); break;
-      case GEN_URI: out.push_back("URI:" + text(value)); break;
-      case GEN_IPADD: {
-        char buf[INET6_ADDRSTRLEN] = {};
-        int len = ASN1_STRING_length(value);
-        int family = len == 4 ? AF_INET : len == 16 ? AF_INET6 : 0;
-        if (family && inet_ntop(family, ASN1_STRING_get0_data(value), buf, sizeof buf))
-          out.push_back(std::string("IP:") + buf);
-        break;
-      }
-      case GEN_OTHERNAME: {
-        const OTHERNAME* on = gn->d.otherName;
-        if (OBJ_obj2nid(on->type_id) == NID_ms_upn && on->value->type == V_ASN1_UTF8STRING)
-          out.push_back("UPN:" + text(on->value->value.utf8string));
-        break;
-      }
-      default: break;
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 const ca::CertTemplate& Service::TemplateFor(const X509_REQ& csr) const {
   std::optional<uint32_t> ku = policy::RequestedKeyUsage(csr);
   if (!ku) return options_.general_template;
@@ -104,7 +62,7 @@ Result<X509Ptr> Service::IssueAndRecord(Context& ctx, const X509_REQ& csr,
     rec.serial = SerialHex(*X509_get0_serialNumber(cert.get()));
     rec.issuer_id = ca.id;
     rec.subject = NameToString(*X509_get_subject_name(cert.get()));
-    rec.sans = SansOf(*cert);
+    rec.sans = CertSans(*cert);
     SG_ASSIGN_OR_RETURN(rec.not_before, AsnTimeToUnix(*X509_get0_notBefore(cert.get())));
     SG_ASSIGN_OR_RETURN(rec.not_after, AsnTimeToUnix(*X509_get0_notAfter(cert.get())));
     SG_ASSIGN_OR_RETURN(Bytes sha1, Digest("SHA1", der));

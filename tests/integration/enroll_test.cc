@@ -126,7 +126,7 @@ TEST_F(EnrollTest, GetWithUrlOver40KbIsServed) {
   Identity id = NewIdentity();
   EnrollOptions o = Options("long-url");
   o.use_get = true;
-  for (int i = 0; i < 700; ++i) o.csr.sans.push_back("DNS:host-" + std::to_string(i) + ".long.example.com");
+  for (int i = 0; i < 1100; ++i) o.csr.sans.push_back("DNS:host-" + std::to_string(i) + ".long.example.com");
   auto csr = client::MakeCsr(*id.key, o.csr);
   ASSERT_TRUE(csr);
   auto der = CsrToDer(**csr);
