@@ -58,7 +58,7 @@ int Run(const Options& o) {
   if (!url) return std::fprintf(stderr, "bench: %s\n", url.error().message.c_str()), 2;
   auto spec = sg::ca::ParseKeySpec(o.key);
   if (!spec) return std::fprintf(stderr, "bench: %s\n", spec.error().message.c_str()), 2;
-  int cipher = OBJ_sn2nid(o.cipher.c_str()), digest = OBJ_sn2nid(o.digest.c_str());
+  int cipher = OBJ_txt2nid(o.cipher.c_str()), digest = OBJ_txt2nid(o.digest.c_str());
   if (cipher == NID_undef || digest == NID_undef) return std::fprintf(stderr, "bench: unknown cipher or digest\n"), 2;
 
   auto http = sg::client::MakeHttpClient();

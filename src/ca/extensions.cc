@@ -50,6 +50,29 @@ Result<Asn1TimePtr> MakeTime(int64_t t) {
 
 Result<int64_t> NotAfter(const X509& cert) { return AsnTimeToUnix(*X509_get0_notAfter(&cert)); }
 
+// Copies algorithm, parameters and key bits of a SubjectPublicKeyInfo as they are encoded.
+Status CopySpki(const X509_PUBKEY& from, X509_PUBKEY& to) {
+  ASN1_OBJECT* alg = nullptr;
+  const unsigned char* bits = nullptr;
+  int len = 0;
+  X509_ALGOR* algor = nullptr;
+  if (X509_PUBKEY_get0_param(&alg, &bits, &len, &algor, &from) != 1 || len <= 0)
+    return Fail(Error::BadRequest("the request's public key is malformed"));
+  int ptype = V_ASN1_UNDEF;
+  const void* pval = nullptr;
+  X509_ALGOR_get0(nullptr, &ptype, &pval, algor);
+  void* param = nullptr;
+  if (ptype == V_ASN1_OBJECT) param = OBJ_dup(static_cast<const ASN1_OBJECT*>(pval));
+  else if (ptype == V_ASN1_SEQUENCE || ptype == V_ASN1_OCTET_STRING)
+    param = ASN1_STRING_dup(static_cast<const ASN1_STRING*>(pval));
+  auto* copy = static_cast<unsigned char*>(OPENSSL_memdup(bits, static_cast<size_t>(len)));
+  if (copy == nullptr || X509_PUBKEY_set0_param(&to, OBJ_dup(alg), ptype, param, copy, len) != 1) {
+    OPENSSL_free(copy);
+    return Fail(CryptoError("cannot copy the public key"));
+  }
+  return {};
+}
+
 Result<X509Ptr> NewCert(const CertFields& f) {
   if (f.not_after < f.not_before)
     return Fail(Error::InvalidArgument("notAfter would precede notBefore"));
@@ -62,9 +85,13 @@ Result<X509Ptr> NewCert(const CertFields& f) {
       X509_set_subject_name(cert.get(), &f.subject) != 1 ||
       X509_set_issuer_name(cert.get(), &f.issuer) != 1 ||
       X509_set1_notBefore(cert.get(), not_before.get()) != 1 ||
-      X509_set1_notAfter(cert.get(), not_after.get()) != 1 ||
-      X509_set_pubkey(cert.get(), const_cast<EVP_PKEY*>(&f.public_key)) != 1)
+      X509_set1_notAfter(cert.get(), not_after.get()) != 1)
     return Fail(CryptoError("cannot fill certificate fields"));
+  if (f.spki != nullptr) {
+    SG_TRY_STATUS(CopySpki(*f.spki, *X509_get_X509_PUBKEY(cert.get())));
+  } else if (X509_set_pubkey(cert.get(), const_cast<EVP_PKEY*>(&f.public_key)) != 1) {
+    return Fail(CryptoError("cannot set the public key"));
+  }
   return cert;
 }
 

@@ -24,6 +24,9 @@ struct CertFields {
   const EVP_PKEY& public_key;
   int64_t not_before = 0;
   int64_t not_after = 0;
+  // When set, the SubjectPublicKeyInfo is copied from here as encoded, instead of re-encoding
+  // `public_key` (OpenSSL 3.0's key encoder is costly on the issuance hot path).
+  const X509_PUBKEY* spki = nullptr;
 };
 
 // Returns a v3 certificate with the fields set and no extensions. kInvalidArgument for an empty

@@ -205,14 +205,18 @@ Result<X509Ptr> Issuer::Issue(const X509_REQ& csr, const CertTemplate& tmpl, Byt
   const int64_t not_after = std::min(now + int64_t{tmpl.validity_days} * 86400, ca_not_after);
   SG_ASSIGN_OR_RETURN(X509Ptr cert, NewCert({serial, *X509_REQ_get_subject_name(&csr),
                                              *X509_get_subject_name(cert_.get()), *pub,
-                                             now - options_.backdate_seconds, not_after}));
+                                             now - options_.backdate_seconds, not_after,
+                                             X509_REQ_get_X509_PUBKEY(const_cast<X509_REQ*>(&csr))}));
   SG_TRY_STATUS(AddBasicConstraints(*cert, false, -1));
   SG_TRY_STATUS(AddKeyUsage(*cert, KeyUsageFor(tmpl.purpose, *pub)));
   SG_TRY_STATUS(AddUsageNamesAndKeyIds(*cert, *cert_, ekus.get(), sans.get()));
   if (!options_.crl_url.empty()) SG_TRY_STATUS(AddCrlDistributionPoint(*cert, options_.crl_url));
   if (!options_.aia_url.empty()) SG_TRY_STATUS(AddCaIssuers(*cert, options_.aia_url));
   SG_TRY_STATUS(SignCert(*cert, *key_));
-  return cert;
+  // The key was copied as encoded, so this object holds no decoded public key: hand back the
+  // certificate as any reader would see it.
+  SG_ASSIGN_OR_RETURN(Bytes der, CertToDer(*cert));
+  return CertFromDer(der);
 }
 
 Result<X509CrlPtr> Issuer::SignCrl(std::span<const RevokedEntry> revoked, int64_t crl_number,

@@ -51,10 +51,17 @@ bool CsrSignatureValid(const X509_REQ& csr) {
 }
 
 Result<std::string> CsrPublicKeySha256(const X509_REQ& csr) {
-  EVP_PKEY* key = X509_REQ_get0_pubkey(const_cast<X509_REQ*>(&csr));
-  if (key == nullptr) return Fail(Error::BadRequest("CSR carries no usable public key"));
-  SG_ASSIGN_OR_RETURN(Bytes spki, PublicKeyDer(*key));
-  SG_ASSIGN_OR_RETURN(Bytes digest, Digest("SHA256", spki));
+  // The SubjectPublicKeyInfo as the CSR encodes it (re-encoding the key through OpenSSL 3.0's
+  // encoders would cost more than the rest of this check).
+  X509_PUBKEY* spki = X509_REQ_get_X509_PUBKEY(const_cast<X509_REQ*>(&csr));
+  if (spki == nullptr || X509_REQ_get0_pubkey(const_cast<X509_REQ*>(&csr)) == nullptr)
+    return Fail(Error::BadRequest("CSR carries no usable public key"));
+  unsigned char* der = nullptr;
+  int len = i2d_X509_PUBKEY(spki, &der);
+  if (len <= 0) return Fail(CryptoError("cannot encode the CSR's public key"));
+  Bytes bytes(der, der + len);
+  OPENSSL_free(der);
+  SG_ASSIGN_OR_RETURN(Bytes digest, Digest("SHA256", bytes));
   return HexEncode(digest);
 }
 
