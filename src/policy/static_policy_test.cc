@@ -1,0 +1,101 @@
+#include "policy/static_policy.h"
+
+#include <gtest/gtest.h>
+
+#include "ca/key_spec.h"
+#include "client/request_builder.h"
+#include "policy/csr_info.h"
+
+namespace scepgate::policy {
+namespace {
+
+EvpPkeyPtr Key(const char* spec) { return std::move(*ca::GenerateKey(*ca::ParseKeySpec(spec))); }
+
+X509ReqPtr Csr(const EVP_PKEY& key, const std::string& challenge, const std::string& subject = "/CN=dev") {
+  client::CsrOptions o;
+  o.subject = subject;
+  o.challenge = challenge;
+  return std::move(*client::MakeCsr(key, o));
+}
+
+class StaticPolicyTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    rsa_ = Key("rsa:2048").release();
+    signer_ = client::MakeSelfSignedSigner(*rsa_, "dev")->release();
+  }
+  static void TearDownTestSuite() {
+    EVP_PKEY_free(rsa_);
+    X509_free(signer_);
+  }
+  Status Verify(const X509_REQ& csr, bool renewal = false) {
+    return policy_.Verify({csr, *signer_, renewal, "tid"});
+  }
+  std::string Code(const Status& s) { return s ? "" : s.error().message.substr(0, s.error().message.find(':')); }
+
+  StaticPolicy policy_{{"open sesame", false, 2048, 256}};
+  static EVP_PKEY* rsa_;
+  static X509* signer_;
+};
+EVP_PKEY* StaticPolicyTest::rsa_ = nullptr;
+X509* StaticPolicyTest::signer_ = nullptr;
+
+TEST_F(StaticPolicyTest, AcceptsTheRightChallenge) { EXPECT_TRUE(Verify(*Csr(*rsa_, "open sesame"))); }
+
+TEST_F(StaticPolicyTest, NamesEachRefusal) {
+  EXPECT_EQ(Code(Verify(*Csr(*rsa_, ""))), "ChallengePasswordMissing");
+  EXPECT_EQ(Code(Verify(*Csr(*rsa_, "open sesamE"))), "ChallengeInvalid");
+  EXPECT_EQ(Code(Verify(*Csr(*rsa_, "open sesame "))), "ChallengeInvalid");
+  EXPECT_EQ(Verify(*Csr(*rsa_, "wrong")).error().code, ErrorCode::kPolicyDenied);
+  EvpPkeyPtr small(EVP_RSA_gen(1024));
+  EXPECT_EQ(Code(Verify(*Csr(*small, "open sesame"))), "KeyLengthMismatch");
+}
+
+TEST_F(StaticPolicyTest, EcKeysAreMeasuredAgainstTheEcMinimum) {
+  EvpPkeyPtr p256 = Key("ec:p256");
+  EXPECT_TRUE(Verify(*Csr(*p256, "open sesame")));
+  StaticPolicy strict({"open sesame", false, 2048, 384});
+  EXPECT_FALSE(strict.Verify({*Csr(*p256, "open sesame"), *signer_, false, "t"}));
+}
+
+TEST_F(StaticPolicyTest, CsrSignatureIsProofOfPossession) {
+  X509ReqPtr csr = Csr(*rsa_, "open sesame");
+  Bytes der = *CsrToDer(*csr);
+  der[der.size() - 2] ^= 0x40;
+  X509ReqPtr broken = std::move(*CsrFromDer(der));
+  EXPECT_FALSE(CsrSignatureValid(*broken));
+  auto st = Verify(*broken);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().code, ErrorCode::kBadMessageCheck);
+  EXPECT_EQ(Code(st), "CsrSignatureInvalid");
+}
+
+TEST_F(StaticPolicyTest, RenewalNeedsNoChallengeButKeepsTheSubject) {
+  EXPECT_TRUE(Verify(*Csr(*rsa_, "", "/CN=dev"), /*renewal=*/true));
+  EXPECT_EQ(Code(Verify(*Csr(*rsa_, "", "/CN=other"), true)), "SubjectNameMismatch");
+  StaticPolicy strict({"open sesame", true, 2048, 256});
+  EXPECT_FALSE(strict.Verify({*Csr(*rsa_, "", "/CN=dev"), *signer_, true, "t"}));
+}
+
+TEST_F(StaticPolicyTest, NoConfiguredChallengeMeansNoneRequired) {
+  StaticPolicy open({"", false, 2048, 256});
+  EXPECT_TRUE(open.Verify({*Csr(*rsa_, ""), *signer_, false, "t"}));
+}
+
+TEST(CsrInfo, ReadsChallengeKeyUsageAndKeyHash) {
+  EvpPkeyPtr key = Key("ec:p256");
+  client::CsrOptions o;
+  o.challenge = "päss";
+  o.key_usage = KU_DIGITAL_SIGNATURE;
+  X509ReqPtr csr = std::move(*client::MakeCsr(*key, o));
+  EXPECT_EQ(**ChallengePassword(*csr), "päss");
+  EXPECT_EQ(*RequestedKeyUsage(*csr), static_cast<uint32_t>(KU_DIGITAL_SIGNATURE));
+  auto spki = PublicKeyDer(*key);
+  EXPECT_EQ(*CsrPublicKeySha256(*csr), HexEncode(*Digest("SHA256", *spki)));
+  X509ReqPtr bare = std::move(*client::MakeCsr(*key, {}));
+  EXPECT_FALSE(*ChallengePassword(*bare));
+  EXPECT_FALSE(RequestedKeyUsage(*bare));
+}
+
+}  // namespace
+}  // namespace scepgate::policy

@@ -1,0 +1,148 @@
+// scep::Service with fakes at its boundaries: MemoryStore, FakeClock, a CA made in the test.
+#include "scep/service.h"
+
+#include <gtest/gtest.h>
+
+#include "ca/hierarchy.h"
+#include "ca/key_spec.h"
+#include "client/enrollment.h"
+#include "client/request_builder.h"
+#include "policy/static_policy.h"
+#include "store/memory_store.h"
+
+namespace scepgate::scep {
+namespace {
+
+constexpr int64_t kNow = 1'800'000'000;
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    SystemRandom r;
+    auto spec = *ca::ParseKeySpec("rsa:2048");
+    ca::CaSet set;
+    EvpPkeyPtr root_key = std::move(*ca::GenerateKey(spec));
+    set.root = std::move(*ca::MakeRootCa(*root_key, "T Root", 3650, kNow, r));
+    set.issuing.key = std::move(*ca::GenerateKey(spec));
+    set.issuing.cert = std::move(*ca::MakeIssuingCa(*set.issuing.key, "T Issuing", 3650, *set.root, *root_key, kNow, r));
+    set.ra.key = std::move(*ca::GenerateKey(spec));
+    set.ra.cert = std::move(*ca::MakeRaCert(*set.ra.key, "T RA", 365, *set.issuing.cert, *set.issuing.key, kNow, r));
+    ra_ = CertDup(*set.ra.cert);
+    cas_ = std::move(*CaState::Build(std::move(set), Config{}));
+    crls_ = std::make_unique<CrlPublisher>(*cas_, store_, clock_, CrlOptions{});
+    ServiceOptions o;
+    o.general_template.validity_days = 30;
+    service_ = std::make_unique<Service>(*cas_, store_, policy_, *crls_, clock_, random_, o);
+    ca_.recipients = {ra_.get()};
+    ca_.all.push_back(CertDup(*ra_));
+    key_ = std::move(*ca::GenerateKey(spec));
+    self_signed_ = std::move(*client::MakeSelfSignedSigner(*key_, "SCEP SIGNER"));
+  }
+
+  // Sends a PKCSReq for CN=`cn` signed by `signer` (with key_) and decodes the CertRep.
+  codec::CertRep Send(const X509& signer, const std::string& cn, const std::string& tid,
+                      const std::string& challenge = "pw") {
+    client::CsrOptions c;
+    c.subject = "/CN=" + cn;
+    c.challenge = challenge;
+    auto csr = client::MakeCsr(*key_, c);
+    client::MessageOptions m;
+    m.transaction_id = tid;
+    auto msg = client::BuildMessage(ca_, *CsrToDer(**csr), signer, *key_, m);
+    Reply r = service_->PkiOperation(msg->der, {"192.0.2.1", "corr-" + tid});
+    EXPECT_EQ(r.http_status, 200) << r.body;
+    auto rep = codec::DecodeCertRep(AsView(r.body), signer, *key_);
+    EXPECT_TRUE(rep) << rep.error().message;
+    return rep ? std::move(*rep) : codec::CertRep{};
+  }
+
+  store::MemoryStore store_;
+  FakeClock clock_{kNow};
+  SystemRandom random_;
+  policy::StaticPolicy policy_{{"pw", false, 2048, 256}};
+  std::unique_ptr<CaState> cas_;
+  std::unique_ptr<CrlPublisher> crls_;
+  std::unique_ptr<Service> service_;
+  X509Ptr ra_;
+  client::CaCerts ca_;
+  EvpPkeyPtr key_;
+  X509Ptr self_signed_;
+};
+
+TEST_F(ServiceTest, IssuesAndRecordsCertificateAndRequestTogether) {
+  codec::CertRep rep = Send(*self_signed_, "dev1", "t1");
+  ASSERT_EQ(rep.status, codec::PkiStatus::kSuccess) << rep.fail_info_text;
+  std::string serial = SerialHex(*X509_get0_serialNumber(rep.content.certs.front().get()));
+  auto cert = *store_.FindCertificate(serial);
+  ASSERT_TRUE(cert);
+  EXPECT_EQ(cert->subject, "CN=dev1");
+  EXPECT_EQ(cert->transaction_id, "t1");
+  EXPECT_EQ(cert->issuer_id, cas_->current().id);
+  EXPECT_EQ(cert->not_after - kNow, 30 * 86400);
+  auto reqs = *store_.ListRequests({});
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].state, "issued");
+  EXPECT_EQ(reqs[0].cert_serial, serial);
+  EXPECT_EQ(reqs[0].correlation_id, "corr-t1");
+  EXPECT_EQ(reqs[0].remote_addr, "192.0.2.1");
+  EXPECT_FALSE(reqs[0].renewal);
+}
+
+TEST_F(ServiceTest, RenewalFromAnExpiredCertificateIsBadTime) {
+  codec::CertRep first = Send(*self_signed_, "dev2", "t2");
+  ASSERT_EQ(first.status, codec::PkiStatus::kSuccess);
+  X509Ptr issued = std::move(first.content.certs.front());
+  codec::CertRep renewed = Send(*issued, "dev2", "t2-renew", "");
+  EXPECT_EQ(renewed.status, codec::PkiStatus::kSuccess) << renewed.fail_info_text;
+  EXPECT_TRUE((*store_.ListRequests({}))[0].renewal);
+  clock_.Advance(31 * 86400);
+  codec::CertRep late = Send(*issued, "dev2", "t2-late", "");
+  EXPECT_EQ(late.status, codec::PkiStatus::kFailure);
+  EXPECT_EQ(late.fail_info, codec::FailInfo::kBadTime);
+  EXPECT_NE(late.fail_info_text.find("SignerCertificateExpired"), std::string::npos);
+}
+
+TEST_F(ServiceTest, SignerIssuedByUsButUnknownToTheRecordsIsBadCertId) {
+  codec::CertRep first = Send(*self_signed_, "dev3", "t3");
+  ASSERT_EQ(first.status, codec::PkiStatus::kSuccess);
+  // A memory store that forgot the certificate: the signer chains to our CA but is not ours.
+  store::MemoryStore empty;
+  Service forgetful(*cas_, empty, policy_, *crls_, clock_, random_, {});
+  client::CsrOptions c;
+  c.subject = "/CN=dev3";
+  auto csr = client::MakeCsr(*key_, c);
+  client::MessageOptions m;
+  m.transaction_id = "t3-renew";
+  X509Ptr issued = std::move(first.content.certs.front());
+  auto msg = client::BuildMessage(ca_, *CsrToDer(**csr), *issued, *key_, m);
+  Reply r = forgetful.PkiOperation(msg->der, {"192.0.2.1", "c"});
+  auto rep = codec::DecodeCertRep(AsView(r.body), *issued, *key_);
+  ASSERT_TRUE(rep);
+  EXPECT_EQ(rep->fail_info, codec::FailInfo::kBadCertId);
+  EXPECT_NE(rep->fail_info_text.find("SignerCertificateUnknown"), std::string::npos);
+}
+
+TEST_F(ServiceTest, MalformedInputIsRecordedAndAnswered400) {
+  Bytes junk = {0x30, 0x03, 0x02, 0x01, 0x01};
+  Reply r = service_->PkiOperation(junk, {"192.0.2.9", "bad"});
+  EXPECT_EQ(r.http_status, 400);
+  auto reqs = *store_.ListRequests({});
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].state, "failed");
+  EXPECT_EQ(reqs[0].fail_info, "badRequest");
+  EXPECT_EQ(reqs[0].reason.rfind("MessageMalformed", 0), 0u);
+}
+
+TEST_F(ServiceTest, CapsAndNextCaWithoutRollover) {
+  EXPECT_EQ(service_->GetCaCaps().body.find("GetNextCACert"), std::string::npos);
+  EXPECT_EQ(service_->GetNextCaCert().http_status, 404);
+  Reply ca = service_->GetCaCert();
+  EXPECT_EQ(ca.content_type, "application/x-x509-ca-ra-cert");
+  auto certs = codec::DecodeCertsOnly(AsView(ca.body));
+  ASSERT_TRUE(certs);
+  EXPECT_EQ(certs->certs.size(), 3u);
+  EXPECT_EQ(X509_cmp(certs->certs.front().get(), ra_.get()), 0) << "RA first";
+}
+
+}  // namespace
+}  // namespace scepgate::scep
