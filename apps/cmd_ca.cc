@@ -13,7 +13,8 @@ namespace {
 
 void PrintCa(const char* role, const nlohmann::json& j) {
   std::cout << role << ":\n";
-  for (const char* k : {"subject", "issuer", "serial", "not_before", "not_after", "key", "sha256", "sha1"})
+  for (const char* k :
+       {"subject", "issuer", "serial", "not_before", "not_after", "key", "sha256", "sha1"})
     if (j.contains(k)) std::cout << "  " << k << ": " << j[k].get<std::string>() << "\n";
 }
 
@@ -79,13 +80,15 @@ void AddCaCommands(CLI::App& app) {
   show->add_flag("--json", *json, "print JSON");
   show->callback([dir, json] { Show(*dir, *json); });
 
-  CLI::App* crl = ca->add_subcommand("crl", "sign a fresh CRL for the current issuing CA and print it (DER)");
+  CLI::App* crl =
+      ca->add_subcommand("crl", "sign a fresh CRL for the current issuing CA and print it (DER)");
   AddDirOption(*crl, *dir);
   crl->add_option("--out", *out, "write to this file instead of stdout");
   crl->add_flag("--pem", *pem, "PEM instead of DER");
   crl->callback([dir, out, pem] { Crl(*dir, *out, *pem); });
 
-  CLI::App* roll = ca->add_subcommand("rollover", "stage a next issuing CA, served by GetNextCACert");
+  CLI::App* roll =
+      ca->add_subcommand("rollover", "stage a next issuing CA, served by GetNextCACert");
   AddDirOption(*roll, *dir);
   roll->add_option("--key", *key, "key of the next CA (default: same type as the current)");
   roll->callback([dir, key] {
@@ -93,10 +96,12 @@ void AddCaCommands(CLI::App& app) {
     ca::KeySpec spec;
     if (!key->empty()) spec = OrDie(ca::ParseKeySpec(*key));
     OrDie(ca::StageRollover(*dir, key->empty() ? nullptr : &spec, SystemClock().Now(), random));
-    std::cout << "next issuing CA staged; restart `scepgate serve` to offer it through GetNextCACert\n";
+    std::cout
+        << "next issuing CA staged; restart `scepgate serve` to offer it through GetNextCACert\n";
   });
 
-  CLI::App* act = ca->add_subcommand("activate", "make the staged issuing CA current (and issue a new RA)");
+  CLI::App* act =
+      ca->add_subcommand("activate", "make the staged issuing CA current (and issue a new RA)");
   AddDirOption(*act, *dir);
   act->callback([dir] {
     SystemRandom random;

@@ -25,9 +25,12 @@ void ListCerts(const std::string& dir, bool json, const std::string& status, int
   auto data = OrDie(OpenDataDir(dir, clock));
   store::CertFilter f;
   f.limit = limit;
-  if (status == "valid") f.status = store::CertStatus::kValid;
-  else if (status == "revoked") f.status = store::CertStatus::kRevoked;
-  else if (!status.empty()) Die(Error::InvalidArgument("--status is valid or revoked"));
+  if (status == "valid")
+    f.status = store::CertStatus::kValid;
+  else if (status == "revoked")
+    f.status = store::CertStatus::kRevoked;
+  else if (!status.empty())
+    Die(Error::InvalidArgument("--status is valid or revoked"));
   auto certs = OrDie(data->store->ListCertificates(f));
   if (json) {
     nlohmann::json arr = nlohmann::json::array();
@@ -76,13 +79,13 @@ void ListRequests(const std::string& dir, bool json, const std::string& state, i
     std::cout << arr.dump(2) << "\n";
     return;
   }
-  std::printf("%-6s %-20s %-10s %-8s %-16s %-34s %s\n", "ID", "TIME", "TYPE", "STATE", "FAIL_INFO",
-              "SERIAL", "TRANSACTION / REASON");
+  std::printf("%-6s %-20s %-10s %-7s %-8s %-16s %-34s %s\n", "ID", "TIME", "TYPE", "RENEWAL",
+              "STATE", "FAIL_INFO", "SERIAL", "TRANSACTION / REASON");
   for (const auto& r : reqs)
-    std::printf("%-6lld %-20s %-10s %-8s %-16s %-34s %s%s%s\n", static_cast<long long>(r.id),
-                IsoTime(r.created_at).c_str(), r.message_type.c_str(), r.state.c_str(),
-                r.fail_info.c_str(), r.cert_serial.c_str(), r.transaction_id.c_str(),
-                r.reason.empty() ? "" : " / ", r.reason.c_str());
+    std::printf("%-6lld %-20s %-10s %-7s %-8s %-16s %-34s %s%s%s\n", static_cast<long long>(r.id),
+                IsoTime(r.created_at).c_str(), r.message_type.c_str(), r.renewal ? "yes" : "no",
+                r.state.c_str(), r.fail_info.c_str(), r.cert_serial.c_str(),
+                r.transaction_id.c_str(), r.reason.empty() ? "" : " / ", r.reason.c_str());
 }
 
 }  // namespace
@@ -114,9 +117,10 @@ void AddCertCommands(CLI::App& app) {
   CLI::App* revoke = cert->add_subcommand("revoke", "revoke a certificate and re-sign the CRL");
   AddDirOption(*revoke, *dir);
   revoke->add_option("serial", *serial, "serial number (hex)")->required();
-  revoke->add_option("--reason", *reason,
-                     "unspecified|keyCompromise|cACompromise|affiliationChanged|superseded|"
-                     "cessationOfOperation|certificateHold|privilegeWithdrawn")
+  revoke
+      ->add_option("--reason", *reason,
+                   "unspecified|keyCompromise|cACompromise|affiliationChanged|superseded|"
+                   "cessationOfOperation|certificateHold|privilegeWithdrawn")
       ->default_val("unspecified");
   revoke->callback([=] { Revoke(*dir, *serial, *reason); });
 }

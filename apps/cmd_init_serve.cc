@@ -28,12 +28,17 @@ void Die(const Error& error) {
 void AddInitCommand(CLI::App& app) {
   auto opts = std::make_shared<InitOptions>();
   auto dir = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand("init", "create a CA hierarchy, RA, database and config in a data dir");
+  CLI::App* cmd =
+      app.add_subcommand("init", "create a CA hierarchy, RA, database and config in a data dir");
   AddDirOption(*cmd, *dir);
-  cmd->add_option("--name", opts->name, "name used in the CA and RA subjects")->default_val("scepgate");
-  cmd->add_option("--key", opts->key, "CA key: rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384")->default_val("rsa:2048");
-  cmd->add_option("--challenge", opts->challenge, "static challenge password written into the config");
-  cmd->add_option("--import-ca", opts->import_cert, "PEM of an existing issuing CA (and its chain) to use");
+  cmd->add_option("--name", opts->name, "name used in the CA and RA subjects")
+      ->default_val("scepgate");
+  cmd->add_option("--key", opts->key, "CA key: rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384")
+      ->default_val("rsa:2048");
+  cmd->add_option("--challenge", opts->challenge,
+                  "static challenge password written into the config");
+  cmd->add_option("--import-ca", opts->import_cert,
+                  "PEM of an existing issuing CA (and its chain) to use");
   cmd->add_option("--import-key", opts->import_key, "PEM private key of the imported issuing CA");
   cmd->add_flag("--force", opts->force, "replace an existing data dir");
   cmd->callback([opts, dir] {
@@ -74,7 +79,8 @@ class CrlRefresher {
     std::unique_lock lock(mu_);
     while (!stop_) {
       lock.unlock();
-      if (auto st = crls.RefreshAll(); !st) spdlog::error("CRL refresh failed: {}", st.error().message);
+      if (auto st = crls.RefreshAll(); !st)
+        spdlog::error("CRL refresh failed: {}", st.error().message);
       lock.lock();
       cv_.wait_for(lock, std::chrono::seconds(60), [this] { return stop_; });
     }
@@ -105,20 +111,24 @@ void Serve(const std::string& dir, const std::string& listen) {
   } catch (const std::exception&) {
     Die(Error::InvalidArgument("bad port in listen address '" + where + "'"));
   }
-  so.threads = c.threads > 0 ? c.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  so.threads = c.threads > 0 ? c.threads
+                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   so.max_request_line = c.max_request_line;
   so.max_body = c.max_body;
 
-  policy::StaticPolicy policy({c.challenge, c.renewal_requires_challenge, c.min_rsa_bits, c.min_ec_bits});
+  policy::StaticPolicy policy(
+      {c.challenge, c.renewal_requires_challenge, c.min_rsa_bits, c.min_ec_bits});
   scep::ServiceOptions sopts{ToTemplate(c.signature_template, "signature"),
                              ToTemplate(c.encryption_template, "encryption"),
                              ToTemplate(c.general_template, "general")};
   scep::Service service(*data->cas, *data->store, policy, *data->crls, clock, random, sopts);
-  http::GatewayHandler handler({c.scep_paths, c.crl_path}, service, *data->crls, *data->cas, random);
+  http::GatewayHandler handler({c.scep_paths, c.crl_path}, service, *data->crls, *data->cas,
+                               random);
   http::Server server(so, handler);
   OrDie(server.Listen());
   CrlRefresher refresher(*data->crls);
-  if (c.challenge.empty()) spdlog::warn("no challenge is configured: anyone who reaches this gateway can enroll");
+  if (c.challenge.empty())
+    spdlog::warn("no challenge is configured: anyone who reaches this gateway can enroll");
   spdlog::info("scepgate serving SCEP on http://{}:{}{} ({} threads, data dir {})", so.host,
                server.port(), c.scep_paths.front(), so.threads, dir);
   server.Run(/*handle_signals=*/true);
@@ -132,7 +142,8 @@ void AddServeCommand(CLI::App& app) {
   auto listen = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand("serve", "serve SCEP, CRLs and /healthz over HTTP");
   AddDirOption(*cmd, *dir);
-  cmd->add_option("--listen", *listen, "HOST:PORT to listen on (default: the config's server.listen)");
+  cmd->add_option("--listen", *listen,
+                  "HOST:PORT to listen on (default: the config's server.listen)");
   cmd->callback([dir, listen] { Serve(*dir, *listen); });
 }
 

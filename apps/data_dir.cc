@@ -36,7 +36,8 @@ Status InitDataDir(const InitOptions& o, const Clock& clock, Random& random) {
     return Fail(Error::InvalidArgument("--import-ca and --import-key go together"));
   if (LooksInitialised(o.dir)) {
     if (!o.force)
-      return Fail(Error::AlreadyExists(o.dir.string() + " already holds a scepgate data dir; use --force to replace it"));
+      return Fail(Error::AlreadyExists(
+          o.dir.string() + " already holds a scepgate data dir; use --force to replace it"));
     RemoveDataFiles(o.dir);
   }
   std::error_code ec;
@@ -62,7 +63,8 @@ Result<std::unique_ptr<DataDir>> OpenDataDir(const fs::path& dir, const Clock& c
   auto config = LoadConfig(ConfigPath(dir));
   if (!config) {
     if (config.error().code == ErrorCode::kNotFound)
-      return Fail(Error::NotFound(dir.string() + " is not a scepgate data dir (run `scepgate init --dir " +
+      return Fail(Error::NotFound(dir.string() +
+                                  " is not a scepgate data dir (run `scepgate init --dir " +
                                   dir.string() + "` first)"));
     return Fail(config.error());
   }

@@ -34,8 +34,8 @@ nlohmann::json CertificateJson(const store::CertificateRecord& c) {
   };
   if (c.status == store::CertStatus::kRevoked) {
     j["revoked_at"] = IsoTime(c.revoked_at);
-    j["revocation_reason"] =
-        std::string(ca::RevocationReasonName(static_cast<ca::RevocationReason>(c.revocation_reason)));
+    j["revocation_reason"] = std::string(
+        ca::RevocationReasonName(static_cast<ca::RevocationReason>(c.revocation_reason)));
   }
   return j;
 }

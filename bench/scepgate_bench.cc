@@ -59,7 +59,8 @@ int Run(const Options& o) {
   auto spec = sg::ca::ParseKeySpec(o.key);
   if (!spec) return std::fprintf(stderr, "bench: %s\n", spec.error().message.c_str()), 2;
   int cipher = OBJ_txt2nid(o.cipher.c_str()), digest = OBJ_txt2nid(o.digest.c_str());
-  if (cipher == NID_undef || digest == NID_undef) return std::fprintf(stderr, "bench: unknown cipher or digest\n"), 2;
+  if (cipher == NID_undef || digest == NID_undef)
+    return std::fprintf(stderr, "bench: unknown cipher or digest\n"), 2;
 
   auto http = sg::client::MakeHttpClient();
   sg::client::ScepClient probe(*http, *url);
@@ -72,7 +73,10 @@ int Run(const Options& o) {
     w.key = std::move(*sg::ca::GenerateKey(*spec));
     w.signer = std::move(*sg::client::MakeSelfSignedSigner(*w.key, "SCEP SIGNER"));
   }
-  std::string run_id = sg::HexEncode(*sg::Digest("SHA1", sg::AsView(std::to_string(Clock::now().time_since_epoch().count())))).substr(0, 8);
+  std::string run_id =
+      sg::HexEncode(
+          *sg::Digest("SHA1", sg::AsView(std::to_string(Clock::now().time_since_epoch().count()))))
+          .substr(0, 8);
   std::vector<Job> jobs(static_cast<size_t>(o.n));
   for (int i = 0; i < o.n; ++i) {
     Job& j = jobs[static_cast<size_t>(i)];
@@ -105,8 +109,10 @@ int Run(const Options& o) {
         auto t0 = Clock::now();
         auto r = scep.PkiOperation(j.msg.der, o.get);
         j.latency_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-        if (r) j.reply = std::move(*r);
-        else j.error = r.error().message;
+        if (r)
+          j.reply = std::move(*r);
+        else
+          j.error = r.error().message;
       }
     });
   }
@@ -122,9 +128,12 @@ int Run(const Options& o) {
     if (j.error.empty()) {
       const Worker& w = workers[static_cast<size_t>(j.worker)];
       auto rep = sg::client::ReadReply(j.reply, j.msg, *ca, *w.signer, *w.key);
-      if (!rep) j.error = rep.error().message;
-      else if (rep->status != sg::codec::PkiStatus::kSuccess) j.error = "FAILURE: " + rep->fail_info_text;
-      else if (rep->content.certs.empty()) j.error = "SUCCESS without a certificate";
+      if (!rep)
+        j.error = rep.error().message;
+      else if (rep->status != sg::codec::PkiStatus::kSuccess)
+        j.error = "FAILURE: " + rep->fail_info_text;
+      else if (rep->content.certs.empty())
+        j.error = "SUCCESS without a certificate";
       else if (EVP_PKEY_eq(X509_get0_pubkey(rep->content.certs.front().get()), w.key.get()) != 1)
         j.error = "certificate is not for our key";
     }
@@ -134,12 +143,14 @@ int Run(const Options& o) {
   }
   double rate = o.n / seconds;
   if (o.json) {
-    std::printf("{\"n\":%d,\"c\":%d,\"get\":%s,\"seconds\":%.3f,\"enrollments_per_s\":%.1f,"
-                "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"failures\":%d}\n",
-                o.n, o.c, o.get ? "true" : "false", seconds, rate, Percentile(lat, 0.5),
-                Percentile(lat, 0.99), failures);
+    std::printf(
+        "{\"n\":%d,\"c\":%d,\"get\":%s,\"seconds\":%.3f,\"enrollments_per_s\":%.1f,"
+        "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"failures\":%d}\n",
+        o.n, o.c, o.get ? "true" : "false", seconds, rate, Percentile(lat, 0.5),
+        Percentile(lat, 0.99), failures);
   } else {
-    std::printf("url=%s n=%d c=%d method=%s key=%s\n", o.url.c_str(), o.n, o.c, o.get ? "GET" : "POST", o.key.c_str());
+    std::printf("url=%s n=%d c=%d method=%s key=%s\n", o.url.c_str(), o.n, o.c,
+                o.get ? "GET" : "POST", o.key.c_str());
     std::printf("enrollments/s=%.1f p50_ms=%.2f p99_ms=%.2f failures=%d seconds=%.2f\n", rate,
                 Percentile(lat, 0.5), Percentile(lat, 0.99), failures, seconds);
   }
@@ -158,7 +169,8 @@ int main(int argc, char** argv) {
   app.add_option("--challenge", o.challenge, "challenge password");
   app.add_flag("--get", o.get, "send PKIOperation with GET instead of POST");
   app.add_option("--key", o.key, "client key type (rsa:2048, ec:p256, ...)");
-  app.add_option("--cipher", o.cipher, "content encryption (aes-256-cbc, des-ede3-cbc, des-cbc, ...)");
+  app.add_option("--cipher", o.cipher,
+                 "content encryption (aes-256-cbc, des-ede3-cbc, des-cbc, ...)");
   app.add_option("--digest", o.digest, "signature digest (sha256, sha1, sha512)");
   app.add_flag("--json", o.json, "print one JSON line");
   CLI11_PARSE(app, argc, argv);

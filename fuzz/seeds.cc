@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "client/request_builder.h"
 #include "codec/get_message.h"
 #include "codec/pki_message.h"
 #include "codec/test_util.h"
@@ -21,21 +22,6 @@ Bytes Must(Result<Bytes> r, const char* what) {
     std::abort();
   }
   return std::move(*r);
-}
-
-std::string PercentEncode(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -76,7 +62,7 @@ std::vector<Bytes> BuildSeeds() {
 
   std::string b64 = Base64Encode(request);
   seeds.emplace_back(b64.begin(), b64.end());
-  std::string query = "operation=PKIOperation&message=" + PercentEncode(b64);
+  std::string query = "operation=PKIOperation&message=" + client::PercentEncode(b64);
   seeds.emplace_back(query.begin(), query.end());
   return seeds;
 }

@@ -11,7 +11,7 @@ packages=(
   libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  scep certmonger dbus util-linux procps curl python3
+  scep certmonger dbus util-linux procps curl python3 iproute2
 )
 
 missing=()

@@ -62,7 +62,8 @@ Status CopySpki(const X509_PUBKEY& from, X509_PUBKEY& to) {
   const void* pval = nullptr;
   X509_ALGOR_get0(nullptr, &ptype, &pval, algor);
   void* param = nullptr;
-  if (ptype == V_ASN1_OBJECT) param = OBJ_dup(static_cast<const ASN1_OBJECT*>(pval));
+  if (ptype == V_ASN1_OBJECT)
+    param = OBJ_dup(static_cast<const ASN1_OBJECT*>(pval));
   else if (ptype == V_ASN1_SEQUENCE || ptype == V_ASN1_OCTET_STRING)
     param = ASN1_STRING_dup(static_cast<const ASN1_STRING*>(pval));
   auto* copy = static_cast<unsigned char*>(OPENSSL_memdup(bits, static_cast<size_t>(len)));

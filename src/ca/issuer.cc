@@ -203,10 +203,11 @@ Result<X509Ptr> Issuer::Issue(const X509_REQ& csr, const CertTemplate& tmpl, Byt
   SG_ASSIGN_OR_RETURN(int64_t ca_not_after, NotAfter(*cert_));
   if (ca_not_after <= now) return Fail(Error::Internal("the issuing CA has expired"));
   const int64_t not_after = std::min(now + int64_t{tmpl.validity_days} * 86400, ca_not_after);
-  SG_ASSIGN_OR_RETURN(X509Ptr cert, NewCert({serial, *X509_REQ_get_subject_name(&csr),
-                                             *X509_get_subject_name(cert_.get()), *pub,
-                                             now - options_.backdate_seconds, not_after,
-                                             X509_REQ_get_X509_PUBKEY(const_cast<X509_REQ*>(&csr))}));
+  SG_ASSIGN_OR_RETURN(
+      X509Ptr cert,
+      NewCert({serial, *X509_REQ_get_subject_name(&csr), *X509_get_subject_name(cert_.get()), *pub,
+               now - options_.backdate_seconds, not_after,
+               X509_REQ_get_X509_PUBKEY(const_cast<X509_REQ*>(&csr))}));
   SG_TRY_STATUS(AddBasicConstraints(*cert, false, -1));
   SG_TRY_STATUS(AddKeyUsage(*cert, KeyUsageFor(tmpl.purpose, *pub)));
   SG_TRY_STATUS(AddUsageNamesAndKeyIds(*cert, *cert_, ekus.get(), sans.get()));

@@ -25,11 +25,13 @@ Result<OutgoingMessage> BuildMessage(const CaCerts& ca, ByteView content, const 
 Result<codec::CertRep> ReadReply(ByteView reply, const OutgoingMessage& sent, const CaCerts& ca,
                                  const X509& signer, const EVP_PKEY& key) {
   SG_ASSIGN_OR_RETURN(codec::CertRep rep, codec::DecodeCertRep(reply, signer, key));
-  if (!rep.signature_valid) return Fail(Error::BadMessageCheck("CertRep signature does not verify"));
+  if (!rep.signature_valid)
+    return Fail(Error::BadMessageCheck("CertRep signature does not verify"));
   bool known_signer = false;
   for (const auto& c : ca.all)
     if (rep.signer && X509_cmp(rep.signer.get(), c.get()) == 0) known_signer = true;
-  if (!known_signer) return Fail(Error::BadMessageCheck("CertRep is not signed by the gateway's RA"));
+  if (!known_signer)
+    return Fail(Error::BadMessageCheck("CertRep is not signed by the gateway's RA"));
   if (rep.transaction_id != sent.transaction_id)
     return Fail(Error::BadMessageCheck("CertRep transactionID differs from the request's"));
   if (rep.recipient_nonce != sent.sender_nonce)

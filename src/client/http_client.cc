@@ -17,7 +17,8 @@ using tcp = asio::ip::tcp;
 
 Result<Url> ParseUrl(std::string_view text) {
   constexpr std::string_view kScheme = "http://";
-  if (!text.starts_with(kScheme)) return Fail(Error::InvalidArgument("URL must start with http://"));
+  if (!text.starts_with(kScheme))
+    return Fail(Error::InvalidArgument("URL must start with http://"));
   text.remove_prefix(kScheme.size());
   Url u;
   size_t slash = text.find('/');
@@ -28,9 +29,11 @@ Result<Url> ParseUrl(std::string_view text) {
   bool has_port = false;
   if (hostport.starts_with('[')) {  // [v6]:port
     size_t close = hostport.find(']');
-    if (close == std::string_view::npos) return Fail(Error::InvalidArgument("bad IPv6 host in URL"));
+    if (close == std::string_view::npos)
+      return Fail(Error::InvalidArgument("bad IPv6 host in URL"));
     std::string_view rest = hostport.substr(close + 1);
-    if (!rest.empty() && rest.front() != ':') return Fail(Error::InvalidArgument("bad host in URL"));
+    if (!rest.empty() && rest.front() != ':')
+      return Fail(Error::InvalidArgument("bad host in URL"));
     if (!rest.empty()) port_text = rest.substr(1), has_port = true;
     hostport = hostport.substr(1, close - 1);
   } else if (size_t colon = hostport.rfind(':'); colon != std::string_view::npos) {
@@ -77,7 +80,8 @@ class BeastHttpClient final : public HttpClient {
     req.keep_alive(true);
     // A kept-alive connection may have been closed by the server: retry once on a fresh one.
     for (int attempt = 0; attempt < 2; ++attempt) {
-      bool reused = stream_.has_value() && connected_to_ == url.host + ":" + std::to_string(url.port);
+      bool reused =
+          stream_.has_value() && connected_to_ == url.host + ":" + std::to_string(url.port);
       if (!reused) {
         if (auto st = Connect(url); !st) return Fail(st.error());
       }
@@ -100,7 +104,8 @@ class BeastHttpClient final : public HttpClient {
     stream_->connect(results, ec);
     if (ec) {
       stream_.reset();
-      return Fail(Error::Io("cannot connect to " + url.host + ":" + std::to_string(url.port) + ": " + ec.message()));
+      return Fail(Error::Io("cannot connect to " + url.host + ":" + std::to_string(url.port) +
+                            ": " + ec.message()));
     }
     connected_to_ = url.host + ":" + std::to_string(url.port);
     return {};

@@ -21,7 +21,8 @@ Result<X509NamePtr> ParseSubject(std::string_view subject) {
                                    reinterpret_cast<const unsigned char*>(value.data()),
                                    static_cast<int>(value.size()), -1, 0) != 1) {
       DrainOpenSslErrors();
-      return Fail(Error::InvalidArgument("subject attribute '" + key + "' is unknown or its value is invalid"));
+      return Fail(Error::InvalidArgument("subject attribute '" + key +
+                                         "' is unknown or its value is invalid"));
     }
     part.clear();
     return {};

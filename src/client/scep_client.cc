@@ -25,7 +25,8 @@ Result<CaCerts> SortCaCerts(codec::CertsOnly certs) {
   if (out.recipients.empty()) out.recipients.push_back(out.all.front().get());
   const X509* first = out.recipients.front();
   for (const auto& c : out.all)
-    if (IsCa(*c) && X509_check_issued(c.get(), const_cast<X509*>(first)) == X509_V_OK) out.issuing = c.get();
+    if (IsCa(*c) && X509_check_issued(c.get(), const_cast<X509*>(first)) == X509_V_OK)
+      out.issuing = c.get();
   if (out.issuing == nullptr) out.issuing = first;
   return out;
 }
@@ -41,7 +42,8 @@ Result<HttpReply> ScepClient::Call(const std::string& operation, const std::stri
 
 Result<std::vector<std::string>> ScepClient::GetCaCaps() {
   SG_ASSIGN_OR_RETURN(HttpReply r, Call("GetCACaps", ""));
-  if (r.status != 200) return Fail(Error::BadRequest("GetCACaps: HTTP " + std::to_string(r.status)));
+  if (r.status != 200)
+    return Fail(Error::BadRequest("GetCACaps: HTTP " + std::to_string(r.status)));
   std::vector<std::string> caps;
   std::istringstream in(r.body);
   for (std::string line; std::getline(in, line);) {
@@ -53,7 +55,8 @@ Result<std::vector<std::string>> ScepClient::GetCaCaps() {
 
 Result<CaCerts> ScepClient::GetCaCert() {
   SG_ASSIGN_OR_RETURN(HttpReply r, Call("GetCACert", "&message=0"));
-  if (r.status != 200) return Fail(Error::BadRequest("GetCACert: HTTP " + std::to_string(r.status)));
+  if (r.status != 200)
+    return Fail(Error::BadRequest("GetCACert: HTTP " + std::to_string(r.status)));
   Bytes body(r.body.begin(), r.body.end());
   if (r.content_type == "application/x-x509-ca-cert") {
     SG_ASSIGN_OR_RETURN(X509Ptr cert, CertFromDer(body));
@@ -68,21 +71,24 @@ Result<CaCerts> ScepClient::GetCaCert() {
 Result<Bytes> ScepClient::GetNextCaCert() {
   SG_ASSIGN_OR_RETURN(HttpReply r, Call("GetNextCACert", ""));
   if (r.status == 404) return Fail(Error::NotFound("no next CA certificate"));
-  if (r.status != 200) return Fail(Error::BadRequest("GetNextCACert: HTTP " + std::to_string(r.status)));
+  if (r.status != 200)
+    return Fail(Error::BadRequest("GetNextCACert: HTTP " + std::to_string(r.status)));
   return Bytes(r.body.begin(), r.body.end());
 }
 
 Result<Bytes> ScepClient::PkiOperation(ByteView message, bool use_get) {
   HttpReply r;
   if (use_get) {
-    SG_ASSIGN_OR_RETURN(r, Call("PKIOperation", "&message=" + PercentEncode(Base64Encode(message))));
+    SG_ASSIGN_OR_RETURN(r,
+                        Call("PKIOperation", "&message=" + PercentEncode(Base64Encode(message))));
   } else {
-    SG_ASSIGN_OR_RETURN(r, http_.Post(url_, url_.path + "?operation=PKIOperation", AsString(message),
-                                      "application/x-pki-message"));
+    SG_ASSIGN_OR_RETURN(r, http_.Post(url_, url_.path + "?operation=PKIOperation",
+                                      AsString(message), "application/x-pki-message"));
     last_status_ = r.status;
   }
   if (r.status != 200)
-    return Fail(Error::BadRequest("PKIOperation: HTTP " + std::to_string(r.status) + ": " + r.body));
+    return Fail(
+        Error::BadRequest("PKIOperation: HTTP " + std::to_string(r.status) + ": " + r.body));
   return Bytes(r.body.begin(), r.body.end());
 }
 

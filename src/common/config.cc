@@ -11,7 +11,8 @@ namespace {
 using KeySet = std::set<std::string, std::less<>>;
 
 Error KeyError(std::string_view table, std::string_view key, std::string_view what) {
-  std::string where = table.empty() ? std::string(key) : std::string(table) + "." + std::string(key);
+  std::string where =
+      table.empty() ? std::string(key) : std::string(table) + "." + std::string(key);
   return Error::InvalidArgument("config: " + where + ": " + std::string(what));
 }
 
@@ -26,7 +27,8 @@ class TableReader {
     int64_t v = out;
     SG_TRY_STATUS(Get(key, v, "an integer"));
     if (v < lo || v > hi)
-      return Fail(KeyError(name_, key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi)));
+      return Fail(KeyError(name_, key,
+                           "must be between " + std::to_string(lo) + " and " + std::to_string(hi)));
     out = static_cast<int>(v);
     return {};
   }
@@ -148,7 +150,8 @@ Status ReadAll(const toml::table& root, Config& c) {
 }  // namespace
 
 Result<Config> LoadConfig(const std::filesystem::path& file) {
-  if (!std::filesystem::exists(file)) return Fail(Error::NotFound(file.string() + ": no such file"));
+  if (!std::filesystem::exists(file))
+    return Fail(Error::NotFound(file.string() + ": no such file"));
   toml::table root;
   try {
     root = toml::parse_file(file.string());
@@ -160,7 +163,8 @@ Result<Config> LoadConfig(const std::filesystem::path& file) {
   Config c;
   auto st = ReadAll(root, c);
   if (!st) return Fail(st.error().With(file.string()));
-  if (c.scep_paths.empty()) return Fail(Error::InvalidArgument("config: server.scep_paths is empty"));
+  if (c.scep_paths.empty())
+    return Fail(Error::InvalidArgument("config: server.scep_paths is empty"));
   return c;
 }
 

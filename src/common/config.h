@@ -11,8 +11,8 @@
 namespace scepgate {
 
 struct TemplateConfig {
-  std::string purpose;             // "signature" | "encryption" | "general"
-  std::vector<std::string> ekus;   // names or OIDs
+  std::string purpose;            // "signature" | "encryption" | "general"
+  std::vector<std::string> ekus;  // names or OIDs
   int validity_days = 365;
 };
 
@@ -25,7 +25,8 @@ struct Config {
                                          "/cgi-bin/pkiclient.exe"};
   size_t max_request_line = 65536;
   size_t max_body = 2 * 1024 * 1024;
-  std::string crl_path = "/crl";  // CRLs served as <crl_path>/<issuer>.crl and <crl_path>/current.crl
+  std::string crl_path =
+      "/crl";  // CRLs served as <crl_path>/<issuer>.crl and <crl_path>/current.crl
 
   // [scep]
   std::string challenge;           // static challenge; empty = no challenge required (not advised)

@@ -4,19 +4,32 @@ namespace scepgate {
 
 std::string_view ErrorCodeName(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kBadAlg: return "badAlg";
-    case ErrorCode::kBadMessageCheck: return "badMessageCheck";
-    case ErrorCode::kBadRequest: return "badRequest";
-    case ErrorCode::kBadTime: return "badTime";
-    case ErrorCode::kBadCertId: return "badCertId";
-    case ErrorCode::kInvalidArgument: return "invalidArgument";
-    case ErrorCode::kNotFound: return "notFound";
-    case ErrorCode::kAlreadyExists: return "alreadyExists";
-    case ErrorCode::kPolicyDenied: return "policyDenied";
-    case ErrorCode::kCrypto: return "crypto";
-    case ErrorCode::kIo: return "io";
-    case ErrorCode::kDatabase: return "database";
-    case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kBadAlg:
+      return "badAlg";
+    case ErrorCode::kBadMessageCheck:
+      return "badMessageCheck";
+    case ErrorCode::kBadRequest:
+      return "badRequest";
+    case ErrorCode::kBadTime:
+      return "badTime";
+    case ErrorCode::kBadCertId:
+      return "badCertId";
+    case ErrorCode::kInvalidArgument:
+      return "invalidArgument";
+    case ErrorCode::kNotFound:
+      return "notFound";
+    case ErrorCode::kAlreadyExists:
+      return "alreadyExists";
+    case ErrorCode::kPolicyDenied:
+      return "policyDenied";
+    case ErrorCode::kCrypto:
+      return "crypto";
+    case ErrorCode::kIo:
+      return "io";
+    case ErrorCode::kDatabase:
+      return "database";
+    case ErrorCode::kInternal:
+      return "internal";
   }
   return "unknown";
 }

@@ -32,11 +32,15 @@ struct Error {
   std::string message;
 
   static Error BadAlg(std::string m) { return {ErrorCode::kBadAlg, std::move(m)}; }
-  static Error BadMessageCheck(std::string m) { return {ErrorCode::kBadMessageCheck, std::move(m)}; }
+  static Error BadMessageCheck(std::string m) {
+    return {ErrorCode::kBadMessageCheck, std::move(m)};
+  }
   static Error BadRequest(std::string m) { return {ErrorCode::kBadRequest, std::move(m)}; }
   static Error BadTime(std::string m) { return {ErrorCode::kBadTime, std::move(m)}; }
   static Error BadCertId(std::string m) { return {ErrorCode::kBadCertId, std::move(m)}; }
-  static Error InvalidArgument(std::string m) { return {ErrorCode::kInvalidArgument, std::move(m)}; }
+  static Error InvalidArgument(std::string m) {
+    return {ErrorCode::kInvalidArgument, std::move(m)};
+  }
   static Error NotFound(std::string m) { return {ErrorCode::kNotFound, std::move(m)}; }
   static Error AlreadyExists(std::string m) { return {ErrorCode::kAlreadyExists, std::move(m)}; }
   static Error PolicyDenied(std::string m) { return {ErrorCode::kPolicyDenied, std::move(m)}; }
@@ -63,17 +67,18 @@ inline std::unexpected<Error> Fail(Error e) { return std::unexpected<Error>(std:
 }  // namespace scepgate
 
 // Propagates an error from a Result-returning expression; otherwise evaluates to nothing.
-#define SG_TRY_STATUS(expr)                                       \
-  do {                                                            \
-    auto sg_try_result_ = (expr);                                 \
+#define SG_TRY_STATUS(expr)                                                          \
+  do {                                                                               \
+    auto sg_try_result_ = (expr);                                                    \
     if (!sg_try_result_) return ::scepgate::Fail(std::move(sg_try_result_).error()); \
   } while (0)
 
 #define SG_CONCAT_INNER_(a, b) a##b
 #define SG_CONCAT_(a, b) SG_CONCAT_INNER_(a, b)
 // Declares `lhs` from a Result-returning expression, returning its error if there is one.
-#define SG_ASSIGN_OR_RETURN(lhs, expr) SG_ASSIGN_OR_RETURN_IMPL_(SG_CONCAT_(sg_r_, __LINE__), lhs, expr)
-#define SG_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)             \
-  auto tmp = (expr);                                          \
+#define SG_ASSIGN_OR_RETURN(lhs, expr) \
+  SG_ASSIGN_OR_RETURN_IMPL_(SG_CONCAT_(sg_r_, __LINE__), lhs, expr)
+#define SG_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)            \
+  auto tmp = (expr);                                         \
   if (!tmp) return ::scepgate::Fail(std::move(tmp).error()); \
   lhs = std::move(*tmp)

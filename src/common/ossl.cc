@@ -36,7 +36,9 @@ Bytes BioBytes(BIO& bio) {
 
 namespace {
 
-BioPtr MemBio(std::string_view s) { return BioPtr(BIO_new_mem_buf(s.data(), static_cast<int>(s.size()))); }
+BioPtr MemBio(std::string_view s) {
+  return BioPtr(BIO_new_mem_buf(s.data(), static_cast<int>(s.size())));
+}
 
 template <class T, class F>
 Result<Bytes> ToDer(const T& obj, F i2d) {
@@ -51,7 +53,8 @@ Result<Bytes> ToDer(const T& obj, F i2d) {
 template <class T, class F>
 Result<std::string> ToPem(const T& obj, F write) {
   BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!bio || write(bio.get(), const_cast<T*>(&obj)) != 1) return Fail(CryptoError("PEM encoding failed"));
+  if (!bio || write(bio.get(), const_cast<T*>(&obj)) != 1)
+    return Fail(CryptoError("PEM encoding failed"));
   return AsString(BioBytes(*bio));
 }
 
@@ -220,7 +223,8 @@ Result<Bytes> Base64Decode(std::string_view text) {
   size_t pad = (4 - clean.size() % 4) % 4;
   if (pad == 3) return Fail(Error::InvalidArgument("invalid base64 length"));
   clean.append(pad, '=');
-  if (clean.find('=') < clean.size() - pad) return Fail(Error::InvalidArgument("misplaced base64 padding"));
+  if (clean.find('=') < clean.size() - pad)
+    return Fail(Error::InvalidArgument("misplaced base64 padding"));
   Bytes out(clean.size() / 4 * 3);
   int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(clean.data()),
                           static_cast<int>(clean.size()));

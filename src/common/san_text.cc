@@ -53,7 +53,8 @@ Result<GeneralNamePtr> NameFromText(const std::string& entry) {
   if (type == "URI") return StringName(GEN_URI, value);
   if (type == "IP") return IpName(value);
   if (type == "UPN") return UpnName(value);
-  return Fail(Error::InvalidArgument("SAN type '" + type + "' is not one of DNS, email, IP, URI, UPN"));
+  return Fail(
+      Error::InvalidArgument("SAN type '" + type + "' is not one of DNS, email, IP, URI, UPN"));
 }
 
 }  // namespace
@@ -74,9 +75,15 @@ std::vector<std::string> SansToText(const GENERAL_NAMES& names) {
     int type = 0;
     auto* value = static_cast<ASN1_STRING*>(GENERAL_NAME_get0_value(gn, &type));
     switch (type) {
-      case GEN_DNS: out.push_back("DNS:" + Text(value)); break;
-      case GEN_EMAIL: out.push_back("email:" + Text(value)); break;
-      case GEN_URI: out.push_back("URI:" + Text(value)); break;
+      case GEN_DNS:
+        out.push_back("DNS:" + Text(value));
+        break;
+      case GEN_EMAIL:
+        out.push_back("email:" + Text(value));
+        break;
+      case GEN_URI:
+        out.push_back("URI:" + Text(value));
+        break;
       case GEN_IPADD: {
         char buf[INET6_ADDRSTRLEN] = {};
         int len = ASN1_STRING_length(value);
@@ -99,8 +106,8 @@ std::vector<std::string> SansToText(const GENERAL_NAMES& names) {
 }
 
 std::vector<std::string> CertSans(const X509& cert) {
-  GeneralNamesPtr names(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(&cert, NID_subject_alt_name, nullptr, nullptr)));
+  GeneralNamesPtr names(
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(&cert, NID_subject_alt_name, nullptr, nullptr)));
   return names ? SansToText(*names) : std::vector<std::string>{};
 }
 

@@ -10,7 +10,9 @@
 namespace scepgate::http {
 namespace {
 
-Response Text(int status, std::string body) { return Response{status, "text/plain", std::move(body), {}}; }
+Response Text(int status, std::string body) {
+  return Response{status, "text/plain", std::move(body), {}};
+}
 
 Response FromReply(scep::Reply r) {
   return Response{r.http_status, std::move(r.content_type), std::move(r.body), {}};
@@ -45,14 +47,16 @@ Response GatewayHandler::Handle(const Request& request) {
   } else {
     resp = Text(404, "not found\n");
   }
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  spdlog::info("remote={} method={} path={} operation={} transaction_id={} outcome={} fail_info={} "
-               "http_status={} duration_ms={:.2f} correlation_id={}",
-               request.remote_addr, request.method, request.path,
-               log.message_type.empty() ? "-" : log.message_type,
-               log.transaction_id.empty() ? "-" : log.transaction_id,
-               log.outcome.empty() ? "-" : log.outcome, log.fail_info.empty() ? "-" : log.fail_info,
-               resp.status, ms, correlation_id);
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  spdlog::info(
+      "remote={} method={} path={} operation={} transaction_id={} outcome={} fail_info={} "
+      "http_status={} duration_ms={:.2f} correlation_id={}",
+      request.remote_addr, request.method, request.path,
+      log.message_type.empty() ? "-" : log.message_type,
+      log.transaction_id.empty() ? "-" : log.transaction_id,
+      log.outcome.empty() ? "-" : log.outcome, log.fail_info.empty() ? "-" : log.fail_info,
+      resp.status, ms, correlation_id);
   return resp;
 }
 
@@ -67,7 +71,8 @@ Response GatewayHandler::Scep(const Request& request, const std::string& correla
   if (!op) return Text(400, "malformed query string\n");
   std::string operation = op->value_or("");
   // Some clients POST a pkiMessage without naming the operation.
-  if (operation.empty() && request.method == "POST" && !request.body.empty()) operation = "PKIOperation";
+  if (operation.empty() && request.method == "POST" && !request.body.empty())
+    operation = "PKIOperation";
   log.message_type = operation.empty() ? "-" : operation;
 
   scep::Reply reply;
@@ -83,7 +88,8 @@ Response GatewayHandler::Scep(const Request& request, const std::string& correla
       reply = service_.PkiOperation(AsView(request.body), peer);
     } else {
       auto msg = codec::QueryParam(request.query, "message");
-      if (!msg || !*msg || (*msg)->empty()) return Text(400, "PKIOperation needs a message parameter\n");
+      if (!msg || !*msg || (*msg)->empty())
+        return Text(400, "PKIOperation needs a message parameter\n");
       auto der = codec::DecodeGetMessage(**msg);
       if (!der) return Text(400, "message parameter is not base64\n");
       reply = service_.PkiOperation(*der, peer);

@@ -1,11 +1,11 @@
 #include "http/server.h"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
 
 #include <optional>
 #include <thread>
@@ -39,8 +39,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<std::uint32_t>(options_.max_request_line + 8192));
     parser_->body_limit(options_.max_body);
     stream_.expires_after(std::chrono::seconds(options_.read_timeout_seconds));
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
@@ -48,7 +49,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec == bhttp::error::body_limit) return Reject(413, "request body too large\n");
     if (ec) return Close();  // EOF, timeout, malformed HTTP: nothing useful to answer
     auto& req = parser_->get();
-    if (req.target().size() > options_.max_request_line) return Reject(414, "request line too long\n");
+    if (req.target().size() > options_.max_request_line)
+      return Reject(414, "request line too long\n");
     Request r;
     r.method = std::string(req.method_string());
     r.target = std::string(req.target());
@@ -81,11 +83,12 @@ class Session : public std::enable_shared_from_this<Session> {
     res->body() = std::move(resp.body);
     res->keep_alive(keep_alive);
     res->prepare_payload();
-    bhttp::async_write(stream_, *res,
-                       [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
-                         if (ec || !keep_alive) return self->Close();
-                         self->ReadNext();
-                       });
+    bhttp::async_write(
+        stream_, *res,
+        [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
+          if (ec || !keep_alive) return self->Close();
+          self->ReadNext();
+        });
   }
 
   void Close() {

@@ -34,7 +34,8 @@ std::optional<uint32_t> RequestedKeyUsage(const X509_REQ& csr) {
   X509ExtStackPtr exts(X509_REQ_get_extensions(const_cast<X509_REQ*>(&csr)));
   if (!exts) return std::nullopt;
   int crit = 0;
-  auto* ku = static_cast<ASN1_BIT_STRING*>(X509V3_get_d2i(exts.get(), NID_key_usage, &crit, nullptr));
+  auto* ku =
+      static_cast<ASN1_BIT_STRING*>(X509V3_get_d2i(exts.get(), NID_key_usage, &crit, nullptr));
   if (ku == nullptr) return std::nullopt;
   uint32_t bits = 0;
   for (int i = 0; i < 9; ++i)

@@ -10,8 +10,8 @@ namespace scepgate::policy {
 // What the gateway knows about a PKCSReq/RenewalReq once the envelope is open.
 struct EnrollmentRequest {
   const X509_REQ& csr;
-  const X509& signer;       // signer of the outer SignedData
-  bool renewal = false;     // signer is a valid, unrevoked certificate this CA issued
+  const X509& signer;    // signer of the outer SignedData
+  bool renewal = false;  // signer is a valid, unrevoked certificate this CA issued
   std::string transaction_id;
 };
 

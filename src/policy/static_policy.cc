@@ -24,12 +24,14 @@ StaticPolicy::StaticPolicy(StaticPolicyOptions options)
 
 Status StaticPolicy::Verify(const EnrollmentRequest& request) {
   if (!CsrSignatureValid(request.csr))
-    return Fail(Error::BadMessageCheck("CsrSignatureInvalid: the CSR's signature does not verify with its public key"));
+    return Fail(Error::BadMessageCheck(
+        "CsrSignatureInvalid: the CSR's signature does not verify with its public key"));
   SG_TRY_STATUS(CheckChallenge(request));
   SG_TRY_STATUS(CheckKey(request.csr));
-  if (request.renewal &&
-      X509_NAME_cmp(X509_REQ_get_subject_name(&request.csr), X509_get_subject_name(&request.signer)) != 0)
-    return Fail(Denied("SubjectNameMismatch", "a renewal must keep the subject of the certificate it renews"));
+  if (request.renewal && X509_NAME_cmp(X509_REQ_get_subject_name(&request.csr),
+                                       X509_get_subject_name(&request.signer)) != 0)
+    return Fail(Denied("SubjectNameMismatch",
+                       "a renewal must keep the subject of the certificate it renews"));
   return {};
 }
 
@@ -37,7 +39,8 @@ Status StaticPolicy::CheckChallenge(const EnrollmentRequest& request) const {
   if (options_.challenge.empty()) return {};
   if (request.renewal && !options_.renewal_requires_challenge) return {};
   SG_ASSIGN_OR_RETURN(std::optional<std::string> given, ChallengePassword(request.csr));
-  if (!given) return Fail(Denied("ChallengePasswordMissing", "the request carries no challenge password"));
+  if (!given)
+    return Fail(Denied("ChallengePasswordMissing", "the request carries no challenge password"));
   Bytes digest = Sha256(*given);
   if (digest.size() != challenge_digest_.size() ||
       CRYPTO_memcmp(digest.data(), challenge_digest_.data(), digest.size()) != 0)

@@ -31,5 +31,4 @@ class StaticPolicy final : public Policy {
   Bytes challenge_digest_;  // SHA-256 of the configured challenge
 };
 
-
 }  // namespace scepgate::policy

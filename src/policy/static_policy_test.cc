@@ -11,7 +11,8 @@ namespace {
 
 EvpPkeyPtr Key(const char* spec) { return std::move(*ca::GenerateKey(*ca::ParseKeySpec(spec))); }
 
-X509ReqPtr Csr(const EVP_PKEY& key, const std::string& challenge, const std::string& subject = "/CN=dev") {
+X509ReqPtr Csr(const EVP_PKEY& key, const std::string& challenge,
+               const std::string& subject = "/CN=dev") {
   client::CsrOptions o;
   o.subject = subject;
   o.challenge = challenge;
@@ -31,7 +32,9 @@ class StaticPolicyTest : public ::testing::Test {
   Status Verify(const X509_REQ& csr, bool renewal = false) {
     return policy_.Verify({csr, *signer_, renewal, "tid"});
   }
-  std::string Code(const Status& s) { return s ? "" : s.error().message.substr(0, s.error().message.find(':')); }
+  std::string Code(const Status& s) {
+    return s ? "" : s.error().message.substr(0, s.error().message.find(':'));
+  }
 
   StaticPolicy policy_{{"open sesame", false, 2048, 256}};
   static EVP_PKEY* rsa_;
@@ -40,7 +43,9 @@ class StaticPolicyTest : public ::testing::Test {
 EVP_PKEY* StaticPolicyTest::rsa_ = nullptr;
 X509* StaticPolicyTest::signer_ = nullptr;
 
-TEST_F(StaticPolicyTest, AcceptsTheRightChallenge) { EXPECT_TRUE(Verify(*Csr(*rsa_, "open sesame"))); }
+TEST_F(StaticPolicyTest, AcceptsTheRightChallenge) {
+  EXPECT_TRUE(Verify(*Csr(*rsa_, "open sesame")));
+}
 
 TEST_F(StaticPolicyTest, NamesEachRefusal) {
   EXPECT_EQ(Code(Verify(*Csr(*rsa_, ""))), "ChallengePasswordMissing");

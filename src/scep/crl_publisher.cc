@@ -61,8 +61,8 @@ Result<Bytes> CrlPublisher::PublishLocked(const IssuingCa& ca) {
   entries.reserve(revoked.size());
   for (const auto& c : revoked) {
     SG_ASSIGN_OR_RETURN(Bytes serial, HexDecode(c.serial.size() % 2 ? "0" + c.serial : c.serial));
-    entries.push_back({std::move(serial), c.revoked_at,
-                       static_cast<ca::RevocationReason>(c.revocation_reason)});
+    entries.push_back(
+        {std::move(serial), c.revoked_at, static_cast<ca::RevocationReason>(c.revocation_reason)});
   }
   SG_ASSIGN_OR_RETURN(int64_t number, store_.NextCounter("crl_number." + ca.id));
   int64_t now = clock_.Now();

@@ -24,10 +24,13 @@ Reply Service::Enroll(Context& ctx) {
 
   // A resend of a transaction we already answered gets the same certificate.
   auto earlier = store_.FindByTransaction(ctx.request.transaction_id);
-  if (!earlier) return Failure(ctx, Error::Internal("StoreUnavailable: " + earlier.error().message));
+  if (!earlier)
+    return Failure(ctx, Error::Internal("StoreUnavailable: " + earlier.error().message));
   for (const auto& prior : *earlier) {
     if (prior.public_key_sha256 != *pubkey_sha)
-      return Failure(ctx, Error::BadRequest("TransactionIdReused: this transactionID was used with another public key"));
+      return Failure(
+          ctx, Error::BadRequest(
+                   "TransactionIdReused: this transactionID was used with another public key"));
   }
   for (const auto& prior : *earlier) {
     if (prior.request_signer_sha256 != ctx.signer_sha256) continue;
@@ -39,7 +42,8 @@ Reply Service::Enroll(Context& ctx) {
     return r;
   }
 
-  policy::EnrollmentRequest req{**csr, *ctx.request.signer, ctx.renewal, ctx.request.transaction_id};
+  policy::EnrollmentRequest req{**csr, *ctx.request.signer, ctx.renewal,
+                                ctx.request.transaction_id};
   if (auto verdict = policy_.Verify(req); !verdict) return Failure(ctx, verdict.error());
 
   auto issued = IssueAndRecord(ctx, **csr, *pubkey_sha);

@@ -8,7 +8,8 @@ Reply Service::CertPoll(Context& ctx) {
   auto ias = codec::ParseIssuerAndSubject(ctx.request.enveloped);
   if (!ias) return Failure(ctx, Error::BadRequest("CertPollMalformed: " + ias.error().message));
   auto earlier = store_.FindByTransaction(ctx.request.transaction_id);
-  if (!earlier) return Failure(ctx, Error::Internal("StoreUnavailable: " + earlier.error().message));
+  if (!earlier)
+    return Failure(ctx, Error::Internal("StoreUnavailable: " + earlier.error().message));
   std::string subject = NameToString(*ias->subject);
   for (auto it = earlier->rbegin(); it != earlier->rend(); ++it) {
     if (it->subject != subject) continue;
@@ -17,7 +18,9 @@ Reply Service::CertPoll(Context& ctx) {
     ctx.record.cert_serial = it->serial;
     return Success(ctx, {cert->get()}, {}, "answered");
   }
-  return Failure(ctx, Error::BadCertId("TransactionUnknown: no certificate was issued for this transactionID and subject"));
+  return Failure(
+      ctx, Error::BadCertId(
+               "TransactionUnknown: no certificate was issued for this transactionID and subject"));
 }
 
 Reply Service::GetCert(Context& ctx) {
@@ -29,7 +32,8 @@ Reply Service::GetCert(Context& ctx) {
   const IssuingCa* ca = *found ? cas_.FindById((*found)->issuer_id) : nullptr;
   if (!*found || ca == nullptr ||
       X509_NAME_cmp(ias->issuer.get(), X509_get_subject_name(&ca->issuer->cert())) != 0)
-    return Failure(ctx, Error::BadCertId("CertificateUnknown: no certificate with this issuer and serial"));
+    return Failure(
+        ctx, Error::BadCertId("CertificateUnknown: no certificate with this issuer and serial"));
   auto cert = CertFromDer((*found)->der);
   if (!cert) return Failure(ctx, Error::Internal("stored certificate unreadable"));
   ctx.record.cert_serial = serial;
@@ -44,7 +48,8 @@ Reply Service::GetCrl(Context& ctx) {
   auto found = store_.FindCertificate(SerialHex(*ias->serial));
   if (found && *found) ca = cas_.FindById((*found)->issuer_id);
   if (ca == nullptr) ca = cas_.FindByName(*ias->issuer);
-  if (ca == nullptr || X509_NAME_cmp(ias->issuer.get(), X509_get_subject_name(&ca->issuer->cert())) != 0)
+  if (ca == nullptr ||
+      X509_NAME_cmp(ias->issuer.get(), X509_get_subject_name(&ca->issuer->cert())) != 0)
     return Failure(ctx, Error::BadCertId("IssuerUnknown: this gateway holds no CA with that name"));
   auto der = crls_.Get(ca->id);
   if (!der) return Failure(ctx, Error::Internal("CrlUnavailable: " + der.error().message));

@@ -85,7 +85,8 @@ Reply Service::PkiOperation(ByteView der, const Peer& peer) {
 
 Reply Service::Dispatch(Context& ctx) {
   if (!ctx.request.signature_valid)
-    return Failure(ctx, Error::BadMessageCheck("SignatureInvalid: the message signature does not verify"));
+    return Failure(
+        ctx, Error::BadMessageCheck("SignatureInvalid: the message signature does not verify"));
   if (auto st = ClassifySigner(ctx); !st) return Failure(ctx, st.error());
   auto opened = codec::OpenEnvelope(ctx.request.enveloped, cas_.ra_cert(), cas_.ra_key());
   if (!opened) return Failure(ctx, opened.error());
@@ -115,18 +116,21 @@ Status Service::ClassifySigner(Context& ctx) {
   const IssuingCa* issuer = cas_.FindIssuerOf(signer);
   if (issuer == nullptr) {
     if (ctx.request.type == codec::MessageType::kRenewalReq)
-      return Fail(Error::BadRequest("RenewalSignerUnknown: a RenewalReq must be signed by a certificate this CA issued"));
+      return Fail(Error::BadRequest(
+          "RenewalSignerUnknown: a RenewalReq must be signed by a certificate this CA issued"));
     return {};
   }
   std::string serial = SerialHex(*X509_get0_serialNumber(&signer));
   SG_ASSIGN_OR_RETURN(auto known, store_.FindCertificate(serial));
   if (!known || known->issuer_id != issuer->id)
-    return Fail(Error::BadCertId("SignerCertificateUnknown: the signing certificate is not in this CA's records"));
+    return Fail(Error::BadCertId(
+        "SignerCertificateUnknown: the signing certificate is not in this CA's records"));
   if (known->status == store::CertStatus::kRevoked)
     return Fail(Error::BadRequest("SignerCertificateRevoked: the signing certificate is revoked"));
   int64_t now = clock_.Now();
   if (now < known->not_before || now > known->not_after)
-    return Fail(Error::BadTime("SignerCertificateExpired: the signing certificate is not valid now"));
+    return Fail(
+        Error::BadTime("SignerCertificateExpired: the signing certificate is not valid now"));
   ctx.renewal = true;
   ctx.record.renewal = true;
   return {};
@@ -177,7 +181,8 @@ Reply Service::Encode(Context& ctx, codec::CertRepParams p) {
     der = codec::EncodeCertRep(p, cas_.ra_cert(), cas_.ra_key());
   }
   if (!der) {
-    spdlog::error("correlation_id={} cannot encode CertRep: {}", ctx.peer.correlation_id, der.error().message);
+    spdlog::error("correlation_id={} cannot encode CertRep: {}", ctx.peer.correlation_id,
+                  der.error().message);
     r.http_status = 500;
     r.content_type = "text/plain";
     r.body = "internal error\n";
@@ -200,7 +205,8 @@ void Service::Record(Context& ctx, const Reply& reply) {
   if (ctx.record.state.empty()) ctx.record.state = reply.outcome;
   auto id = store_.InsertRequest(ctx.record);
   if (!id)
-    spdlog::error("correlation_id={} cannot record request: {}", ctx.peer.correlation_id, id.error().message);
+    spdlog::error("correlation_id={} cannot record request: {}", ctx.peer.correlation_id,
+                  id.error().message);
 }
 
 }  // namespace scepgate::scep

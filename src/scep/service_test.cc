@@ -24,9 +24,11 @@ class ServiceTest : public ::testing::Test {
     EvpPkeyPtr root_key = std::move(*ca::GenerateKey(spec));
     set.root = std::move(*ca::MakeRootCa(*root_key, "T Root", 3650, kNow, r));
     set.issuing.key = std::move(*ca::GenerateKey(spec));
-    set.issuing.cert = std::move(*ca::MakeIssuingCa(*set.issuing.key, "T Issuing", 3650, *set.root, *root_key, kNow, r));
+    set.issuing.cert = std::move(
+        *ca::MakeIssuingCa(*set.issuing.key, "T Issuing", 3650, *set.root, *root_key, kNow, r));
     set.ra.key = std::move(*ca::GenerateKey(spec));
-    set.ra.cert = std::move(*ca::MakeRaCert(*set.ra.key, "T RA", 365, *set.issuing.cert, *set.issuing.key, kNow, r));
+    set.ra.cert = std::move(
+        *ca::MakeRaCert(*set.ra.key, "T RA", 365, *set.issuing.cert, *set.issuing.key, kNow, r));
     ra_ = CertDup(*set.ra.cert);
     cas_ = std::move(*CaState::Build(std::move(set), Config{}));
     crls_ = std::make_unique<CrlPublisher>(*cas_, store_, clock_, CrlOptions{});

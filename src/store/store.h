@@ -15,16 +15,16 @@ namespace scepgate::store {
 enum class CertStatus { kValid, kRevoked };
 
 struct CertificateRecord {
-  std::string serial;     // lower-case hex, no leading zeros
-  std::string issuer_id;  // SHA-256 thumbprint (hex) of the issuing CA certificate
-  std::string subject;    // RFC 2253 form
+  std::string serial;             // lower-case hex, no leading zeros
+  std::string issuer_id;          // SHA-256 thumbprint (hex) of the issuing CA certificate
+  std::string subject;            // RFC 2253 form
   std::vector<std::string> sans;  // "DNS:x", "email:x", "IP:x", "URI:x", "UPN:x"
   int64_t not_before = 0;
   int64_t not_after = 0;
-  std::string sha1;    // thumbprint of the DER, hex
-  std::string sha256;  // thumbprint of the DER, hex
-  std::string public_key_sha256;  // SHA-256 of the SubjectPublicKeyInfo DER, hex
-  std::string transaction_id;     // of the request that produced it
+  std::string sha1;                   // thumbprint of the DER, hex
+  std::string sha256;                 // thumbprint of the DER, hex
+  std::string public_key_sha256;      // SHA-256 of the SubjectPublicKeyInfo DER, hex
+  std::string transaction_id;         // of the request that produced it
   std::string request_signer_sha256;  // thumbprint of the request's signer certificate
   std::string template_name;
   Bytes der;
@@ -39,10 +39,11 @@ struct RequestRecord {
   int64_t id = 0;              // assigned by the store
   std::string correlation_id;  // also in the log line
   std::string transaction_id;
-  std::string message_type;  // "PKCSReq", "RenewalReq", "CertPoll", "GetCert", "GetCRL", "" if unparsed
-  std::string state;         // "issued", "failed", "pending", "answered"
-  std::string fail_info;     // "badRequest", ... ("" unless failed)
-  std::string reason;        // human reason / stable code
+  std::string
+      message_type;   // "PKCSReq", "RenewalReq", "CertPoll", "GetCert", "GetCRL", "" if unparsed
+  std::string state;  // "issued", "failed", "pending", "answered"
+  std::string fail_info;  // "badRequest", ... ("" unless failed)
+  std::string reason;     // human reason / stable code
   std::string signer_subject;
   std::string signer_sha256;
   std::string cert_serial;  // issued or returned certificate

@@ -74,7 +74,9 @@ TEST_F(BadInputTest, TruncatedCmsIs400) {
   Identity id = NewIdentity();
   auto msg = ValidMessage(id);
   for (size_t cut : {msg.der.size() / 2, msg.der.size() - 1, size_t{40}})
-    EXPECT_EQ(gw_->PostRaw(std::string(msg.der.begin(), msg.der.begin() + static_cast<long>(cut))), 400) << cut;
+    EXPECT_EQ(gw_->PostRaw(std::string(msg.der.begin(), msg.der.begin() + static_cast<long>(cut))),
+              400)
+        << cut;
 }
 
 TEST_F(BadInputTest, EnvelopeNotForTheRaIsBadMessageCheck) {
@@ -146,7 +148,8 @@ TEST_F(BadInputTest, KnownTransactionIdWithAnotherKeyIsRefused) {
   auto req = client::MakeCsr(*second.key, o);
   client::MessageOptions m;
   m.transaction_id = msg.transaction_id;  // reused
-  ExpectFailure(second, *client::BuildMessage(gw_->ca(), *CsrToDer(**req), *second.signer, *second.key, m),
+  ExpectFailure(second,
+                *client::BuildMessage(gw_->ca(), *CsrToDer(**req), *second.signer, *second.key, m),
                 codec::FailInfo::kBadRequest, "TransactionIdReused");
 }
 

@@ -1,7 +1,7 @@
 // Enrollment against a real `scepgate serve` on loopback: operations, algorithms, GET/POST,
 // renewal, resend, CertPoll / GetCert / GetCRL.
-#include <nlohmann/json.hpp>
 #include <sys/stat.h>
+#include <nlohmann/json.hpp>
 
 #include "codec/pki_message.h"
 #include "gateway_fixture.h"
@@ -14,8 +14,8 @@ constexpr char kChallenge[] = "s3cret-challenge";
 class EnrollTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto s = ServerProcess::Start({{"--challenge", kChallenge, "--name", "IT"},
-                                   {{"scep.legacy_algorithms", "true"}}});
+    auto s = ServerProcess::Start(
+        {{"--challenge", kChallenge, "--name", "IT"}, {{"scep.legacy_algorithms", "true"}}});
     ASSERT_TRUE(s) << s.error().message;
     server_ = std::move(*s);
   }
@@ -40,8 +40,10 @@ class EnrollTest : public ::testing::Test {
     X509StorePtr store(X509_STORE_new());
     X509StackPtr untrusted(sk_X509_new_null());
     for (const auto& c : gw_->ca().all) {
-      if (X509_check_issued(c.get(), c.get()) == X509_V_OK) X509_STORE_add_cert(store.get(), c.get());
-      else sk_X509_push(untrusted.get(), c.get());
+      if (X509_check_issued(c.get(), c.get()) == X509_V_OK)
+        X509_STORE_add_cert(store.get(), c.get());
+      else
+        sk_X509_push(untrusted.get(), c.get());
     }
     X509StoreCtxPtr ctx(X509_STORE_CTX_new());
     X509_STORE_CTX_init(ctx.get(), store.get(), const_cast<X509*>(&cert), untrusted.get());
@@ -59,8 +61,8 @@ std::unique_ptr<ServerProcess> EnrollTest::server_;
 TEST_F(EnrollTest, CapsAdvertiseWhatIsImplemented) {
   auto caps = gw_->scep().GetCaCaps();
   ASSERT_TRUE(caps);
-  std::vector<std::string> want = {"AES", "DES3", "POSTPKIOperation", "Renewal", "SHA-1", "SHA-256",
-                                   "SHA-512", "SCEPStandard"};
+  std::vector<std::string> want = {"AES",   "DES3",    "POSTPKIOperation", "Renewal",
+                                   "SHA-1", "SHA-256", "SHA-512",          "SCEPStandard"};
   EXPECT_EQ(*caps, want);  // no GetNextCACert while nothing is staged
 }
 
@@ -79,7 +81,8 @@ TEST_F(EnrollTest, EnrollsOverPostAndGetWithSansAndChain) {
     EnrollOptions o = Options(get ? "get-device" : "post-device");
     o.use_get = get;
     o.csr.sans = {"DNS:device.example.com", "email:dev@example.com", "IP:192.0.2.7",
-                  "URI:tag:microsoft.com,2022-09-14:sid:S-1-5-21-1-2-3-1001", "UPN:dev@example.com"};
+                  "URI:tag:microsoft.com,2022-09-14:sid:S-1-5-21-1-2-3-1001",
+                  "UPN:dev@example.com"};
     X509Ptr cert = ExpectIssued(gw_->Enroll(id, o));
     ASSERT_TRUE(cert);
     EXPECT_EQ(NameToString(*X509_get_subject_name(cert.get())),
@@ -87,14 +90,16 @@ TEST_F(EnrollTest, EnrollsOverPostAndGetWithSansAndChain) {
     EXPECT_EQ(X509_cmp_time(X509_get0_notBefore(cert.get()), nullptr), -1);
     EXPECT_TRUE(ChainsToRoot(*cert));
     EXPECT_EQ(EVP_PKEY_eq(X509_get0_pubkey(cert.get()), id.key.get()), 1);
-    GeneralNamesPtr sans(static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert.get(), NID_subject_alt_name, nullptr, nullptr)));
+    GeneralNamesPtr sans(static_cast<GENERAL_NAMES*>(
+        X509_get_ext_d2i(cert.get(), NID_subject_alt_name, nullptr, nullptr)));
     ASSERT_TRUE(sans);
     EXPECT_EQ(sk_GENERAL_NAME_num(sans.get()), 5);
   }
 }
 
 TEST_F(EnrollTest, EveryCipherAndDigestPairIsAnsweredInKind) {
-  const int ciphers[] = {NID_des_cbc, NID_des_ede3_cbc, NID_aes_128_cbc, NID_aes_192_cbc, NID_aes_256_cbc};
+  const int ciphers[] = {NID_des_cbc, NID_des_ede3_cbc, NID_aes_128_cbc, NID_aes_192_cbc,
+                         NID_aes_256_cbc};
   const int digests[] = {NID_sha1, NID_sha256, NID_sha512};
   Identity id = NewIdentity();
   int n = 0;
@@ -126,7 +131,8 @@ TEST_F(EnrollTest, GetWithUrlOver40KbIsServed) {
   Identity id = NewIdentity();
   EnrollOptions o = Options("long-url");
   o.use_get = true;
-  for (int i = 0; i < 1100; ++i) o.csr.sans.push_back("DNS:host-" + std::to_string(i) + ".long.example.com");
+  for (int i = 0; i < 1100; ++i)
+    o.csr.sans.push_back("DNS:host-" + std::to_string(i) + ".long.example.com");
   auto csr = client::MakeCsr(*id.key, o.csr);
   ASSERT_TRUE(csr);
   auto der = CsrToDer(**csr);
@@ -220,21 +226,25 @@ TEST_F(EnrollTest, CertPollGetCertAndGetCrl) {
   EXPECT_EQ(unknown->fail_info, codec::FailInfo::kBadCertId);
 
   // GetCert by issuer and serial.
-  auto iasn = codec::EncodeIssuerAndSerial(*X509_get_subject_name(&issuing), *X509_get0_serialNumber(cert.get()));
-  client::MessageOptions get{codec::MessageType::kGetCert, "getcert-1", NID_aes_128_cbc, NID_sha256};
+  auto iasn = codec::EncodeIssuerAndSerial(*X509_get_subject_name(&issuing),
+                                           *X509_get0_serialNumber(cert.get()));
+  client::MessageOptions get{codec::MessageType::kGetCert, "getcert-1", NID_aes_128_cbc,
+                             NID_sha256};
   X509Ptr fetched = ExpectIssued(gw_->Send(id, *iasn, get));
   ASSERT_TRUE(fetched);
   EXPECT_EQ(X509_cmp(fetched.get(), cert.get()), 0);
   Asn1IntegerPtr bogus(ASN1_INTEGER_new());
   ASN1_INTEGER_set(bogus.get(), 12345);
-  auto missing = gw_->Send(id, *codec::EncodeIssuerAndSerial(*X509_get_subject_name(&issuing), *bogus), get);
+  auto missing =
+      gw_->Send(id, *codec::EncodeIssuerAndSerial(*X509_get_subject_name(&issuing), *bogus), get);
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->fail_info, codec::FailInfo::kBadCertId);
 
   // Revoke it, then GetCRL lists it, signed by the issuing CA.
   std::string serial = SerialHex(*X509_get0_serialNumber(cert.get()));
   ASSERT_EQ(server_->Cli({"cert", "revoke", serial, "--reason", "superseded"}), 0);
-  client::MessageOptions crlmsg{codec::MessageType::kGetCRL, "getcrl-1", NID_aes_256_cbc, NID_sha512};
+  client::MessageOptions crlmsg{codec::MessageType::kGetCRL, "getcrl-1", NID_aes_256_cbc,
+                                NID_sha512};
   auto rep = gw_->Send(id, *iasn, crlmsg);
   ASSERT_TRUE(rep) << rep.error().message;
   ASSERT_EQ(rep->status, codec::PkiStatus::kSuccess) << rep->fail_info_text;
@@ -249,8 +259,8 @@ TEST_F(EnrollTest, CrlIsServedOverHttpAndListsRevocations) {
   Identity id = NewIdentity();
   X509Ptr cert = ExpectIssued(gw_->Enroll(id, Options("crl-http")));
   ASSERT_TRUE(cert);
-  ASSERT_EQ(server_->Cli({"cert", "revoke", SerialHex(*X509_get0_serialNumber(cert.get())), "--reason",
-                          "cessationOfOperation"}),
+  ASSERT_EQ(server_->Cli({"cert", "revoke", SerialHex(*X509_get0_serialNumber(cert.get())),
+                          "--reason", "cessationOfOperation"}),
             0);
   auto http = client::MakeHttpClient();
   client::Url url{"127.0.0.1", server_->port(), "/crl/current.crl"};
@@ -296,7 +306,8 @@ TEST_F(EnrollTest, KeysArePrivateAndInitRefusesToOverwrite) {
     EXPECT_EQ(st.st_mode & 0777, 0600u) << f;
   }
   std::string err;
-  EXPECT_NE(RunCommand({ScepgateBinary(), "init", "--dir", server_->dir().string()}, nullptr, &err), 0);
+  EXPECT_NE(RunCommand({ScepgateBinary(), "init", "--dir", server_->dir().string()}, nullptr, &err),
+            0);
   EXPECT_NE(err.find("--force"), std::string::npos) << err;
 }
 

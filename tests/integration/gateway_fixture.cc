@@ -46,7 +46,8 @@ Result<codec::CertRep> GatewayClient::Send(const Identity& id, ByteView content,
 }
 
 int GatewayClient::PostRaw(const std::string& body, std::string* reply) {
-  auto r = http_->Post(url_, url_.path + "?operation=PKIOperation", body, "application/x-pki-message");
+  auto r =
+      http_->Post(url_, url_.path + "?operation=PKIOperation", body, "application/x-pki-message");
   if (!r) return -1;
   if (reply) *reply = r->body;
   return r->status;

@@ -38,8 +38,8 @@ class GatewayClient {
   // Builds a CSR for `id`, sends it and returns the checked CertRep.
   Result<codec::CertRep> Enroll(const Identity& id, EnrollOptions options);
   // Sends ready content (CSR DER, IssuerAndSerial, ...) in a message of options.msg.type.
-  Result<codec::CertRep> Send(const Identity& id, ByteView content, const client::MessageOptions& msg,
-                              bool use_get = false);
+  Result<codec::CertRep> Send(const Identity& id, ByteView content,
+                              const client::MessageOptions& msg, bool use_get = false);
   // Sends raw bytes; returns the HTTP status.
   int PostRaw(const std::string& body, std::string* reply = nullptr);
 

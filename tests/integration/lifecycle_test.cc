@@ -89,7 +89,8 @@ TEST(LifecycleTest, RolloverIsServedThenActivatedAndOldCertificatesStayRevocable
   EXPECT_EQ(X509_verify(renewed.get(), X509_get0_pubkey(next_ca.get())), 1);
 
   std::string serial_a = SerialHex(*X509_get0_serialNumber(cert_a.get()));
-  ASSERT_EQ(server.Cli({"cert", "revoke", serial_a, "--reason", "superseded"}, &out, &err), 0) << err;
+  ASSERT_EQ(server.Cli({"cert", "revoke", serial_a, "--reason", "superseded"}, &out, &err), 0)
+      << err;
   ASSERT_EQ(server.Cli({"ca", "show", "--json"}, &out, &err), 0) << err;
   auto shown = nlohmann::json::parse(out);
   ASSERT_EQ(shown["previous"].size(), 1u);
@@ -109,7 +110,8 @@ TEST(LifecycleTest, RolloverIsServedThenActivatedAndOldCertificatesStayRevocable
   auto cur_crl = CrlFromDer(AsView(cur->body));
   ASSERT_TRUE(cur_crl);
   EXPECT_EQ(X509_CRL_verify(cur_crl->get(), X509_get0_pubkey(next_ca.get())), 1);
-  EXPECT_NE(X509_CRL_get0_by_serial(cur_crl->get(), &entry, X509_get0_serialNumber(cert_a.get())), 1);
+  EXPECT_NE(X509_CRL_get0_by_serial(cur_crl->get(), &entry, X509_get0_serialNumber(cert_a.get())),
+            1);
 }
 
 }  // namespace
@@ -123,20 +125,30 @@ TEST(LifecycleTest, ImportedIssuingCaIssuesAndCannotStageARollover) {
   char tmpl[] = "/tmp/scepgate-import-XXXXXX";
   ASSERT_NE(::mkdtemp(tmpl), nullptr);
   std::string d = tmpl;
-  auto sh = [](const std::string& cmd) { return RunCommand({"bash", "-c", cmd}, nullptr, nullptr); };
-  ASSERT_EQ(sh("cd " + d + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout root.key -out root.crt "
-                "-subj '/CN=Corp Root' -days 3650 -addext basicConstraints=critical,CA:TRUE "
-                "-addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null"), 0);
-  ASSERT_EQ(sh("cd " + d + " && openssl req -newkey rsa:2048 -nodes -keyout sub.key -out sub.csr "
-                "-subj '/CN=Corp Issuing' 2>/dev/null && printf 'basicConstraints=critical,CA:TRUE,pathlen:0\\n"
-                "keyUsage=critical,keyCertSign,cRLSign,digitalSignature\\n' > ext.cnf && "
-                "openssl x509 -req -in sub.csr -CA root.crt -CAkey root.key -CAcreateserial -days 1825 "
-                "-extfile ext.cnf -out sub.crt 2>/dev/null && cat sub.crt root.crt > chain.pem"), 0);
+  auto sh = [](const std::string& cmd) {
+    return RunCommand({"bash", "-c", cmd}, nullptr, nullptr);
+  };
+  ASSERT_EQ(sh("cd " + d +
+               " && openssl req -x509 -newkey rsa:2048 -nodes -keyout root.key -out root.crt "
+               "-subj '/CN=Corp Root' -days 3650 -addext basicConstraints=critical,CA:TRUE "
+               "-addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null"),
+            0);
+  ASSERT_EQ(
+      sh("cd " + d +
+         " && openssl req -newkey rsa:2048 -nodes -keyout sub.key -out sub.csr "
+         "-subj '/CN=Corp Issuing' 2>/dev/null && printf "
+         "'basicConstraints=critical,CA:TRUE,pathlen:0\\n"
+         "keyUsage=critical,keyCertSign,cRLSign,digitalSignature\\n' > ext.cnf && "
+         "openssl x509 -req -in sub.csr -CA root.crt -CAkey root.key -CAcreateserial -days 1825 "
+         "-extfile ext.cnf -out sub.crt 2>/dev/null && cat sub.crt root.crt > chain.pem"),
+      0);
   auto started = ServerProcess::Start(
-      {{"--challenge", kChallenge, "--import-ca", d + "/chain.pem", "--import-key", d + "/sub.key"}, {}});
+      {{"--challenge", kChallenge, "--import-ca", d + "/chain.pem", "--import-key", d + "/sub.key"},
+       {}});
   ASSERT_TRUE(started) << started.error().message;
   GatewayClient gw((*started)->Url());
-  EXPECT_NE(NameToString(*X509_get_subject_name(gw.ca().issuing)).find("Corp Issuing"), std::string::npos);
+  EXPECT_NE(NameToString(*X509_get_subject_name(gw.ca().issuing)).find("Corp Issuing"),
+            std::string::npos);
   Identity id = NewIdentity();
   X509Ptr cert = Issued(gw.Enroll(id, Options("imported-ca-device")));
   ASSERT_TRUE(cert);

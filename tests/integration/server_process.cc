@@ -40,8 +40,8 @@ uint16_t FreePort() {
 }
 
 int RunCommand(const std::vector<std::string>& argv, std::string* out, std::string* err) {
-  fs::path tmp = fs::temp_directory_path() / ("sg_cmd_" + std::to_string(::getpid()) + "_" +
-                                              std::to_string(std::rand()));
+  fs::path tmp = fs::temp_directory_path() /
+                 ("sg_cmd_" + std::to_string(::getpid()) + "_" + std::to_string(std::rand()));
   fs::path out_file = tmp.string() + ".out", err_file = tmp.string() + ".err";
   pid_t pid = ::fork();
   if (pid == 0) {
@@ -102,7 +102,8 @@ Result<std::unique_ptr<ServerProcess>> ServerProcess::Start(const ServerOptions&
   std::vector<std::string> init = {ScepgateBinary(), "init", "--dir", s->dir_.string()};
   init.insert(init.end(), options.init_args.begin(), options.init_args.end());
   std::string err;
-  if (RunCommand(init, nullptr, &err) != 0) return Fail(Error::Internal("scepgate init failed: " + err));
+  if (RunCommand(init, nullptr, &err) != 0)
+    return Fail(Error::Internal("scepgate init failed: " + err));
   if (!options.config.empty()) {
     fs::path cfg = s->dir_ / "scepgate.toml";
     SG_ASSIGN_OR_RETURN(std::string text, ReadFile(cfg));
@@ -139,7 +140,8 @@ Status ServerProcess::Spawn() {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  return Fail(Error::Internal("scepgate serve did not become healthy: " + ReadFile(log).value_or("")));
+  return Fail(
+      Error::Internal("scepgate serve did not become healthy: " + ReadFile(log).value_or("")));
 }
 
 void ServerProcess::Stop() {
@@ -173,7 +175,8 @@ std::string ServerProcess::Url(const std::string& path) const {
   return "http://127.0.0.1:" + std::to_string(port_) + path;
 }
 
-int ServerProcess::Cli(const std::vector<std::string>& args, std::string* out, std::string* err) const {
+int ServerProcess::Cli(const std::vector<std::string>& args, std::string* out,
+                       std::string* err) const {
   std::vector<std::string> argv = {ScepgateBinary()};
   argv.insert(argv.end(), args.begin(), args.end());
   argv.push_back("--dir");

@@ -31,8 +31,10 @@ class ServerProcess {
   const std::filesystem::path& dir() const { return dir_; }
 
   // Runs `scepgate ARGS... --dir DIR`; returns the exit code, fills stdout (and stderr) text.
-  int Cli(const std::vector<std::string>& args, std::string* out = nullptr, std::string* err = nullptr) const;
-  // Stops and starts `serve` again on the same port and data dir. kInternal when it does not come up.
+  int Cli(const std::vector<std::string>& args, std::string* out = nullptr,
+          std::string* err = nullptr) const;
+  // Stops and starts `serve` again on the same port and data dir. kInternal when it does not come
+  // up.
   Status Restart();
   void Stop();
 
