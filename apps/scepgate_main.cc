@@ -1,16 +1,23 @@
 // scepgate: the gateway server and its administration CLI. Only wiring lives here.
 #include <CLI/CLI.hpp>
 
+#include <iostream>
+
 #include "commands.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"scepgate: SCEP enrollment gateway with its own issuing CA"};
-  app.require_subcommand(1);
-  scepgate::app::AddInitCommand(app);
-  scepgate::app::AddServeCommand(app);
-  scepgate::app::AddCaCommands(app);
-  scepgate::app::AddCertCommands(app);
-  scepgate::app::AddRequestCommands(app);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    CLI::App app{"scepgate: SCEP enrollment gateway with its own issuing CA"};
+    app.require_subcommand(1);
+    scepgate::app::AddInitCommand(app);
+    scepgate::app::AddServeCommand(app);
+    scepgate::app::AddCaCommands(app);
+    scepgate::app::AddCertCommands(app);
+    scepgate::app::AddRequestCommands(app);
+    CLI11_PARSE(app, argc, argv);
+  } catch (const std::exception& e) {  // library exceptions end here, with a message
+    std::cerr << "scepgate: " << e.what() << "\n";
+    return 1;
+  }
   return 0;
 }

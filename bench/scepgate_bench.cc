@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <thread>
 
@@ -48,7 +49,7 @@ struct Options {
 double Percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
-  size_t idx = static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  size_t idx = static_cast<size_t>(std::llround(p * static_cast<double>(v.size() - 1)));
   return v[std::min(idx, v.size() - 1)];
 }
 
@@ -160,7 +161,7 @@ int Run(const Options& o) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   Options o;
   CLI::App app{"scepgate-bench: SCEP enrollment load generator"};
   app.add_option("--url", o.url, "SCEP URL, e.g. http://127.0.0.1:8080/scep")->required();
@@ -175,4 +176,7 @@ int main(int argc, char** argv) {
   app.add_flag("--json", o.json, "print one JSON line");
   CLI11_PARSE(app, argc, argv);
   return Run(o);
+} catch (const std::exception& e) {
+  std::fprintf(stderr, "bench: %s\n", e.what());
+  return 2;
 }

@@ -110,7 +110,7 @@ int LifetimeDays(const X509& cert) {
   return static_cast<int>(std::max<int64_t>(1, (*na - *nb + kDay / 2) / kDay));
 }
 
-std::string CnOr(const X509& cert, std::string fallback) {
+std::string CnOr(const X509& cert, const std::string& fallback) {
   std::string cn = CommonName(*X509_get_subject_name(&cert));
   return cn.empty() ? fallback : cn;
 }

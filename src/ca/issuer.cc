@@ -64,7 +64,7 @@ Result<ObjectStackPtr> EkuStack(const std::vector<std::string>& ekus) {
     if (seen) continue;
     if (sk_ASN1_OBJECT_push(stack.get(), obj.get()) <= 0)
       return Fail(CryptoError("cannot build extendedKeyUsage"));
-    obj.release();
+    (void)obj.release();
   }
   return stack;
 }
@@ -89,14 +89,15 @@ unsigned KeyUsageFor(Purpose purpose, const EVP_PKEY& subject_key) {
 Status AddCrlDistributionPoint(X509& cert, const std::string& url) {
   SG_ASSIGN_OR_RETURN(GeneralNamesPtr names, UriNames(url));
   DistPointPtr dp(DIST_POINT_new());
-  if (!dp || (dp->distpoint = DIST_POINT_NAME_new()) == nullptr)
+  if (dp) dp->distpoint = DIST_POINT_NAME_new();
+  if (!dp || dp->distpoint == nullptr)
     return Fail(CryptoError("cannot build cRLDistributionPoints"));
   dp->distpoint->type = 0;  // fullName
   dp->distpoint->name.fullname = names.release();
   CrlDistPointsPtr cdp(sk_DIST_POINT_new_null());
   if (!cdp || sk_DIST_POINT_push(cdp.get(), dp.get()) <= 0)
     return Fail(CryptoError("cannot build cRLDistributionPoints"));
-  dp.release();
+  (void)dp.release();
   if (X509_add1_ext_i2d(&cert, NID_crl_distribution_points, cdp.get(), 0, X509V3_ADD_REPLACE) != 1)
     return Fail(CryptoError("cannot add cRLDistributionPoints"));
   return {};
@@ -113,7 +114,7 @@ Status AddCaIssuers(X509& cert, const std::string& url) {
   AuthorityInfoAccessPtr aia(sk_ACCESS_DESCRIPTION_new_null());
   if (!aia || sk_ACCESS_DESCRIPTION_push(aia.get(), ad.get()) <= 0)
     return Fail(CryptoError("cannot build authorityInfoAccess"));
-  ad.release();
+  (void)ad.release();
   if (X509_add1_ext_i2d(&cert, NID_info_access, aia.get(), 0, X509V3_ADD_REPLACE) != 1)
     return Fail(CryptoError("cannot add authorityInfoAccess"));
   return {};
@@ -170,7 +171,7 @@ Status AddRevokedEntries(X509_CRL& crl, std::span<const RevokedEntry> revoked) {
     SG_ASSIGN_OR_RETURN(X509RevokedPtr rev, MakeRevoked(entry));
     if (X509_CRL_add0_revoked(&crl, rev.get()) != 1)
       return Fail(CryptoError("cannot add a CRL entry"));
-    rev.release();
+    (void)rev.release();
   }
   X509_CRL_sort(&crl);
   return {};

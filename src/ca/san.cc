@@ -26,8 +26,9 @@ std::string_view TypeName(int type) {
       return "iPAddress";
     case GEN_RID:
       return "registeredID";
+    default:
+      return "unknown";
   }
-  return "unknown";
 }
 
 std::string OidText(const ASN1_OBJECT* obj) {
@@ -62,9 +63,10 @@ Status CheckName(const GENERAL_NAME& name) {
     }
     case GEN_OTHERNAME:
       return CheckOtherName(*name.d.otherName);
+    default:
+      return Fail(Error::BadRequest("subjectAltName type " + std::string(TypeName(name.type)) +
+                                    " is not supported"));
   }
-  return Fail(Error::BadRequest("subjectAltName type " + std::string(TypeName(name.type)) +
-                                " is not supported"));
 }
 
 }  // namespace
@@ -105,7 +107,7 @@ Result<GeneralNamesPtr> UriNames(std::string_view uri) {
   GENERAL_NAME_set0_value(name.get(), GEN_URI, ia5);
   if (sk_GENERAL_NAME_push(names.get(), name.get()) <= 0)
     return Fail(CryptoError("cannot build a URI name"));
-  name.release();
+  (void)name.release();
   return names;
 }
 

@@ -98,7 +98,7 @@ Result<CertsOnly> DecodeNextCaCert(ByteView der, const X509& signer) {
   if (!certs || !dup || sk_X509_push(certs.get(), dup.get()) <= 0) {
     return Fail(CryptoError("cannot build signer list"));
   }
-  dup.release();  // owned by the stack
+  (void)dup.release();  // owned by the stack
   BioPtr out(BIO_new(BIO_s_mem()));
   if (!out) return Fail(CryptoError("BIO_new"));
   // CMS_NOINTERN: only `signer` may have signed it, whatever certificates the message carries.

@@ -48,7 +48,7 @@ Result<Bytes> EncryptEnvelope(ByteView content, std::span<const X509* const> rec
     if (r == nullptr) return Fail(Error::InvalidArgument("null recipient certificate"));
     X509Ptr dup = CertDup(*r);
     if (!dup || sk_X509_push(certs.get(), dup.get()) <= 0) return Fail(CryptoError("sk_X509_push"));
-    dup.release();  // now owned by the stack
+    (void)dup.release();  // now owned by the stack
   }
   BioPtr in = ReadOnlyBio(content);
   if (!in) return Fail(Error::Crypto("content too large"));

@@ -76,9 +76,11 @@ inline std::unexpected<Error> Fail(Error e) { return std::unexpected<Error>(std:
 #define SG_CONCAT_INNER_(a, b) a##b
 #define SG_CONCAT_(a, b) SG_CONCAT_INNER_(a, b)
 // Declares `lhs` from a Result-returning expression, returning its error if there is one.
+// NOLINTBEGIN(bugprone-macro-parentheses): `lhs` is a declaration and cannot be parenthesised.
 #define SG_ASSIGN_OR_RETURN(lhs, expr) \
   SG_ASSIGN_OR_RETURN_IMPL_(SG_CONCAT_(sg_r_, __LINE__), lhs, expr)
 #define SG_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)            \
   auto tmp = (expr);                                         \
   if (!tmp) return ::scepgate::Fail(std::move(tmp).error()); \
   lhs = std::move(*tmp)
+// NOLINTEND(bugprone-macro-parentheses)

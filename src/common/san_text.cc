@@ -31,7 +31,7 @@ Result<GeneralNamePtr> UpnName(const std::string& value) {
   GeneralNamePtr gn(GENERAL_NAME_new());
   if (GENERAL_NAME_set0_othername(gn.get(), OBJ_nid2obj(NID_ms_upn), any.get()) != 1)
     return Fail(CryptoError("cannot build UPN name"));
-  any.release();
+  (void)any.release();
   return gn;
 }
 

@@ -141,7 +141,7 @@ inline void ExpectSameRequest(const RequestRecord& want, const RequestRecord& go
 inline CertFilter Certs(std::optional<CertStatus> status, std::optional<std::string> issuer_id,
                         int limit = 0) {
   CertFilter f;
-  f.status = std::move(status);
+  f.status = status;
   f.issuer_id = std::move(issuer_id);
   f.limit = limit;
   return f;

@@ -32,11 +32,11 @@ uint16_t FreePort() {
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
   socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
+  bool ok = fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+            ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+  if (fd >= 0) ::close(fd);
+  return ok ? ntohs(addr.sin_port) : 0;
 }
 
 int RunCommand(const std::vector<std::string>& argv, std::string* out, std::string* err) {
@@ -67,7 +67,8 @@ int RunCommand(const std::vector<std::string>& argv, std::string* out, std::stri
 namespace {
 
 // Replaces `key = ...` inside `[section]` of a TOML text, or appends it to the section.
-std::string SetConfig(std::string text, const std::string& dotted, const std::string& value) {
+std::string SetConfig(const std::string& text, const std::string& dotted,
+                      const std::string& value) {
   size_t dot = dotted.rfind('.');
   std::string section = "[" + dotted.substr(0, dot) + "]", key = dotted.substr(dot + 1);
   size_t at = text.find("\n" + section + "\n");
@@ -83,10 +84,13 @@ std::string SetConfig(std::string text, const std::string& dotted, const std::st
     std::string trimmed = line;
     if (trimmed.starts_with("# ")) trimmed = trimmed.substr(2);
     if (!done && (trimmed.starts_with(key + " =") || trimmed.starts_with(key + "="))) {
-      line = key + " = " + value;
+      line = key;
+      line += " = ";
+      line += value;
       done = true;
     }
-    out += line + "\n";
+    out += line;
+    out += '\n';
   }
   if (!done) out += key + " = " + value + "\n";
   return text.substr(0, start) + out + text.substr(end == text.size() ? end : end + 1);
