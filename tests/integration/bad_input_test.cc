@@ -1,5 +1,9 @@
 // Bad input against a real gateway: each gets its documented answer, and the gateway enrolls
 // normally afterwards.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "codec/pki_message.h"
 #include "gateway_fixture.h"
 
@@ -168,6 +172,54 @@ TEST_F(BadInputTest, MissingOrUnknownOperationIs403) {
   EXPECT_EQ(GetStatus("/scep?operation=PKIOperation&message=%zz"), 400);
   EXPECT_EQ(GetStatus("/scep?operation=PKIOperation&message=!!!"), 400);
   EXPECT_EQ(GetStatus("/nowhere"), 404);
+}
+
+}  // namespace
+}  // namespace scepgate::testing
+
+namespace scepgate::testing {
+namespace {
+
+// Raw TCP: what no HTTP client library would send.
+std::string RawExchange(uint16_t port, const std::string& bytes, bool half_close) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(port);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return "connect failed";
+  timeval tv{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  (void)::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+  if (half_close) ::shutdown(fd, SHUT_WR);
+  std::string got;
+  char buf[4096];
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;)
+    got.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  return got;
+}
+
+TEST_F(BadInputTest, BrokenHttpIsDroppedAndTheGatewayServesOn) {
+  // Half a request, then the client goes away.
+  EXPECT_EQ(RawExchange(server_->port(), "GET /scep?operation=GetCA", true), "");
+  // Not HTTP at all.
+  EXPECT_EQ(
+      RawExchange(server_->port(), "\x16\x03\x01 this is a TLS hello, not HTTP\r\n\r\n", true), "");
+  // A body shorter than its Content-Length, then hang-up.
+  EXPECT_EQ(RawExchange(server_->port(),
+                        "POST /scep?operation=PKIOperation HTTP/1.1\r\nHost: x\r\n"
+                        "Content-Length: 1000\r\n\r\nshort",
+                        true),
+            "");
+  // Two pipelined requests on one connection are both answered.
+  std::string two = RawExchange(server_->port(),
+                                "GET /scep?operation=GetCACaps HTTP/1.1\r\nHost: x\r\n\r\n"
+                                "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                                false);
+  EXPECT_NE(two.find("SCEPStandard"), std::string::npos);
+  EXPECT_NE(two.find("ok\n"), std::string::npos);
+  EXPECT_EQ(two.find("Transfer-Encoding"), std::string::npos) << "replies carry Content-Length";
 }
 
 }  // namespace
