@@ -6,7 +6,7 @@ DATA ?= data
 JOBS ?= $(shell nproc)
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: setup build run test bench format clean
+.PHONY: setup build run test bench format tidy clean
 
 setup:
 	bash scripts/setup.sh
@@ -31,3 +31,7 @@ format:
 
 clean:
 	rm -rf $(BUILD)
+
+# clang-tidy over the tree (needs clang-tidy-19: apt-get install clang-tidy-19).
+tidy:
+	bash scripts/tidy.sh $(BUILD)
