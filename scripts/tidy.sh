@@ -7,6 +7,6 @@ BUILD=${1:-build}; shift || true
 TIDY=$(command -v clang-tidy-19 || command -v clang-tidy)
 files=("$@")
 [ ${#files[@]} -gt 0 ] || mapfile -t files < <(git ls-files 'src/*.cc' 'apps/*.cc' 'bench/*.cc' 'tests/*.cc' 'fuzz/*.cc')
-# g++'s -std=c++23 is spelled the same for clang 16; strip g++-only warning flags.
+# The build's flags come from compile_commands.json; clang ignores the g++-only warning flags.
 printf '%s\n' "${files[@]}" | xargs -P "$(nproc)" -n 4 "$TIDY" -p "$BUILD" --quiet \
   --extra-arg=-Wno-unknown-warning-option 2>/dev/null | grep -E "warning:|error:" | grep -v "^/usr/" | sort -u || true
