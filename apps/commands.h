@@ -15,6 +15,9 @@ void AddServeCommand(CLI::App& app);
 void AddCaCommands(CLI::App& app);
 void AddCertCommands(CLI::App& app);
 void AddRequestCommands(CLI::App& app);
+void AddDeviceCommands(CLI::App& app);
+void AddUserCommands(CLI::App& app);
+void AddGroupCommands(CLI::App& app);
 
 // Adds the --dir option (env SCEPGATE_DIR, default ./data) to a subcommand.
 void AddDirOption(CLI::App& cmd, std::string& dir);

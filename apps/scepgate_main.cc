@@ -14,6 +14,9 @@ int main(int argc, char** argv) {
     scepgate::app::AddCaCommands(app);
     scepgate::app::AddCertCommands(app);
     scepgate::app::AddRequestCommands(app);
+    scepgate::app::AddDeviceCommands(app);
+    scepgate::app::AddUserCommands(app);
+    scepgate::app::AddGroupCommands(app);
     CLI11_PARSE(app, argc, argv);
   } catch (const std::exception& e) {  // library exceptions end here, with a message
     std::cerr << "scepgate: " << e.what() << "\n";

@@ -58,6 +58,38 @@ nlohmann::json RequestJson(const store::RequestRecord& r) {
   };
 }
 
+nlohmann::json DeviceJson(const store::DeviceRecord& d) {
+  nlohmann::json j = {
+      {"id", d.id},
+      {"name", d.name},
+      {"platform", d.platform},
+      {"serial_number", d.serial_number},
+      {"owner", d.owner},
+      {"retired", d.retired},
+      {"created_at", IsoTime(d.created_at)},
+  };
+  if (d.retired) j["retired_at"] = IsoTime(d.retired_at);
+  return j;
+}
+
+nlohmann::json UserJson(const store::UserRecord& u) {
+  nlohmann::json j = {
+      {"upn", u.upn},           {"email", u.email},
+      {"sid", u.sid},           {"on_prem_dn", u.on_prem_dn},
+      {"disabled", u.disabled}, {"created_at", IsoTime(u.created_at)},
+  };
+  if (u.disabled) j["disabled_at"] = IsoTime(u.disabled_at);
+  return j;
+}
+
+nlohmann::json GroupJson(const store::GroupRecord& g) {
+  return {
+      {"name", g.name},
+      {"description", g.description},
+      {"created_at", IsoTime(g.created_at)},
+  };
+}
+
 nlohmann::json CaCertJson(const X509& cert) {
   nlohmann::json j;
   j["subject"] = NameToString(*X509_get_subject_name(&cert));

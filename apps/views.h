@@ -13,6 +13,12 @@ namespace scepgate::app {
 
 nlohmann::json CertificateJson(const store::CertificateRecord& c);
 nlohmann::json RequestJson(const store::RequestRecord& r);
+// The directory: {id, name, platform, serial_number, owner, retired, [retired_at], created_at},
+// {upn, email, sid, on_prem_dn, disabled, [disabled_at], created_at}, {name, description,
+// created_at}.
+nlohmann::json DeviceJson(const store::DeviceRecord& d);
+nlohmann::json UserJson(const store::UserRecord& u);
+nlohmann::json GroupJson(const store::GroupRecord& g);
 // JSON description of a CA certificate (subject, serial, validity, fingerprints, key).
 nlohmann::json CaCertJson(const X509& cert);
 // "2026-11-21T23:49:45Z"

@@ -34,13 +34,39 @@ class MemoryStore final : public Store {
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
   Status SetSetting(std::string_view key, std::string_view value) override;
 
+  // The directory (memory_directory.cc).
+  Status InsertDevice(const DeviceRecord& device) override;
+  Result<std::optional<DeviceRecord>> FindDevice(std::string_view id) override;
+  Result<std::vector<DeviceRecord>> ListDevices(const DeviceFilter& filter) override;
+  Status RetireDevice(std::string_view id, int64_t retired_at) override;
+  Status InsertUser(const UserRecord& user) override;
+  Result<std::optional<UserRecord>> FindUser(std::string_view upn) override;
+  Result<std::vector<UserRecord>> ListUsers() override;
+  Status DisableUser(std::string_view upn, int64_t disabled_at) override;
+  Status InsertGroup(const GroupRecord& group) override;
+  Result<std::optional<GroupRecord>> FindGroup(std::string_view name) override;
+  Result<std::vector<GroupRecord>> ListGroups() override;
+  Status AddGroupMember(std::string_view group, const GroupMember& member) override;
+  Status RemoveGroupMember(std::string_view group, const GroupMember& member) override;
+  Result<std::vector<GroupMember>> ListGroupMembers(std::string_view group) override;
+  Result<std::vector<GroupRecord>> GroupsOf(const GroupMember& member) override;
+
  private:
+  struct GroupEntry {
+    GroupRecord group;
+    std::vector<GroupMember> members;  // in the order added
+  };
   // Each *Locked helper expects `mu_` to be held.
   Status CheckSerialFreeLocked(const std::string& serial) const;
   int64_t AppendRequestLocked(RequestRecord request);
   // Certificates matching `keep`, newest first (created_at, then insertion order).
   template <class Pred>
   std::vector<CertificateRecord> NewestFirstLocked(Pred keep) const;
+  DeviceRecord* DeviceLocked(std::string_view id);
+  // Returns the group, or kNotFound naming it.
+  Result<GroupEntry*> GroupLocked(std::string_view name);
+  // kNotFound when the device or user `member` names does not exist.
+  Status CheckMemberExistsLocked(const GroupMember& member) const;
 
   std::mutex mu_;
   std::vector<CertificateRecord> certs_;                      // insertion order; guarded by mu_
@@ -48,6 +74,9 @@ class MemoryStore final : public Store {
   std::vector<RequestRecord> requests_;                       // id order; guarded by mu_
   std::map<std::string, int64_t, std::less<>> counters_;      // guarded by mu_
   std::map<std::string, std::string, std::less<>> settings_;  // guarded by mu_
+  std::vector<DeviceRecord> devices_;                         // insertion order; mu_
+  std::map<std::string, UserRecord, std::less<>> users_;      // folded UPN -> user; mu_
+  std::map<std::string, GroupEntry, std::less<>> groups_;     // folded name -> group; mu_
 };
 
 }  // namespace scepgate::store

@@ -62,8 +62,52 @@ CREATE TABLE counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);
 CREATE TABLE settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
 )sql";
 
+// Version 2: the directory (users, devices, groups and their static members). UPNs and group
+// names are unique regardless of ASCII case; a member is a device id or a UPN, by kind.
+constexpr const char* kV2 = R"sql(
+CREATE TABLE users (
+  upn TEXT PRIMARY KEY NOT NULL COLLATE NOCASE,
+  email TEXT NOT NULL,
+  sid TEXT NOT NULL,
+  on_prem_dn TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  disabled_at INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE devices (
+  id TEXT PRIMARY KEY NOT NULL,
+  name TEXT NOT NULL,
+  platform TEXT NOT NULL,
+  serial_number TEXT NOT NULL,
+  owner TEXT NOT NULL COLLATE NOCASE,
+  retired INTEGER NOT NULL DEFAULT 0,
+  retired_at INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX devices_owner ON devices (owner);
+CREATE INDEX devices_serial_number ON devices (serial_number);
+CREATE INDEX devices_created_at ON devices (created_at);
+
+CREATE TABLE groups (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  description TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE group_members (
+  group_id INTEGER NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('device', 'user')),
+  member TEXT NOT NULL COLLATE NOCASE,
+  PRIMARY KEY (group_id, kind, member)
+);
+CREATE INDEX group_members_member ON group_members (kind, member);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kV1},
+    {2, kV2},
 };
 
 int64_t UnixNow() {

@@ -50,6 +50,23 @@ class SqliteStore final : public Store {
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
   Status SetSetting(std::string_view key, std::string_view value) override;
 
+  // The directory (directory.cc).
+  Status InsertDevice(const DeviceRecord& device) override;
+  Result<std::optional<DeviceRecord>> FindDevice(std::string_view id) override;
+  Result<std::vector<DeviceRecord>> ListDevices(const DeviceFilter& filter) override;
+  Status RetireDevice(std::string_view id, int64_t retired_at) override;
+  Status InsertUser(const UserRecord& user) override;
+  Result<std::optional<UserRecord>> FindUser(std::string_view upn) override;
+  Result<std::vector<UserRecord>> ListUsers() override;
+  Status DisableUser(std::string_view upn, int64_t disabled_at) override;
+  Status InsertGroup(const GroupRecord& group) override;
+  Result<std::optional<GroupRecord>> FindGroup(std::string_view name) override;
+  Result<std::vector<GroupRecord>> ListGroups() override;
+  Status AddGroupMember(std::string_view group, const GroupMember& member) override;
+  Status RemoveGroupMember(std::string_view group, const GroupMember& member) override;
+  Result<std::vector<GroupMember>> ListGroupMembers(std::string_view group) override;
+  Result<std::vector<GroupRecord>> GroupsOf(const GroupMember& member) override;
+
  private:
   SqliteStore(SqlitePtr db, int schema_version);
 
@@ -62,6 +79,19 @@ class SqliteStore final : public Store {
   template <class BindFn>
   Result<std::vector<CertificateRecord>> SelectCertificatesLocked(const std::string& sql,
                                                                   BindFn bind);
+  // Runs a SELECT whose parameters `bind` sets and returns every row, read by `read`.
+  template <class Row, class BindFn, class ReadFn>
+  Result<std::vector<Row>> SelectLocked(const std::string& sql, BindFn bind, ReadFn read);
+  // True when `sql` (a SELECT with parameter ?1 = `key`) yields a row. kDatabase.
+  Result<bool> ExistsLocked(const std::string& sql, std::string_view key);
+  // Returns the rowid of the group named `name` (any case), or kNotFound naming it.
+  Result<int64_t> GroupIdLocked(std::string_view name);
+  // Runs an UPDATE on one row keyed by ?1 (a device id or UPN) that only matches while the row is
+  // in its old state (?2 = `at`). When nothing changed: kNotFound ("<what> not found") when
+  // `exists_sql` finds no row, else kAlreadyExists ("<what> is already <state>").
+  Status UpdateOnceLocked(const std::string& update_sql, const std::string& exists_sql,
+                          std::string_view key, int64_t at, const std::string& what,
+                          std::string_view state);
 
   std::mutex mu_;
   // Statements are declared after the connection so they are finalized first.

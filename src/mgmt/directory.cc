@@ -1,0 +1,240 @@
+#include "mgmt/directory.h"
+
+#include <algorithm>
+#include <cctype>
+#include <utility>
+
+namespace scepgate::mgmt {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool HasControlOrSpace(std::string_view s) {
+  return std::ranges::any_of(s, [](unsigned char c) { return c <= ' ' || c == 0x7f; });
+}
+
+bool HasControl(std::string_view s) {
+  return std::ranges::any_of(s, [](unsigned char c) { return c < ' ' || c == 0x7f; });
+}
+
+// "local@domain": exactly one '@', both sides non-empty, no spaces or control characters.
+Status CheckUpn(std::string_view upn, std::string_view what) {
+  size_t at = upn.find('@');
+  bool ok = at != std::string_view::npos && at > 0 && at + 1 < upn.size() &&
+            upn.find('@', at + 1) == std::string_view::npos && !HasControlOrSpace(upn);
+  if (!ok) {
+    return Fail(Error::InvalidArgument(std::string(what) + " '" + std::string(upn) +
+                                       "' is not of the form name@domain"));
+  }
+  return {};
+}
+
+// "S-1-" then dash-separated decimal numbers (at least the authority and one sub-authority).
+Status CheckSid(std::string_view sid) {
+  auto bad = [&] {
+    return Fail(Error::InvalidArgument("SID '" + std::string(sid) +
+                                       "' is not of the form S-1-<authority>-<sub-authority>..."));
+  };
+  if (!sid.starts_with("S-1-")) return bad();
+  std::string_view rest = sid.substr(4);
+  int parts = 0;
+  size_t start = 0;
+  while (start <= rest.size()) {
+    size_t end = std::min(rest.find('-', start), rest.size());
+    std::string_view part = rest.substr(start, end - start);
+    if (part.empty() || part.size() > 20) return bad();
+    if (!std::ranges::all_of(part, [](unsigned char c) { return std::isdigit(c) != 0; })) {
+      return bad();
+    }
+    ++parts;
+    start = end + 1;
+  }
+  if (parts < 2) return bad();
+  return {};
+}
+
+Status CheckName(std::string_view name, std::string_view what) {
+  if (name.empty()) return Fail(Error::InvalidArgument(std::string(what) + " must not be empty"));
+  if (HasControl(name)) {
+    return Fail(Error::InvalidArgument(std::string(what) + " must not hold control characters"));
+  }
+  return {};
+}
+
+}  // namespace
+
+const std::vector<std::string>& Platforms() {
+  static const std::vector<std::string> kPlatforms = {"windows", "ios",   "ipados", "macos",
+                                                      "android", "linux", "network"};
+  return kPlatforms;
+}
+
+Result<std::string> NewUuid(Random& random) {
+  SG_ASSIGN_OR_RETURN(Bytes b, random.Generate(16));
+  b[6] = static_cast<uint8_t>((b[6] & 0x0f) | 0x40);  // version 4
+  b[8] = static_cast<uint8_t>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  std::string hex = Lower(HexEncode(b));
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20);
+}
+
+Result<store::DeviceRecord> Directory::FindDevice(std::string_view id) {
+  SG_ASSIGN_OR_RETURN(auto found, store_.FindDevice(Lower(id)));
+  if (!found) return Fail(Error::NotFound("no device with id " + std::string(id)));
+  return std::move(*found);
+}
+
+Result<store::UserRecord> Directory::FindUser(std::string_view upn) {
+  SG_ASSIGN_OR_RETURN(auto found, store_.FindUser(upn));
+  if (!found) return Fail(Error::NotFound("no user with UPN " + std::string(upn)));
+  return std::move(*found);
+}
+
+Result<store::GroupRecord> Directory::FindGroup(std::string_view name) {
+  SG_ASSIGN_OR_RETURN(auto found, store_.FindGroup(name));
+  if (!found) return Fail(Error::NotFound("no group named " + std::string(name)));
+  return std::move(*found);
+}
+
+Result<store::GroupMember> Directory::Canonical(const store::GroupMember& member) {
+  store::GroupMember out = member;
+  if (member.kind == store::MemberKind::kDevice) {
+    SG_ASSIGN_OR_RETURN(store::DeviceRecord device, FindDevice(member.id));
+    out.id = device.id;
+  } else {
+    SG_ASSIGN_OR_RETURN(store::UserRecord user, FindUser(member.id));
+    out.id = user.upn;
+  }
+  return out;
+}
+
+Result<store::DeviceRecord> Directory::AddDevice(const NewDevice& device) {
+  SG_TRY_STATUS(CheckName(device.name, "device name"));
+  std::string platform = Lower(device.platform);
+  if (std::ranges::find(Platforms(), platform) == Platforms().end()) {
+    return Fail(Error::InvalidArgument("unknown platform '" + device.platform +
+                                       "' (windows|ios|ipados|macos|android|linux|network)"));
+  }
+  store::DeviceRecord d;
+  if (!device.owner.empty()) {
+    SG_ASSIGN_OR_RETURN(store::UserRecord owner, FindUser(device.owner));
+    if (owner.disabled) {
+      return Fail(Error::InvalidArgument("owner " + owner.upn + " is disabled"));
+    }
+    d.owner = owner.upn;
+  }
+  SG_ASSIGN_OR_RETURN(d.id, NewUuid(random_));
+  d.name = device.name;
+  d.platform = platform;
+  d.serial_number = device.serial_number;
+  d.created_at = clock_.Now();
+  SG_TRY_STATUS(store_.InsertDevice(d));
+  return d;
+}
+
+Status Directory::RetireDevice(std::string_view id) {
+  SG_ASSIGN_OR_RETURN(store::DeviceRecord device, FindDevice(id));
+  return store_.RetireDevice(device.id, clock_.Now());
+}
+
+Result<DeviceDetails> Directory::ShowDevice(std::string_view id) {
+  DeviceDetails out;
+  SG_ASSIGN_OR_RETURN(out.device, FindDevice(id));
+  store::GroupMember me;
+  me.kind = store::MemberKind::kDevice;
+  me.id = out.device.id;
+  SG_ASSIGN_OR_RETURN(out.groups, store_.GroupsOf(me));
+  return out;
+}
+
+Result<std::vector<store::DeviceRecord>> Directory::ListDevices(const store::DeviceFilter& filter) {
+  if (filter.owner) SG_TRY_STATUS(FindUser(*filter.owner));
+  return store_.ListDevices(filter);
+}
+
+Result<store::UserRecord> Directory::AddUser(const NewUser& user) {
+  SG_TRY_STATUS(CheckUpn(user.upn, "UPN"));
+  if (!user.email.empty()) SG_TRY_STATUS(CheckUpn(user.email, "e-mail address"));
+  if (!user.sid.empty()) SG_TRY_STATUS(CheckSid(user.sid));
+  if (HasControl(user.on_prem_dn)) {
+    return Fail(Error::InvalidArgument("on-premises DN must not hold control characters"));
+  }
+  store::UserRecord u;
+  u.upn = user.upn;
+  u.email = user.email;
+  u.sid = user.sid;
+  u.on_prem_dn = user.on_prem_dn;
+  u.created_at = clock_.Now();
+  SG_TRY_STATUS(store_.InsertUser(u));
+  return u;
+}
+
+Status Directory::DisableUser(std::string_view upn) {
+  SG_ASSIGN_OR_RETURN(store::UserRecord user, FindUser(upn));
+  return store_.DisableUser(user.upn, clock_.Now());
+}
+
+Result<UserDetails> Directory::ShowUser(std::string_view upn) {
+  UserDetails out;
+  SG_ASSIGN_OR_RETURN(out.user, FindUser(upn));
+  store::GroupMember me;
+  me.kind = store::MemberKind::kUser;
+  me.id = out.user.upn;
+  SG_ASSIGN_OR_RETURN(out.groups, store_.GroupsOf(me));
+  store::DeviceFilter owned;
+  owned.owner = out.user.upn;
+  owned.include_retired = true;
+  SG_ASSIGN_OR_RETURN(out.devices, store_.ListDevices(owned));
+  return out;
+}
+
+Result<std::vector<store::UserRecord>> Directory::ListUsers() { return store_.ListUsers(); }
+
+Result<store::GroupRecord> Directory::AddGroup(std::string_view name,
+                                               std::string_view description) {
+  SG_TRY_STATUS(CheckName(name, "group name"));
+  store::GroupRecord g;
+  g.name = std::string(name);
+  g.description = std::string(description);
+  g.created_at = clock_.Now();
+  SG_TRY_STATUS(store_.InsertGroup(g));
+  return g;
+}
+
+Result<std::vector<GroupSummary>> Directory::ListGroups() {
+  SG_ASSIGN_OR_RETURN(auto groups, store_.ListGroups());
+  std::vector<GroupSummary> out;
+  for (store::GroupRecord& g : groups) {
+    SG_ASSIGN_OR_RETURN(auto members, store_.ListGroupMembers(g.name));
+    GroupSummary s;
+    s.group = std::move(g);
+    for (const auto& m : members) ++(m.kind == store::MemberKind::kUser ? s.users : s.devices);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Result<GroupDetails> Directory::ShowGroup(std::string_view name) {
+  GroupDetails out;
+  SG_ASSIGN_OR_RETURN(out.group, FindGroup(name));
+  SG_ASSIGN_OR_RETURN(out.members, store_.ListGroupMembers(out.group.name));
+  return out;
+}
+
+Status Directory::AddMember(std::string_view group, const store::GroupMember& member) {
+  SG_ASSIGN_OR_RETURN(store::GroupRecord g, FindGroup(group));
+  SG_ASSIGN_OR_RETURN(store::GroupMember m, Canonical(member));
+  return store_.AddGroupMember(g.name, m);
+}
+
+Status Directory::RemoveMember(std::string_view group, const store::GroupMember& member) {
+  SG_ASSIGN_OR_RETURN(store::GroupRecord g, FindGroup(group));
+  SG_ASSIGN_OR_RETURN(store::GroupMember m, Canonical(member));
+  return store_.RemoveGroupMember(g.name, m);
+}
+
+}  // namespace scepgate::mgmt

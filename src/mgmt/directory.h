@@ -1,0 +1,109 @@
+// The directory an MDM holds: devices, users, and groups with static members. Every rule and
+// every validation lives here; the CLI and the REST API call these same functions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/error.h"
+#include "common/random.h"
+#include "store/store.h"
+
+namespace scepgate::mgmt {
+
+struct NewDevice {
+  std::string name;
+  std::string platform;       // windows|ios|ipados|macos|android|linux|network (any case)
+  std::string serial_number;  // optional
+  std::string owner;          // optional UPN (any case) of an existing user
+};
+
+struct NewUser {
+  std::string upn;  // "name@domain"
+  std::string email;
+  std::string sid;         // optional, "S-1-<authority>-<sub>..."
+  std::string on_prem_dn;  // optional
+};
+
+struct DeviceDetails {
+  store::DeviceRecord device;
+  std::vector<store::GroupRecord> groups;
+};
+
+struct UserDetails {
+  store::UserRecord user;
+  std::vector<store::GroupRecord> groups;
+  std::vector<store::DeviceRecord> devices;  // owned, retired ones included
+};
+
+struct GroupSummary {
+  store::GroupRecord group;
+  int devices = 0;  // member counts
+  int users = 0;
+};
+
+struct GroupDetails {
+  store::GroupRecord group;
+  std::vector<store::GroupMember> members;
+};
+
+// The platforms a device may have, lower-case.
+const std::vector<std::string>& Platforms();
+// Returns a random UUID v4 in lower-case 8-4-4-4-12 form; kCrypto when `random` fails.
+Result<std::string> NewUuid(Random& random);
+
+// Thread-safe as far as the store is: holds no state of its own.
+class Directory {
+ public:
+  Directory(store::Store& store, const Clock& clock, Random& random)
+      : store_(store), clock_(clock), random_(random) {}
+
+  // Adds a device with a fresh id and returns it. kInvalidArgument for an empty name or an
+  // unknown platform, kNotFound when the owner names no user, kInvalidArgument when the owner is
+  // disabled, kDatabase otherwise.
+  Result<store::DeviceRecord> AddDevice(const NewDevice& device);
+  // Marks a device retired. kNotFound for an unknown id, kAlreadyExists if already retired.
+  Status RetireDevice(std::string_view id);
+  // The device and its groups. kNotFound for an unknown id.
+  Result<DeviceDetails> ShowDevice(std::string_view id);
+  // Devices, oldest first. kNotFound when filter.owner names no user.
+  Result<std::vector<store::DeviceRecord>> ListDevices(const store::DeviceFilter& filter);
+
+  // Adds a user and returns it. kInvalidArgument for a malformed UPN, e-mail or SID,
+  // kAlreadyExists when the UPN is taken (in any case).
+  Result<store::UserRecord> AddUser(const NewUser& user);
+  // Marks a user disabled. kNotFound for an unknown UPN, kAlreadyExists if already disabled.
+  Status DisableUser(std::string_view upn);
+  // The user, its groups and devices. kNotFound for an unknown UPN.
+  Result<UserDetails> ShowUser(std::string_view upn);
+  Result<std::vector<store::UserRecord>> ListUsers();
+
+  // Adds a group and returns it. kInvalidArgument for an empty or unprintable name,
+  // kAlreadyExists when the name is taken (in any case).
+  Result<store::GroupRecord> AddGroup(std::string_view name, std::string_view description);
+  // Every group with its member counts, by name.
+  Result<std::vector<GroupSummary>> ListGroups();
+  // The group and its members. kNotFound for an unknown group.
+  Result<GroupDetails> ShowGroup(std::string_view name);
+  // Adds a device (by id) or user (by UPN, any case) to a group. kNotFound when the group or the
+  // member does not exist, kAlreadyExists when it is already a member.
+  Status AddMember(std::string_view group, const store::GroupMember& member);
+  // kNotFound when the group does not exist or `member` is not one of its members.
+  Status RemoveMember(std::string_view group, const store::GroupMember& member);
+
+ private:
+  Result<store::DeviceRecord> FindDevice(std::string_view id);
+  Result<store::UserRecord> FindUser(std::string_view upn);
+  Result<store::GroupRecord> FindGroup(std::string_view name);
+  // The member as stored: a lower-case device id, or the user's UPN as it was added.
+  Result<store::GroupMember> Canonical(const store::GroupMember& member);
+
+  store::Store& store_;
+  const Clock& clock_;
+  Random& random_;
+};
+
+}  // namespace scepgate::mgmt

@@ -1,0 +1,195 @@
+// MemoryStore's directory: devices, users, groups and their members.
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "store/memory_store.h"
+
+namespace scepgate::store {
+namespace {
+
+// ASCII-only case folding, as SQLite's NOCASE collation does it.
+std::string Fold(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool SameMember(const GroupMember& a, const GroupMember& b) {
+  return a.kind == b.kind && Fold(a.id) == Fold(b.id);
+}
+
+std::string Describe(const GroupMember& member) {
+  return std::string(MemberKindName(member.kind)) + " " + member.id;
+}
+
+}  // namespace
+
+const char* MemberKindName(MemberKind kind) {
+  return kind == MemberKind::kUser ? "user" : "device";
+}
+
+DeviceRecord* MemoryStore::DeviceLocked(std::string_view id) {
+  auto it = std::ranges::find(devices_, id, &DeviceRecord::id);
+  return it == devices_.end() ? nullptr : &*it;
+}
+
+Result<MemoryStore::GroupEntry*> MemoryStore::GroupLocked(std::string_view name) {
+  auto it = groups_.find(Fold(name));
+  if (it == groups_.end())
+    return Fail(Error::NotFound("group " + std::string(name) + " not found"));
+  return &it->second;
+}
+
+Status MemoryStore::CheckMemberExistsLocked(const GroupMember& member) const {
+  bool found = member.kind == MemberKind::kUser
+                   ? users_.contains(Fold(member.id))
+                   : std::ranges::find(devices_, member.id, &DeviceRecord::id) != devices_.end();
+  if (!found) return Fail(Error::NotFound(Describe(member) + " not found"));
+  return {};
+}
+
+Status MemoryStore::InsertDevice(const DeviceRecord& device) {
+  std::lock_guard lock(mu_);
+  if (DeviceLocked(device.id) != nullptr) {
+    return Fail(Error::AlreadyExists("device " + device.id + " already exists"));
+  }
+  if (!device.owner.empty() && !users_.contains(Fold(device.owner))) {
+    return Fail(Error::NotFound("owner " + device.owner + " not found"));
+  }
+  devices_.push_back(device);
+  return {};
+}
+
+Result<std::optional<DeviceRecord>> MemoryStore::FindDevice(std::string_view id) {
+  std::lock_guard lock(mu_);
+  const DeviceRecord* device = DeviceLocked(id);
+  if (device == nullptr) return std::nullopt;
+  return *device;
+}
+
+Result<std::vector<DeviceRecord>> MemoryStore::ListDevices(const DeviceFilter& filter) {
+  std::lock_guard lock(mu_);
+  std::vector<DeviceRecord> out;
+  for (const DeviceRecord& d : devices_) {
+    if (d.retired && !filter.include_retired) continue;
+    if (filter.owner && Fold(d.owner) != Fold(*filter.owner)) continue;
+    out.push_back(d);
+  }
+  std::ranges::stable_sort(out, std::ranges::less{}, &DeviceRecord::created_at);
+  if (filter.limit > 0 && out.size() > static_cast<size_t>(filter.limit)) out.resize(filter.limit);
+  return out;
+}
+
+Status MemoryStore::RetireDevice(std::string_view id, int64_t retired_at) {
+  std::lock_guard lock(mu_);
+  DeviceRecord* device = DeviceLocked(id);
+  std::string what = "device " + std::string(id);
+  if (device == nullptr) return Fail(Error::NotFound(what + " not found"));
+  if (device->retired) return Fail(Error::AlreadyExists(what + " is already retired"));
+  device->retired = true;
+  device->retired_at = retired_at;
+  return {};
+}
+
+Status MemoryStore::InsertUser(const UserRecord& user) {
+  std::lock_guard lock(mu_);
+  if (!users_.emplace(Fold(user.upn), user).second) {
+    return Fail(Error::AlreadyExists("user " + user.upn + " already exists"));
+  }
+  return {};
+}
+
+Result<std::optional<UserRecord>> MemoryStore::FindUser(std::string_view upn) {
+  std::lock_guard lock(mu_);
+  auto it = users_.find(Fold(upn));
+  if (it == users_.end()) return std::nullopt;
+  return it->second;
+}
+
+Result<std::vector<UserRecord>> MemoryStore::ListUsers() {
+  std::lock_guard lock(mu_);
+  std::vector<UserRecord> out;
+  for (const auto& [key, user] : users_) out.push_back(user);
+  return out;
+}
+
+Status MemoryStore::DisableUser(std::string_view upn, int64_t disabled_at) {
+  std::lock_guard lock(mu_);
+  auto it = users_.find(Fold(upn));
+  std::string what = "user " + std::string(upn);
+  if (it == users_.end()) return Fail(Error::NotFound(what + " not found"));
+  if (it->second.disabled) return Fail(Error::AlreadyExists(what + " is already disabled"));
+  it->second.disabled = true;
+  it->second.disabled_at = disabled_at;
+  return {};
+}
+
+Status MemoryStore::InsertGroup(const GroupRecord& group) {
+  std::lock_guard lock(mu_);
+  GroupEntry entry;
+  entry.group = group;
+  if (!groups_.emplace(Fold(group.name), std::move(entry)).second) {
+    return Fail(Error::AlreadyExists("group " + group.name + " already exists"));
+  }
+  return {};
+}
+
+Result<std::optional<GroupRecord>> MemoryStore::FindGroup(std::string_view name) {
+  std::lock_guard lock(mu_);
+  auto it = groups_.find(Fold(name));
+  if (it == groups_.end()) return std::nullopt;
+  return it->second.group;
+}
+
+Result<std::vector<GroupRecord>> MemoryStore::ListGroups() {
+  std::lock_guard lock(mu_);
+  std::vector<GroupRecord> out;
+  for (const auto& [key, entry] : groups_) out.push_back(entry.group);
+  return out;
+}
+
+Status MemoryStore::AddGroupMember(std::string_view group, const GroupMember& member) {
+  std::lock_guard lock(mu_);
+  SG_ASSIGN_OR_RETURN(GroupEntry * entry, GroupLocked(group));
+  SG_TRY_STATUS(CheckMemberExistsLocked(member));
+  auto same = [&](const GroupMember& m) { return SameMember(m, member); };
+  if (std::ranges::any_of(entry->members, same)) {
+    return Fail(Error::AlreadyExists(Describe(member) + " is already a member of group " +
+                                     entry->group.name));
+  }
+  entry->members.push_back(member);
+  return {};
+}
+
+Status MemoryStore::RemoveGroupMember(std::string_view group, const GroupMember& member) {
+  std::lock_guard lock(mu_);
+  SG_ASSIGN_OR_RETURN(GroupEntry * entry, GroupLocked(group));
+  auto removed =
+      std::erase_if(entry->members, [&](const GroupMember& m) { return SameMember(m, member); });
+  if (removed == 0) {
+    return Fail(
+        Error::NotFound(Describe(member) + " is not a member of group " + entry->group.name));
+  }
+  return {};
+}
+
+Result<std::vector<GroupMember>> MemoryStore::ListGroupMembers(std::string_view group) {
+  std::lock_guard lock(mu_);
+  SG_ASSIGN_OR_RETURN(GroupEntry * entry, GroupLocked(group));
+  return entry->members;
+}
+
+Result<std::vector<GroupRecord>> MemoryStore::GroupsOf(const GroupMember& member) {
+  std::lock_guard lock(mu_);
+  std::vector<GroupRecord> out;
+  for (const auto& [key, entry] : groups_) {
+    auto same = [&](const GroupMember& m) { return SameMember(m, member); };
+    if (std::ranges::any_of(entry.members, same)) out.push_back(entry.group);
+  }
+  return out;
+}
+
+}  // namespace scepgate::store
