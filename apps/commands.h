@@ -18,6 +18,8 @@ void AddRequestCommands(CLI::App& app);
 void AddDeviceCommands(CLI::App& app);
 void AddUserCommands(CLI::App& app);
 void AddGroupCommands(CLI::App& app);
+void AddProfileCommands(CLI::App& app);
+void AddAssignCommand(CLI::App& app);
 
 // Adds the --dir option (env SCEPGATE_DIR, default ./data) to a subcommand.
 void AddDirOption(CLI::App& cmd, std::string& dir);

@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
     scepgate::app::AddDeviceCommands(app);
     scepgate::app::AddUserCommands(app);
     scepgate::app::AddGroupCommands(app);
+    scepgate::app::AddProfileCommands(app);
+    scepgate::app::AddAssignCommand(app);
     CLI11_PARSE(app, argc, argv);
   } catch (const std::exception& e) {  // library exceptions end here, with a message
     std::cerr << "scepgate: " << e.what() << "\n";

@@ -90,6 +90,28 @@ nlohmann::json GroupJson(const store::GroupRecord& g) {
   };
 }
 
+nlohmann::json ProfileJson(const store::ProfileRecord& p) {
+  return {
+      {"name", p.name},
+      {"type", p.cert_type},
+      {"subject", p.subject},
+      {"sans", p.sans},
+      {"strong_mapping", p.strong_mapping},
+      {"purpose", p.purpose},
+      {"ekus", p.ekus},
+      {"key_type", p.key_type},
+      {"min_key_size", p.min_key_size},
+      {"hash", p.hash},
+      {"validity_days", p.validity_days},
+      {"renewal_threshold", p.renewal_threshold},
+      {"urls", p.urls},
+      {"trusted_ca", p.trusted_ca},
+      {"require_approval", p.require_approval},
+      {"created_at", IsoTime(p.created_at)},
+      {"updated_at", IsoTime(p.updated_at)},
+  };
+}
+
 nlohmann::json CaCertJson(const X509& cert) {
   nlohmann::json j;
   j["subject"] = NameToString(*X509_get_subject_name(&cert));

@@ -19,6 +19,10 @@ nlohmann::json RequestJson(const store::RequestRecord& r);
 nlohmann::json DeviceJson(const store::DeviceRecord& d);
 nlohmann::json UserJson(const store::UserRecord& u);
 nlohmann::json GroupJson(const store::GroupRecord& g);
+// A SCEP profile: {name, type, subject, sans, strong_mapping, purpose, ekus, key_type,
+// min_key_size, hash, validity_days, renewal_threshold, urls, trusted_ca, require_approval,
+// created_at, updated_at}; SANs as stored ("dns:FORMAT", ...).
+nlohmann::json ProfileJson(const store::ProfileRecord& p);
 // JSON description of a CA certificate (subject, serial, validity, fingerprints, key).
 nlohmann::json CaCertJson(const X509& cert);
 // "2026-11-21T23:49:45Z"

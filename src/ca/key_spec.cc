@@ -1,23 +1,13 @@
 #include "ca/key_spec.h"
+#include "common/text.h"
 
 #include <algorithm>
 #include <cctype>
 
 namespace scepgate::ca {
 
-namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::ranges::transform(out, out.begin(),
-                         [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-}  // namespace
-
 Result<KeySpec> ParseKeySpec(std::string_view text) {
-  const std::string t = Lower(text);
+  const std::string t = AsciiLower(text);
   if (t == "rsa:2048") return KeySpec{KeySpec::Kind::kRsa, 2048};
   if (t == "rsa:3072") return KeySpec{KeySpec::Kind::kRsa, 3072};
   if (t == "rsa:4096") return KeySpec{KeySpec::Kind::kRsa, 4096};

@@ -1,4 +1,5 @@
 #include "mgmt/directory.h"
+#include "common/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -6,12 +7,6 @@
 
 namespace scepgate::mgmt {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool HasControlOrSpace(std::string_view s) {
   return std::ranges::any_of(s, [](unsigned char c) { return c <= ' ' || c == 0x7f; });
@@ -77,13 +72,13 @@ Result<std::string> NewUuid(Random& random) {
   SG_ASSIGN_OR_RETURN(Bytes b, random.Generate(16));
   b[6] = static_cast<uint8_t>((b[6] & 0x0f) | 0x40);  // version 4
   b[8] = static_cast<uint8_t>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
-  std::string hex = Lower(HexEncode(b));
+  std::string hex = AsciiLower(HexEncode(b));
   return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
          hex.substr(16, 4) + "-" + hex.substr(20);
 }
 
 Result<store::DeviceRecord> Directory::FindDevice(std::string_view id) {
-  SG_ASSIGN_OR_RETURN(auto found, store_.FindDevice(Lower(id)));
+  SG_ASSIGN_OR_RETURN(auto found, store_.FindDevice(AsciiLower(id)));
   if (!found) return Fail(Error::NotFound("no device with id " + std::string(id)));
   return std::move(*found);
 }
@@ -114,7 +109,7 @@ Result<store::GroupMember> Directory::Canonical(const store::GroupMember& member
 
 Result<store::DeviceRecord> Directory::AddDevice(const NewDevice& device) {
   SG_TRY_STATUS(CheckName(device.name, "device name"));
-  std::string platform = Lower(device.platform);
+  std::string platform = AsciiLower(device.platform);
   if (std::ranges::find(Platforms(), platform) == Platforms().end()) {
     return Fail(Error::InvalidArgument("unknown platform '" + device.platform +
                                        "' (windows|ios|ipados|macos|android|linux|network)"));

@@ -3,22 +3,14 @@
 #include <string>
 #include <utility>
 
+#include "common/text.h"
 #include "store/memory_store.h"
 
 namespace scepgate::store {
 namespace {
 
-// ASCII-only case folding, as SQLite's NOCASE collation does it.
-std::string Fold(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 bool SameMember(const GroupMember& a, const GroupMember& b) {
-  return a.kind == b.kind && Fold(a.id) == Fold(b.id);
+  return a.kind == b.kind && AsciiLower(a.id) == AsciiLower(b.id);
 }
 
 std::string Describe(const GroupMember& member) {
@@ -37,7 +29,7 @@ DeviceRecord* MemoryStore::DeviceLocked(std::string_view id) {
 }
 
 Result<MemoryStore::GroupEntry*> MemoryStore::GroupLocked(std::string_view name) {
-  auto it = groups_.find(Fold(name));
+  auto it = groups_.find(AsciiLower(name));
   if (it == groups_.end())
     return Fail(Error::NotFound("group " + std::string(name) + " not found"));
   return &it->second;
@@ -45,7 +37,7 @@ Result<MemoryStore::GroupEntry*> MemoryStore::GroupLocked(std::string_view name)
 
 Status MemoryStore::CheckMemberExistsLocked(const GroupMember& member) const {
   bool found = member.kind == MemberKind::kUser
-                   ? users_.contains(Fold(member.id))
+                   ? users_.contains(AsciiLower(member.id))
                    : std::ranges::find(devices_, member.id, &DeviceRecord::id) != devices_.end();
   if (!found) return Fail(Error::NotFound(Describe(member) + " not found"));
   return {};
@@ -56,7 +48,7 @@ Status MemoryStore::InsertDevice(const DeviceRecord& device) {
   if (DeviceLocked(device.id) != nullptr) {
     return Fail(Error::AlreadyExists("device " + device.id + " already exists"));
   }
-  if (!device.owner.empty() && !users_.contains(Fold(device.owner))) {
+  if (!device.owner.empty() && !users_.contains(AsciiLower(device.owner))) {
     return Fail(Error::NotFound("owner " + device.owner + " not found"));
   }
   devices_.push_back(device);
@@ -75,7 +67,7 @@ Result<std::vector<DeviceRecord>> MemoryStore::ListDevices(const DeviceFilter& f
   std::vector<DeviceRecord> out;
   for (const DeviceRecord& d : devices_) {
     if (d.retired && !filter.include_retired) continue;
-    if (filter.owner && Fold(d.owner) != Fold(*filter.owner)) continue;
+    if (filter.owner && AsciiLower(d.owner) != AsciiLower(*filter.owner)) continue;
     out.push_back(d);
   }
   std::ranges::stable_sort(out, std::ranges::less{}, &DeviceRecord::created_at);
@@ -96,7 +88,7 @@ Status MemoryStore::RetireDevice(std::string_view id, int64_t retired_at) {
 
 Status MemoryStore::InsertUser(const UserRecord& user) {
   std::lock_guard lock(mu_);
-  if (!users_.emplace(Fold(user.upn), user).second) {
+  if (!users_.emplace(AsciiLower(user.upn), user).second) {
     return Fail(Error::AlreadyExists("user " + user.upn + " already exists"));
   }
   return {};
@@ -104,7 +96,7 @@ Status MemoryStore::InsertUser(const UserRecord& user) {
 
 Result<std::optional<UserRecord>> MemoryStore::FindUser(std::string_view upn) {
   std::lock_guard lock(mu_);
-  auto it = users_.find(Fold(upn));
+  auto it = users_.find(AsciiLower(upn));
   if (it == users_.end()) return std::nullopt;
   return it->second;
 }
@@ -118,7 +110,7 @@ Result<std::vector<UserRecord>> MemoryStore::ListUsers() {
 
 Status MemoryStore::DisableUser(std::string_view upn, int64_t disabled_at) {
   std::lock_guard lock(mu_);
-  auto it = users_.find(Fold(upn));
+  auto it = users_.find(AsciiLower(upn));
   std::string what = "user " + std::string(upn);
   if (it == users_.end()) return Fail(Error::NotFound(what + " not found"));
   if (it->second.disabled) return Fail(Error::AlreadyExists(what + " is already disabled"));
@@ -131,7 +123,7 @@ Status MemoryStore::InsertGroup(const GroupRecord& group) {
   std::lock_guard lock(mu_);
   GroupEntry entry;
   entry.group = group;
-  if (!groups_.emplace(Fold(group.name), std::move(entry)).second) {
+  if (!groups_.emplace(AsciiLower(group.name), std::move(entry)).second) {
     return Fail(Error::AlreadyExists("group " + group.name + " already exists"));
   }
   return {};
@@ -139,7 +131,7 @@ Status MemoryStore::InsertGroup(const GroupRecord& group) {
 
 Result<std::optional<GroupRecord>> MemoryStore::FindGroup(std::string_view name) {
   std::lock_guard lock(mu_);
-  auto it = groups_.find(Fold(name));
+  auto it = groups_.find(AsciiLower(name));
   if (it == groups_.end()) return std::nullopt;
   return it->second.group;
 }

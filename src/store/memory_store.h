@@ -4,6 +4,7 @@
 
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -51,10 +52,25 @@ class MemoryStore final : public Store {
   Result<std::vector<GroupMember>> ListGroupMembers(std::string_view group) override;
   Result<std::vector<GroupRecord>> GroupsOf(const GroupMember& member) override;
 
+  // Profiles and assignments (memory_profiles.cc).
+  Status InsertProfile(const ProfileRecord& profile) override;
+  Result<std::optional<ProfileRecord>> FindProfile(std::string_view name) override;
+  Result<std::vector<ProfileRecord>> ListProfiles() override;
+  Status UpdateProfile(const ProfileRecord& profile) override;
+  Status DeleteProfile(std::string_view name) override;
+  Status AddAssignment(std::string_view profile, std::string_view group) override;
+  Status RemoveAssignment(std::string_view profile, std::string_view group) override;
+  Result<std::vector<GroupRecord>> ListAssignments(std::string_view profile) override;
+  Result<std::vector<ProfileRecord>> ProfilesAssignedTo(std::string_view group) override;
+
  private:
   struct GroupEntry {
     GroupRecord group;
     std::vector<GroupMember> members;  // in the order added
+  };
+  struct ProfileEntry {
+    ProfileRecord profile;
+    std::set<std::string, std::less<>> groups;  // folded names of the assigned groups
   };
   // Each *Locked helper expects `mu_` to be held.
   Status CheckSerialFreeLocked(const std::string& serial) const;
@@ -65,6 +81,8 @@ class MemoryStore final : public Store {
   DeviceRecord* DeviceLocked(std::string_view id);
   // Returns the group, or kNotFound naming it.
   Result<GroupEntry*> GroupLocked(std::string_view name);
+  // Returns the profile, or kNotFound naming it.
+  Result<ProfileEntry*> ProfileLocked(std::string_view name);
   // kNotFound when the device or user `member` names does not exist.
   Status CheckMemberExistsLocked(const GroupMember& member) const;
 
@@ -77,6 +95,8 @@ class MemoryStore final : public Store {
   std::vector<DeviceRecord> devices_;                         // insertion order; mu_
   std::map<std::string, UserRecord, std::less<>> users_;      // folded UPN -> user; mu_
   std::map<std::string, GroupEntry, std::less<>> groups_;     // folded name -> group; mu_
+  // Folded name -> profile; guarded by mu_.
+  std::map<std::string, ProfileEntry, std::less<>> profiles_;
 };
 
 }  // namespace scepgate::store

@@ -105,9 +105,42 @@ CREATE TABLE group_members (
 CREATE INDEX group_members_member ON group_members (kind, member);
 )sql";
 
+// Version 3: SCEP profiles and their assignments to groups. Profile names are unique regardless of
+// ASCII case; list fields (SANs, EKUs, URLs) are JSON arrays of strings.
+constexpr const char* kV3 = R"sql(
+CREATE TABLE profiles (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  cert_type TEXT NOT NULL CHECK (cert_type IN ('device', 'user')),
+  subject TEXT NOT NULL,
+  sans TEXT NOT NULL DEFAULT '[]',
+  strong_mapping INTEGER NOT NULL DEFAULT 0,
+  purpose TEXT NOT NULL,
+  ekus TEXT NOT NULL DEFAULT '[]',
+  key_type TEXT NOT NULL,
+  min_key_size INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  validity_days INTEGER NOT NULL,
+  renewal_threshold INTEGER NOT NULL,
+  urls TEXT NOT NULL DEFAULT '[]',
+  trusted_ca TEXT NOT NULL,
+  require_approval INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE assignments (
+  profile_id INTEGER NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,
+  group_id INTEGER NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+  PRIMARY KEY (profile_id, group_id)
+);
+CREATE INDEX assignments_group_id ON assignments (group_id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kV1},
     {2, kV2},
+    {3, kV3},
 };
 
 int64_t UnixNow() {

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -13,6 +14,8 @@
 #include "store/store.h"
 
 namespace scepgate::store {
+
+class Query;  // store/sqlite/statement.h
 
 // Thread-safe: the single connection, and the cache of prepared statements that belong to it,
 // are guarded by `mu_`; each public method holds it for its whole duration. Several processes
@@ -67,6 +70,17 @@ class SqliteStore final : public Store {
   Result<std::vector<GroupMember>> ListGroupMembers(std::string_view group) override;
   Result<std::vector<GroupRecord>> GroupsOf(const GroupMember& member) override;
 
+  // Profiles and assignments (profiles.cc).
+  Status InsertProfile(const ProfileRecord& profile) override;
+  Result<std::optional<ProfileRecord>> FindProfile(std::string_view name) override;
+  Result<std::vector<ProfileRecord>> ListProfiles() override;
+  Status UpdateProfile(const ProfileRecord& profile) override;
+  Status DeleteProfile(std::string_view name) override;
+  Status AddAssignment(std::string_view profile, std::string_view group) override;
+  Status RemoveAssignment(std::string_view profile, std::string_view group) override;
+  Result<std::vector<GroupRecord>> ListAssignments(std::string_view profile) override;
+  Result<std::vector<ProfileRecord>> ProfilesAssignedTo(std::string_view group) override;
+
  private:
   SqliteStore(SqlitePtr db, int schema_version);
 
@@ -86,6 +100,12 @@ class SqliteStore final : public Store {
   Result<bool> ExistsLocked(const std::string& sql, std::string_view key);
   // Returns the rowid of the group named `name` (any case), or kNotFound naming it.
   Result<int64_t> GroupIdLocked(std::string_view name);
+  // Returns the rowid of the profile named `name` (any case), or kNotFound naming it.
+  Result<int64_t> ProfileIdLocked(std::string_view name);
+  // Runs a profile SELECT whose parameters `bind` sets and returns every row. kDatabase, also
+  // for a row whose JSON lists are malformed.
+  Result<std::vector<ProfileRecord>> SelectProfilesLocked(const std::string& sql,
+                                                          const std::function<void(Query&)>& bind);
   // Runs an UPDATE on one row keyed by ?1 (a device id or UPN) that only matches while the row is
   // in its old state (?2 = `at`). When nothing changed: kNotFound ("<what> not found") when
   // `exists_sql` finds no row, else kAlreadyExists ("<what> is already <state>").
