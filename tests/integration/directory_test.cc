@@ -3,58 +3,15 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "server_process.h"
+#include "cli_fixture.h"
 
 namespace scepgate::testing {
 namespace {
 
-using Args = std::vector<std::string>;
-
 constexpr char kDn[] = "CN=Müller\\, \"Jürgen\",OU=Zürich Büro,DC=example,DC=com";
 
-class DirectoryTest : public ::testing::Test {
+class DirectoryTest : public CliTest {
  protected:
-  void SetUp() override {
-    auto s = ServerProcess::Start({{"--challenge", "x"}, {}});
-    ASSERT_TRUE(s) << s.error().message;
-    server_ = std::move(*s);
-  }
-
-  // Runs the command, expects success, returns stdout.
-  std::string Ok(const Args& args) {
-    std::string out, err;
-    EXPECT_EQ(server_->Cli(args, &out, &err), 0) << Describe(args) << ": " << err;
-    return out;
-  }
-  // Runs the command with --json, expects success, returns the parsed output.
-  nlohmann::json Json(Args args) {
-    args.push_back("--json");
-    std::string out = Ok(args);
-    auto parsed = nlohmann::json::parse(out, nullptr, /*allow_exceptions=*/false);
-    EXPECT_FALSE(parsed.is_discarded()) << Describe(args) << " printed: " << out;
-    return parsed;
-  }
-  // Expects exit code 1 and "scepgate: ...<want>..." on stderr.
-  void Fails(const Args& args, const std::string& want) {
-    std::string out, err;
-    EXPECT_EQ(server_->Cli(args, &out, &err), 1) << Describe(args) << ": " << out;
-    EXPECT_TRUE(err.starts_with("scepgate: ")) << Describe(args) << ": " << err;
-    EXPECT_NE(err.find(want), std::string::npos) << Describe(args) << ": " << err;
-  }
-  static std::string Describe(const Args& args) {
-    std::string s = "scepgate";
-    for (const auto& a : args) s += " " + a;
-    return s;
-  }
-  // Adds a device and returns its id (the only thing `device add` prints).
-  std::string AddDevice(const Args& flags) {
-    Args args = {"device", "add"};
-    args.insert(args.end(), flags.begin(), flags.end());
-    std::string out = Ok(args);
-    if (!out.empty() && out.back() == '\n') out.pop_back();
-    EXPECT_EQ(out.size(), 36u) << out;
-    return out;
-  }
   void AddDirectory() {
     Ok({"user", "add", "--upn", "Alice@Example.com", "--email", "alice@example.com", "--sid",
         "S-1-5-21-3623811015-3361044348-30300820-1013", "--dn", kDn});
@@ -69,7 +26,6 @@ class DirectoryTest : public ::testing::Test {
     Ok({"group", "add-member", "kiosks", "--device", kiosk_});
   }
 
-  std::unique_ptr<ServerProcess> server_;
   std::string owned_;
   std::string kiosk_;
 };

@@ -7,12 +7,10 @@
 #include <algorithm>
 #include <cctype>
 
-#include "server_process.h"
+#include "cli_fixture.h"
 
 namespace scepgate::testing {
 namespace {
-
-using Args = std::vector<std::string>;
 
 constexpr char kUrl[] = "https://scep.example.com/certsrv/mscep/mscep.dll";
 
@@ -23,45 +21,8 @@ std::string Normalised(std::string thumbprint) {
   return thumbprint;
 }
 
-class ProfileTest : public ::testing::Test {
+class ProfileTest : public CliTest {
  protected:
-  void SetUp() override {
-    auto s = ServerProcess::Start({{"--challenge", "x"}, {}});
-    ASSERT_TRUE(s) << s.error().message;
-    server_ = std::move(*s);
-  }
-
-  std::string Ok(const Args& args) {
-    std::string out, err;
-    EXPECT_EQ(server_->Cli(args, &out, &err), 0) << Describe(args) << ": " << err;
-    return out;
-  }
-  nlohmann::json Json(Args args) {
-    args.push_back("--json");
-    std::string out = Ok(args);
-    auto parsed = nlohmann::json::parse(out, nullptr, /*allow_exceptions=*/false);
-    EXPECT_FALSE(parsed.is_discarded()) << Describe(args) << " printed: " << out;
-    return parsed;
-  }
-  void Fails(const Args& args, const std::string& want) {
-    std::string out, err;
-    EXPECT_EQ(server_->Cli(args, &out, &err), 1) << Describe(args) << ": " << out;
-    EXPECT_TRUE(err.starts_with("scepgate: ")) << Describe(args) << ": " << err;
-    EXPECT_NE(err.find(want), std::string::npos) << Describe(args) << ": " << err;
-  }
-  static std::string Describe(const Args& args) {
-    std::string s = "scepgate";
-    for (const auto& a : args) s += " " + a;
-    return s;
-  }
-  std::string AddDevice(const Args& flags) {
-    Args args = {"device", "add"};
-    args.insert(args.end(), flags.begin(), flags.end());
-    std::string out = Ok(args);
-    if (!out.empty() && out.back() == '\n') out.pop_back();
-    EXPECT_EQ(out.size(), 36u) << out;
-    return out;
-  }
   std::vector<std::string> Targets(const std::string& profile) {
     std::vector<std::string> ids;
     for (const auto& d : Json({"profile", "targets", profile})) ids.push_back(d["id"]);
@@ -118,7 +79,6 @@ class ProfileTest : public ::testing::Test {
         "--require-approval"});
   }
 
-  std::unique_ptr<ServerProcess> server_;
   std::string laptop_, phone_, kiosk_, old_kiosk_;
 };
 
