@@ -1,6 +1,47 @@
 #include "ca/cert_template.h"
 
+#include <algorithm>
+#include <utility>
+
 namespace scepgate::ca {
+namespace {
+
+constexpr std::pair<std::string_view, std::string_view> kEkuNames[] = {
+    {"serverAuth", "1.3.6.1.5.5.7.3.1"},
+    {"clientAuth", "1.3.6.1.5.5.7.3.2"},
+    {"codeSigning", "1.3.6.1.5.5.7.3.3"},
+    {"emailProtection", "1.3.6.1.5.5.7.3.4"},
+    {"timeStamping", "1.3.6.1.5.5.7.3.8"},
+    {"OCSPSigning", "1.3.6.1.5.5.7.3.9"},
+    {"msSmartcardLogin", "1.3.6.1.4.1.311.20.2.2"},
+};
+
+// At least two arcs of digits, the first 0, 1 or 2 (X.660), none empty or absurdly long.
+bool IsDottedOid(std::string_view oid) {
+  int arcs = 0;
+  for (size_t start = 0; start <= oid.size();) {
+    size_t end = std::min(oid.find('.', start), oid.size());
+    std::string_view arc = oid.substr(start, end - start);
+    if (arc.empty() || arc.size() > 20 ||
+        !std::ranges::all_of(arc, [](char c) { return c >= '0' && c <= '9'; }))
+      return false;
+    ++arcs;
+    start = end + 1;
+  }
+  return arcs >= 2 && oid[0] <= '2';
+}
+
+}  // namespace
+
+Result<std::string> EkuOid(std::string_view name) {
+  for (const auto& [short_name, dotted] : kEkuNames)
+    if (short_name == name) return std::string(dotted);
+  if (IsDottedOid(name)) return std::string(name);
+  return Fail(Error::InvalidArgument(
+      "unknown EKU '" + std::string(name) +
+      "' (use clientAuth, serverAuth, emailProtection, codeSigning, OCSPSigning, timeStamping, "
+      "msSmartcardLogin or a dotted OID)"));
+}
 
 Result<Purpose> ParsePurpose(std::string_view text) {
   if (text == "signature") return Purpose::kSignature;

@@ -11,6 +11,11 @@ namespace scepgate::ca {
 
 enum class Purpose { kSignature, kEncryption, kGeneral };
 
+// Returns the dotted OID of an extended key usage named by its short name (clientAuth,
+// serverAuth, emailProtection, codeSigning, OCSPSigning, timeStamping, msSmartcardLogin) or given
+// as a dotted OID. Returns kInvalidArgument ("unknown EKU '<name>' (use ...)") for anything else.
+Result<std::string> EkuOid(std::string_view name);
+
 // Returns kInvalidArgument for anything but "signature", "encryption", "general".
 Result<Purpose> ParsePurpose(std::string_view text);
 std::string_view PurposeName(Purpose p);

@@ -23,30 +23,12 @@ using AuthorityInfoAccessPtr = OsslPtr<AUTHORITY_INFO_ACCESS, AUTHORITY_INFO_ACC
 using AccessDescriptionPtr = OsslPtr<ACCESS_DESCRIPTION, ACCESS_DESCRIPTION_free>;
 using Asn1EnumeratedPtr = OsslPtr<ASN1_ENUMERATED, ASN1_ENUMERATED_free>;
 
-constexpr std::pair<std::string_view, const char*> kEkuNames[] = {
-    {"serverAuth", "1.3.6.1.5.5.7.3.1"},
-    {"clientAuth", "1.3.6.1.5.5.7.3.2"},
-    {"codeSigning", "1.3.6.1.5.5.7.3.3"},
-    {"emailProtection", "1.3.6.1.5.5.7.3.4"},
-    {"timeStamping", "1.3.6.1.5.5.7.3.8"},
-    {"OCSPSigning", "1.3.6.1.5.5.7.3.9"},
-    {"msSmartcardLogin", "1.3.6.1.4.1.311.20.2.2"},
-};
-
-bool IsDottedOid(std::string_view s) {
-  if (s.empty() || s.front() == '.' || s.back() == '.' || s.find("..") != s.npos) return false;
-  if (s.find('.') == s.npos) return false;
-  return std::ranges::all_of(s, [](char c) { return c == '.' || (c >= '0' && c <= '9'); });
-}
-
 Result<Asn1ObjectPtr> EkuObject(std::string_view name) {
-  std::string oid(name);
-  for (const auto& [short_name, dotted] : kEkuNames)
-    if (short_name == name) oid = dotted;
-  Asn1ObjectPtr obj(IsDottedOid(oid) ? OBJ_txt2obj(oid.c_str(), 1) : nullptr);
+  SG_ASSIGN_OR_RETURN(std::string oid, EkuOid(name));
+  Asn1ObjectPtr obj(OBJ_txt2obj(oid.c_str(), 1));
   if (!obj) {
     DrainOpenSslErrors();
-    return Fail(Error::InvalidArgument("unknown extended key usage \"" + std::string(name) + "\""));
+    return Fail(Error::InvalidArgument("unknown EKU '" + std::string(name) + "'"));
   }
   return obj;
 }
