@@ -6,8 +6,6 @@
 namespace scepgate::store {
 namespace {
 
-using Strings = std::vector<std::string>;
-
 template <class Backend>
 class DirectoryStoreTest : public StoreTest<Backend> {};
 TYPED_TEST_SUITE(DirectoryStoreTest, Backends, BackendNames);
@@ -67,18 +65,6 @@ Strings IdsOf(const std::vector<DeviceRecord>& devices) {
   Strings out;
   for (const auto& d : devices) out.push_back(d.id);
   return out;
-}
-
-Strings NamesOf(const std::vector<GroupRecord>& groups) {
-  Strings out;
-  for (const auto& g : groups) out.push_back(g.name);
-  return out;
-}
-
-template <class T>
-void ExpectCode(const T& result, ErrorCode code) {
-  ASSERT_FALSE(result);
-  EXPECT_EQ(result.error().code, code) << result.error().message;
 }
 
 TYPED_TEST(DirectoryStoreTest, UserRoundTripKeepsEveryFieldAndMatchesAnyCase) {

@@ -6,8 +6,6 @@
 namespace scepgate::store {
 namespace {
 
-using Strings = std::vector<std::string>;
-
 template <class Backend>
 class ProfileStoreTest : public StoreTest<Backend> {};
 TYPED_TEST_SUITE(ProfileStoreTest, Backends, BackendNames);
@@ -60,24 +58,6 @@ void ExpectSameProfile(const ProfileRecord& want, const ProfileRecord& got) {
   EXPECT_EQ(got.require_approval, want.require_approval);
   EXPECT_EQ(got.created_at, want.created_at);
   EXPECT_EQ(got.updated_at, want.updated_at);
-}
-
-Strings NamesOf(const std::vector<GroupRecord>& groups) {
-  Strings out;
-  for (const auto& g : groups) out.push_back(g.name);
-  return out;
-}
-
-Strings NamesOf(const std::vector<ProfileRecord>& profiles) {
-  Strings out;
-  for (const auto& p : profiles) out.push_back(p.name);
-  return out;
-}
-
-template <class T>
-void ExpectCode(const T& result, ErrorCode code) {
-  ASSERT_FALSE(result);
-  EXPECT_EQ(result.error().code, code) << result.error().message;
 }
 
 TYPED_TEST(ProfileStoreTest, RoundTripKeepsEveryFieldAndMatchesAnyCase) {

@@ -168,4 +168,21 @@ inline std::vector<std::string> CorrelationIdsOf(const std::vector<RequestRecord
   return out;
 }
 
+using Strings = std::vector<std::string>;
+
+// The `name` of each record (groups, profiles), in order.
+template <class Record>
+Strings NamesOf(const std::vector<Record>& records) {
+  Strings out;
+  for (const auto& r : records) out.push_back(r.name);
+  return out;
+}
+
+// Expects `result` to have failed with `code`.
+template <class T>
+void ExpectCode(const T& result, ErrorCode code) {
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, code) << result.error().message;
+}
+
 }  // namespace scepgate::store

@@ -15,9 +15,6 @@ constexpr const char* kSelectUsersSql =
     "SELECT upn, email, sid, on_prem_dn, disabled, disabled_at, created_at FROM users";
 constexpr const char* kSelectGroupsSql = "SELECT name, description, created_at FROM groups";
 
-// SQLite reads a negative LIMIT as "no limit".
-int64_t SqlLimit(int limit) { return limit > 0 ? limit : -1; }
-
 DeviceRecord ReadDevice(const Query& q) {
   DeviceRecord d;
   d.id = q.Text(0);

@@ -11,9 +11,6 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
 
-// SQLite reads a negative LIMIT as "no limit".
-int64_t SqlLimit(int limit) { return limit > 0 ? limit : -1; }
-
 // Sets the connection pragmas. kDatabase when one fails or WAL cannot be enabled.
 Status Configure(sqlite3& db) {
   if (sqlite3_busy_timeout(&db, kBusyTimeoutMs) != SQLITE_OK)

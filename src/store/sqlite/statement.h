@@ -75,4 +75,7 @@ class Transaction {
   sqlite3* db_;  // null once committed or moved from
 };
 
+// A LIMIT value for a filter: SQLite reads a negative LIMIT as "no limit", and 0 means none here.
+inline int64_t SqlLimit(int limit) { return limit > 0 ? limit : -1; }
+
 }  // namespace scepgate::store
