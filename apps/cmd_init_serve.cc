@@ -11,7 +11,8 @@
 #include "data_dir.h"
 #include "http/gateway_handler.h"
 #include "http/server.h"
-#include "policy/static_policy.h"
+#include "mgmt/targeting.h"
+#include "policy/pipeline.h"
 #include "scep/service.h"
 
 namespace scepgate::app {
@@ -116,8 +117,13 @@ void Serve(const std::string& dir, const std::string& listen) {
   so.max_request_line = c.max_request_line;
   so.max_body = c.max_body;
 
-  policy::StaticPolicy policy(
-      {c.challenge, c.renewal_requires_challenge, c.min_rsa_bits, c.min_ec_bits});
+  policy::PipelineOptions popts;
+  popts.static_options = {c.challenge, c.open_enrollment, c.renewal_requires_challenge,
+                          c.min_rsa_bits, c.min_ec_bits};
+  popts.revoke_superseded = c.revoke_superseded;
+  popts.seal_keys = data->seal_keys;
+  mgmt::Targeting targeting(*data->store);
+  policy::Pipeline policy(std::move(popts), *data->store, targeting, clock);
   scep::ServiceOptions sopts{ToTemplate(c.signature_template, "signature"),
                              ToTemplate(c.encryption_template, "encryption"),
                              ToTemplate(c.general_template, "general")};
@@ -127,8 +133,8 @@ void Serve(const std::string& dir, const std::string& listen) {
   http::Server server(so, handler);
   OrDie(server.Listen());
   CrlRefresher refresher(*data->crls);
-  if (c.challenge.empty())
-    spdlog::warn("no challenge is configured: anyone who reaches this gateway can enroll");
+  if (c.open_enrollment)
+    spdlog::warn("open_enrollment is on: anyone who reaches this gateway can enroll");
   spdlog::info("scepgate serving SCEP on http://{}:{}{} ({} threads, data dir {})", so.host,
                server.port(), c.scep_paths.front(), so.threads, dir);
   server.Run(/*handle_signals=*/true);

@@ -20,6 +20,7 @@ void AddUserCommands(CLI::App& app);
 void AddGroupCommands(CLI::App& app);
 void AddProfileCommands(CLI::App& app);
 void AddAssignCommand(CLI::App& app);
+void AddChallengeCommands(CLI::App& app);
 
 // Adds the --dir option (env SCEPGATE_DIR, default ./data) to a subcommand.
 void AddDirOption(CLI::App& cmd, std::string& dir);

@@ -6,6 +6,7 @@
 #include "ca/key_spec.h"
 #include "common/files.h"
 #include "common/providers.h"
+#include "policy/seal_keys.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace scepgate::app {
@@ -14,6 +15,15 @@ namespace fs = std::filesystem;
 
 fs::path ConfigPath(const fs::path& dir) { return dir / "scepgate.toml"; }
 fs::path DatabasePath(const fs::path& dir) { return dir / "scepgate.db"; }
+fs::path SealKeyPath(const fs::path& dir, const Config& config) {
+  return dir / config.seal_key_file;  // an absolute seal_key_file replaces dir
+}
+
+std::vector<std::string> CaChain(const scep::CaState& cas) {
+  std::vector<std::string> chain = {cas.current().id};
+  if (cas.root() != nullptr) chain.push_back(scep::CertSha256(*cas.root()));
+  return chain;
+}
 
 namespace {
 
@@ -24,7 +34,8 @@ bool LooksInitialised(const fs::path& dir) {
 void RemoveDataFiles(const fs::path& dir) {
   std::error_code ec;
   fs::remove_all(dir / "ca", ec);
-  for (const char* f : {"scepgate.toml", "scepgate.db", "scepgate.db-wal", "scepgate.db-shm"})
+  for (const char* f :
+       {"scepgate.toml", "scepgate.db", "scepgate.db-wal", "scepgate.db-shm", "seal-keys"})
     fs::remove(dir / f, ec);
 }
 
@@ -53,6 +64,8 @@ Status InitDataDir(const InitOptions& o, const Clock& clock, Random& random) {
   SG_TRY_STATUS(ca::CreateCaDirectory(o.dir, co, clock.Now(), random));
   SG_ASSIGN_OR_RETURN(auto store, store::SqliteStore::Open(DatabasePath(o.dir)));
   ::chmod(DatabasePath(o.dir).c_str(), 0600);
+  // The first sealing key, so that switching to sealed challenges needs no other step.
+  SG_TRY_STATUS(policy::RotateSealKey(SealKeyPath(o.dir, Config{}), random));
   // The config holds the challenge: readable by the owner only.
   return WritePrivateFile(ConfigPath(o.dir), DefaultConfigText(o.challenge));
 }
@@ -74,6 +87,11 @@ Result<std::unique_ptr<DataDir>> OpenDataDir(const fs::path& dir, const Clock& c
   d->store = std::move(sqlite);
   SG_ASSIGN_OR_RETURN(ca::CaSet set, ca::LoadCaDirectory(dir));
   SG_ASSIGN_OR_RETURN(d->cas, scep::CaState::Build(std::move(set), d->config));
+  auto keys = policy::LoadSealKeys(SealKeyPath(dir, d->config));
+  if (keys) d->seal_keys = std::move(*keys);
+  if (!keys &&
+      (keys.error().code != ErrorCode::kNotFound || d->config.challenge_format == "sealed"))
+    return Fail(keys.error().With("seal key file"));
   d->crls = std::make_unique<scep::CrlPublisher>(
       *d->cas, *d->store, clock,
       scep::CrlOptions{d->config.crl_validity_hours, d->config.crl_refresh_hours});

@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/random.h"
+#include "policy/sealed_challenge.h"
 #include "scep/ca_state.h"
 #include "scep/crl_publisher.h"
 #include "store/store.h"
@@ -37,6 +38,7 @@ struct DataDir {
   std::unique_ptr<store::Store> store;
   std::unique_ptr<scep::CaState> cas;
   std::unique_ptr<scep::CrlPublisher> crls;
+  std::vector<policy::SealKey> seal_keys;  // current first; empty when the file is missing
 };
 
 // Loads config, opens the store and the CA. Loads OpenSSL's legacy provider when the config asks.
@@ -45,5 +47,10 @@ Result<std::unique_ptr<DataDir>> OpenDataDir(const std::filesystem::path& dir, c
 
 std::filesystem::path ConfigPath(const std::filesystem::path& dir);
 std::filesystem::path DatabasePath(const std::filesystem::path& dir);
+// The seal key file named by the config (relative to the data dir unless absolute).
+std::filesystem::path SealKeyPath(const std::filesystem::path& dir, const Config& config);
+
+// Thumbprints of the current issuing CA and the root above it: the CAs a profile may trust.
+std::vector<std::string> CaChain(const scep::CaState& cas);
 
 }  // namespace scepgate::app

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
     scepgate::app::AddGroupCommands(app);
     scepgate::app::AddProfileCommands(app);
     scepgate::app::AddAssignCommand(app);
+    scepgate::app::AddChallengeCommands(app);
     CLI11_PARSE(app, argc, argv);
   } catch (const std::exception& e) {  // library exceptions end here, with a message
     std::cerr << "scepgate: " << e.what() << "\n";

@@ -1,5 +1,7 @@
 #include "ca/cert_template.h"
 
+#include <openssl/x509v3.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -61,6 +63,22 @@ std::string_view PurposeName(Purpose p) {
       return "general";
   }
   return "general";
+}
+
+unsigned KeyUsageFor(Purpose purpose, std::string_view key_type) {
+  if (key_type == "rsa") {
+    switch (purpose) {
+      case Purpose::kSignature:
+        return KU_DIGITAL_SIGNATURE;
+      case Purpose::kEncryption:
+        return KU_KEY_ENCIPHERMENT;
+      case Purpose::kGeneral:
+        return KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT;
+    }
+  }
+  if (key_type == "ec" && purpose != Purpose::kSignature)
+    return KU_DIGITAL_SIGNATURE | KU_KEY_AGREEMENT;
+  return KU_DIGITAL_SIGNATURE;
 }
 
 }  // namespace scepgate::ca

@@ -20,6 +20,12 @@ Result<std::string> EkuOid(std::string_view name);
 Result<Purpose> ParsePurpose(std::string_view text);
 std::string_view PurposeName(Purpose p);
 
+// The keyUsage bits (OpenSSL's KU_* values) a certificate of this purpose carries for a key of
+// this type: for RSA digitalSignature, keyEncipherment or both; for EC ("ec") digitalSignature,
+// plus keyAgreement unless the purpose is signature (keyEncipherment means nothing for EC); for
+// any other type digitalSignature.
+unsigned KeyUsageFor(Purpose purpose, std::string_view key_type);
+
 struct CertTemplate {
   std::string name = "general";
   Purpose purpose = Purpose::kGeneral;  // keyUsage: digitalSignature, keyEncipherment, or both

@@ -51,21 +51,17 @@ Result<ObjectStackPtr> EkuStack(const std::vector<std::string>& ekus) {
   return stack;
 }
 
-// keyUsage by purpose. keyEncipherment means nothing for an EC key: it agrees keys instead.
+// keyUsage by purpose and key type (KeyUsageFor in cert_template.h), converted from OpenSSL's
+// KU_* values (0x80 = digitalSignature ... 0x8000 = decipherOnly) to kKu* bit positions.
 unsigned KeyUsageFor(Purpose purpose, const EVP_PKEY& subject_key) {
-  if (IsRsa(subject_key)) {
-    switch (purpose) {
-      case Purpose::kSignature:
-        return kKuDigitalSignature;
-      case Purpose::kEncryption:
-        return kKuKeyEncipherment;
-      case Purpose::kGeneral:
-        return kKuDigitalSignature | kKuKeyEncipherment;
-    }
-  }
-  if (EVP_PKEY_is_a(&subject_key, "EC") && purpose != Purpose::kSignature)
-    return kKuDigitalSignature | kKuKeyAgreement;
-  return kKuDigitalSignature;
+  std::string_view type = IsRsa(subject_key)                       ? "rsa"
+                          : EVP_PKEY_is_a(&subject_key, "EC") != 0 ? "ec"
+                                                                   : "other";
+  unsigned ku = ca::KeyUsageFor(purpose, type);
+  unsigned flags = (ku & 0x8000u) != 0 ? 1u << 8 : 0;
+  for (unsigned bit = 0; bit < 8; ++bit)
+    if ((ku & (0x80u >> bit)) != 0) flags |= 1u << bit;
+  return flags;
 }
 
 Status AddCrlDistributionPoint(X509& cert, const std::string& url) {

@@ -102,7 +102,8 @@ Status ReadTemplate(const toml::table* templates, std::string_view name, Templat
 
 Status ReadAll(const toml::table& root, Config& c) {
   for (const auto& [k, v] : root) {
-    static const KeySet kTables = {"server", "scep", "ca", "templates", "policy", "log"};
+    static const KeySet kTables = {"server",    "scep",   "challenges", "ca",
+                                   "templates", "policy", "log"};
     if (!kTables.contains(k.str())) return Fail(KeyError("", k.str(), "unknown section"));
   }
   TableReader server(Sub(root, "server"), "server");
@@ -118,8 +119,18 @@ Status ReadAll(const toml::table& root, Config& c) {
   SG_TRY_STATUS(scep.Str("challenge", c.challenge));
   SG_TRY_STATUS(scep.Bool("legacy_algorithms", c.legacy_algorithms));
   SG_TRY_STATUS(scep.Bool("include_root", c.include_root));
+  SG_TRY_STATUS(scep.Bool("open_enrollment", c.open_enrollment));
   SG_TRY_STATUS(scep.Bool("renewal_requires_challenge", c.renewal_requires_challenge));
+  SG_TRY_STATUS(scep.Bool("revoke_superseded", c.revoke_superseded));
   SG_TRY_STATUS(scep.RejectUnknown());
+
+  TableReader challenges(Sub(root, "challenges"), "challenges");
+  SG_TRY_STATUS(challenges.Str("format", c.challenge_format));
+  SG_TRY_STATUS(challenges.Int("ttl_minutes", c.challenge_ttl_minutes, 1, 60 * 24 * 30));
+  SG_TRY_STATUS(challenges.Str("seal_key_file", c.seal_key_file));
+  SG_TRY_STATUS(challenges.RejectUnknown());
+  if (c.challenge_format != "stored" && c.challenge_format != "sealed")
+    return Fail(KeyError("challenges", "format", "must be stored or sealed"));
 
   TableReader ca(Sub(root, "ca"), "ca");
   SG_TRY_STATUS(ca.Int("backdate_minutes", c.backdate_minutes, 0, 1440));
@@ -192,15 +203,30 @@ max_body = 2097152
 crl_path = "/crl"
 
 [scep]
-# Static challenge password required for a first enrollment (compared in constant time).
-# Empty or absent: no challenge is required (not advised outside a lab).
+# Static challenge password accepted for a first enrollment (compared in constant time), as a
+# single-secret NDES would. Empty or absent: none; first enrollments need a one-time challenge
+# from `scepgate challenge issue`.
 )" + ch + R"(
+# Lab only: let a first enrollment that carries no challenge at all through.
+open_enrollment = false
 # Accept single DES (micromdm scepclient, old Cisco): loads OpenSSL's legacy provider.
 legacy_algorithms = false
 # GetCACert returns RA + issuing CA, and the root too when true.
 include_root = true
 # Renewal (a request signed by a certificate this CA issued) normally needs no challenge.
 renewal_requires_challenge = false
+# Revoke (reason superseded) the certificate a renewal replaces, once the new one is stored.
+revoke_superseded = false
+
+[challenges]
+# How `scepgate challenge issue` mints one-time challenges: "stored" (random, kept hashed in the
+# database) or "sealed" (the challenge carries its own claims, AEAD-sealed under the key file
+# below, so a gateway checks it without the management tables; replays are still refused).
+format = "stored"
+# Default lifetime of a challenge (challenge issue --ttl overrides it).
+ttl_minutes = 60
+# Sealing keys, relative to the data dir; the first is current. Shared by every gateway.
+seal_key_file = "seal-keys"
 
 [ca]
 # notBefore of issued certificates is backdated by this many minutes (clock skew).

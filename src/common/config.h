@@ -29,10 +29,17 @@ struct Config {
       "/crl";  // CRLs served as <crl_path>/<issuer>.crl and <crl_path>/current.crl
 
   // [scep]
-  std::string challenge;           // static challenge; empty = no challenge required (not advised)
+  std::string challenge;         // static challenge; empty = none (one-time challenges only)
+  bool open_enrollment = false;  // lab only: a first enrollment with no challenge at all is let in
   bool legacy_algorithms = false;  // accept single DES (loads OpenSSL's legacy provider)
   bool include_root = true;        // GetCACert also returns the root
   bool renewal_requires_challenge = false;
+  bool revoke_superseded = false;  // revoke (superseded) the certificate a renewal replaces
+
+  // [challenges]
+  std::string challenge_format = "stored";  // "stored" (hashed in the store) | "sealed" (AEAD)
+  int challenge_ttl_minutes = 60;           // default lifetime of a minted challenge
+  std::string seal_key_file = "seal-keys";  // relative to the data dir; shared with the gateways
 
   // [ca]
   int backdate_minutes = 5;

@@ -20,6 +20,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "notFound";
     case ErrorCode::kAlreadyExists:
       return "alreadyExists";
+    case ErrorCode::kFailedPrecondition:
+      return "failedPrecondition";
     case ErrorCode::kPolicyDenied:
       return "policyDenied";
     case ErrorCode::kCrypto:

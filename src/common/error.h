@@ -19,10 +19,12 @@ enum class ErrorCode {
   kInvalidArgument,  // caller passed something unusable (CLI flag, config value)
   kNotFound,
   kAlreadyExists,
-  kPolicyDenied,  // a policy check refused the request; message names the check
-  kCrypto,        // an OpenSSL call failed unexpectedly
-  kIo,            // file system or socket failure
-  kDatabase,      // store failure
+  kFailedPrecondition,  // the operation's precondition no longer holds (e.g. a one-time secret
+                        // used)
+  kPolicyDenied,        // a policy check refused the request; message names the check
+  kCrypto,              // an OpenSSL call failed unexpectedly
+  kIo,                  // file system or socket failure
+  kDatabase,            // store failure
   kInternal,
 };
 
@@ -43,6 +45,9 @@ struct Error {
   }
   static Error NotFound(std::string m) { return {ErrorCode::kNotFound, std::move(m)}; }
   static Error AlreadyExists(std::string m) { return {ErrorCode::kAlreadyExists, std::move(m)}; }
+  static Error FailedPrecondition(std::string m) {
+    return {ErrorCode::kFailedPrecondition, std::move(m)};
+  }
   static Error PolicyDenied(std::string m) { return {ErrorCode::kPolicyDenied, std::move(m)}; }
   static Error Crypto(std::string m) { return {ErrorCode::kCrypto, std::move(m)}; }
   static Error Io(std::string m) { return {ErrorCode::kIo, std::move(m)}; }

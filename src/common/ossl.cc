@@ -3,6 +3,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
+#include <algorithm>
 #include <ctime>
 
 namespace scepgate {
@@ -205,6 +206,14 @@ std::string Base64Encode(ByteView data) {
                           static_cast<int>(data.size()));
   out.resize(static_cast<size_t>(n));
   return out;
+}
+
+std::string Base64UrlEncode(ByteView data) {
+  std::string s = Base64Encode(data);
+  std::replace(s.begin(), s.end(), '+', '-');
+  std::replace(s.begin(), s.end(), '/', '_');
+  s.erase(std::find(s.begin(), s.end(), '='), s.end());
+  return s;
 }
 
 Result<Bytes> Base64Decode(std::string_view text) {

@@ -54,6 +54,7 @@ using EvpPkeyPtr = OsslPtr<EVP_PKEY, EVP_PKEY_free>;
 using EvpPkeyCtxPtr = OsslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free>;
 using EvpMdCtxPtr = OsslPtr<EVP_MD_CTX, EVP_MD_CTX_free>;
 using EvpCipherPtr = OsslPtr<EVP_CIPHER, EVP_CIPHER_free>;
+using EvpCipherCtxPtr = OsslPtr<EVP_CIPHER_CTX, EVP_CIPHER_CTX_free>;
 using CmsPtr = OsslPtr<CMS_ContentInfo, CMS_ContentInfo_free>;
 using BioPtr = OsslPtr<BIO, FreeBio>;
 using BignumPtr = OsslPtr<BIGNUM, BN_free>;
@@ -61,6 +62,7 @@ using Asn1IntegerPtr = OsslPtr<ASN1_INTEGER, ASN1_INTEGER_free>;
 using Asn1TimePtr = OsslPtr<ASN1_TIME, ASN1_TIME_free>;
 using Asn1ObjectPtr = OsslPtr<ASN1_OBJECT, ASN1_OBJECT_free>;
 using Asn1OctetStringPtr = OsslPtr<ASN1_OCTET_STRING, ASN1_OCTET_STRING_free>;
+using Asn1TypePtr = OsslPtr<ASN1_TYPE, ASN1_TYPE_free>;
 using OsslStringPtr = OsslPtr<char, FreeOpenSslString>;
 
 // Returns and clears OpenSSL's error queue as one line ("" when empty).
@@ -104,6 +106,8 @@ Result<Bytes> HexDecode(std::string_view hex);
 // Standard base64 without line breaks, and its decoder, which ignores whitespace and accepts the
 // URL-safe alphabet and missing padding. Decoding returns kInvalidArgument on bad input.
 std::string Base64Encode(ByteView data);
+// The URL-safe alphabet ('-', '_') without padding (RFC 4648 §5): printable, no quoting needed.
+std::string Base64UrlEncode(ByteView data);
 Result<Bytes> Base64Decode(std::string_view text);
 
 // RFC 2253-style one-line form of a name ("CN=x,O=y"), UTF-8.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "policy/policy.h"
 #include "store/store.h"
 
 namespace scepgate::mgmt {
@@ -24,12 +25,12 @@ struct Resolved {
 std::string EscapeRfc4514(std::string_view value);
 
 // Thread-safe as far as the store is: holds no state of its own.
-class Targeting {
+class Targeting final : public policy::TargetingView {
  public:
   explicit Targeting(store::Store& store) : store_(store) {}
 
   // True when the profile targets the device. kNotFound for an unknown profile or device.
-  Result<bool> IsTargeted(std::string_view profile, std::string_view device_id);
+  Result<bool> IsTargeted(std::string_view profile, std::string_view device_id) override;
   // Every device the profile targets, oldest first. kNotFound for an unknown profile.
   Result<std::vector<store::DeviceRecord>> TargetedDevices(std::string_view profile);
   // Substitutes the profile's variables for the device. kNotFound for an unknown profile or

@@ -44,6 +44,27 @@ std::optional<uint32_t> RequestedKeyUsage(const X509_REQ& csr) {
   return bits;
 }
 
+Result<std::optional<std::vector<std::string>>> RequestedEkus(const X509_REQ& csr) {
+  X509ExtStackPtr exts(X509_REQ_get_extensions(const_cast<X509_REQ*>(&csr)));
+  if (!exts || X509v3_get_ext_by_NID(exts.get(), NID_ext_key_usage, -1) < 0)
+    return std::optional<std::vector<std::string>>();
+  int crit = 0;
+  auto* ekus = static_cast<EXTENDED_KEY_USAGE*>(
+      X509V3_get_d2i(exts.get(), NID_ext_key_usage, &crit, nullptr));
+  if (ekus == nullptr) {
+    DrainOpenSslErrors();
+    return Fail(Error::BadRequest("the extendedKeyUsage extension cannot be decoded"));
+  }
+  std::vector<std::string> out;
+  for (int i = 0; i < sk_ASN1_OBJECT_num(ekus); ++i) {
+    char oid[128];
+    if (OBJ_obj2txt(oid, sizeof(oid), sk_ASN1_OBJECT_value(ekus, i), /*no_name=*/1) > 0)
+      out.emplace_back(oid);
+  }
+  sk_ASN1_OBJECT_pop_free(ekus, ASN1_OBJECT_free);
+  return std::optional<std::vector<std::string>>(std::move(out));
+}
+
 bool CsrSignatureValid(const X509_REQ& csr) {
   EVP_PKEY* key = X509_REQ_get0_pubkey(const_cast<X509_REQ*>(&csr));
   bool ok = key != nullptr && X509_REQ_verify(const_cast<X509_REQ*>(&csr), key) == 1;

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/ossl.h"
 
@@ -14,6 +15,10 @@ Result<std::optional<std::string>> ChallengePassword(const X509_REQ& csr);
 
 // The keyUsage bits (X509v3_KU_*) asked for in the extensionRequest, or nullopt when none.
 std::optional<uint32_t> RequestedKeyUsage(const X509_REQ& csr);
+
+// The extended key usages (dotted OIDs) asked for in the extensionRequest, or nullopt when none.
+// kBadRequest when the extension is present but cannot be decoded.
+Result<std::optional<std::vector<std::string>>> RequestedEkus(const X509_REQ& csr);
 
 // True when the CSR's self-signature verifies with its own public key (proof of possession).
 bool CsrSignatureValid(const X509_REQ& csr);

@@ -1,9 +1,13 @@
 // The policy boundary: one verdict on one enrollment request, as a chain of checks.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "common/ossl.h"
+#include "store/store.h"
 
 namespace scepgate::policy {
 
@@ -13,16 +17,42 @@ struct EnrollmentRequest {
   const X509& signer;    // signer of the outer SignedData
   bool renewal = false;  // signer is a valid, unrevoked certificate this CA issued
   std::string transaction_id;
+  std::string public_key_sha256;                      // of the CSR's SubjectPublicKeyInfo
+  const store::CertificateRecord* renewed = nullptr;  // the signer's record when renewal
+};
+
+// What the policy learnt and decided while verifying: who the request is for (filled as soon as
+// it is known, so a refusal is recorded against the device too) and how to issue.
+struct Grant {
+  std::string device_id;
+  std::string user_upn;
+  std::string profile;
+  std::string challenge_id;
+  bool consume_challenge = false;  // mark challenge_id used, atomically with the issuance
+  // The profile's template; unset: chosen from the key usage the CSR asks for.
+  std::optional<std::string> purpose;     // signature|encryption|general
+  std::vector<std::string> ekus;          // dotted OIDs or names; with purpose
+  int validity_days = 0;                  // with purpose
+  std::optional<std::string> supersedes;  // serial to revoke (superseded) once issued
 };
 
 // Thread-safe: implementations are called from every worker thread at once.
 class Policy {
  public:
   virtual ~Policy() = default;
-  // Returns nothing when the request may be issued. Otherwise an error whose message starts with
-  // a stable code ("ChallengeInvalid: ...") that goes into failInfoText and the request record:
-  // kBadMessageCheck for a CSR whose signature does not verify, kPolicyDenied for a refusal.
-  virtual Status Verify(const EnrollmentRequest& request) = 0;
+  // Returns nothing when the request may be issued as `grant` says. Otherwise an error whose
+  // message starts with a stable code ("ChallengeInvalid: ...") that goes into failInfoText and
+  // the request record: kBadMessageCheck for a CSR whose signature does not verify, kPolicyDenied
+  // for a refusal, kDatabase when the store fails. `grant` holds what was learnt either way.
+  virtual Status Verify(const EnrollmentRequest& request, Grant& grant) = 0;
+};
+
+// Whether a profile still targets a device (mgmt::Targeting in production).
+class TargetingView {
+ public:
+  virtual ~TargetingView() = default;
+  // kNotFound for an unknown profile or device; kDatabase.
+  virtual Result<bool> IsTargeted(std::string_view profile, std::string_view device_id) = 0;
 };
 
 }  // namespace scepgate::policy

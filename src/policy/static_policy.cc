@@ -22,7 +22,7 @@ Error Denied(std::string_view code, std::string_view why) {
 StaticPolicy::StaticPolicy(StaticPolicyOptions options)
     : options_(std::move(options)), challenge_digest_(Sha256(options_.challenge)) {}
 
-Status StaticPolicy::Verify(const EnrollmentRequest& request) {
+Status StaticPolicy::Verify(const EnrollmentRequest& request, Grant& /*grant*/) {
   if (!CsrSignatureValid(request.csr))
     return Fail(Error::BadMessageCheck(
         "CsrSignatureInvalid: the CSR's signature does not verify with its public key"));
@@ -35,15 +35,20 @@ Status StaticPolicy::Verify(const EnrollmentRequest& request) {
   return {};
 }
 
+bool StaticPolicy::IsStaticChallenge(std::string_view given) const {
+  if (options_.challenge.empty()) return false;
+  Bytes digest = Sha256(given);
+  return digest.size() == challenge_digest_.size() &&
+         CRYPTO_memcmp(digest.data(), challenge_digest_.data(), digest.size()) == 0;
+}
+
 Status StaticPolicy::CheckChallenge(const EnrollmentRequest& request) const {
-  if (options_.challenge.empty()) return {};
   if (request.renewal && !options_.renewal_requires_challenge) return {};
   SG_ASSIGN_OR_RETURN(std::optional<std::string> given, ChallengePassword(request.csr));
+  if (!given && options_.open_enrollment) return {};
   if (!given)
     return Fail(Denied("ChallengePasswordMissing", "the request carries no challenge password"));
-  Bytes digest = Sha256(*given);
-  if (digest.size() != challenge_digest_.size() ||
-      CRYPTO_memcmp(digest.data(), challenge_digest_.data(), digest.size()) != 0)
+  if (!IsStaticChallenge(*given))
     return Fail(Denied("ChallengeInvalid", "the challenge password is not valid"));
   return {};
 }

@@ -9,7 +9,8 @@
 namespace scepgate::policy {
 
 struct StaticPolicyOptions {
-  std::string challenge;  // empty: no challenge required
+  std::string challenge;         // empty: no static challenge
+  bool open_enrollment = false;  // a first enrollment with no challenge at all is let in
   bool renewal_requires_challenge = false;
   int min_rsa_bits = 2048;
   int min_ec_bits = 256;
@@ -21,11 +22,15 @@ class StaticPolicy final : public Policy {
   explicit StaticPolicy(StaticPolicyOptions options);
   // Checks, in order: CSR signature (CsrSignatureInvalid), challenge (ChallengePasswordMissing,
   // ChallengeInvalid), key size (KeyLengthMismatch), renewal subject (SubjectNameMismatch).
-  Status Verify(const EnrollmentRequest& request) override;
+  // Leaves `grant` as it is.
+  Status Verify(const EnrollmentRequest& request, Grant& grant) override;
+  // True when `given` is the configured static challenge (constant time); false when none is set.
+  bool IsStaticChallenge(std::string_view given) const;
+  // KeyLengthMismatch below the configured minimum; KeyTypeUnsupported for other than RSA/EC.
+  Status CheckKey(const X509_REQ& csr) const;
 
  private:
   Status CheckChallenge(const EnrollmentRequest& request) const;
-  Status CheckKey(const X509_REQ& csr) const;
 
   StaticPolicyOptions options_;
   Bytes challenge_digest_;  // SHA-256 of the configured challenge

@@ -30,13 +30,14 @@ class StaticPolicyTest : public ::testing::Test {
     X509_free(signer_);
   }
   Status Verify(const X509_REQ& csr, bool renewal = false) {
-    return policy_.Verify({csr, *signer_, renewal, "tid"});
+    Grant grant;
+    return policy_.Verify({csr, *signer_, renewal, "tid", "", nullptr}, grant);
   }
   std::string Code(const Status& s) {
     return s ? "" : s.error().message.substr(0, s.error().message.find(':'));
   }
 
-  StaticPolicy policy_{{"open sesame", false, 2048, 256}};
+  StaticPolicy policy_{{"open sesame", false, false, 2048, 256}};
   static EVP_PKEY* rsa_;
   static X509* signer_;
 };
@@ -59,8 +60,10 @@ TEST_F(StaticPolicyTest, NamesEachRefusal) {
 TEST_F(StaticPolicyTest, EcKeysAreMeasuredAgainstTheEcMinimum) {
   EvpPkeyPtr p256 = Key("ec:p256");
   EXPECT_TRUE(Verify(*Csr(*p256, "open sesame")));
-  StaticPolicy strict({"open sesame", false, 2048, 384});
-  EXPECT_FALSE(strict.Verify({*Csr(*p256, "open sesame"), *signer_, false, "t"}));
+  StaticPolicy strict({"open sesame", false, false, 2048, 384});
+  Grant grant;
+  EXPECT_FALSE(
+      strict.Verify({*Csr(*p256, "open sesame"), *signer_, false, "t", "", nullptr}, grant));
 }
 
 TEST_F(StaticPolicyTest, CsrSignatureIsProofOfPossession) {
@@ -78,13 +81,23 @@ TEST_F(StaticPolicyTest, CsrSignatureIsProofOfPossession) {
 TEST_F(StaticPolicyTest, RenewalNeedsNoChallengeButKeepsTheSubject) {
   EXPECT_TRUE(Verify(*Csr(*rsa_, "", "/CN=dev"), /*renewal=*/true));
   EXPECT_EQ(Code(Verify(*Csr(*rsa_, "", "/CN=other"), true)), "SubjectNameMismatch");
-  StaticPolicy strict({"open sesame", true, 2048, 256});
-  EXPECT_FALSE(strict.Verify({*Csr(*rsa_, "", "/CN=dev"), *signer_, true, "t"}));
+  StaticPolicy strict({"open sesame", false, true, 2048, 256});
+  Grant grant;
+  EXPECT_FALSE(
+      strict.Verify({*Csr(*rsa_, "", "/CN=dev"), *signer_, true, "t", "", nullptr}, grant));
 }
 
-TEST_F(StaticPolicyTest, NoConfiguredChallengeMeansNoneRequired) {
-  StaticPolicy open({"", false, 2048, 256});
-  EXPECT_TRUE(open.Verify({*Csr(*rsa_, ""), *signer_, false, "t"}));
+TEST_F(StaticPolicyTest, OpenEnrollmentLetsARequestWithoutChallengeIn) {
+  Grant grant;
+  StaticPolicy open({"", true, false, 2048, 256});
+  EXPECT_TRUE(open.Verify({*Csr(*rsa_, ""), *signer_, false, "t", "", nullptr}, grant));
+  StaticPolicy closed({"", false, false, 2048, 256});
+  auto refused = closed.Verify({*Csr(*rsa_, ""), *signer_, false, "t", "", nullptr}, grant);
+  EXPECT_EQ(Code(refused), "ChallengePasswordMissing");
+  // With no static challenge configured, no challenge is the static one.
+  EXPECT_FALSE(closed.IsStaticChallenge(""));
+  EXPECT_EQ(Code(closed.Verify({*Csr(*rsa_, "x"), *signer_, false, "t", "", nullptr}, grant)),
+            "ChallengeInvalid");
 }
 
 TEST(CsrInfo, ReadsChallengeKeyUsageAndKeyHash) {

@@ -6,7 +6,16 @@
 #include "scep/service_internal.h"
 
 namespace scepgate::scep {
-const ca::CertTemplate& Service::TemplateFor(const X509_REQ& csr) const {
+Result<ca::CertTemplate> Service::TemplateFor(const X509_REQ& csr,
+                                              const policy::Grant& grant) const {
+  if (grant.purpose) {
+    ca::CertTemplate t;
+    SG_ASSIGN_OR_RETURN(t.purpose, ca::ParsePurpose(*grant.purpose));
+    t.name = "profile:" + grant.profile;
+    t.ekus = grant.ekus;
+    t.validity_days = grant.validity_days;
+    return t;
+  }
   std::optional<uint32_t> ku = policy::RequestedKeyUsage(csr);
   if (!ku) return options_.general_template;
   bool sign = (*ku & KU_DIGITAL_SIGNATURE) != 0;
@@ -42,21 +51,34 @@ Reply Service::Enroll(Context& ctx) {
     return r;
   }
 
-  policy::EnrollmentRequest req{**csr, *ctx.request.signer, ctx.renewal,
-                                ctx.request.transaction_id};
-  if (auto verdict = policy_.Verify(req); !verdict) return Failure(ctx, verdict.error());
+  policy::EnrollmentRequest req{**csr,       *ctx.request.signer,
+                                ctx.renewal, ctx.request.transaction_id,
+                                *pubkey_sha, ctx.renewed ? &*ctx.renewed : nullptr};
+  policy::Grant grant;
+  auto verdict = policy_.Verify(req, grant);
+  ctx.record.device_id = grant.device_id;
+  ctx.record.user_upn = grant.user_upn;
+  ctx.record.profile = grant.profile;
+  ctx.record.challenge_id = grant.challenge_id;
+  if (!verdict) {
+    ctx.record.stage = "verify";
+    return Failure(ctx, verdict.error());
+  }
 
-  auto issued = IssueAndRecord(ctx, **csr, *pubkey_sha);
-  if (!issued) return Failure(ctx, issued.error());
+  auto issued = IssueAndRecord(ctx, **csr, *pubkey_sha, grant);
+  if (!issued) {
+    ctx.record.stage = "issue";
+    return Failure(ctx, issued.error());
+  }
   return Success(ctx, {issued->get()}, {}, "issued");
 }
 
 // Issues and stores the certificate together with the request record (one transaction). Retries
 // with a fresh serial on the (astronomically unlikely) serial clash.
 Result<X509Ptr> Service::IssueAndRecord(Context& ctx, const X509_REQ& csr,
-                                        const std::string& pubkey_sha) {
+                                        const std::string& pubkey_sha, const policy::Grant& grant) {
   const IssuingCa& ca = cas_.current();
-  const ca::CertTemplate& tmpl = TemplateFor(csr);
+  SG_ASSIGN_OR_RETURN(const ca::CertTemplate tmpl, TemplateFor(csr, grant));
   for (int attempt = 0; attempt < 3; ++attempt) {
     SG_ASSIGN_OR_RETURN(Bytes serial, ca::RandomSerial(random_));
     int64_t now = clock_.Now();
@@ -79,16 +101,32 @@ Result<X509Ptr> Service::IssueAndRecord(Context& ctx, const X509_REQ& csr,
     rec.template_name = tmpl.name;
     rec.der = std::move(der);
     rec.created_at = now;
+    rec.device_id = grant.device_id;
+    rec.user_upn = grant.user_upn;
+    rec.profile = grant.profile;
+    rec.challenge_id = grant.challenge_id;
 
     ctx.record.state = "issued";
     ctx.record.cert_serial = rec.serial;
     ctx.record.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
                                  std::chrono::steady_clock::now() - ctx.started)
                                  .count();
-    auto stored = store_.RecordIssuance(rec, ctx.record);
+    store::Issuance issuance;
+    issuance.cert = std::move(rec);
+    issuance.request = ctx.record;
+    if (grant.consume_challenge)
+      issuance.challenge_use =
+          store::ChallengeUse{grant.challenge_id, ctx.request.transaction_id, pubkey_sha, "", now};
+    issuance.supersedes = grant.supersedes;
+    auto stored = store_.RecordIssuance(issuance);
     if (stored) {
       ctx.recorded = true;
       return cert;
+    }
+    if (stored.error().code == ErrorCode::kFailedPrecondition) {
+      ctx.record.cert_serial.clear();
+      return Fail(Error::PolicyDenied(
+          "ChallengeAlreadyUsed: the challenge was used by another request meanwhile"));
     }
     if (stored.error().code != ErrorCode::kAlreadyExists) {
       ctx.record.cert_serial.clear();

@@ -51,7 +51,9 @@ Reply Service::GetNextCaCert() const {
 }
 
 Reply Service::PkiOperation(ByteView der, const Peer& peer) {
-  Context ctx{peer, std::chrono::steady_clock::now(), {}, NID_aes_256_cbc, {}, false, {}, false};
+  Context ctx{
+      peer, std::chrono::steady_clock::now(), {}, NID_aes_256_cbc, {}, false, std::nullopt, {},
+      false};
   ctx.record.correlation_id = peer.correlation_id;
   ctx.record.remote_addr = peer.remote_addr;
   ctx.record.created_at = clock_.Now();
@@ -133,6 +135,7 @@ Status Service::ClassifySigner(Context& ctx) {
         Error::BadTime("SignerCertificateExpired: the signing certificate is not valid now"));
   ctx.renewal = true;
   ctx.record.renewal = true;
+  ctx.renewed = std::move(*known);
   return {};
 }
 

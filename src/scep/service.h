@@ -63,8 +63,10 @@ class Service {
   Reply GetCert(Context& ctx);
   Reply GetCrl(Context& ctx);
   Status ClassifySigner(Context& ctx);
-  Result<X509Ptr> IssueAndRecord(Context& ctx, const X509_REQ& csr, const std::string& pubkey_sha);
-  const ca::CertTemplate& TemplateFor(const X509_REQ& csr) const;
+  Result<X509Ptr> IssueAndRecord(Context& ctx, const X509_REQ& csr, const std::string& pubkey_sha,
+                                 const policy::Grant& grant);
+  // The profile's template when the grant names one, else the one the CSR's key usage selects.
+  Result<ca::CertTemplate> TemplateFor(const X509_REQ& csr, const policy::Grant& grant) const;
 
   // Answers with a CertRep; the status/failInfo come from the Context.
   Reply Success(Context& ctx, std::vector<const X509*> certs, std::vector<const X509_CRL*> crls,

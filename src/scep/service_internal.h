@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 
 #include "scep/service.h"
 
@@ -14,8 +15,9 @@ struct Service::Context {
   int cipher_nid = NID_aes_256_cbc;
   std::string signer_sha256;
   bool renewal = false;
-  store::RequestRecord record;  // filled as we go; stored by Record()
-  bool recorded = false;        // set when the record went in with the certificate
+  std::optional<store::CertificateRecord> renewed;  // the signer's record, when a renewal
+  store::RequestRecord record;                      // filled as we go; stored by Record()
+  bool recorded = false;  // set when the record went in with the certificate
 };
 
 }  // namespace scepgate::scep

@@ -61,7 +61,7 @@ class ServiceTest : public ::testing::Test {
   store::MemoryStore store_;
   FakeClock clock_{kNow};
   SystemRandom random_;
-  policy::StaticPolicy policy_{{"pw", false, 2048, 256}};
+  policy::StaticPolicy policy_{{"pw", false, false, 2048, 256}};
   std::unique_ptr<CaState> cas_;
   std::unique_ptr<CrlPublisher> crls_;
   std::unique_ptr<Service> service_;

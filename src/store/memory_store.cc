@@ -46,15 +46,25 @@ Status MemoryStore::InsertCertificate(const CertificateRecord& cert) {
   return {};
 }
 
-Result<int64_t> MemoryStore::RecordIssuance(const CertificateRecord& cert,
-                                            const RequestRecord& request) {
+Result<int64_t> MemoryStore::RecordIssuance(const Issuance& issuance) {
   std::lock_guard lock(mu_);
-  SG_TRY_STATUS(CheckSerialFreeLocked(cert.serial));
-  cert_index_.emplace(cert.serial, certs_.size());
-  certs_.push_back(cert);
-  RequestRecord linked = request;
-  linked.cert_serial = cert.serial;
-  return AppendRequestLocked(std::move(linked));
+  SG_TRY_STATUS(CheckSerialFreeLocked(issuance.cert.serial));
+  const std::optional<ChallengeUse>& use = issuance.challenge_use;
+  if (use && challenge_uses_.contains(use->challenge_id))
+    return Fail(Error::FailedPrecondition("the challenge has already been used"));
+  RequestRecord request = issuance.request;
+  request.cert_serial = issuance.cert.serial;
+  int64_t id = AppendRequestLocked(std::move(request));
+  cert_index_.emplace(issuance.cert.serial, certs_.size());
+  certs_.push_back(issuance.cert);
+  certs_.back().request_id = id;
+  if (use) {
+    ChallengeUse stored = *use;
+    stored.cert_serial = issuance.cert.serial;
+    challenge_uses_.emplace(stored.challenge_id, std::move(stored));
+  }
+  if (issuance.supersedes) RevokeLocked(*issuance.supersedes, 4, issuance.cert.created_at);
+  return id;
 }
 
 Result<std::optional<CertificateRecord>> MemoryStore::FindCertificate(std::string_view serial) {
@@ -94,19 +104,29 @@ Result<std::vector<CertificateRecord>> MemoryStore::ListCertificates(const CertF
   return out;
 }
 
-Status MemoryStore::Revoke(std::string_view serial, int reason, int64_t revoked_at) {
+Result<std::vector<CertificateRecord>> MemoryStore::CertificatesOfDevice(
+    std::string_view device_id) {
   std::lock_guard lock(mu_);
+  return NewestFirstLocked([&](const CertificateRecord& c) { return c.device_id == device_id; });
+}
+
+bool MemoryStore::RevokeLocked(std::string_view serial, int reason, int64_t revoked_at) {
   auto it = cert_index_.find(serial);
-  std::string what = "certificate " + std::string(serial);
-  if (it == cert_index_.end()) return Fail(Error::NotFound(what + " not found"));
+  if (it == cert_index_.end()) return false;
   CertificateRecord& cert = certs_[it->second];
-  if (cert.status == CertStatus::kRevoked) {
-    return Fail(Error::AlreadyExists(what + " is already revoked"));
-  }
+  if (cert.status == CertStatus::kRevoked) return false;
   cert.status = CertStatus::kRevoked;
   cert.revoked_at = revoked_at;
   cert.revocation_reason = reason;
-  return {};
+  return true;
+}
+
+Status MemoryStore::Revoke(std::string_view serial, int reason, int64_t revoked_at) {
+  std::lock_guard lock(mu_);
+  if (RevokeLocked(serial, reason, revoked_at)) return {};
+  std::string what = "certificate " + std::string(serial);
+  if (!cert_index_.contains(serial)) return Fail(Error::NotFound(what + " not found"));
+  return Fail(Error::AlreadyExists(what + " is already revoked"));
 }
 
 Result<int64_t> MemoryStore::InsertRequest(const RequestRecord& request) {
@@ -120,6 +140,7 @@ Result<std::vector<RequestRecord>> MemoryStore::ListRequests(const RequestFilter
   for (const RequestRecord& r : requests_ | std::views::reverse) {
     if (filter.state && r.state != *filter.state) continue;
     if (filter.transaction_id && r.transaction_id != *filter.transaction_id) continue;
+    if (filter.device_id && r.device_id != *filter.device_id) continue;
     out.push_back(r);
   }
   std::ranges::stable_sort(out, std::ranges::greater{}, &RequestRecord::created_at);

@@ -18,18 +18,23 @@ class MemoryStore final : public Store {
   MemoryStore() = default;
 
   Status InsertCertificate(const CertificateRecord& cert) override;
-  Result<int64_t> RecordIssuance(const CertificateRecord& cert,
-                                 const RequestRecord& request) override;
+  Result<int64_t> RecordIssuance(const Issuance& issuance) override;
   Result<std::optional<CertificateRecord>> FindCertificate(std::string_view serial) override;
   Result<std::vector<CertificateRecord>> FindByTransaction(
       std::string_view transaction_id) override;
   Result<std::optional<CertificateRecord>> FindLatestBySubject(std::string_view issuer_id,
                                                                std::string_view subject) override;
   Result<std::vector<CertificateRecord>> ListCertificates(const CertFilter& filter) override;
+  Result<std::vector<CertificateRecord>> CertificatesOfDevice(std::string_view device_id) override;
   Status Revoke(std::string_view serial, int reason, int64_t revoked_at) override;
 
   Result<int64_t> InsertRequest(const RequestRecord& request) override;
   Result<std::vector<RequestRecord>> ListRequests(const RequestFilter& filter) override;
+
+  // One-time challenges (memory_challenges.cc).
+  Status InsertChallenge(const ChallengeRecord& challenge) override;
+  Result<std::optional<ChallengeRecord>> FindChallenge(std::string_view id) override;
+  Result<std::optional<ChallengeUse>> FindChallengeUse(std::string_view challenge_id) override;
 
   Result<int64_t> NextCounter(std::string_view name) override;
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
@@ -75,6 +80,8 @@ class MemoryStore final : public Store {
   // Each *Locked helper expects `mu_` to be held.
   Status CheckSerialFreeLocked(const std::string& serial) const;
   int64_t AppendRequestLocked(RequestRecord request);
+  // Revokes a valid certificate: true when it changed, false when unknown or already revoked.
+  bool RevokeLocked(std::string_view serial, int reason, int64_t revoked_at);
   // Certificates matching `keep`, newest first (created_at, then insertion order).
   template <class Pred>
   std::vector<CertificateRecord> NewestFirstLocked(Pred keep) const;
@@ -97,6 +104,8 @@ class MemoryStore final : public Store {
   std::map<std::string, GroupEntry, std::less<>> groups_;     // folded name -> group; mu_
   // Folded name -> profile; guarded by mu_.
   std::map<std::string, ProfileEntry, std::less<>> profiles_;
+  std::map<std::string, ChallengeRecord, std::less<>> challenges_;   // by id; guarded by mu_
+  std::map<std::string, ChallengeUse, std::less<>> challenge_uses_;  // by id; guarded by mu_
 };
 
 }  // namespace scepgate::store

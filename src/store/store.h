@@ -32,6 +32,13 @@ struct CertificateRecord {
   int64_t revoked_at = 0;
   int revocation_reason = 0;  // RFC 5280 reason code
   int64_t created_at = 0;
+  // What the certificate was issued for ("" / 0 when issued without a profile, e.g. on a static
+  // challenge). A renewal keeps the links of the certificate it renews.
+  std::string device_id;
+  std::string user_upn;
+  std::string profile;
+  std::string challenge_id;
+  int64_t request_id = 0;  // the request that produced it; set by RecordIssuance
 };
 
 // One PKIOperation (or other SCEP request worth keeping), whatever its outcome.
@@ -51,6 +58,52 @@ struct RequestRecord {
   bool renewal = false;
   int64_t created_at = 0;
   int64_t duration_us = 0;
+  // Known once the challenge (or the renewed certificate) has been read; "" otherwise.
+  std::string device_id;
+  std::string user_upn;
+  std::string profile;
+  std::string challenge_id;
+  std::string stage;  // where a failed request stopped: "parse", "verify", "issue"
+};
+
+// A one-time challenge as minted: its id and what a request presenting it must look like.
+// For the "stored" format the id is the SHA-256 (hex) of the challenge; the challenge itself is
+// never stored. For "sealed" the id is the one it carries; the row is kept for reports only.
+struct ChallengeRecord {
+  std::string id;
+  std::string format = "stored";  // "stored" | "sealed"
+  std::string device_id;
+  std::string user_upn;  // the device's owner at mint time, "" when none
+  std::string profile;
+  std::string subject;            // RFC 4514 form, "" when the profile sets none
+  std::vector<std::string> sans;  // san_text form
+  uint32_t key_usage = 0;         // KU_* bits
+  std::vector<std::string> ekus;  // dotted OIDs
+  std::string key_type;           // "rsa" | "ec"
+  int min_key_size = 0;
+  int validity_days = 0;
+  std::string purpose;  // signature|encryption|general
+  int64_t created_at = 0;
+  int64_t expires_at = 0;
+};
+
+// The one use of a challenge: written with the certificate it produced.
+struct ChallengeUse {
+  std::string challenge_id;
+  std::string transaction_id;
+  std::string public_key_sha256;
+  std::string cert_serial;  // filled by RecordIssuance
+  int64_t used_at = 0;
+};
+
+// Everything one issuance writes, in one transaction.
+struct Issuance {
+  CertificateRecord cert;
+  RequestRecord request;                      // linked to the serial by RecordIssuance
+  std::optional<ChallengeUse> challenge_use;  // consumed, once only
+  // A certificate this one supersedes, revoked (reason superseded) in the same transaction when
+  // set; nothing happens when it is already revoked.
+  std::optional<std::string> supersedes;
 };
 
 struct CertFilter {
@@ -128,6 +181,7 @@ struct DeviceFilter {
 struct RequestFilter {
   std::optional<std::string> state;
   std::optional<std::string> transaction_id;
+  std::optional<std::string> device_id;
   int limit = 0;  // 0 = no limit; newest first
 };
 
@@ -138,10 +192,11 @@ class Store {
 
   // Stores a new certificate. Returns kAlreadyExists when the serial is taken, kDatabase otherwise.
   virtual Status InsertCertificate(const CertificateRecord& cert) = 0;
-  // Stores the certificate and the request record in one transaction (both or neither).
-  // Returns the request id; kAlreadyExists when the serial is taken, kDatabase otherwise.
-  virtual Result<int64_t> RecordIssuance(const CertificateRecord& cert,
-                                         const RequestRecord& request) = 0;
+  // Stores the request record, the certificate (linked to the request), the challenge's use and
+  // the revocation of the superseded certificate in one transaction (all or nothing).
+  // Returns the request id; kAlreadyExists when the serial is taken, kFailedPrecondition when the
+  // challenge has already been used, kDatabase otherwise.
+  virtual Result<int64_t> RecordIssuance(const Issuance& issuance) = 0;
   // Returns the certificate with this serial (lower-case hex), nullopt when none; kDatabase.
   virtual Result<std::optional<CertificateRecord>> FindCertificate(std::string_view serial) = 0;
   // Returns every certificate issued for this transaction ID, oldest first; kDatabase.
@@ -152,6 +207,9 @@ class Store {
       std::string_view issuer_id, std::string_view subject) = 0;
   // Newest first. kDatabase.
   virtual Result<std::vector<CertificateRecord>> ListCertificates(const CertFilter& filter) = 0;
+  // The certificates linked to a device, newest first. kDatabase.
+  virtual Result<std::vector<CertificateRecord>> CertificatesOfDevice(
+      std::string_view device_id) = 0;
   // Marks the certificate revoked. Returns kNotFound for an unknown serial, kAlreadyExists when
   // it is already revoked, kDatabase otherwise.
   virtual Status Revoke(std::string_view serial, int reason, int64_t revoked_at) = 0;
@@ -160,6 +218,16 @@ class Store {
   virtual Result<int64_t> InsertRequest(const RequestRecord& request) = 0;
   // Newest first. kDatabase.
   virtual Result<std::vector<RequestRecord>> ListRequests(const RequestFilter& filter) = 0;
+
+  // One-time challenges (store/memory_challenges.cc, sqlite/challenges.cc).
+
+  // Stores a minted challenge. kAlreadyExists when the id is taken, kNotFound when the device
+  // does not exist, kDatabase otherwise.
+  virtual Status InsertChallenge(const ChallengeRecord& challenge) = 0;
+  // Returns the challenge with this id, nullopt when none; kDatabase.
+  virtual Result<std::optional<ChallengeRecord>> FindChallenge(std::string_view id) = 0;
+  // Returns the use of the challenge with this id, nullopt when unused; kDatabase.
+  virtual Result<std::optional<ChallengeUse>> FindChallengeUse(std::string_view challenge_id) = 0;
 
   // Returns the next value of a named counter (1, 2, ...), atomically. kDatabase.
   virtual Result<int64_t> NextCounter(std::string_view name) = 0;

@@ -89,7 +89,8 @@ TYPED_TEST(RequestStoreTest, ConcurrentIssuanceLosesNothing) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
         std::string serial = std::to_string(t) + "-" + std::to_string(i);
-        if (!s.RecordIssuance(MakeCert(serial, i, "tx-" + serial), MakeRequest(serial, i)))
+        if (!s.RecordIssuance(
+                MakeIssuance(MakeCert(serial, i, "tx-" + serial), MakeRequest(serial, i))))
           ++failures;
         if (!s.NextCounter("issued")) ++failures;
       }

@@ -53,7 +53,7 @@ TYPED_TEST(StoreTest, DuplicateSerialIsAlreadyExistsAndKeepsTheFirst) {
 TYPED_TEST(StoreTest, RecordIssuanceStoresBothAndLinksTheSerial) {
   CertificateRecord cert = MakeCert("beef", 10);
   RequestRecord request = MakeRequest("corr-1", 10);
-  auto id = this->store().RecordIssuance(cert, request);
+  auto id = this->store().RecordIssuance(MakeIssuance(cert, request));
   ASSERT_TRUE(id) << id.error().message;
   EXPECT_GT(*id, 0);
 
@@ -70,14 +70,14 @@ TYPED_TEST(StoreTest, RecordIssuanceStoresBothAndLinksTheSerial) {
 
 TYPED_TEST(StoreTest, RecordIssuanceClashWritesNothing) {
   ASSERT_TRUE(this->store().InsertCertificate(MakeCert("aa", 1, "t", "CN=first")));
-  auto id =
-      this->store().RecordIssuance(MakeCert("aa", 2, "t", "CN=second"), MakeRequest("corr", 2));
+  auto id = this->store().RecordIssuance(
+      MakeIssuance(MakeCert("aa", 2, "t", "CN=second"), MakeRequest("corr", 2)));
   ASSERT_FALSE(id);
   EXPECT_EQ(id.error().code, ErrorCode::kAlreadyExists) << id.error().message;
   EXPECT_TRUE(this->store().ListRequests({})->empty());
   EXPECT_EQ((*this->store().FindCertificate("aa"))->subject, "CN=first");
   // The store is still usable afterwards (no transaction left open).
-  EXPECT_TRUE(this->store().RecordIssuance(MakeCert("bb", 3), MakeRequest("ok", 3)));
+  EXPECT_TRUE(this->store().RecordIssuance(MakeIssuance(MakeCert("bb", 3), MakeRequest("ok", 3))));
   EXPECT_EQ(this->store().ListRequests({})->size(), 1u);
 }
 

@@ -79,6 +79,13 @@ inline CertificateRecord MakeCert(const std::string& serial, int64_t created_at,
 }
 
 // A request record with every field set.
+inline Issuance MakeIssuance(CertificateRecord cert, RequestRecord request) {
+  Issuance issuance;
+  issuance.cert = std::move(cert);
+  issuance.request = std::move(request);
+  return issuance;
+}
+
 inline RequestRecord MakeRequest(const std::string& correlation_id, int64_t created_at,
                                  const std::string& state = "issued",
                                  const std::string& transaction_id = "tid-1") {
@@ -117,6 +124,10 @@ inline void ExpectSameCert(const CertificateRecord& want, const CertificateRecor
   EXPECT_EQ(got.revoked_at, want.revoked_at);
   EXPECT_EQ(got.revocation_reason, want.revocation_reason);
   EXPECT_EQ(got.created_at, want.created_at);
+  EXPECT_EQ(got.device_id, want.device_id);
+  EXPECT_EQ(got.user_upn, want.user_upn);
+  EXPECT_EQ(got.profile, want.profile);
+  EXPECT_EQ(got.challenge_id, want.challenge_id);
 }
 
 // Compares every field but the id, which the store assigns.
@@ -134,6 +145,11 @@ inline void ExpectSameRequest(const RequestRecord& want, const RequestRecord& go
   EXPECT_EQ(got.renewal, want.renewal);
   EXPECT_EQ(got.created_at, want.created_at);
   EXPECT_EQ(got.duration_us, want.duration_us);
+  EXPECT_EQ(got.device_id, want.device_id);
+  EXPECT_EQ(got.user_upn, want.user_upn);
+  EXPECT_EQ(got.profile, want.profile);
+  EXPECT_EQ(got.challenge_id, want.challenge_id);
+  EXPECT_EQ(got.stage, want.stage);
 }
 
 // Filters built field by field (designated initializers that skip fields trip

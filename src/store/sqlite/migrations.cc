@@ -137,10 +137,56 @@ CREATE TABLE assignments (
 CREATE INDEX assignments_group_id ON assignments (group_id);
 )sql";
 
+// Version 4: one-time challenges and their single use; certificates and requests linked to the
+// device, user, profile and challenge they were for.
+constexpr const char* kV4 = R"sql(
+CREATE TABLE challenges (
+  id TEXT PRIMARY KEY NOT NULL,
+  format TEXT NOT NULL CHECK (format IN ('stored', 'sealed')),
+  device_id TEXT NOT NULL REFERENCES devices (id),
+  user_upn TEXT NOT NULL,
+  profile TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  sans TEXT NOT NULL DEFAULT '[]',
+  key_usage INTEGER NOT NULL,
+  ekus TEXT NOT NULL DEFAULT '[]',
+  key_type TEXT NOT NULL,
+  min_key_size INTEGER NOT NULL,
+  validity_days INTEGER NOT NULL,
+  purpose TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX challenges_device_id ON challenges (device_id);
+
+CREATE TABLE challenge_uses (
+  challenge_id TEXT PRIMARY KEY NOT NULL,
+  transaction_id TEXT NOT NULL,
+  public_key_sha256 TEXT NOT NULL,
+  cert_serial TEXT NOT NULL,
+  used_at INTEGER NOT NULL
+);
+
+ALTER TABLE certificates ADD COLUMN device_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE certificates ADD COLUMN user_upn TEXT NOT NULL DEFAULT '';
+ALTER TABLE certificates ADD COLUMN profile TEXT NOT NULL DEFAULT '';
+ALTER TABLE certificates ADD COLUMN challenge_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE certificates ADD COLUMN request_id INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX certificates_device_id ON certificates (device_id);
+
+ALTER TABLE requests ADD COLUMN device_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE requests ADD COLUMN user_upn TEXT NOT NULL DEFAULT '';
+ALTER TABLE requests ADD COLUMN profile TEXT NOT NULL DEFAULT '';
+ALTER TABLE requests ADD COLUMN challenge_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE requests ADD COLUMN stage TEXT NOT NULL DEFAULT '';
+CREATE INDEX requests_device_id ON requests (device_id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kV1},
     {2, kV2},
     {3, kV3},
+    {4, kV4},
 };
 
 int64_t UnixNow() {

@@ -1,11 +1,10 @@
 // SqliteStore's SCEP profiles and their assignments to groups (schema version 3).
-#include <nlohmann/json.hpp>
-
 #include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "store/sqlite/records.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/statement.h"
 
@@ -17,29 +16,6 @@ constexpr const char* kSelectProfilesSql =
     "SELECT p.name, p.cert_type, p.subject, p.sans, p.strong_mapping, p.purpose, p.ekus,"
     " p.key_type, p.min_key_size, p.hash, p.validity_days, p.renewal_threshold, p.urls,"
     " p.trusted_ca, p.require_approval, p.created_at, p.updated_at FROM profiles p";
-
-Result<std::string> ListToJson(const std::vector<std::string>& list, std::string_view what) {
-  try {
-    return nlohmann::json(list).dump();
-  } catch (const nlohmann::json::exception& e) {
-    return Fail(Error::Database("cannot encode " + std::string(what) + " as JSON: " + e.what()));
-  }
-}
-
-Result<std::vector<std::string>> ListFromJson(const std::string& text, std::string_view what) {
-  nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!parsed.is_array()) {
-    return Fail(Error::Database("stored " + std::string(what) + " are not a JSON array"));
-  }
-  std::vector<std::string> out;
-  for (const auto& item : parsed) {
-    if (!item.is_string()) {
-      return Fail(Error::Database("stored " + std::string(what) + " hold a non-string"));
-    }
-    out.push_back(item.get<std::string>());
-  }
-  return out;
-}
 
 Result<ProfileRecord> ReadProfile(const Query& q) {
   ProfileRecord p;

@@ -10,44 +10,29 @@ namespace scepgate::store {
 const char* const kInsertCertificateSql =
     "INSERT INTO certificates (serial, issuer_id, subject, sans, not_before, not_after, sha1,"
     " sha256, public_key_sha256, transaction_id, request_signer_sha256, template_name, der,"
-    " status, revoked_at, revocation_reason, created_at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+    " status, revoked_at, revocation_reason, created_at, device_id, user_upn, profile,"
+    " challenge_id, request_id)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+    " ?19, ?20, ?21, ?22)";
 
 const char* const kSelectCertificatesSql =
     "SELECT serial, issuer_id, subject, sans, not_before, not_after, sha1, sha256,"
     " public_key_sha256, transaction_id, request_signer_sha256, template_name, der, status,"
-    " revoked_at, revocation_reason, created_at FROM certificates";
+    " revoked_at, revocation_reason, created_at, device_id, user_upn, profile, challenge_id,"
+    " request_id FROM certificates";
 
 const char* const kInsertRequestSql =
     "INSERT INTO requests (correlation_id, transaction_id, message_type, state, fail_info, reason,"
-    " signer_subject, signer_sha256, cert_serial, remote_addr, renewal, created_at, duration_us)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+    " signer_subject, signer_sha256, cert_serial, remote_addr, renewal, created_at, duration_us,"
+    " device_id, user_upn, profile, challenge_id, stage)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 
 const char* const kSelectRequestsSql =
     "SELECT id, correlation_id, transaction_id, message_type, state, fail_info, reason,"
-    " signer_subject, signer_sha256, cert_serial, remote_addr, renewal, created_at, duration_us"
-    " FROM requests";
+    " signer_subject, signer_sha256, cert_serial, remote_addr, renewal, created_at, duration_us,"
+    " device_id, user_upn, profile, challenge_id, stage FROM requests";
 
 namespace {
-
-Result<std::string> SansToJson(const std::vector<std::string>& sans) {
-  try {
-    return nlohmann::json(sans).dump();
-  } catch (const nlohmann::json::exception& e) {
-    return Fail(Error::Database(std::string("cannot encode SANs as JSON: ") + e.what()));
-  }
-}
-
-Result<std::vector<std::string>> SansFromJson(const std::string& text) {
-  nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!parsed.is_array()) return Fail(Error::Database("stored SANs are not a JSON array"));
-  std::vector<std::string> sans;
-  for (const auto& item : parsed) {
-    if (!item.is_string()) return Fail(Error::Database("stored SANs hold a non-string"));
-    sans.push_back(item.get<std::string>());
-  }
-  return sans;
-}
 
 Result<CertStatus> ParseCertStatus(const std::string& name) {
   if (name == "valid") return CertStatus::kValid;
@@ -57,12 +42,35 @@ Result<CertStatus> ParseCertStatus(const std::string& name) {
 
 }  // namespace
 
+Result<std::string> ListToJson(const std::vector<std::string>& list, std::string_view what) {
+  try {
+    return nlohmann::json(list).dump();
+  } catch (const nlohmann::json::exception& e) {
+    return Fail(Error::Database("cannot encode " + std::string(what) + " as JSON: " + e.what()));
+  }
+}
+
+Result<std::vector<std::string>> ListFromJson(const std::string& text, std::string_view what) {
+  nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_array()) {
+    return Fail(Error::Database("stored " + std::string(what) + " are not a JSON array"));
+  }
+  std::vector<std::string> out;
+  for (const auto& item : parsed) {
+    if (!item.is_string()) {
+      return Fail(Error::Database("stored " + std::string(what) + " hold a non-string"));
+    }
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
 const char* CertStatusName(CertStatus status) {
   return status == CertStatus::kRevoked ? "revoked" : "valid";
 }
 
 Status BindCertificate(Query& q, const CertificateRecord& cert) {
-  SG_ASSIGN_OR_RETURN(std::string sans, SansToJson(cert.sans));
+  SG_ASSIGN_OR_RETURN(std::string sans, ListToJson(cert.sans, "SANs"));
   q.BindText(1, cert.serial).BindText(2, cert.issuer_id).BindText(3, cert.subject);
   q.BindText(4, sans).BindInt(5, cert.not_before).BindInt(6, cert.not_after);
   q.BindText(7, cert.sha1).BindText(8, cert.sha256).BindText(9, cert.public_key_sha256);
@@ -70,6 +78,8 @@ Status BindCertificate(Query& q, const CertificateRecord& cert) {
   q.BindText(12, cert.template_name).BindBlob(13, cert.der);
   q.BindText(14, CertStatusName(cert.status)).BindInt(15, cert.revoked_at);
   q.BindInt(16, cert.revocation_reason).BindInt(17, cert.created_at);
+  q.BindText(18, cert.device_id).BindText(19, cert.user_upn).BindText(20, cert.profile);
+  q.BindText(21, cert.challenge_id).BindInt(22, cert.request_id);
   return {};
 }
 
@@ -78,7 +88,7 @@ Result<CertificateRecord> ReadCertificate(const Query& q) {
   c.serial = q.Text(0);
   c.issuer_id = q.Text(1);
   c.subject = q.Text(2);
-  SG_ASSIGN_OR_RETURN(c.sans, SansFromJson(q.Text(3)));
+  SG_ASSIGN_OR_RETURN(c.sans, ListFromJson(q.Text(3), "SANs"));
   c.not_before = q.Int(4);
   c.not_after = q.Int(5);
   c.sha1 = q.Text(6);
@@ -92,6 +102,11 @@ Result<CertificateRecord> ReadCertificate(const Query& q) {
   c.revoked_at = q.Int(14);
   c.revocation_reason = static_cast<int>(q.Int(15));
   c.created_at = q.Int(16);
+  c.device_id = q.Text(17);
+  c.user_upn = q.Text(18);
+  c.profile = q.Text(19);
+  c.challenge_id = q.Text(20);
+  c.request_id = q.Int(21);
   return c;
 }
 
@@ -100,7 +115,8 @@ void BindRequest(Query& q, const RequestRecord& r) {
   q.BindText(4, r.state).BindText(5, r.fail_info).BindText(6, r.reason);
   q.BindText(7, r.signer_subject).BindText(8, r.signer_sha256).BindText(9, r.cert_serial);
   q.BindText(10, r.remote_addr).BindInt(11, r.renewal ? 1 : 0).BindInt(12, r.created_at);
-  q.BindInt(13, r.duration_us);
+  q.BindInt(13, r.duration_us).BindText(14, r.device_id).BindText(15, r.user_upn);
+  q.BindText(16, r.profile).BindText(17, r.challenge_id).BindText(18, r.stage);
 }
 
 RequestRecord ReadRequest(const Query& q) {
@@ -119,6 +135,11 @@ RequestRecord ReadRequest(const Query& q) {
   r.renewal = q.Int(11) != 0;
   r.created_at = q.Int(12);
   r.duration_us = q.Int(13);
+  r.device_id = q.Text(14);
+  r.user_upn = q.Text(15);
+  r.profile = q.Text(16);
+  r.challenge_id = q.Text(17);
+  r.stage = q.Text(18);
   return r;
 }
 

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "common/error.h"
 #include "store/sqlite/statement.h"
@@ -10,11 +12,11 @@
 
 namespace scepgate::store {
 
-// "INSERT INTO certificates (...) VALUES (?1, ..., ?17)".
+// "INSERT INTO certificates (...) VALUES (?1, ..., ?22)".
 extern const char* const kInsertCertificateSql;
 // "SELECT <every certificate column> FROM certificates"; append WHERE / ORDER BY / LIMIT.
 extern const char* const kSelectCertificatesSql;
-// "INSERT INTO requests (...) VALUES (?1, ..., ?13)" (the id is assigned by SQLite).
+// "INSERT INTO requests (...) VALUES (?1, ..., ?18)" (the id is assigned by SQLite).
 extern const char* const kInsertRequestSql;
 // "SELECT id, <every other request column> FROM requests"; append WHERE / ORDER BY / LIMIT.
 extern const char* const kSelectRequestsSql;
@@ -33,5 +35,11 @@ Result<CertificateRecord> ReadCertificate(const Query& q);
 void BindRequest(Query& q, const RequestRecord& request);
 // Reads the current row of a kSelectRequestsSql query.
 RequestRecord ReadRequest(const Query& q);
+
+// Lists of strings stored as JSON arrays (SANs, EKUs, URLs). Encoding returns kDatabase naming
+// `what` for a value that is not UTF-8; decoding returns kDatabase naming `what` for text that is
+// not an array of strings.
+Result<std::string> ListToJson(const std::vector<std::string>& list, std::string_view what);
+Result<std::vector<std::string>> ListFromJson(const std::string& text, std::string_view what);
 
 }  // namespace scepgate::store

@@ -95,14 +95,21 @@ Status SqliteStore::InsertCertificate(const CertificateRecord& cert) {
   return InsertCertificateLocked(cert);
 }
 
-Result<int64_t> SqliteStore::RecordIssuance(const CertificateRecord& cert,
-                                            const RequestRecord& request) {
+Result<int64_t> SqliteStore::RecordIssuance(const Issuance& issuance) {
   std::lock_guard lock(mu_);
   SG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(*db_));
+  RequestRecord request = issuance.request;
+  request.cert_serial = issuance.cert.serial;
+  SG_ASSIGN_OR_RETURN(int64_t id, InsertRequestLocked(request));
+  CertificateRecord cert = issuance.cert;
+  cert.request_id = id;
   SG_TRY_STATUS(InsertCertificateLocked(cert));
-  RequestRecord linked = request;
-  linked.cert_serial = cert.serial;
-  SG_ASSIGN_OR_RETURN(int64_t id, InsertRequestLocked(linked));
+  if (issuance.challenge_use) {
+    ChallengeUse use = *issuance.challenge_use;
+    use.cert_serial = cert.serial;
+    SG_TRY_STATUS(InsertChallengeUseLocked(use));
+  }
+  if (issuance.supersedes) SG_TRY_STATUS(RevokeLocked(*issuance.supersedes, 4, cert.created_at));
   SG_TRY_STATUS(tx.Commit());
   return id;
 }
@@ -151,19 +158,31 @@ Result<std::vector<CertificateRecord>> SqliteStore::ListCertificates(const CertF
   });
 }
 
-Status SqliteStore::Revoke(std::string_view serial, int reason, int64_t revoked_at) {
+Result<std::vector<CertificateRecord>> SqliteStore::CertificatesOfDevice(
+    std::string_view device_id) {
   std::lock_guard lock(mu_);
-  SG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(*db_));
+  std::string sql = std::string(kSelectCertificatesSql) +
+                    " WHERE device_id = ?1 ORDER BY created_at DESC, rowid DESC";
+  return SelectCertificatesLocked(sql, [&](Query& q) { q.BindText(1, device_id); });
+}
+
+// Revokes a valid certificate; true when it changed, false when it is unknown or already revoked.
+Result<bool> SqliteStore::RevokeLocked(std::string_view serial, int reason, int64_t revoked_at) {
   SG_ASSIGN_OR_RETURN(
       sqlite3_stmt * update,
       StatementLocked("UPDATE certificates SET status = 'revoked', revoked_at = ?2,"
                       " revocation_reason = ?3 WHERE serial = ?1 AND status = 'valid'"));
-  {
-    Query q(*update, "revoke");
-    q.BindText(1, serial).BindInt(2, revoked_at).BindInt(3, reason);
-    SG_TRY_STATUS(q.Run());
-  }
-  if (sqlite3_changes(db_.get()) == 1) return tx.Commit();
+  Query q(*update, "revoke");
+  q.BindText(1, serial).BindInt(2, revoked_at).BindInt(3, reason);
+  SG_TRY_STATUS(q.Run());
+  return sqlite3_changes(db_.get()) == 1;
+}
+
+Status SqliteStore::Revoke(std::string_view serial, int reason, int64_t revoked_at) {
+  std::lock_guard lock(mu_);
+  SG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(*db_));
+  SG_ASSIGN_OR_RETURN(bool changed, RevokeLocked(serial, reason, revoked_at));
+  if (changed) return tx.Commit();
   SG_ASSIGN_OR_RETURN(sqlite3_stmt * exists,
                       StatementLocked("SELECT 1 FROM certificates WHERE serial = ?1"));
   Query q(*exists, "revoke");
@@ -184,12 +203,14 @@ Result<std::vector<RequestRecord>> SqliteStore::ListRequests(const RequestFilter
   std::string sql = std::string(kSelectRequestsSql) + " WHERE 1";
   if (filter.state) sql += " AND state = ?1";
   if (filter.transaction_id) sql += " AND transaction_id = ?2";
+  if (filter.device_id) sql += " AND device_id = ?4";
   sql += " ORDER BY created_at DESC, id DESC LIMIT ?3";
   SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, StatementLocked(sql));
   Query q(*stmt, "list requests");
   if (filter.state) q.BindText(1, *filter.state);
   if (filter.transaction_id) q.BindText(2, *filter.transaction_id);
   q.BindInt(3, SqlLimit(filter.limit));
+  if (filter.device_id) q.BindText(4, *filter.device_id);
   std::vector<RequestRecord> out;
   while (true) {
     SG_ASSIGN_OR_RETURN(bool row, q.Step());

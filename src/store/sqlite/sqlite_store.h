@@ -36,18 +36,23 @@ class SqliteStore final : public Store {
   int SchemaVersion() const { return schema_version_; }
 
   Status InsertCertificate(const CertificateRecord& cert) override;
-  Result<int64_t> RecordIssuance(const CertificateRecord& cert,
-                                 const RequestRecord& request) override;
+  Result<int64_t> RecordIssuance(const Issuance& issuance) override;
   Result<std::optional<CertificateRecord>> FindCertificate(std::string_view serial) override;
   Result<std::vector<CertificateRecord>> FindByTransaction(
       std::string_view transaction_id) override;
   Result<std::optional<CertificateRecord>> FindLatestBySubject(std::string_view issuer_id,
                                                                std::string_view subject) override;
   Result<std::vector<CertificateRecord>> ListCertificates(const CertFilter& filter) override;
+  Result<std::vector<CertificateRecord>> CertificatesOfDevice(std::string_view device_id) override;
   Status Revoke(std::string_view serial, int reason, int64_t revoked_at) override;
 
   Result<int64_t> InsertRequest(const RequestRecord& request) override;
   Result<std::vector<RequestRecord>> ListRequests(const RequestFilter& filter) override;
+
+  // One-time challenges (challenges.cc).
+  Status InsertChallenge(const ChallengeRecord& challenge) override;
+  Result<std::optional<ChallengeRecord>> FindChallenge(std::string_view id) override;
+  Result<std::optional<ChallengeUse>> FindChallengeUse(std::string_view challenge_id) override;
 
   Result<int64_t> NextCounter(std::string_view name) override;
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
@@ -89,6 +94,11 @@ class SqliteStore final : public Store {
   Result<sqlite3_stmt*> StatementLocked(const std::string& sql);
   Status InsertCertificateLocked(const CertificateRecord& cert);
   Result<int64_t> InsertRequestLocked(const RequestRecord& request);
+  // Revokes a valid certificate: true when it changed, false when it is unknown or already
+  // revoked. kDatabase.
+  Result<bool> RevokeLocked(std::string_view serial, int reason, int64_t revoked_at);
+  // kFailedPrecondition when the challenge has already been used, kDatabase otherwise.
+  Status InsertChallengeUseLocked(const ChallengeUse& use);
   // Runs a certificate SELECT whose parameters `bind` sets; returns every row.
   template <class BindFn>
   Result<std::vector<CertificateRecord>> SelectCertificatesLocked(const std::string& sql,

@@ -47,7 +47,7 @@ TEST_F(SqliteStoreTest, DataSurvivesCloseAndReopen) {
   {
     auto store = SqliteStore::Open(File());
     ASSERT_TRUE(store) << store.error().message;
-    ASSERT_TRUE((*store)->RecordIssuance(cert, MakeRequest("corr", 100)));
+    ASSERT_TRUE((*store)->RecordIssuance(MakeIssuance(cert, MakeRequest("corr", 100))));
     ASSERT_TRUE((*store)->NextCounter("c"));
     ASSERT_TRUE((*store)->SetSetting("k", "v"));
     ASSERT_TRUE((*store)->Revoke("cafe", 1, 200));
@@ -133,25 +133,24 @@ TEST_F(SqliteStoreTest, JournalModeIsWal) {
   EXPECT_EQ(Scalar(*raw, "PRAGMA journal_mode"), "wal");
 }
 
-// The request insert fails after the certificate insert succeeded: the whole issuance must be
+// The certificate insert fails after the request insert succeeded: the whole issuance must be
 // rolled back, not just the failed half.
-TEST_F(SqliteStoreTest, RecordIssuanceRollsBackWhenTheRequestInsertFails) {
+TEST_F(SqliteStoreTest, RecordIssuanceRollsBackWhenTheCertificateInsertFails) {
   auto store = SqliteStore::Open(File());
   ASSERT_TRUE(store) << store.error().message;
   {
     auto raw = Raw();
-    ASSERT_TRUE(
-        Exec(*raw,
-             "CREATE TRIGGER refuse BEFORE INSERT ON requests"
-             " WHEN NEW.correlation_id = 'refused' BEGIN SELECT RAISE(ABORT, 'refused'); END"));
+    ASSERT_TRUE(Exec(*raw,
+                     "CREATE TRIGGER refuse BEFORE INSERT ON certificates"
+                     " WHEN NEW.serial = 'aa' BEGIN SELECT RAISE(ABORT, 'refused'); END"));
   }
-  auto id = (*store)->RecordIssuance(MakeCert("aa", 1), MakeRequest("refused", 1));
+  auto id = (*store)->RecordIssuance(MakeIssuance(MakeCert("aa", 1), MakeRequest("refused", 1)));
   ASSERT_FALSE(id);
   EXPECT_EQ(id.error().code, ErrorCode::kDatabase) << id.error().message;
   EXPECT_FALSE((*store)->FindCertificate("aa")->has_value());
   EXPECT_TRUE((*store)->ListRequests({})->empty());
   // No transaction is left open: the next issuance commits and is visible to other connections.
-  ASSERT_TRUE((*store)->RecordIssuance(MakeCert("bb", 2), MakeRequest("ok", 2)));
+  ASSERT_TRUE((*store)->RecordIssuance(MakeIssuance(MakeCert("bb", 2), MakeRequest("ok", 2))));
   auto raw = Raw();
   EXPECT_EQ(Scalar(*raw, "SELECT COUNT(*) FROM certificates"), "1");
 }
