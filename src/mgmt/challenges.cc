@@ -97,7 +97,7 @@ Result<IssuedChallenge> Challenges::Issue(std::string_view device_id, std::strin
                                           int64_t ttl_seconds) {
   if (ttl_seconds < kMinChallengeTtl || ttl_seconds > kMaxChallengeTtl)
     return Fail(
-        Error::InvalidArgument("the challenge lifetime must be between 1 minute and 30 "
+        Error::InvalidArgument("the challenge lifetime must be between 1 second and 30 "
                                "days"));
   SG_ASSIGN_OR_RETURN(store::DeviceRecord device, DeliverableDevice(device_id));
   SG_ASSIGN_OR_RETURN(auto found, store_.FindProfile(profile));

@@ -28,7 +28,7 @@ struct IssuedChallenge {
   store::ChallengeRecord record;  // what was stored (subject, SANs, expiry, ...)
 };
 
-inline constexpr int64_t kMinChallengeTtl = 60;                // one minute
+inline constexpr int64_t kMinChallengeTtl = 1;                 // one second (for tests)
 inline constexpr int64_t kMaxChallengeTtl = 30LL * 24 * 3600;  // thirty days
 
 // Thread-safe as far as the store and Random are: holds no mutable state.
