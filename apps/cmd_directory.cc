@@ -36,7 +36,7 @@ void WithDirectory(const std::string& dir, Fn fn) {
   SystemClock clock;
   SystemRandom random;
   auto data = OrDie(OpenDataDir(dir, clock));
-  mgmt::Directory directory(*data->store, clock, random);
+  mgmt::Directory directory(*data->store, clock, random, data->crls.get());
   fn(directory);
 }
 
@@ -208,8 +208,11 @@ void AddDeviceCommands(CLI::App& app) {
 
   CLI::App* retire =
       Command(*device, "retire", "retire a device", f, [](mgmt::Directory& d, const Flags& fl) {
-        OrDie(d.RetireDevice(fl.id));
-        std::cout << "retired device " << fl.id << "\n";
+        std::vector<std::string> revoked = OrDie(d.RetireDevice(fl.id));
+        std::cout << "retired device " << fl.id << "; revoked " << revoked.size()
+                  << " certificate(s)";
+        for (const auto& serial : revoked) std::cout << " " << serial;
+        std::cout << "\n";
       });
   retire->add_option("id", f->id, "device id")->required();
 }

@@ -65,6 +65,20 @@ std::string DefaultTrustedCa(const scep::CaState& cas) {
   return cas.root() ? scep::CertSha256(*cas.root()) : cas.current().id;
 }
 
+// Profiles over the data dir; revoking on unassign when the config says so.
+mgmt::Profiles ProfilesOf(DataDir& data, const Clock& clock) {
+  return mgmt::Profiles(*data.store, clock,
+                        data.config.revoke_on_unassign ? data.crls.get() : nullptr);
+}
+
+// "; revoked 2 certificate(s) a1 b2" or "" when none.
+std::string RevokedText(const std::vector<std::string>& serials) {
+  if (serials.empty()) return "";
+  std::string out = "; revoked " + std::to_string(serials.size()) + " certificate(s)";
+  for (const auto& s : serials) out += " " + s;
+  return out;
+}
+
 std::string Joined(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
@@ -217,8 +231,9 @@ void AddProfileCommands(CLI::App& app) {
 
   CLI::App* del = Command(*profile, "delete", "delete a profile and its assignments", f,
                           [](DataDir& data, const Clock& clock, const CLI::App&, const Flags& fl) {
-                            OrDie(mgmt::Profiles(*data.store, clock).Delete(fl.name));
-                            std::cout << "deleted profile " << fl.name << "\n";
+                            auto revoked = OrDie(ProfilesOf(data, clock).Delete(fl.name));
+                            std::cout << "deleted profile " << fl.name << RevokedText(revoked)
+                                      << "\n";
                           });
   del->add_option("name", f->name, "profile name")->required();
 }
@@ -228,11 +243,15 @@ void AddAssignCommand(CLI::App& app) {
   CLI::App* assign =
       Command(app, "assign", "assign a profile to a group (or --remove the assignment)", f,
               [](DataDir& data, const Clock& clock, const CLI::App&, const Flags& fl) {
-                mgmt::Profiles profiles(*data.store, clock);
-                OrDie(fl.remove ? profiles.Unassign(fl.name, fl.group)
-                                : profiles.Assign(fl.name, fl.group));
+                mgmt::Profiles profiles = ProfilesOf(data, clock);
+                std::vector<std::string> revoked;
+                if (fl.remove)
+                  revoked = OrDie(profiles.Unassign(fl.name, fl.group));
+                else
+                  OrDie(profiles.Assign(fl.name, fl.group));
                 std::cout << (fl.remove ? "removed profile " : "assigned profile ") << fl.name
-                          << (fl.remove ? " from" : " to") << " group " << fl.group << "\n";
+                          << (fl.remove ? " from" : " to") << " group " << fl.group
+                          << RevokedText(revoked) << "\n";
               });
   assign->add_option("profile", f->name, "profile name")->required();
   assign->add_option("--group", f->group, "group name")->required();

@@ -18,6 +18,15 @@ enum class RevocationReason : int {
   kPrivilegeWithdrawn = 9,
 };
 
+// Revokes certificates and makes the revocation visible (scep::CrlPublisher re-signs the CRL).
+// Implementations are thread-safe.
+class Revoker {
+ public:
+  virtual ~Revoker() = default;
+  // kNotFound for an unknown serial, kAlreadyExists when already revoked, kDatabase / kCrypto.
+  virtual Status Revoke(std::string_view serial, RevocationReason reason) = 0;
+};
+
 // Parses the RFC 5280 names ("keyCompromise", "superseded", ...), case-insensitively.
 // Returns kInvalidArgument for anything else.
 Result<RevocationReason> ParseRevocationReason(std::string_view text);

@@ -102,8 +102,8 @@ Status ReadTemplate(const toml::table* templates, std::string_view name, Templat
 
 Status ReadAll(const toml::table& root, Config& c) {
   for (const auto& [k, v] : root) {
-    static const KeySet kTables = {"server",    "scep",   "challenges", "ca",
-                                   "templates", "policy", "log"};
+    static const KeySet kTables = {"server", "scep",      "challenges", "mgmt",
+                                   "ca",     "templates", "policy",     "log"};
     if (!kTables.contains(k.str())) return Fail(KeyError("", k.str(), "unknown section"));
   }
   TableReader server(Sub(root, "server"), "server");
@@ -131,6 +131,10 @@ Status ReadAll(const toml::table& root, Config& c) {
   SG_TRY_STATUS(challenges.RejectUnknown());
   if (c.challenge_format != "stored" && c.challenge_format != "sealed")
     return Fail(KeyError("challenges", "format", "must be stored or sealed"));
+
+  TableReader mgmt(Sub(root, "mgmt"), "mgmt");
+  SG_TRY_STATUS(mgmt.Bool("revoke_on_unassign", c.revoke_on_unassign));
+  SG_TRY_STATUS(mgmt.RejectUnknown());
 
   TableReader ca(Sub(root, "ca"), "ca");
   SG_TRY_STATUS(ca.Int("backdate_minutes", c.backdate_minutes, 0, 1440));
@@ -227,6 +231,12 @@ format = "stored"
 ttl_minutes = 60
 # Sealing keys, relative to the data dir; the first is current. Shared by every gateway.
 seal_key_file = "seal-keys"
+
+[mgmt]
+# When an assignment is removed (or a profile deleted), revoke (cessationOfOperation) the
+# certificates issued for that profile to devices it no longer targets. Retiring a device always
+# revokes its certificates.
+revoke_on_unassign = false
 
 [ca]
 # notBefore of issued certificates is backdated by this many minutes (clock skew).

@@ -41,6 +41,9 @@ struct Config {
   int challenge_ttl_minutes = 60;           // default lifetime of a minted challenge
   std::string seal_key_file = "seal-keys";  // relative to the data dir; shared with the gateways
 
+  // [mgmt]
+  bool revoke_on_unassign = false;  // devices a profile stops targeting lose its certificates
+
   // [ca]
   int backdate_minutes = 5;
   std::string crl_base_url;  // e.g. "http://pki.example.com/crl" -> CDP <base>/<issuer>.crl

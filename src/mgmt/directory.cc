@@ -1,9 +1,11 @@
 #include "mgmt/directory.h"
-#include "common/text.h"
 
 #include <algorithm>
 #include <cctype>
 #include <utility>
+
+#include "common/text.h"
+#include "mgmt/revocation.h"
 
 namespace scepgate::mgmt {
 namespace {
@@ -131,9 +133,18 @@ Result<store::DeviceRecord> Directory::AddDevice(const NewDevice& device) {
   return d;
 }
 
-Status Directory::RetireDevice(std::string_view id) {
+Result<std::vector<std::string>> Directory::RetireDevice(std::string_view id) {
   SG_ASSIGN_OR_RETURN(store::DeviceRecord device, FindDevice(id));
-  return store_.RetireDevice(device.id, clock_.Now());
+  auto retired = store_.RetireDevice(device.id, clock_.Now());
+  if (!retired && retired.error().code != ErrorCode::kAlreadyExists) return Fail(retired.error());
+  std::vector<std::string> revoked;
+  if (revoker_ != nullptr) {
+    SG_ASSIGN_OR_RETURN(revoked,
+                        RevokeDeviceCertificates(store_, *revoker_, device.id, std::nullopt,
+                                                 ca::RevocationReason::kCessationOfOperation));
+  }
+  if (!retired && revoked.empty()) return Fail(retired.error());
+  return revoked;
 }
 
 Result<DeviceDetails> Directory::ShowDevice(std::string_view id) {

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ca/revocation.h"
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/random.h"
@@ -58,15 +59,19 @@ Result<std::string> NewUuid(Random& random);
 // Thread-safe as far as the store is: holds no state of its own.
 class Directory {
  public:
-  Directory(store::Store& store, const Clock& clock, Random& random)
-      : store_(store), clock_(clock), random_(random) {}
+  // With a revoker, retiring a device also revokes its certificates.
+  Directory(store::Store& store, const Clock& clock, Random& random, ca::Revoker* revoker = nullptr)
+      : store_(store), clock_(clock), random_(random), revoker_(revoker) {}
 
   // Adds a device with a fresh id and returns it. kInvalidArgument for an empty name or an
   // unknown platform, kNotFound when the owner names no user, kInvalidArgument when the owner is
   // disabled, kDatabase otherwise.
   Result<store::DeviceRecord> AddDevice(const NewDevice& device);
-  // Marks a device retired. kNotFound for an unknown id, kAlreadyExists if already retired.
-  Status RetireDevice(std::string_view id);
+  // Marks a device retired (no challenge is minted for it and no request from it passes any more),
+  // then revokes its valid certificates (cessationOfOperation) when there is a revoker, and
+  // returns their serials. Retiring an already retired device only revokes what is left valid;
+  // kAlreadyExists when there is nothing left to do. kNotFound for an unknown id.
+  Result<std::vector<std::string>> RetireDevice(std::string_view id);
   // The device and its groups. kNotFound for an unknown id.
   Result<DeviceDetails> ShowDevice(std::string_view id);
   // Devices, oldest first. kNotFound when filter.owner names no user.
@@ -104,6 +109,7 @@ class Directory {
   store::Store& store_;
   const Clock& clock_;
   Random& random_;
+  ca::Revoker* revoker_;  // null: retiring revokes nothing
 };
 
 }  // namespace scepgate::mgmt

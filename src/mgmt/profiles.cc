@@ -6,6 +6,8 @@
 
 #include "ca/cert_template.h"
 #include "common/text.h"
+#include "mgmt/revocation.h"
+#include "mgmt/targeting.h"
 
 namespace scepgate::mgmt {
 namespace {
@@ -238,9 +240,15 @@ Result<store::ProfileRecord> Profiles::Update(std::string_view name, const Profi
   return p;
 }
 
-Status Profiles::Delete(std::string_view name) {
+Result<std::vector<std::string>> Profiles::Delete(std::string_view name) {
   SG_ASSIGN_OR_RETURN(store::ProfileRecord p, Find(name));
-  return store_.DeleteProfile(p.name);
+  std::vector<store::DeviceRecord> before;
+  if (revoker_ != nullptr) {
+    SG_ASSIGN_OR_RETURN(before, Targeting(store_).TargetedDevices(p.name));
+  }
+  SG_TRY_STATUS(store_.DeleteProfile(p.name));
+  if (revoker_ == nullptr) return std::vector<std::string>();
+  return RevokeNoLongerTargeted(store_, *revoker_, p.name, before, {});
 }
 
 Result<std::vector<store::ProfileRecord>> Profiles::List() { return store_.ListProfiles(); }
@@ -258,10 +266,19 @@ Status Profiles::Assign(std::string_view profile, std::string_view group) {
   return store_.AddAssignment(p.name, g.name);
 }
 
-Status Profiles::Unassign(std::string_view profile, std::string_view group) {
+Result<std::vector<std::string>> Profiles::Unassign(std::string_view profile,
+                                                    std::string_view group) {
   SG_ASSIGN_OR_RETURN(store::ProfileRecord p, Find(profile));
   SG_ASSIGN_OR_RETURN(store::GroupRecord g, FindGroup(group));
-  return store_.RemoveAssignment(p.name, g.name);
+  Targeting targeting(store_);
+  std::vector<store::DeviceRecord> before;
+  if (revoker_ != nullptr) {
+    SG_ASSIGN_OR_RETURN(before, targeting.TargetedDevices(p.name));
+  }
+  SG_TRY_STATUS(store_.RemoveAssignment(p.name, g.name));
+  if (revoker_ == nullptr) return std::vector<std::string>();
+  SG_ASSIGN_OR_RETURN(auto after, targeting.TargetedDevices(p.name));
+  return RevokeNoLongerTargeted(store_, *revoker_, p.name, before, after);
 }
 
 }  // namespace scepgate::mgmt

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ca/revocation.h"
 #include "common/clock.h"
 #include "common/error.h"
 #include "store/store.h"
@@ -56,7 +57,10 @@ Result<std::string> NormalizeThumbprint(std::string_view sha256);
 // Thread-safe as far as the store is: holds no state of its own.
 class Profiles {
  public:
-  Profiles(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  // With a revoker, devices a profile stops targeting (unassign, delete) lose the certificates
+  // issued for it (revoke_on_unassign).
+  Profiles(store::Store& store, const Clock& clock, ca::Revoker* revoker = nullptr)
+      : store_(store), clock_(clock), revoker_(revoker) {}
 
   // Creates a profile and returns it. kInvalidArgument for a bad name or field (the message names
   // it), a missing type, URL or trusted CA, or neither subject nor SAN; kAlreadyExists when the
@@ -65,16 +69,18 @@ class Profiles {
   // Changes the given fields and returns the profile. A new key type without a new minimum size
   // takes that type's default size. kNotFound for an unknown profile; kInvalidArgument as Create.
   Result<store::ProfileRecord> Update(std::string_view name, const ProfileSpec& spec);
-  // Deletes the profile and its assignments. kNotFound for an unknown profile.
-  Status Delete(std::string_view name);
+  // Deletes the profile and its assignments; returns the serials revoked (see the constructor).
+  // kNotFound for an unknown profile.
+  Result<std::vector<std::string>> Delete(std::string_view name);
   // Every profile, by name.
   Result<std::vector<store::ProfileRecord>> List();
   // The profile and the groups it is assigned to. kNotFound for an unknown profile.
   Result<ProfileDetails> Show(std::string_view name);
   // kNotFound for an unknown profile or group, kAlreadyExists when already assigned.
   Status Assign(std::string_view profile, std::string_view group);
-  // kNotFound for an unknown profile or group, or when the profile is not assigned to the group.
-  Status Unassign(std::string_view profile, std::string_view group);
+  // Removes the assignment; returns the serials revoked (see the constructor). kNotFound for an
+  // unknown profile or group, or when the profile is not assigned to the group.
+  Result<std::vector<std::string>> Unassign(std::string_view profile, std::string_view group);
 
  private:
   Result<store::ProfileRecord> Find(std::string_view name);
@@ -82,6 +88,7 @@ class Profiles {
 
   store::Store& store_;
   const Clock& clock_;
+  ca::Revoker* revoker_;  // null: no revocation on unassign
 };
 
 }  // namespace scepgate::mgmt

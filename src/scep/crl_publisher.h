@@ -17,7 +17,7 @@ struct CrlOptions {
 };
 
 // Thread-safe: publishing is serialised by mu_; reads go to the store.
-class CrlPublisher {
+class CrlPublisher final : public ca::Revoker {
  public:
   CrlPublisher(const CaState& cas, store::Store& store, const Clock& clock, CrlOptions options);
 
@@ -31,7 +31,7 @@ class CrlPublisher {
 
   // Revokes a certificate and publishes its issuer's CRL at once. kNotFound for an unknown serial,
   // kAlreadyExists when already revoked.
-  Status Revoke(std::string_view serial, ca::RevocationReason reason);
+  Status Revoke(std::string_view serial, ca::RevocationReason reason) override;
 
  private:
   struct Stored {
