@@ -64,6 +64,7 @@ Result<int64_t> MemoryStore::RecordIssuance(const Issuance& issuance) {
     challenge_uses_.emplace(stored.challenge_id, std::move(stored));
   }
   if (issuance.supersedes) RevokeLocked(*issuance.supersedes, 4, issuance.cert.created_at);
+  for (const OutboxEvent& event : issuance.events) EnqueueLocked(event, id);
   return id;
 }
 
@@ -123,6 +124,18 @@ bool MemoryStore::RevokeLocked(std::string_view serial, int reason, int64_t revo
 
 Status MemoryStore::Revoke(std::string_view serial, int reason, int64_t revoked_at) {
   std::lock_guard lock(mu_);
+  return RevokeOrExplainLocked(serial, reason, revoked_at);
+}
+
+Status MemoryStore::RevokeAndNotify(std::string_view serial, int reason, int64_t revoked_at,
+                                    const OutboxEvent& event) {
+  std::lock_guard lock(mu_);
+  SG_TRY_STATUS(RevokeOrExplainLocked(serial, reason, revoked_at));
+  EnqueueLocked(event, event.request_id);
+  return {};
+}
+
+Status MemoryStore::RevokeOrExplainLocked(std::string_view serial, int reason, int64_t revoked_at) {
   if (RevokeLocked(serial, reason, revoked_at)) return {};
   std::string what = "certificate " + std::string(serial);
   if (!cert_index_.contains(serial)) return Fail(Error::NotFound(what + " not found"));
@@ -132,6 +145,14 @@ Status MemoryStore::Revoke(std::string_view serial, int reason, int64_t revoked_
 Result<int64_t> MemoryStore::InsertRequest(const RequestRecord& request) {
   std::lock_guard lock(mu_);
   return AppendRequestLocked(request);
+}
+
+Result<int64_t> MemoryStore::RecordRequest(const RequestRecord& request,
+                                           const std::vector<OutboxEvent>& events) {
+  std::lock_guard lock(mu_);
+  int64_t id = AppendRequestLocked(request);
+  for (const OutboxEvent& event : events) EnqueueLocked(event, id);
+  return id;
 }
 
 Result<std::vector<RequestRecord>> MemoryStore::ListRequests(const RequestFilter& filter) {

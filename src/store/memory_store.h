@@ -27,14 +27,26 @@ class MemoryStore final : public Store {
   Result<std::vector<CertificateRecord>> ListCertificates(const CertFilter& filter) override;
   Result<std::vector<CertificateRecord>> CertificatesOfDevice(std::string_view device_id) override;
   Status Revoke(std::string_view serial, int reason, int64_t revoked_at) override;
+  Status RevokeAndNotify(std::string_view serial, int reason, int64_t revoked_at,
+                         const OutboxEvent& event) override;
 
   Result<int64_t> InsertRequest(const RequestRecord& request) override;
+  Result<int64_t> RecordRequest(const RequestRecord& request,
+                                const std::vector<OutboxEvent>& events) override;
   Result<std::vector<RequestRecord>> ListRequests(const RequestFilter& filter) override;
 
   // One-time challenges (memory_challenges.cc).
   Status InsertChallenge(const ChallengeRecord& challenge) override;
   Result<std::optional<ChallengeRecord>> FindChallenge(std::string_view id) override;
   Result<std::optional<ChallengeUse>> FindChallengeUse(std::string_view challenge_id) override;
+
+  // The outbox (memory_outbox.cc).
+  Result<int64_t> EnqueueEvent(const OutboxEvent& event) override;
+  Result<std::vector<OutboxEvent>> DueEvents(int64_t now, int limit) override;
+  Status MarkEventDelivered(int64_t id, int64_t at) override;
+  Status MarkEventFailed(int64_t id, std::string_view error, int64_t next_attempt_at,
+                         bool give_up) override;
+  Result<std::vector<OutboxEvent>> ListEvents(const EventFilter& filter) override;
 
   Result<int64_t> NextCounter(std::string_view name) override;
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
@@ -82,6 +94,10 @@ class MemoryStore final : public Store {
   int64_t AppendRequestLocked(RequestRecord request);
   // Revokes a valid certificate: true when it changed, false when unknown or already revoked.
   bool RevokeLocked(std::string_view serial, int reason, int64_t revoked_at);
+  // Revoke's body: kNotFound / kAlreadyExists as Revoke.
+  Status RevokeOrExplainLocked(std::string_view serial, int reason, int64_t revoked_at);
+  // Queues an event about request `request_id`; returns its id.
+  int64_t EnqueueLocked(OutboxEvent event, int64_t request_id);
   // Certificates matching `keep`, newest first (created_at, then insertion order).
   template <class Pred>
   std::vector<CertificateRecord> NewestFirstLocked(Pred keep) const;
@@ -106,6 +122,7 @@ class MemoryStore final : public Store {
   std::map<std::string, ProfileEntry, std::less<>> profiles_;
   std::map<std::string, ChallengeRecord, std::less<>> challenges_;   // by id; guarded by mu_
   std::map<std::string, ChallengeUse, std::less<>> challenge_uses_;  // by id; guarded by mu_
+  std::vector<OutboxEvent> outbox_;  // id order (id = index + 1); guarded by mu_
 };
 
 }  // namespace scepgate::store

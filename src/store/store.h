@@ -96,6 +96,25 @@ struct ChallengeUse {
   int64_t used_at = 0;
 };
 
+// A notification waiting in (or delivered from) the outbox. The row id is the event's id.
+struct OutboxEvent {
+  int64_t id = 0;          // assigned by the store
+  std::string type;        // "certificate.issued", "request.failed", "certificate.revoked"
+  std::string payload;     // JSON object: the event's data
+  int64_t request_id = 0;  // the request it is about, when any; set by the store with the request
+  int64_t created_at = 0;
+  std::string state = "pending";  // "pending" | "delivered" | "dead" (gave up)
+  int attempts = 0;
+  int64_t next_attempt_at = 0;
+  int64_t delivered_at = 0;
+  std::string last_error;
+};
+
+struct EventFilter {
+  std::optional<std::string> state;
+  int limit = 0;  // 0 = no limit; newest first
+};
+
 // Everything one issuance writes, in one transaction.
 struct Issuance {
   CertificateRecord cert;
@@ -104,6 +123,7 @@ struct Issuance {
   // A certificate this one supersedes, revoked (reason superseded) in the same transaction when
   // set; nothing happens when it is already revoked.
   std::optional<std::string> supersedes;
+  std::vector<OutboxEvent> events;  // queued with it; their request_id is set to the request's
 };
 
 struct CertFilter {
@@ -213,9 +233,16 @@ class Store {
   // Marks the certificate revoked. Returns kNotFound for an unknown serial, kAlreadyExists when
   // it is already revoked, kDatabase otherwise.
   virtual Status Revoke(std::string_view serial, int reason, int64_t revoked_at) = 0;
+  // The same, queueing `event` in the same transaction (nothing is queued when it fails).
+  virtual Status RevokeAndNotify(std::string_view serial, int reason, int64_t revoked_at,
+                                 const OutboxEvent& event) = 0;
 
   // Stores a request record and returns its id. kDatabase.
   virtual Result<int64_t> InsertRequest(const RequestRecord& request) = 0;
+  // Stores a request record and queues the events about it (their request_id set to its id), in
+  // one transaction. Returns the request id; kDatabase.
+  virtual Result<int64_t> RecordRequest(const RequestRecord& request,
+                                        const std::vector<OutboxEvent>& events) = 0;
   // Newest first. kDatabase.
   virtual Result<std::vector<RequestRecord>> ListRequests(const RequestFilter& filter) = 0;
 
@@ -228,6 +255,22 @@ class Store {
   virtual Result<std::optional<ChallengeRecord>> FindChallenge(std::string_view id) = 0;
   // Returns the use of the challenge with this id, nullopt when unused; kDatabase.
   virtual Result<std::optional<ChallengeUse>> FindChallengeUse(std::string_view challenge_id) = 0;
+
+  // The outbox (store/memory_outbox.cc, sqlite/outbox.cc).
+
+  // Queues an event on its own. Returns its id; kDatabase.
+  virtual Result<int64_t> EnqueueEvent(const OutboxEvent& event) = 0;
+  // Pending events whose next attempt is due at `now`, oldest first, at most `limit`. kDatabase.
+  virtual Result<std::vector<OutboxEvent>> DueEvents(int64_t now, int limit) = 0;
+  // Marks the event delivered; a certificate.issued event also moves its request from "issued" to
+  // "notified". kNotFound for an unknown id; kDatabase.
+  virtual Status MarkEventDelivered(int64_t id, int64_t at) = 0;
+  // Records a failed attempt: attempts + 1, the error, and either the next attempt's time or, when
+  // `give_up`, the state "dead". kNotFound for an unknown id; kDatabase.
+  virtual Status MarkEventFailed(int64_t id, std::string_view error, int64_t next_attempt_at,
+                                 bool give_up) = 0;
+  // Newest first. kDatabase.
+  virtual Result<std::vector<OutboxEvent>> ListEvents(const EventFilter& filter) = 0;
 
   // Returns the next value of a named counter (1, 2, ...), atomically. kDatabase.
   virtual Result<int64_t> NextCounter(std::string_view name) = 0;

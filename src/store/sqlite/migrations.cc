@@ -182,11 +182,25 @@ ALTER TABLE requests ADD COLUMN stage TEXT NOT NULL DEFAULT '';
 CREATE INDEX requests_device_id ON requests (device_id);
 )sql";
 
+// Version 5: the notification outbox, written in the same transaction as what it reports.
+constexpr const char* kV5 = R"sql(
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  type TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  request_id INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'dead')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  delivered_at INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kV1},
-    {2, kV2},
-    {3, kV3},
-    {4, kV4},
+    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5},
 };
 
 int64_t UnixNow() {

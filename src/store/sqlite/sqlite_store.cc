@@ -110,6 +110,7 @@ Result<int64_t> SqliteStore::RecordIssuance(const Issuance& issuance) {
     SG_TRY_STATUS(InsertChallengeUseLocked(use));
   }
   if (issuance.supersedes) SG_TRY_STATUS(RevokeLocked(*issuance.supersedes, 4, cert.created_at));
+  for (const OutboxEvent& event : issuance.events) SG_TRY_STATUS(EnqueueEventLocked(event, id));
   SG_TRY_STATUS(tx.Commit());
   return id;
 }
@@ -178,11 +179,9 @@ Result<bool> SqliteStore::RevokeLocked(std::string_view serial, int reason, int6
   return sqlite3_changes(db_.get()) == 1;
 }
 
-Status SqliteStore::Revoke(std::string_view serial, int reason, int64_t revoked_at) {
-  std::lock_guard lock(mu_);
-  SG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(*db_));
+Status SqliteStore::RevokeOrExplainLocked(std::string_view serial, int reason, int64_t revoked_at) {
   SG_ASSIGN_OR_RETURN(bool changed, RevokeLocked(serial, reason, revoked_at));
-  if (changed) return tx.Commit();
+  if (changed) return {};
   SG_ASSIGN_OR_RETURN(sqlite3_stmt * exists,
                       StatementLocked("SELECT 1 FROM certificates WHERE serial = ?1"));
   Query q(*exists, "revoke");
@@ -193,9 +192,35 @@ Status SqliteStore::Revoke(std::string_view serial, int reason, int64_t revoked_
   return Fail(Error::AlreadyExists(what + " is already revoked"));
 }
 
+Status SqliteStore::Revoke(std::string_view serial, int reason, int64_t revoked_at) {
+  std::lock_guard lock(mu_);
+  SG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(*db_));
+  SG_TRY_STATUS(RevokeOrExplainLocked(serial, reason, revoked_at));
+  return tx.Commit();
+}
+
+Status SqliteStore::RevokeAndNotify(std::string_view serial, int reason, int64_t revoked_at,
+                                    const OutboxEvent& event) {
+  std::lock_guard lock(mu_);
+  SG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(*db_));
+  SG_TRY_STATUS(RevokeOrExplainLocked(serial, reason, revoked_at));
+  SG_TRY_STATUS(EnqueueEventLocked(event, event.request_id));
+  return tx.Commit();
+}
+
 Result<int64_t> SqliteStore::InsertRequest(const RequestRecord& request) {
   std::lock_guard lock(mu_);
   return InsertRequestLocked(request);
+}
+
+Result<int64_t> SqliteStore::RecordRequest(const RequestRecord& request,
+                                           const std::vector<OutboxEvent>& events) {
+  std::lock_guard lock(mu_);
+  SG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(*db_));
+  SG_ASSIGN_OR_RETURN(int64_t id, InsertRequestLocked(request));
+  for (const OutboxEvent& event : events) SG_TRY_STATUS(EnqueueEventLocked(event, id));
+  SG_TRY_STATUS(tx.Commit());
+  return id;
 }
 
 Result<std::vector<RequestRecord>> SqliteStore::ListRequests(const RequestFilter& filter) {

@@ -45,14 +45,26 @@ class SqliteStore final : public Store {
   Result<std::vector<CertificateRecord>> ListCertificates(const CertFilter& filter) override;
   Result<std::vector<CertificateRecord>> CertificatesOfDevice(std::string_view device_id) override;
   Status Revoke(std::string_view serial, int reason, int64_t revoked_at) override;
+  Status RevokeAndNotify(std::string_view serial, int reason, int64_t revoked_at,
+                         const OutboxEvent& event) override;
 
   Result<int64_t> InsertRequest(const RequestRecord& request) override;
+  Result<int64_t> RecordRequest(const RequestRecord& request,
+                                const std::vector<OutboxEvent>& events) override;
   Result<std::vector<RequestRecord>> ListRequests(const RequestFilter& filter) override;
 
   // One-time challenges (challenges.cc).
   Status InsertChallenge(const ChallengeRecord& challenge) override;
   Result<std::optional<ChallengeRecord>> FindChallenge(std::string_view id) override;
   Result<std::optional<ChallengeUse>> FindChallengeUse(std::string_view challenge_id) override;
+
+  // The outbox (outbox.cc).
+  Result<int64_t> EnqueueEvent(const OutboxEvent& event) override;
+  Result<std::vector<OutboxEvent>> DueEvents(int64_t now, int limit) override;
+  Status MarkEventDelivered(int64_t id, int64_t at) override;
+  Status MarkEventFailed(int64_t id, std::string_view error, int64_t next_attempt_at,
+                         bool give_up) override;
+  Result<std::vector<OutboxEvent>> ListEvents(const EventFilter& filter) override;
 
   Result<int64_t> NextCounter(std::string_view name) override;
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
@@ -97,6 +109,12 @@ class SqliteStore final : public Store {
   // Revokes a valid certificate: true when it changed, false when it is unknown or already
   // revoked. kDatabase.
   Result<bool> RevokeLocked(std::string_view serial, int reason, int64_t revoked_at);
+  // Queues an event about request `request_id` (0: none). Returns its id; kDatabase.
+  Result<int64_t> EnqueueEventLocked(const OutboxEvent& event, int64_t request_id);
+  Result<std::vector<OutboxEvent>> SelectEventsLocked(const std::string& sql,
+                                                      const std::function<void(Query&)>& bind);
+  // Revoke's body: kNotFound / kAlreadyExists as Revoke.
+  Status RevokeOrExplainLocked(std::string_view serial, int reason, int64_t revoked_at);
   // kFailedPrecondition when the challenge has already been used, kDatabase otherwise.
   Status InsertChallengeUseLocked(const ChallengeUse& use);
   // Runs a certificate SELECT whose parameters `bind` sets; returns every row.

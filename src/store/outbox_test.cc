@@ -1,0 +1,97 @@
+// Behavioural tests of the notification outbox, run against every Store.
+#include <gtest/gtest.h>
+
+#include "store/store_test_fixture.h"
+
+namespace scepgate::store {
+namespace {
+
+template <class Backend>
+class OutboxStoreTest : public StoreTest<Backend> {};
+TYPED_TEST_SUITE(OutboxStoreTest, Backends, BackendNames);
+
+OutboxEvent MakeEvent(const std::string& type, int64_t at) {
+  OutboxEvent e;
+  e.type = type;
+  e.payload = R"({"serial":"ab"})";
+  e.created_at = at;
+  e.next_attempt_at = at;
+  return e;
+}
+
+TYPED_TEST(OutboxStoreTest, EventsQueuedWithAnIssuanceCarryItsRequestAndAreDueInOrder) {
+  Store& s = this->store();
+  Issuance is = MakeIssuance(MakeCert("c1", 10), MakeRequest("corr", 10));
+  is.events.push_back(MakeEvent("certificate.issued", 10));
+  auto request_id = s.RecordIssuance(is);
+  ASSERT_TRUE(request_id);
+  auto second = s.EnqueueEvent(MakeEvent("certificate.revoked", 20));
+  ASSERT_TRUE(second);
+  auto due = s.DueEvents(15, 10);
+  ASSERT_TRUE(due);
+  ASSERT_EQ(due->size(), 1u);  // the second is not due yet
+  EXPECT_EQ(due->front().type, "certificate.issued");
+  EXPECT_EQ(due->front().request_id, *request_id);
+  EXPECT_EQ(due->front().payload, R"({"serial":"ab"})");
+  EXPECT_EQ(due->front().state, "pending");
+  EXPECT_EQ(s.DueEvents(20, 10)->size(), 2u);
+  EXPECT_EQ(s.DueEvents(20, 1)->size(), 1u);
+}
+
+TYPED_TEST(OutboxStoreTest, DeliveryOfAnIssuedEventMarksTheRequestNotified) {
+  Store& s = this->store();
+  Issuance is = MakeIssuance(MakeCert("c1", 10), MakeRequest("corr", 10));
+  is.events.push_back(MakeEvent("certificate.issued", 10));
+  ASSERT_TRUE(s.RecordIssuance(is));
+  int64_t id = s.DueEvents(10, 10)->front().id;
+  ASSERT_TRUE(s.MarkEventDelivered(id, 12));
+  EXPECT_TRUE(s.DueEvents(100, 10)->empty());
+  auto events = s.ListEvents({});
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ(events->front().state, "delivered");
+  EXPECT_EQ(events->front().delivered_at, 12);
+  EXPECT_EQ(events->front().attempts, 1);
+  EXPECT_EQ(s.ListRequests({})->front().state, "notified");
+  ExpectCode(s.MarkEventDelivered(999, 1), ErrorCode::kNotFound);
+}
+
+TYPED_TEST(OutboxStoreTest, FailedAttemptsBackOffThenGiveUp) {
+  Store& s = this->store();
+  auto id = s.EnqueueEvent(MakeEvent("request.failed", 10));
+  ASSERT_TRUE(id);
+  ASSERT_TRUE(s.MarkEventFailed(*id, "HTTP 500", 40, false));
+  EXPECT_TRUE(s.DueEvents(39, 10)->empty());
+  auto due = s.DueEvents(40, 10);
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ(due->front().attempts, 1);
+  EXPECT_EQ(due->front().last_error, "HTTP 500");
+  ASSERT_TRUE(s.MarkEventFailed(*id, "connection refused", 100, true));
+  EXPECT_TRUE(s.DueEvents(1000, 10)->empty());
+  EventFilter dead;
+  dead.state = "dead";
+  auto listed = s.ListEvents(dead);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().attempts, 2);
+  // A dead event takes no more attempts.
+  ExpectCode(s.MarkEventFailed(*id, "x", 1, false), ErrorCode::kNotFound);
+}
+
+TYPED_TEST(OutboxStoreTest, RequestAndRevocationQueueTheirEventsAtomically) {
+  Store& s = this->store();
+  auto request_id =
+      s.RecordRequest(MakeRequest("corr", 10, "failed"), {MakeEvent("request.failed", 10)});
+  ASSERT_TRUE(request_id);
+  EXPECT_EQ(s.DueEvents(10, 10)->front().request_id, *request_id);
+  ASSERT_TRUE(s.InsertCertificate(MakeCert("c1", 10)));
+  ASSERT_TRUE(s.RevokeAndNotify("c1", 5, 30, MakeEvent("certificate.revoked", 30)));
+  EXPECT_EQ(s.ListEvents({})->size(), 2u);
+  // A revocation that fails queues nothing.
+  ExpectCode(s.RevokeAndNotify("c1", 5, 31, MakeEvent("certificate.revoked", 31)),
+             ErrorCode::kAlreadyExists);
+  ExpectCode(s.RevokeAndNotify("nope", 5, 31, MakeEvent("certificate.revoked", 31)),
+             ErrorCode::kNotFound);
+  EXPECT_EQ(s.ListEvents({})->size(), 2u);
+}
+
+}  // namespace
+}  // namespace scepgate::store

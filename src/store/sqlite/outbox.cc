@@ -1,0 +1,121 @@
+// SqliteStore's notification outbox (schema version 5).
+#include <string>
+
+#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/statement.h"
+
+namespace scepgate::store {
+namespace {
+
+constexpr const char* kSelectEventsSql =
+    "SELECT id, type, payload, request_id, created_at, state, attempts, next_attempt_at,"
+    " delivered_at, last_error FROM outbox";
+
+OutboxEvent ReadEvent(const Query& q) {
+  OutboxEvent e;
+  e.id = q.Int(0);
+  e.type = q.Text(1);
+  e.payload = q.Text(2);
+  e.request_id = q.Int(3);
+  e.created_at = q.Int(4);
+  e.state = q.Text(5);
+  e.attempts = static_cast<int>(q.Int(6));
+  e.next_attempt_at = q.Int(7);
+  e.delivered_at = q.Int(8);
+  e.last_error = q.Text(9);
+  return e;
+}
+
+}  // namespace
+
+Result<int64_t> SqliteStore::EnqueueEventLocked(const OutboxEvent& e, int64_t request_id) {
+  SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                      StatementLocked("INSERT INTO outbox (type, payload, request_id, created_at,"
+                                      " next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5)"));
+  Query q(*stmt, "enqueue event");
+  q.BindText(1, e.type).BindText(2, e.payload).BindInt(3, request_id);
+  q.BindInt(4, e.created_at).BindInt(5, e.next_attempt_at);
+  SG_TRY_STATUS(q.Run());
+  return sqlite3_last_insert_rowid(db_.get());
+}
+
+Result<int64_t> SqliteStore::EnqueueEvent(const OutboxEvent& event) {
+  std::lock_guard lock(mu_);
+  return EnqueueEventLocked(event, event.request_id);
+}
+
+Result<std::vector<OutboxEvent>> SqliteStore::SelectEventsLocked(
+    const std::string& sql, const std::function<void(Query&)>& bind) {
+  SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, StatementLocked(sql));
+  Query q(*stmt, "select events");
+  bind(q);
+  std::vector<OutboxEvent> out;
+  while (true) {
+    SG_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) return out;
+    out.push_back(ReadEvent(q));
+  }
+}
+
+Result<std::vector<OutboxEvent>> SqliteStore::DueEvents(int64_t now, int limit) {
+  std::lock_guard lock(mu_);
+  return SelectEventsLocked(std::string(kSelectEventsSql) +
+                                " WHERE state = 'pending' AND next_attempt_at <= ?1"
+                                " ORDER BY id ASC LIMIT ?2",
+                            [&](Query& q) { q.BindInt(1, now).BindInt(2, SqlLimit(limit)); });
+}
+
+Result<std::vector<OutboxEvent>> SqliteStore::ListEvents(const EventFilter& filter) {
+  std::lock_guard lock(mu_);
+  std::string sql = std::string(kSelectEventsSql) + " WHERE 1";
+  if (filter.state) sql += " AND state = ?1";
+  sql += " ORDER BY id DESC LIMIT ?2";
+  return SelectEventsLocked(sql, [&](Query& q) {
+    if (filter.state) q.BindText(1, *filter.state);
+    q.BindInt(2, SqlLimit(filter.limit));
+  });
+}
+
+Status SqliteStore::MarkEventDelivered(int64_t id, int64_t at) {
+  std::lock_guard lock(mu_);
+  SG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(*db_));
+  SG_ASSIGN_OR_RETURN(sqlite3_stmt * update,
+                      StatementLocked("UPDATE outbox SET state = 'delivered', delivered_at = ?2,"
+                                      " attempts = attempts + 1, last_error = '' WHERE id = ?1"));
+  {
+    Query q(*update, "mark event delivered");
+    q.BindInt(1, id).BindInt(2, at);
+    SG_TRY_STATUS(q.Run());
+  }
+  if (sqlite3_changes(db_.get()) != 1)
+    return Fail(Error::NotFound("event " + std::to_string(id) + " not found"));
+  SG_ASSIGN_OR_RETURN(
+      sqlite3_stmt * notified,
+      StatementLocked("UPDATE requests SET state = 'notified' WHERE state = 'issued'"
+                      " AND id = (SELECT request_id FROM outbox WHERE id = ?1"
+                      " AND type = 'certificate.issued')"));
+  {
+    Query q(*notified, "mark request notified");
+    q.BindInt(1, id);
+    SG_TRY_STATUS(q.Run());
+  }
+  return tx.Commit();
+}
+
+Status SqliteStore::MarkEventFailed(int64_t id, std::string_view error, int64_t next_attempt_at,
+                                    bool give_up) {
+  std::lock_guard lock(mu_);
+  SG_ASSIGN_OR_RETURN(sqlite3_stmt * update,
+                      StatementLocked("UPDATE outbox SET attempts = attempts + 1, last_error = ?2,"
+                                      " next_attempt_at = ?3,"
+                                      " state = CASE WHEN ?4 THEN 'dead' ELSE state END"
+                                      " WHERE id = ?1 AND state = 'pending'"));
+  Query q(*update, "mark event failed");
+  q.BindInt(1, id).BindText(2, error).BindInt(3, next_attempt_at).BindInt(4, give_up ? 1 : 0);
+  SG_TRY_STATUS(q.Run());
+  if (sqlite3_changes(db_.get()) != 1)
+    return Fail(Error::NotFound("pending event " + std::to_string(id) + " not found"));
+  return {};
+}
+
+}  // namespace scepgate::store
