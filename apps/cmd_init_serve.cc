@@ -12,6 +12,7 @@
 #include "http/gateway_handler.h"
 #include "http/server.h"
 #include "mgmt/targeting.h"
+#include "notify/notifier.h"
 #include "policy/pipeline.h"
 #include "scep/service.h"
 
@@ -133,6 +134,11 @@ void Serve(const std::string& dir, const std::string& listen) {
   http::Server server(so, handler);
   OrDie(server.Listen());
   CrlRefresher refresher(*data->crls);
+  auto sender = notify::MakeCurlSender(c.webhook_timeout_seconds);
+  notify::Notifier notifier(*data->store, *sender, clock,
+                            {c.webhook_urls, c.webhook_secret, c.webhook_max_attempts,
+                             c.webhook_backoff_seconds, c.webhook_max_backoff_seconds, 50});
+  notify::NotifierThread notifier_thread(notifier, c.webhook_poll_ms);
   if (c.open_enrollment)
     spdlog::warn("open_enrollment is on: anyone who reaches this gateway can enroll");
   spdlog::info("scepgate serving SCEP on http://{}:{}{} ({} threads, data dir {})", so.host,

@@ -21,6 +21,7 @@ void AddGroupCommands(CLI::App& app);
 void AddProfileCommands(CLI::App& app);
 void AddAssignCommand(CLI::App& app);
 void AddChallengeCommands(CLI::App& app);
+void AddEventCommands(CLI::App& app);
 
 // Adds the --dir option (env SCEPGATE_DIR, default ./data) to a subcommand.
 void AddDirOption(CLI::App& cmd, std::string& dir);

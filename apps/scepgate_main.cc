@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
     scepgate::app::AddProfileCommands(app);
     scepgate::app::AddAssignCommand(app);
     scepgate::app::AddChallengeCommands(app);
+    scepgate::app::AddEventCommands(app);
     CLI11_PARSE(app, argc, argv);
   } catch (const std::exception& e) {  // library exceptions end here, with a message
     std::cerr << "scepgate: " << e.what() << "\n";

@@ -102,7 +102,7 @@ Status ReadTemplate(const toml::table* templates, std::string_view name, Templat
 
 Status ReadAll(const toml::table& root, Config& c) {
   for (const auto& [k, v] : root) {
-    static const KeySet kTables = {"server", "scep",      "challenges", "mgmt",
+    static const KeySet kTables = {"server", "scep",      "challenges", "mgmt", "webhooks",
                                    "ca",     "templates", "policy",     "log"};
     if (!kTables.contains(k.str())) return Fail(KeyError("", k.str(), "unknown section"));
   }
@@ -135,6 +135,20 @@ Status ReadAll(const toml::table& root, Config& c) {
   TableReader mgmt(Sub(root, "mgmt"), "mgmt");
   SG_TRY_STATUS(mgmt.Bool("revoke_on_unassign", c.revoke_on_unassign));
   SG_TRY_STATUS(mgmt.RejectUnknown());
+
+  TableReader hooks(Sub(root, "webhooks"), "webhooks");
+  SG_TRY_STATUS(hooks.StrList("urls", c.webhook_urls));
+  SG_TRY_STATUS(hooks.Str("secret", c.webhook_secret));
+  SG_TRY_STATUS(hooks.Int("timeout_seconds", c.webhook_timeout_seconds, 1, 300));
+  SG_TRY_STATUS(hooks.Int("max_attempts", c.webhook_max_attempts, 1, 1000));
+  SG_TRY_STATUS(hooks.Int("backoff_seconds", c.webhook_backoff_seconds, 1, 86400));
+  SG_TRY_STATUS(hooks.Int("max_backoff_seconds", c.webhook_max_backoff_seconds, 1, 7 * 86400));
+  SG_TRY_STATUS(hooks.Int("poll_ms", c.webhook_poll_ms, 50, 60000));
+  SG_TRY_STATUS(hooks.RejectUnknown());
+  for (const std::string& url : c.webhook_urls) {
+    if (!url.starts_with("http://") && !url.starts_with("https://"))
+      return Fail(KeyError("webhooks", "urls", "'" + url + "' is not an http(s) URL"));
+  }
 
   TableReader ca(Sub(root, "ca"), "ca");
   SG_TRY_STATUS(ca.Int("backdate_minutes", c.backdate_minutes, 0, 1440));
@@ -237,6 +251,19 @@ seal_key_file = "seal-keys"
 # certificates issued for that profile to devices it no longer targets. Retiring a device always
 # revokes its certificates.
 revoke_on_unassign = false
+
+[webhooks]
+# Every event (certificate.issued, request.failed, certificate.revoked) is written to an outbox in
+# the same transaction as what it reports, then POSTed as JSON to each URL, signed with
+# X-Scepgate-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>" keyed with the secret>.
+# Failures are retried with exponential backoff; `scepgate events list` shows delivery state.
+urls = []
+secret = ""
+timeout_seconds = 5
+max_attempts = 10
+backoff_seconds = 5
+max_backoff_seconds = 3600
+poll_ms = 1000
 
 [ca]
 # notBefore of issued certificates is backdated by this many minutes (clock skew).

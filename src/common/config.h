@@ -44,6 +44,15 @@ struct Config {
   // [mgmt]
   bool revoke_on_unassign = false;  // devices a profile stops targeting lose its certificates
 
+  // [webhooks]
+  std::vector<std::string> webhook_urls;  // each event is POSTed to every one
+  std::string webhook_secret;             // HMAC-SHA256 key of X-Scepgate-Signature
+  int webhook_timeout_seconds = 5;
+  int webhook_max_attempts = 10;
+  int webhook_backoff_seconds = 5;  // doubles after each failure
+  int webhook_max_backoff_seconds = 3600;
+  int webhook_poll_ms = 1000;  // how often the outbox is looked at
+
   // [ca]
   int backdate_minutes = 5;
   std::string crl_base_url;  // e.g. "http://pki.example.com/crl" -> CDP <base>/<issuer>.crl

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <mutex>
 
+#include "notify/events.h"
+
 namespace scepgate::scep {
 namespace {
 
@@ -77,7 +79,9 @@ Result<Bytes> CrlPublisher::PublishLocked(const IssuingCa& ca) {
 Status CrlPublisher::Revoke(std::string_view serial, ca::RevocationReason reason) {
   SG_ASSIGN_OR_RETURN(auto cert, store_.FindCertificate(serial));
   if (!cert) return Fail(Error::NotFound("no certificate with serial " + std::string(serial)));
-  SG_TRY_STATUS(store_.Revoke(serial, static_cast<int>(reason), clock_.Now()));
+  int64_t now = clock_.Now();
+  SG_TRY_STATUS(store_.RevokeAndNotify(serial, static_cast<int>(reason), now,
+                                       notify::RevokedEvent(*cert, static_cast<int>(reason), now)));
   if (cas_.FindById(cert->issuer_id) == nullptr) return {};  // issuer no longer held here
   return Publish(cert->issuer_id);
 }

@@ -1,6 +1,7 @@
 // PKCSReq / RenewalReq: resend detection, policy, issuance, and the atomic record.
 #include "ca/issuer.h"
 #include "common/san_text.h"
+#include "notify/events.h"
 #include "policy/csr_info.h"
 #include "scep/service.h"
 #include "scep/service_internal.h"
@@ -112,6 +113,7 @@ Result<X509Ptr> Service::IssueAndRecord(Context& ctx, const X509_REQ& csr,
                                  std::chrono::steady_clock::now() - ctx.started)
                                  .count();
     store::Issuance issuance;
+    issuance.events.push_back(notify::IssuedEvent(rec, ctx.record, now));
     issuance.cert = std::move(rec);
     issuance.request = ctx.record;
     if (grant.consume_challenge)

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "notify/events.h"
 #include "scep/service_internal.h"
 
 namespace scepgate::scep {
@@ -70,6 +71,7 @@ Reply Service::PkiOperation(ByteView der, const Peer& peer) {
     ctx.record.state = "failed";
     ctx.record.fail_info = r.fail_info;
     ctx.record.reason = "MessageMalformed: " + r.reason;
+    ctx.record.stage = "parse";
     Record(ctx, r);
     return r;
   }
@@ -206,7 +208,9 @@ void Service::Record(Context& ctx, const Reply& reply) {
                                std::chrono::steady_clock::now() - ctx.started)
                                .count();
   if (ctx.record.state.empty()) ctx.record.state = reply.outcome;
-  auto id = store_.InsertRequest(ctx.record);
+  std::vector<store::OutboxEvent> events;
+  if (ctx.record.state == "failed") events.push_back(notify::FailedEvent(ctx.record, clock_.Now()));
+  auto id = store_.RecordRequest(ctx.record, events);
   if (!id)
     spdlog::error("correlation_id={} cannot record request: {}", ctx.peer.correlation_id,
                   id.error().message);

@@ -1,0 +1,90 @@
+#include "notify/events.h"
+
+#include <nlohmann/json.hpp>
+
+#include <ctime>
+
+#include "ca/revocation.h"
+
+namespace scepgate::notify {
+namespace {
+
+store::OutboxEvent Make(const char* type, const nlohmann::json& data, int64_t now) {
+  store::OutboxEvent e;
+  e.type = type;
+  // Replace invalid UTF-8 rather than throw: names come from requests.
+  e.payload = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  e.created_at = now;
+  e.next_attempt_at = now;
+  return e;
+}
+
+std::string Iso(int64_t t) {
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
+store::OutboxEvent IssuedEvent(const store::CertificateRecord& c, const store::RequestRecord& r,
+                               int64_t now) {
+  nlohmann::json data = {{"serial", c.serial},
+                         {"issuer_id", c.issuer_id},
+                         {"subject", c.subject},
+                         {"sans", c.sans},
+                         {"not_before", Iso(c.not_before)},
+                         {"not_after", Iso(c.not_after)},
+                         {"sha256", c.sha256},
+                         {"device_id", c.device_id},
+                         {"user_upn", c.user_upn},
+                         {"profile", c.profile},
+                         {"transaction_id", c.transaction_id},
+                         {"renewal", r.renewal},
+                         {"correlation_id", r.correlation_id}};
+  return Make(kCertificateIssued, data, now);
+}
+
+store::OutboxEvent FailedEvent(const store::RequestRecord& r, int64_t now) {
+  nlohmann::json data = {{"transaction_id", r.transaction_id},
+                         {"message_type", r.message_type},
+                         {"fail_info", r.fail_info},
+                         {"reason", r.reason},
+                         {"stage", r.stage},
+                         {"device_id", r.device_id},
+                         {"user_upn", r.user_upn},
+                         {"profile", r.profile},
+                         {"remote_addr", r.remote_addr},
+                         {"correlation_id", r.correlation_id}};
+  return Make(kRequestFailed, data, now);
+}
+
+store::OutboxEvent RevokedEvent(const store::CertificateRecord& c, int reason, int64_t now) {
+  nlohmann::json data = {
+      {"serial", c.serial},
+      {"issuer_id", c.issuer_id},
+      {"subject", c.subject},
+      {"reason", std::string(ca::RevocationReasonName(static_cast<ca::RevocationReason>(reason)))},
+      {"revoked_at", Iso(now)},
+      {"device_id", c.device_id},
+      {"user_upn", c.user_upn},
+      {"profile", c.profile}};
+  return Make(kCertificateRevoked, data, now);
+}
+
+Result<std::string> EnvelopeJson(const store::OutboxEvent& e) {
+  nlohmann::json data = nlohmann::json::parse(e.payload, nullptr, /*allow_exceptions=*/false);
+  if (!data.is_object())
+    return Fail(Error::Internal("event " + std::to_string(e.id) + " has a malformed payload"));
+  nlohmann::json body = {{"id", e.id},
+                         {"type", e.type},
+                         {"created_at", Iso(e.created_at)},
+                         {"request_id", e.request_id},
+                         {"data", std::move(data)}};
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace scepgate::notify

@@ -1,0 +1,79 @@
+#include "notify/notifier.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "notify/events.h"
+
+namespace scepgate::notify {
+
+int64_t Notifier::Backoff(int attempts) const {
+  int64_t wait = options_.backoff_seconds;
+  for (int i = 1; i < attempts && wait < options_.max_backoff_seconds; ++i) wait *= 2;
+  return std::min<int64_t>(wait, options_.max_backoff_seconds);
+}
+
+std::string Notifier::Send(const store::OutboxEvent& event) {
+  auto body = EnvelopeJson(event);
+  if (!body) return body.error().message;
+  Headers headers = {{"X-Scepgate-Event", event.type},
+                     {"X-Scepgate-Delivery", std::to_string(event.id)}};
+  if (!options_.secret.empty()) {
+    auto signature = SignatureHeader(options_.secret, clock_.Now(), *body);
+    if (!signature) return signature.error().message;
+    headers.emplace_back("X-Scepgate-Signature", *signature);
+  }
+  for (const std::string& url : options_.urls) {
+    auto status = sender_.Post(url, *body, headers);
+    if (!status) return url + ": " + status.error().message;
+    if (*status < 200 || *status > 299) return url + ": HTTP " + std::to_string(*status);
+  }
+  return "";
+}
+
+Result<int> Notifier::DeliverDue() {
+  if (options_.urls.empty()) return 0;
+  SG_ASSIGN_OR_RETURN(auto due, store_.DueEvents(clock_.Now(), options_.batch));
+  int delivered = 0;
+  for (const store::OutboxEvent& event : due) {
+    std::string error = Send(event);
+    if (error.empty()) {
+      SG_TRY_STATUS(store_.MarkEventDelivered(event.id, clock_.Now()));
+      ++delivered;
+      continue;
+    }
+    int attempts = event.attempts + 1;
+    bool give_up = attempts >= options_.max_attempts;
+    spdlog::warn("event={} type={} attempt={} delivery failed: {}{}", event.id, event.type,
+                 attempts, error, give_up ? " (giving up)" : "");
+    SG_TRY_STATUS(
+        store_.MarkEventFailed(event.id, error, clock_.Now() + Backoff(attempts), give_up));
+  }
+  return delivered;
+}
+
+NotifierThread::NotifierThread(Notifier& notifier, int interval_ms)
+    : notifier_(notifier), interval_ms_(interval_ms), thread_([this] { Run(); }) {}
+
+NotifierThread::~NotifierThread() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void NotifierThread::Run() {
+  std::unique_lock lock(mu_);
+  while (!stop_) {
+    lock.unlock();
+    auto delivered = notifier_.DeliverDue();
+    if (!delivered) spdlog::error("outbox: {}", delivered.error().message);
+    lock.lock();
+    cv_.wait_for(lock, std::chrono::milliseconds(interval_ms_), [this] { return stop_; });
+  }
+}
+
+}  // namespace scepgate::notify

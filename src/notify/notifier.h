@@ -1,0 +1,71 @@
+// The outbox worker: delivers due events to every configured webhook URL, signed, and retries
+// failures with exponential backoff. Events live in the store, so a restart loses nothing.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "notify/webhook.h"
+#include "store/store.h"
+
+namespace scepgate::notify {
+
+struct NotifierOptions {
+  std::vector<std::string> urls;  // every event goes to each; none: events stay queued
+  std::string secret;             // HMAC key for X-Scepgate-Signature; empty: unsigned
+  int max_attempts = 10;          // then the event is "dead"
+  int backoff_seconds = 5;        // after the first failure; doubles each time
+  int max_backoff_seconds = 3600;
+  int batch = 50;  // events per pass
+};
+
+// Thread-safe as far as the store and sender are; DeliverDue may run on one thread at a time.
+class Notifier {
+ public:
+  Notifier(store::Store& store, WebhookSender& sender, const Clock& clock, NotifierOptions options)
+      : store_(store), sender_(sender), clock_(clock), options_(std::move(options)) {}
+
+  // One pass over the due events: POSTs each to every URL (a 2xx from all of them delivers it;
+  // receivers deduplicate by the event id, as a retry re-sends to every URL). Returns the number
+  // delivered; kDatabase when the store fails (an unreachable URL is not an error here: the event
+  // is retried later).
+  Result<int> DeliverDue();
+  // Seconds to wait after the n-th failed attempt (n >= 1).
+  int64_t Backoff(int attempts) const;
+
+ private:
+  // "" when every URL took it, else what went wrong at the first that did not.
+  std::string Send(const store::OutboxEvent& event);
+
+  store::Store& store_;
+  WebhookSender& sender_;
+  const Clock& clock_;
+  NotifierOptions options_;
+};
+
+// Runs Notifier::DeliverDue every `interval_ms` on its own thread until destroyed.
+// Thread-safe: the stop flag is guarded by mu_.
+class NotifierThread {
+ public:
+  NotifierThread(Notifier& notifier, int interval_ms);
+  ~NotifierThread();
+  NotifierThread(const NotifierThread&) = delete;
+  NotifierThread& operator=(const NotifierThread&) = delete;
+
+ private:
+  void Run();
+
+  Notifier& notifier_;
+  int interval_ms_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;  // guarded by mu_
+  std::thread thread_;
+};
+
+}  // namespace scepgate::notify

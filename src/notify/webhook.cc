@@ -1,0 +1,81 @@
+#include "notify/webhook.h"
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <mutex>
+
+#include "common/ossl.h"
+
+namespace scepgate::notify {
+namespace {
+
+struct CurlDeleter {
+  void operator()(CURL* c) const { curl_easy_cleanup(c); }
+};
+struct SlistDeleter {
+  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+using CurlPtr = std::unique_ptr<CURL, CurlDeleter>;
+using SlistPtr = std::unique_ptr<curl_slist, SlistDeleter>;
+
+size_t Discard(char*, size_t size, size_t n, void*) { return size * n; }
+
+class CurlSender final : public WebhookSender {
+ public:
+  explicit CurlSender(int timeout_seconds) : timeout_(timeout_seconds) {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  }
+
+  Result<int> Post(const std::string& url, const std::string& body,
+                   const Headers& headers) override {
+    CurlPtr curl(curl_easy_init());
+    if (!curl) return Fail(Error::Internal("curl_easy_init failed"));
+    curl_slist* raw = curl_slist_append(nullptr, "Content-Type: application/json");
+    SlistPtr list(raw);
+    for (const auto& [name, value] : headers) {
+      raw = curl_slist_append(list.get(), (name + ": " + value).c_str());
+      if (raw == nullptr) return Fail(Error::Internal("curl_slist_append failed"));
+    }
+    CURL* c = curl.get();
+    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(c, CURLOPT_POST, 1L);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, list.get());
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(timeout_));
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Discard);
+    CURLcode rc = curl_easy_perform(c);
+    if (rc != CURLE_OK) return Fail(Error::Io(std::string(curl_easy_strerror(rc))));
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    return static_cast<int>(status);
+  }
+
+ private:
+  int timeout_;
+};
+
+}  // namespace
+
+std::unique_ptr<WebhookSender> MakeCurlSender(int timeout_seconds) {
+  return std::make_unique<CurlSender>(timeout_seconds);
+}
+
+Result<std::string> SignatureHeader(std::string_view secret, int64_t timestamp,
+                                    std::string_view body) {
+  std::string signed_text = std::to_string(timestamp) + "." + std::string(body);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+           reinterpret_cast<const unsigned char*>(signed_text.data()), signed_text.size(), mac,
+           &len) == nullptr)
+    return Fail(CryptoError("HMAC-SHA256 failed"));
+  return "t=" + std::to_string(timestamp) + ",v1=" + HexEncode(ByteView(mac, len));
+}
+
+}  // namespace scepgate::notify
