@@ -60,9 +60,6 @@ Result<Expected> Pipeline::LoadChallenge(const std::string& challenge) {
     if (!expected) return Fail(expected.error().With("stored challenge " + record->id));
     e = std::move(*expected);
   }
-  if (clock_.Now() >= e.expires_at)
-    return Fail(Denied("ChallengeExpired", "the challenge expired at " +
-                                               std::to_string(e.expires_at) + " (unix time)"));
   return e;
 }
 
@@ -90,6 +87,9 @@ Status Pipeline::VerifyOneTime(const EnrollmentRequest& request, const std::stri
   grant.device_id = e.device_id;
   grant.user_upn = e.user_upn;
   grant.profile = e.profile;
+  if (clock_.Now() >= e.expires_at)
+    return Fail(Denied("ChallengeExpired", "the challenge expired at " +
+                                               std::to_string(e.expires_at) + " (unix time)"));
   SG_ASSIGN_OR_RETURN(auto use, store_.FindChallengeUse(e.challenge_id));
   if (use)
     return Fail(Denied("ChallengeAlreadyUsed",

@@ -36,8 +36,8 @@ class Pipeline final : public Policy {
   Status Verify(const EnrollmentRequest& request, Grant& grant) override;
 
  private:
-  // Reads a one-time challenge into what it expects. ChallengeInvalid, ChallengeExpired,
-  // ChallengeAlreadyUsed.
+  // Reads a one-time challenge into what it expects. ChallengeInvalid; expiry and use are
+  // checked by VerifyOneTime, once the grant names the device.
   Result<Expected> LoadChallenge(const std::string& challenge);
   // DeviceRetired, UserDisabled, ScepProfileNoLongerTargetedToTheClient; fills the grant's user.
   Status CheckDevice(const std::string& device_id, const std::string& profile, Grant& grant);
