@@ -7,6 +7,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -86,7 +87,8 @@ class Session : public std::enable_shared_from_this<Session> {
     bhttp::async_write(
         stream_, *res,
         [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
-          if (ec || !keep_alive) return self->Close();
+          if (ec) return self->Close();
+          if (!keep_alive) return self->Linger();
           self->ReadNext();
         });
   }
@@ -96,12 +98,37 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
   }
 
+  // Closes after a final answer the client may still be sending to (a 413 read from the headers
+  // alone): half-closes, then reads and drops what arrives until the client closes, a cap or a
+  // short timeout. Closing with unread data makes the kernel send a reset, which can discard the
+  // answer before the client reads it.
+  void Linger() {
+    Close();
+    lingered_ = 0;
+    stream_.expires_after(std::chrono::seconds(kLingerSeconds));
+    DrainSome();
+  }
+
+  void DrainSome() {
+    stream_.async_read_some(
+        asio::buffer(drain_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+          self->lingered_ += n;
+          if (ec || self->lingered_ > kLingerMaxBytes) return;  // the socket closes with us
+          self->DrainSome();
+        });
+  }
+
+  static constexpr int kLingerSeconds = 5;
+  static constexpr std::size_t kLingerMaxBytes = 64 * 1024 * 1024;
+
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   const ServerOptions& options_;
   Handler& handler_;
   std::string remote_;
+  std::array<char, 16384> drain_{};  // what Linger reads and drops
+  std::size_t lingered_ = 0;
 };
 
 }  // namespace
