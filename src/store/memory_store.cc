@@ -52,12 +52,14 @@ Result<int64_t> MemoryStore::RecordIssuance(const Issuance& issuance) {
   const std::optional<ChallengeUse>& use = issuance.challenge_use;
   if (use && challenge_uses_.contains(use->challenge_id))
     return Fail(Error::FailedPrecondition("the challenge has already been used"));
+  if (issuance.completes_pending != 0)
+    SG_TRY_STATUS(CompletePendingLocked(issuance.completes_pending, issuance.cert.serial));
   RequestRecord request = issuance.request;
   request.cert_serial = issuance.cert.serial;
   int64_t id = AppendRequestLocked(std::move(request));
   cert_index_.emplace(issuance.cert.serial, certs_.size());
   certs_.push_back(issuance.cert);
-  certs_.back().request_id = id;
+  certs_.back().request_id = issuance.completes_pending != 0 ? issuance.completes_pending : id;
   if (use) {
     ChallengeUse stored = *use;
     stored.cert_serial = issuance.cert.serial;

@@ -40,6 +40,15 @@ class MemoryStore final : public Store {
   Result<std::optional<ChallengeRecord>> FindChallenge(std::string_view id) override;
   Result<std::optional<ChallengeUse>> FindChallengeUse(std::string_view challenge_id) override;
 
+  // Requests awaiting approval (memory_pending.cc).
+  Result<int64_t> RecordPending(const RequestRecord& request, const PendingRecord& pending,
+                                const std::optional<ChallengeUse>& use) override;
+  Result<std::optional<PendingRecord>> FindPendingByTransaction(
+      std::string_view transaction_id) override;
+  Result<std::optional<PendingRecord>> FindPending(int64_t request_id) override;
+  Status DecidePending(int64_t request_id, std::string_view decision, std::string_view reason,
+                       int64_t at, const std::optional<OutboxEvent>& event) override;
+
   // The outbox (memory_outbox.cc).
   Result<int64_t> EnqueueEvent(const OutboxEvent& event) override;
   Result<std::vector<OutboxEvent>> DueEvents(int64_t now, int limit) override;
@@ -96,6 +105,8 @@ class MemoryStore final : public Store {
   bool RevokeLocked(std::string_view serial, int reason, int64_t revoked_at);
   // Revoke's body: kNotFound / kAlreadyExists as Revoke.
   Status RevokeOrExplainLocked(std::string_view serial, int reason, int64_t revoked_at);
+  // Marks an approved pending request issued with `serial`; kFailedPrecondition otherwise.
+  Status CompletePendingLocked(int64_t request_id, const std::string& serial);
   // Queues an event about request `request_id`; returns its id.
   int64_t EnqueueLocked(OutboxEvent event, int64_t request_id);
   // Certificates matching `keep`, newest first (created_at, then insertion order).
@@ -123,6 +134,7 @@ class MemoryStore final : public Store {
   std::map<std::string, ChallengeRecord, std::less<>> challenges_;   // by id; guarded by mu_
   std::map<std::string, ChallengeUse, std::less<>> challenge_uses_;  // by id; guarded by mu_
   std::vector<OutboxEvent> outbox_;  // id order (id = index + 1); guarded by mu_
+  std::map<int64_t, PendingRecord> pending_;  // by request id; guarded by mu_
 };
 
 }  // namespace scepgate::store

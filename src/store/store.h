@@ -115,6 +115,20 @@ struct EventFilter {
   int limit = 0;  // 0 = no limit; newest first
 };
 
+// A request held for an administrator's decision (profiles that require approval): what is
+// needed to issue it later. The request record itself says "pending" meanwhile.
+struct PendingRecord {
+  int64_t request_id = 0;  // set by the store
+  std::string transaction_id;
+  std::string public_key_sha256;
+  std::string signer_sha256;
+  Bytes csr;                         // DER
+  std::string grant_json;            // what the policy granted, as the service serialises it
+  std::string decision = "pending";  // "pending" | "approved" | "rejected" | "issued"
+  std::string reason;                // why rejected, when rejected
+  int64_t decided_at = 0;
+};
+
 // Everything one issuance writes, in one transaction.
 struct Issuance {
   CertificateRecord cert;
@@ -124,6 +138,9 @@ struct Issuance {
   // set; nothing happens when it is already revoked.
   std::optional<std::string> supersedes;
   std::vector<OutboxEvent> events;  // queued with it; their request_id is set to the request's
+  // When the issuance completes an approved pending request: that request id. Its record moves to
+  // "issued" with the serial, and the pending decision to "issued".
+  int64_t completes_pending = 0;
 };
 
 struct CertFilter {
@@ -255,6 +272,24 @@ class Store {
   virtual Result<std::optional<ChallengeRecord>> FindChallenge(std::string_view id) = 0;
   // Returns the use of the challenge with this id, nullopt when unused; kDatabase.
   virtual Result<std::optional<ChallengeUse>> FindChallengeUse(std::string_view challenge_id) = 0;
+
+  // Requests awaiting approval (store/memory_pending.cc, sqlite/pending.cc).
+
+  // Stores the request record (state "pending"), the pending row and the challenge's use in one
+  // transaction. Returns the request id; kFailedPrecondition when the challenge is used already.
+  virtual Result<int64_t> RecordPending(const RequestRecord& request, const PendingRecord& pending,
+                                        const std::optional<ChallengeUse>& use) = 0;
+  // The newest pending row of a transaction, nullopt when none; kDatabase.
+  virtual Result<std::optional<PendingRecord>> FindPendingByTransaction(
+      std::string_view transaction_id) = 0;
+  // The pending row of a request, nullopt when none; kDatabase.
+  virtual Result<std::optional<PendingRecord>> FindPending(int64_t request_id) = 0;
+  // Decides a pending request: "approved" (its record moves to "verified") or "rejected" (its
+  // record moves to "failed" with `reason`, stage "approval", and `event` is queued). kNotFound
+  // for a request that was never pending, kFailedPrecondition when already decided; kDatabase.
+  virtual Status DecidePending(int64_t request_id, std::string_view decision,
+                               std::string_view reason, int64_t at,
+                               const std::optional<OutboxEvent>& event) = 0;
 
   // The outbox (store/memory_outbox.cc, sqlite/outbox.cc).
 

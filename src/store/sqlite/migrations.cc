@@ -199,8 +199,25 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
 )sql";
 
+// Version 6: requests held for approval, with what is needed to issue them later.
+constexpr const char* kV6 = R"sql(
+CREATE TABLE pending (
+  request_id INTEGER PRIMARY KEY NOT NULL,
+  transaction_id TEXT NOT NULL,
+  public_key_sha256 TEXT NOT NULL,
+  signer_sha256 TEXT NOT NULL,
+  csr BLOB NOT NULL,
+  grant_json TEXT NOT NULL,
+  decision TEXT NOT NULL DEFAULT 'pending'
+    CHECK (decision IN ('pending', 'approved', 'rejected', 'issued')),
+  reason TEXT NOT NULL DEFAULT '',
+  decided_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX pending_transaction_id ON pending (transaction_id);
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5},
+    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6},
 };
 
 int64_t UnixNow() {

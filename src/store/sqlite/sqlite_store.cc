@@ -101,8 +101,10 @@ Result<int64_t> SqliteStore::RecordIssuance(const Issuance& issuance) {
   RequestRecord request = issuance.request;
   request.cert_serial = issuance.cert.serial;
   SG_ASSIGN_OR_RETURN(int64_t id, InsertRequestLocked(request));
+  if (issuance.completes_pending != 0)
+    SG_TRY_STATUS(CompletePendingLocked(issuance.completes_pending, issuance.cert.serial));
   CertificateRecord cert = issuance.cert;
-  cert.request_id = id;
+  cert.request_id = issuance.completes_pending != 0 ? issuance.completes_pending : id;
   SG_TRY_STATUS(InsertCertificateLocked(cert));
   if (issuance.challenge_use) {
     ChallengeUse use = *issuance.challenge_use;

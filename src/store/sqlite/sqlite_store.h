@@ -58,6 +58,15 @@ class SqliteStore final : public Store {
   Result<std::optional<ChallengeRecord>> FindChallenge(std::string_view id) override;
   Result<std::optional<ChallengeUse>> FindChallengeUse(std::string_view challenge_id) override;
 
+  // Requests awaiting approval (pending.cc).
+  Result<int64_t> RecordPending(const RequestRecord& request, const PendingRecord& pending,
+                                const std::optional<ChallengeUse>& use) override;
+  Result<std::optional<PendingRecord>> FindPendingByTransaction(
+      std::string_view transaction_id) override;
+  Result<std::optional<PendingRecord>> FindPending(int64_t request_id) override;
+  Status DecidePending(int64_t request_id, std::string_view decision, std::string_view reason,
+                       int64_t at, const std::optional<OutboxEvent>& event) override;
+
   // The outbox (outbox.cc).
   Result<int64_t> EnqueueEvent(const OutboxEvent& event) override;
   Result<std::vector<OutboxEvent>> DueEvents(int64_t now, int limit) override;
@@ -109,6 +118,13 @@ class SqliteStore final : public Store {
   // Revokes a valid certificate: true when it changed, false when it is unknown or already
   // revoked. kDatabase.
   Result<bool> RevokeLocked(std::string_view serial, int reason, int64_t revoked_at);
+  using BindOne = std::function<void(Query&)>;
+  // The first pending row matching `where` (bound by `bind`), nullopt when none. kDatabase.
+  Result<std::optional<PendingRecord>> SelectPendingLocked(const std::string& where,
+                                                           const BindOne& bind);
+  // Marks an approved pending request issued with `serial`. kFailedPrecondition when it is not
+  // approved (or already issued), kDatabase.
+  Status CompletePendingLocked(int64_t request_id, std::string_view serial);
   // Queues an event about request `request_id` (0: none). Returns its id; kDatabase.
   Result<int64_t> EnqueueEventLocked(const OutboxEvent& event, int64_t request_id);
   Result<std::vector<OutboxEvent>> SelectEventsLocked(const std::string& sql,
