@@ -66,12 +66,19 @@ void Revoke(const std::string& dir, const std::string& serial, const std::string
             << "); CRL re-signed\n";
 }
 
-void ListRequests(const std::string& dir, bool json, const std::string& state, int limit) {
+void ListRequests(const std::string& dir, bool json, const std::string& state,
+                  const std::string& device, int limit) {
   SystemClock clock;
   auto data = OrDie(OpenDataDir(dir, clock));
   store::RequestFilter f;
   f.limit = limit;
   if (!state.empty()) f.state = state;
+  if (!device.empty()) {
+    // An unknown id is a mistake to report, not an empty list.
+    if (!OrDie(data->store->FindDevice(device)))
+      Die(Error::NotFound("no device with id " + device));
+    f.device_id = device;
+  }
   auto reqs = OrDie(data->store->ListRequests(f));
   if (json) {
     nlohmann::json arr = nlohmann::json::array();
@@ -111,7 +118,9 @@ void AddCertCommands(CLI::App& app) {
   CLI::App* show = cert->add_subcommand("show", "show one certificate");
   AddDirOption(*show, *dir);
   show->add_option("serial", *serial, "serial number (hex)")->required();
-  show->add_flag("--pem", *pem, "print the certificate as PEM");
+  CLI::Option* pem_flag = show->add_flag("--pem", *pem, "print the certificate as PEM");
+  // JSON is what `show` prints; --json is accepted so that every command takes the same flag.
+  show->add_flag("--json", *json, "print JSON (the default)")->excludes(pem_flag);
   show->callback([=] { ShowCert(*dir, *serial, *pem); });
 
   CLI::App* revoke = cert->add_subcommand("revoke", "revoke a certificate and re-sign the CRL");
@@ -131,13 +140,15 @@ void AddRequestCommands(CLI::App& app) {
   auto dir = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
   auto state = std::make_shared<std::string>();
+  auto device = std::make_shared<std::string>();
   auto limit = std::make_shared<int>(0);
   CLI::App* list = requests->add_subcommand("list", "list requests, newest first");
   AddDirOption(*list, *dir);
   list->add_flag("--json", *json, "print JSON");
   list->add_option("--state", *state, "issued, failed, answered, ...");
+  list->add_option("--device", *device, "only the requests of this device (id)");
   list->add_option("--limit", *limit, "at most this many (0 = all)");
-  list->callback([=] { ListRequests(*dir, *json, *state, *limit); });
+  list->callback([=] { ListRequests(*dir, *json, *state, *device, *limit); });
 }
 
 }  // namespace scepgate::app

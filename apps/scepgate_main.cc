@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
     scepgate::app::AddAssignCommand(app);
     scepgate::app::AddChallengeCommands(app);
     scepgate::app::AddEventCommands(app);
+    scepgate::app::AddReportCommand(app);
     CLI11_PARSE(app, argc, argv);
   } catch (const std::exception& e) {  // library exceptions end here, with a message
     std::cerr << "scepgate: " << e.what() << "\n";

@@ -31,6 +31,12 @@ nlohmann::json CertificateJson(const store::CertificateRecord& c) {
       {"template", c.template_name},
       {"transaction_id", c.transaction_id},
       {"issued_at", IsoTime(c.created_at)},
+      // What it was issued for ("" when not issued on a profile, e.g. on the static challenge).
+      {"device_id", c.device_id},
+      {"user_upn", c.user_upn},
+      {"profile", c.profile},
+      {"challenge_id", c.challenge_id},
+      {"request_id", c.request_id},
   };
   if (c.status == store::CertStatus::kRevoked) {
     j["revoked_at"] = IsoTime(c.revoked_at);
@@ -55,6 +61,12 @@ nlohmann::json RequestJson(const store::RequestRecord& r) {
       {"remote_addr", r.remote_addr},
       {"correlation_id", r.correlation_id},
       {"duration_ms", static_cast<double>(r.duration_us) / 1000.0},
+      // Known once the challenge (or the renewed certificate) was read; "" otherwise.
+      {"device_id", r.device_id},
+      {"user_upn", r.user_upn},
+      {"profile", r.profile},
+      {"challenge_id", r.challenge_id},
+      {"stage", r.stage},
   };
 }
 

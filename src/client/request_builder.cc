@@ -61,6 +61,22 @@ Status AddExtensions(X509_REQ& req, const CsrOptions& o) {
     if (!ext) return Fail(CryptoError("keyUsage encoding failed"));
     sk_X509_EXTENSION_push(exts.get(), ext.release());
   }
+  if (!o.ekus.empty()) {
+    OsslPtr<EXTENDED_KEY_USAGE, EXTENDED_KEY_USAGE_free> eku(sk_ASN1_OBJECT_new_null());
+    for (const std::string& name : o.ekus) {
+      Asn1ObjectPtr oid(OBJ_txt2obj(name.c_str(), 0));
+      if (!oid) {
+        DrainOpenSslErrors();
+        return Fail(Error::InvalidArgument("unknown extended key usage '" + name + "'"));
+      }
+      if (sk_ASN1_OBJECT_push(eku.get(), oid.get()) <= 0)
+        return Fail(CryptoError("extendedKeyUsage encoding failed"));
+      oid.release();  // the stack owns it now
+    }
+    X509ExtensionPtr ext(X509V3_EXT_i2d(NID_ext_key_usage, 0, eku.get()));
+    if (!ext) return Fail(CryptoError("extendedKeyUsage encoding failed"));
+    sk_X509_EXTENSION_push(exts.get(), ext.release());
+  }
   if (sk_X509_EXTENSION_num(exts.get()) > 0 && X509_REQ_add_extensions(&req, exts.get()) != 1)
     return Fail(CryptoError("cannot add extensionRequest"));
   return {};

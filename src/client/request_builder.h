@@ -15,6 +15,9 @@ struct CsrOptions {
   std::string challenge;                        // PKCS#9 challengePassword; empty = none
   std::vector<std::string> sans;                // "DNS:x", "email:x", "IP:x", "URI:x", "UPN:x"
   std::optional<uint32_t> key_usage;            // X509v3 KU_* bits to ask for
+  // Extended key usages to ask for (extendedKeyUsage in the extensionRequest): short names
+  // OpenSSL knows ("clientAuth", "serverAuth", ...) or dotted OIDs; empty = none asked for.
+  std::vector<std::string> ekus;
   int digest_nid = NID_sha256;
 };
 
@@ -22,7 +25,7 @@ struct CsrOptions {
 // Returns kInvalidArgument when it is malformed or names an unknown attribute.
 Result<X509NamePtr> ParseSubject(std::string_view subject);
 
-// Builds and signs a PKCS#10 request with `key`. kInvalidArgument for bad subject/SANs.
+// Builds and signs a PKCS#10 request with `key`. kInvalidArgument for bad subject/SANs/EKUs.
 Result<X509ReqPtr> MakeCsr(const EVP_PKEY& key, const CsrOptions& options);
 
 // A short-lived self-signed certificate over `key` to sign a first request with.
