@@ -4,34 +4,20 @@
 #include <iostream>
 
 #include "ca/revocation.h"
+#include "cli_audit.h"
 #include "commands.h"
 #include "data_dir.h"
+#include "mgmt/approvals.h"
+#include "mgmt/records.h"
 #include "views.h"
 
 namespace scepgate::app {
 namespace {
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  // Accept the forms people paste: "0A:1B", "0x0a1b", leading zeros.
-  s.erase(std::remove(s.begin(), s.end(), ':'), s.end());
-  if (s.starts_with("0x")) s = s.substr(2);
-  size_t nz = s.find_first_not_of('0');
-  return nz == std::string::npos ? "0" : s.substr(nz);
-}
-
 void ListCerts(const std::string& dir, bool json, const std::string& status, int limit) {
   SystemClock clock;
   auto data = OrDie(OpenDataDir(dir, clock));
-  store::CertFilter f;
-  f.limit = limit;
-  if (status == "valid")
-    f.status = store::CertStatus::kValid;
-  else if (status == "revoked")
-    f.status = store::CertStatus::kRevoked;
-  else if (!status.empty())
-    Die(Error::InvalidArgument("--status is valid or revoked"));
-  auto certs = OrDie(data->store->ListCertificates(f));
+  auto certs = OrDie(mgmt::Records(*data->store).Certificates(status, limit));
   if (json) {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& c : certs) arr.push_back(CertificateJson(c));
@@ -48,21 +34,23 @@ void ListCerts(const std::string& dir, bool json, const std::string& status, int
 void ShowCert(const std::string& dir, const std::string& serial, bool pem) {
   SystemClock clock;
   auto data = OrDie(OpenDataDir(dir, clock));
-  auto cert = OrDie(data->store->FindCertificate(Lower(serial)));
-  if (!cert) Die(Error::NotFound("no certificate with serial " + serial));
+  // Accepts the forms people paste: "0A:1B", "0x0a1b", leading zeros.
+  auto cert = OrDie(mgmt::Records(*data->store).Certificate(serial));
   if (pem) {
-    std::cout << OrDie(CertToPem(*OrDie(CertFromDer(cert->der))));
+    std::cout << OrDie(CertToPem(*OrDie(CertFromDer(cert.der))));
     return;
   }
-  std::cout << CertificateJson(*cert).dump(2) << "\n";
+  std::cout << CertificateJson(cert).dump(2) << "\n";
 }
 
 void Revoke(const std::string& dir, const std::string& serial, const std::string& reason) {
   SystemClock clock;
   auto data = OrDie(OpenDataDir(dir, clock));
-  ca::RevocationReason r = OrDie(ca::ParseRevocationReason(reason));
-  OrDie(data->crls->Revoke(Lower(serial), r));
-  std::cout << "revoked " << Lower(serial) << " (" << ca::RevocationReasonName(r)
+  store::CertificateRecord cert = Audited(
+      *data->store, "certificate.revoke", mgmt::NormalizeSerial(serial), {{"reason", reason}},
+      mgmt::Records(*data->store, data->crls.get()).Revoke(serial, reason));
+  std::cout << "revoked " << cert.serial << " ("
+            << ca::RevocationReasonName(static_cast<ca::RevocationReason>(cert.revocation_reason))
             << "); CRL re-signed\n";
 }
 
@@ -70,16 +58,7 @@ void ListRequests(const std::string& dir, bool json, const std::string& state,
                   const std::string& device, int limit) {
   SystemClock clock;
   auto data = OrDie(OpenDataDir(dir, clock));
-  store::RequestFilter f;
-  f.limit = limit;
-  if (!state.empty()) f.state = state;
-  if (!device.empty()) {
-    // An unknown id is a mistake to report, not an empty list.
-    if (!OrDie(data->store->FindDevice(device)))
-      Die(Error::NotFound("no device with id " + device));
-    f.device_id = device;
-  }
-  auto reqs = OrDie(data->store->ListRequests(f));
+  auto reqs = OrDie(mgmt::Records(*data->store).Requests(state, device, limit));
   if (json) {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& r : reqs) arr.push_back(RequestJson(r));
@@ -96,6 +75,22 @@ void ListRequests(const std::string& dir, bool json, const std::string& state,
 }
 
 }  // namespace
+
+// `requests approve ID` / `requests reject ID --reason R`.
+void Decide(const std::string& dir, int64_t id, bool approve, const std::string& reason) {
+  SystemClock clock;
+  auto data = OrDie(OpenDataDir(dir, clock));
+  mgmt::Approvals approvals(*data->store, clock);
+  if (approve) {
+    Audited(*data->store, "request.approve", std::to_string(id), nlohmann::json::object(),
+            approvals.Approve(id));
+    std::cout << "approved request " << id << "; the device's next CertPoll gets its certificate\n";
+  } else {
+    Audited(*data->store, "request.reject", std::to_string(id), {{"reason", reason}},
+            approvals.Reject(id, reason));
+    std::cout << "rejected request " << id << "\n";
+  }
+}
 
 void AddCertCommands(CLI::App& app) {
   CLI::App* cert = app.add_subcommand("cert", "list, show and revoke issued certificates");
@@ -149,6 +144,19 @@ void AddRequestCommands(CLI::App& app) {
   list->add_option("--device", *device, "only the requests of this device (id)");
   list->add_option("--limit", *limit, "at most this many (0 = all)");
   list->callback([=] { ListRequests(*dir, *json, *state, *device, *limit); });
+
+  auto id = std::make_shared<int64_t>(0);
+  auto reason = std::make_shared<std::string>();
+  CLI::App* approve =
+      requests->add_subcommand("approve", "approve a request held for approval (state pending)");
+  AddDirOption(*approve, *dir);
+  approve->add_option("id", *id, "request id (requests list --state pending)")->required();
+  approve->callback([=] { Decide(*dir, *id, true, ""); });
+  CLI::App* reject = requests->add_subcommand("reject", "reject a request held for approval");
+  AddDirOption(*reject, *dir);
+  reject->add_option("id", *id, "request id (requests list --state pending)")->required();
+  reject->add_option("--reason", *reason, "why; the device's CertPoll is told it")->required();
+  reject->callback([=] { Decide(*dir, *id, false, *reason); });
 }
 
 }  // namespace scepgate::app

@@ -4,9 +4,11 @@
 #include <iostream>
 #include <memory>
 
+#include "cli_audit.h"
 #include "commands.h"
 #include "data_dir.h"
 #include "mgmt/challenges.h"
+#include "mgmt/records.h"
 #include "policy/seal_keys.h"
 #include "views.h"
 
@@ -21,52 +23,29 @@ struct Flags {
   bool json = false;
 };
 
-// "90s", "60m", "2h", "1d"; a bare number is minutes. kInvalidArgument otherwise.
-Result<int64_t> ParseDuration(std::string_view text) {
-  int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  std::string_view unit(end, text.data() + text.size() - end);
-  int64_t scale = unit.empty() || unit == "m" ? 60
-                  : unit == "s"               ? 1
-                  : unit == "h"               ? 3600
-                  : unit == "d"               ? 86400
-                                              : 0;
-  if (ec != std::errc() || scale == 0 || value <= 0 || value > mgmt::kMaxChallengeTtl)
-    return Fail(Error::InvalidArgument("bad duration '" + std::string(text) +
-                                       "' (use e.g. 90s, 60m, 2h, 1d)"));
-  return value * scale;
-}
-
 void Issue(const Flags& f) {
   SystemClock clock;
   SystemRandom random;
   auto data = OrDie(OpenDataDir(f.dir, clock));
   const Config& c = data->config;
-  mgmt::ChallengeSettings settings;
-  settings.format = c.challenge_format;
-  if (!data->seal_keys.empty()) settings.seal_key = data->seal_keys.front();
-  settings.ca_chain = CaChain(*data->cas);
-  int64_t ttl = f.ttl.empty() ? int64_t{c.challenge_ttl_minutes} * 60 : OrDie(ParseDuration(f.ttl));
-  mgmt::Challenges challenges(*data->store, clock, random, std::move(settings));
-  mgmt::IssuedChallenge issued = OrDie(challenges.Issue(f.device, f.profile, ttl));
+  mgmt::ChallengeSettings settings = ChallengeSettingsOf(*data);
+  nlohmann::json args = {{"device", f.device}, {"profile", f.profile}, {"ttl", f.ttl}};
+  auto minted = [&]() -> Result<mgmt::IssuedChallenge> {
+    int64_t ttl = int64_t{c.challenge_ttl_minutes} * 60;
+    if (!f.ttl.empty()) {
+      SG_ASSIGN_OR_RETURN(ttl, mgmt::ParseChallengeTtl(f.ttl));
+    }
+    mgmt::Challenges challenges(*data->store, clock, random, std::move(settings));
+    return challenges.Issue(f.device, f.profile, ttl);
+  }();
+  // The audit entry names the device, profile and TTL, never the challenge.
+  mgmt::IssuedChallenge issued =
+      Audited(*data->store, "challenge.issue", f.device, args, std::move(minted));
   if (!f.json) {
     std::cout << issued.challenge << "\n";
     return;
   }
-  const store::ChallengeRecord& r = issued.record;
-  nlohmann::json j = {{"challenge", issued.challenge},
-                      {"format", r.format},
-                      {"device", r.device_id},
-                      {"user", r.user_upn},
-                      {"profile", r.profile},
-                      {"subject", r.subject},
-                      {"sans", r.sans},
-                      {"key_type", r.key_type},
-                      {"min_key_size", r.min_key_size},
-                      {"ekus", r.ekus},
-                      {"validity_days", r.validity_days},
-                      {"expires_at", IsoTime(r.expires_at)}};
-  std::cout << j.dump(2) << "\n";
+  std::cout << IssuedChallengeJson(issued).dump(2) << "\n";
 }
 
 void RotateKey(const Flags& f) {

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli_audit.h"
 #include "commands.h"
 #include "data_dir.h"
 #include "mgmt/directory.h"
@@ -30,14 +31,15 @@ struct Flags {
   std::string user;
 };
 
-// Opens the data dir and runs `fn` on a Directory over its store.
+// Opens the data dir and runs `fn` on a Directory over its store (and the store, for the audit
+// log of a change).
 template <class Fn>
 void WithDirectory(const std::string& dir, Fn fn) {
   SystemClock clock;
   SystemRandom random;
   auto data = OrDie(OpenDataDir(dir, clock));
   mgmt::Directory directory(*data->store, clock, random, data->crls.get());
-  fn(directory);
+  fn(directory, *data->store);
 }
 
 void PrintJson(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }
@@ -46,12 +48,6 @@ std::string Joined(const std::vector<store::GroupRecord>& groups) {
   std::string out;
   for (const auto& g : groups) out += (out.empty() ? "" : ", ") + g.name;
   return out;
-}
-
-nlohmann::json GroupNames(const std::vector<store::GroupRecord>& groups) {
-  nlohmann::json arr = nlohmann::json::array();
-  for (const auto& g : groups) arr.push_back(g.name);
-  return arr;
 }
 
 // The member named by --device ID or --user UPN (exactly one).
@@ -65,18 +61,22 @@ store::GroupMember MemberFrom(const Flags& f) {
   return m;
 }
 
-void AddDevice(mgmt::Directory& d, const Flags& f) {
+void AddDevice(mgmt::Directory& d, store::Store& s, const Flags& f) {
   mgmt::NewDevice n;
   n.name = f.name;
   n.platform = f.platform;
   n.serial_number = f.serial;
   n.owner = f.owner;
-  store::DeviceRecord device = OrDie(d.AddDevice(n));
+  auto added = d.AddDevice(n);
+  std::string id = added ? added->id : "";
+  nlohmann::json args = {
+      {"name", f.name}, {"platform", f.platform}, {"serial_number", f.serial}, {"owner", f.owner}};
+  store::DeviceRecord device = Audited(s, "device.add", id, args, std::move(added));
   if (f.json) return PrintJson(DeviceJson(device));
   std::cout << device.id << "\n";
 }
 
-void ListDevices(mgmt::Directory& d, const Flags& f) {
+void ListDevices(mgmt::Directory& d, store::Store&, const Flags& f) {
   store::DeviceFilter filter;
   if (!f.owner.empty()) filter.owner = f.owner;
   filter.include_retired = f.all;
@@ -92,14 +92,10 @@ void ListDevices(mgmt::Directory& d, const Flags& f) {
                 dev.retired ? "retired" : "active", dev.owner.c_str(), dev.name.c_str());
 }
 
-void ShowDevice(mgmt::Directory& d, const Flags& f) {
+void ShowDevice(mgmt::Directory& d, store::Store&, const Flags& f) {
   mgmt::DeviceDetails shown = OrDie(d.ShowDevice(f.id));
   const store::DeviceRecord& dev = shown.device;
-  if (f.json) {
-    nlohmann::json j = DeviceJson(dev);
-    j["groups"] = GroupNames(shown.groups);
-    return PrintJson(j);
-  }
+  if (f.json) return PrintJson(DeviceDetailsJson(shown));
   std::cout << "id:         " << dev.id << "\nname:       " << dev.name
             << "\nplatform:   " << dev.platform << "\nserial:     " << dev.serial_number
             << "\nowner:      " << dev.owner
@@ -108,18 +104,19 @@ void ShowDevice(mgmt::Directory& d, const Flags& f) {
             << "\ngroups:     " << Joined(shown.groups) << "\n";
 }
 
-void AddUser(mgmt::Directory& d, const Flags& f) {
+void AddUser(mgmt::Directory& d, store::Store& s, const Flags& f) {
   mgmt::NewUser n;
   n.upn = f.upn;
   n.email = f.email;
   n.sid = f.sid;
   n.on_prem_dn = f.dn;
-  store::UserRecord user = OrDie(d.AddUser(n));
+  nlohmann::json args = {{"upn", f.upn}, {"email", f.email}, {"sid", f.sid}, {"on_prem_dn", f.dn}};
+  store::UserRecord user = Audited(s, "user.add", f.upn, args, d.AddUser(n));
   if (f.json) return PrintJson(UserJson(user));
   std::cout << "added user " << user.upn << "\n";
 }
 
-void ListUsers(mgmt::Directory& d, const Flags& f) {
+void ListUsers(mgmt::Directory& d, store::Store&, const Flags& f) {
   auto users = OrDie(d.ListUsers());
   if (f.json) {
     nlohmann::json arr = nlohmann::json::array();
@@ -132,17 +129,10 @@ void ListUsers(mgmt::Directory& d, const Flags& f) {
                 u.email.c_str(), u.sid.c_str());
 }
 
-void ShowUser(mgmt::Directory& d, const Flags& f) {
+void ShowUser(mgmt::Directory& d, store::Store&, const Flags& f) {
   mgmt::UserDetails shown = OrDie(d.ShowUser(f.id));
   const store::UserRecord& u = shown.user;
-  nlohmann::json devices = nlohmann::json::array();
-  for (const auto& dev : shown.devices) devices.push_back(dev.id);
-  if (f.json) {
-    nlohmann::json j = UserJson(u);
-    j["groups"] = GroupNames(shown.groups);
-    j["devices"] = devices;
-    return PrintJson(j);
-  }
+  if (f.json) return PrintJson(UserDetailsJson(shown));
   std::cout << "upn:        " << u.upn << "\nemail:      " << u.email << "\nsid:        " << u.sid
             << "\non_prem_dn: " << u.on_prem_dn
             << "\nstatus:     " << (u.disabled ? "disabled " + IsoTime(u.disabled_at) : "active")
@@ -152,16 +142,11 @@ void ShowUser(mgmt::Directory& d, const Flags& f) {
   std::cout << "\n";
 }
 
-void ListGroups(mgmt::Directory& d, const Flags& f) {
+void ListGroups(mgmt::Directory& d, store::Store&, const Flags& f) {
   auto groups = OrDie(d.ListGroups());
   if (f.json) {
     nlohmann::json arr = nlohmann::json::array();
-    for (const auto& s : groups) {
-      nlohmann::json j = GroupJson(s.group);
-      j["devices"] = s.devices;
-      j["users"] = s.users;
-      arr.push_back(std::move(j));
-    }
+    for (const auto& s : groups) arr.push_back(GroupSummaryJson(s));
     return PrintJson(arr);
   }
   std::printf("%-24s %7s %5s %s\n", "NAME", "DEVICES", "USERS", "DESCRIPTION");
@@ -170,13 +155,24 @@ void ListGroups(mgmt::Directory& d, const Flags& f) {
                 s.group.description.c_str());
 }
 
-// Registers a subcommand whose callback runs `fn(directory, flags)`.
+void ShowGroup(mgmt::Directory& d, store::Store&, const Flags& f) {
+  mgmt::GroupDetails shown = OrDie(d.ShowGroup(f.id));
+  if (f.json) return PrintJson(GroupDetailsJson(shown));
+  std::cout << "name:        " << shown.group.name << "\ndescription: " << shown.group.description
+            << "\ncreated:     " << IsoTime(shown.group.created_at) << "\nmembers:\n";
+  for (const auto& m : shown.members)
+    std::cout << "  " << store::MemberKindName(m.kind) << " " << m.id << "\n";
+}
+
+// Registers a subcommand whose callback runs `fn(directory, store, flags)`.
 template <class Fn>
 CLI::App* Command(CLI::App& parent, const std::string& name, const std::string& help,
                   const std::shared_ptr<Flags>& f, Fn fn) {
   CLI::App* cmd = parent.add_subcommand(name, help);
   AddDirOption(*cmd, f->dir);
-  cmd->callback([f, fn] { WithDirectory(f->dir, [&](mgmt::Directory& d) { fn(d, *f); }); });
+  cmd->callback([f, fn] {
+    WithDirectory(f->dir, [&](mgmt::Directory& d, store::Store& s) { fn(d, s, *f); });
+  });
   return cmd;
 }
 
@@ -206,14 +202,16 @@ void AddDeviceCommands(CLI::App& app) {
   show->add_option("id", f->id, "device id")->required();
   AddJsonFlag(*show, *f);
 
-  CLI::App* retire =
-      Command(*device, "retire", "retire a device", f, [](mgmt::Directory& d, const Flags& fl) {
-        std::vector<std::string> revoked = OrDie(d.RetireDevice(fl.id));
-        std::cout << "retired device " << fl.id << "; revoked " << revoked.size()
-                  << " certificate(s)";
-        for (const auto& serial : revoked) std::cout << " " << serial;
-        std::cout << "\n";
-      });
+  CLI::App* retire = Command(*device, "retire", "retire a device", f,
+                             [](mgmt::Directory& d, store::Store& s, const Flags& fl) {
+                               std::vector<std::string> revoked =
+                                   Audited(s, "device.retire", fl.id, nlohmann::json::object(),
+                                           d.RetireDevice(fl.id));
+                               std::cout << "retired device " << fl.id << "; revoked "
+                                         << revoked.size() << " certificate(s)";
+                               for (const auto& serial : revoked) std::cout << " " << serial;
+                               std::cout << "\n";
+                             });
   retire->add_option("id", f->id, "device id")->required();
 }
 
@@ -236,11 +234,14 @@ void AddUserCommands(CLI::App& app) {
   show->add_option("upn", f->id, "user principal name")->required();
   AddJsonFlag(*show, *f);
 
-  CLI::App* disable =
-      Command(*user, "disable", "disable a user", f, [](mgmt::Directory& d, const Flags& fl) {
-        OrDie(d.DisableUser(fl.id));
-        std::cout << "disabled user " << fl.id << "\n";
-      });
+  CLI::App* disable = Command(*user, "disable", "disable a user", f,
+                              [](mgmt::Directory& d, store::Store& s, const Flags& fl) {
+                                Status st = d.DisableUser(fl.id);
+                                RecordCliChange(s, "user.disable", fl.id, nlohmann::json::object(),
+                                                st ? nullptr : &st.error());
+                                OrDie(st);
+                                std::cout << "disabled user " << fl.id << "\n";
+                              });
   disable->add_option("upn", f->id, "user principal name")->required();
 }
 
@@ -249,23 +250,34 @@ void AddGroupCommands(CLI::App& app) {
   group->require_subcommand(1);
   auto f = std::make_shared<Flags>();
 
-  CLI::App* add = Command(*group, "add", "add a group", f, [](mgmt::Directory& d, const Flags& fl) {
-    store::GroupRecord g = OrDie(d.AddGroup(fl.id, fl.description));
-    std::cout << "added group " << g.name << "\n";
-  });
+  CLI::App* add = Command(
+      *group, "add", "add a group", f, [](mgmt::Directory& d, store::Store& s, const Flags& fl) {
+        nlohmann::json args = {{"name", fl.id}, {"description", fl.description}};
+        store::GroupRecord g =
+            Audited(s, "group.add", fl.id, args, d.AddGroup(fl.id, fl.description));
+        std::cout << "added group " << g.name << "\n";
+      });
   add->add_option("name", f->id, "group name")->required();
   add->add_option("--description", f->description, "what the group is for");
 
   CLI::App* list = Command(*group, "list", "list groups with member counts", f, ListGroups);
   AddJsonFlag(*list, *f);
 
+  CLI::App* show = Command(*group, "show", "show a group and its members", f, ShowGroup);
+  show->add_option("name", f->id, "group name")->required();
+  AddJsonFlag(*show, *f);
+
   auto member_command = [&](const std::string& name, const std::string& help, bool add_it) {
-    CLI::App* cmd = Command(*group, name, help, f, [add_it](mgmt::Directory& d, const Flags& fl) {
-      store::GroupMember m = MemberFrom(fl);
-      OrDie(add_it ? d.AddMember(fl.id, m) : d.RemoveMember(fl.id, m));
-      std::cout << (add_it ? "added " : "removed ") << store::MemberKindName(m.kind) << " " << m.id
-                << (add_it ? " to" : " from") << " group " << fl.id << "\n";
-    });
+    CLI::App* cmd = Command(
+        *group, name, help, f, [add_it](mgmt::Directory& d, store::Store& s, const Flags& fl) {
+          store::GroupMember m = MemberFrom(fl);
+          Status st = add_it ? d.AddMember(fl.id, m) : d.RemoveMember(fl.id, m);
+          RecordCliChange(s, add_it ? "group.add-member" : "group.remove-member", fl.id,
+                          {{store::MemberKindName(m.kind), m.id}}, st ? nullptr : &st.error());
+          OrDie(st);
+          std::cout << (add_it ? "added " : "removed ") << store::MemberKindName(m.kind) << " "
+                    << m.id << (add_it ? " to" : " from") << " group " << fl.id << "\n";
+        });
     cmd->add_option("group", f->id, "group name")->required();
     // Exactly one of the two, checked by MemberFrom() so the error reads like every other.
     cmd->add_option("--device", f->device, "device id");

@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "data_dir.h"
+#include "mgmt/records.h"
 #include "views.h"
 
 namespace scepgate::app {
@@ -17,32 +18,10 @@ struct Flags {
   bool json = false;
 };
 
-nlohmann::json EventJson(const store::OutboxEvent& e) {
-  nlohmann::json j = {{"id", e.id},
-                      {"type", e.type},
-                      {"request_id", e.request_id},
-                      {"created_at", IsoTime(e.created_at)},
-                      {"state", e.state},
-                      {"attempts", e.attempts},
-                      {"last_error", e.last_error}};
-  if (e.state == "pending") j["next_attempt_at"] = IsoTime(e.next_attempt_at);
-  if (e.state == "delivered") j["delivered_at"] = IsoTime(e.delivered_at);
-  nlohmann::json data = nlohmann::json::parse(e.payload, nullptr, /*allow_exceptions=*/false);
-  j["data"] = data.is_discarded() ? nlohmann::json(e.payload) : data;
-  return j;
-}
-
 void List(const Flags& f) {
   SystemClock clock;
   auto data = OrDie(OpenDataDir(f.dir, clock));
-  store::EventFilter filter;
-  if (!f.state.empty()) {
-    if (f.state != "pending" && f.state != "delivered" && f.state != "dead")
-      Die(Error::InvalidArgument("--state is pending, delivered or dead"));
-    filter.state = f.state;
-  }
-  filter.limit = f.limit;
-  auto events = OrDie(data->store->ListEvents(filter));
+  auto events = OrDie(mgmt::Records(*data->store).Events(f.state, f.limit));
   if (f.json) {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& e : events) arr.push_back(EventJson(e));

@@ -3,16 +3,20 @@
 
 #include <condition_variable>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "ca/cert_template.h"
 #include "commands.h"
 #include "common/log.h"
 #include "data_dir.h"
+#include "http/api_handler.h"
 #include "http/gateway_handler.h"
+#include "http/mux.h"
 #include "http/server.h"
 #include "mgmt/targeting.h"
 #include "notify/notifier.h"
+#include "notify/validation_webhook.h"
 #include "policy/pipeline.h"
 #include "scep/service.h"
 
@@ -123,14 +127,26 @@ void Serve(const std::string& dir, const std::string& listen) {
                           c.min_rsa_bits, c.min_ec_bits};
   popts.revoke_superseded = c.revoke_superseded;
   popts.seal_keys = data->seal_keys;
+  auto validation_sender = notify::MakeCurlSender(c.validation_timeout_seconds);
+  std::optional<notify::ValidationWebhook> validation;
+  if (!c.validation_url.empty()) {
+    validation.emplace(*validation_sender, clock,
+                       notify::ValidationWebhookOptions{c.validation_url, c.validation_secret});
+    popts.validator = &*validation;
+  }
   mgmt::Targeting targeting(*data->store);
   policy::Pipeline policy(std::move(popts), *data->store, targeting, clock);
   scep::ServiceOptions sopts{ToTemplate(c.signature_template, "signature"),
                              ToTemplate(c.encryption_template, "encryption"),
                              ToTemplate(c.general_template, "general")};
   scep::Service service(*data->cas, *data->store, policy, *data->crls, clock, random, sopts);
-  http::GatewayHandler handler({c.scep_paths, c.crl_path}, service, *data->crls, *data->cas,
+  http::GatewayHandler gateway({c.scep_paths, c.crl_path}, service, *data->crls, *data->cas,
                                random);
+  // The REST API under /api/v1 (bearer tokens); every other path is the gateway's, unchanged.
+  http::ApiHandler api({*data->store, clock, random, data->crls.get(), c.revoke_on_unassign,
+                        ChallengeSettingsOf(*data), int64_t{c.challenge_ttl_minutes} * 60,
+                        DefaultTrustedCa(*data->cas)});
+  http::PrefixMux handler(std::string(http::kApiPrefix), api, gateway);
   http::Server server(so, handler);
   OrDie(server.Listen());
   CrlRefresher refresher(*data->crls);
@@ -141,8 +157,9 @@ void Serve(const std::string& dir, const std::string& listen) {
   notify::NotifierThread notifier_thread(notifier, c.webhook_poll_ms);
   if (c.open_enrollment)
     spdlog::warn("open_enrollment is on: anyone who reaches this gateway can enroll");
-  spdlog::info("scepgate serving SCEP on http://{}:{}{} ({} threads, data dir {})", so.host,
-               server.port(), c.scep_paths.front(), so.threads, dir);
+  spdlog::info(
+      "scepgate serving SCEP on http://{}:{}{} and the REST API on {} ({} threads, data dir {})",
+      so.host, server.port(), c.scep_paths.front(), http::kApiPrefix, so.threads, dir);
   server.Run(/*handle_signals=*/true);
   spdlog::info("scepgate stopped");
 }
@@ -152,7 +169,8 @@ void Serve(const std::string& dir, const std::string& listen) {
 void AddServeCommand(CLI::App& app) {
   auto dir = std::make_shared<std::string>();
   auto listen = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand("serve", "serve SCEP, CRLs and /healthz over HTTP");
+  CLI::App* cmd = app.add_subcommand(
+      "serve", "serve SCEP, CRLs, /healthz and the REST API (/api/v1) over HTTP");
   AddDirOption(*cmd, *dir);
   cmd->add_option("--listen", *listen,
                   "HOST:PORT to listen on (default: the config's server.listen)");

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli_audit.h"
 #include "commands.h"
 #include "data_dir.h"
 #include "mgmt/profiles.h"
@@ -39,6 +40,27 @@ struct Flags {
 
 void PrintJson(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }
 
+// The fields given on the command line, named as the profile's JSON names them (for the audit log).
+nlohmann::json GivenArgs(const CLI::App& cmd, const Flags& f) {
+  nlohmann::json j = nlohmann::json::object();
+  auto given = [&](const char* option) { return cmd.count(option) > 0; };
+  if (given("--type")) j["type"] = f.type;
+  if (given("--subject")) j["subject"] = f.subject;
+  if (given("--san")) j["sans"] = f.sans;
+  if (given("--strong-mapping")) j["strong_mapping"] = f.strong_mapping;
+  if (given("--purpose")) j["purpose"] = f.purpose;
+  if (given("--eku")) j["ekus"] = f.ekus;
+  if (given("--key")) j["key_type"] = f.key;
+  if (given("--min-key-size")) j["min_key_size"] = f.min_key_size;
+  if (given("--hash")) j["hash"] = f.hash;
+  if (given("--validity-days")) j["validity_days"] = f.validity_days;
+  if (given("--renewal-threshold")) j["renewal_threshold"] = f.renewal_threshold;
+  if (given("--url")) j["urls"] = f.urls;
+  if (given("--trusted-ca")) j["trusted_ca"] = f.trusted_ca;
+  if (given("--require-approval")) j["require_approval"] = f.require_approval;
+  return j;
+}
+
 // The fields given on the command line of `cmd`; the others stay unset.
 mgmt::ProfileSpec SpecFrom(const CLI::App& cmd, const Flags& f) {
   mgmt::ProfileSpec s;
@@ -58,11 +80,6 @@ mgmt::ProfileSpec SpecFrom(const CLI::App& cmd, const Flags& f) {
   if (given("--trusted-ca")) s.trusted_ca = f.trusted_ca;
   if (given("--require-approval")) s.require_approval = f.require_approval;
   return s;
-}
-
-// The thumbprint a new profile trusts by default: the root CA, or the issuing CA without one.
-std::string DefaultTrustedCa(const scep::CaState& cas) {
-  return cas.root() ? scep::CertSha256(*cas.root()) : cas.current().id;
 }
 
 // Profiles over the data dir; revoking on unassign when the config says so.
@@ -85,7 +102,7 @@ std::string Joined(const std::vector<std::string>& items) {
   return out;
 }
 
-std::vector<std::string> GroupNames(const std::vector<store::GroupRecord>& groups) {
+std::vector<std::string> NamesOf(const std::vector<store::GroupRecord>& groups) {
   std::vector<std::string> out;
   for (const auto& g : groups) out.push_back(g.name);
   return out;
@@ -109,14 +126,18 @@ void PrintProfile(const store::ProfileRecord& p, const std::vector<std::string>&
 void Create(DataDir& data, const Clock& clock, const CLI::App& cmd, const Flags& f) {
   mgmt::ProfileSpec spec = SpecFrom(cmd, f);
   if (!spec.trusted_ca) spec.trusted_ca = DefaultTrustedCa(*data.cas);
-  store::ProfileRecord p = OrDie(mgmt::Profiles(*data.store, clock).Create(f.name, spec));
+  nlohmann::json args = GivenArgs(cmd, f);
+  args["name"] = f.name;
+  store::ProfileRecord p = Audited(*data.store, "profile.create", f.name, args,
+                                   mgmt::Profiles(*data.store, clock).Create(f.name, spec));
   if (f.json) return PrintJson(ProfileJson(p));
   std::cout << "created profile " << p.name << "\n";
 }
 
 void Update(DataDir& data, const Clock& clock, const CLI::App& cmd, const Flags& f) {
   store::ProfileRecord p =
-      OrDie(mgmt::Profiles(*data.store, clock).Update(f.name, SpecFrom(cmd, f)));
+      Audited(*data.store, "profile.update", f.name, GivenArgs(cmd, f),
+              mgmt::Profiles(*data.store, clock).Update(f.name, SpecFrom(cmd, f)));
   if (f.json) return PrintJson(ProfileJson(p));
   std::cout << "updated profile " << p.name << "\n";
 }
@@ -138,11 +159,8 @@ void List(DataDir& data, const Clock& clock, const CLI::App&, const Flags& f) {
 
 void Show(DataDir& data, const Clock& clock, const CLI::App&, const Flags& f) {
   mgmt::ProfileDetails shown = OrDie(mgmt::Profiles(*data.store, clock).Show(f.name));
-  std::vector<std::string> groups = GroupNames(shown.groups);
-  if (!f.json) return PrintProfile(shown.profile, groups);
-  nlohmann::json j = ProfileJson(shown.profile);
-  j["groups"] = groups;
-  PrintJson(j);
+  if (!f.json) return PrintProfile(shown.profile, NamesOf(shown.groups));
+  PrintJson(ProfileDetailsJson(shown));
 }
 
 void Targets(DataDir& data, const Clock&, const CLI::App&, const Flags& f) {
@@ -229,30 +247,33 @@ void AddProfileCommands(CLI::App& app) {
   targets->add_option("name", f->name, "profile name")->required();
   AddJsonFlag(*targets, *f);
 
-  CLI::App* del = Command(*profile, "delete", "delete a profile and its assignments", f,
-                          [](DataDir& data, const Clock& clock, const CLI::App&, const Flags& fl) {
-                            auto revoked = OrDie(ProfilesOf(data, clock).Delete(fl.name));
-                            std::cout << "deleted profile " << fl.name << RevokedText(revoked)
-                                      << "\n";
-                          });
+  CLI::App* del = Command(
+      *profile, "delete", "delete a profile and its assignments", f,
+      [](DataDir& data, const Clock& clock, const CLI::App&, const Flags& fl) {
+        auto revoked = Audited(*data.store, "profile.delete", fl.name, nlohmann::json::object(),
+                               ProfilesOf(data, clock).Delete(fl.name));
+        std::cout << "deleted profile " << fl.name << RevokedText(revoked) << "\n";
+      });
   del->add_option("name", f->name, "profile name")->required();
 }
 
 void AddAssignCommand(CLI::App& app) {
   auto f = std::make_shared<Flags>();
-  CLI::App* assign =
-      Command(app, "assign", "assign a profile to a group (or --remove the assignment)", f,
-              [](DataDir& data, const Clock& clock, const CLI::App&, const Flags& fl) {
-                mgmt::Profiles profiles = ProfilesOf(data, clock);
-                std::vector<std::string> revoked;
-                if (fl.remove)
-                  revoked = OrDie(profiles.Unassign(fl.name, fl.group));
-                else
-                  OrDie(profiles.Assign(fl.name, fl.group));
-                std::cout << (fl.remove ? "removed profile " : "assigned profile ") << fl.name
-                          << (fl.remove ? " from" : " to") << " group " << fl.group
-                          << RevokedText(revoked) << "\n";
-              });
+  CLI::App* assign = Command(
+      app, "assign", "assign a profile to a group (or --remove the assignment)", f,
+      [](DataDir& data, const Clock& clock, const CLI::App&, const Flags& fl) {
+        mgmt::Profiles profiles = ProfilesOf(data, clock);
+        std::vector<std::string> revoked;
+        nlohmann::json args = {{"group", fl.group}};
+        if (fl.remove)
+          revoked = Audited(*data.store, "assignment.remove", fl.name, args,
+                            profiles.Unassign(fl.name, fl.group));
+        else
+          Audited(*data.store, "assignment.add", fl.name, args, profiles.Assign(fl.name, fl.group));
+        std::cout << (fl.remove ? "removed profile " : "assigned profile ") << fl.name
+                  << (fl.remove ? " from" : " to") << " group " << fl.group << RevokedText(revoked)
+                  << "\n";
+      });
   assign->add_option("profile", f->name, "profile name")->required();
   assign->add_option("--group", f->group, "group name")->required();
   assign->add_flag("--remove", f->remove, "remove the assignment instead");

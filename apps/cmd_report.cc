@@ -20,33 +20,6 @@ struct Flags {
 
 constexpr size_t kReasonWidth = 40;
 
-// {device_id, name, platform, owner, status, last_request, last_request_id, last_state, reason,
-// serial, expires}; the request and certificate fields are null when there is none.
-nlohmann::json RowJson(const mgmt::DeviceStatus& r) {
-  nlohmann::json j = {{"device_id", r.device_id},
-                      {"name", r.name},
-                      {"platform", r.platform},
-                      {"owner", r.owner},
-                      {"status", mgmt::DeploymentStatusName(r.status)},
-                      {"last_request", nullptr},
-                      {"last_request_id", nullptr},
-                      {"last_state", nullptr},
-                      {"reason", nullptr},
-                      {"serial", nullptr},
-                      {"expires", nullptr}};
-  if (r.last_request) {
-    j["last_request"] = IsoTime(r.last_request->created_at);
-    j["last_request_id"] = r.last_request->id;
-    j["last_state"] = r.last_request->state;
-    j["reason"] = r.last_request->reason;
-  }
-  if (r.certificate) {
-    j["serial"] = r.certificate->serial;
-    j["expires"] = IsoTime(r.certificate->not_after);
-  }
-  return j;
-}
-
 // The reason cut to the table's width; the stable code comes first, --json has the whole text.
 std::string Shortened(const std::string& reason) {
   if (reason.size() <= kReasonWidth) return reason;
@@ -73,7 +46,7 @@ void Run(const Flags& f) {
   auto rows = OrDie(mgmt::Report(*data->store, clock).ForProfile(f.profile));
   if (!f.json) return PrintTable(rows);
   nlohmann::json arr = nlohmann::json::array();
-  for (const auto& r : rows) arr.push_back(RowJson(r));
+  for (const auto& r : rows) arr.push_back(ReportRowJson(r));
   std::cout << arr.dump(2) << "\n";
 }
 

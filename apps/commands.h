@@ -23,6 +23,8 @@ void AddAssignCommand(CLI::App& app);
 void AddChallengeCommands(CLI::App& app);
 void AddEventCommands(CLI::App& app);
 void AddReportCommand(CLI::App& app);
+void AddTokenCommands(CLI::App& app);
+void AddAuditCommands(CLI::App& app);
 
 // Adds the --dir option (env SCEPGATE_DIR, default ./data) to a subcommand.
 void AddDirOption(CLI::App& cmd, std::string& dir);

@@ -25,6 +25,18 @@ std::vector<std::string> CaChain(const scep::CaState& cas) {
   return chain;
 }
 
+std::string DefaultTrustedCa(const scep::CaState& cas) {
+  return cas.root() ? scep::CertSha256(*cas.root()) : cas.current().id;
+}
+
+mgmt::ChallengeSettings ChallengeSettingsOf(const DataDir& data) {
+  mgmt::ChallengeSettings settings;
+  settings.format = data.config.challenge_format;
+  if (!data.seal_keys.empty()) settings.seal_key = data.seal_keys.front();
+  settings.ca_chain = CaChain(*data.cas);
+  return settings;
+}
+
 namespace {
 
 bool LooksInitialised(const fs::path& dir) {

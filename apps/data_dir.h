@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/random.h"
+#include "mgmt/challenges.h"
 #include "policy/sealed_challenge.h"
 #include "scep/ca_state.h"
 #include "scep/crl_publisher.h"
@@ -52,5 +53,9 @@ std::filesystem::path SealKeyPath(const std::filesystem::path& dir, const Config
 
 // Thumbprints of the current issuing CA and the root above it: the CAs a profile may trust.
 std::vector<std::string> CaChain(const scep::CaState& cas);
+// The thumbprint a new profile trusts by default: the root CA, or the issuing CA without one.
+std::string DefaultTrustedCa(const scep::CaState& cas);
+// How challenges are minted here: the config's format, the current seal key, the CA chain.
+mgmt::ChallengeSettings ChallengeSettingsOf(const DataDir& data);
 
 }  // namespace scepgate::app

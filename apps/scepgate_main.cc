@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
     scepgate::app::AddChallengeCommands(app);
     scepgate::app::AddEventCommands(app);
     scepgate::app::AddReportCommand(app);
+    scepgate::app::AddTokenCommands(app);
+    scepgate::app::AddAuditCommands(app);
     CLI11_PARSE(app, argc, argv);
   } catch (const std::exception& e) {  // library exceptions end here, with a message
     std::cerr << "scepgate: " << e.what() << "\n";

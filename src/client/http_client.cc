@@ -73,6 +73,18 @@ class BeastHttpClient final : public HttpClient {
     return Send(url, req);
   }
 
+  Result<HttpReply> Send(const Url& url, const HttpRequest& request) override {
+    bhttp::request<bhttp::string_body> req;
+    req.version(11);
+    req.method_string(request.method);
+    req.target(request.target);
+    for (const auto& [name, value] : request.headers) req.set(name, value);
+    if (!request.content_type.empty()) req.set(bhttp::field::content_type, request.content_type);
+    req.body() = request.body;
+    req.prepare_payload();
+    return Send(url, req);
+  }
+
  private:
   Result<HttpReply> Send(const Url& url, bhttp::request<bhttp::string_body>& req) {
     req.set(bhttp::field::host, url.host + ":" + std::to_string(url.port));
@@ -125,6 +137,8 @@ class BeastHttpClient final : public HttpClient {
     out.status = static_cast<int>(res.result_int());
     out.content_type = std::string(res[bhttp::field::content_type]);
     out.body = std::move(res.body());
+    for (const auto& field : res)
+      out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     if (!res.keep_alive()) stream_.reset();
     return out;
   }

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/error.h"
 
@@ -23,6 +25,16 @@ struct HttpReply {
   int status = 0;
   std::string content_type;
   std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // as received (Send only)
+};
+
+// Any request: method, target (path plus query), extra headers and an optional body.
+struct HttpRequest {
+  std::string method = "GET";
+  std::string target = "/";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::string content_type;  // set with the body; "" for none
 };
 
 // Not thread-safe: one instance per thread.
@@ -34,6 +46,13 @@ class HttpClient {
   virtual Result<HttpReply> Get(const Url& url, const std::string& target) = 0;
   virtual Result<HttpReply> Post(const Url& url, const std::string& target, const std::string& body,
                                  const std::string& content_type) = 0;
+  // Sends any request and returns the reply with its headers. Same errors as Get; a client that
+  // does not implement it returns kInvalidArgument.
+  virtual Result<HttpReply> Send(const Url& url, const HttpRequest& request) {
+    (void)url;
+    (void)request;
+    return Fail(Error::InvalidArgument("this HTTP client sends only GET and POST"));
+  }
 };
 
 // HTTP/1.1 over plain TCP with one kept-alive connection, reconnecting once when it was closed.

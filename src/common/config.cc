@@ -168,6 +168,13 @@ Status ReadAll(const toml::table& root, Config& c) {
   TableReader policy(Sub(root, "policy"), "policy");
   SG_TRY_STATUS(policy.Int("min_rsa_bits", c.min_rsa_bits, 1024, 16384));
   SG_TRY_STATUS(policy.Int("min_ec_bits", c.min_ec_bits, 256, 521));
+  SG_TRY_STATUS(policy.Str("validation_url", c.validation_url));
+  SG_TRY_STATUS(policy.Str("validation_secret", c.validation_secret));
+  SG_TRY_STATUS(policy.Int("validation_timeout_seconds", c.validation_timeout_seconds, 1, 60));
+  if (!c.validation_url.empty() && !c.validation_url.starts_with("http://") &&
+      !c.validation_url.starts_with("https://"))
+    return Fail(
+        KeyError("policy", "validation_url", "'" + c.validation_url + "' is not an http(s) URL"));
   SG_TRY_STATUS(policy.RejectUnknown());
 
   TableReader log(Sub(root, "log"), "log");
@@ -297,6 +304,15 @@ validity_days = 365
 # Smallest keys accepted in a request.
 min_rsa_bits = 2048
 min_ec_bits = 256
+# External validation (as Intune's validateRequest or step-ca's challenge webhook): when set, every
+# request that passes the checks above is POSTed as JSON (transaction_id, csr PEM, challenge,
+# device_id, user_upn, profile, renewal, subject, sans), signed as the webhooks are with
+# validation_secret. The endpoint answers 200 {"allow": true} or {"allow": false, "reason": ...};
+# anything else, or no answer within the timeout, refuses the request (ValidationDenied /
+# ValidationUnavailable).
+validation_url = ""
+validation_secret = ""
+validation_timeout_seconds = 5
 
 [log]
 # trace, debug, info, warn, error, critical, off

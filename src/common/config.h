@@ -68,6 +68,9 @@ struct Config {
   // [policy]
   int min_rsa_bits = 2048;
   int min_ec_bits = 256;
+  std::string validation_url;          // external validation webhook; empty = none
+  std::string validation_secret;       // HMAC-SHA256 key of its X-Scepgate-Signature
+  int validation_timeout_seconds = 5;  // no answer in time refuses the request
 
   // [log]
   std::string log_level = "info";

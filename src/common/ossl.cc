@@ -88,6 +88,8 @@ X509Ptr CertDup(const X509& cert) {
   return X509Ptr(const_cast<X509*>(&cert));
 }
 
+Result<std::string> CsrToPem(const X509_REQ& csr) { return ToPem(csr, PEM_write_bio_X509_REQ); }
+
 Result<X509ReqPtr> CsrFromDer(ByteView der) {
   const uint8_t* p = der.data();
   X509ReqPtr req(d2i_X509_REQ(nullptr, &p, static_cast<long>(der.size())));

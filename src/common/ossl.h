@@ -83,6 +83,7 @@ X509Ptr CertDup(const X509& cert);
 Result<X509ReqPtr> CsrFromDer(ByteView der);
 Result<X509ReqPtr> CsrFromPem(std::string_view pem);
 Result<Bytes> CsrToDer(const X509_REQ& csr);
+Result<std::string> CsrToPem(const X509_REQ& csr);
 
 Result<X509CrlPtr> CrlFromDer(ByteView der);
 Result<Bytes> CrlToDer(const X509_CRL& crl);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -14,6 +15,7 @@ struct Request {
   std::string query;   // raw query after '?', not decoded
   std::string body;
   std::string remote_addr;
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased, in order
 };
 
 struct Response {
@@ -29,6 +31,13 @@ class Handler {
   virtual ~Handler() = default;
   virtual Response Handle(const Request& request) = 0;
 };
+
+// The value of the first header named `lower_name` (lower-case), "" when there is none.
+inline std::string HeaderValue(const Request& request, std::string_view lower_name) {
+  for (const auto& [name, value] : request.headers)
+    if (name == lower_name) return value;
+  return "";
+}
 
 // Splits a target into path and raw query.
 inline std::pair<std::string, std::string> SplitTarget(const std::string& target) {

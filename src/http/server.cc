@@ -8,6 +8,7 @@
 #include <boost/beast/http.hpp>
 
 #include <array>
+#include <cctype>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -58,6 +59,11 @@ class Session : public std::enable_shared_from_this<Session> {
     std::tie(r.path, r.query) = SplitTarget(r.target);
     r.body = std::move(req.body());
     r.remote_addr = remote_;
+    for (const auto& field : req) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      r.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
     Response resp;
     try {
       resp = handler_.Handle(r);

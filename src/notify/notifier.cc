@@ -25,9 +25,10 @@ std::string Notifier::Send(const store::OutboxEvent& event) {
     headers.emplace_back("X-Scepgate-Signature", *signature);
   }
   for (const std::string& url : options_.urls) {
-    auto status = sender_.Post(url, *body, headers);
-    if (!status) return url + ": " + status.error().message;
-    if (*status < 200 || *status > 299) return url + ": HTTP " + std::to_string(*status);
+    auto reply = sender_.Post(url, *body, headers);
+    if (!reply) return url + ": " + reply.error().message;
+    if (reply->status < 200 || reply->status > 299)
+      return url + ": HTTP " + std::to_string(reply->status);
   }
   return "";
 }

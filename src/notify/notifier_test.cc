@@ -20,13 +20,13 @@ struct Call {
 // 0 stands for an unreachable endpoint.
 class FakeSender final : public WebhookSender {
  public:
-  Result<int> Post(const std::string& url, const std::string& body,
-                   const Headers& headers) override {
+  Result<WebhookReply> Post(const std::string& url, const std::string& body,
+                            const Headers& headers) override {
     calls.push_back({url, body, headers});
     int status = script.empty() ? 200 : script.front();
     if (!script.empty()) script.erase(script.begin());
     if (status == 0) return Fail(Error::Io("connection refused"));
-    return status;
+    return WebhookReply{status, ""};
   }
   std::vector<int> script;
   std::vector<Call> calls;

@@ -20,7 +20,14 @@ struct SlistDeleter {
 using CurlPtr = std::unique_ptr<CURL, CurlDeleter>;
 using SlistPtr = std::unique_ptr<curl_slist, SlistDeleter>;
 
-size_t Discard(char*, size_t size, size_t n, void*) { return size * n; }
+// Keeps the answer up to kMaxWebhookReply bytes; a longer one aborts the transfer.
+size_t Keep(char* data, size_t size, size_t n, void* out) {
+  auto& body = *static_cast<std::string*>(out);
+  size_t len = size * n;
+  if (body.size() + len > kMaxWebhookReply) return 0;
+  body.append(data, len);
+  return len;
+}
 
 class CurlSender final : public WebhookSender {
  public:
@@ -29,8 +36,8 @@ class CurlSender final : public WebhookSender {
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   }
 
-  Result<int> Post(const std::string& url, const std::string& body,
-                   const Headers& headers) override {
+  Result<WebhookReply> Post(const std::string& url, const std::string& body,
+                            const Headers& headers) override {
     CurlPtr curl(curl_easy_init());
     if (!curl) return Fail(Error::Internal("curl_easy_init failed"));
     curl_slist* raw = curl_slist_append(nullptr, "Content-Type: application/json");
@@ -48,12 +55,15 @@ class CurlSender final : public WebhookSender {
     curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(timeout_));
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Discard);
+    WebhookReply reply;
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Keep);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &reply.body);
     CURLcode rc = curl_easy_perform(c);
     if (rc != CURLE_OK) return Fail(Error::Io(std::string(curl_easy_strerror(rc))));
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    return static_cast<int>(status);
+    reply.status = static_cast<int>(status);
+    return reply;
   }
 
  private:

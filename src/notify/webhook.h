@@ -13,14 +13,22 @@ namespace scepgate::notify {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+struct WebhookReply {
+  int status = 0;
+  std::string body;  // at most kMaxWebhookReply bytes are kept
+};
+
+inline constexpr size_t kMaxWebhookReply = 64 * 1024;
+
 // Thread-safe implementations may be shared; the curl one is.
 class WebhookSender {
  public:
   virtual ~WebhookSender() = default;
-  // POSTs `body` (application/json) with the headers; returns the HTTP status. kIo when the
-  // endpoint cannot be reached, the TLS handshake fails or the timeout passes.
-  virtual Result<int> Post(const std::string& url, const std::string& body,
-                           const Headers& headers) = 0;
+  // POSTs `body` (application/json) with the headers; returns the HTTP status and the answer's
+  // body. kIo when the endpoint cannot be reached, the TLS handshake fails, the timeout passes or
+  // the answer is longer than kMaxWebhookReply.
+  virtual Result<WebhookReply> Post(const std::string& url, const std::string& body,
+                                    const Headers& headers) = 0;
 };
 
 // libcurl: http and https (system trust store), no redirects followed, `timeout_seconds` for the

@@ -72,19 +72,33 @@ bool CsrSignatureValid(const X509_REQ& csr) {
   return ok;
 }
 
-Result<std::string> CsrPublicKeySha256(const X509_REQ& csr) {
-  // The SubjectPublicKeyInfo as the CSR encodes it (re-encoding the key through OpenSSL 3.0's
-  // encoders would cost more than the rest of this check).
-  X509_PUBKEY* spki = X509_REQ_get_X509_PUBKEY(const_cast<X509_REQ*>(&csr));
-  if (spki == nullptr || X509_REQ_get0_pubkey(const_cast<X509_REQ*>(&csr)) == nullptr)
-    return Fail(Error::BadRequest("CSR carries no usable public key"));
+namespace {
+
+// Lower-case hex SHA-256 of a SubjectPublicKeyInfo as it is encoded (re-encoding the key through
+// OpenSSL 3.0's encoders would cost more than the checks that use this).
+Result<std::string> SpkiSha256(X509_PUBKEY& spki) {
   unsigned char* der = nullptr;
-  int len = i2d_X509_PUBKEY(spki, &der);
-  if (len <= 0) return Fail(CryptoError("cannot encode the CSR's public key"));
+  int len = i2d_X509_PUBKEY(&spki, &der);
+  if (len <= 0) return Fail(CryptoError("cannot encode a public key"));
   Bytes bytes(der, der + len);
   OPENSSL_free(der);
   SG_ASSIGN_OR_RETURN(Bytes digest, Digest("SHA256", bytes));
   return HexEncode(digest);
+}
+
+}  // namespace
+
+Result<std::string> CsrPublicKeySha256(const X509_REQ& csr) {
+  X509_PUBKEY* spki = X509_REQ_get_X509_PUBKEY(const_cast<X509_REQ*>(&csr));
+  if (spki == nullptr || X509_REQ_get0_pubkey(const_cast<X509_REQ*>(&csr)) == nullptr)
+    return Fail(Error::BadRequest("CSR carries no usable public key"));
+  return SpkiSha256(*spki);
+}
+
+Result<std::string> CertPublicKeySha256(const X509& cert) {
+  X509_PUBKEY* spki = X509_get_X509_PUBKEY(&cert);
+  if (spki == nullptr) return Fail(Error::BadRequest("certificate carries no public key"));
+  return SpkiSha256(*spki);
 }
 
 }  // namespace scepgate::policy

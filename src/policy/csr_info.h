@@ -26,4 +26,8 @@ bool CsrSignatureValid(const X509_REQ& csr);
 // Lower-case hex SHA-256 of the CSR's SubjectPublicKeyInfo. kBadRequest when it has no key.
 Result<std::string> CsrPublicKeySha256(const X509_REQ& csr);
 
+// The same for a certificate's key: comparable with CsrPublicKeySha256. kBadRequest when it has
+// none, kCrypto when it cannot be encoded.
+Result<std::string> CertPublicKeySha256(const X509& cert);
+
 }  // namespace scepgate::policy

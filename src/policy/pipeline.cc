@@ -2,6 +2,7 @@
 
 #include "ca/cert_template.h"
 #include "policy/csr_info.h"
+#include "policy/name_match.h"
 
 namespace scepgate::policy {
 namespace {
@@ -32,6 +33,27 @@ Pipeline::Pipeline(PipelineOptions options, store::Store& store, TargetingView& 
       clock_(clock) {}
 
 Status Pipeline::Verify(const EnrollmentRequest& request, Grant& grant) {
+  SG_TRY_STATUS(Check(request, grant));
+  if (options_.validator == nullptr) return {};
+  return Validate(request, grant);
+}
+
+Status Pipeline::Validate(const EnrollmentRequest& request, const Grant& grant) {
+  ValidationRequest v;
+  v.transaction_id = request.transaction_id;
+  SG_ASSIGN_OR_RETURN(v.csr_pem, CsrToPem(request.csr));
+  SG_ASSIGN_OR_RETURN(std::optional<std::string> challenge, ChallengePassword(request.csr));
+  v.challenge = challenge.value_or("");
+  v.device_id = grant.device_id;
+  v.user_upn = grant.user_upn;
+  v.profile = grant.profile;
+  v.renewal = request.renewal;
+  v.subject = NameToString(*X509_REQ_get_subject_name(&request.csr));
+  SG_ASSIGN_OR_RETURN(v.sans, CsrSans(request.csr));
+  return options_.validator->Validate(v);
+}
+
+Status Pipeline::Check(const EnrollmentRequest& request, Grant& grant) {
   if (!CsrSignatureValid(request.csr))
     return Fail(Error::BadMessageCheck(
         "CsrSignatureInvalid: the CSR's signature does not verify with its public key"));
@@ -98,7 +120,14 @@ Status Pipeline::VerifyOneTime(const EnrollmentRequest& request, const std::stri
   SG_TRY_STATUS(CheckCsr(e, request.csr));
   Take(e, grant);
   grant.consume_challenge = true;
+  SG_ASSIGN_OR_RETURN(auto profile, store_.FindProfile(e.profile));
+  grant.hold_for_approval = profile && profile->require_approval;
   return {};
+}
+
+Status Pipeline::Recheck(Grant& grant) {
+  if (grant.device_id.empty()) return {};
+  return CheckDevice(grant.device_id, grant.profile, grant);
 }
 
 Result<Expected> Pipeline::ExpectedForRenewal(const EnrollmentRequest& request,

@@ -10,6 +10,7 @@
 #include "policy/policy.h"
 #include "policy/sealed_challenge.h"
 #include "policy/static_policy.h"
+#include "policy/validation.h"
 #include "store/store.h"
 
 namespace scepgate::policy {
@@ -18,6 +19,7 @@ struct PipelineOptions {
   StaticPolicyOptions static_options;  // static challenge, open enrollment, key minimums
   bool revoke_superseded = false;      // a linked renewal revokes the certificate it replaces
   std::vector<SealKey> seal_keys;      // to open sealed challenges; empty: none accepted
+  Validator* validator = nullptr;      // asked last about every request that passes; null: none
 };
 
 // Thread-safe: holds only immutable state and thread-safe references.
@@ -32,10 +34,17 @@ class Pipeline final : public Policy {
   // static challenge (or none, when open) the StaticPolicy checks; otherwise the one-time
   // challenge: ChallengeInvalid, ChallengeExpired, ChallengeAlreadyUsed, DeviceRetired,
   // UserDisabled, ScepProfileNoLongerTargetedToTheClient, then CheckCsr's codes.
+  // Then, when there is a validator, its ValidationDenied / ValidationUnavailable.
   // kDatabase when the store fails.
   Status Verify(const EnrollmentRequest& request, Grant& grant) override;
+  // For a grant naming a device: CheckDevice's codes. Otherwise succeeds.
+  Status Recheck(Grant& grant) override;
 
  private:
+  // Verify without the validator.
+  Status Check(const EnrollmentRequest& request, Grant& grant);
+  // Shows the validator the request that passed. kInternal when it cannot be described.
+  Status Validate(const EnrollmentRequest& request, const Grant& grant);
   // Reads a one-time challenge into what it expects. ChallengeInvalid; expiry and use are
   // checked by VerifyOneTime, once the grant names the device.
   Result<Expected> LoadChallenge(const std::string& challenge);

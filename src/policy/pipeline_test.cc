@@ -651,3 +651,79 @@ TEST_F(PipelineTest, RenewalOfAnUnlinkedCertificateTakesTheStaticPath) {
 
 }  // namespace
 }  // namespace scepgate::policy
+
+namespace scepgate::policy {
+namespace {
+
+TEST_F(PipelineTest, ProfileRequiringApprovalHoldsTheGrantButNotItsRenewals) {
+  Grant plain;
+  ASSERT_TRUE(Verify(*Csr(CsrSpec().KeyUsage("digitalSignature").Ekus("clientAuth")), plain));
+  EXPECT_FALSE(plain.hold_for_approval);
+
+  store::ProfileRecord profile = **store_.FindProfile(kProfile);
+  profile.require_approval = true;
+  ASSERT_TRUE(store_.UpdateProfile(profile));
+  Grant held;
+  ASSERT_TRUE(Verify(*Csr(CsrSpec().KeyUsage("digitalSignature").Ekus("clientAuth")), held));
+  EXPECT_TRUE(held.hold_for_approval);
+  EXPECT_TRUE(held.consume_challenge);
+
+  X509Ptr signer = Signer(*rsa_, kKioskName);
+  Grant renewal;
+  ASSERT_TRUE(Renew(*Csr(CsrSpec().Challenge("")), *signer, renewal));
+  EXPECT_FALSE(renewal.hold_for_approval);
+}
+
+TEST_F(PipelineTest, RecheckRefusesWhatChangedWhileARequestWaited) {
+  Pipeline pipeline(options_, store_, targeting_, clock_);
+  Grant none;  // a static-challenge grant names no device
+  EXPECT_TRUE(pipeline.Recheck(none));
+  Grant grant;
+  grant.device_id = kDevice;
+  grant.profile = kProfile;
+  EXPECT_TRUE(pipeline.Recheck(grant));
+  targeting_.targeted.clear();
+  ExpectRefused(pipeline.Recheck(grant), "ScepProfileNoLongerTargetedToTheClient");
+  ASSERT_TRUE(store_.RetireDevice(kDevice, kNow));
+  ExpectRefused(pipeline.Recheck(grant), "DeviceRetired");
+}
+
+// Records what it was shown and answers as told.
+class FakeValidator final : public Validator {
+ public:
+  Status Validate(const ValidationRequest& request) override {
+    seen.push_back(request);
+    return answer;
+  }
+  Status answer;
+  std::vector<ValidationRequest> seen;
+};
+
+TEST_F(PipelineTest, TheValidatorSeesOnlyWhatPassedAndHasTheLastWord) {
+  FakeValidator validator;
+  options_.validator = &validator;
+  auto csr = Csr(CsrSpec().KeyUsage("digitalSignature").Ekus("clientAuth"));
+  Grant grant;
+  ASSERT_TRUE(Verify(*csr, grant));
+  ASSERT_EQ(validator.seen.size(), 1u);
+  const ValidationRequest& shown = validator.seen.front();
+  EXPECT_EQ(shown.transaction_id, "tid-2");
+  EXPECT_EQ(shown.challenge, kSecret);
+  EXPECT_EQ(shown.device_id, kDevice);
+  EXPECT_EQ(shown.user_upn, kOwner);
+  EXPECT_EQ(shown.profile, kProfile);
+  EXPECT_EQ(shown.subject, kKioskSubject);
+  EXPECT_EQ(shown.sans, std::vector<std::string>{kSan});
+  EXPECT_FALSE(shown.renewal);
+  EXPECT_TRUE(shown.csr_pem.starts_with("-----BEGIN CERTIFICATE REQUEST-----"));
+
+  validator.answer = Fail(Error::PolicyDenied("ValidationDenied: not compliant"));
+  Grant denied;
+  ExpectRefused(Verify(*csr, denied), "ValidationDenied");
+  // A request the checks refuse is never shown.
+  ExpectRefused(Verify(*Csr(CsrSpec().Challenge("wrong"))), "ChallengeInvalid");
+  EXPECT_EQ(validator.seen.size(), 2u);
+}
+
+}  // namespace
+}  // namespace scepgate::policy

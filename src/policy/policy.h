@@ -34,6 +34,9 @@ struct Grant {
   std::vector<std::string> ekus;          // dotted OIDs or names; with purpose
   int validity_days = 0;                  // with purpose
   std::optional<std::string> supersedes;  // serial to revoke (superseded) once issued
+  // The profile requires an administrator's approval: hold the request (PENDING) instead of
+  // issuing; `scepgate requests approve|reject` decides, CertPoll collects.
+  bool hold_for_approval = false;
 };
 
 // Thread-safe: implementations are called from every worker thread at once.
@@ -45,6 +48,10 @@ class Policy {
   // the request record: kBadMessageCheck for a CSR whose signature does not verify, kPolicyDenied
   // for a refusal, kDatabase when the store fails. `grant` holds what was learnt either way.
   virtual Status Verify(const EnrollmentRequest& request, Grant& grant) = 0;
+  // Checks again, just before a held and since approved request is issued, what may have
+  // changed while it waited: for a device's grant, DeviceRetired, UserDisabled and
+  // ScepProfileNoLongerTargetedToTheClient (kPolicyDenied); kDatabase when the store fails.
+  virtual Status Recheck(Grant& grant) = 0;
 };
 
 // Whether a profile still targets a device (mgmt::Targeting in production).

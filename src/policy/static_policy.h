@@ -24,6 +24,8 @@ class StaticPolicy final : public Policy {
   // ChallengeInvalid), key size (KeyLengthMismatch), renewal subject (SubjectNameMismatch).
   // Leaves `grant` as it is.
   Status Verify(const EnrollmentRequest& request, Grant& grant) override;
+  // A static-challenge grant names no device: nothing can have changed. Always succeeds.
+  Status Recheck(Grant& /*grant*/) override { return {}; }
   // True when `given` is the configured static challenge (constant time); false when none is set.
   bool IsStaticChallenge(std::string_view given) const;
   // KeyLengthMismatch below the configured minimum; KeyTypeUnsupported for other than RSA/EC.

@@ -1,4 +1,6 @@
 // PKCSReq / RenewalReq: resend detection, policy, issuance, and the atomic record.
+#include <spdlog/spdlog.h>
+
 #include "ca/issuer.h"
 #include "common/san_text.h"
 #include "notify/events.h"
@@ -52,6 +54,17 @@ Reply Service::Enroll(Context& ctx) {
     return r;
   }
 
+  // A transaction held for approval is answered by its decision, not verified again.
+  auto held = store_.FindPendingByTransaction(ctx.request.transaction_id);
+  if (!held) return Failure(ctx, Error::Internal("StoreUnavailable: " + held.error().message));
+  if (*held) {
+    if ((*held)->public_key_sha256 != *pubkey_sha)
+      return Failure(
+          ctx, Error::BadRequest(
+                   "TransactionIdReused: this transactionID was used with another public key"));
+    return AnswerHeld(ctx, **held);
+  }
+
   policy::EnrollmentRequest req{**csr,       *ctx.request.signer,
                                 ctx.renewal, ctx.request.transaction_id,
                                 *pubkey_sha, ctx.renewed ? &*ctx.renewed : nullptr};
@@ -66,6 +79,8 @@ Reply Service::Enroll(Context& ctx) {
     return Failure(ctx, verdict.error());
   }
 
+  if (grant.hold_for_approval) return Hold(ctx, *pubkey_sha, grant);
+
   auto issued = IssueAndRecord(ctx, **csr, *pubkey_sha, grant);
   if (!issued) {
     ctx.record.stage = "issue";
@@ -74,10 +89,19 @@ Reply Service::Enroll(Context& ctx) {
   return Success(ctx, {issued->get()}, {}, "issued");
 }
 
+// The superseded certificate was revoked with the issuance: its CRL is re-signed at once, as for
+// any revocation. A failure leaves the stale CRL to the periodic refresh; the certificate stands.
+void Service::PublishAfterSupersede(const Context& ctx, const std::string& issuer_id) {
+  if (auto published = crls_.Publish(issuer_id); !published)
+    spdlog::error("correlation_id={} CRL of {} not re-signed after a supersede: {}",
+                  ctx.peer.correlation_id, issuer_id, published.error().message);
+}
+
 // Issues and stores the certificate together with the request record (one transaction). Retries
 // with a fresh serial on the (astronomically unlikely) serial clash.
 Result<X509Ptr> Service::IssueAndRecord(Context& ctx, const X509_REQ& csr,
-                                        const std::string& pubkey_sha, const policy::Grant& grant) {
+                                        const std::string& pubkey_sha, const policy::Grant& grant,
+                                        int64_t completes_pending) {
   const IssuingCa& ca = cas_.current();
   SG_ASSIGN_OR_RETURN(const ca::CertTemplate tmpl, TemplateFor(csr, grant));
   for (int attempt = 0; attempt < 3; ++attempt) {
@@ -120,10 +144,17 @@ Result<X509Ptr> Service::IssueAndRecord(Context& ctx, const X509_REQ& csr,
       issuance.challenge_use =
           store::ChallengeUse{grant.challenge_id, ctx.request.transaction_id, pubkey_sha, "", now};
     issuance.supersedes = grant.supersedes;
+    issuance.completes_pending = completes_pending;
     auto stored = store_.RecordIssuance(issuance);
     if (stored) {
       ctx.recorded = true;
+      if (grant.supersedes && ctx.renewed) PublishAfterSupersede(ctx, ctx.renewed->issuer_id);
       return cert;
+    }
+    if (stored.error().code == ErrorCode::kFailedPrecondition && completes_pending != 0) {
+      ctx.record.cert_serial.clear();
+      return Fail(Error::FailedPrecondition(
+          "RequestAlreadyIssued: the approved request was issued by another poll meanwhile"));
     }
     if (stored.error().code == ErrorCode::kFailedPrecondition) {
       ctx.record.cert_serial.clear();

@@ -18,6 +18,14 @@ Reply Service::CertPoll(Context& ctx) {
     ctx.record.cert_serial = it->serial;
     return Success(ctx, {cert->get()}, {}, "answered");
   }
+  // Not issued (yet): a request held for approval answers by its decision.
+  auto held = store_.FindPendingByTransaction(ctx.request.transaction_id);
+  if (!held) return Failure(ctx, Error::Internal("StoreUnavailable: " + held.error().message));
+  if (*held && MayCollect(ctx, **held)) {
+    auto csr = codec::ParseCsr((*held)->csr);
+    if (csr && NameToString(*X509_REQ_get_subject_name(csr->get())) == subject)
+      return AnswerHeld(ctx, **held);
+  }
   return Failure(
       ctx, Error::BadCertId(
                "TransactionUnknown: no certificate was issued for this transactionID and subject"));

@@ -209,7 +209,8 @@ void Service::Record(Context& ctx, const Reply& reply) {
                                .count();
   if (ctx.record.state.empty()) ctx.record.state = reply.outcome;
   std::vector<store::OutboxEvent> events;
-  if (ctx.record.state == "failed") events.push_back(notify::FailedEvent(ctx.record, clock_.Now()));
+  if (ctx.record.state == "failed" && ctx.notify_failure)
+    events.push_back(notify::FailedEvent(ctx.record, clock_.Now()));
   auto id = store_.RecordRequest(ctx.record, events);
   if (!id)
     spdlog::error("correlation_id={} cannot record request: {}", ctx.peer.correlation_id,

@@ -63,8 +63,21 @@ class Service {
   Reply GetCert(Context& ctx);
   Reply GetCrl(Context& ctx);
   Status ClassifySigner(Context& ctx);
+  // `completes_pending`: the id of the approved held request this issuance completes, or 0.
   Result<X509Ptr> IssueAndRecord(Context& ctx, const X509_REQ& csr, const std::string& pubkey_sha,
-                                 const policy::Grant& grant);
+                                 const policy::Grant& grant, int64_t completes_pending = 0);
+  // Re-signs the CRL of `issuer_id` after a renewal revoked the certificate it replaced.
+  void PublishAfterSupersede(const Context& ctx, const std::string& issuer_id);
+  // Requests held for approval (approval.cc). Hold stores a verified request and answers PENDING;
+  // AnswerHeld answers a resend or CertPoll of a held transaction by its decision: PENDING,
+  // FAILURE (rejected), the certificate issued now (approved) or before (issued).
+  Reply Hold(Context& ctx, const std::string& pubkey_sha, const policy::Grant& grant);
+  Reply AnswerHeld(Context& ctx, const store::PendingRecord& held);
+  Reply IssueApproved(Context& ctx, const store::PendingRecord& held, policy::Grant grant);
+  Reply Pending(Context& ctx);
+  // Whether the signer of this message may collect `held`: the same signer, or one over the
+  // requested key.
+  bool MayCollect(const Context& ctx, const store::PendingRecord& held) const;
   // The profile's template when the grant names one, else the one the CSR's key usage selects.
   Result<ca::CertTemplate> TemplateFor(const X509_REQ& csr, const policy::Grant& grant) const;
 

@@ -18,6 +18,9 @@ struct Service::Context {
   std::optional<store::CertificateRecord> renewed;  // the signer's record, when a renewal
   store::RequestRecord record;                      // filled as we go; stored by Record()
   bool recorded = false;  // set when the record went in with the certificate
+  // A failure worth a request.failed event; false when repeating one already told (a poll of a
+  // rejected request).
+  bool notify_failure = true;
 };
 
 }  // namespace scepgate::scep

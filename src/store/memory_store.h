@@ -89,6 +89,14 @@ class MemoryStore final : public Store {
   Result<std::vector<GroupRecord>> ListAssignments(std::string_view profile) override;
   Result<std::vector<ProfileRecord>> ProfilesAssignedTo(std::string_view group) override;
 
+  // REST API tokens and the audit log (memory_tokens_audit.cc).
+  Status InsertToken(const TokenRecord& token) override;
+  Result<std::optional<TokenRecord>> FindTokenByHash(std::string_view hash) override;
+  Result<std::vector<TokenRecord>> ListTokens() override;
+  Status RevokeToken(std::string_view id, int64_t revoked_at) override;
+  Result<int64_t> AppendAudit(const AuditRecord& entry) override;
+  Result<std::vector<AuditRecord>> ListAudit(const AuditFilter& filter) override;
+
  private:
   struct GroupEntry {
     GroupRecord group;
@@ -135,6 +143,9 @@ class MemoryStore final : public Store {
   std::map<std::string, ChallengeUse, std::less<>> challenge_uses_;  // by id; guarded by mu_
   std::vector<OutboxEvent> outbox_;  // id order (id = index + 1); guarded by mu_
   std::map<int64_t, PendingRecord> pending_;  // by request id; guarded by mu_
+
+  std::vector<TokenRecord> tokens_;  // insertion order; guarded by mu_
+  std::vector<AuditRecord> audit_;   // id order (id = index + 1); guarded by mu_
 };
 
 }  // namespace scepgate::store

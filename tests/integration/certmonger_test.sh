@@ -11,6 +11,16 @@ command -v dbus-run-session >/dev/null || fail "dbus-run-session is not installe
 start_gateway "cm-secret"
 mkdir -p "$WORK/state" "$WORK/cm"
 
+# A device with a one-time challenge bound to CN={{DeviceName}}, and one for a foreign CN.
+export SCEPGATE_DIR="$DATA"
+"$SCEPGATE" group add hosts >/dev/null
+DEVICE=$("$SCEPGATE" device add --name cm-device --platform linux)
+"$SCEPGATE" group add-member hosts --device "$DEVICE" >/dev/null
+"$SCEPGATE" profile create hosts --type device --subject 'CN={{DeviceName}}' --url "$URL" >/dev/null
+"$SCEPGATE" assign hosts --group hosts >/dev/null
+CHALLENGE=$("$SCEPGATE" challenge issue --device "$DEVICE" --profile hosts)
+OTHER_CHALLENGE=$("$SCEPGATE" challenge issue --device "$DEVICE" --profile hosts)
+
 cat > "$WORK/inner.sh" <<INNER
 set -euo pipefail
 mount --bind "$WORK/state" /var/lib/certmonger
@@ -23,6 +33,12 @@ getcert list -s -i cmtest > "$WORK/cm/list1.txt"
 cp "$WORK/cm/cert.pem" "$WORK/cm/first.pem"
 getcert resubmit -s -i cmtest -w -v
 getcert list -s -i cmtest > "$WORK/cm/list2.txt"
+getcert request -s -c scepgate -I cmdevice -k "$WORK/cm/dev-key.pem" -f "$WORK/cm/dev-cert.pem" \
+  -N CN=cm-device -L "$CHALLENGE" -w -v || true
+getcert list -s -i cmdevice > "$WORK/cm/list3.txt"
+getcert request -s -c scepgate -I cmintruder -k "$WORK/cm/bad-key.pem" -f "$WORK/cm/bad-cert.pem" \
+  -N CN=intruder -L "$OTHER_CHALLENGE" -w -v || true
+getcert list -s -i cmintruder > "$WORK/cm/list4.txt"
 INNER
 timeout 240 unshare -m dbus-run-session -- bash "$WORK/inner.sh" >"$WORK/cm/run.log" 2>&1 \
   || { cat "$WORK/cm/run.log" "$WORK/cm"/list*.txt 2>/dev/null; tail -20 "$WORK/certmonger.log" 2>/dev/null; fail "certmonger run failed"; }
@@ -43,3 +59,14 @@ reqs=json.load(sys.stdin)
 renewals=[r for r in reqs if r["renewal"] and r["state"]=="issued"]
 sys.exit(0 if renewals else 1)' || fail "the resubmission was not recorded as a renewal"
 pass "certmonger renewed with its issued certificate"
+
+grep -q "status: MONITORING" "$WORK/cm/list3.txt" || { cat "$WORK/cm/list3.txt"; fail "one-time challenge request not issued"; }
+expect_linked "$WORK/cm/dev-cert.pem" "$DEVICE" hosts \
+  || fail "the certificate is not linked to the device and profile"
+pass "certmonger enrolled with a one-time challenge, linked to its device"
+
+! grep -q "status: MONITORING" "$WORK/cm/list4.txt" || fail "a foreign CN was issued"
+[ ! -s "$WORK/cm/bad-cert.pem" ] || fail "a certificate was written for a foreign CN"
+"$SCEPGATE" requests list --state failed | grep -q SubjectNameMismatch \
+  || { cat "$WORK/cm/list4.txt"; fail "the foreign CN is not recorded as SubjectNameMismatch"; }
+pass "certmonger refused with SubjectNameMismatch for a foreign CN"

@@ -34,3 +34,13 @@ start_gateway() {
 # chain_file: root + issuing CA in one PEM, for openssl verify.
 chain_file() { cat "$DATA/ca/root.crt" > "$WORK/root.pem"; cp "$DATA/ca/issuing.crt" "$WORK/issuing.pem"; }
 verify_cert() { chain_file; openssl verify -CAfile "$WORK/root.pem" -untrusted "$WORK/issuing.pem" "$1" >/dev/null; }
+
+# expect_linked CERT_PEM DEVICE_ID PROFILE: the certificate's record names the device and profile.
+expect_linked() {
+  local serial
+  serial=$(openssl x509 -in "$1" -noout -serial | cut -d= -f2)
+  "$SCEPGATE" cert show "$serial" --json | python3 -c '
+import json,sys
+c=json.load(sys.stdin)
+sys.exit(0 if c["device_id"]==sys.argv[1] and c["profile"]==sys.argv[2] else 1)' "$2" "$3"
+}

@@ -32,3 +32,44 @@ mkdir -p "$WORK/again"
 timeout 60 scepclient -private-key "$WORK/again/key.pem" -server-url "$URL" \
   -challenge mdm-secret -cn micromdm-again >/dev/null 2>&1 || fail "second enrollment failed"
 pass "gateway still enrolls"
+
+# One-time challenges from `scepgate challenge issue`, bound to the profile's subject
+# (scepclient adds OU=MDM, O=scep-client, C=US to its -cn by default).
+export SCEPGATE_DIR="$DATA"
+"$SCEPGATE" group add mdm >/dev/null
+DEVICE=$("$SCEPGATE" device add --name mdm-laptop --platform macos)
+"$SCEPGATE" group add-member mdm --device "$DEVICE" >/dev/null
+"$SCEPGATE" profile create mdm-wifi --type device \
+  --subject 'CN={{DeviceName}},OU=MDM,O=scep-client,C=US' --url "$URL" >/dev/null
+"$SCEPGATE" assign mdm-wifi --group mdm >/dev/null
+CHALLENGE=$("$SCEPGATE" challenge issue --device "$DEVICE" --profile mdm-wifi)
+
+mkdir -p "$WORK/onetime" "$WORK/replay" "$WORK/mismatch"
+timeout 60 scepclient -private-key "$WORK/onetime/key.pem" -server-url "$URL" \
+  -challenge "$CHALLENGE" -cn mdm-laptop >"$WORK/onetime/out.log" 2>&1 \
+  || { cat "$WORK/onetime/out.log"; fail "scepclient did not enroll with its one-time challenge"; }
+expect_linked "$WORK/onetime/client.pem" "$DEVICE" mdm-wifi \
+  || fail "the certificate is not linked to the device and profile"
+pass "scepclient enrolled with a one-time challenge, linked to its device"
+
+if timeout 60 scepclient -private-key "$WORK/replay/key.pem" -server-url "$URL" \
+  -challenge "$CHALLENGE" -cn mdm-laptop >"$WORK/replay/out.log" 2>&1; then
+  fail "a replayed one-time challenge enrolled"
+fi
+"$SCEPGATE" requests list --state failed | grep -q ChallengeAlreadyUsed \
+  || fail "the replay is not recorded as ChallengeAlreadyUsed"
+pass "scepclient refused when replaying the challenge"
+
+CHALLENGE=$("$SCEPGATE" challenge issue --device "$DEVICE" --profile mdm-wifi)
+if timeout 60 scepclient -private-key "$WORK/mismatch/key.pem" -server-url "$URL" \
+  -challenge "$CHALLENGE" -cn someone-else >"$WORK/mismatch/out.log" 2>&1; then
+  fail "a CSR whose CN is not the device's enrolled"
+fi
+"$SCEPGATE" requests list --state failed | grep -q SubjectNameMismatch \
+  || fail "the wrong CN is not recorded as SubjectNameMismatch"
+# The challenge was not spent by the refusal: the right CN still enrolls with it.
+mkdir -p "$WORK/after"
+timeout 60 scepclient -private-key "$WORK/after/key.pem" -server-url "$URL" \
+  -challenge "$CHALLENGE" -cn mdm-laptop >"$WORK/after/out.log" 2>&1 \
+  || { cat "$WORK/after/out.log"; fail "the challenge did not survive a refused request"; }
+pass "scepclient refused with SubjectNameMismatch for a foreign CN"

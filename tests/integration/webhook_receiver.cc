@@ -34,6 +34,13 @@ void WebhookReceiver::SetStatus(int status) {
   status_ = status;
 }
 
+void WebhookReceiver::SetReply(int status, std::string body, std::chrono::milliseconds delay) {
+  std::lock_guard lock(mu_);
+  status_ = status;
+  body_ = std::move(body);
+  delay_ = delay;
+}
+
 std::vector<ReceivedHook> WebhookReceiver::Received() {
   std::lock_guard lock(mu_);
   return received_;
@@ -71,14 +78,19 @@ void WebhookReceiver::Handle(tcp::socket socket) {
     }
     hook.body = req.body();
     int status = 0;
+    std::string body;
+    std::chrono::milliseconds delay{0};
     {
       std::lock_guard lock(mu_);
       status = status_;
+      body = body_;
+      delay = delay_;
       received_.push_back(std::move(hook));
     }
     cv_.notify_all();
+    if (delay.count() > 0) std::this_thread::sleep_for(delay);
     http::response<http::string_body> res(static_cast<http::status>(status), req.version());
-    res.body() = "ok";
+    res.body() = std::move(body);
     res.keep_alive(req.keep_alive());
     res.prepare_payload();
     http::write(socket, res, ec);

@@ -33,6 +33,9 @@ class WebhookReceiver {
 
   std::string Url() const;
   void SetStatus(int status);
+  // Answers with `status` and `body`, after `delay` (to outlast a client's timeout).
+  void SetReply(int status, std::string body,
+                std::chrono::milliseconds delay = std::chrono::milliseconds(0));
   std::vector<ReceivedHook> Received();
   // Waits (at most `timeout`) until `done(received)` holds; returns whether it did.
   bool WaitFor(const std::function<bool(const std::vector<ReceivedHook>&)>& done,
@@ -48,6 +51,8 @@ class WebhookReceiver {
   std::condition_variable cv_;
   std::vector<ReceivedHook> received_;  // guarded by mu_
   int status_ = 200;                    // guarded by mu_
+  std::string body_ = "ok";             // guarded by mu_
+  std::chrono::milliseconds delay_{0};  // guarded by mu_
   std::thread thread_;
 };
 

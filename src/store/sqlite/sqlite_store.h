@@ -107,6 +107,14 @@ class SqliteStore final : public Store {
   Result<std::vector<GroupRecord>> ListAssignments(std::string_view profile) override;
   Result<std::vector<ProfileRecord>> ProfilesAssignedTo(std::string_view group) override;
 
+  // REST API tokens and the audit log (tokens_audit.cc).
+  Status InsertToken(const TokenRecord& token) override;
+  Result<std::optional<TokenRecord>> FindTokenByHash(std::string_view hash) override;
+  Result<std::vector<TokenRecord>> ListTokens() override;
+  Status RevokeToken(std::string_view id, int64_t revoked_at) override;
+  Result<int64_t> AppendAudit(const AuditRecord& entry) override;
+  Result<std::vector<AuditRecord>> ListAudit(const AuditFilter& filter) override;
+
  private:
   SqliteStore(SqlitePtr db, int schema_version);
 

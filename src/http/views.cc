@@ -1,11 +1,20 @@
-#include "views.h"
+#include "http/views.h"
 
 #include <ctime>
 
 #include "ca/key_spec.h"
 #include "ca/revocation.h"
 
-namespace scepgate::app {
+namespace scepgate::views {
+namespace {
+
+// A JSON text as stored (event payloads, audit arguments): parsed, or kept as a string.
+nlohmann::json Embedded(const std::string& text) {
+  nlohmann::json data = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return data.is_discarded() ? nlohmann::json(text) : data;
+}
+
+}  // namespace
 
 std::string IsoTime(int64_t t) {
   if (t == 0) return "";
@@ -102,6 +111,43 @@ nlohmann::json GroupJson(const store::GroupRecord& g) {
   };
 }
 
+nlohmann::json GroupNames(const std::vector<store::GroupRecord>& groups) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& g : groups) arr.push_back(g.name);
+  return arr;
+}
+
+nlohmann::json DeviceDetailsJson(const mgmt::DeviceDetails& d) {
+  nlohmann::json j = DeviceJson(d.device);
+  j["groups"] = GroupNames(d.groups);
+  return j;
+}
+
+nlohmann::json UserDetailsJson(const mgmt::UserDetails& u) {
+  nlohmann::json devices = nlohmann::json::array();
+  for (const auto& dev : u.devices) devices.push_back(dev.id);
+  nlohmann::json j = UserJson(u.user);
+  j["groups"] = GroupNames(u.groups);
+  j["devices"] = devices;
+  return j;
+}
+
+nlohmann::json GroupSummaryJson(const mgmt::GroupSummary& s) {
+  nlohmann::json j = GroupJson(s.group);
+  j["devices"] = s.devices;
+  j["users"] = s.users;
+  return j;
+}
+
+nlohmann::json GroupDetailsJson(const mgmt::GroupDetails& g) {
+  nlohmann::json members = nlohmann::json::array();
+  for (const auto& m : g.members)
+    members.push_back({{"kind", store::MemberKindName(m.kind)}, {"id", m.id}});
+  nlohmann::json j = GroupJson(g.group);
+  j["members"] = members;
+  return j;
+}
+
 nlohmann::json ProfileJson(const store::ProfileRecord& p) {
   return {
       {"name", p.name},
@@ -124,6 +170,83 @@ nlohmann::json ProfileJson(const store::ProfileRecord& p) {
   };
 }
 
+nlohmann::json ProfileDetailsJson(const mgmt::ProfileDetails& p) {
+  nlohmann::json j = ProfileJson(p.profile);
+  j["groups"] = GroupNames(p.groups);
+  return j;
+}
+
+nlohmann::json IssuedChallengeJson(const mgmt::IssuedChallenge& issued) {
+  const store::ChallengeRecord& r = issued.record;
+  return {{"challenge", issued.challenge},
+          {"format", r.format},
+          {"device", r.device_id},
+          {"user", r.user_upn},
+          {"profile", r.profile},
+          {"subject", r.subject},
+          {"sans", r.sans},
+          {"key_type", r.key_type},
+          {"min_key_size", r.min_key_size},
+          {"ekus", r.ekus},
+          {"validity_days", r.validity_days},
+          {"expires_at", IsoTime(r.expires_at)}};
+}
+
+nlohmann::json EventJson(const store::OutboxEvent& e) {
+  nlohmann::json j = {{"id", e.id},
+                      {"type", e.type},
+                      {"request_id", e.request_id},
+                      {"created_at", IsoTime(e.created_at)},
+                      {"state", e.state},
+                      {"attempts", e.attempts},
+                      {"last_error", e.last_error}};
+  if (e.state == "pending") j["next_attempt_at"] = IsoTime(e.next_attempt_at);
+  if (e.state == "delivered") j["delivered_at"] = IsoTime(e.delivered_at);
+  j["data"] = Embedded(e.payload);
+  return j;
+}
+
+nlohmann::json ReportRowJson(const mgmt::DeviceStatus& r) {
+  nlohmann::json j = {{"device_id", r.device_id},
+                      {"name", r.name},
+                      {"platform", r.platform},
+                      {"owner", r.owner},
+                      {"status", mgmt::DeploymentStatusName(r.status)},
+                      {"last_request", nullptr},
+                      {"last_request_id", nullptr},
+                      {"last_state", nullptr},
+                      {"reason", nullptr},
+                      {"serial", nullptr},
+                      {"expires", nullptr}};
+  if (r.last_request) {
+    j["last_request"] = IsoTime(r.last_request->created_at);
+    j["last_request_id"] = r.last_request->id;
+    j["last_state"] = r.last_request->state;
+    j["reason"] = r.last_request->reason;
+  }
+  if (r.certificate) {
+    j["serial"] = r.certificate->serial;
+    j["expires"] = IsoTime(r.certificate->not_after);
+  }
+  return j;
+}
+
+nlohmann::json TokenJson(const store::TokenRecord& t) {
+  nlohmann::json j = {{"id", t.id},
+                      {"name", t.name},
+                      {"role", t.role},
+                      {"created_at", IsoTime(t.created_at)},
+                      {"revoked", t.revoked}};
+  if (t.revoked) j["revoked_at"] = IsoTime(t.revoked_at);
+  return j;
+}
+
+nlohmann::json AuditJson(const store::AuditRecord& a) {
+  return {{"id", a.id},           {"time", IsoTime(a.at)}, {"actor", a.actor},
+          {"action", a.action},   {"target", a.target},    {"args", Embedded(a.args)},
+          {"outcome", a.outcome}, {"detail", a.detail}};
+}
+
 nlohmann::json CaCertJson(const X509& cert) {
   nlohmann::json j;
   j["subject"] = NameToString(*X509_get_subject_name(&cert));
@@ -142,4 +265,4 @@ nlohmann::json CaCertJson(const X509& cert) {
   return j;
 }
 
-}  // namespace scepgate::app
+}  // namespace scepgate::views

@@ -1,0 +1,64 @@
+// The REST API under /api/v1: bearer-token authentication, the role each route needs, JSON
+// bodies, errors as {"error": {"code", "message"}}, and an audit entry for every change. The
+// routes call the same mgmt functions as the CLI and answer the same JSON (http/views.h).
+//
+// Statuses: 200 (201 for a creation), 400 kInvalidArgument and malformed JSON, 401 no, unknown
+// or revoked token (with WWW-Authenticate: Bearer), 403 beyond the token's role, 404 kNotFound
+// and unknown paths, 405 a known path with another method, 409 kAlreadyExists and
+// kFailedPrecondition (a state conflict), 422 kPolicyDenied (understood, and refused by policy,
+// e.g. a challenge for a device the profile does not target), 500 anything else (details only in
+// the server log).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "ca/revocation.h"
+#include "common/clock.h"
+#include "common/random.h"
+#include "http/api_router.h"
+#include "http/handler.h"
+#include "mgmt/challenges.h"
+#include "store/store.h"
+
+namespace scepgate::http {
+
+// What the API works on. Borrowed: each must outlive the handler.
+struct ApiDeps {
+  store::Store& store;
+  const Clock& clock;
+  Random& random;
+  ca::Revoker* revoker = nullptr;   // certificate revocation, and retire's; null: none
+  bool revoke_on_unassign = false;  // profiles: revoke what a profile stops targeting
+  mgmt::ChallengeSettings challenges;
+  int64_t challenge_ttl_seconds = 3600;  // when a request names no TTL
+  std::string default_trusted_ca;        // for a profile created without one
+};
+
+// The HTTP status for an error code (see the file comment).
+int HttpStatusFor(ErrorCode code);
+// A JSON error answer: {"error": {"code": code, "message": message}}.
+Response ApiError(int status, std::string_view code, std::string_view message);
+
+// Thread-safe: routes are fixed at construction; every request builds its own mgmt objects over
+// the thread-safe store.
+class ApiHandler final : public Handler {
+ public:
+  explicit ApiHandler(ApiDeps deps);
+  ApiHandler(const ApiHandler&) = delete;
+  ApiHandler& operator=(const ApiHandler&) = delete;
+
+  Response Handle(const Request& request) override;
+  const Router& router() const { return router_; }
+
+ private:
+  Response Serve(const Request& request, std::string& actor);
+  // Runs the route and writes the audit entry of a change.
+  Response Run(const Route& route, ApiCall& call, const store::TokenRecord* token);
+
+  ApiDeps deps_;
+  Router router_;
+};
+
+}  // namespace scepgate::http

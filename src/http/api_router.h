@@ -1,0 +1,79 @@
+// The REST API's routes: a method and a path pattern ("/api/v1/devices/{id}") lead to the least
+// role allowed, the audit action of a change, and the function that answers.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/error.h"
+#include "http/handler.h"
+#include "mgmt/tokens.h"
+
+namespace scepgate::http {
+
+inline constexpr std::string_view kApiPrefix = "/api/v1";
+
+// What a route answers on success; errors are Result errors, mapped to statuses by ApiHandler.
+struct ApiReply {
+  int status = 200;
+  nlohmann::json body;
+};
+
+// One call of a route. Not thread-safe; lives for one request.
+struct ApiCall {
+  explicit ApiCall(const Request& r) : request(r) {}
+
+  const Request& request;
+  std::vector<std::pair<std::string, std::string>> params;  // path parameters, percent-decoded
+  nlohmann::json body = nlohmann::json::object();           // the request body: an object
+  // For the audit log of a change: what it acted on (default: the first path parameter) and its
+  // arguments (default: the body). Never a secret.
+  std::string target;
+  nlohmann::json args = nlohmann::json::object();
+
+  // The path parameter `name` ("" when the pattern has none).
+  const std::string& Param(std::string_view name) const;
+  // The query parameter `key`, percent-decoded; "" when absent. kInvalidArgument on a malformed
+  // escape.
+  Result<std::string> Query(std::string_view key) const;
+  // The query parameter `key` as a whole number >= 0; `fallback` when absent. kInvalidArgument
+  // otherwise.
+  Result<int> QueryCount(std::string_view key, int fallback) const;
+};
+
+using RouteFn = std::function<Result<ApiReply>(ApiCall&)>;
+
+struct Route {
+  std::string method;   // GET, POST, PATCH, DELETE
+  std::string pattern;  // "/api/v1/devices/{id}": literal segments and {parameters}
+  mgmt::Role role = mgmt::Role::kAdmin;  // the least role allowed
+  std::string action;                    // audit action of a change ("device.add"); "" for reads
+  RouteFn fn;
+  bool open = false;  // served without a token (the OpenAPI document)
+};
+
+struct RouteMatch {
+  const Route* route = nullptr;  // null: no route for this method (see `allowed`)
+  std::vector<std::pair<std::string, std::string>> params;
+  std::vector<std::string> allowed;  // when the path exists with other methods only
+};
+
+// Not thread-safe while routes are added; Match() may then be called from any thread.
+class Router {
+ public:
+  void Add(Route route);
+  // The route for the method and path, with its parameters percent-decoded. A path that matches
+  // no pattern gives a null route and no allowed methods. kInvalidArgument for a malformed escape.
+  Result<RouteMatch> Match(std::string_view method, std::string_view path) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace scepgate::http

@@ -1,0 +1,162 @@
+// /api/v1/devices, /users, /groups: mgmt::Directory, answered as `scepgate device|user|group ...
+// --json` prints.
+#include "http/api_body.h"
+#include "http/api_routes.h"
+#include "http/views.h"
+#include "mgmt/directory.h"
+
+namespace scepgate::http {
+namespace {
+
+using mgmt::Role;
+using nlohmann::json;
+
+mgmt::Directory DirectoryOf(const ApiDeps& d) {
+  return mgmt::Directory(d.store, d.clock, d.random, d.revoker);
+}
+
+template <class List, class Fn>
+json Array(const List& items, Fn view) {
+  json arr = json::array();
+  for (const auto& item : items) arr.push_back(view(item));
+  return arr;
+}
+
+Result<ApiReply> ListDevices(const ApiDeps& d, ApiCall& call) {
+  store::DeviceFilter filter;
+  SG_ASSIGN_OR_RETURN(std::string owner, call.Query("owner"));
+  SG_ASSIGN_OR_RETURN(std::string all, call.Query("all"));
+  if (!owner.empty()) filter.owner = owner;
+  filter.include_retired = all == "true" || all == "1";
+  SG_ASSIGN_OR_RETURN(auto devices, DirectoryOf(d).ListDevices(filter));
+  return ApiReply{200, Array(devices, views::DeviceJson)};
+}
+
+Result<ApiReply> AddDevice(const ApiDeps& d, ApiCall& call) {
+  SG_TRY_STATUS(OnlyFields(call.body, {"name", "platform", "serial_number", "owner"}));
+  mgmt::NewDevice n;
+  SG_ASSIGN_OR_RETURN(n.name, StringOr(call.body, "name"));
+  SG_ASSIGN_OR_RETURN(n.platform, StringOr(call.body, "platform"));
+  SG_ASSIGN_OR_RETURN(n.serial_number, StringOr(call.body, "serial_number"));
+  SG_ASSIGN_OR_RETURN(n.owner, StringOr(call.body, "owner"));
+  SG_ASSIGN_OR_RETURN(store::DeviceRecord device, DirectoryOf(d).AddDevice(n));
+  call.target = device.id;
+  return ApiReply{201, views::DeviceJson(device)};
+}
+
+Result<ApiReply> RetireDevice(const ApiDeps& d, ApiCall& call) {
+  SG_TRY_STATUS(OnlyFields(call.body, {}));
+  SG_ASSIGN_OR_RETURN(auto revoked, DirectoryOf(d).RetireDevice(call.Param("id")));
+  return ApiReply{200, {{"id", call.Param("id")}, {"revoked", revoked}}};
+}
+
+Result<ApiReply> AddUser(const ApiDeps& d, ApiCall& call) {
+  SG_TRY_STATUS(OnlyFields(call.body, {"upn", "email", "sid", "on_prem_dn"}));
+  mgmt::NewUser n;
+  SG_ASSIGN_OR_RETURN(n.upn, StringOr(call.body, "upn"));
+  SG_ASSIGN_OR_RETURN(n.email, StringOr(call.body, "email"));
+  SG_ASSIGN_OR_RETURN(n.sid, StringOr(call.body, "sid"));
+  SG_ASSIGN_OR_RETURN(n.on_prem_dn, StringOr(call.body, "on_prem_dn"));
+  call.target = n.upn;
+  SG_ASSIGN_OR_RETURN(store::UserRecord user, DirectoryOf(d).AddUser(n));
+  return ApiReply{201, views::UserJson(user)};
+}
+
+Result<ApiReply> DisableUser(const ApiDeps& d, ApiCall& call) {
+  SG_TRY_STATUS(OnlyFields(call.body, {}));
+  mgmt::Directory directory = DirectoryOf(d);
+  SG_TRY_STATUS(directory.DisableUser(call.Param("upn")));
+  SG_ASSIGN_OR_RETURN(auto shown, directory.ShowUser(call.Param("upn")));
+  return ApiReply{200, views::UserDetailsJson(shown)};
+}
+
+Result<ApiReply> AddGroup(const ApiDeps& d, ApiCall& call) {
+  SG_TRY_STATUS(OnlyFields(call.body, {"name", "description"}));
+  SG_ASSIGN_OR_RETURN(std::string name, StringOr(call.body, "name"));
+  SG_ASSIGN_OR_RETURN(std::string description, StringOr(call.body, "description"));
+  call.target = name;
+  SG_ASSIGN_OR_RETURN(store::GroupRecord group, DirectoryOf(d).AddGroup(name, description));
+  return ApiReply{201, views::GroupJson(group)};
+}
+
+// The member a body names: {"device": ID} or {"user": UPN}, exactly one.
+Result<store::GroupMember> MemberOf(const json& body) {
+  SG_TRY_STATUS(OnlyFields(body, {"device", "user"}));
+  SG_ASSIGN_OR_RETURN(std::string device, StringOr(body, "device"));
+  SG_ASSIGN_OR_RETURN(std::string user, StringOr(body, "user"));
+  if (device.empty() == user.empty())
+    return Fail(Error::InvalidArgument("give exactly one of 'device' (id) and 'user' (UPN)"));
+  store::GroupMember m;
+  m.kind = device.empty() ? store::MemberKind::kUser : store::MemberKind::kDevice;
+  m.id = device.empty() ? user : device;
+  return m;
+}
+
+Result<ApiReply> AddMember(const ApiDeps& d, ApiCall& call) {
+  SG_ASSIGN_OR_RETURN(store::GroupMember m, MemberOf(call.body));
+  mgmt::Directory directory = DirectoryOf(d);
+  SG_TRY_STATUS(directory.AddMember(call.Param("name"), m));
+  SG_ASSIGN_OR_RETURN(auto shown, directory.ShowGroup(call.Param("name")));
+  return ApiReply{200, views::GroupDetailsJson(shown)};
+}
+
+Result<ApiReply> RemoveMember(const ApiDeps& d, ApiCall& call) {
+  SG_TRY_STATUS(OnlyFields(call.body, {}));
+  const std::string& kind = call.Param("kind");
+  if (kind != "device" && kind != "user")
+    return Fail(Error::InvalidArgument("member kind is device or user, not '" + kind + "'"));
+  json member = {{kind, call.Param("member")}};
+  call.args = member;
+  SG_ASSIGN_OR_RETURN(store::GroupMember m, MemberOf(member));
+  mgmt::Directory directory = DirectoryOf(d);
+  SG_TRY_STATUS(directory.RemoveMember(call.Param("name"), m));
+  SG_ASSIGN_OR_RETURN(auto shown, directory.ShowGroup(call.Param("name")));
+  return ApiReply{200, views::GroupDetailsJson(shown)};
+}
+
+}  // namespace
+
+void AddDirectoryRoutes(Router& router, const ApiDeps& deps) {
+  const ApiDeps& d = deps;
+  auto route = [&](std::string method, std::string path, Role role, std::string action,
+                   Result<ApiReply> (*fn)(const ApiDeps&, ApiCall&)) {
+    router.Add({std::move(method), std::string(kApiPrefix) + path, role, std::move(action),
+                [dp = &d, fn](ApiCall& call) { return fn(*dp, call); }});
+  };
+  route("GET", "/devices", Role::kAuditor, "", ListDevices);
+  route("POST", "/devices", Role::kOperator, "device.add", AddDevice);
+  route("GET", "/devices/{id}", Role::kAuditor, "",
+        [](const ApiDeps& dd, ApiCall& call) -> Result<ApiReply> {
+          SG_ASSIGN_OR_RETURN(auto shown, DirectoryOf(dd).ShowDevice(call.Param("id")));
+          return ApiReply{200, views::DeviceDetailsJson(shown)};
+        });
+  route("POST", "/devices/{id}/retire", Role::kOperator, "device.retire", RetireDevice);
+
+  route("GET", "/users", Role::kAuditor, "", [](const ApiDeps& dd, ApiCall&) -> Result<ApiReply> {
+    SG_ASSIGN_OR_RETURN(auto users, DirectoryOf(dd).ListUsers());
+    return ApiReply{200, Array(users, views::UserJson)};
+  });
+  route("POST", "/users", Role::kOperator, "user.add", AddUser);
+  route("GET", "/users/{upn}", Role::kAuditor, "",
+        [](const ApiDeps& dd, ApiCall& call) -> Result<ApiReply> {
+          SG_ASSIGN_OR_RETURN(auto shown, DirectoryOf(dd).ShowUser(call.Param("upn")));
+          return ApiReply{200, views::UserDetailsJson(shown)};
+        });
+  route("POST", "/users/{upn}/disable", Role::kOperator, "user.disable", DisableUser);
+
+  route("GET", "/groups", Role::kAuditor, "", [](const ApiDeps& dd, ApiCall&) -> Result<ApiReply> {
+    SG_ASSIGN_OR_RETURN(auto groups, DirectoryOf(dd).ListGroups());
+    return ApiReply{200, Array(groups, views::GroupSummaryJson)};
+  });
+  route("POST", "/groups", Role::kOperator, "group.add", AddGroup);
+  route("GET", "/groups/{name}", Role::kAuditor, "",
+        [](const ApiDeps& dd, ApiCall& call) -> Result<ApiReply> {
+          SG_ASSIGN_OR_RETURN(auto shown, DirectoryOf(dd).ShowGroup(call.Param("name")));
+          return ApiReply{200, views::GroupDetailsJson(shown)};
+        });
+  route("POST", "/groups/{name}/members", Role::kOperator, "group.add-member", AddMember);
+  route("DELETE", "/groups/{name}/members/{kind}/{member}", Role::kOperator, "group.remove-member",
+        RemoveMember);
+}
+
+}  // namespace scepgate::http

@@ -1,0 +1,137 @@
+// /api/v1/certificates, /requests, /events, /audit and /tokens: mgmt::Records, AuditLog and
+// Tokens, answered as the CLI's --json prints.
+#include <charconv>
+
+#include "http/api_body.h"
+#include "http/api_routes.h"
+#include "http/views.h"
+#include "mgmt/approvals.h"
+#include "mgmt/audit.h"
+#include "mgmt/records.h"
+#include "mgmt/tokens.h"
+
+namespace scepgate::http {
+namespace {
+
+using mgmt::Role;
+using nlohmann::json;
+
+template <class List, class Fn>
+json Array(const List& items, Fn view) {
+  json arr = json::array();
+  for (const auto& item : items) arr.push_back(view(item));
+  return arr;
+}
+
+Result<ApiReply> ListCertificates(const ApiDeps& d, ApiCall& call) {
+  SG_ASSIGN_OR_RETURN(std::string status, call.Query("status"));
+  SG_ASSIGN_OR_RETURN(int limit, call.QueryCount("limit", 0));
+  SG_ASSIGN_OR_RETURN(auto certs, mgmt::Records(d.store).Certificates(status, limit));
+  return ApiReply{200, Array(certs, views::CertificateJson)};
+}
+
+Result<ApiReply> RevokeCertificate(const ApiDeps& d, ApiCall& call) {
+  SG_TRY_STATUS(OnlyFields(call.body, {"reason"}));
+  SG_ASSIGN_OR_RETURN(std::string reason, StringOr(call.body, "reason"));
+  call.target = mgmt::NormalizeSerial(call.Param("serial"));
+  SG_ASSIGN_OR_RETURN(auto cert,
+                      mgmt::Records(d.store, d.revoker).Revoke(call.Param("serial"), reason));
+  return ApiReply{200, views::CertificateJson(cert)};
+}
+
+Result<ApiReply> ListRequests(const ApiDeps& d, ApiCall& call) {
+  SG_ASSIGN_OR_RETURN(std::string state, call.Query("state"));
+  SG_ASSIGN_OR_RETURN(std::string device, call.Query("device"));
+  SG_ASSIGN_OR_RETURN(int limit, call.QueryCount("limit", 0));
+  SG_ASSIGN_OR_RETURN(auto requests, mgmt::Records(d.store).Requests(state, device, limit));
+  return ApiReply{200, Array(requests, views::RequestJson)};
+}
+
+// POST /requests/{id}/approve|reject: the request id, as a whole number. kInvalidArgument.
+Result<int64_t> RequestId(const ApiCall& call) {
+  const std::string& text = call.Param("id");
+  int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0)
+    return Fail(Error::InvalidArgument("request id must be a whole number, not '" + text + "'"));
+  return id;
+}
+
+Result<ApiReply> ApproveRequest(const ApiDeps& d, ApiCall& call) {
+  SG_TRY_STATUS(OnlyFields(call.body, {}));
+  SG_ASSIGN_OR_RETURN(int64_t id, RequestId(call));
+  SG_TRY_STATUS(mgmt::Approvals(d.store, d.clock).Approve(id));
+  return ApiReply{200, {{"id", id}, {"decision", "approved"}}};
+}
+
+Result<ApiReply> RejectRequest(const ApiDeps& d, ApiCall& call) {
+  SG_TRY_STATUS(OnlyFields(call.body, {"reason"}));
+  SG_ASSIGN_OR_RETURN(int64_t id, RequestId(call));
+  SG_ASSIGN_OR_RETURN(std::string reason, StringOr(call.body, "reason"));
+  SG_TRY_STATUS(mgmt::Approvals(d.store, d.clock).Reject(id, reason));
+  return ApiReply{200, {{"id", id}, {"decision", "rejected"}, {"reason", reason}}};
+}
+
+Result<ApiReply> ListEvents(const ApiDeps& d, ApiCall& call) {
+  SG_ASSIGN_OR_RETURN(std::string state, call.Query("state"));
+  SG_ASSIGN_OR_RETURN(int limit, call.QueryCount("limit", 50));  // as `events list`
+  SG_ASSIGN_OR_RETURN(auto events, mgmt::Records(d.store).Events(state, limit));
+  return ApiReply{200, Array(events, views::EventJson)};
+}
+
+Result<ApiReply> ListAudit(const ApiDeps& d, ApiCall& call) {
+  SG_ASSIGN_OR_RETURN(int limit, call.QueryCount("limit", 50));  // as `audit list`
+  SG_ASSIGN_OR_RETURN(auto entries, mgmt::AuditLog(d.store, d.clock).List(limit));
+  return ApiReply{200, Array(entries, views::AuditJson)};
+}
+
+Result<ApiReply> CreateToken(const ApiDeps& d, ApiCall& call) {
+  SG_TRY_STATUS(OnlyFields(call.body, {"role", "name"}));
+  SG_ASSIGN_OR_RETURN(std::string role, RequiredString(call.body, "role"));
+  SG_ASSIGN_OR_RETURN(std::string name, StringOr(call.body, "name"));
+  SG_ASSIGN_OR_RETURN(mgmt::CreatedToken made,
+                      mgmt::Tokens(d.store, d.clock, d.random).Create(role, name));
+  call.target = made.record.id;
+  json j = views::TokenJson(made.record);
+  j["token"] = made.token;  // shown once
+  return ApiReply{201, j};
+}
+
+Result<ApiReply> RevokeToken(const ApiDeps& d, ApiCall& call) {
+  SG_TRY_STATUS(OnlyFields(call.body, {}));
+  mgmt::Tokens tokens(d.store, d.clock, d.random);
+  SG_TRY_STATUS(tokens.Revoke(call.Param("id")));
+  return ApiReply{200, {{"id", call.Param("id")}, {"revoked", true}}};
+}
+
+}  // namespace
+
+void AddRecordRoutes(Router& router, const ApiDeps& deps) {
+  const ApiDeps& d = deps;
+  auto route = [&](std::string method, std::string path, Role role, std::string action,
+                   Result<ApiReply> (*fn)(const ApiDeps&, ApiCall&)) {
+    router.Add({std::move(method), std::string(kApiPrefix) + path, role, std::move(action),
+                [dp = &d, fn](ApiCall& call) { return fn(*dp, call); }});
+  };
+  route("GET", "/certificates", Role::kAuditor, "", ListCertificates);
+  route("GET", "/certificates/{serial}", Role::kAuditor, "",
+        [](const ApiDeps& dd, ApiCall& call) -> Result<ApiReply> {
+          SG_ASSIGN_OR_RETURN(auto cert, mgmt::Records(dd.store).Certificate(call.Param("serial")));
+          return ApiReply{200, views::CertificateJson(cert)};
+        });
+  route("POST", "/certificates/{serial}/revoke", Role::kOperator, "certificate.revoke",
+        RevokeCertificate);
+  route("GET", "/requests", Role::kAuditor, "", ListRequests);
+  route("POST", "/requests/{id}/approve", Role::kAdmin, "request.approve", ApproveRequest);
+  route("POST", "/requests/{id}/reject", Role::kAdmin, "request.reject", RejectRequest);
+  route("GET", "/events", Role::kAuditor, "", ListEvents);
+  route("GET", "/audit", Role::kAuditor, "", ListAudit);
+  route("GET", "/tokens", Role::kAdmin, "", [](const ApiDeps& dd, ApiCall&) -> Result<ApiReply> {
+    SG_ASSIGN_OR_RETURN(auto tokens, mgmt::Tokens(dd.store, dd.clock, dd.random).List());
+    return ApiReply{200, Array(tokens, views::TokenJson)};
+  });
+  route("POST", "/tokens", Role::kAdmin, "token.create", CreateToken);
+  route("POST", "/tokens/{id}/revoke", Role::kAdmin, "token.revoke", RevokeToken);
+}
+
+}  // namespace scepgate::http

@@ -1,0 +1,220 @@
+// The REST API handler over a MemoryStore: authentication, the role matrix, errors and their
+// statuses, bodies of the wrong shape, and the audit entry of each change.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "common/clock.h"
+#include "common/random.h"
+#include "http/api_handler.h"
+#include "mgmt/tokens.h"
+#include "store/memory_store.h"
+
+namespace scepgate::http {
+namespace {
+
+using nlohmann::json;
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const char* role : {"admin", "operator", "auditor"}) {
+      auto made = mgmt::Tokens(store_, clock_, random_).Create(role, std::string(role) + "-bot");
+      ASSERT_TRUE(made) << made.error().message;
+      tokens_[role] = made->token;
+      ids_[role] = made->record.id;
+    }
+  }
+
+  Response Call(const std::string& method, const std::string& target, const std::string& role,
+                const std::string& body = "") {
+    Request r;
+    r.method = method;
+    r.target = target;
+    std::tie(r.path, r.query) = SplitTarget(target);
+    r.body = body;
+    r.remote_addr = "127.0.0.1";
+    if (!role.empty()) r.headers.emplace_back("authorization", "Bearer " + tokens_[role]);
+    return api_.Handle(r);
+  }
+  static json Body(const Response& r) { return json::parse(r.body, nullptr, false); }
+  static std::string Code(const Response& r) {
+    json j = Body(r);
+    return j.contains("error") ? j["error"]["code"].get<std::string>() : "";
+  }
+
+  store::MemoryStore store_;
+  FakeClock clock_{1700000000};
+  SystemRandom random_;
+  ApiHandler api_{ApiDeps{store_, clock_, random_, nullptr, false, {}, 3600, ""}};
+  std::map<std::string, std::string> tokens_;
+  std::map<std::string, std::string> ids_;
+};
+
+TEST_F(ApiTest, NoTokenUnknownTokenAndRevokedTokenGet401WithAChallenge) {
+  Response none = Call("GET", "/api/v1/devices", "");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(Code(none), "unauthenticated");
+  ASSERT_EQ(none.headers.size(), 1u);
+  EXPECT_EQ(none.headers[0].first, "WWW-Authenticate");
+  EXPECT_TRUE(none.headers[0].second.starts_with("Bearer"));
+
+  tokens_["forged"] = tokens_["admin"] + "x";
+  Response forged = Call("GET", "/api/v1/devices", "forged");
+  EXPECT_EQ(forged.status, 401);
+  EXPECT_NE(forged.headers[0].second.find("invalid_token"), std::string::npos);
+  EXPECT_EQ(forged.body.find(tokens_["forged"]), std::string::npos);
+
+  // Unknown paths answer 401 too: nothing is told before the caller is known.
+  EXPECT_EQ(Call("GET", "/api/v1/secret-route", "").status, 401);
+  // Another scheme is no bearer token.
+  Request basic;
+  basic.method = "GET";
+  basic.path = "/api/v1/devices";
+  basic.headers.emplace_back("authorization", "Basic " + tokens_["admin"]);
+  EXPECT_EQ(api_.Handle(basic).status, 401);
+
+  ASSERT_TRUE(mgmt::Tokens(store_, clock_, random_).Revoke(ids_["operator"]));
+  EXPECT_EQ(Call("GET", "/api/v1/devices", "operator").status, 401);
+  EXPECT_EQ(Call("GET", "/api/v1/devices", "admin").status, 200);
+}
+
+TEST_F(ApiTest, TheRoleMatrix) {
+  struct Case {
+    const char* method;
+    const char* target;
+    const char* body;
+    const char* least;  // the least role allowed
+  };
+  const Case cases[] = {
+      {"GET", "/api/v1/devices", "", "auditor"},
+      {"GET", "/api/v1/audit", "", "auditor"},
+      {"POST", "/api/v1/devices", R"({"name":"d","platform":"linux"})", "operator"},
+      {"POST", "/api/v1/users", R"({"upn":"u@example.com"})", "operator"},
+      {"POST", "/api/v1/groups", R"({"name":"g"})", "operator"},
+      {"POST", "/api/v1/certificates/0a/revoke", "{}", "operator"},
+      {"POST", "/api/v1/challenges", R"({"device":"x","profile":"p"})", "operator"},
+      {"POST", "/api/v1/profiles", R"({"name":"p"})", "admin"},
+      {"PATCH", "/api/v1/profiles/p", "{}", "admin"},
+      {"DELETE", "/api/v1/profiles/p", "", "admin"},
+      {"POST", "/api/v1/profiles/p/assignments", R"({"group":"g"})", "admin"},
+      {"GET", "/api/v1/tokens", "", "admin"},
+      {"POST", "/api/v1/requests/1/approve", "", "admin"},
+      {"POST", "/api/v1/requests/1/reject", R"({"reason":"no"})", "admin"},
+      {"POST", "/api/v1/tokens", R"({"role":"auditor"})", "admin"},
+  };
+  const std::vector<std::string> order = {"auditor", "operator", "admin"};
+  for (const Case& c : cases) {
+    bool allowed = false;
+    for (const std::string& role : order) {
+      allowed = allowed || role == c.least;
+      Response r = Call(c.method, c.target, role, c.body);
+      if (allowed) {
+        EXPECT_NE(r.status, 403) << role << " " << c.method << " " << c.target << ": " << r.body;
+      } else {
+        EXPECT_EQ(r.status, 403) << role << " " << c.method << " " << c.target << ": " << r.body;
+        EXPECT_EQ(Code(r), "forbidden");
+      }
+    }
+  }
+}
+
+TEST_F(ApiTest, ErrorsMapToStatusesWithACodeAndAMessage) {
+  Response missing = Call("GET", "/api/v1/devices/nope", "auditor");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.content_type, "application/json");
+  EXPECT_EQ(Code(missing), "notFound");
+  EXPECT_EQ(Body(missing)["error"]["message"], "no device with id nope");
+
+  EXPECT_EQ(Call("POST", "/api/v1/groups", "operator", R"({"name":"g"})").status, 201);
+  Response twice = Call("POST", "/api/v1/groups", "operator", R"({"name":"G"})");
+  EXPECT_EQ(twice.status, 409);
+  EXPECT_EQ(Code(twice), "alreadyExists");
+
+  Response bad = Call("POST", "/api/v1/devices", "operator", R"({"name":"d","platform":"beos"})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(Code(bad), "invalidArgument");
+
+  Response method = Call("PUT", "/api/v1/devices", "auditor");
+  EXPECT_EQ(method.status, 405);
+  EXPECT_EQ(method.headers.at(0).first, "Allow");
+  EXPECT_EQ(Call("GET", "/api/v1/no-such-thing", "auditor").status, 404);
+  EXPECT_EQ(HttpStatusFor(ErrorCode::kPolicyDenied), 422);
+  EXPECT_EQ(HttpStatusFor(ErrorCode::kFailedPrecondition), 409);
+  EXPECT_EQ(HttpStatusFor(ErrorCode::kDatabase), 500);
+}
+
+TEST_F(ApiTest, BodiesOfTheWrongShapeAre400sThatNameTheProblem) {
+  struct Case {
+    const char* body;
+    const char* says;
+  };
+  const Case cases[] = {
+      {"{not json", "not valid JSON"},
+      {"[1,2]", "must be a JSON object"},
+      {"\xff\xfe", "not valid JSON"},
+      {R"({"name": 5, "platform": "linux"})", "field 'name' must be a string"},
+      {R"({"name": "d", "platform": "linux", "colour": "red"})", "unknown field 'colour'"},
+  };
+  for (const Case& c : cases) {
+    Response r = Call("POST", "/api/v1/devices", "operator", c.body);
+    EXPECT_EQ(r.status, 400) << c.body;
+    std::string message = Body(r)["error"]["message"];
+    EXPECT_NE(message.find(c.says), std::string::npos) << message;
+  }
+  Response r = Call("POST", "/api/v1/profiles", "admin",
+                    R"({"name":"p","type":"device","validity_days":"ten"})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("validity_days"), std::string::npos);
+  EXPECT_EQ(Call("GET", "/api/v1/devices?all=true", "auditor").status, 200);
+  EXPECT_EQ(Call("GET", "/api/v1/certificates?limit=-1", "auditor").status, 400);
+}
+
+TEST_F(ApiTest, ChangesAreAuditedWithTheTokenAndReadsAreNot) {
+  Response added = Call("POST", "/api/v1/devices", "operator",
+                        R"({"name":"laptop","platform":"Windows","serial_number":"SN1"})");
+  ASSERT_EQ(added.status, 201) << added.body;
+  json device = Body(added);
+  EXPECT_EQ(device["platform"], "windows");
+  Response failed = Call("POST", "/api/v1/users/ghost@example.com/disable", "operator");
+  EXPECT_EQ(failed.status, 404);
+  Call("GET", "/api/v1/devices", "auditor");
+  Response created = Call("POST", "/api/v1/tokens", "admin", R"({"role":"auditor","name":"ro"})");
+  ASSERT_EQ(created.status, 201);
+  std::string secret = Body(created)["token"];
+
+  auto entries = store_.ListAudit({});
+  ASSERT_TRUE(entries);
+  ASSERT_EQ(entries->size(), 3u);
+  const auto& token = (*entries)[0];
+  EXPECT_EQ(token.action, "token.create");
+  EXPECT_EQ(token.actor, "token:" + ids_["admin"] + " (admin-bot)");
+  EXPECT_EQ(token.target, Body(created)["id"]);
+  EXPECT_EQ(token.args.find(secret), std::string::npos);
+  const auto& disable = (*entries)[1];
+  EXPECT_EQ(disable.action, "user.disable");
+  EXPECT_EQ(disable.target, "ghost@example.com");
+  EXPECT_EQ(disable.outcome, "notFound");
+  const auto& add = (*entries)[2];
+  EXPECT_EQ(add.action, "device.add");
+  EXPECT_EQ(add.actor, "token:" + ids_["operator"] + " (operator-bot)");
+  EXPECT_EQ(add.target, device["id"]);
+  EXPECT_EQ(json::parse(add.args)["serial_number"], "SN1");
+  EXPECT_EQ(add.outcome, "ok");
+  EXPECT_EQ(add.at, 1700000000);
+
+  // The new token works, and the audit log reads back through the API.
+  tokens_["new"] = secret;
+  Response audit = Call("GET", "/api/v1/audit?limit=2", "new");
+  ASSERT_EQ(audit.status, 200);
+  EXPECT_EQ(Body(audit).size(), 2u);
+  EXPECT_EQ(Body(audit)[0]["action"], "token.create");
+}
+
+TEST_F(ApiTest, TheOpenApiDocumentNeedsNoToken) {
+  Response doc = Call("GET", "/api/v1/openapi.json", "");
+  ASSERT_EQ(doc.status, 200);
+  EXPECT_EQ(Body(doc)["openapi"], "3.0.3");
+}
+
+}  // namespace
+}  // namespace scepgate::http

@@ -1,0 +1,98 @@
+#include "mgmt/records.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "common/text.h"
+#include "mgmt/challenges.h"
+
+namespace scepgate::mgmt {
+namespace {
+
+Status CheckLimit(int limit) {
+  if (limit < 0) return Fail(Error::InvalidArgument("limit must not be negative"));
+  return {};
+}
+
+}  // namespace
+
+std::string NormalizeSerial(std::string_view serial) {
+  std::string s = AsciiLower(serial);
+  std::erase(s, ':');
+  if (s.starts_with("0x")) s = s.substr(2);
+  size_t nz = s.find_first_not_of('0');
+  return nz == std::string::npos ? "0" : s.substr(nz);
+}
+
+Result<int64_t> ParseChallengeTtl(std::string_view text) {
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  std::string_view unit(end, text.data() + text.size() - end);
+  int64_t scale = unit.empty() || unit == "m" ? 60
+                  : unit == "s"               ? 1
+                  : unit == "h"               ? 3600
+                  : unit == "d"               ? 86400
+                                              : 0;
+  // The lifetime's range is Challenges::Issue's to check; this only keeps the product in range.
+  if (ec != std::errc() || scale == 0 || value <= 0 || value > kMaxChallengeTtl)
+    return Fail(Error::InvalidArgument("bad duration '" + std::string(text) +
+                                       "' (use e.g. 90s, 60m, 2h, 1d)"));
+  return value * scale;
+}
+
+Result<std::vector<store::CertificateRecord>> Records::Certificates(std::string_view status,
+                                                                    int limit) {
+  SG_TRY_STATUS(CheckLimit(limit));
+  store::CertFilter f;
+  f.limit = limit;
+  if (status == "valid")
+    f.status = store::CertStatus::kValid;
+  else if (status == "revoked")
+    f.status = store::CertStatus::kRevoked;
+  else if (!status.empty())
+    return Fail(Error::InvalidArgument("status is valid or revoked"));
+  return store_.ListCertificates(f);
+}
+
+Result<store::CertificateRecord> Records::Certificate(std::string_view serial) {
+  SG_ASSIGN_OR_RETURN(auto cert, store_.FindCertificate(NormalizeSerial(serial)));
+  if (!cert) return Fail(Error::NotFound("no certificate with serial " + std::string(serial)));
+  return std::move(*cert);
+}
+
+Result<store::CertificateRecord> Records::Revoke(std::string_view serial, std::string_view reason) {
+  SG_ASSIGN_OR_RETURN(ca::RevocationReason r,
+                      ca::ParseRevocationReason(reason.empty() ? "unspecified" : reason));
+  if (revoker_ == nullptr) return Fail(Error::InvalidArgument("revocation is not available here"));
+  SG_TRY_STATUS(revoker_->Revoke(NormalizeSerial(serial), r));
+  return Certificate(serial);
+}
+
+Result<std::vector<store::RequestRecord>> Records::Requests(std::string_view state,
+                                                            std::string_view device, int limit) {
+  SG_TRY_STATUS(CheckLimit(limit));
+  store::RequestFilter f;
+  f.limit = limit;
+  if (!state.empty()) f.state = std::string(state);
+  if (!device.empty()) {
+    // An unknown id is a mistake to report, not an empty list.
+    SG_ASSIGN_OR_RETURN(auto found, store_.FindDevice(device));
+    if (!found) return Fail(Error::NotFound("no device with id " + std::string(device)));
+    f.device_id = std::string(device);
+  }
+  return store_.ListRequests(f);
+}
+
+Result<std::vector<store::OutboxEvent>> Records::Events(std::string_view state, int limit) {
+  SG_TRY_STATUS(CheckLimit(limit));
+  store::EventFilter f;
+  f.limit = limit;
+  if (!state.empty()) {
+    if (state != "pending" && state != "delivered" && state != "dead")
+      return Fail(Error::InvalidArgument("state is pending, delivered or dead"));
+    f.state = std::string(state);
+  }
+  return store_.ListEvents(f);
+}
+
+}  // namespace scepgate::mgmt

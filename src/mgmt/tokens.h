@@ -1,0 +1,65 @@
+// Bearer tokens of the REST API: minted with a role, shown once, kept only as a SHA-256.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/error.h"
+#include "common/random.h"
+#include "store/store.h"
+
+namespace scepgate::mgmt {
+
+// What a token may do; each role may do everything the one before it may.
+//   auditor   read everything (GET)
+//   operator  also add and retire devices, add and disable users, add groups and change their
+//             members, issue challenges, revoke certificates
+//   admin     also create, update and delete profiles, assign them, approve or reject held
+//             requests, and manage tokens
+enum class Role { kAuditor = 0, kOperator = 1, kAdmin = 2 };
+
+// "auditor", "operator", "admin".
+const char* RoleName(Role role);
+// Parses a role name (lower-case). kInvalidArgument for anything else.
+Result<Role> ParseRole(std::string_view text);
+// True when `have` may do what `need` may.
+inline bool RoleAllows(Role have, Role need) {
+  return static_cast<int>(have) >= static_cast<int>(need);
+}
+
+struct CreatedToken {
+  std::string token;          // the secret: shown once, never stored
+  store::TokenRecord record;  // what was stored (its hash, never the token)
+};
+
+// Thread-safe as far as the store and Random are: holds no state of its own.
+class Tokens {
+ public:
+  Tokens(store::Store& store, const Clock& clock, Random& random)
+      : store_(store), clock_(clock), random_(random) {}
+
+  // Mints a token for `role`: "sgt_" and 43 URL-safe base64 characters (256 random bits).
+  // kInvalidArgument for an unknown role or a name over 100 bytes or with control characters,
+  // kCrypto when randomness fails, kDatabase.
+  Result<CreatedToken> Create(std::string_view role, std::string_view name);
+  // Every token, revoked ones included, oldest first. kDatabase.
+  Result<std::vector<store::TokenRecord>> List();
+  // kNotFound for an unknown id, kAlreadyExists when already revoked; kDatabase.
+  Status Revoke(std::string_view id);
+  // Returns the record of a known, unrevoked token (found by its hash, compared in constant
+  // time). kNotFound for an unknown token, kFailedPrecondition for a revoked one (the messages
+  // never repeat the token); kDatabase.
+  Result<store::TokenRecord> Authenticate(std::string_view token);
+
+ private:
+  store::Store& store_;
+  const Clock& clock_;
+  Random& random_;
+};
+
+// The SHA-256 of a token, lower-case hex: what the store keeps.
+std::string TokenHash(std::string_view token);
+
+}  // namespace scepgate::mgmt

@@ -1,0 +1,363 @@
+// The REST API of a real `scepgate serve`, over real sockets: bearer tokens from `scepgate token
+// create`, 401 and 403, the same JSON as the CLI's --json for what either door made, challenges,
+// malformed bodies, the OpenAPI document, and the audit log of both doors.
+#include <gtest/gtest.h>
+#include <strings.h>
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "cli_fixture.h"
+#include "client/http_client.h"
+#include "common/files.h"
+#include "gateway_fixture.h"
+
+namespace scepgate::testing {
+namespace {
+
+using nlohmann::json;
+
+struct Reply {
+  int status = 0;
+  json body;
+  std::string raw;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  std::string Header(const std::string& name) const {
+    for (const auto& [k, v] : headers)
+      if (strcasecmp(k.c_str(), name.c_str()) == 0) return v;
+    return "";
+  }
+};
+
+class ApiTest : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    if (HasFatalFailure()) return;
+    admin_ = Token("admin", "it-admin");
+    operator_ = Token("operator", "it-operator");
+    auditor_ = Token("auditor", "it-auditor");
+  }
+
+  // `scepgate token create`: the token alone on stdout.
+  std::string Token(const std::string& role, const std::string& name) {
+    std::string out = Ok({"token", "create", "--role", role, "--name", name});
+    if (!out.empty() && out.back() == '\n') out.pop_back();
+    EXPECT_TRUE(out.starts_with("sgt_")) << out;
+    return out;
+  }
+
+  Reply Call(const std::string& method, const std::string& path, const std::string& token,
+             const std::string& body = "") {
+    client::HttpRequest r;
+    r.method = method;
+    r.target = "/api/v1" + path;
+    if (!token.empty()) r.headers.emplace_back("Authorization", "Bearer " + token);
+    if (!body.empty()) {
+      r.body = body;
+      r.content_type = "application/json";
+    }
+    auto got = http_->Send({"127.0.0.1", server_->port(), "/"}, r);
+    EXPECT_TRUE(got) << got.error().message;
+    Reply out;
+    if (!got) return out;
+    out.status = got->status;
+    out.raw = got->body;
+    out.headers = got->headers;
+    out.body = json::parse(got->body, nullptr, false);
+    return out;
+  }
+  // Expects `status` and returns the body.
+  json Expect(int status, const std::string& method, const std::string& path,
+              const std::string& token, const json& body = nullptr) {
+    Reply r = Call(method, path, token, body.is_null() ? "" : body.dump());
+    EXPECT_EQ(r.status, status) << method << " " << path << ": " << r.raw;
+    return r.body;
+  }
+
+  std::unique_ptr<client::HttpClient> http_ = client::MakeHttpClient(10);
+  std::string admin_, operator_, auditor_;
+};
+
+TEST_F(ApiTest, NoTokenABadTokenAndARevokedTokenGet401) {
+  Reply none = Call("GET", "/devices", "");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(none.body["error"]["code"], "unauthenticated");
+  EXPECT_TRUE(none.Header("WWW-Authenticate").starts_with("Bearer")) << none.raw;
+
+  Reply bad = Call("GET", "/devices", "sgt_not-a-real-token");
+  EXPECT_EQ(bad.status, 401);
+  EXPECT_NE(bad.Header("WWW-Authenticate").find("invalid_token"), std::string::npos);
+
+  json tokens = Json({"token", "list"});
+  ASSERT_EQ(tokens.size(), 3u);
+  std::string auditor_id;
+  for (const auto& t : tokens) {
+    EXPECT_FALSE(t.contains("token"));
+    EXPECT_FALSE(t.contains("hash"));
+    if (t["role"] == "auditor") auditor_id = t["id"];
+  }
+  EXPECT_EQ(Call("GET", "/devices", auditor_).status, 200);
+  Ok({"token", "revoke", auditor_id});
+  EXPECT_EQ(Call("GET", "/devices", auditor_).status, 401);
+  // Only the hash is kept: the token is nowhere in the database file.
+  std::string db = ReadFile(server_->dir() / "scepgate.db").value_or("");
+  EXPECT_EQ(db.find(admin_), std::string::npos);
+}
+
+TEST_F(ApiTest, AuditorsReadOperatorsChangeTheDirectoryAdminsManageProfiles) {
+  EXPECT_EQ(Call("GET", "/devices", auditor_).status, 200);
+  Reply denied = Call("POST", "/devices", auditor_, R"({"name":"x","platform":"linux"})");
+  EXPECT_EQ(denied.status, 403);
+  EXPECT_EQ(denied.body["error"]["code"], "forbidden");
+  Expect(201, "POST", "/devices", operator_, {{"name", "x"}, {"platform", "linux"}});
+  Expect(201, "POST", "/groups", operator_, {{"name", "g"}});
+  json profile = {{"name", "p"},
+                  {"type", "device"},
+                  {"subject", "CN={{DeviceName}}"},
+                  {"urls", {server_->Url()}}};
+  EXPECT_EQ(Call("POST", "/profiles", operator_, profile.dump()).status, 403);
+  EXPECT_EQ(Call("POST", "/tokens", operator_, R"({"role":"admin"})").status, 403);
+  Expect(201, "POST", "/profiles", admin_, profile);
+  Expect(201, "POST", "/profiles/p/assignments", admin_, {{"group", "g"}});
+  EXPECT_EQ(Call("GET", "/tokens", auditor_).status, 403);
+  EXPECT_EQ(Expect(200, "GET", "/tokens", admin_).size(), 3u);
+}
+
+TEST_F(ApiTest, WhatOneDoorMakesTheOtherShowsAsTheSameJson) {
+  // Through the API...
+  Expect(201, "POST", "/users", operator_,
+         {{"upn", "alice@example.com"},
+          {"email", "alice@example.com"},
+          {"sid", "S-1-5-21-1-2-3-1001"}});
+  json device = Expect(201, "POST", "/devices", operator_,
+                       {{"name", "alice-laptop"},
+                        {"platform", "windows"},
+                        {"serial_number", "SN1"},
+                        {"owner", "alice@example.com"}});
+  std::string id = device["id"];
+  Expect(201, "POST", "/groups", operator_, {{"name", "Wi-Fi devices"}, {"description", "d"}});
+  Expect(200, "POST", "/groups/Wi-Fi%20devices/members", operator_, {{"device", id}});
+  Expect(201, "POST", "/profiles", admin_,
+         {{"name", "wifi"},
+          {"type", "device"},
+          {"subject", "CN={{DeviceName}},O=Example"},
+          {"sans", {"dns:{{DeviceName}}.example.com"}},
+          {"urls", {server_->Url()}}});
+  Expect(201, "POST", "/profiles/wifi/assignments", admin_, {{"group", "Wi-Fi devices"}});
+
+  // ...seen from the CLI, field for field.
+  EXPECT_EQ(Json({"device", "show", id}), Expect(200, "GET", "/devices/" + id, auditor_));
+  EXPECT_EQ(Json({"device", "list"}), Expect(200, "GET", "/devices", auditor_));
+  EXPECT_EQ(Json({"user", "show", "alice@example.com"}),
+            Expect(200, "GET", "/users/alice@example.com", auditor_));
+  EXPECT_EQ(Json({"group", "list"}), Expect(200, "GET", "/groups", auditor_));
+  EXPECT_EQ(Json({"group", "show", "Wi-Fi devices"}),
+            Expect(200, "GET", "/groups/Wi-Fi%20devices", auditor_));
+  json shown = Json({"profile", "show", "wifi"});
+  EXPECT_EQ(shown, Expect(200, "GET", "/profiles/wifi", auditor_));
+  EXPECT_EQ(shown["groups"], json({"Wi-Fi devices"}));
+  EXPECT_EQ(Json({"profile", "list"}), Expect(200, "GET", "/profiles", auditor_));
+  EXPECT_EQ(Json({"profile", "targets", "wifi"}),
+            Expect(200, "GET", "/profiles/wifi/targets", auditor_));
+  EXPECT_EQ(Json({"report", "--profile", "wifi"}),
+            Expect(200, "GET", "/profiles/wifi/report", auditor_));
+  EXPECT_EQ(Json({"requests", "list", "--device", id}),
+            Expect(200, "GET", "/requests?device=" + id, auditor_));
+  EXPECT_EQ(Json({"cert", "list"}), Expect(200, "GET", "/certificates", auditor_));
+
+  // And the other way round: made by the CLI, seen through the API.
+  std::string kiosk = AddDevice({"--name", "kiosk", "--platform", "android"});
+  Ok({"group", "add-member", "Wi-Fi devices", "--device", kiosk});
+  Ok({"profile", "update", "wifi", "--validity-days", "30"});
+  EXPECT_EQ(Expect(200, "GET", "/devices/" + kiosk, auditor_)["groups"], json({"Wi-Fi devices"}));
+  EXPECT_EQ(Expect(200, "GET", "/profiles/wifi", auditor_)["validity_days"], 30);
+  EXPECT_EQ(Expect(200, "GET", "/profiles/wifi/targets", auditor_).size(), 2u);
+
+  // Changes through the API: update, unassign, remove a member, retire, disable.
+  EXPECT_EQ(
+      Expect(200, "PATCH", "/profiles/wifi", admin_, {{"validity_days", 90}})["validity_days"], 90);
+  Expect(200, "DELETE", "/groups/Wi-Fi%20devices/members/device/" + kiosk, operator_);
+  EXPECT_EQ(Json({"profile", "targets", "wifi"}).size(), 1u);
+  EXPECT_EQ(Expect(200, "POST", "/devices/" + kiosk + "/retire", operator_)["revoked"],
+            json::array());
+  EXPECT_EQ(Json({"device", "show", kiosk})["retired"], true);
+  Expect(200, "POST", "/users/alice@example.com/disable", operator_);
+  EXPECT_EQ(Json({"user", "show", "alice@example.com"})["disabled"], true);
+  Expect(200, "DELETE", "/profiles/wifi/assignments/Wi-Fi%20devices", admin_);
+  EXPECT_EQ(Json({"profile", "show", "wifi"})["groups"], json::array());
+  Expect(200, "DELETE", "/profiles/wifi", admin_);
+  Fails({"profile", "show", "wifi"}, "wifi");
+
+  // Errors carry the same messages as the CLI's.
+  json missing = Expect(404, "GET", "/devices/0000", auditor_);
+  EXPECT_EQ(missing["error"]["message"], "no device with id 0000");
+  Fails({"device", "show", "0000"}, "no device with id 0000");
+  EXPECT_EQ(Expect(409, "POST", "/groups", operator_, {{"name", "wi-fi DEVICES"}})["error"]["code"],
+            "alreadyExists");
+}
+
+TEST_F(ApiTest, AChallengeIsIssuedThroughTheApiAsTheCliIssuesIt) {
+  Ok({"group", "add", "wifi"});
+  std::string id = AddDevice({"--name", "dev-1", "--platform", "windows"});
+  Ok({"group", "add-member", "wifi", "--device", id});
+  Ok({"profile", "create", "wifi", "--type", "device", "--subject", "CN={{DeviceName}},O=Example",
+      "--san", "dns:{{DeviceName}}.example.com", "--url", server_->Url()});
+  Ok({"assign", "wifi", "--group", "wifi"});
+
+  json issued = Expect(201, "POST", "/challenges", operator_,
+                       {{"device", id}, {"profile", "wifi"}, {"ttl", "10m"}});
+  json cli = Json({"challenge", "issue", "--device", id, "--profile", "wifi", "--ttl", "10m"});
+  for (const auto& [key, value] : cli.items()) EXPECT_TRUE(issued.contains(key)) << key;
+  EXPECT_EQ(issued.size(), cli.size());
+  EXPECT_EQ(issued["subject"], "CN=dev-1,O=Example");
+  EXPECT_EQ(issued["sans"], cli["sans"]);
+  EXPECT_EQ(issued["device"], id);
+  std::string challenge = issued["challenge"];
+  EXPECT_GE(challenge.size(), 22u);
+  EXPECT_NE(challenge, cli["challenge"]);
+
+  // A retired device gets none: refused by policy (422), as the CLI refuses it.
+  Ok({"device", "retire", id});
+  json refused =
+      Expect(422, "POST", "/challenges", operator_, {{"device", id}, {"profile", "wifi"}});
+  EXPECT_EQ(refused["error"]["code"], "policyDenied");
+  EXPECT_NE(refused["error"]["message"].get<std::string>().find("DeviceRetired"),
+            std::string::npos);
+  Expect(400, "POST", "/challenges", operator_,
+         {{"device", id}, {"profile", "wifi"}, {"ttl", "5w"}});
+
+  // The audit log names the device, never the challenge.
+  std::string audit = Ok({"audit", "list", "--json", "--limit", "0"});
+  EXPECT_EQ(audit.find(challenge), std::string::npos);
+  EXPECT_EQ(audit.find(cli["challenge"].get<std::string>()), std::string::npos);
+  EXPECT_NE(audit.find("challenge.issue"), std::string::npos);
+}
+
+TEST_F(ApiTest, AMalformedBodyGets400AndTheServerKeepsServing) {
+  for (const std::string& body : {std::string("{\"name\": "), std::string("\xff\xfe"),
+                                  std::string("[]"), std::string(R"({"name": ["x"]})")}) {
+    Reply r = Call("POST", "/devices", operator_, body);
+    EXPECT_EQ(r.status, 400) << body;
+    EXPECT_EQ(r.body["error"]["code"], "invalidArgument") << r.raw;
+  }
+  Reply r = Call("PATCH", "/devices", admin_, "{}");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.Header("Allow"), "GET, POST");
+  EXPECT_EQ(Call("GET", "/devices", auditor_).status, 200);
+  auto health = http_->Get({"127.0.0.1", server_->port(), "/healthz"}, "/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  // The gateway's own paths are unchanged beside the API.
+  auto caps = http_->Get({"127.0.0.1", server_->port(), "/scep"}, "/scep?operation=GetCACaps");
+  ASSERT_TRUE(caps);
+  EXPECT_EQ(caps->status, 200);
+}
+
+TEST_F(ApiTest, TheOpenApiDocumentParsesAndListsTheRoutes) {
+  Reply doc = Call("GET", "/openapi.json", "");
+  ASSERT_EQ(doc.status, 200);
+  ASSERT_FALSE(doc.body.is_discarded());
+  EXPECT_EQ(doc.body["openapi"], "3.0.3");
+  const json& paths = doc.body["paths"];
+  for (const char* path :
+       {"/api/v1/devices", "/api/v1/devices/{id}", "/api/v1/users", "/api/v1/groups/{name}/members",
+        "/api/v1/profiles/{name}", "/api/v1/profiles/{name}/assignments", "/api/v1/challenges",
+        "/api/v1/certificates/{serial}/revoke", "/api/v1/requests", "/api/v1/events",
+        "/api/v1/profiles/{name}/report", "/api/v1/audit", "/api/v1/tokens"})
+    EXPECT_TRUE(paths.contains(path)) << path;
+  EXPECT_TRUE(paths["/api/v1/profiles/{name}"].contains("patch"));
+  EXPECT_TRUE(doc.body["components"]["schemas"].contains("Device"));
+}
+
+TEST_F(ApiTest, TheAuditLogShowsChangesFromBothDoorsWithWho) {
+  Expect(201, "POST", "/groups", operator_, {{"name", "from-api"}});
+  Ok({"group", "add", "from-cli"});
+  Expect(404, "POST", "/users/ghost@example.com/disable", operator_);
+  Call("GET", "/groups", auditor_);  // reads are not audited
+
+  json entries = Json({"audit", "list"});
+  json api_entries = Expect(200, "GET", "/audit", auditor_);
+  EXPECT_EQ(entries, api_entries);
+  // Newest first: the failed disable, the CLI's group, the API's group, then the three
+  // `token create` of SetUp.
+  ASSERT_EQ(entries.size(), 6u) << entries.dump(2);
+  EXPECT_EQ(entries[0]["action"], "user.disable");
+  EXPECT_EQ(entries[0]["outcome"], "notFound");
+  EXPECT_TRUE(entries[0]["actor"].get<std::string>().ends_with("(it-operator)"));
+  EXPECT_EQ(entries[1]["action"], "group.add");
+  EXPECT_EQ(entries[1]["target"], "from-cli");
+  EXPECT_TRUE(entries[1]["actor"].get<std::string>().starts_with("cli:")) << entries[1];
+  EXPECT_EQ(entries[2]["target"], "from-api");
+  EXPECT_TRUE(entries[2]["actor"].get<std::string>().starts_with("token:"));
+  EXPECT_EQ(entries[2]["args"], json({{"name", "from-api"}}));
+  EXPECT_EQ(entries[2]["outcome"], "ok");
+  EXPECT_EQ(entries[2]["time"].get<std::string>().size(), 20u);
+  EXPECT_EQ(entries[5]["action"], "token.create");
+  EXPECT_EQ(entries[5]["args"]["role"], "admin");
+  EXPECT_EQ(entries.dump().find(admin_), std::string::npos);
+  EXPECT_EQ(Json({"audit", "list", "--limit", "1"}).size(), 1u);
+  EXPECT_NE(Ok({"audit", "list"}).find("group.add"), std::string::npos);
+}
+
+TEST_F(ApiTest, AChallengeFromTheApiEnrollsAndAHeldRequestIsApprovedThroughIt) {
+  constexpr char kSubject[] = "/O=Example/CN=dev-1";
+  Ok({"group", "add", "wifi"});
+  std::string id = AddDevice({"--name", "dev-1", "--platform", "windows"});
+  Ok({"group", "add-member", "wifi", "--device", id});
+  Ok({"profile", "create", "wifi", "--type", "device", "--subject", "CN={{DeviceName}},O=Example",
+      "--url", server_->Url(), "--require-approval"});
+  Ok({"assign", "wifi", "--group", "wifi"});
+  json issued =
+      Expect(201, "POST", "/challenges", operator_, {{"device", id}, {"profile", "wifi"}});
+
+  GatewayClient gw(server_->Url());
+  Identity identity = NewIdentity();
+  EnrollOptions o;
+  o.csr.subject = kSubject;
+  o.csr.challenge = issued["challenge"];
+  auto held = gw.Enroll(identity, o);
+  ASSERT_TRUE(held) << held.error().message;
+  EXPECT_EQ(held->status, codec::PkiStatus::kPending) << held->fail_info_text;
+
+  json pending = Expect(200, "GET", "/requests?state=pending&device=" + id, auditor_);
+  ASSERT_EQ(pending.size(), 1u) << pending.dump();
+  EXPECT_EQ(pending, Json({"requests", "list", "--state", "pending", "--device", id}));
+  std::string path = "/requests/" + std::to_string(pending[0]["id"].get<int64_t>());
+  EXPECT_EQ(Call("POST", path + "/approve", operator_).status, 403);
+  EXPECT_EQ(Expect(200, "POST", path + "/approve", admin_)["decision"], "approved");
+  EXPECT_EQ(Expect(409, "POST", path + "/approve", admin_)["error"]["code"], "failedPrecondition");
+  Expect(400, "POST", "/requests/abc/approve", admin_);
+
+  // The device's CertPoll now collects its certificate.
+  auto subject = client::ParseSubject(kSubject);
+  auto ias = codec::EncodeIssuerAndSubject(*X509_get_subject_name(gw.ca().issuing), **subject);
+  client::MessageOptions poll{codec::MessageType::kCertPoll,
+                              *client::TransactionIdFor(*identity.key), NID_aes_256_cbc,
+                              NID_sha256};
+  auto rep = gw.Send(identity, *ias, poll);
+  ASSERT_TRUE(rep) << rep.error().message;
+  EXPECT_EQ(rep->status, codec::PkiStatus::kSuccess) << rep->fail_info_text;
+  json certs = Expect(200, "GET", "/certificates?status=valid", auditor_);
+  ASSERT_EQ(certs.size(), 1u);
+  EXPECT_EQ(certs[0]["device_id"], id);
+  EXPECT_EQ(Expect(200, "GET", "/profiles/wifi/report", auditor_)[0]["status"], "Succeeded");
+
+  // Revoked through the API, as `cert revoke` would.
+  std::string serial = certs[0]["serial"];
+  json revoked = Expect(200, "POST", "/certificates/" + serial + "/revoke", operator_,
+                        {{"reason", "keyCompromise"}});
+  EXPECT_EQ(revoked["status"], "revoked");
+  EXPECT_EQ(revoked["revocation_reason"], "keyCompromise");
+  EXPECT_EQ(Json({"cert", "show", serial}), revoked);
+  EXPECT_EQ(Expect(409, "POST", "/certificates/" + serial + "/revoke", operator_)["error"]["code"],
+            "alreadyExists");
+  json audit = Expect(200, "GET", "/audit", auditor_);
+  EXPECT_EQ(audit[1]["action"], "certificate.revoke");
+  EXPECT_EQ(audit[1]["target"], serial);
+  EXPECT_EQ(audit[0]["outcome"], "alreadyExists");
+}
+
+}  // namespace
+}  // namespace scepgate::testing
