@@ -23,6 +23,7 @@ void AddAssignCommand(CLI::App& app);
 void AddChallengeCommands(CLI::App& app);
 void AddEventCommands(CLI::App& app);
 void AddReportCommand(CLI::App& app);
+void AddPayloadCommand(CLI::App& app);
 void AddTokenCommands(CLI::App& app);
 void AddAuditCommands(CLI::App& app);
 

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
     scepgate::app::AddChallengeCommands(app);
     scepgate::app::AddEventCommands(app);
     scepgate::app::AddReportCommand(app);
+    scepgate::app::AddPayloadCommand(app);
     scepgate::app::AddTokenCommands(app);
     scepgate::app::AddAuditCommands(app);
     CLI11_PARSE(app, argc, argv);

@@ -1,0 +1,373 @@
+// Payload exporters: URL choice per platform, the RFC 4514 split, and each format parsed back
+// (JSON with nlohmann, the plist and the SyncML with libxml2 and XPath); PayloadMaker over an
+// in-memory store mints a challenge with the same checks as `challenge issue`.
+#include "mgmt/payload.h"
+
+#include <gtest/gtest.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <memory>
+#include <set>
+
+#include "client/request_builder.h"
+#include "mgmt/directory.h"
+#include "mgmt/profiles.h"
+#include "store/memory_store.h"
+
+namespace scepgate::mgmt {
+namespace {
+
+using Strings = std::vector<std::string>;
+const Strings kUrls = {"http://a/scep", "http://b/scep", "http://c/scep"};
+
+// --- URL choice -------------------------------------------------------------------------------
+
+TEST(PayloadUrlsTest, AndroidCarriesAllInProfileOrder) {
+  FakeRandom random;
+  EXPECT_EQ(*SelectUrls("android", kUrls, random), kUrls);
+}
+
+TEST(PayloadUrlsTest, WindowsCarriesAllShuffledByTheServer) {
+  std::set<Strings> seen;
+  for (uint8_t seed = 0; seed < 30; ++seed) {
+    FakeRandom random(seed);
+    Strings got = *SelectUrls("windows", kUrls, random);
+    Strings sorted = got;
+    std::sort(sorted.begin(), sorted.end());
+    EXPECT_EQ(sorted, kUrls);
+    seen.insert(got);
+  }
+  EXPECT_GT(seen.size(), 1u);
+}
+
+TEST(PayloadUrlsTest, IosCarriesOneUrlPickedAtRandom) {
+  std::set<std::string> seen;
+  for (uint8_t seed = 0; seed < 30; ++seed) {
+    FakeRandom random(seed);
+    Strings got = *SelectUrls("ios", kUrls, random);
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_NE(std::find(kUrls.begin(), kUrls.end(), got[0]), kUrls.end());
+    seen.insert(got[0]);
+  }
+  EXPECT_GT(seen.size(), 1u);
+}
+
+TEST(PayloadUrlsTest, ModeFollowsThePlatform) {
+  EXPECT_EQ(*ModeForPlatform("android"), "android");
+  EXPECT_EQ(*ModeForPlatform("Windows"), "windows");
+  EXPECT_EQ(*ModeForPlatform("linux"), "windows");
+  EXPECT_EQ(*ModeForPlatform("ios"), "ios");
+  EXPECT_EQ(*ModeForPlatform("ipados"), "ios");
+  EXPECT_EQ(*ModeForPlatform("macos"), "ios");
+  EXPECT_FALSE(ModeForPlatform("palm"));
+  FakeRandom random;
+  EXPECT_FALSE(SelectUrls("palm", kUrls, random));
+  EXPECT_FALSE(SelectUrls("ios", {}, random));
+}
+
+// --- RFC 4514 ---------------------------------------------------------------------------------
+
+TEST(SplitRfc4514Test, ReturnsRdnsInDerOrderUnescaped) {
+  auto r = SplitRfc4514("CN=B\\C3\\BCro\\, \\\"Kiosk\\\" 1+serialNumber=7,O=Example");
+  ASSERT_TRUE(r) << r.error().message;
+  NameRdns want = {{{"O", "Example"}}, {{"CN", "B\xC3\xBCro, \"Kiosk\" 1"}, {"serialNumber", "7"}}};
+  EXPECT_EQ(*r, want);
+  EXPECT_TRUE(SplitRfc4514("")->empty());
+  EXPECT_FALSE(SplitRfc4514("CN"));
+  EXPECT_FALSE(SplitRfc4514("CN=\"quoted\""));
+  EXPECT_FALSE(SplitRfc4514("CN=x\\"));
+}
+
+// --- exporters --------------------------------------------------------------------------------
+
+Bytes TestCaDer() {
+  EvpPkeyPtr key(EVP_RSA_gen(2048));
+  auto cert = client::MakeSelfSignedSigner(*key, "Test CA");
+  return *CertToDer(**cert);
+}
+
+PayloadContent Sample() {
+  PayloadContent c;
+  c.profile = "wifi & <vpn>";
+  c.cert_type = "device";
+  c.device_id = "0b7c2d4e-0000-4000-8000-000000000001";
+  c.platform = "windows";
+  c.mode = "windows";
+  c.urls = {"http://gw1/scep?a=1&b=2", "http://gw2/scep"};
+  c.challenge = "ch<&>\"'";
+  c.challenge_expires_at = 1700003600;
+  c.subject = "CN=dev\\, <1>,O=Example";
+  c.subject_rdns = {{{"O", "Example"}}, {{"CN", "dev, <1>"}}};
+  c.sans = {"DNS:dev.example.com", "email:a@example.com", "UPN:a@corp", "URI:tag:x"};
+  c.key_type = "rsa";
+  c.key_size = 2048;
+  c.hash = "sha256";
+  c.key_usage = KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT;
+  c.ekus = {"1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.1"};
+  c.validity_days = 30;
+  c.renewal_threshold = 20;
+  c.retry_count = 3;
+  c.retry_delay_seconds = 90;
+  static const Bytes ca = TestCaDer();
+  c.ca_der = ca;
+  c.root_der = ca;
+  c.ca_sha256 = HexEncode(*Digest("SHA256", ca));
+  c.ca_sha1 = HexEncode(*Digest("SHA1", ca));
+  c.uuid_profile = "11111111-1111-4111-8111-111111111111";
+  c.uuid_scep = "22222222-2222-4222-8222-222222222222";
+  c.uuid_root = "33333333-3333-4333-8333-333333333333";
+  return c;
+}
+
+TEST(PayloadJsonTest, CarriesEverythingTheAgentNeeds) {
+  PayloadContent c = Sample();
+  auto text = PayloadJson(c);
+  ASSERT_TRUE(text);
+  auto j = nlohmann::json::parse(*text);
+  EXPECT_EQ(j["urls"], c.urls);
+  EXPECT_EQ(j["challenge"], c.challenge);
+  EXPECT_EQ(j["subject"], c.subject);
+  EXPECT_EQ(j["subject_rdns"][1][0][1], "dev, <1>");
+  EXPECT_EQ(j["sans"], c.sans);
+  EXPECT_EQ(j["key_type"], "rsa");
+  EXPECT_EQ(j["key_size"], 2048);
+  EXPECT_EQ(j["hash"], "sha256");
+  EXPECT_EQ(j["key_usage"], c.key_usage);
+  EXPECT_EQ(j["ekus"], c.ekus);
+  EXPECT_EQ(j["ca_thumbprint_sha256"], c.ca_sha256);
+  EXPECT_EQ(j["ca_thumbprint_sha1"], c.ca_sha1);
+  EXPECT_EQ(j["renewal_threshold"], 20);
+  EXPECT_EQ(j["retry_count"], 3);
+  EXPECT_EQ(j["retry_delay_seconds"], 90);
+  EXPECT_EQ(j["validity_days"], 30);
+  EXPECT_EQ(j["mode"], "windows");
+  EXPECT_EQ(j["platform"], "windows");
+}
+
+// A parsed XML document and XPath queries over it.
+class Xml {
+ public:
+  explicit Xml(const std::string& text)
+      : doc_(xmlReadMemory(text.data(), static_cast<int>(text.size()), "payload.xml", nullptr,
+                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
+             xmlFreeDoc) {}
+  bool ok() const { return doc_ != nullptr; }
+  // Text of every node the expression selects.
+  Strings All(const std::string& xpath) const {
+    Strings out;
+    std::unique_ptr<xmlXPathContext, decltype(&xmlXPathFreeContext)> ctx(
+        xmlXPathNewContext(doc_.get()), xmlXPathFreeContext);
+    xmlXPathRegisterNs(ctx.get(), BAD_CAST "m", BAD_CAST "syncml:metinf");
+    std::unique_ptr<xmlXPathObject, decltype(&xmlXPathFreeObject)> r(
+        xmlXPathEvalExpression(BAD_CAST xpath.c_str(), ctx.get()), xmlXPathFreeObject);
+    if (!r || !r->nodesetval) return out;
+    for (int i = 0; i < r->nodesetval->nodeNr; ++i) {
+      xmlChar* s = xmlNodeGetContent(r->nodesetval->nodeTab[i]);
+      out.emplace_back(s ? reinterpret_cast<const char*>(s) : "");
+      xmlFree(s);
+    }
+    return out;
+  }
+  std::string One(const std::string& xpath) const {
+    Strings all = All(xpath);
+    EXPECT_EQ(all.size(), 1u) << xpath;
+    return all.empty() ? "" : all[0];
+  }
+
+ private:
+  std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)> doc_;
+};
+
+// The value element after <key>name</key> inside the SCEP payload's content dict.
+std::string ScepValue(const Xml& x, const std::string& key) {
+  return x.One(
+      "/plist/dict/array/dict[key='PayloadType' and string='com.apple.security.scep']"
+      "/dict/key[.='" +
+      key + "']/following-sibling::*[1]");
+}
+
+TEST(PayloadMobileconfigTest, IsAPlistWithScepAndRootPayloads) {
+  PayloadContent c = Sample();
+  c.mode = "ios";
+  c.urls = {"http://gw1/scep?a=1&b=2"};
+  auto text = PayloadMobileconfig(c);
+  ASSERT_TRUE(text) << text.error().message;
+  Xml x(*text);
+  ASSERT_TRUE(x.ok()) << *text;
+  EXPECT_EQ(x.One("/plist/dict/key[.='PayloadType']/following-sibling::*[1]"), "Configuration");
+  EXPECT_EQ(x.One("/plist/dict/key[.='PayloadUUID']/following-sibling::*[1]"), c.uuid_profile);
+  EXPECT_EQ(x.One("/plist/dict/key[.='PayloadIdentifier']/following-sibling::*[1]"),
+            "com.scepgate.profile." + c.profile);
+  EXPECT_EQ(ScepValue(x, "URL"), c.urls[0]);
+  EXPECT_EQ(ScepValue(x, "Name"), c.profile);
+  EXPECT_EQ(ScepValue(x, "Challenge"), c.challenge);
+  EXPECT_EQ(ScepValue(x, "Keysize"), "2048");
+  EXPECT_EQ(ScepValue(x, "Key Type"), "RSA");
+  EXPECT_EQ(ScepValue(x, "Key Usage"), "5");
+  EXPECT_EQ(ScepValue(x, "Retries"), "3");
+  EXPECT_EQ(ScepValue(x, "RetryDelay"), "90");
+  EXPECT_EQ(HexEncode(*Base64Decode(ScepValue(x, "CAFingerprint"))), c.ca_sha256);
+  // Subject: [[["O","Example"]],[["CN","dev, <1>"]]]
+  std::string scep = "/plist/dict/array/dict[string='com.apple.security.scep']/dict";
+  EXPECT_EQ(x.All(scep + "/key[.='Subject']/following-sibling::array[1]/array/array/string"),
+            (Strings{"O", "Example", "CN", "dev, <1>"}));
+  std::string san = scep + "/key[.='SubjectAltName']/following-sibling::dict[1]";
+  EXPECT_EQ(x.All(san + "/key[.='dNSName']/following-sibling::array[1]/string"),
+            Strings{"dev.example.com"});
+  EXPECT_EQ(x.All(san + "/key[.='rfc822Name']/following-sibling::array[1]/string"),
+            Strings{"a@example.com"});
+  EXPECT_EQ(x.All(san + "/key[.='uniformResourceIdentifier']/following-sibling::array[1]/string"),
+            Strings{"tag:x"});
+  EXPECT_EQ(x.One(san + "/key[.='ntPrincipalName']/following-sibling::*[1]"), "a@corp");
+  // The root payload carries the CA's DER.
+  std::string root = "/plist/dict/array/dict[string='com.apple.security.root']";
+  EXPECT_EQ(*Base64Decode(x.One(root + "/key[.='PayloadContent']/following-sibling::*[1]")),
+            c.root_der);
+  EXPECT_EQ(x.One(root + "/key[.='PayloadUUID']/following-sibling::*[1]"), c.uuid_root);
+}
+
+TEST(PayloadMobileconfigTest, RefusesWhatAppleCannotCarry) {
+  PayloadContent c = Sample();
+  c.key_type = "ec";
+  EXPECT_FALSE(PayloadMobileconfig(c));
+  c = Sample();
+  c.sans.push_back("IP:192.0.2.1");
+  EXPECT_FALSE(PayloadMobileconfig(c));
+}
+
+std::string Node(const Xml& x, const std::string& node) {
+  return x.One("/Atomic/Add/Item[substring(Target/LocURI, string-length(Target/LocURI) - " +
+               std::to_string(node.size() - 1) + ")='" + node + "']/Data");
+}
+
+TEST(PayloadSyncmlTest, IsAnAtomicBlockOfCspNodesEndingWithEnroll) {
+  PayloadContent c = Sample();
+  auto text = PayloadSyncml(c);
+  ASSERT_TRUE(text) << text.error().message;
+  Xml x(*text);
+  ASSERT_TRUE(x.ok()) << *text;
+  std::string base = "./Device/Vendor/MSFT/ClientCertificateInstall/SCEP/scepgate_wifi____vpn_";
+  for (const std::string& uri : x.All("/Atomic/*/Item/Target/LocURI"))
+    EXPECT_TRUE(uri.starts_with(base)) << uri;
+  EXPECT_EQ(Node(x, "/Install/ServerURL"), "http://gw1/scep?a=1&b=2;http://gw2/scep");
+  EXPECT_EQ(Node(x, "/Install/Challenge"), c.challenge);
+  EXPECT_EQ(Node(x, "/Install/EKUMapping"), "1.3.6.1.5.5.7.3.2+1.3.6.1.5.5.7.3.1");
+  EXPECT_EQ(Node(x, "/Install/KeyUsage"), "160");
+  EXPECT_EQ(Node(x, "/Install/KeyLength"), "2048");
+  EXPECT_EQ(Node(x, "/Install/HashAlgorithm"), "SHA-2");
+  EXPECT_EQ(Node(x, "/Install/SubjectName"), c.subject);
+  EXPECT_EQ(Node(x, "/Install/SubjectAlternativeNames"),
+            "3+dev.example.com;2+a@example.com;11+a@corp;7+tag:x");
+  std::string sha1 = c.ca_sha1;
+  std::transform(sha1.begin(), sha1.end(), sha1.begin(), ::toupper);
+  EXPECT_EQ(Node(x, "/Install/CAThumbprint"), sha1);
+  EXPECT_EQ(Node(x, "/Install/RetryCount"), "3");
+  EXPECT_EQ(Node(x, "/Install/RetryDelay"), "2");  // 90 s, in whole minutes rounded up
+  EXPECT_EQ(Node(x, "/Install/ValidPeriod"), "Days");
+  EXPECT_EQ(Node(x, "/Install/ValidPeriodUnits"), "30");
+  EXPECT_EQ(x.One("/Atomic/Add/Item[Target/LocURI='" + base + "/Install/KeyLength']/Meta/m:Format"),
+            "int");
+  // The Exec of Enroll comes last.
+  EXPECT_EQ(x.One("/Atomic/*[last()]/Item/Target/LocURI"), base + "/Install/Enroll");
+}
+
+TEST(PayloadSyncmlTest, UserCertificatesGoUnderUser) {
+  PayloadContent c = Sample();
+  c.cert_type = "user";
+  Xml x(*PayloadSyncml(c));
+  for (const std::string& uri : x.All("/Atomic/*/Item/Target/LocURI"))
+    EXPECT_TRUE(uri.starts_with("./User/Vendor/MSFT/ClientCertificateInstall/SCEP/")) << uri;
+}
+
+// --- PayloadMaker -----------------------------------------------------------------------------
+
+class PayloadMakerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ca_ = TestCaDer();
+    ASSERT_TRUE(dir_.AddGroup("Phones", ""));
+    NewDevice d;
+    d.name = "phone-1";
+    d.platform = "ios";
+    auto added = dir_.AddDevice(d);
+    ASSERT_TRUE(added) << added.error().message;
+    device_ = added->id;
+    ASSERT_TRUE(dir_.AddMember("Phones", {store::MemberKind::kDevice, device_}));
+    ProfileSpec s;
+    s.cert_type = "device";
+    s.subject = "CN={{DeviceName}},O=Example";
+    s.urls = kUrls;
+    s.trusted_ca = HexEncode(*Digest("SHA256", ca_));
+    ASSERT_TRUE(profiles_.Create("phones", s));
+    ASSERT_TRUE(profiles_.Assign("phones", "Phones"));
+  }
+  Result<MadePayload> Make(PayloadFormat format, const PayloadOptions& options = {}) {
+    PayloadMaker maker(store_, clock_, random_, {}, {ca_, {}});
+    return maker.Make(device_, "phones", format, 3600, options);
+  }
+
+  store::MemoryStore store_;
+  FakeClock clock_{1700000000};
+  FakeRandom random_;
+  Directory dir_{store_, clock_, random_};
+  Profiles profiles_{store_, clock_};
+  Bytes ca_;
+  std::string device_;
+};
+
+TEST_F(PayloadMakerTest, MintsAChallengeAndPicksOneUrlForIos) {
+  auto made = Make(PayloadFormat::kJson);
+  ASSERT_TRUE(made) << made.error().message;
+  auto j = nlohmann::json::parse(made->body);
+  EXPECT_EQ(j["mode"], "ios");
+  EXPECT_EQ(j["urls"].size(), 1u);
+  EXPECT_EQ(j["subject"], "CN=phone-1,O=Example");
+  EXPECT_EQ(j["retry_count"], 3);
+  EXPECT_EQ(j["retry_delay_seconds"], 60);
+  EXPECT_EQ(j["challenge_expires_at"], 1700003600);
+  EXPECT_EQ(made->challenge.device_id, device_);
+  EXPECT_FALSE(j["challenge"].get<std::string>().empty());
+}
+
+TEST_F(PayloadMakerTest, OptionsOverrideModeRetriesAndThreshold) {
+  PayloadOptions o;
+  o.mode = "android";
+  o.retry_count = 5;
+  o.retry_delay_seconds = 0;
+  o.renewal_threshold = 100;
+  auto made = Make(PayloadFormat::kJson, o);
+  ASSERT_TRUE(made) << made.error().message;
+  auto j = nlohmann::json::parse(made->body);
+  EXPECT_EQ(j["urls"], kUrls);
+  EXPECT_EQ(j["retry_count"], 5);
+  EXPECT_EQ(j["renewal_threshold"], 100);
+  o.renewal_threshold = 101;
+  EXPECT_EQ(Make(PayloadFormat::kJson, o).error().code, ErrorCode::kInvalidArgument);
+  o = {};
+  o.mode = "symbian";
+  EXPECT_EQ(Make(PayloadFormat::kJson, o).error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST_F(PayloadMakerTest, RefusesARetiredDeviceLikeChallengeIssue) {
+  ASSERT_TRUE(dir_.RetireDevice(device_));
+  auto made = Make(PayloadFormat::kMobileconfig);
+  ASSERT_FALSE(made);
+  EXPECT_EQ(made.error().code, ErrorCode::kPolicyDenied);
+  EXPECT_NE(made.error().message.find("DeviceRetired"), std::string::npos);
+}
+
+TEST_F(PayloadMakerTest, RefusesAProfileTrustingAnotherCa) {
+  ProfileSpec s;
+  s.trusted_ca = std::string(64, 'a');
+  ASSERT_TRUE(profiles_.Update("phones", s));
+  auto made = Make(PayloadFormat::kSyncml);
+  ASSERT_FALSE(made);
+  EXPECT_EQ(made.error().code, ErrorCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace scepgate::mgmt
