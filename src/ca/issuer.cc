@@ -21,7 +21,6 @@ using CrlDistPointsPtr = OsslPtr<CRL_DIST_POINTS, CRL_DIST_POINTS_free>;
 using DistPointPtr = OsslPtr<DIST_POINT, DIST_POINT_free>;
 using AuthorityInfoAccessPtr = OsslPtr<AUTHORITY_INFO_ACCESS, AUTHORITY_INFO_ACCESS_free>;
 using AccessDescriptionPtr = OsslPtr<ACCESS_DESCRIPTION, ACCESS_DESCRIPTION_free>;
-using Asn1EnumeratedPtr = OsslPtr<ASN1_ENUMERATED, ASN1_ENUMERATED_free>;
 
 Result<Asn1ObjectPtr> EkuObject(std::string_view name) {
   SG_ASSIGN_OR_RETURN(std::string oid, EkuOid(name));

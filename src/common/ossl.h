@@ -59,6 +59,7 @@ using CmsPtr = OsslPtr<CMS_ContentInfo, CMS_ContentInfo_free>;
 using BioPtr = OsslPtr<BIO, FreeBio>;
 using BignumPtr = OsslPtr<BIGNUM, BN_free>;
 using Asn1IntegerPtr = OsslPtr<ASN1_INTEGER, ASN1_INTEGER_free>;
+using Asn1EnumeratedPtr = OsslPtr<ASN1_ENUMERATED, ASN1_ENUMERATED_free>;
 using Asn1TimePtr = OsslPtr<ASN1_TIME, ASN1_TIME_free>;
 using Asn1ObjectPtr = OsslPtr<ASN1_OBJECT, ASN1_OBJECT_free>;
 using Asn1OctetStringPtr = OsslPtr<ASN1_OCTET_STRING, ASN1_OCTET_STRING_free>;

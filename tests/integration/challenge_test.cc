@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "cli_fixture.h"
+#include "client/http_client.h"
 #include "common/files.h"
 #include "common/san_text.h"
 #include "gateway_fixture.h"
@@ -525,6 +526,42 @@ TEST_F(SealedChallengeTest, OldKeyStillOpensAfterRotationAndRestart) {
   struct stat st {};
   ASSERT_EQ(::stat((server_->dir() / "seal-keys").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+}  // namespace
+}  // namespace scepgate::testing
+
+namespace scepgate::testing {
+namespace {
+
+TEST_F(ChallengeTest, RetiringADeviceRevokesItsCertificatesOnTheServedCrlAndRefusesIt) {
+  AddWifi();
+  X509Ptr cert = Issued(Send(NewIdentity(), Wifi(Issue(device_, "wifi"))));
+  ASSERT_TRUE(cert);
+  std::string leftover = Issue(device_, "wifi");
+  Ok({"device", "retire", device_});
+
+  // The CRL the gateway serves lists the certificate at once, as cessationOfOperation.
+  auto url = client::ParseUrl(server_->Url());
+  ASSERT_TRUE(url);
+  auto served = client::MakeHttpClient()->Get(*url, "/crl/current.crl");
+  ASSERT_TRUE(served) << served.error().message;
+  ASSERT_EQ(served->status, 200);
+  auto crl = CrlFromDer(AsView(served->body));
+  ASSERT_TRUE(crl);
+  X509_REVOKED* entry = nullptr;
+  ASSERT_EQ(X509_CRL_get0_by_serial(crl->get(), &entry, X509_get0_serialNumber(cert.get())), 1);
+  int critical = 0;
+  Asn1EnumeratedPtr reason(static_cast<ASN1_ENUMERATED*>(
+      X509_REVOKED_get_ext_d2i(entry, NID_crl_reason, &critical, nullptr)));
+  ASSERT_TRUE(reason);
+  EXPECT_EQ(ASN1_ENUMERATED_get(reason.get()), CRL_REASON_CESSATION_OF_OPERATION);
+  EXPECT_EQ(CertRecord(*cert)["status"], "revoked");
+
+  // A challenge minted before the retirement no longer enrolls, and no new one is minted.
+  Identity late = NewIdentity();
+  Refused(Send(late, Wifi(leftover)), late, "DeviceRetired");
+  Fails({"challenge", "issue", "--device", device_, "--profile", "wifi"}, "DeviceRetired");
 }
 
 }  // namespace
