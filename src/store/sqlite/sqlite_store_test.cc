@@ -89,6 +89,39 @@ TEST_F(SqliteStoreTest, MigrationsRunOnce) {
   EXPECT_EQ(Scalar(*raw, "SELECT applied_at FROM schema_migrations WHERE version = 1"), applied_at);
 }
 
+TEST_F(SqliteStoreTest, AVersionFiveDatabaseIsUpgradedWithItsDataKept) {
+  {
+    auto store = SqliteStore::Open(File());
+    ASSERT_TRUE(store) << store.error().message;
+    ASSERT_TRUE(
+        (*store)->RecordIssuance(MakeIssuance(MakeCert("cafe", 100), MakeRequest("r", 100))));
+  }
+  {
+    // What a gateway of schema version 5 left: no approval, token or audit tables.
+    auto raw = Raw();
+    ASSERT_TRUE(Exec(*raw,
+                     "DROP TABLE pending; DROP TABLE api_tokens; DROP TABLE audit_log;"
+                     " DELETE FROM schema_migrations WHERE version > 5"));
+  }
+  auto store = SqliteStore::Open(File());
+  ASSERT_TRUE(store) << store.error().message;
+  EXPECT_EQ((*store)->SchemaVersion(), LatestSchemaVersion());
+  auto cert = (*store)->FindCertificate("cafe");
+  ASSERT_TRUE(cert && *cert);
+  EXPECT_EQ((*store)->ListRequests({})->size(), 1u);
+  // The new tables work.
+  PendingRecord held;
+  held.transaction_id = "tx-up";
+  held.grant_json = "{}";
+  EXPECT_TRUE(
+      (*store)->RecordPending(MakeRequest("p", 200, "received", "tx-up"), held, std::nullopt));
+  TokenRecord token;
+  token.id = "abc";
+  token.role = "auditor";
+  token.hash = "h";
+  EXPECT_TRUE((*store)->InsertToken(token));
+}
+
 TEST_F(SqliteStoreTest, NewerSchemaIsRefused) {
   ASSERT_TRUE(SqliteStore::Open(File()));
   const int future = LatestSchemaVersion() + 1;
