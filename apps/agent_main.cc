@@ -28,6 +28,7 @@ struct Flags {
   int poll_interval = 5;
   int poll_limit = 60;
   int http_timeout = 30;
+  std::string tls_ca;  // PEM file the gateways' TLS certificates chain to; "" = system store
 };
 
 int Report(const scepgate::Error& e) {
@@ -51,8 +52,8 @@ struct Wiring {
   scepgate::SystemRandom random;
   scepgate::SystemClock clock;
   agent::Agent agent;
-  explicit Wiring(int timeout)
-      : http(scepgate::client::MakeHttpClient(timeout)),
+  explicit Wiring(const Flags& f)
+      : http(scepgate::client::MakeTlsHttpClient(f.http_timeout, f.tls_ca)),
         agent(*http, sleeper, events, random, clock) {}
 };
 
@@ -61,14 +62,14 @@ int Enroll(const Flags& f) {
   if (!text) return Report(text.error());
   auto payload = agent::ParsePayload(*text);
   if (!payload) return Report(payload.error());
-  Wiring w(f.http_timeout);
+  Wiring w(f);
   auto r = w.agent.Enroll(*payload, f.dir, Options(f));
   if (!r) return Report(r.error().With("enrollment failed"));
   return 0;
 }
 
 int Renew(const Flags& f) {
-  Wiring w(f.http_timeout);
+  Wiring w(f);
   auto r = w.agent.Renew(f.dir, f.force, Options(f));
   if (!r) return Report(r.error().With("renewal failed"));
   return 0;
@@ -77,7 +78,7 @@ int Renew(const Flags& f) {
 int Run(const Flags& f) {
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
-  Wiring w(f.http_timeout);
+  Wiring w(f);
   auto r = w.agent.Run(f.dir, f.interval, Options(f));
   if (!r) return Report(r.error());
   return 0;
@@ -87,6 +88,9 @@ void AddHttpFlags(CLI::App& cmd, Flags& f) {
   cmd.add_option("--poll-interval", f.poll_interval, "seconds between CertPolls while PENDING (5)");
   cmd.add_option("--poll-limit", f.poll_limit, "CertPolls before giving up (60)");
   cmd.add_option("--http-timeout", f.http_timeout, "seconds per HTTP exchange (30)");
+  cmd.add_option("--tls-ca", f.tls_ca,
+                 "PEM file of the CA(s) an https gateway's certificate must chain to "
+                 "(default: the system trust store)");
   cmd.add_option("--p12", f.p12, "also write cert.p12 protected by this password");
 }
 

@@ -16,11 +16,16 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
 Result<Url> ParseUrl(std::string_view text) {
-  constexpr std::string_view kScheme = "http://";
-  if (!text.starts_with(kScheme))
-    return Fail(Error::InvalidArgument("URL must start with http://"));
-  text.remove_prefix(kScheme.size());
   Url u;
+  if (text.starts_with("https://")) {
+    u.tls = true;
+    u.port = 443;
+    text.remove_prefix(8);
+  } else if (text.starts_with("http://")) {
+    text.remove_prefix(7);
+  } else {
+    return Fail(Error::InvalidArgument("URL must start with http:// or https://"));
+  }
   size_t slash = text.find('/');
   std::string_view hostport = text.substr(0, slash);
   u.path = slash == std::string_view::npos ? "/" : std::string(text.substr(slash));
@@ -87,6 +92,9 @@ class BeastHttpClient final : public HttpClient {
 
  private:
   Result<HttpReply> Send(const Url& url, bhttp::request<bhttp::string_body>& req) {
+    if (url.tls)
+      return Fail(Error::InvalidArgument("https://" + url.host +
+                                         ": this client speaks plain HTTP only (use the TLS one)"));
     req.set(bhttp::field::host, url.host + ":" + std::to_string(url.port));
     req.set(bhttp::field::user_agent, "scepgate-client");
     req.keep_alive(true);

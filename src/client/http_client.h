@@ -15,10 +15,11 @@ struct Url {
   std::string host;
   uint16_t port = 80;
   std::string path = "/";  // path only, no query
+  bool tls = false;        // https
 };
 
-// Parses "http://host[:port]/path". Returns kInvalidArgument for anything else (https is not
-// spoken by this client yet).
+// Parses "http://host[:port]/path" or "https://host[:port]/path" (port 443 by default). Returns
+// kInvalidArgument for anything else.
 Result<Url> ParseUrl(std::string_view text);
 
 struct HttpReply {
@@ -56,6 +57,12 @@ class HttpClient {
 };
 
 // HTTP/1.1 over plain TCP with one kept-alive connection, reconnecting once when it was closed.
+// An https URL is refused with kInvalidArgument: MakeTlsHttpClient speaks both.
 std::unique_ptr<HttpClient> MakeHttpClient(int timeout_seconds = 30);
+
+// HTTP and HTTPS through libcurl (client/curl_http_client.cc), reusing connections. The server's
+// certificate is verified, name included, against `ca_file` (PEM) when given, else the system's
+// trust store. A failed handshake or verification is kIo naming the cause.
+std::unique_ptr<HttpClient> MakeTlsHttpClient(int timeout_seconds = 30, std::string ca_file = "");
 
 }  // namespace scepgate::client

@@ -528,3 +528,86 @@ TEST_F(AgentTest, RetiredDeviceIsRefused) {
 
 }  // namespace
 }  // namespace scepgate::testing
+
+namespace scepgate::testing {
+namespace {
+
+// A TLS front for the gateway, as a reverse proxy would be: socat terminating TLS with a
+// certificate made here by the OpenSSL CLI, forwarding to the plain gateway. Stopped when
+// destroyed.
+class TlsFront {
+ public:
+  TlsFront(const fs::path& dir, uint16_t backend) : port_(FreePort()) {
+    cert_ = dir / "tls.crt";
+    std::string make =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1"
+        " -addext subjectAltName=IP:127.0.0.1 -keyout '" +
+        (dir / "tls.key").string() + "' -out '" + cert_.string() + "' >/dev/null 2>&1";
+    ok_ = std::system(make.c_str()) == 0;
+    if (!ok_) return;
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      std::string listen = "OPENSSL-LISTEN:" + std::to_string(port_) +
+                           ",bind=127.0.0.1,reuseaddr,fork,verify=0,cert=" + cert_.string() +
+                           ",key=" + (dir / "tls.key").string();
+      std::string to = "TCP:127.0.0.1:" + std::to_string(backend);
+      ::execlp("socat", "socat", listen.c_str(), to.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    // Ready when the port accepts a connection (bounded).
+    for (int i = 0; i < 100; ++i) {
+      auto probe = client::MakeHttpClient(1)->Get(client::Url{"127.0.0.1", port_, "/"}, "/");
+      if (probe || probe.error().message.find("refused") == std::string::npos) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ok_ = false;
+  }
+  ~TlsFront() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      WaitExit(pid_, 5);
+    }
+  }
+  bool ok() const { return ok_; }
+  std::string Url() const { return "https://127.0.0.1:" + std::to_string(port_) + "/scep"; }
+  const fs::path& cert() const { return cert_; }
+
+ private:
+  uint16_t port_;
+  fs::path cert_;
+  bool ok_ = false;
+  pid_t pid_ = -1;
+};
+
+TEST_F(AgentTest, HttpsGatewayIsVerifiedAgainstTheGivenCa) {
+  TlsFront front(work_, server_->port());
+  ASSERT_TRUE(front.ok()) << "openssl or socat could not start the TLS front";
+  std::string device = Setup("dev-1", "linux", {front.Url()});
+
+  // Without the TLS front's CA the handshake is refused, and the agent says why.
+  fs::path untrusted = work_ / "untrusted";
+  AgentRun refused = Enroll(Payload(device, "json", {"--retry-count", "0"}), untrusted);
+  EXPECT_EQ(refused.rc, 1) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("certificate"), std::string::npos) << refused.err;
+  EXPECT_FALSE(fs::exists(untrusted / "cert.pem"));
+
+  fs::path dir = work_ / "dev-1";
+  AgentRun r = Enroll(Payload(device, "json"), dir, {"--tls-ca", front.cert().string()});
+  ASSERT_EQ(r.rc, 0) << r.out << r.err;
+  ASSERT_EQ(r.Events("certificate.installed").size(), 1u) << r.out;
+  EXPECT_EQ(r.Events("certificate.installed")[0]["url"], front.Url());
+  X509Ptr cert = ReadCert(dir / "cert.pem");
+  ASSERT_TRUE(cert);
+  EXPECT_EQ(CertRecord(*cert)["device_id"], device);
+
+  // Renewal goes the same way.
+  AgentRun renewed =
+      Agent({"renew", "--dir", dir.string(), "--force", "--tls-ca", front.cert().string()});
+  ASSERT_EQ(renewed.rc, 0) << renewed.out << renewed.err;
+  X509Ptr second = ReadCert(dir / "cert.pem");
+  ASSERT_TRUE(second);
+  EXPECT_NE(Serial(*second), Serial(*cert));
+}
+
+}  // namespace
+}  // namespace scepgate::testing
