@@ -1,23 +1,13 @@
 // HttpClient over libcurl: plain HTTP and HTTPS (peer and name verified), one easy handle kept
 // so that connections are reused.
-#include <curl/curl.h>
 
 #include <memory>
-#include <mutex>
 
 #include "client/http_client.h"
+#include "common/curl.h"
 
 namespace scepgate::client {
 namespace {
-
-struct CurlDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct SlistDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
-using CurlPtr = std::unique_ptr<CURL, CurlDeleter>;
-using SlistPtr = std::unique_ptr<curl_slist, SlistDeleter>;
 
 constexpr size_t kMaxBody = 64 * 1024 * 1024;
 
@@ -71,8 +61,7 @@ class CurlHttpClient final : public HttpClient {
  public:
   CurlHttpClient(int timeout, std::string ca_file)
       : timeout_(timeout), ca_file_(std::move(ca_file)) {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    CurlGlobalInit();
   }
 
   Result<HttpReply> Get(const Url& url, const std::string& target) override {
@@ -96,7 +85,7 @@ class CurlHttpClient final : public HttpClient {
     if (!curl_) return Fail(Error::Internal("curl_easy_init failed"));
     CURL* c = curl_.get();
     curl_easy_reset(c);  // keeps the connection cache
-    SlistPtr headers;
+    CurlSlistPtr headers;
     for (const auto& [name, value] : request.headers)
       SG_TRY_STATUS(Append(headers, name + ": " + value));
     if (!request.content_type.empty())
@@ -139,7 +128,7 @@ class CurlHttpClient final : public HttpClient {
   }
 
  private:
-  static Status Append(SlistPtr& list, const std::string& line) {
+  static Status Append(CurlSlistPtr& list, const std::string& line) {
     curl_slist* grown = curl_slist_append(list.get(), line.c_str());
     if (grown == nullptr) return Fail(Error::Internal("curl_slist_append failed"));
     (void)list.release();  // curl_slist_append returned the same list, now longer

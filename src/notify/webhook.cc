@@ -1,24 +1,13 @@
 #include "notify/webhook.h"
 
-#include <curl/curl.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include <mutex>
-
+#include "common/curl.h"
 #include "common/ossl.h"
 
 namespace scepgate::notify {
 namespace {
-
-struct CurlDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct SlistDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
-using CurlPtr = std::unique_ptr<CURL, CurlDeleter>;
-using SlistPtr = std::unique_ptr<curl_slist, SlistDeleter>;
 
 // Keeps the answer up to kMaxWebhookReply bytes; a longer one aborts the transfer.
 size_t Keep(char* data, size_t size, size_t n, void* out) {
@@ -31,17 +20,14 @@ size_t Keep(char* data, size_t size, size_t n, void* out) {
 
 class CurlSender final : public WebhookSender {
  public:
-  explicit CurlSender(int timeout_seconds) : timeout_(timeout_seconds) {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  }
+  explicit CurlSender(int timeout_seconds) : timeout_(timeout_seconds) { CurlGlobalInit(); }
 
   Result<WebhookReply> Post(const std::string& url, const std::string& body,
                             const Headers& headers) override {
     CurlPtr curl(curl_easy_init());
     if (!curl) return Fail(Error::Internal("curl_easy_init failed"));
     curl_slist* raw = curl_slist_append(nullptr, "Content-Type: application/json");
-    SlistPtr list(raw);
+    CurlSlistPtr list(raw);
     for (const auto& [name, value] : headers) {
       raw = curl_slist_append(list.get(), (name + ": " + value).c_str());
       if (raw == nullptr) return Fail(Error::Internal("curl_slist_append failed"));

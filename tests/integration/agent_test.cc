@@ -457,13 +457,8 @@ TEST_F(AgentRenewalTest, RunRenewsPastTheThresholdAndTheOldCertificateIsRevoked)
   nlohmann::json old_record = CertRecord(*first);
   EXPECT_EQ(old_record["status"], "revoked") << old_record.dump();
   // The CRL the gateway serves lists it at once (re-signed with the renewal).
-  auto url = client::ParseUrl(server_->Url());
-  ASSERT_TRUE(url);
-  auto served = client::MakeHttpClient()->Get(*url, "/crl/current.crl");
-  ASSERT_TRUE(served) << served.error().message;
-  ASSERT_EQ(served->status, 200);
-  auto crl = CrlFromDer(AsView(served->body));
-  ASSERT_TRUE(crl);
+  auto crl = server_->ServedCrl();
+  ASSERT_TRUE(crl) << crl.error().message;
   X509_REVOKED* entry = nullptr;
   EXPECT_EQ(X509_CRL_get0_by_serial(crl->get(), &entry, X509_get0_serialNumber(first.get())), 1)
       << "the superseded certificate " << Serial(*first) << " is on the CRL";

@@ -13,7 +13,6 @@
 #include <utility>
 
 #include "cli_fixture.h"
-#include "client/http_client.h"
 #include "common/files.h"
 #include "common/san_text.h"
 #include "gateway_fixture.h"
@@ -542,13 +541,8 @@ TEST_F(ChallengeTest, RetiringADeviceRevokesItsCertificatesOnTheServedCrlAndRefu
   Ok({"device", "retire", device_});
 
   // The CRL the gateway serves lists the certificate at once, as cessationOfOperation.
-  auto url = client::ParseUrl(server_->Url());
-  ASSERT_TRUE(url);
-  auto served = client::MakeHttpClient()->Get(*url, "/crl/current.crl");
-  ASSERT_TRUE(served) << served.error().message;
-  ASSERT_EQ(served->status, 200);
-  auto crl = CrlFromDer(AsView(served->body));
-  ASSERT_TRUE(crl);
+  auto crl = server_->ServedCrl();
+  ASSERT_TRUE(crl) << crl.error().message;
   X509_REVOKED* entry = nullptr;
   ASSERT_EQ(X509_CRL_get0_by_serial(crl->get(), &entry, X509_get0_serialNumber(cert.get())), 1);
   int critical = 0;

@@ -179,6 +179,15 @@ std::string ServerProcess::Url(const std::string& path) const {
   return "http://127.0.0.1:" + std::to_string(port_) + path;
 }
 
+Result<X509CrlPtr> ServerProcess::ServedCrl() const {
+  auto served =
+      client::MakeHttpClient(10)->Get(client::Url{"127.0.0.1", port_, "/"}, "/crl/current.crl");
+  if (!served) return Fail(served.error());
+  if (served->status != 200)
+    return Fail(Error::BadRequest("GET /crl/current.crl: HTTP " + std::to_string(served->status)));
+  return CrlFromDer(AsView(served->body));
+}
+
 int ServerProcess::Cli(const std::vector<std::string>& args, std::string* out,
                        std::string* err) const {
   std::vector<std::string> argv = {ScepgateBinary()};

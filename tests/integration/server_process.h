@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/ossl.h"
 
 namespace scepgate::testing {
 
@@ -27,6 +28,9 @@ class ServerProcess {
 
   // http://127.0.0.1:PORT + path
   std::string Url(const std::string& path = "/scep") const;
+  // The CRL the gateway serves at /crl/current.crl. kIo when it cannot be fetched, kBadRequest
+  // when the answer is not HTTP 200 with a CRL.
+  Result<X509CrlPtr> ServedCrl() const;
   uint16_t port() const { return port_; }
   const std::filesystem::path& dir() const { return dir_; }
 
