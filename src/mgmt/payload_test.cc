@@ -2,11 +2,9 @@
 // (JSON with nlohmann, the plist and the SyncML with libxml2 and XPath); PayloadMaker over an
 // in-memory store mints a challenge with the same checks as `challenge issue`.
 #include "mgmt/payload.h"
+#include "mgmt/xml_test_util.h"
 
 #include <gtest/gtest.h>
-#include <libxml/parser.h>
-#include <libxml/xpath.h>
-#include <libxml/xpathInternals.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -22,6 +20,7 @@ namespace scepgate::mgmt {
 namespace {
 
 using Strings = std::vector<std::string>;
+using testing::Xml;
 const Strings kUrls = {"http://a/scep", "http://b/scep", "http://c/scep"};
 
 // --- URL choice -------------------------------------------------------------------------------
@@ -147,40 +146,6 @@ TEST(PayloadJsonTest, CarriesEverythingTheAgentNeeds) {
   EXPECT_EQ(j["mode"], "windows");
   EXPECT_EQ(j["platform"], "windows");
 }
-
-// A parsed XML document and XPath queries over it.
-class Xml {
- public:
-  explicit Xml(const std::string& text)
-      : doc_(xmlReadMemory(text.data(), static_cast<int>(text.size()), "payload.xml", nullptr,
-                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
-             xmlFreeDoc) {}
-  bool ok() const { return doc_ != nullptr; }
-  // Text of every node the expression selects.
-  Strings All(const std::string& xpath) const {
-    Strings out;
-    std::unique_ptr<xmlXPathContext, decltype(&xmlXPathFreeContext)> ctx(
-        xmlXPathNewContext(doc_.get()), xmlXPathFreeContext);
-    xmlXPathRegisterNs(ctx.get(), BAD_CAST "m", BAD_CAST "syncml:metinf");
-    std::unique_ptr<xmlXPathObject, decltype(&xmlXPathFreeObject)> r(
-        xmlXPathEvalExpression(BAD_CAST xpath.c_str(), ctx.get()), xmlXPathFreeObject);
-    if (!r || !r->nodesetval) return out;
-    for (int i = 0; i < r->nodesetval->nodeNr; ++i) {
-      xmlChar* s = xmlNodeGetContent(r->nodesetval->nodeTab[i]);
-      out.emplace_back(s ? reinterpret_cast<const char*>(s) : "");
-      xmlFree(s);
-    }
-    return out;
-  }
-  std::string One(const std::string& xpath) const {
-    Strings all = All(xpath);
-    EXPECT_EQ(all.size(), 1u) << xpath;
-    return all.empty() ? "" : all[0];
-  }
-
- private:
-  std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)> doc_;
-};
 
 // The value element after <key>name</key> inside the SCEP payload's content dict.
 std::string ScepValue(const Xml& x, const std::string& key) {

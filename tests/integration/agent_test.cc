@@ -4,8 +4,6 @@
 // revoked, and each refusal (wrong CA, expired challenge, retired device) as a clear exit.
 #include <fcntl.h>
 #include <gtest/gtest.h>
-#include <libxml/parser.h>
-#include <libxml/xpath.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -23,6 +21,7 @@
 #include "client/http_client.h"
 #include "common/files.h"
 #include "common/san_text.h"
+#include "mgmt/xml_test_util.h"
 
 namespace scepgate::testing {
 namespace {
@@ -107,38 +106,6 @@ int WaitExit(pid_t pid, int seconds) {
   ::waitpid(pid, &status, 0);
   return -1;
 }
-
-// A parsed XML document with XPath text queries.
-class Xml {
- public:
-  explicit Xml(const std::string& text)
-      : doc_(xmlReadMemory(text.data(), static_cast<int>(text.size()), "payload.xml", nullptr,
-                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
-             xmlFreeDoc) {}
-  bool ok() const { return doc_ != nullptr; }
-  std::vector<std::string> All(const std::string& xpath) const {
-    std::vector<std::string> out;
-    std::unique_ptr<xmlXPathContext, decltype(&xmlXPathFreeContext)> ctx(
-        xmlXPathNewContext(doc_.get()), xmlXPathFreeContext);
-    std::unique_ptr<xmlXPathObject, decltype(&xmlXPathFreeObject)> r(
-        xmlXPathEvalExpression(BAD_CAST xpath.c_str(), ctx.get()), xmlXPathFreeObject);
-    if (!r || !r->nodesetval) return out;
-    for (int i = 0; i < r->nodesetval->nodeNr; ++i) {
-      xmlChar* s = xmlNodeGetContent(r->nodesetval->nodeTab[i]);
-      out.emplace_back(s ? reinterpret_cast<const char*>(s) : "");
-      xmlFree(s);
-    }
-    return out;
-  }
-  std::string One(const std::string& xpath) const {
-    auto all = All(xpath);
-    EXPECT_EQ(all.size(), 1u) << xpath;
-    return all.empty() ? "" : all[0];
-  }
-
- private:
-  std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)> doc_;
-};
 
 class AgentTest : public CliTest {
  protected:
