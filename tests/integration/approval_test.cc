@@ -44,11 +44,13 @@ class ApprovalTest : public CliTest {
     return gw_->Enroll(id, o);
   }
 
-  Result<codec::CertRep> Poll(const Identity& id) {
+  // CertPoll signed by `id`, for its own transaction or for `transaction_id`.
+  Result<codec::CertRep> Poll(const Identity& id, std::string transaction_id = "") {
+    if (transaction_id.empty()) transaction_id = *client::TransactionIdFor(*id.key);
     auto subject = client::ParseSubject(kSubject);
     auto ias = codec::EncodeIssuerAndSubject(*X509_get_subject_name(gw_->ca().issuing), **subject);
-    client::MessageOptions poll{codec::MessageType::kCertPoll, *client::TransactionIdFor(*id.key),
-                                NID_aes_256_cbc, NID_sha256};
+    client::MessageOptions poll{codec::MessageType::kCertPoll, transaction_id, NID_aes_256_cbc,
+                                NID_sha256};
     return gw_->Send(id, *ias, poll);
   }
 
@@ -163,6 +165,34 @@ TEST_F(ApprovalTest, ApprovedButRetiredMeanwhileIsRefusedAtCollection) {
   ExpectStatus(rep, codec::PkiStatus::kFailure);
   EXPECT_TRUE(rep->fail_info_text.starts_with("DeviceRetired:")) << rep->fail_info_text;
   EXPECT_TRUE(Json({"cert", "list"}).empty());
+}
+
+TEST_F(ApprovalTest, OnlyTheRequestersKeyCanResendOrCollectAHeldTransaction) {
+  Identity id = NewIdentity();
+  std::string challenge = Challenge();
+  ExpectStatus(Enroll(id, challenge), codec::PkiStatus::kPending);
+  int64_t held = HeldId();
+  ASSERT_NE(held, 0);
+  Ok({"requests", "approve", std::to_string(held)});
+  std::string tid = *client::TransactionIdFor(*id.key);
+
+  // Another key reusing the transaction ID: refused, and nothing is issued to it.
+  Identity thief = NewIdentity();
+  EnrollOptions o;
+  o.csr.subject = kSubject;
+  o.csr.challenge = challenge;
+  o.csr.sans = {"DNS:dev-1.example.com"};
+  o.msg.transaction_id = tid;
+  auto reused = gw_->Enroll(thief, o);
+  ExpectStatus(reused, codec::PkiStatus::kFailure);
+  EXPECT_TRUE(reused->fail_info_text.starts_with("TransactionIdReused:")) << reused->fail_info_text;
+  auto stolen = Poll(thief, tid);
+  ExpectStatus(stolen, codec::PkiStatus::kFailure);
+  EXPECT_EQ(stolen->fail_info, codec::FailInfo::kBadCertId);
+  EXPECT_TRUE(Json({"cert", "list"}).empty());
+
+  // The requester still collects it.
+  ExpectStatus(Poll(id), codec::PkiStatus::kSuccess);
 }
 
 TEST_F(ApprovalTest, UnknownRequestsCannotBeDecided) {
