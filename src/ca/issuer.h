@@ -39,10 +39,14 @@ class Issuer {
   // extensionRequest (DNS, email, IP, URI, UPN otherName), keyUsage/EKU from `tmpl`, SKI/AKI,
   // basicConstraints CA:FALSE, CDP/AIA when configured. notBefore = now - backdate, notAfter =
   // min(now + validity, CA notAfter). Does not check policy (key size, challenge).
+  // The certificate's key is copied from the CSR as encoded and is not decoded again, so
+  // X509_get0_pubkey returns null on the result; parse its DER where the key object is needed.
   // Returns kBadRequest when the CSR carries no usable public key or malformed SANs, kCrypto when
   // signing fails.
-  Result<X509Ptr> Issue(const X509_REQ& csr, const CertTemplate& tmpl, ByteView serial,
-                        int64_t now) const;
+  // `csr_key`: the CSR's decoded public key when `csr` was parsed without it (null: the one in
+  // `csr`).
+  Result<X509Ptr> Issue(const X509_REQ& csr, const CertTemplate& tmpl, ByteView serial, int64_t now,
+                        const EVP_PKEY* csr_key = nullptr) const;
 
   // Signs a CRL (v2, CRL number, AKI, reason codes). kCrypto on failure.
   Result<X509CrlPtr> SignCrl(std::span<const RevokedEntry> revoked, int64_t crl_number,

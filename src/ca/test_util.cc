@@ -223,8 +223,12 @@ std::string VerifyChain(const X509& leaf, const X509& root,
     X509_up_ref(const_cast<X509*>(c));
     sk_X509_push(untrusted.get(), const_cast<X509*>(c));
   }
+  // As a relying party receives it: Issuer::Issue hands back an object without a decoded key.
+  auto der = CertToDer(leaf);
+  auto received = der ? CertFromDer(*der) : Result<X509Ptr>(Fail(der.error()));
+  if (!received) return "leaf does not encode: " + received.error().message;
   X509StoreCtxPtr ctx(X509_STORE_CTX_new());
-  X509_STORE_CTX_init(ctx.get(), store.get(), const_cast<X509*>(&leaf), untrusted.get());
+  X509_STORE_CTX_init(ctx.get(), store.get(), received->get(), untrusted.get());
   X509_STORE_CTX_set_flags(ctx.get(), X509_V_FLAG_X509_STRICT);
   if (X509_verify_cert(ctx.get()) == 1) return "";
   std::string err = X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get()));

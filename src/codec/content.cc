@@ -31,15 +31,23 @@ Result<Bytes> NameDer(const X509_NAME& name) {
 
 }  // namespace
 
-Result<X509ReqPtr> ParseCsr(ByteView content) {
+Result<ParsedCsr> ParseCsr(ByteView content, const X509* signer) {
   if (content.size() > static_cast<size_t>(LONG_MAX))
     return Fail(Error::BadRequest("CSR too large"));
-  auto csr = CsrFromDer(content);
+  auto csr = CsrFromDerWithoutKey(content);
   if (!csr) {
     ERR_clear_error();
     return Fail(Error::BadRequest("content is not a PKCS#10 request"));
   }
-  return std::move(*csr);
+  ParsedCsr out;
+  out.req = std::move(*csr);
+  EVP_PKEY* known = signer != nullptr ? X509_get0_pubkey(signer) : nullptr;
+  if (known != nullptr && SameSpki(*out.req, *signer) && EVP_PKEY_up_ref(known) == 1) {
+    out.key.reset(known);
+    return out;
+  }
+  SG_ASSIGN_OR_RETURN(out.key, PublicKeyOf(*out.req));
+  return out;
 }
 
 Result<IssuerAndSubject> ParseIssuerAndSubject(ByteView content) {

@@ -71,11 +71,30 @@ TEST(CsrTest, ParsesCsrAndRejectsGarbage) {
   Bytes der = testing::MakeCsrDer("device-1", testing::ClientKey(), "secret");
   auto csr = ParseCsr(der);
   ASSERT_TRUE(csr) << csr.error().message;
-  EXPECT_EQ(NameToString(*X509_REQ_get_subject_name(csr->get())), "CN=device-1");
+  EXPECT_EQ(NameToString(*X509_REQ_get_subject_name(csr->req.get())), "CN=device-1");
+  ASSERT_TRUE(csr->key);
+  EXPECT_EQ(EVP_PKEY_eq(csr->key.get(), &testing::ClientKey()), 1);
+  // The request object itself carries no decoded key; its signature checks with `key`.
+  EXPECT_EQ(X509_REQ_get0_pubkey(csr->req.get()), nullptr);
+  EXPECT_EQ(X509_REQ_verify_ex(csr->req.get(), csr->key.get(), nullptr, nullptr), 1);
   auto bad = ParseCsr(Bytes{0x30, 0x03, 0x02, 0x01, 0x01});
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, ErrorCode::kBadRequest);
   EXPECT_FALSE(ParseCsr(Bytes()));
+}
+
+TEST(CsrTest, TakesTheKeyOfASignerWithTheSameKeyAndDecodesAnyOther) {
+  Bytes der = testing::MakeCsrDer("device-1", testing::ClientKey(), "secret");
+  const X509& same = testing::ClientCert();  // self-signed with the client key
+  auto shared = ParseCsr(der, &same);
+  ASSERT_TRUE(shared) << shared.error().message;
+  EXPECT_EQ(shared->key.get(), X509_get0_pubkey(&same));
+
+  const X509& other = testing::RaCert();
+  auto decoded = ParseCsr(der, &other);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_NE(decoded->key.get(), X509_get0_pubkey(&other));
+  EXPECT_EQ(EVP_PKEY_eq(decoded->key.get(), &testing::ClientKey()), 1);
 }
 
 }  // namespace

@@ -49,8 +49,17 @@ Result<int> EnvelopeCipher(ByteView enveloped);
 Result<OpenedEnvelope> OpenEnvelope(ByteView enveloped, const X509& ra_cert,
                                     const EVP_PKEY& ra_key);
 
+// A PKCS#10 request and its public key, decoded once.
+struct ParsedCsr {
+  X509ReqPtr req;  // parsed without its key (CsrFromDerWithoutKey): use `key`
+  EvpPkeyPtr key;
+};
+
 // Content parsers. Each returns kBadRequest when the DER does not parse.
-Result<X509ReqPtr> ParseCsr(ByteView content);
+// ParseCsr takes the key from `signer` when both carry the same SubjectPublicKeyInfo (the
+// self-signed signer of a PKCSReq) and decodes it otherwise; kBadRequest too when the key is not
+// one OpenSSL can use.
+Result<ParsedCsr> ParseCsr(ByteView content, const X509* signer = nullptr);
 struct IssuerAndSubject {
   X509NamePtr issuer;
   X509NamePtr subject;

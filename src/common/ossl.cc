@@ -2,6 +2,7 @@
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/provider.h>
 
 #include <algorithm>
 #include <ctime>
@@ -98,6 +99,60 @@ Result<X509ReqPtr> CsrFromDer(ByteView der) {
     return Fail(Error::InvalidArgument("not a DER PKCS#10 request"));
   }
   return req;
+}
+
+namespace {
+
+// A library context with only the null provider: the public key inside a structure parsed in it
+// is left encoded (no decoder is found), and nothing else in the structure needs a provider.
+OSSL_LIB_CTX* KeylessContext() {
+  static OSSL_LIB_CTX* const ctx = [] {
+    OSSL_LIB_CTX* c = OSSL_LIB_CTX_new();
+    if (c != nullptr && OSSL_PROVIDER_load(c, "null") == nullptr) {
+      OSSL_LIB_CTX_free(c);
+      c = nullptr;
+    }
+    return c;
+  }();
+  return ctx;
+}
+
+// The SubjectPublicKeyInfo as it encodes (empty when it does not).
+Bytes SpkiDer(const X509_PUBKEY* spki) {
+  if (spki == nullptr) return {};
+  unsigned char* der = nullptr;
+  int len = i2d_X509_PUBKEY(spki, &der);
+  OsslStringPtr owned(reinterpret_cast<char*>(der));
+  return len > 0 ? Bytes(der, der + len) : Bytes();
+}
+
+}  // namespace
+
+Result<X509ReqPtr> CsrFromDerWithoutKey(ByteView der) {
+  OSSL_LIB_CTX* ctx = KeylessContext();
+  if (ctx == nullptr) return CsrFromDer(der);  // no null provider: parse as usual
+  const uint8_t* p = der.data();
+  X509ReqPtr req(reinterpret_cast<X509_REQ*>(ASN1_item_d2i_ex(
+      nullptr, &p, static_cast<long>(der.size()), ASN1_ITEM_rptr(X509_REQ), ctx, nullptr)));
+  DrainOpenSslErrors();  // the failed key decode leaves errors behind
+  if (!req) return Fail(Error::InvalidArgument("not a DER PKCS#10 request"));
+  return req;
+}
+
+Result<EvpPkeyPtr> PublicKeyOf(const X509_REQ& csr) {
+  Bytes der = SpkiDer(X509_REQ_get_X509_PUBKEY(const_cast<X509_REQ*>(&csr)));
+  const uint8_t* p = der.data();
+  EvpPkeyPtr key(der.empty() ? nullptr : d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())));
+  if (!key) {
+    DrainOpenSslErrors();
+    return Fail(Error::BadRequest("the request carries no usable public key"));
+  }
+  return key;
+}
+
+bool SameSpki(const X509_REQ& csr, const X509& cert) {
+  Bytes a = SpkiDer(X509_REQ_get_X509_PUBKEY(const_cast<X509_REQ*>(&csr)));
+  return !a.empty() && a == SpkiDer(X509_get_X509_PUBKEY(&cert));
 }
 
 Result<X509ReqPtr> CsrFromPem(std::string_view pem) {

@@ -82,6 +82,16 @@ Result<std::string> CertToPem(const X509& cert);
 X509Ptr CertDup(const X509& cert);
 
 Result<X509ReqPtr> CsrFromDer(ByteView der);
+// Parses a DER PKCS#10 request without decoding its public key: X509_REQ_get0_pubkey returns null
+// on the result, and X509_REQ_verify must be given the key and the default library context
+// (X509_REQ_verify_ex(req, key, nullptr, nullptr)). OpenSSL 3.0 sets up a key decoder for every
+// key it parses (about 90 us); this is for callers that already hold the key, or decode it once
+// with PublicKeyOf. kInvalidArgument when the input does not parse.
+Result<X509ReqPtr> CsrFromDerWithoutKey(ByteView der);
+// Decodes a request's SubjectPublicKeyInfo. kBadRequest when it is not a key OpenSSL can use.
+Result<EvpPkeyPtr> PublicKeyOf(const X509_REQ& csr);
+// True when both carry the same SubjectPublicKeyInfo (same algorithm, parameters and key bits).
+bool SameSpki(const X509_REQ& csr, const X509& cert);
 Result<X509ReqPtr> CsrFromPem(std::string_view pem);
 Result<Bytes> CsrToDer(const X509_REQ& csr);
 Result<std::string> CsrToPem(const X509_REQ& csr);

@@ -65,9 +65,12 @@ Result<std::optional<std::vector<std::string>>> RequestedEkus(const X509_REQ& cs
   return std::optional<std::vector<std::string>>(std::move(out));
 }
 
-bool CsrSignatureValid(const X509_REQ& csr) {
-  EVP_PKEY* key = X509_REQ_get0_pubkey(const_cast<X509_REQ*>(&csr));
-  bool ok = key != nullptr && X509_REQ_verify(const_cast<X509_REQ*>(&csr), key) == 1;
+bool CsrSignatureValid(const X509_REQ& csr, const EVP_PKEY* key) {
+  if (key == nullptr) key = X509_REQ_get0_pubkey(const_cast<X509_REQ*>(&csr));
+  // The default library context, not the request's own (it may have been parsed in one that
+  // leaves the key encoded).
+  bool ok = key != nullptr && X509_REQ_verify_ex(const_cast<X509_REQ*>(&csr),
+                                                 const_cast<EVP_PKEY*>(key), nullptr, nullptr) == 1;
   DrainOpenSslErrors();
   return ok;
 }
@@ -90,8 +93,7 @@ Result<std::string> SpkiSha256(X509_PUBKEY& spki) {
 
 Result<std::string> CsrPublicKeySha256(const X509_REQ& csr) {
   X509_PUBKEY* spki = X509_REQ_get_X509_PUBKEY(const_cast<X509_REQ*>(&csr));
-  if (spki == nullptr || X509_REQ_get0_pubkey(const_cast<X509_REQ*>(&csr)) == nullptr)
-    return Fail(Error::BadRequest("CSR carries no usable public key"));
+  if (spki == nullptr) return Fail(Error::BadRequest("CSR carries no public key"));
   return SpkiSha256(*spki);
 }
 

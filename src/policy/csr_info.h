@@ -20,10 +20,12 @@ std::optional<uint32_t> RequestedKeyUsage(const X509_REQ& csr);
 // kBadRequest when the extension is present but cannot be decoded.
 Result<std::optional<std::vector<std::string>>> RequestedEkus(const X509_REQ& csr);
 
-// True when the CSR's self-signature verifies with its own public key (proof of possession).
-bool CsrSignatureValid(const X509_REQ& csr);
+// True when the CSR's self-signature verifies with its own public key (proof of possession):
+// `key` when given (a CSR parsed without its key), else the one decoded in `csr`.
+bool CsrSignatureValid(const X509_REQ& csr, const EVP_PKEY* key = nullptr);
 
-// Lower-case hex SHA-256 of the CSR's SubjectPublicKeyInfo. kBadRequest when it has no key.
+// Lower-case hex SHA-256 of the CSR's SubjectPublicKeyInfo as encoded. kBadRequest when it has
+// none.
 Result<std::string> CsrPublicKeySha256(const X509_REQ& csr);
 
 // The same for a certificate's key: comparable with CsrPublicKeySha256. kBadRequest when it has

@@ -48,6 +48,7 @@ Expected ExpectedFromClaims(const SealedClaims& claims);
 // KeyUsageMismatch (asks for a usage the certificate will not carry), EnhancedKeyUsageMismatch
 // (asks for an EKU the profile does not grant). kBadRequest for a CSR whose names, key or
 // extensions cannot be read.
-Status CheckCsr(const Expected& expected, const X509_REQ& csr);
+// `key` is the CSR's public key (null: none usable).
+Status CheckCsr(const Expected& expected, const X509_REQ& csr, const EVP_PKEY* key);
 
 }  // namespace scepgate::policy

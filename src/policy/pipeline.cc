@@ -54,7 +54,7 @@ Status Pipeline::Validate(const EnrollmentRequest& request, const Grant& grant) 
 }
 
 Status Pipeline::Check(const EnrollmentRequest& request, Grant& grant) {
-  if (!CsrSignatureValid(request.csr))
+  if (!CsrSignatureValid(request.csr, CsrKey(request)))
     return Fail(Error::BadMessageCheck(
         "CsrSignatureInvalid: the CSR's signature does not verify with its public key"));
   bool renewal_without_challenge =
@@ -117,7 +117,7 @@ Status Pipeline::VerifyOneTime(const EnrollmentRequest& request, const std::stri
     return Fail(Denied("ChallengeAlreadyUsed",
                        "the challenge was used by transaction " + use->transaction_id));
   SG_TRY_STATUS(CheckDevice(e.device_id, e.profile, grant));
-  SG_TRY_STATUS(CheckCsr(e, request.csr));
+  SG_TRY_STATUS(CheckCsr(e, request.csr, CsrKey(request)));
   Take(e, grant);
   grant.consume_challenge = true;
   SG_ASSIGN_OR_RETURN(auto profile, store_.FindProfile(e.profile));
@@ -160,7 +160,7 @@ Status Pipeline::VerifyLinkedRenewal(const EnrollmentRequest& request, Grant& gr
   grant.profile = renewed.profile;
   SG_TRY_STATUS(CheckDevice(renewed.device_id, renewed.profile, grant));
   SG_ASSIGN_OR_RETURN(Expected e, ExpectedForRenewal(request, renewed));
-  SG_TRY_STATUS(CheckCsr(e, request.csr));
+  SG_TRY_STATUS(CheckCsr(e, request.csr, CsrKey(request)));
   Take(e, grant);
   if (options_.revoke_superseded) grant.supersedes = renewed.serial;
   return {};

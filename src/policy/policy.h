@@ -19,7 +19,16 @@ struct EnrollmentRequest {
   std::string transaction_id;
   std::string public_key_sha256;                      // of the CSR's SubjectPublicKeyInfo
   const store::CertificateRecord* renewed = nullptr;  // the signer's record when renewal
+  // The CSR's decoded public key when `csr` was parsed without it (codec::ParseCsr); null: the
+  // key decoded inside `csr`.
+  const EVP_PKEY* csr_key = nullptr;
 };
+
+// The CSR's public key: request.csr_key, else the one decoded in the CSR; null when neither.
+inline const EVP_PKEY* CsrKey(const EnrollmentRequest& request) {
+  return request.csr_key != nullptr ? request.csr_key
+                                    : X509_REQ_get0_pubkey(const_cast<X509_REQ*>(&request.csr));
+}
 
 // What the policy learnt and decided while verifying: who the request is for (filled as soon as
 // it is known, so a refusal is recorded against the device too) and how to issue.

@@ -23,11 +23,11 @@ StaticPolicy::StaticPolicy(StaticPolicyOptions options)
     : options_(std::move(options)), challenge_digest_(Sha256(options_.challenge)) {}
 
 Status StaticPolicy::Verify(const EnrollmentRequest& request, Grant& /*grant*/) {
-  if (!CsrSignatureValid(request.csr))
+  if (!CsrSignatureValid(request.csr, CsrKey(request)))
     return Fail(Error::BadMessageCheck(
         "CsrSignatureInvalid: the CSR's signature does not verify with its public key"));
   SG_TRY_STATUS(CheckChallenge(request));
-  SG_TRY_STATUS(CheckKey(request.csr));
+  SG_TRY_STATUS(CheckKey(CsrKey(request)));
   if (request.renewal && X509_NAME_cmp(X509_REQ_get_subject_name(&request.csr),
                                        X509_get_subject_name(&request.signer)) != 0)
     return Fail(Denied("SubjectNameMismatch",
@@ -53,8 +53,7 @@ Status StaticPolicy::CheckChallenge(const EnrollmentRequest& request) const {
   return {};
 }
 
-Status StaticPolicy::CheckKey(const X509_REQ& csr) const {
-  EVP_PKEY* key = X509_REQ_get0_pubkey(const_cast<X509_REQ*>(&csr));
+Status StaticPolicy::CheckKey(const EVP_PKEY* key) const {
   if (key == nullptr) return Fail(Error::BadRequest("CSR carries no usable public key"));
   int bits = ca::KeyBits(*key);
   int id = EVP_PKEY_get_base_id(key);

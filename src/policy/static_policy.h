@@ -29,7 +29,8 @@ class StaticPolicy final : public Policy {
   // True when `given` is the configured static challenge (constant time); false when none is set.
   bool IsStaticChallenge(std::string_view given) const;
   // KeyLengthMismatch below the configured minimum; KeyTypeUnsupported for other than RSA/EC.
-  Status CheckKey(const X509_REQ& csr) const;
+  // `key`: the CSR's public key (null: kBadRequest, none usable).
+  Status CheckKey(const EVP_PKEY* key) const;
 
  private:
   Status CheckChallenge(const EnrollmentRequest& request) const;

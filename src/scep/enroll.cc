@@ -29,9 +29,9 @@ Result<ca::CertTemplate> Service::TemplateFor(const X509_REQ& csr,
 }
 
 Reply Service::Enroll(Context& ctx) {
-  auto csr = codec::ParseCsr(ctx.request.enveloped);
+  auto csr = codec::ParseCsr(ctx.request.enveloped, ctx.request.signer.get());
   if (!csr) return Failure(ctx, Error::BadRequest("CsrMalformed: " + csr.error().message));
-  auto pubkey_sha = policy::CsrPublicKeySha256(**csr);
+  auto pubkey_sha = policy::CsrPublicKeySha256(*csr->req);
   if (!pubkey_sha) return Failure(ctx, pubkey_sha.error());
 
   // A resend of a transaction we already answered gets the same certificate.
@@ -65,9 +65,10 @@ Reply Service::Enroll(Context& ctx) {
     return AnswerHeld(ctx, **held);
   }
 
-  policy::EnrollmentRequest req{**csr,       *ctx.request.signer,
-                                ctx.renewal, ctx.request.transaction_id,
-                                *pubkey_sha, ctx.renewed ? &*ctx.renewed : nullptr};
+  policy::EnrollmentRequest req{*csr->req,     *ctx.request.signer,
+                                ctx.renewal,   ctx.request.transaction_id,
+                                *pubkey_sha,   ctx.renewed ? &*ctx.renewed : nullptr,
+                                csr->key.get()};
   policy::Grant grant;
   auto verdict = policy_.Verify(req, grant);
   ctx.record.device_id = grant.device_id;
@@ -81,7 +82,7 @@ Reply Service::Enroll(Context& ctx) {
 
   if (grant.hold_for_approval) return Hold(ctx, *pubkey_sha, grant);
 
-  auto issued = IssueAndRecord(ctx, **csr, *pubkey_sha, grant);
+  auto issued = IssueAndRecord(ctx, *csr, *pubkey_sha, grant);
   if (!issued) {
     ctx.record.stage = "issue";
     return Failure(ctx, issued.error());
@@ -99,15 +100,15 @@ void Service::PublishAfterSupersede(const Context& ctx, const std::string& issue
 
 // Issues and stores the certificate together with the request record (one transaction). Retries
 // with a fresh serial on the (astronomically unlikely) serial clash.
-Result<X509Ptr> Service::IssueAndRecord(Context& ctx, const X509_REQ& csr,
+Result<X509Ptr> Service::IssueAndRecord(Context& ctx, const codec::ParsedCsr& csr,
                                         const std::string& pubkey_sha, const policy::Grant& grant,
                                         int64_t completes_pending) {
   const IssuingCa& ca = cas_.current();
-  SG_ASSIGN_OR_RETURN(const ca::CertTemplate tmpl, TemplateFor(csr, grant));
+  SG_ASSIGN_OR_RETURN(const ca::CertTemplate tmpl, TemplateFor(*csr.req, grant));
   for (int attempt = 0; attempt < 3; ++attempt) {
     SG_ASSIGN_OR_RETURN(Bytes serial, ca::RandomSerial(random_));
     int64_t now = clock_.Now();
-    SG_ASSIGN_OR_RETURN(X509Ptr cert, ca.issuer->Issue(csr, tmpl, serial, now));
+    SG_ASSIGN_OR_RETURN(X509Ptr cert, ca.issuer->Issue(*csr.req, tmpl, serial, now, csr.key.get()));
     SG_ASSIGN_OR_RETURN(Bytes der, CertToDer(*cert));
     store::CertificateRecord rec;
     rec.serial = SerialHex(*X509_get0_serialNumber(cert.get()));

@@ -23,7 +23,7 @@ Reply Service::CertPoll(Context& ctx) {
   if (!held) return Failure(ctx, Error::Internal("StoreUnavailable: " + held.error().message));
   if (*held && MayCollect(ctx, **held)) {
     auto csr = codec::ParseCsr((*held)->csr);
-    if (csr && NameToString(*X509_REQ_get_subject_name(csr->get())) == subject)
+    if (csr && NameToString(*X509_REQ_get_subject_name(csr->req.get())) == subject)
       return AnswerHeld(ctx, **held);
   }
   return Failure(

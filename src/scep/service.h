@@ -64,8 +64,9 @@ class Service {
   Reply GetCrl(Context& ctx);
   Status ClassifySigner(Context& ctx);
   // `completes_pending`: the id of the approved held request this issuance completes, or 0.
-  Result<X509Ptr> IssueAndRecord(Context& ctx, const X509_REQ& csr, const std::string& pubkey_sha,
-                                 const policy::Grant& grant, int64_t completes_pending = 0);
+  Result<X509Ptr> IssueAndRecord(Context& ctx, const codec::ParsedCsr& csr,
+                                 const std::string& pubkey_sha, const policy::Grant& grant,
+                                 int64_t completes_pending = 0);
   // Re-signs the CRL of `issuer_id` after a renewal revoked the certificate it replaced.
   void PublishAfterSupersede(const Context& ctx, const std::string& issuer_id);
   // Requests held for approval (approval.cc). Hold stores a verified request and answers PENDING;
