@@ -53,6 +53,13 @@ double Percentile(std::vector<double> v, double p) {
   return v[std::min(idx, v.size() - 1)];
 }
 
+double Mean(const std::vector<double>& v) {
+  if (v.empty()) return 0;
+  double sum = 0;
+  for (double x : v) sum += x;
+  return sum / static_cast<double>(v.size());
+}
+
 int Run(const Options& o) {
   if (!sg::LoadProviders(true)) return 2;
   auto url = sg::client::ParseUrl(o.url);
@@ -146,14 +153,17 @@ int Run(const Options& o) {
   if (o.json) {
     std::printf(
         "{\"n\":%d,\"c\":%d,\"get\":%s,\"seconds\":%.3f,\"enrollments_per_s\":%.1f,"
-        "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"failures\":%d}\n",
+        "\"p50_ms\":%.2f,\"p90_ms\":%.2f,\"p99_ms\":%.2f,\"mean_ms\":%.2f,\"failures\":%d}\n",
         o.n, o.c, o.get ? "true" : "false", seconds, rate, Percentile(lat, 0.5),
-        Percentile(lat, 0.99), failures);
+        Percentile(lat, 0.9), Percentile(lat, 0.99), Mean(lat), failures);
   } else {
     std::printf("url=%s n=%d c=%d method=%s key=%s\n", o.url.c_str(), o.n, o.c,
                 o.get ? "GET" : "POST", o.key.c_str());
-    std::printf("enrollments/s=%.1f p50_ms=%.2f p99_ms=%.2f failures=%d seconds=%.2f\n", rate,
-                Percentile(lat, 0.5), Percentile(lat, 0.99), failures, seconds);
+    std::printf(
+        "enrollments/s=%.1f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f mean_ms=%.2f failures=%d "
+        "seconds=%.2f\n",
+        rate, Percentile(lat, 0.5), Percentile(lat, 0.9), Percentile(lat, 0.99), Mean(lat),
+        failures, seconds);
   }
   if (failures) std::fprintf(stderr, "first failure: %s\n", first_error.c_str());
   return failures ? 1 : 0;
