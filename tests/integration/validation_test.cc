@@ -107,5 +107,20 @@ TEST_F(ValidationTest, NoUsableAnswerRefuses) {
   EXPECT_EQ(Certificates(), 0u);
 }
 
+TEST_F(ValidationTest, AnAnswerOverTheSizeCapIsNotHonoured) {
+  // An allow padded past the 64 KiB the gateway reads of an answer: the transfer is cut off, so
+  // the allow is never seen and the request is refused, not issued.
+  const std::string allow = R"({"allow": true, "pad": ")";
+  endpoint_.SetReply(200, allow + std::string(100 * 1024, 'x') + R"("})");
+  Refused(Enroll("laptop-7"), "ValidationUnavailable: ");
+  EXPECT_EQ(Certificates(), 0u);
+  // Just under the cap is read whole and followed.
+  endpoint_.SetReply(200, allow + std::string(60 * 1024, 'x') + R"("})");
+  auto issued = Enroll("laptop-8");
+  ASSERT_TRUE(issued) << issued.error().message;
+  EXPECT_EQ(issued->status, codec::PkiStatus::kSuccess) << issued->fail_info_text;
+  EXPECT_EQ(Certificates(), 1u);
+}
+
 }  // namespace
 }  // namespace scepgate::testing
