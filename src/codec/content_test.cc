@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "codec/pki_message.h"
@@ -81,6 +83,20 @@ TEST(CsrTest, ParsesCsrAndRejectsGarbage) {
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, ErrorCode::kBadRequest);
   EXPECT_FALSE(ParseCsr(Bytes()));
+}
+
+TEST(CsrTest, AKeyNoProviderKnowsIsBadRequest) {
+  Bytes der = testing::MakeCsrDer("device-1", testing::ClientKey(), "secret");
+  const Bytes rsa_oid = {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01};
+  auto at = std::search(der.begin(), der.end(), rsa_oid.begin(), rsa_oid.end());
+  ASSERT_NE(at, der.end());
+  *(at + static_cast<std::ptrdiff_t>(rsa_oid.size()) - 1) = 0x7f;  // 1.2.840.113549.1.1.127
+  for (const X509* signer : {static_cast<const X509*>(nullptr), &testing::ClientCert()}) {
+    auto r = ParseCsr(der, signer);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::kBadRequest);
+    EXPECT_NE(r.error().message.find("no usable public key"), std::string::npos);
+  }
 }
 
 TEST(CsrTest, TakesTheKeyOfASignerWithTheSameKeyAndDecodesAnyOther) {

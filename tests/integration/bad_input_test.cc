@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <algorithm>
 
 #include "codec/pki_message.h"
 #include "gateway_fixture.h"
@@ -117,6 +118,31 @@ TEST_F(BadInputTest, CsrWithBadSignatureIsBadMessageCheck) {
   auto msg = client::BuildMessage(gw_->ca(), der, *id.signer, *id.key, m);
   ASSERT_TRUE(msg);
   ExpectFailure(id, *msg, codec::FailInfo::kBadMessageCheck, "CsrSignatureInvalid");
+}
+
+TEST_F(BadInputTest, CsrWithAnUnusableKeyIsBadRequestAndTheGatewayEnrollsOn) {
+  Identity id = NewIdentity();
+  client::CsrOptions o;
+  o.challenge = kChallenge;
+  auto req = client::MakeCsr(*id.key, o);
+  Bytes der = *CsrToDer(**req);
+  // rsaEncryption (1.2.840.113549.1.1.1) becomes 1.2.840.113549.1.1.127, which no provider knows.
+  const Bytes rsa_oid = {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01};
+  auto at = std::search(der.begin(), der.end(), rsa_oid.begin(), rsa_oid.end());
+  ASSERT_NE(at, der.end());
+  *(at + static_cast<std::ptrdiff_t>(rsa_oid.size()) - 1) = 0x7f;
+  client::MessageOptions m;
+  m.transaction_id = "csr-unusable-key";
+  auto msg = client::BuildMessage(gw_->ca(), der, *id.signer, *id.key, m);
+  ASSERT_TRUE(msg);
+  ExpectFailure(id, *msg, codec::FailInfo::kBadRequest, "CsrMalformed");
+
+  Identity next = NewIdentity();
+  EnrollOptions ok;
+  ok.csr.challenge = kChallenge;
+  auto rep = gw_->Enroll(next, ok);
+  ASSERT_TRUE(rep) << rep.error().message;
+  EXPECT_EQ(rep->status, codec::PkiStatus::kSuccess) << rep->fail_info_text;
 }
 
 TEST_F(BadInputTest, SmallKeyIsRefused) {
