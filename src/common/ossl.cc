@@ -117,7 +117,8 @@ OSSL_LIB_CTX* KeylessContext() {
   return ctx;
 }
 
-// The SubjectPublicKeyInfo as it encodes (empty when it does not).
+}  // namespace
+
 Bytes SpkiDer(const X509_PUBKEY* spki) {
   if (spki == nullptr) return {};
   unsigned char* der = nullptr;
@@ -125,8 +126,6 @@ Bytes SpkiDer(const X509_PUBKEY* spki) {
   OsslStringPtr owned(reinterpret_cast<char*>(der));
   return len > 0 ? Bytes(der, der + len) : Bytes();
 }
-
-}  // namespace
 
 Result<X509ReqPtr> CsrFromDerWithoutKey(ByteView der) {
   OSSL_LIB_CTX* ctx = KeylessContext();

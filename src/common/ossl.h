@@ -88,6 +88,9 @@ Result<X509ReqPtr> CsrFromDer(ByteView der);
 // key it parses (about 90 us); this is for callers that already hold the key, or decode it once
 // with PublicKeyOf. kInvalidArgument when the input does not parse.
 Result<X509ReqPtr> CsrFromDerWithoutKey(ByteView der);
+// A SubjectPublicKeyInfo as it encodes (no key decode or encoder involved); empty when `spki` is
+// null or does not encode.
+Bytes SpkiDer(const X509_PUBKEY* spki);
 // Decodes a request's SubjectPublicKeyInfo. kBadRequest when it is not a key OpenSSL can use.
 Result<EvpPkeyPtr> PublicKeyOf(const X509_REQ& csr);
 // True when both carry the same SubjectPublicKeyInfo (same algorithm, parameters and key bits).

@@ -80,11 +80,8 @@ namespace {
 // Lower-case hex SHA-256 of a SubjectPublicKeyInfo as it is encoded (re-encoding the key through
 // OpenSSL 3.0's encoders would cost more than the checks that use this).
 Result<std::string> SpkiSha256(X509_PUBKEY& spki) {
-  unsigned char* der = nullptr;
-  int len = i2d_X509_PUBKEY(&spki, &der);
-  if (len <= 0) return Fail(CryptoError("cannot encode a public key"));
-  Bytes bytes(der, der + len);
-  OPENSSL_free(der);
+  Bytes bytes = SpkiDer(&spki);
+  if (bytes.empty()) return Fail(CryptoError("cannot encode a public key"));
   SG_ASSIGN_OR_RETURN(Bytes digest, Digest("SHA256", bytes));
   return HexEncode(digest);
 }
