@@ -42,6 +42,23 @@ class BadInputTest : public ::testing::Test {
     m.transaction_id = *client::TransactionIdFor(*id.key);
     return *client::BuildMessage(gw_->ca(), *CsrToDer(**req), *id.signer, *id.key, m);
   }
+  // The DER of a CSR for `id`'s key that carries the challenge.
+  Bytes ChallengedCsrDer(const Identity& id) {
+    client::CsrOptions o;
+    o.challenge = kChallenge;
+    auto req = client::MakeCsr(*id.key, o);
+    EXPECT_TRUE(req);
+    return req ? *CsrToDer(**req) : Bytes();
+  }
+  // A PKCSReq carrying `csr_der` as it is, signed by `id`.
+  client::OutgoingMessage MessageWith(const Identity& id, const Bytes& csr_der,
+                                      const std::string& transaction_id) {
+    client::MessageOptions m;
+    m.transaction_id = transaction_id;
+    auto msg = client::BuildMessage(gw_->ca(), csr_der, *id.signer, *id.key, m);
+    EXPECT_TRUE(msg) << msg.error().message;
+    return msg ? std::move(*msg) : client::OutgoingMessage{};
+  }
   // Sends a message and expects a FAILURE CertRep with `info` whose text contains `code`.
   void ExpectFailure(const Identity& id, const client::OutgoingMessage& msg, codec::FailInfo info,
                      const std::string& code) {
@@ -108,34 +125,22 @@ TEST_F(BadInputTest, BadOuterSignatureIsBadMessageCheck) {
 
 TEST_F(BadInputTest, CsrWithBadSignatureIsBadMessageCheck) {
   Identity id = NewIdentity();
-  client::CsrOptions o;
-  o.challenge = kChallenge;
-  auto req = client::MakeCsr(*id.key, o);
-  Bytes der = *CsrToDer(**req);
+  Bytes der = ChallengedCsrDer(id);
   der[der.size() - 3] ^= 0x01;  // signature bits
-  client::MessageOptions m;
-  m.transaction_id = "bad-csr-signature";
-  auto msg = client::BuildMessage(gw_->ca(), der, *id.signer, *id.key, m);
-  ASSERT_TRUE(msg);
-  ExpectFailure(id, *msg, codec::FailInfo::kBadMessageCheck, "CsrSignatureInvalid");
+  ExpectFailure(id, MessageWith(id, der, "bad-csr-signature"), codec::FailInfo::kBadMessageCheck,
+                "CsrSignatureInvalid");
 }
 
 TEST_F(BadInputTest, CsrWithAnUnusableKeyIsBadRequestAndTheGatewayEnrollsOn) {
   Identity id = NewIdentity();
-  client::CsrOptions o;
-  o.challenge = kChallenge;
-  auto req = client::MakeCsr(*id.key, o);
-  Bytes der = *CsrToDer(**req);
+  Bytes der = ChallengedCsrDer(id);
   // rsaEncryption (1.2.840.113549.1.1.1) becomes 1.2.840.113549.1.1.127, which no provider knows.
   const Bytes rsa_oid = {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01};
   auto at = std::search(der.begin(), der.end(), rsa_oid.begin(), rsa_oid.end());
   ASSERT_NE(at, der.end());
   *(at + static_cast<std::ptrdiff_t>(rsa_oid.size()) - 1) = 0x7f;
-  client::MessageOptions m;
-  m.transaction_id = "csr-unusable-key";
-  auto msg = client::BuildMessage(gw_->ca(), der, *id.signer, *id.key, m);
-  ASSERT_TRUE(msg);
-  ExpectFailure(id, *msg, codec::FailInfo::kBadRequest, "CsrMalformed");
+  ExpectFailure(id, MessageWith(id, der, "csr-unusable-key"), codec::FailInfo::kBadRequest,
+                "CsrMalformed");
 
   Identity next = NewIdentity();
   EnrollOptions ok;
