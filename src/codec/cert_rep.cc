@@ -18,7 +18,17 @@ Result<Bytes> SuccessContent(const CertRepParams& p) {
     return Fail(Error::InvalidArgument("SUCCESS CertRep needs a certificate or a CRL"));
   }
   SG_ASSIGN_OR_RETURN(Bytes inner, EncodeCertsOnly(p.certs, p.crls));
-  const X509* recipients[] = {p.recipient};
+  if (p.recipient_key != nullptr && EnvelopeWriterHandles(p.cipher_nid, *p.recipient_key))
+    return EncryptEnvelopeTo(inner, *p.recipient, *p.recipient_key, p.cipher_nid);
+  // CMS_encrypt takes the key from the certificate: parse it in full if it was parsed without.
+  X509Ptr full;
+  const X509* recipient = p.recipient;
+  if (X509_get0_pubkey(recipient) == nullptr) {
+    SG_ASSIGN_OR_RETURN(Bytes der, CertToDer(*recipient));
+    SG_ASSIGN_OR_RETURN(full, CertFromDer(der));
+    recipient = full.get();
+  }
+  const X509* recipients[] = {recipient};
   return EncryptEnvelope(inner, recipients, p.cipher_nid);
 }
 

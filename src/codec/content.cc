@@ -31,7 +31,7 @@ Result<Bytes> NameDer(const X509_NAME& name) {
 
 }  // namespace
 
-Result<ParsedCsr> ParseCsr(ByteView content, const X509* signer) {
+Result<ParsedCsr> ParseCsr(ByteView content, const X509* signer, const EVP_PKEY* signer_key) {
   if (content.size() > static_cast<size_t>(LONG_MAX))
     return Fail(Error::BadRequest("CSR too large"));
   auto csr = CsrFromDerWithoutKey(content);
@@ -41,8 +41,9 @@ Result<ParsedCsr> ParseCsr(ByteView content, const X509* signer) {
   }
   ParsedCsr out;
   out.req = std::move(*csr);
-  EVP_PKEY* known = signer != nullptr ? X509_get0_pubkey(signer) : nullptr;
-  if (known != nullptr && SameSpki(*out.req, *signer) && EVP_PKEY_up_ref(known) == 1) {
+  auto* known = const_cast<EVP_PKEY*>(signer_key);
+  if (known != nullptr && signer != nullptr && SameSpki(*out.req, *signer) &&
+      EVP_PKEY_up_ref(known) == 1) {
     out.key.reset(known);
     return out;
   }

@@ -92,7 +92,7 @@ TEST(CsrTest, AKeyNoProviderKnowsIsBadRequest) {
   ASSERT_NE(at, der.end());
   *(at + static_cast<std::ptrdiff_t>(rsa_oid.size()) - 1) = 0x7f;  // 1.2.840.113549.1.1.127
   for (const X509* signer : {static_cast<const X509*>(nullptr), &testing::ClientCert()}) {
-    auto r = ParseCsr(der, signer);
+    auto r = ParseCsr(der, signer, signer != nullptr ? X509_get0_pubkey(signer) : nullptr);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, ErrorCode::kBadRequest);
     EXPECT_NE(r.error().message.find("no usable public key"), std::string::npos);
@@ -102,12 +102,12 @@ TEST(CsrTest, AKeyNoProviderKnowsIsBadRequest) {
 TEST(CsrTest, TakesTheKeyOfASignerWithTheSameKeyAndDecodesAnyOther) {
   Bytes der = testing::MakeCsrDer("device-1", testing::ClientKey(), "secret");
   const X509& same = testing::ClientCert();  // self-signed with the client key
-  auto shared = ParseCsr(der, &same);
+  auto shared = ParseCsr(der, &same, X509_get0_pubkey(&same));
   ASSERT_TRUE(shared) << shared.error().message;
   EXPECT_EQ(shared->key.get(), X509_get0_pubkey(&same));
 
   const X509& other = testing::RaCert();
-  auto decoded = ParseCsr(der, &other);
+  auto decoded = ParseCsr(der, &other, X509_get0_pubkey(&other));
   ASSERT_TRUE(decoded) << decoded.error().message;
   EXPECT_NE(decoded->key.get(), X509_get0_pubkey(&other));
   EXPECT_EQ(EVP_PKEY_eq(decoded->key.get(), &testing::ClientKey()), 1);

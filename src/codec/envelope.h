@@ -14,6 +14,17 @@ namespace scepgate::codec {
 Result<Bytes> EncryptEnvelope(ByteView content, std::span<const X509* const> recipients,
                               int cipher_nid);
 
+// Returns the DER of a ContentInfo(EnvelopedData) holding `content` encrypted with `cipher_nid` to
+// `recipient` (named by issuer and serial number) whose RSA public key is `key`, built directly
+// rather than through CMS_encrypt, which needs the key decoded inside the certificate. Only for
+// the block ciphers SCEP clients use (AES-128/192/256-CBC, DES-EDE3-CBC, DES-CBC): kInvalidArgument
+// for any other cipher or for a key that is not RSA, kBadAlg when OpenSSL cannot fetch the
+// cipher (single DES without the legacy provider), kCrypto on failure.
+Result<Bytes> EncryptEnvelopeTo(ByteView content, const X509& recipient, const EVP_PKEY& key,
+                                int cipher_nid);
+// True when EncryptEnvelopeTo handles this cipher and key.
+bool EnvelopeWriterHandles(int cipher_nid, const EVP_PKEY& key);
+
 // Returns the decrypted content of a ContentInfo(EnvelopedData) addressed to `cert`.
 // Returns kBadRequest when the DER is not an EnvelopedData, kBadMessageCheck when it is not
 // encrypted to `cert` or does not decrypt with `key`.

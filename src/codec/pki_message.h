@@ -19,7 +19,9 @@ struct PkiRequest {
   MessageType type = MessageType::kPKCSReq;
   std::string transaction_id;
   Bytes sender_nonce;
-  X509Ptr signer;                // the certificate that signed the request (carried in the message)
+  X509Ptr signer;  // the certificate that signed the request (carried in the message); it may have
+                   // been parsed without its key (see request_der.h): use `signer_key`
+  EvpPkeyPtr signer_key;         // the signer's public key; null when OpenSSL cannot use it
   int digest_nid = 0;            // digest algorithm of the signer info (NID_sha1, NID_sha256, ...)
   bool signature_valid = false;  // outer signature verified with `signer`'s public key
   Bytes enveloped;               // DER of the inner ContentInfo (EnvelopedData)
@@ -56,10 +58,11 @@ struct ParsedCsr {
 };
 
 // Content parsers. Each returns kBadRequest when the DER does not parse.
-// ParseCsr takes the key from `signer` when both carry the same SubjectPublicKeyInfo (the
-// self-signed signer of a PKCSReq) and decodes it otherwise; kBadRequest too when the key is not
-// one OpenSSL can use.
-Result<ParsedCsr> ParseCsr(ByteView content, const X509* signer = nullptr);
+// ParseCsr takes `signer_key` (the key of `signer`) when the CSR carries the same
+// SubjectPublicKeyInfo as `signer` (the self-signed signer of a PKCSReq) and decodes its key
+// otherwise; kBadRequest too when the key is not one OpenSSL can use.
+Result<ParsedCsr> ParseCsr(ByteView content, const X509* signer = nullptr,
+                           const EVP_PKEY* signer_key = nullptr);
 struct IssuerAndSubject {
   X509NamePtr issuer;
   X509NamePtr subject;
@@ -105,8 +108,10 @@ struct CertRepParams {
   int digest_nid = NID_sha256;        // digest of our signature: the client's
   int cipher_nid = NID_aes_256_cbc;   // content encryption for kSuccess: the client's
   const X509* recipient = nullptr;    // kSuccess: encrypt to this certificate's public key
-  std::vector<const X509*> certs;     // kSuccess: issued certificate first
-  std::vector<const X509_CRL*> crls;  // kSuccess reply to GetCRL
+  const EVP_PKEY* recipient_key = nullptr;  // its key, when known (the certificate may have
+                                            // been parsed without it)
+  std::vector<const X509*> certs;           // kSuccess: issued certificate first
+  std::vector<const X509_CRL*> crls;        // kSuccess reply to GetCRL
 };
 
 // Encodes a CertRep signed by the RA. FAILURE and PENDING carry no envelope (an empty eContent).

@@ -3,11 +3,13 @@
 
 #include "codec/envelope.h"
 #include "codec/pki_message.h"
+#include "codec/request_der.h"
 #include "codec/signed_message.h"
 
 namespace scepgate::codec {
 
 Result<PkiRequest> ParseRequest(ByteView der) {
+  if (std::optional<PkiRequest> fast = ParseRequestDer(der)) return std::move(*fast);
   SG_ASSIGN_OR_RETURN(SignedMessage m, ReadSignedMessage(der));
   const ScepAttributes& a = m.attributes;
   if (!a.message_type) return Fail(Error::BadRequest("request has no messageType attribute"));
@@ -28,6 +30,8 @@ Result<PkiRequest> ParseRequest(ByteView der) {
   r.transaction_id = *a.transaction_id;
   r.sender_nonce = *a.sender_nonce;
   r.signer = std::move(m.signer);
+  if (EVP_PKEY* key = X509_get0_pubkey(r.signer.get()); key != nullptr && EVP_PKEY_up_ref(key) == 1)
+    r.signer_key.reset(key);
   r.digest_nid = m.digest_nid;
   r.signature_valid = m.signature_valid;
   r.enveloped = std::move(*m.content);

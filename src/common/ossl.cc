@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <ctime>
 
+#include "common/public_key.h"
+
 namespace scepgate {
 
 std::string DrainOpenSslErrors() {
@@ -138,14 +140,22 @@ Result<X509ReqPtr> CsrFromDerWithoutKey(ByteView der) {
   return req;
 }
 
-Result<EvpPkeyPtr> PublicKeyOf(const X509_REQ& csr) {
-  Bytes der = SpkiDer(X509_REQ_get_X509_PUBKEY(const_cast<X509_REQ*>(&csr)));
+Result<X509Ptr> CertFromDerWithoutKey(ByteView der) {
+  OSSL_LIB_CTX* ctx = KeylessContext();
+  if (ctx == nullptr) return CertFromDer(der);  // no null provider: parse as usual
   const uint8_t* p = der.data();
-  EvpPkeyPtr key(der.empty() ? nullptr : d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())));
-  if (!key) {
-    DrainOpenSslErrors();
-    return Fail(Error::BadRequest("the request carries no usable public key"));
-  }
+  X509Ptr cert(reinterpret_cast<X509*>(ASN1_item_d2i_ex(nullptr, &p, static_cast<long>(der.size()),
+                                                        ASN1_ITEM_rptr(X509), ctx, nullptr)));
+  DrainOpenSslErrors();  // the failed key decode leaves errors behind
+  if (!cert) return Fail(Error::InvalidArgument("not a DER certificate"));
+  return cert;
+}
+
+Result<EvpPkeyPtr> PublicKeyOf(const X509_REQ& csr) {
+  const X509_PUBKEY* spki = X509_REQ_get_X509_PUBKEY(const_cast<X509_REQ*>(&csr));
+  Result<EvpPkeyPtr> key = Fail(Error::BadRequest("no key"));
+  if (spki != nullptr) key = PublicKeyFromSpki(*spki);
+  if (!key) return Fail(Error::BadRequest("the request carries no usable public key"));
   return key;
 }
 

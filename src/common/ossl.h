@@ -81,6 +81,12 @@ Result<Bytes> CertToDer(const X509& cert);
 Result<std::string> CertToPem(const X509& cert);
 X509Ptr CertDup(const X509& cert);
 
+// Parses a DER certificate without decoding its public key, as CsrFromDerWithoutKey does for a
+// request: X509_get0_pubkey returns null on the result, and operations that fetch algorithms
+// through the certificate's own library context (X509_verify, X509_digest) fail on it; i2d, names,
+// serial, extensions and X509_get_X509_PUBKEY work. kInvalidArgument when the input does not parse.
+Result<X509Ptr> CertFromDerWithoutKey(ByteView der);
+
 Result<X509ReqPtr> CsrFromDer(ByteView der);
 // Parses a DER PKCS#10 request without decoding its public key: X509_REQ_get0_pubkey returns null
 // on the result, and X509_REQ_verify must be given the key and the default library context

@@ -11,6 +11,7 @@ Reply Service::Pending(Context& ctx) {
   codec::CertRepParams p;
   p.status = codec::PkiStatus::kPending;
   p.recipient = ctx.request.signer.get();
+  p.recipient_key = ctx.request.signer_key.get();
   Reply r = Encode(ctx, std::move(p));
   if (r.http_status == 200) {
     r.outcome = "pending";

@@ -70,7 +70,14 @@ const IssuingCa* CaState::FindIssuerOf(const X509& cert) const {
     const X509& ca_cert = ca->issuer->cert();
     if (X509_NAME_cmp(X509_get_issuer_name(&cert), X509_get_subject_name(&ca_cert)) != 0) continue;
     EVP_PKEY* pub = X509_get0_pubkey(&ca_cert);
-    if (pub != nullptr && X509_verify(const_cast<X509*>(&cert), pub) == 1) return ca.get();
+    if (pub == nullptr) continue;
+    if (X509_verify(const_cast<X509*>(&cert), pub) == 1) return ca.get();
+    // A certificate parsed without its key (codec/request_der.h) cannot fetch the signature
+    // algorithm through its own library context: verify a fully parsed copy.
+    if (auto der = CertToDer(cert)) {
+      auto full = CertFromDer(*der);
+      if (full && X509_verify(full->get(), pub) == 1) return ca.get();
+    }
   }
   DrainOpenSslErrors();
   return nullptr;

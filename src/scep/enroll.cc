@@ -29,7 +29,8 @@ Result<ca::CertTemplate> Service::TemplateFor(const X509_REQ& csr,
 }
 
 Reply Service::Enroll(Context& ctx) {
-  auto csr = codec::ParseCsr(ctx.request.enveloped, ctx.request.signer.get());
+  auto csr = codec::ParseCsr(ctx.request.enveloped, ctx.request.signer.get(),
+                             ctx.request.signer_key.get());
   if (!csr) return Failure(ctx, Error::BadRequest("CsrMalformed: " + csr.error().message));
   auto pubkey_sha = policy::CsrPublicKeySha256(*csr->req);
   if (!pubkey_sha) return Failure(ctx, pubkey_sha.error());

@@ -146,6 +146,7 @@ Reply Service::Success(Context& ctx, std::vector<const X509*> certs,
   codec::CertRepParams p;
   p.status = codec::PkiStatus::kSuccess;
   p.recipient = ctx.request.signer.get();
+  p.recipient_key = ctx.request.signer_key.get();
   p.certs = std::move(certs);
   p.crls = std::move(crls);
   Reply r = Encode(ctx, std::move(p));

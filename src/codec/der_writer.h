@@ -1,0 +1,28 @@
+// Writing DER: one tag-length-value at a time, for the structures built by hand (see
+// envelope_writer.cc).
+#pragma once
+
+#include <cstdint>
+
+#include "common/ossl.h"
+
+namespace scepgate::codec {
+
+// DER tag bytes used by the writers.
+inline constexpr uint8_t kDerInteger = 0x02;
+inline constexpr uint8_t kDerOctetString = 0x04;
+inline constexpr uint8_t kDerNull = 0x05;
+inline constexpr uint8_t kDerOid = 0x06;
+inline constexpr uint8_t kDerSequence = 0x30;
+inline constexpr uint8_t kDerSet = 0x31;
+inline constexpr uint8_t kDerContext0 = 0xa0;           // [0], constructed
+inline constexpr uint8_t kDerContext0Primitive = 0x80;  // [0] IMPLICIT of a primitive type
+
+// Appends tag, definite length (short or long form) and `body` to `out`.
+void DerAppend(Bytes& out, uint8_t tag, ByteView body);
+// Returns tag, length and `body`.
+Bytes DerTlv(uint8_t tag, ByteView body);
+// Returns the whole DER of an OBJECT IDENTIFIER for `nid`; empty when OpenSSL has no OID for it.
+Bytes DerOid(int nid);
+
+}  // namespace scepgate::codec
