@@ -1,4 +1,5 @@
 // The CertRep pkiMessage: EncodeCertRep (server side) and DecodeCertRep (client side).
+#include <openssl/err.h>
 #include <openssl/evp.h>
 
 #include <string>
@@ -24,6 +25,7 @@ Result<Bytes> SuccessContent(const CertRepParams& p) {
   X509Ptr full;
   const X509* recipient = p.recipient;
   if (X509_get0_pubkey(recipient) == nullptr) {
+    ERR_clear_error();  // the failed lookup queues a decode error
     SG_ASSIGN_OR_RETURN(Bytes der, CertToDer(*recipient));
     SG_ASSIGN_OR_RETURN(full, CertFromDer(der));
     recipient = full.get();

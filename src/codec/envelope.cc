@@ -4,35 +4,11 @@
 #include <openssl/err.h>
 #include <openssl/objects.h>
 
+#include "codec/envelope_reader.h"
 #include "codec/pki_message.h"
 #include "codec/signed_message.h"
 
 namespace scepgate::codec {
-namespace {
-
-// Returns kBadAlg unless `nid` is a content encryption we accept from clients.
-Status CheckAcceptedCipher(int nid) {
-  switch (nid) {
-    case NID_des_cbc: {
-      EvpCipherPtr des(EVP_CIPHER_fetch(nullptr, "DES-CBC", nullptr));
-      if (!des) {
-        ERR_clear_error();
-        return Fail(Error::BadAlg("single DES is disabled (OpenSSL legacy provider not loaded)"));
-      }
-      return {};
-    }
-    case NID_des_ede3_cbc:
-    case NID_aes_128_cbc:
-    case NID_aes_192_cbc:
-    case NID_aes_256_cbc:
-      return {};
-    default:
-      return Fail(Error::BadAlg("content encryption " + NidName(nid) + " is not accepted"));
-  }
-}
-
-}  // namespace
-
 Result<Bytes> EncryptEnvelope(ByteView content, std::span<const X509* const> recipients,
                               int cipher_nid) {
   if (recipients.empty()) return Fail(Error::InvalidArgument("no recipient certificate"));
@@ -74,8 +50,29 @@ Result<Bytes> DecryptEnvelope(ByteView enveloped, const X509& cert, const EVP_PK
   return BioBytes(*out);
 }
 
+Status CheckAcceptedCipher(int nid) {
+  switch (nid) {
+    case NID_des_cbc: {
+      EvpCipherPtr des(EVP_CIPHER_fetch(nullptr, "DES-CBC", nullptr));
+      if (!des) {
+        ERR_clear_error();
+        return Fail(Error::BadAlg("single DES is disabled (OpenSSL legacy provider not loaded)"));
+      }
+      return {};
+    }
+    case NID_des_ede3_cbc:
+    case NID_aes_128_cbc:
+    case NID_aes_192_cbc:
+    case NID_aes_256_cbc:
+      return {};
+    default:
+      return Fail(Error::BadAlg("content encryption " + NidName(nid) + " is not accepted"));
+  }
+}
+
 Result<OpenedEnvelope> OpenEnvelope(ByteView enveloped, const X509& ra_cert,
                                     const EVP_PKEY& ra_key) {
+  if (auto fast = OpenEnvelopeDer(enveloped, ra_cert, ra_key)) return std::move(*fast);
   OpenedEnvelope opened;
   SG_ASSIGN_OR_RETURN(opened.cipher_nid, EnvelopeCipher(enveloped));
   SG_TRY_STATUS(CheckAcceptedCipher(opened.cipher_nid));

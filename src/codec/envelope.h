@@ -25,6 +25,10 @@ Result<Bytes> EncryptEnvelopeTo(ByteView content, const X509& recipient, const E
 // True when EncryptEnvelopeTo handles this cipher and key.
 bool EnvelopeWriterHandles(int cipher_nid, const EVP_PKEY& key);
 
+// Returns kBadAlg unless `nid` is a content encryption accepted from clients: AES-128/192/256-CBC,
+// DES-EDE3-CBC, and DES-CBC only when OpenSSL's legacy provider is loaded.
+Status CheckAcceptedCipher(int nid);
+
 // Returns the decrypted content of a ContentInfo(EnvelopedData) addressed to `cert`.
 // Returns kBadRequest when the DER is not an EnvelopedData, kBadMessageCheck when it is not
 // encrypted to `cert` or does not decrypt with `key`.

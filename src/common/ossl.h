@@ -82,9 +82,10 @@ Result<std::string> CertToPem(const X509& cert);
 X509Ptr CertDup(const X509& cert);
 
 // Parses a DER certificate without decoding its public key, as CsrFromDerWithoutKey does for a
-// request: X509_get0_pubkey returns null on the result, and operations that fetch algorithms
-// through the certificate's own library context (X509_verify, X509_digest) fail on it; i2d, names,
-// serial, extensions and X509_get_X509_PUBKEY work. kInvalidArgument when the input does not parse.
+// request: X509_get0_pubkey returns null on the result (and queues a decode error), and operations
+// that fetch algorithms through the certificate's own library context (X509_verify, X509_digest)
+// fail on it; i2d, names, serial, extensions and X509_get_X509_PUBKEY work. kInvalidArgument when
+// the input does not parse.
 Result<X509Ptr> CertFromDerWithoutKey(ByteView der);
 
 Result<X509ReqPtr> CsrFromDer(ByteView der);
