@@ -5,6 +5,9 @@
 
 #include <array>
 
+#include "codec/der_writer.h"
+#include "codec/oids.h"
+
 namespace scepgate::codec {
 namespace {
 
@@ -96,6 +99,28 @@ Status AddScepAttributes(CMS_SignerInfo& si, const ScepAttributes& a) {
     SG_TRY_STATUS(AddAttr(si, kOidFailInfoText, V_ASN1_UTF8STRING, AsView(*a.fail_info_text)));
   }
   return {};
+}
+
+std::vector<Bytes> EncodeScepAttributes(const ScepAttributes& a) {
+  std::vector<Bytes> out;
+  auto text = [&](const auto& id, const std::optional<std::string>& v) {
+    if (!v) return;
+    uint8_t tag = IsPrintable(*v) ? kDerPrintableString : kDerUtf8String;
+    out.push_back(DerAttribute(id, DerTlv(tag, AsView(*v))));
+  };
+  auto octets = [&](const auto& id, const std::optional<Bytes>& v) {
+    if (v) out.push_back(DerAttribute(id, DerTlv(kDerOctetString, *v)));
+  };
+  text(oid::kMessageType, a.message_type);
+  text(oid::kPkiStatus, a.pki_status);
+  text(oid::kFailInfo, a.fail_info);
+  text(oid::kTransactionId, a.transaction_id);
+  octets(oid::kSenderNonce, a.sender_nonce);
+  octets(oid::kRecipientNonce, a.recipient_nonce);
+  if (a.fail_info_text)
+    out.push_back(
+        DerAttribute(oid::kFailInfoText, DerTlv(kDerUtf8String, AsView(*a.fail_info_text))));
+  return out;
 }
 
 ScepAttributes ReadScepAttributes(const CMS_SignerInfo& si) {

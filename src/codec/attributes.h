@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/ossl.h"
 
@@ -26,6 +27,10 @@ struct ScepAttributes {
 // (UTF8String when they hold characters PrintableString cannot), nonces as OCTET STRING,
 // failInfoText as UTF8String. Returns kCrypto on failure.
 Status AddScepAttributes(CMS_SignerInfo& si, const ScepAttributes& attrs);
+
+// Returns each present attribute as the DER of an Attribute, encoded as AddScepAttributes does,
+// for a SignedData written directly (signed_writer.h). Never fails.
+std::vector<Bytes> EncodeScepAttributes(const ScepAttributes& attrs);
 
 // Reads the SCEP attributes of `si`. String attributes are accepted as PrintableString, UTF8String
 // or IA5String; an attribute present more than once, or with more than one value, is ignored.

@@ -7,6 +7,7 @@
 #include "codec/envelope.h"
 #include "codec/pki_message.h"
 #include "codec/signed_message.h"
+#include "codec/signed_writer.h"
 
 namespace scepgate::codec {
 namespace {
@@ -82,6 +83,8 @@ Result<Bytes> EncodeCertRep(const CertRepParams& params, const X509& ra_cert,
   }
   // Answer with the client's digest; fall back to SHA-256 when OpenSSL does not know it.
   int digest = EVP_get_digestbynid(params.digest_nid) != nullptr ? params.digest_nid : NID_sha256;
+  if (EVP_PKEY_is_a(&ra_key, "RSA") == 1)
+    return SignMessageDer(content, ra_cert, ra_key, digest, a);
   return SignMessage(content, ra_cert, ra_key, digest, a);
 }
 

@@ -2,6 +2,7 @@
 // envelope_writer.cc).
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 #include "common/ossl.h"
@@ -13,6 +14,8 @@ inline constexpr uint8_t kDerInteger = 0x02;
 inline constexpr uint8_t kDerOctetString = 0x04;
 inline constexpr uint8_t kDerNull = 0x05;
 inline constexpr uint8_t kDerOid = 0x06;
+inline constexpr uint8_t kDerUtf8String = 0x0c;
+inline constexpr uint8_t kDerPrintableString = 0x13;
 inline constexpr uint8_t kDerSequence = 0x30;
 inline constexpr uint8_t kDerSet = 0x31;
 inline constexpr uint8_t kDerContext0 = 0xa0;           // [0], constructed
@@ -22,6 +25,15 @@ inline constexpr uint8_t kDerContext0Primitive = 0x80;  // [0] IMPLICIT of a pri
 void DerAppend(Bytes& out, uint8_t tag, ByteView body);
 // Returns tag, length and `body`.
 Bytes DerTlv(uint8_t tag, ByteView body);
+// Returns Attribute ::= SEQUENCE { type OID (contents `id`), values SET { `value` } }, `value`
+// being one whole DER element.
+template <size_t N>
+Bytes DerAttribute(const std::array<uint8_t, N>& id, ByteView value) {
+  Bytes body = DerTlv(kDerOid, ByteView(id.data(), id.size()));
+  DerAppend(body, kDerSet, value);
+  return DerTlv(kDerSequence, body);
+}
+
 // Returns the whole DER of an OBJECT IDENTIFIER for `nid`; empty when OpenSSL has no OID for it.
 Bytes DerOid(int nid);
 

@@ -17,6 +17,7 @@
 
 #include "codec/attributes.h"
 #include "codec/der_reader.h"
+#include "codec/oids.h"
 #include "common/public_key.h"
 
 namespace scepgate::codec {
@@ -24,24 +25,6 @@ namespace {
 
 constexpr int kUniversal = V_ASN1_UNIVERSAL;
 constexpr int kContext = V_ASN1_CONTEXT_SPECIFIC;
-
-// OBJECT IDENTIFIER contents.
-constexpr std::array<uint8_t, 9> kOidSignedData = {0x2a, 0x86, 0x48, 0x86, 0xf7,
-                                                   0x0d, 0x01, 0x07, 0x02};
-constexpr std::array<uint8_t, 9> kOidData = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01};
-constexpr std::array<uint8_t, 9> kOidContentType = {0x2a, 0x86, 0x48, 0x86, 0xf7,
-                                                    0x0d, 0x01, 0x09, 0x03};
-constexpr std::array<uint8_t, 9> kOidMessageDigest = {0x2a, 0x86, 0x48, 0x86, 0xf7,
-                                                      0x0d, 0x01, 0x09, 0x04};
-constexpr std::array<uint8_t, 9> kOidCounterSignature = {0x2a, 0x86, 0x48, 0x86, 0xf7,
-                                                         0x0d, 0x01, 0x09, 0x06};
-// 2.16.840.1.113733.1.9.2 (messageType), .5 (senderNonce), .7 (transactionID).
-constexpr std::array<uint8_t, 10> kOidMessageType = {0x60, 0x86, 0x48, 0x01, 0x86,
-                                                     0xf8, 0x45, 0x01, 0x09, 0x02};
-constexpr std::array<uint8_t, 10> kOidSenderNonce = {0x60, 0x86, 0x48, 0x01, 0x86,
-                                                     0xf8, 0x45, 0x01, 0x09, 0x05};
-constexpr std::array<uint8_t, 10> kOidTransactionId = {0x60, 0x86, 0x48, 0x01, 0x86,
-                                                       0xf8, 0x45, 0x01, 0x09, 0x07};
 
 template <size_t N>
 bool OidIs(const DerElement& e, const std::array<uint8_t, N>& oid) {
@@ -80,19 +63,19 @@ bool ReadAttrs(ByteView body, SignedAttrs& out) {
     auto attr = r.Expect(kUniversal, V_ASN1_SEQUENCE, true);
     if (!attr) return false;
     DerReader a(attr->body);
-    auto oid = a.Expect(kUniversal, V_ASN1_OBJECT, false);
+    auto id = a.Expect(kUniversal, V_ASN1_OBJECT, false);
     auto values = a.Expect(kUniversal, V_ASN1_SET, true);
-    if (!oid || !values || !a.AtEnd()) return false;
+    if (!id || !values || !a.AtEnd()) return false;
     DerReader v(values->body);
     auto value = v.Next();
     if (!value || !v.AtEnd()) return false;
     std::optional<DerElement>* slot = nullptr;
-    if (OidIs(*oid, kOidContentType)) slot = &out.content_type;
-    if (OidIs(*oid, kOidMessageDigest)) slot = &out.message_digest;
-    if (OidIs(*oid, kOidMessageType)) slot = &out.message_type;
-    if (OidIs(*oid, kOidTransactionId)) slot = &out.transaction_id;
-    if (OidIs(*oid, kOidSenderNonce)) slot = &out.sender_nonce;
-    if (OidIs(*oid, kOidCounterSignature)) return false;
+    if (OidIs(*id, oid::kContentType)) slot = &out.content_type;
+    if (OidIs(*id, oid::kMessageDigest)) slot = &out.message_digest;
+    if (OidIs(*id, oid::kMessageType)) slot = &out.message_type;
+    if (OidIs(*id, oid::kTransactionId)) slot = &out.transaction_id;
+    if (OidIs(*id, oid::kSenderNonce)) slot = &out.sender_nonce;
+    if (OidIs(*id, oid::kCounterSignature)) return false;
     if (slot == nullptr) continue;
     if (slot->has_value()) return false;
     *slot = *value;
@@ -178,7 +161,7 @@ std::optional<PkiRequest> Parse(ByteView der) {
   DerReader cir(ci->body);
   auto type = cir.Expect(kUniversal, V_ASN1_OBJECT, false);
   auto wrap = cir.Expect(kContext, 0, true);
-  if (!type || !OidIs(*type, kOidSignedData) || !wrap || !cir.AtEnd()) return std::nullopt;
+  if (!type || !OidIs(*type, oid::kSignedData) || !wrap || !cir.AtEnd()) return std::nullopt;
   DerReader w(wrap->body);
   auto sd = w.Expect(kUniversal, V_ASN1_SEQUENCE, true);
   if (!sd || !w.AtEnd()) return std::nullopt;
@@ -195,7 +178,7 @@ std::optional<PkiRequest> Parse(ByteView der) {
   DerReader e(encap->body);
   auto content_type = e.Expect(kUniversal, V_ASN1_OBJECT, false);
   auto content_wrap = e.Expect(kContext, 0, true);
-  if (!content_type || !OidIs(*content_type, kOidData) || !content_wrap || !e.AtEnd())
+  if (!content_type || !OidIs(*content_type, oid::kData) || !content_wrap || !e.AtEnd())
     return std::nullopt;
   DerReader cw(content_wrap->body);
   auto content = cw.Expect(kUniversal, V_ASN1_OCTET_STRING, false);
@@ -232,7 +215,7 @@ std::optional<PkiRequest> Parse(ByteView der) {
   if (!signer_der) return std::nullopt;
 
   SignedAttrs a;
-  if (!ReadAttrs(attrs->body, a) || !a.content_type || !OidIs(*a.content_type, kOidData) ||
+  if (!ReadAttrs(attrs->body, a) || !a.content_type || !OidIs(*a.content_type, oid::kData) ||
       !a.message_digest || !IsOctets(*a.message_digest) || !a.message_type ||
       !IsText(*a.message_type) || !a.transaction_id || !IsText(*a.transaction_id) ||
       a.transaction_id->body.empty() || !a.sender_nonce || !IsOctets(*a.sender_nonce) ||
