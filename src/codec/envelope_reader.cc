@@ -9,6 +9,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/rand.h>
 
 #include <algorithm>
 #include <climits>
@@ -67,17 +68,26 @@ std::optional<ByteView> KeyFor(ByteView recipient_infos, ByteView issuer, ByteVi
   return std::nullopt;
 }
 
+// The content-encryption key. As in the CMS layer (without CMS_DEBUG_DECRYPT), a key that does not
+// unwrap or has the wrong length is replaced by a random one, so that neither the answer nor its
+// timing tells a bad key from bad content (Bleichenbacher's attack on PKCS #1 v1.5).
 Result<Bytes> UnwrapKey(const EVP_PKEY& ra_key, ByteView wrapped, size_t expected) {
+  Bytes random(expected);
+  if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1)
+    return Fail(CryptoError("RAND_bytes"));
   EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, const_cast<EVP_PKEY*>(&ra_key), nullptr));
   Bytes key(static_cast<size_t>(std::max(EVP_PKEY_get_size(&ra_key), 1)));
   size_t len = key.size();
-  if (!ctx || EVP_PKEY_decrypt_init(ctx.get()) != 1 ||
-      EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1 ||
-      EVP_PKEY_decrypt(ctx.get(), key.data(), &len, wrapped.data(), wrapped.size()) != 1 ||
-      len != expected) {
+  bool ok = ctx && EVP_PKEY_decrypt_init(ctx.get()) == 1 &&
+            EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) == 1 &&
+            EVP_PKEY_decrypt(ctx.get(), key.data(), &len, wrapped.data(), wrapped.size()) == 1 &&
+            len == expected;
+  ERR_clear_error();
+  if (!ok) {
     OPENSSL_cleanse(key.data(), key.size());
-    return Fail(Error::BadMessageCheck("envelope does not decrypt with our key"));
+    return random;
   }
+  OPENSSL_cleanse(random.data(), random.size());
   key.resize(len);
   return key;
 }
