@@ -58,6 +58,20 @@ std::optional<int> DerOidNid(const DerElement& e) {
   return OBJ_obj2nid(obj.get());
 }
 
+std::optional<ContentInfoElements> ReadContentInfo(ByteView der) {
+  DerReader top(der);
+  auto ci = top.Expect(V_ASN1_UNIVERSAL, V_ASN1_SEQUENCE, true);
+  if (!ci || !top.AtEnd()) return std::nullopt;
+  DerReader c(ci->body);
+  auto type = c.Expect(V_ASN1_UNIVERSAL, V_ASN1_OBJECT, false);
+  auto wrap = c.Expect(V_ASN1_CONTEXT_SPECIFIC, 0, true);
+  if (!type || !wrap || !c.AtEnd()) return std::nullopt;
+  DerReader w(wrap->body);
+  auto content = w.Expect(V_ASN1_UNIVERSAL, V_ASN1_SEQUENCE, true);
+  if (!content || !w.AtEnd()) return std::nullopt;
+  return ContentInfoElements{*type, *content};
+}
+
 Bytes DerSequence(ByteView body) {
   if (body.size() > static_cast<size_t>(INT_MAX / 2)) return {};
   int len = static_cast<int>(body.size());

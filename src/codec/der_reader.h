@@ -39,6 +39,14 @@ class DerReader {
 // element is not a well-formed OID.
 std::optional<int> DerOidNid(const DerElement& e);
 
+// A ContentInfo ::= SEQUENCE { contentType OID, content [0] EXPLICIT SEQUENCE } that spans all of
+// `der`, in DER: its contentType element and the SEQUENCE inside [0]; nullopt for anything else.
+struct ContentInfoElements {
+  DerElement type;
+  DerElement content;
+};
+std::optional<ContentInfoElements> ReadContentInfo(ByteView der);
+
 // Wraps `body` in a constructed universal SEQUENCE header.
 Bytes DerSequence(ByteView body);
 

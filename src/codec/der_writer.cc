@@ -1,6 +1,7 @@
 #include "codec/der_writer.h"
 
 #include <openssl/objects.h>
+#include <openssl/x509.h>
 
 #include <array>
 
@@ -25,6 +26,25 @@ Bytes DerTlv(uint8_t tag, ByteView body) {
   Bytes out;
   out.reserve(body.size() + 1 + 1 + sizeof(size_t));
   DerAppend(out, tag, body);
+  return out;
+}
+
+namespace {
+
+template <typename T>
+Bytes Encode(const T& value, int (*i2d)(const T*, unsigned char**)) {
+  unsigned char* der = nullptr;
+  int len = i2d(&value, &der);
+  OsslStringPtr owned(reinterpret_cast<char*>(der));
+  return len > 0 ? Bytes(der, der + len) : Bytes();
+}
+
+}  // namespace
+
+IssuerSerialDer IssuerAndSerialOf(const X509& cert) {
+  IssuerSerialDer out{Encode<X509_NAME>(*X509_get_issuer_name(&cert), i2d_X509_NAME),
+                      Encode<ASN1_INTEGER>(*X509_get0_serialNumber(&cert), i2d_ASN1_INTEGER)};
+  if (out.issuer.empty() || out.serial.empty()) return {};
   return out;
 }
 

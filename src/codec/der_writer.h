@@ -34,6 +34,14 @@ Bytes DerAttribute(const std::array<uint8_t, N>& id, ByteView value) {
   return DerTlv(kDerSequence, body);
 }
 
+// The DER of a certificate's issuer Name and serialNumber INTEGER, as an IssuerAndSerialNumber
+// names the certificate; both empty when either does not encode.
+struct IssuerSerialDer {
+  Bytes issuer;
+  Bytes serial;
+};
+IssuerSerialDer IssuerAndSerialOf(const X509& cert);
+
 // Returns the whole DER of an OBJECT IDENTIFIER for `nid`; empty when OpenSSL has no OID for it.
 Bytes DerOid(int nid);
 

@@ -15,6 +15,7 @@
 #include <climits>
 
 #include "codec/der_reader.h"
+#include "codec/der_writer.h"
 #include "codec/envelope.h"
 
 namespace scepgate::codec {
@@ -22,20 +23,6 @@ namespace {
 
 constexpr int kUniversal = V_ASN1_UNIVERSAL;
 constexpr int kContext = V_ASN1_CONTEXT_SPECIFIC;
-
-Bytes NameDer(const X509_NAME& name) {
-  unsigned char* buf = nullptr;
-  int len = i2d_X509_NAME(&name, &buf);
-  OsslStringPtr owned(reinterpret_cast<char*>(buf));
-  return len > 0 ? Bytes(buf, buf + len) : Bytes();
-}
-
-Bytes IntegerDer(const ASN1_INTEGER& v) {
-  unsigned char* buf = nullptr;
-  int len = i2d_ASN1_INTEGER(&v, &buf);
-  OsslStringPtr owned(reinterpret_cast<char*>(buf));
-  return len > 0 ? Bytes(buf, buf + len) : Bytes();
-}
 
 std::optional<int> AlgorithmOidNid(DerReader& alg) {
   auto oid = alg.Expect(kUniversal, V_ASN1_OBJECT, false);
@@ -109,18 +96,9 @@ Result<Bytes> DecryptContent(const EVP_CIPHER& cipher, ByteView key, ByteView iv
 
 std::optional<Result<OpenedEnvelope>> Open(ByteView der, const X509& ra_cert,
                                            const EVP_PKEY& ra_key) {
-  DerReader top(der);
-  auto ci = top.Expect(kUniversal, V_ASN1_SEQUENCE, true);
-  if (!ci || !top.AtEnd()) return std::nullopt;
-  DerReader cir(ci->body);
-  auto type = cir.Expect(kUniversal, V_ASN1_OBJECT, false);
-  auto wrap = cir.Expect(kContext, 0, true);
-  if (!type || DerOidNid(*type) != NID_pkcs7_enveloped || !wrap || !cir.AtEnd())
-    return std::nullopt;
-  DerReader w(wrap->body);
-  auto ed = w.Expect(kUniversal, V_ASN1_SEQUENCE, true);
-  if (!ed || !w.AtEnd()) return std::nullopt;
-  DerReader e(ed->body);
+  std::optional<ContentInfoElements> ci = ReadContentInfo(der);
+  if (!ci || DerOidNid(ci->type) != NID_pkcs7_enveloped) return std::nullopt;
+  DerReader e(ci->content.body);
   auto version = e.Expect(kUniversal, V_ASN1_INTEGER, false);
   auto infos = e.Expect(kUniversal, V_ASN1_SET, true);  // no originatorInfo
   auto eci = e.Expect(kUniversal, V_ASN1_SEQUENCE, true);
@@ -138,10 +116,9 @@ std::optional<Result<OpenedEnvelope>> Open(ByteView der, const X509& ra_cert,
   auto iv = a.Expect(kUniversal, V_ASN1_OCTET_STRING, false);
   if (!cipher_nid || !iv || !a.AtEnd()) return std::nullopt;
 
-  Bytes issuer = NameDer(*X509_get_issuer_name(&ra_cert));
-  Bytes serial = IntegerDer(*X509_get0_serialNumber(&ra_cert));
-  std::optional<ByteView> wrapped = KeyFor(infos->body, issuer, serial);
-  if (issuer.empty() || serial.empty() || !wrapped) return std::nullopt;
+  IssuerSerialDer ra = IssuerAndSerialOf(ra_cert);
+  std::optional<ByteView> wrapped = KeyFor(infos->body, ra.issuer, ra.serial);
+  if (ra.issuer.empty() || !wrapped) return std::nullopt;
 
   if (auto accepted = CheckAcceptedCipher(*cipher_nid); !accepted)
     return Result<OpenedEnvelope>(Fail(accepted.error()));

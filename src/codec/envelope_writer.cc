@@ -32,18 +32,6 @@ bool IsWriterCipher(int nid) {
   }
 }
 
-template <typename T, int (*I2d)(const T*, unsigned char**)>
-Bytes Encode(const T& value) {
-  int len = I2d(&value, nullptr);
-  if (len <= 0) return {};
-  Bytes out(static_cast<size_t>(len));
-  unsigned char* p = out.data();
-  return I2d(&value, &p) == len ? out : Bytes();
-}
-
-int I2dName(const X509_NAME* n, unsigned char** p) { return i2d_X509_NAME(n, p); }
-int I2dInteger(const ASN1_INTEGER* i, unsigned char** p) { return i2d_ASN1_INTEGER(i, p); }
-
 // The content-encryption key encrypted to `key` with PKCS #1 v1.5.
 Result<Bytes> WrapKey(const EVP_PKEY& key, ByteView cek) {
   EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, const_cast<EVP_PKEY*>(&key), nullptr));
@@ -109,19 +97,18 @@ Result<Bytes> EncryptEnvelopeTo(ByteView content, const X509& recipient, const E
   SG_ASSIGN_OR_RETURN(Bytes ciphertext, Encrypt(*cipher, cek, iv, content));
   OPENSSL_cleanse(cek.data(), cek.size());
 
-  Bytes issuer = Encode<X509_NAME, I2dName>(*X509_get_issuer_name(&recipient));
-  Bytes serial = Encode<ASN1_INTEGER, I2dInteger>(*X509_get0_serialNumber(&recipient));
+  IssuerSerialDer id = IssuerAndSerialOf(recipient);
   Bytes cipher_oid = DerOid(cipher_nid);
   Bytes rsa_oid = DerOid(NID_rsaEncryption);
   Bytes data_oid = DerOid(NID_pkcs7_data);
   Bytes enveloped_oid = DerOid(NID_pkcs7_enveloped);
-  if (issuer.empty() || serial.empty() || cipher_oid.empty() || rsa_oid.empty() ||
-      data_oid.empty() || enveloped_oid.empty())
+  if (id.issuer.empty() || cipher_oid.empty() || rsa_oid.empty() || data_oid.empty() ||
+      enveloped_oid.empty())
     return Fail(Error::Crypto("cannot encode the recipient or an algorithm"));
 
   const Bytes version0 = {kDerInteger, 0x01, 0x00};
-  Bytes ias = issuer;
-  ias.insert(ias.end(), serial.begin(), serial.end());
+  Bytes ias = id.issuer;
+  ias.insert(ias.end(), id.serial.begin(), id.serial.end());
   Bytes key_alg = rsa_oid;
   key_alg.insert(key_alg.end(), {kDerNull, 0x00});
   Bytes ktri = version0;

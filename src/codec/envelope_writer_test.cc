@@ -23,11 +23,7 @@ using testing::ClientKey;
 using testing::RaCert;
 using testing::RaKey;
 
-Bytes Content(size_t n) {
-  Bytes b(n);
-  for (size_t i = 0; i < n; ++i) b[i] = static_cast<uint8_t>(i * 31 + 7);
-  return b;
-}
+Bytes Content(size_t n) { return testing::PatternBytes(n); }
 
 Bytes Envelope(ByteView content, int cipher_nid) {
   auto der = EncryptEnvelopeTo(content, ClientCert(), ClientKey(), cipher_nid);

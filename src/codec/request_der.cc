@@ -155,18 +155,9 @@ bool SignatureVerifies(const EVP_MD& md, EVP_PKEY& key, ByteView attrs_whole, By
 }
 
 std::optional<PkiRequest> Parse(ByteView der) {
-  DerReader top(der);
-  auto ci = top.Expect(kUniversal, V_ASN1_SEQUENCE, true);
-  if (!ci || !top.AtEnd()) return std::nullopt;
-  DerReader cir(ci->body);
-  auto type = cir.Expect(kUniversal, V_ASN1_OBJECT, false);
-  auto wrap = cir.Expect(kContext, 0, true);
-  if (!type || !OidIs(*type, oid::kSignedData) || !wrap || !cir.AtEnd()) return std::nullopt;
-  DerReader w(wrap->body);
-  auto sd = w.Expect(kUniversal, V_ASN1_SEQUENCE, true);
-  if (!sd || !w.AtEnd()) return std::nullopt;
-
-  DerReader s(sd->body);
+  std::optional<ContentInfoElements> ci = ReadContentInfo(der);
+  if (!ci || !OidIs(ci->type, oid::kSignedData)) return std::nullopt;
+  DerReader s(ci->content.body);
   if (!s.Expect(kUniversal, V_ASN1_INTEGER, false) || !s.Expect(kUniversal, V_ASN1_SET, true))
     return std::nullopt;
   auto encap = s.Expect(kUniversal, V_ASN1_SEQUENCE, true);

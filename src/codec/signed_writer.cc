@@ -31,20 +31,6 @@ Result<Bytes> SigningTime() {
   return Bytes(der, der + len);
 }
 
-Bytes Encoded(const X509_NAME& name) {
-  unsigned char* der = nullptr;
-  int len = i2d_X509_NAME(&name, &der);
-  OsslStringPtr owned(reinterpret_cast<char*>(der));
-  return len > 0 ? Bytes(der, der + len) : Bytes();
-}
-
-Bytes Encoded(const ASN1_INTEGER& v) {
-  unsigned char* der = nullptr;
-  int len = i2d_ASN1_INTEGER(&v, &der);
-  OsslStringPtr owned(reinterpret_cast<char*>(der));
-  return len > 0 ? Bytes(der, der + len) : Bytes();
-}
-
 Result<Bytes> Sign(const EVP_MD& md, const EVP_PKEY& key, ByteView tbs) {
   EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   size_t len = 0;
@@ -87,17 +73,16 @@ Result<Bytes> SignMessageDer(ByteView content, const X509& cert, const EVP_PKEY&
   Bytes tbs = DerTlv(kDerSet, attr_body);
   SG_ASSIGN_OR_RETURN(Bytes signature, Sign(*md, key, tbs));
 
-  Bytes issuer = Encoded(*X509_get_issuer_name(&cert));
-  Bytes serial = Encoded(*X509_get0_serialNumber(&cert));
+  IssuerSerialDer id = IssuerAndSerialOf(cert);
   SG_ASSIGN_OR_RETURN(Bytes cert_der, CertToDer(cert));
-  if (issuer.empty() || serial.empty()) return Fail(Error::Crypto("cannot encode the signer"));
+  if (id.issuer.empty()) return Fail(Error::Crypto("cannot encode the signer"));
   Bytes digest_alg = DerTlv(kDerSequence, md_oid);
   Bytes rsa_alg = DerOid(NID_rsaEncryption);
   rsa_alg.insert(rsa_alg.end(), {kDerNull, 0x00});
 
   const Bytes version1 = {kDerInteger, 0x01, 0x01};
-  Bytes ias = issuer;
-  ias.insert(ias.end(), serial.begin(), serial.end());
+  Bytes ias = id.issuer;
+  ias.insert(ias.end(), id.serial.begin(), id.serial.end());
   Bytes si = version1;
   DerAppend(si, kDerSequence, ias);
   si.insert(si.end(), digest_alg.begin(), digest_alg.end());

@@ -160,6 +160,12 @@ const X509& ClientCert() {
   return *cert;
 }
 
+Bytes PatternBytes(size_t n) {
+  Bytes b(n);
+  for (size_t i = 0; i < n; ++i) b[i] = static_cast<uint8_t>(i * 31 + 7);
+  return b;
+}
+
 Bytes Nonce(uint8_t first) {
   Bytes n(16);
   for (auto& b : n) b = first++;

@@ -43,6 +43,8 @@ const X509& ClientCert();
 
 // 16 bytes: first, first+1, ...
 Bytes Nonce(uint8_t first);
+// `n` bytes of a fixed, non-repeating-looking pattern (content for envelopes and signatures).
+Bytes PatternBytes(size_t n);
 
 // Returns `der` with one byte flipped in the middle of its first signer info's signature.
 Bytes FlipSignatureByte(ByteView der);
