@@ -90,7 +90,7 @@ Result<Bytes> DecryptContent(const EVP_CIPHER& cipher, ByteView key, ByteView iv
                         static_cast<int>(ciphertext.size())) != 1 ||
       EVP_DecryptFinal_ex(ctx.get(), out.data() + n, &tail) != 1)
     return Fail(Error::BadMessageCheck("envelope does not decrypt with our key"));
-  out.resize(static_cast<size_t>(n + tail));
+  out.resize(static_cast<size_t>(n) + static_cast<size_t>(tail));
   return out;
 }
 

@@ -59,7 +59,7 @@ Result<Bytes> Encrypt(EVP_CIPHER& cipher, ByteView key, ByteView iv, ByteView co
                         static_cast<int>(content.size())) != 1 ||
       EVP_EncryptFinal_ex(ctx.get(), out.data() + n, &tail) != 1)
     return Fail(CryptoError("cannot encrypt the content"));
-  out.resize(static_cast<size_t>(n + tail));
+  out.resize(static_cast<size_t>(n) + static_cast<size_t>(tail));
   return out;
 }
 
