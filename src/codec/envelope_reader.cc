@@ -24,6 +24,21 @@ namespace {
 constexpr int kUniversal = V_ASN1_UNIVERSAL;
 constexpr int kContext = V_ASN1_CONTEXT_SPECIFIC;
 
+// The encryptedContent, [0] IMPLICIT OCTET STRING: primitive, or constructed from primitive
+// OCTET STRING segments, as Go's pkcs7 package (micromdm's scepclient) writes it.
+std::optional<Bytes> Ciphertext(const DerElement& e) {
+  if (e.tag_class != kContext || e.tag != 0) return std::nullopt;
+  if (!e.constructed) return Bytes(e.body.begin(), e.body.end());
+  Bytes out;
+  DerReader segments(e.body);
+  while (!segments.AtEnd()) {
+    auto segment = segments.Expect(kUniversal, V_ASN1_OCTET_STRING, false);
+    if (!segment) return std::nullopt;
+    out.insert(out.end(), segment->body.begin(), segment->body.end());
+  }
+  return out;
+}
+
 std::optional<int> AlgorithmOidNid(DerReader& alg) {
   auto oid = alg.Expect(kUniversal, V_ASN1_OBJECT, false);
   return oid ? DerOidNid(*oid) : std::nullopt;
@@ -107,9 +122,10 @@ std::optional<Result<OpenedEnvelope>> Open(ByteView der, const X509& ra_cert,
   DerReader c(eci->body);
   auto content_type = c.Expect(kUniversal, V_ASN1_OBJECT, false);
   auto alg = c.Expect(kUniversal, V_ASN1_SEQUENCE, true);
-  auto ciphertext = c.Expect(kContext, 0, false);
+  auto encrypted = c.Next();
+  std::optional<Bytes> ciphertext = encrypted ? Ciphertext(*encrypted) : std::nullopt;
   if (!content_type || DerOidNid(*content_type) != NID_pkcs7_data || !alg || !ciphertext ||
-      ciphertext->body.empty() || !c.AtEnd())
+      ciphertext->empty() || !c.AtEnd())
     return std::nullopt;
   DerReader a(alg->body);
   std::optional<int> cipher_nid = AlgorithmOidNid(a);
@@ -126,7 +142,7 @@ std::optional<Result<OpenedEnvelope>> Open(ByteView der, const X509& ra_cert,
   EvpCipherPtr cipher(name != nullptr ? EVP_CIPHER_fetch(nullptr, name, nullptr) : nullptr);
   if (!cipher || EVP_CIPHER_get_iv_length(cipher.get()) != static_cast<int>(iv->body.size()) ||
       EVP_CIPHER_get_key_length(cipher.get()) <= 0 ||
-      ciphertext->body.size() > static_cast<size_t>(INT_MAX) - 64)
+      ciphertext->size() > static_cast<size_t>(INT_MAX) - 64)
     return std::nullopt;
 
   OpenedEnvelope out;
@@ -134,7 +150,7 @@ std::optional<Result<OpenedEnvelope>> Open(ByteView der, const X509& ra_cert,
   auto key =
       UnwrapKey(ra_key, *wrapped, static_cast<size_t>(EVP_CIPHER_get_key_length(cipher.get())));
   if (!key) return Result<OpenedEnvelope>(Fail(key.error()));
-  auto content = DecryptContent(*cipher, *key, iv->body, ciphertext->body);
+  auto content = DecryptContent(*cipher, *key, iv->body, *ciphertext);
   OPENSSL_cleanse(key->data(), key->size());
   if (!content) return Result<OpenedEnvelope>(Fail(content.error()));
   out.content = std::move(*content);

@@ -152,12 +152,16 @@ struct EnvelopeParts {
   Bytes recipient_infos;  // the body of the SET
   Bytes ciphertext;       // the body of [0] IMPLICIT encryptedContent
   Bytes ed_tail;          // appended to the EnvelopedData after encryptedContentInfo
-  Bytes key;              // the content-encryption key (not part of the DER)
+  std::optional<Bytes> encrypted_content;  // when set, the whole [0] element instead
+  Bytes key;                               // the content-encryption key (not part of the DER)
 
   Bytes Der() const {
     Bytes eci = content_type;
     DerAppend(eci, kDerSequence, Cat({cipher_oid, cipher_params}));
-    DerAppend(eci, kDerContext0Primitive, ciphertext);
+    if (encrypted_content)
+      eci.insert(eci.end(), encrypted_content->begin(), encrypted_content->end());
+    else
+      DerAppend(eci, kDerContext0Primitive, ciphertext);
     Bytes ed = {kDerInteger, 0x01, 0x00};
     DerAppend(ed, kDerSet, recipient_infos);
     DerAppend(ed, kDerSequence, eci);
@@ -680,6 +684,42 @@ TEST(OpenEnvelopeDerTest, OtherCiphersAreBadAlg) {
     ASSERT_FALSE(*fast);
     EXPECT_EQ(fast->error().code, ErrorCode::kBadAlg) << Describe(*fast);
     ExpectSameAnswer(*fast, CmsOpen(env));
+  }
+}
+
+// The encrypted content as Go's pkcs7 package (micromdm's scepclient) writes it: [0] constructed,
+// holding the ciphertext in OCTET STRING segments.
+TEST(OpenEnvelopeDerTest, OpensAConstructedEncryptedContent) {
+  Bytes content = Content(700);
+  EnvelopeParts p = SealToRa(content, NID_des_ede3_cbc);
+  const ByteView c = p.ciphertext;
+  const std::vector<std::vector<ByteView>> splits = {
+      {c}, {c.first(8), c.subspan(8)}, {c.first(1), c.subspan(1, 300), c.subspan(301)}};
+  for (const auto& segments : splits) {
+    SCOPED_TRACE(::testing::Message() << segments.size() << " segment(s)");
+    Bytes body;
+    for (ByteView s : segments) DerAppend(body, kDerOctetString, s);
+    p.encrypted_content = DerTlv(kDerContext0, body);
+    auto fast = FastOpen(p.Der());
+    ASSERT_TRUE(fast.has_value());
+    ASSERT_TRUE(*fast) << fast->error().message;
+    EXPECT_EQ((*fast)->content, content);
+    ExpectSameAnswer(*fast, CmsOpen(p.Der()));
+  }
+}
+
+TEST(OpenEnvelopeDerTest, DeclinesAConstructedEncryptedContentOfOtherParts) {
+  EnvelopeParts p = SealToRa(Content(64), NID_aes_128_cbc);
+  const std::vector<Bytes> bodies = {
+      DerTlv(kDerInteger, p.ciphertext),                                // not an OCTET STRING
+      DerTlv(0x24, DerTlv(kDerOctetString, p.ciphertext)),              // nested constructed
+      Cat({DerTlv(kDerOctetString, p.ciphertext), Bytes{0x05, 0x00}}),  // a NULL after it
+      {}};                                                              // no segment at all
+  for (size_t i = 0; i < bodies.size(); ++i) {
+    SCOPED_TRACE(::testing::Message() << "body " << i);
+    p.encrypted_content = DerTlv(kDerContext0, bodies[i]);
+    EXPECT_FALSE(FastOpen(p.Der()).has_value());
+    EXPECT_EQ(ERR_peek_error(), 0u);
   }
 }
 
