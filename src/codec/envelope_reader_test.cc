@@ -393,14 +393,7 @@ TEST(OpenEnvelopeDerTest, DeclinesIndefiniteLengthsAndOpenEnvelopeOpensThem) {
 
 TEST(OpenEnvelopeDerTest, DeclinesStreamedBer) {
   Bytes content = Content(30);
-  BioPtr in = ReadOnlyBio(content);
-  X509StackPtr certs(sk_X509_new_null());
-  sk_X509_push(certs.get(), CertDup(RaCert()).release());
-  CmsPtr cms(CMS_encrypt(certs.get(), in.get(), EVP_aes_128_cbc(), CMS_BINARY | CMS_STREAM));
-  ASSERT_TRUE(cms);
-  BioPtr out(BIO_new(BIO_s_mem()));
-  ASSERT_EQ(i2d_CMS_bio_stream(out.get(), cms.get(), in.get(), CMS_BINARY | CMS_STREAM), 1);
-  Bytes ber = BioBytes(*out);
+  Bytes ber = testing::StreamedEnvelope(content, RaCert(), *EVP_aes_128_cbc());
   ASSERT_GT(ber.size(), 2u);
   ASSERT_EQ(ber[1], 0x80);
   ExpectDeclinedAndCmsAnswers(ber);

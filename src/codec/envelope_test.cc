@@ -123,14 +123,7 @@ TEST(EnvelopeTest, AcceptsRsaOaepKeyTransport) {
 }
 
 TEST(EnvelopeTest, AcceptsBerIndefiniteLengths) {
-  BioPtr in(BIO_new_mem_buf(kContent.data(), static_cast<int>(kContent.size())));
-  X509StackPtr certs(sk_X509_new_null());
-  sk_X509_push(certs.get(), CertDup(RaCert()).release());
-  CmsPtr cms(CMS_encrypt(certs.get(), in.get(), EVP_aes_256_cbc(), CMS_BINARY | CMS_STREAM));
-  ASSERT_TRUE(cms);
-  BioPtr out(BIO_new(BIO_s_mem()));
-  ASSERT_EQ(i2d_CMS_bio_stream(out.get(), cms.get(), in.get(), CMS_BINARY | CMS_STREAM), 1);
-  Bytes ber = BioBytes(*out);
+  Bytes ber = testing::StreamedEnvelope(kContent, RaCert(), *EVP_aes_256_cbc());
   ASSERT_GT(ber.size(), 2u);
   ASSERT_EQ(ber[1], 0x80) << "expected an indefinite-length encoding";
   EXPECT_EQ(EnvelopeCipher(ber).value(), NID_aes_256_cbc);

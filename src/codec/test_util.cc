@@ -1,5 +1,6 @@
 #include "codec/test_util.h"
 
+#include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/rsa.h>
 #include <unistd.h>
@@ -158,6 +159,18 @@ const EVP_PKEY& ClientKey() {
 const X509& ClientCert() {
   static X509Ptr cert = MakeCert("SCEP SIGNER", ClientKey(), 7, nullptr, ClientKey());
   return *cert;
+}
+
+Bytes StreamedEnvelope(ByteView content, const X509& recipient, const EVP_CIPHER& cipher) {
+  BioPtr in(BIO_new_mem_buf(content.data(), static_cast<int>(content.size())));
+  X509StackPtr certs(sk_X509_new_null());
+  if (!in || !certs || sk_X509_push(certs.get(), CertDup(recipient).release()) <= 0) return {};
+  CmsPtr cms(CMS_encrypt(certs.get(), in.get(), &cipher, CMS_BINARY | CMS_STREAM));
+  BioPtr out(BIO_new(BIO_s_mem()));
+  if (!cms || !out ||
+      i2d_CMS_bio_stream(out.get(), cms.get(), in.get(), CMS_BINARY | CMS_STREAM) != 1)
+    return {};
+  return BioBytes(*out);
 }
 
 Bytes PatternBytes(size_t n) {

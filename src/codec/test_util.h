@@ -43,6 +43,9 @@ const X509& ClientCert();
 
 // 16 bytes: first, first+1, ...
 Bytes Nonce(uint8_t first);
+// `content` enveloped to `recipient` by CMS_encrypt in streaming mode: BER with indefinite
+// lengths, as BouncyCastle-based clients send it. Empty on failure.
+Bytes StreamedEnvelope(ByteView content, const X509& recipient, const EVP_CIPHER& cipher);
 // `n` bytes of a fixed, non-repeating-looking pattern (content for envelopes and signatures).
 Bytes PatternBytes(size_t n);
 
