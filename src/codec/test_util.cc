@@ -164,7 +164,9 @@ const X509& ClientCert() {
 Bytes StreamedEnvelope(ByteView content, const X509& recipient, const EVP_CIPHER& cipher) {
   BioPtr in(BIO_new_mem_buf(content.data(), static_cast<int>(content.size())));
   X509StackPtr certs(sk_X509_new_null());
-  if (!in || !certs || sk_X509_push(certs.get(), CertDup(recipient).release()) <= 0) return {};
+  X509Ptr dup = CertDup(recipient);
+  if (!in || !certs || !dup || sk_X509_push(certs.get(), dup.get()) <= 0) return {};
+  (void)dup.release();  // now owned by the stack
   CmsPtr cms(CMS_encrypt(certs.get(), in.get(), &cipher, CMS_BINARY | CMS_STREAM));
   BioPtr out(BIO_new(BIO_s_mem()));
   if (!cms || !out ||
