@@ -432,16 +432,8 @@ TEST(OpenEnvelopeDerTest, DeclinesTrailingBytes) {
 
 TEST(OpenEnvelopeDerTest, DeclinesRsaOaepKeyTransport) {
   Bytes content = Content(20);
-  BioPtr in = ReadOnlyBio(content);
-  CmsPtr cms(CMS_encrypt(nullptr, in.get(), EVP_aes_128_cbc(), CMS_BINARY | CMS_PARTIAL));
-  ASSERT_TRUE(cms);
-  CMS_RecipientInfo* ri =
-      CMS_add1_recipient_cert(cms.get(), const_cast<X509*>(&RaCert()), CMS_KEY_PARAM);
-  ASSERT_NE(ri, nullptr);
-  ASSERT_GT(
-      EVP_PKEY_CTX_set_rsa_padding(CMS_RecipientInfo_get0_pkey_ctx(ri), RSA_PKCS1_OAEP_PADDING), 0);
-  ASSERT_EQ(CMS_final(cms.get(), in.get(), nullptr, CMS_BINARY), 1);
-  Bytes env = CmsToDer(*cms).value();
+  Bytes env = testing::OaepEnvelope(content, RaCert());
+  ASSERT_FALSE(env.empty());
   ExpectDeclinedAndCmsAnswers(env);
   auto opened = Open(env);
   ASSERT_TRUE(opened) << opened.error().message;

@@ -103,20 +103,8 @@ TEST(EnvelopeTest, SingleDesWithoutLegacyProviderIsBadAlg) {
 }
 
 TEST(EnvelopeTest, AcceptsRsaOaepKeyTransport) {
-  BioPtr in(BIO_new_mem_buf(kContent.data(), static_cast<int>(kContent.size())));
-  CmsPtr cms(CMS_encrypt(nullptr, in.get(), EVP_aes_128_cbc(), CMS_BINARY | CMS_PARTIAL));
-  ASSERT_TRUE(cms);
-  CMS_RecipientInfo* ri =
-      CMS_add1_recipient_cert(cms.get(), const_cast<X509*>(&RaCert()), CMS_KEY_PARAM);
-  ASSERT_NE(ri, nullptr);
-  ASSERT_GT(
-      EVP_PKEY_CTX_set_rsa_padding(CMS_RecipientInfo_get0_pkey_ctx(ri), RSA_PKCS1_OAEP_PADDING), 0);
-  ASSERT_EQ(CMS_final(cms.get(), in.get(), nullptr, CMS_BINARY), 1);
-  unsigned char* buf = nullptr;
-  int len = i2d_CMS_ContentInfo(cms.get(), &buf);
-  ASSERT_GT(len, 0);
-  Bytes env(buf, buf + len);
-  OPENSSL_free(buf);
+  Bytes env = testing::OaepEnvelope(kContent, RaCert());
+  ASSERT_FALSE(env.empty());
   auto opened = OpenEnvelope(env, RaCert(), RaKey());
   ASSERT_TRUE(opened) << opened.error().message;
   EXPECT_EQ(opened->content, kContent);

@@ -175,6 +175,24 @@ Bytes StreamedEnvelope(ByteView content, const X509& recipient, const EVP_CIPHER
   return BioBytes(*out);
 }
 
+Bytes OaepEnvelope(ByteView content, const X509& recipient) {
+  BioPtr in(BIO_new_mem_buf(content.data(), static_cast<int>(content.size())));
+  CmsPtr cms(in ? CMS_encrypt(nullptr, in.get(), EVP_aes_128_cbc(), CMS_BINARY | CMS_PARTIAL)
+                : nullptr);
+  CMS_RecipientInfo* ri =
+      cms ? CMS_add1_recipient_cert(cms.get(), const_cast<X509*>(&recipient), CMS_KEY_PARAM)
+          : nullptr;
+  if (ri == nullptr ||
+      EVP_PKEY_CTX_set_rsa_padding(CMS_RecipientInfo_get0_pkey_ctx(ri), RSA_PKCS1_OAEP_PADDING) <=
+          0 ||
+      CMS_final(cms.get(), in.get(), nullptr, CMS_BINARY) != 1)
+    return {};
+  unsigned char* der = nullptr;
+  int len = i2d_CMS_ContentInfo(cms.get(), &der);
+  OsslStringPtr owned(reinterpret_cast<char*>(der));
+  return len > 0 ? Bytes(der, der + len) : Bytes();
+}
+
 Bytes PatternBytes(size_t n) {
   Bytes b(n);
   for (size_t i = 0; i < n; ++i) b[i] = static_cast<uint8_t>(i * 31 + 7);

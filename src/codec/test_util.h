@@ -46,6 +46,9 @@ Bytes Nonce(uint8_t first);
 // `content` enveloped to `recipient` by CMS_encrypt in streaming mode: BER with indefinite
 // lengths, as BouncyCastle-based clients send it. Empty on failure.
 Bytes StreamedEnvelope(ByteView content, const X509& recipient, const EVP_CIPHER& cipher);
+// `content` enveloped (AES-128-CBC) to `recipient` with RSA-OAEP key transport instead of
+// PKCS #1 v1.5. Empty on failure.
+Bytes OaepEnvelope(ByteView content, const X509& recipient);
 // `n` bytes of a fixed, non-repeating-looking pattern (content for envelopes and signatures).
 Bytes PatternBytes(size_t n);
 
