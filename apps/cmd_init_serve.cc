@@ -100,7 +100,9 @@ class CrlRefresher {
 void Serve(const std::string& dir, const std::string& listen) {
   SystemClock clock;
   SystemRandom random;
-  auto data = OrDie(OpenDataDir(dir, clock));
+  store::SqliteOptions store_options;
+  store_options.background_checkpoints = true;
+  auto data = OrDie(OpenDataDir(dir, clock, store_options));
   const Config& c = data->config;
   OrDie(InitLogging(c.log_level, c.log_json));
 
@@ -139,6 +141,8 @@ void Serve(const std::string& dir, const std::string& listen) {
   scep::ServiceOptions sopts{ToTemplate(c.signature_template, "signature"),
                              ToTemplate(c.encryption_template, "encryption"),
                              ToTemplate(c.general_template, "general")};
+  SpareThread spare;  // the record is written there while the reply is signed
+  sopts.overlap = &spare;
   scep::Service service(*data->cas, *data->store, policy, *data->crls, clock, random, sopts);
   http::GatewayHandler gateway({c.scep_paths, c.crl_path}, service, *data->crls, *data->cas,
                                random);

@@ -82,7 +82,8 @@ Status InitDataDir(const InitOptions& o, const Clock& clock, Random& random) {
   return WritePrivateFile(ConfigPath(o.dir), DefaultConfigText(o.challenge));
 }
 
-Result<std::unique_ptr<DataDir>> OpenDataDir(const fs::path& dir, const Clock& clock) {
+Result<std::unique_ptr<DataDir>> OpenDataDir(const fs::path& dir, const Clock& clock,
+                                             const store::SqliteOptions& store) {
   auto d = std::make_unique<DataDir>();
   d->dir = dir;
   auto config = LoadConfig(ConfigPath(dir));
@@ -95,7 +96,7 @@ Result<std::unique_ptr<DataDir>> OpenDataDir(const fs::path& dir, const Clock& c
   }
   d->config = std::move(*config);
   SG_TRY_STATUS(LoadProviders(d->config.legacy_algorithms));
-  SG_ASSIGN_OR_RETURN(auto sqlite, store::SqliteStore::Open(DatabasePath(dir)));
+  SG_ASSIGN_OR_RETURN(auto sqlite, store::SqliteStore::Open(DatabasePath(dir), store));
   d->store = std::move(sqlite);
   SG_ASSIGN_OR_RETURN(ca::CaSet set, ca::LoadCaDirectory(dir));
   SG_ASSIGN_OR_RETURN(d->cas, scep::CaState::Build(std::move(set), d->config));

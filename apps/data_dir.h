@@ -13,6 +13,7 @@
 #include "policy/sealed_challenge.h"
 #include "scep/ca_state.h"
 #include "scep/crl_publisher.h"
+#include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
 namespace scepgate::app {
@@ -43,8 +44,10 @@ struct DataDir {
 };
 
 // Loads config, opens the store and the CA. Loads OpenSSL's legacy provider when the config asks.
+// `store` tunes the SQLite store (the server checkpoints in the background).
 // Returns kNotFound when DIR is not a data dir (with a hint to run init), or the first error.
-Result<std::unique_ptr<DataDir>> OpenDataDir(const std::filesystem::path& dir, const Clock& clock);
+Result<std::unique_ptr<DataDir>> OpenDataDir(const std::filesystem::path& dir, const Clock& clock,
+                                             const store::SqliteOptions& store = {});
 
 std::filesystem::path ConfigPath(const std::filesystem::path& dir);
 std::filesystem::path DatabasePath(const std::filesystem::path& dir);

@@ -96,12 +96,7 @@ Reply Service::IssueApproved(Context& ctx, const store::PendingRecord& held, pol
   auto csr = codec::ParseCsr(held.csr);
   if (!csr) return Failure(ctx, Error::Internal("held CSR unreadable: " + csr.error().message));
   grant.consume_challenge = false;
-  auto issued = IssueAndRecord(ctx, *csr, held.public_key_sha256, grant, held.request_id);
-  if (!issued) {
-    ctx.record.stage = "issue";
-    return Failure(ctx, issued.error());
-  }
-  return Success(ctx, {issued->get()}, {}, "issued");
+  return IssueAndAnswer(ctx, *csr, held.public_key_sha256, grant, held.request_id);
 }
 
 }  // namespace scepgate::scep

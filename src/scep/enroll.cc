@@ -83,12 +83,7 @@ Reply Service::Enroll(Context& ctx) {
 
   if (grant.hold_for_approval) return Hold(ctx, *pubkey_sha, grant);
 
-  auto issued = IssueAndRecord(ctx, *csr, *pubkey_sha, grant);
-  if (!issued) {
-    ctx.record.stage = "issue";
-    return Failure(ctx, issued.error());
-  }
-  return Success(ctx, {issued->get()}, {}, "issued");
+  return IssueAndAnswer(ctx, *csr, *pubkey_sha, grant);
 }
 
 // The superseded certificate was revoked with the issuance: its CRL is re-signed at once, as for
@@ -99,77 +94,96 @@ void Service::PublishAfterSupersede(const Context& ctx, const std::string& issue
                   ctx.peer.correlation_id, issuer_id, published.error().message);
 }
 
-// Issues and stores the certificate together with the request record (one transaction). Retries
-// with a fresh serial on the (astronomically unlikely) serial clash.
-Result<X509Ptr> Service::IssueAndRecord(Context& ctx, const codec::ParsedCsr& csr,
-                                        const std::string& pubkey_sha, const policy::Grant& grant,
-                                        int64_t completes_pending) {
+Reply Service::IssueAndAnswer(Context& ctx, const codec::ParsedCsr& csr,
+                              const std::string& pubkey_sha, const policy::Grant& grant,
+                              int64_t completes_pending) {
+  auto answered = IssueAndRecord(ctx, csr, pubkey_sha, grant, completes_pending);
+  if (answered) return std::move(*answered);
+  ctx.record.stage = "issue";
+  return Failure(ctx, answered.error());
+}
+
+// Issues the certificate, then stores it with the request record (one transaction) while the
+// CertRep carrying it is signed: the reply leaves only once the record is in. Retries with a
+// fresh serial on the (astronomically unlikely) serial clash.
+Result<Reply> Service::IssueAndRecord(Context& ctx, const codec::ParsedCsr& csr,
+                                      const std::string& pubkey_sha, const policy::Grant& grant,
+                                      int64_t completes_pending) {
   const IssuingCa& ca = cas_.current();
   SG_ASSIGN_OR_RETURN(const ca::CertTemplate tmpl, TemplateFor(*csr.req, grant));
   for (int attempt = 0; attempt < 3; ++attempt) {
     SG_ASSIGN_OR_RETURN(Bytes serial, ca::RandomSerial(random_));
     int64_t now = clock_.Now();
     SG_ASSIGN_OR_RETURN(X509Ptr cert, ca.issuer->Issue(*csr.req, tmpl, serial, now, csr.key.get()));
-    SG_ASSIGN_OR_RETURN(Bytes der, CertToDer(*cert));
-    store::CertificateRecord rec;
-    rec.serial = SerialHex(*X509_get0_serialNumber(cert.get()));
-    rec.issuer_id = ca.id;
-    rec.subject = NameToString(*X509_get_subject_name(cert.get()));
-    rec.sans = CertSans(*cert);
-    SG_ASSIGN_OR_RETURN(rec.not_before, AsnTimeToUnix(*X509_get0_notBefore(cert.get())));
-    SG_ASSIGN_OR_RETURN(rec.not_after, AsnTimeToUnix(*X509_get0_notAfter(cert.get())));
-    SG_ASSIGN_OR_RETURN(Bytes sha1, Digest("SHA1", der));
-    SG_ASSIGN_OR_RETURN(Bytes sha256, Digest("SHA256", der));
-    rec.sha1 = HexEncode(sha1);
-    rec.sha256 = HexEncode(sha256);
-    rec.public_key_sha256 = pubkey_sha;
-    rec.transaction_id = ctx.request.transaction_id;
-    rec.request_signer_sha256 = ctx.signer_sha256;
-    rec.template_name = tmpl.name;
-    rec.der = std::move(der);
-    rec.created_at = now;
-    rec.device_id = grant.device_id;
-    rec.user_upn = grant.user_upn;
-    rec.profile = grant.profile;
-    rec.challenge_id = grant.challenge_id;
-
-    ctx.record.state = "issued";
-    ctx.record.cert_serial = rec.serial;
-    ctx.record.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                                 std::chrono::steady_clock::now() - ctx.started)
-                                 .count();
-    store::Issuance issuance;
-    issuance.events.push_back(notify::IssuedEvent(rec, ctx.record, now));
-    issuance.cert = std::move(rec);
-    issuance.request = ctx.record;
-    if (grant.consume_challenge)
-      issuance.challenge_use =
-          store::ChallengeUse{grant.challenge_id, ctx.request.transaction_id, pubkey_sha, "", now};
-    issuance.supersedes = grant.supersedes;
+    SG_ASSIGN_OR_RETURN(store::Issuance issuance,
+                        IssuanceOf(ctx, *cert, pubkey_sha, grant, tmpl.name, now));
     issuance.completes_pending = completes_pending;
-    auto stored = store_.RecordIssuance(issuance);
+
+    // The two steps share nothing: `issuance` is the side's alone; the certificate, read by
+    // both while building `issuance` above, is only read by the reply from here on.
+    Result<int64_t> stored = 0;
+    Reply reply;
+    overlap_.Both([&] { stored = store_.RecordIssuance(issuance); },
+                  [&] { reply = Success(ctx, {cert.get()}, {}, "issued"); });
     if (stored) {
       ctx.recorded = true;
       if (grant.supersedes && ctx.renewed) PublishAfterSupersede(ctx, ctx.renewed->issuer_id);
-      return cert;
+      return reply;
     }
-    if (stored.error().code == ErrorCode::kFailedPrecondition && completes_pending != 0) {
-      ctx.record.cert_serial.clear();
+    ctx.record.cert_serial.clear();
+    if (stored.error().code == ErrorCode::kFailedPrecondition && completes_pending != 0)
       return Fail(Error::FailedPrecondition(
           "RequestAlreadyIssued: the approved request was issued by another poll meanwhile"));
-    }
-    if (stored.error().code == ErrorCode::kFailedPrecondition) {
-      ctx.record.cert_serial.clear();
+    if (stored.error().code == ErrorCode::kFailedPrecondition)
       return Fail(Error::PolicyDenied(
           "ChallengeAlreadyUsed: the challenge was used by another request meanwhile"));
-    }
-    if (stored.error().code != ErrorCode::kAlreadyExists) {
-      ctx.record.cert_serial.clear();
+    if (stored.error().code != ErrorCode::kAlreadyExists)
       return Fail(Error::Internal("StoreUnavailable: " + stored.error().message));
-    }
   }
-  ctx.record.cert_serial.clear();
   return Fail(Error::Internal("SerialCollision: could not find a free serial"));
+}
+
+Result<store::Issuance> Service::IssuanceOf(Context& ctx, const X509& cert,
+                                            const std::string& pubkey_sha,
+                                            const policy::Grant& grant,
+                                            const std::string& template_name, int64_t now) {
+  SG_ASSIGN_OR_RETURN(Bytes der, CertToDer(cert));
+  store::CertificateRecord rec;
+  rec.serial = SerialHex(*X509_get0_serialNumber(&cert));
+  rec.issuer_id = cas_.current().id;
+  rec.subject = NameToString(*X509_get_subject_name(&cert));
+  rec.sans = CertSans(cert);
+  SG_ASSIGN_OR_RETURN(rec.not_before, AsnTimeToUnix(*X509_get0_notBefore(&cert)));
+  SG_ASSIGN_OR_RETURN(rec.not_after, AsnTimeToUnix(*X509_get0_notAfter(&cert)));
+  SG_ASSIGN_OR_RETURN(Bytes sha1, Digest("SHA1", der));
+  SG_ASSIGN_OR_RETURN(Bytes sha256, Digest("SHA256", der));
+  rec.sha1 = HexEncode(sha1);
+  rec.sha256 = HexEncode(sha256);
+  rec.public_key_sha256 = pubkey_sha;
+  rec.transaction_id = ctx.request.transaction_id;
+  rec.request_signer_sha256 = ctx.signer_sha256;
+  rec.template_name = template_name;
+  rec.der = std::move(der);
+  rec.created_at = now;
+  rec.device_id = grant.device_id;
+  rec.user_upn = grant.user_upn;
+  rec.profile = grant.profile;
+  rec.challenge_id = grant.challenge_id;
+
+  ctx.record.state = "issued";
+  ctx.record.cert_serial = rec.serial;
+  ctx.record.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                               std::chrono::steady_clock::now() - ctx.started)
+                               .count();
+  store::Issuance issuance;
+  issuance.events.push_back(notify::IssuedEvent(rec, ctx.record, now));
+  issuance.cert = std::move(rec);
+  issuance.request = ctx.record;
+  if (grant.consume_challenge)
+    issuance.challenge_use =
+        store::ChallengeUse{grant.challenge_id, ctx.request.transaction_id, pubkey_sha, "", now};
+  issuance.supersedes = grant.supersedes;
+  return issuance;
 }
 
 }  // namespace scepgate::scep

@@ -15,7 +15,8 @@ Service::Service(const CaState& cas, store::Store& store, policy::Policy& policy
       crls_(crls),
       clock_(clock),
       random_(random),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      overlap_(options_.overlap != nullptr ? *options_.overlap : in_order_) {}
 
 Reply Service::GetCaCaps() const {
   Reply r;

@@ -7,6 +7,7 @@
 #include "ca/cert_template.h"
 #include "codec/pki_message.h"
 #include "common/clock.h"
+#include "common/overlap.h"
 #include "common/random.h"
 #include "policy/policy.h"
 #include "scep/ca_state.h"
@@ -19,6 +20,9 @@ struct ServiceOptions {
   ca::CertTemplate signature_template;
   ca::CertTemplate encryption_template;
   ca::CertTemplate general_template;
+  // Where an enrollment's record is written while its reply is signed; null: one after the
+  // other on the request's thread. Must outlive the Service.
+  Overlap* overlap = nullptr;
 };
 
 // Who is asking; goes into the request record and the log line.
@@ -63,10 +67,19 @@ class Service {
   Reply GetCert(Context& ctx);
   Reply GetCrl(Context& ctx);
   Status ClassifySigner(Context& ctx);
+  // Issues, records and answers with the certificate, or answers FAILURE (stage "issue").
   // `completes_pending`: the id of the approved held request this issuance completes, or 0.
-  Result<X509Ptr> IssueAndRecord(Context& ctx, const codec::ParsedCsr& csr,
-                                 const std::string& pubkey_sha, const policy::Grant& grant,
-                                 int64_t completes_pending = 0);
+  Reply IssueAndAnswer(Context& ctx, const codec::ParsedCsr& csr, const std::string& pubkey_sha,
+                       const policy::Grant& grant, int64_t completes_pending = 0);
+  // The success reply once the issuance is stored; the error when issuing or storing failed.
+  Result<Reply> IssueAndRecord(Context& ctx, const codec::ParsedCsr& csr,
+                               const std::string& pubkey_sha, const policy::Grant& grant,
+                               int64_t completes_pending);
+  // What RecordIssuance stores for `cert`; sets the request record's state and serial.
+  // kCrypto when the certificate cannot be read back.
+  Result<store::Issuance> IssuanceOf(Context& ctx, const X509& cert, const std::string& pubkey_sha,
+                                     const policy::Grant& grant, const std::string& template_name,
+                                     int64_t now);
   // Re-signs the CRL of `issuer_id` after a renewal revoked the certificate it replaced.
   void PublishAfterSupersede(const Context& ctx, const std::string& issuer_id);
   // Requests held for approval (approval.cc). Hold stores a verified request and answers PENDING;
@@ -96,6 +109,8 @@ class Service {
   const Clock& clock_;
   Random& random_;
   ServiceOptions options_;
+  InOrder in_order_;
+  Overlap& overlap_;
 };
 
 }  // namespace scepgate::scep

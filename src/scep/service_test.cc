@@ -15,6 +15,12 @@ namespace {
 
 constexpr int64_t kNow = 1'800'000'000;
 
+// The same bytes on every call: every serial it makes is the same serial.
+class ConstantRandom final : public Random {
+ public:
+  Result<Bytes> Generate(size_t n) override { return Bytes(n, 0x42); }
+};
+
 class ServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -32,9 +38,9 @@ class ServiceTest : public ::testing::Test {
     ra_ = CertDup(*set.ra.cert);
     cas_ = std::move(*CaState::Build(std::move(set), Config{}));
     crls_ = std::make_unique<CrlPublisher>(*cas_, store_, clock_, CrlOptions{});
-    ServiceOptions o;
-    o.general_template.validity_days = 30;
-    service_ = std::make_unique<Service>(*cas_, store_, policy_, *crls_, clock_, random_, o);
+    options_.general_template.validity_days = 30;
+    options_.overlap = overlap_;
+    service_ = std::make_unique<Service>(*cas_, store_, policy_, *crls_, clock_, random_, options_);
     ca_.recipients = {ra_.get()};
     ca_.all.push_back(CertDup(*ra_));
     key_ = std::move(*ca::GenerateKey(spec));
@@ -58,6 +64,8 @@ class ServiceTest : public ::testing::Test {
     return rep ? std::move(*rep) : codec::CertRep{};
   }
 
+  Overlap* overlap_ = nullptr;  // set before SetUp() by the fixture that overlaps
+  ServiceOptions options_;
   store::MemoryStore store_;
   FakeClock clock_{kNow};
   SystemRandom random_;
@@ -144,6 +152,73 @@ TEST_F(ServiceTest, CapsAndNextCaWithoutRollover) {
   ASSERT_TRUE(certs);
   EXPECT_EQ(certs->certs.size(), 3u);
   EXPECT_EQ(X509_cmp(certs->certs.front().get(), ra_.get()), 0) << "RA first";
+}
+
+// The same service with its records written on a spare thread while the reply is signed.
+class ServiceOverlapTest : public ServiceTest {
+ protected:
+  void SetUp() override {
+    overlap_ = &spare_;
+    ServiceTest::SetUp();
+  }
+  SpareThread spare_;
+};
+
+TEST_F(ServiceOverlapTest, RecordIsWrittenBesideTheReplyAndBothAreComplete) {
+  for (int i = 0; i < 3; ++i) {
+    std::string tid = "o" + std::to_string(i);
+    codec::CertRep rep = Send(*self_signed_, "dev-" + tid, tid);
+    ASSERT_EQ(rep.status, codec::PkiStatus::kSuccess) << rep.fail_info_text;
+    std::string serial = SerialHex(*X509_get0_serialNumber(rep.content.certs.front().get()));
+    auto cert = *store_.FindCertificate(serial);
+    ASSERT_TRUE(cert) << "the reply left before its certificate was stored";
+    EXPECT_EQ(cert->transaction_id, tid);
+  }
+  EXPECT_EQ(spare_.handed_off(), 3u);
+  auto reqs = *store_.ListRequests({});
+  ASSERT_EQ(reqs.size(), 3u);
+  for (const auto& r : reqs) EXPECT_EQ(r.state, "issued");
+  EXPECT_EQ(store_.ListEvents({}).value().size(), 3u) << "one issued event each";
+}
+
+TEST_F(ServiceOverlapTest, ARefusedRecordDiscardsTheSignedReplyAndAnswersFailure) {
+  // Every serial this service makes is the same, so the second enrollment's record is refused
+  // (serial taken) on each of its three attempts, after its success reply was already signed.
+  ConstantRandom same;
+  Service clashing(*cas_, store_, policy_, *crls_, clock_, same, options_);
+  client::CsrOptions c;
+  c.challenge = "pw";
+  for (const char* tid : {"c1", "c2"}) {
+    c.subject = std::string("/CN=") + tid;
+    auto csr = client::MakeCsr(*key_, c);
+    client::MessageOptions m;
+    m.transaction_id = tid;
+    auto msg = client::BuildMessage(ca_, *CsrToDer(**csr), *self_signed_, *key_, m);
+    Reply r = clashing.PkiOperation(msg->der, {"192.0.2.1", tid});
+    auto rep = codec::DecodeCertRep(AsView(r.body), *self_signed_, *key_);
+    ASSERT_TRUE(rep) << rep.error().message;
+    if (std::string(tid) == "c1") {
+      EXPECT_EQ(rep->status, codec::PkiStatus::kSuccess) << rep->fail_info_text;
+      continue;
+    }
+    EXPECT_EQ(rep->status, codec::PkiStatus::kFailure);
+    EXPECT_TRUE(rep->content.certs.empty());
+    EXPECT_NE(rep->fail_info_text.find("SerialCollision"), std::string::npos)
+        << rep->fail_info_text;
+  }
+  EXPECT_EQ(store_.ListCertificates({}).value().size(), 1u);
+  auto reqs = *store_.ListRequests({});
+  ASSERT_EQ(reqs.size(), 2u);
+  int failed = 0;
+  for (const auto& r : reqs) {
+    if (r.transaction_id != "c2") continue;
+    ++failed;
+    EXPECT_EQ(r.state, "failed");
+    EXPECT_EQ(r.stage, "issue");
+    EXPECT_TRUE(r.cert_serial.empty());
+  }
+  EXPECT_EQ(failed, 1);
+  EXPECT_EQ(spare_.handed_off(), 4u) << "one success and three refused attempts";
 }
 
 }  // namespace

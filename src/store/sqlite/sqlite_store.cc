@@ -27,7 +27,8 @@ Status Configure(sqlite3& db) {
 
 }  // namespace
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::path& file) {
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::path& file,
+                                                       const SqliteOptions& options) {
   const std::string name = file.string();
   sqlite3* raw = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
@@ -43,7 +44,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::pa
   }
   auto version = Migrate(*db);
   if (!version) return Fail(version.error().With("cannot migrate database " + name));
-  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db), *version));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db), *version));
+  if (options.background_checkpoints) {
+    SG_ASSIGN_OR_RETURN(store->checkpointer_,
+                        Checkpointer::Start(file, options.checkpoints, store->mu_));
+    store->checkpointer_->Attach(*store->db_);
+  }
+  return store;
 }
 
 SqliteStore::SqliteStore(SqlitePtr db, int schema_version)

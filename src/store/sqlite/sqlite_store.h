@@ -10,12 +10,20 @@
 #include <string>
 #include <unordered_map>
 
+#include "store/sqlite/checkpointer.h"
 #include "store/sqlite/sqlite_ptr.h"
 #include "store/store.h"
 
 namespace scepgate::store {
 
 class Query;  // store/sqlite/statement.h
+
+struct SqliteOptions {
+  // Checkpoint the WAL on a background thread instead of inside a commit (the server's store;
+  // short-lived commands keep SQLite's default).
+  bool background_checkpoints = false;
+  CheckpointOptions checkpoints;
+};
 
 // Thread-safe: the single connection, and the cache of prepared statements that belong to it,
 // are guarded by `mu_`; each public method holds it for its whole duration. Several processes
@@ -25,8 +33,9 @@ class SqliteStore final : public Store {
   // Opens (creating if missing) the database file, sets the pragmas (WAL, synchronous=NORMAL,
   // foreign_keys, busy_timeout) and applies pending migrations. Returns kDatabase, with SQLite's
   // message and the file name, when the file cannot be opened or migrated, or when its schema
-  // is newer than this build knows.
-  static Result<std::unique_ptr<SqliteStore>> Open(const std::filesystem::path& file);
+  // is newer than this build knows, or when the checkpoint connection cannot be opened.
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::filesystem::path& file,
+                                                   const SqliteOptions& options = {});
 
   ~SqliteStore() override;
   SqliteStore(const SqliteStore&) = delete;
@@ -34,6 +43,8 @@ class SqliteStore final : public Store {
 
   // The schema version the file had once Open() finished migrating it.
   int SchemaVersion() const { return schema_version_; }
+  // The background checkpointer, null unless the options asked for one.
+  const Checkpointer* checkpointer() const { return checkpointer_.get(); }
 
   Status InsertCertificate(const CertificateRecord& cert) override;
   Result<int64_t> RecordIssuance(const Issuance& issuance) override;
@@ -166,6 +177,9 @@ class SqliteStore final : public Store {
                           std::string_view state);
 
   std::mutex mu_;
+  // Declared after the mutex it takes and before the connection, whose WAL hook points at it:
+  // it stops before the mutex goes and outlives the connection.
+  std::unique_ptr<Checkpointer> checkpointer_;
   // Statements are declared after the connection so they are finalized first.
   SqlitePtr db_;                                               // guarded by mu_
   std::unordered_map<std::string, SqliteStmtPtr> statements_;  // guarded by mu_

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/statement.h"
@@ -164,6 +166,63 @@ TEST_F(SqliteStoreTest, JournalModeIsWal) {
   ASSERT_TRUE(store) << store.error().message;
   auto raw = Raw();
   EXPECT_EQ(Scalar(*raw, "PRAGMA journal_mode"), "wal");
+}
+
+// Records `n` issuances with serials prefix0, prefix1, ..., pausing `gap` after each as the
+// signing between two requests' records would.
+void RecordMany(Store& store, const std::string& prefix, int n,
+                std::chrono::microseconds gap = std::chrono::microseconds(0)) {
+  for (int i = 0; i < n; ++i) {
+    std::this_thread::sleep_for(gap);
+    std::string serial = prefix + std::to_string(i);
+    ASSERT_TRUE(store.RecordIssuance(MakeIssuance(MakeCert(serial, i), MakeRequest(serial, i))));
+  }
+}
+
+TEST_F(SqliteStoreTest, CommandsKeepSqlitesOwnCheckpoints) {
+  auto store = SqliteStore::Open(File());
+  ASSERT_TRUE(store) << store.error().message;
+  EXPECT_EQ((*store)->checkpointer(), nullptr);
+}
+
+TEST_F(SqliteStoreTest, BackgroundCheckpointsKeepTheLogShortAndLoseNothing) {
+  SqliteOptions options;
+  options.background_checkpoints = true;
+  options.checkpoints = {.wake_frames = 40, .tail_frames = 120, .inline_frames = 1'000'000};
+  {
+    auto store = SqliteStore::Open(File(), options);
+    ASSERT_TRUE(store) << store.error().message;
+    const Checkpointer& cp = *(*store)->checkpointer();
+    RecordMany(**store, "bg", 400, std::chrono::microseconds(200));
+    for (int i = 0; i < 1000 && cp.background_runs() == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    EXPECT_GT(cp.background_runs(), 0u);
+    EXPECT_EQ(cp.inline_runs(), 0u);
+    // Without checkpoints the log would hold every frame: ~400 issuances x several pages each.
+    auto wal = std::filesystem::file_size(File().string() + "-wal");
+    EXPECT_LT(wal, 400u * 4096u) << "the log was not reused";
+    auto raw = Raw();
+    EXPECT_EQ(Scalar(*raw, "SELECT COUNT(*) FROM certificates"), "400");
+  }
+  auto reopened = SqliteStore::Open(File());
+  ASSERT_TRUE(reopened) << reopened.error().message;
+  EXPECT_EQ((*reopened)->ListRequests({})->size(), 400u);
+  auto raw = Raw();
+  EXPECT_EQ(Scalar(*raw, "PRAGMA integrity_check"), "ok");
+}
+
+TEST_F(SqliteStoreTest, ACommitCheckpointsInlineWhenTheLogOutgrowsTheThread) {
+  SqliteOptions options;
+  options.background_checkpoints = true;
+  options.checkpoints = {.wake_frames = 1'000'000, .inline_frames = 40};
+  auto store = SqliteStore::Open(File(), options);
+  ASSERT_TRUE(store) << store.error().message;
+  RecordMany(**store, "in", 100);
+  const Checkpointer& cp = *(*store)->checkpointer();
+  EXPECT_GT(cp.inline_runs(), 0u);
+  EXPECT_EQ(cp.background_runs(), 0u);
+  auto raw = Raw();
+  EXPECT_EQ(Scalar(*raw, "SELECT COUNT(*) FROM requests"), "100");
 }
 
 // The certificate insert fails after the request insert succeeded: the whole issuance must be
