@@ -120,11 +120,14 @@ Result<Reply> Service::IssueAndRecord(Context& ctx, const codec::ParsedCsr& csr,
     issuance.completes_pending = completes_pending;
 
     // The two steps share nothing: `issuance` is the side's alone; the certificate, read by
-    // both while building `issuance` above, is only read by the reply from here on.
+    // both while building `issuance` above, is only read by the reply from here on. With other
+    // PKIOperations under way the cores are busy, and handing off would only add wake-ups
+    // (c=4: 1350 against 1420/s when the hand-off is skipped).
     Result<int64_t> stored = 0;
     Reply reply;
-    overlap_.Both([&] { stored = store_.RecordIssuance(issuance); },
-                  [&] { reply = Success(ctx, {cert.get()}, {}, "issued"); });
+    Overlap& overlap = in_flight_.load() == 1 ? overlap_ : in_order_;
+    overlap.Both([&] { stored = store_.RecordIssuance(issuance); },
+                 [&] { reply = Success(ctx, {cert.get()}, {}, "issued"); });
     if (stored) {
       ctx.recorded = true;
       if (grant.supersedes && ctx.renewed) PublishAfterSupersede(ctx, ctx.renewed->issuer_id);

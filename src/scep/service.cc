@@ -53,6 +53,11 @@ Reply Service::GetNextCaCert() const {
 }
 
 Reply Service::PkiOperation(ByteView der, const Peer& peer) {
+  in_flight_.fetch_add(1);
+  struct Done {
+    std::atomic<int>& n;
+    ~Done() { n.fetch_sub(1); }
+  } done{in_flight_};
   Context ctx{
       peer, std::chrono::steady_clock::now(), {}, NID_aes_256_cbc, {}, false, std::nullopt, {},
       false};

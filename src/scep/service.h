@@ -2,6 +2,7 @@
 // bytes in, a Reply out. Thread-safe: every method may run on several workers at once.
 #pragma once
 
+#include <atomic>
 #include <string>
 
 #include "ca/cert_template.h"
@@ -20,8 +21,9 @@ struct ServiceOptions {
   ca::CertTemplate signature_template;
   ca::CertTemplate encryption_template;
   ca::CertTemplate general_template;
-  // Where an enrollment's record is written while its reply is signed; null: one after the
-  // other on the request's thread. Must outlive the Service.
+  // Where an enrollment's record is written while its reply is signed, when it is the only
+  // PKIOperation in flight (with more, every core is busy anyway); null: one after the other
+  // on the request's thread. Must outlive the Service.
   Overlap* overlap = nullptr;
 };
 
@@ -111,6 +113,7 @@ class Service {
   ServiceOptions options_;
   InOrder in_order_;
   Overlap& overlap_;
+  std::atomic<int> in_flight_{0};  // PKIOperations under way
 };
 
 }  // namespace scepgate::scep
