@@ -43,7 +43,8 @@ int Checkpointer::OnCommit(void* self, sqlite3* db, const char* schema, int fram
   auto& me = *static_cast<Checkpointer*>(self);
   me.log_frames_.store(frames);
   if (frames >= me.options_.inline_frames) {
-    // The committing connection is inside its own lock here, as SQLite's default hook is.
+    // The committing thread holds the store's lock here, so no other commit runs meanwhile;
+    // this is what SQLite's own hook would do.
     int rc = sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     if (rc == SQLITE_OK) me.inline_runs_.fetch_add(1);
     return SQLITE_OK;
