@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # certmonger (GET, AES-256 + SHA-256) enrolls, then renews with its issued certificate.
-# certmonger keeps state in /var/lib/certmonger: a private mount namespace isolates it, and a
-# private D-Bus session bus keeps it off the system bus.
+# certmonger keeps state in /var/lib/certmonger, or in $HOME/.config/certmonger on a session bus:
+# a private mount namespace and a HOME under the test's directory isolate both, and a private
+# D-Bus session bus keeps it off the system bus. The test's own daemon must own the bus name
+# before any getcert call: a getcert call first would have the bus start a second certmonger.
 SCEPGATE=$(realpath "$1")
 source "$(dirname "$0")/lib.sh"
 command -v certmonger >/dev/null || fail "certmonger is not installed"
@@ -9,7 +11,7 @@ command -v dbus-run-session >/dev/null || fail "dbus-run-session is not installe
 [ "$(id -u)" -eq 0 ] || fail "this test needs root (unshare -m)"
 
 start_gateway "cm-secret"
-mkdir -p "$WORK/state" "$WORK/cm"
+mkdir -p "$WORK/state" "$WORK/cm" "$WORK/home"
 
 # A device with a one-time challenge bound to CN={{DeviceName}}, and one for a foreign CN.
 export SCEPGATE_DIR="$DATA"
@@ -25,7 +27,12 @@ cat > "$WORK/inner.sh" <<INNER
 set -euo pipefail
 mount --bind "$WORK/state" /var/lib/certmonger
 certmonger -s -n -f >"$WORK/certmonger.log" 2>&1 &
-for _ in \$(seq 1 50); do getcert list-cas -s >/dev/null 2>&1 && break; sleep 0.2; done
+owned() {
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.NameHasOwner string:org.fedorahosted.certmonger 2>/dev/null | grep -q true
+}
+for _ in \$(seq 1 100); do owned && break; sleep 0.1; done
+owned || { echo "certmonger did not take its bus name"; exit 1; }
 getcert add-scep-ca -s -c scepgate -u "$URL"
 getcert request -s -c scepgate -I cmtest -k "$WORK/cm/key.pem" -f "$WORK/cm/cert.pem" \
   -N CN=certmonger-host -L cm-secret -w -v
@@ -40,7 +47,7 @@ getcert request -s -c scepgate -I cmintruder -k "$WORK/cm/bad-key.pem" -f "$WORK
   -N CN=intruder -L "$OTHER_CHALLENGE" -w -v || true
 getcert list -s -i cmintruder > "$WORK/cm/list4.txt"
 INNER
-timeout 240 unshare -m dbus-run-session -- bash "$WORK/inner.sh" >"$WORK/cm/run.log" 2>&1 \
+HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" timeout 240 unshare -m dbus-run-session -- bash "$WORK/inner.sh" >"$WORK/cm/run.log" 2>&1 \
   || { cat "$WORK/cm/run.log" "$WORK/cm"/list*.txt 2>/dev/null; tail -20 "$WORK/certmonger.log" 2>/dev/null; fail "certmonger run failed"; }
 
 grep -q "status: MONITORING" "$WORK/cm/list1.txt" || { cat "$WORK/cm/list1.txt"; fail "first request not issued"; }
