@@ -155,9 +155,10 @@ void Serve(const std::string& dir, const std::string& listen) {
   OrDie(server.Listen());
   CrlRefresher refresher(*data->crls);
   auto sender = notify::MakeCurlSender(c.webhook_timeout_seconds);
-  notify::Notifier notifier(*data->store, *sender, clock,
-                            {c.webhook_urls, c.webhook_secret, c.webhook_max_attempts,
-                             c.webhook_backoff_seconds, c.webhook_max_backoff_seconds, 50});
+  notify::Notifier notifier(
+      *data->store, *sender, clock,
+      {c.webhook_urls, c.webhook_secret, c.webhook_max_attempts, c.webhook_backoff_seconds,
+       c.webhook_max_backoff_seconds, 50, int64_t{c.event_retention_days} * 86400});
   notify::NotifierThread notifier_thread(notifier, c.webhook_poll_ms);
   if (c.open_enrollment)
     spdlog::warn("open_enrollment is on: anyone who reaches this gateway can enroll");

@@ -144,6 +144,7 @@ Status ReadAll(const toml::table& root, Config& c) {
   SG_TRY_STATUS(hooks.Int("backoff_seconds", c.webhook_backoff_seconds, 1, 86400));
   SG_TRY_STATUS(hooks.Int("max_backoff_seconds", c.webhook_max_backoff_seconds, 1, 7 * 86400));
   SG_TRY_STATUS(hooks.Int("poll_ms", c.webhook_poll_ms, 50, 60000));
+  SG_TRY_STATUS(hooks.Int("retention_days", c.event_retention_days, 0, 36500));
   SG_TRY_STATUS(hooks.RejectUnknown());
   for (const std::string& url : c.webhook_urls) {
     if (!url.starts_with("http://") && !url.starts_with("https://"))
@@ -264,6 +265,7 @@ revoke_on_unassign = false
 # the same transaction as what it reports, then POSTed as JSON to each URL, signed with
 # X-Scepgate-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>" keyed with the secret>.
 # Failures are retried with exponential backoff; `scepgate events list` shows delivery state.
+# With no URLs, events stay queued and are sent once a URL is set.
 urls = []
 secret = ""
 timeout_seconds = 5
@@ -271,6 +273,8 @@ max_attempts = 10
 backoff_seconds = 5
 max_backoff_seconds = 3600
 poll_ms = 1000
+# The server deletes events older than this from the outbox, delivered or not (0: keep all).
+retention_days = 30
 
 [ca]
 # notBefore of issued certificates is backdated by this many minutes (clock skew).

@@ -51,7 +51,8 @@ struct Config {
   int webhook_max_attempts = 10;
   int webhook_backoff_seconds = 5;  // doubles after each failure
   int webhook_max_backoff_seconds = 3600;
-  int webhook_poll_ms = 1000;  // how often the outbox is looked at
+  int webhook_poll_ms = 1000;     // how often the outbox is looked at
+  int event_retention_days = 30;  // then an event leaves the outbox, delivered or not; 0 = never
 
   // [ca]
   int backdate_minutes = 5;

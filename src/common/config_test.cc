@@ -34,6 +34,15 @@ TEST_F(ConfigTest, DefaultTextParsesToDefaults) {
   EXPECT_EQ(c->challenge, "");
   EXPECT_EQ(c->min_rsa_bits, 2048);
   EXPECT_EQ(c->general_template.ekus, std::vector<std::string>{"clientAuth"});
+  EXPECT_EQ(c->event_retention_days, 30);
+}
+
+TEST_F(ConfigTest, EventRetentionIsReadAndBounded) {
+  auto keep = Load("[webhooks]\nretention_days = 0\n");
+  ASSERT_TRUE(keep) << keep.error().message;
+  EXPECT_EQ(keep->event_retention_days, 0);
+  EXPECT_EQ(Load("[webhooks]\nretention_days = 7\n")->event_retention_days, 7);
+  EXPECT_FALSE(Load("[webhooks]\nretention_days = -1\n"));
 }
 
 TEST_F(ConfigTest, ChallengeWithQuotesRoundTrips) {

@@ -54,6 +54,23 @@ Result<int> Notifier::DeliverDue() {
   return delivered;
 }
 
+Result<int> Notifier::PruneExpired() {
+  constexpr int kBatch = 1000;
+  constexpr int kMaxBatches = 100;  // the rest waits for the next call
+  constexpr int64_t kInterval = 60;
+  int64_t now = clock_.Now();
+  if (options_.retention_seconds <= 0 || now < next_prune_at_) return 0;
+  next_prune_at_ = now + kInterval;
+  int pruned = 0;
+  for (int i = 0; i < kMaxBatches; ++i) {
+    SG_ASSIGN_OR_RETURN(int n, store_.PruneEvents(now - options_.retention_seconds, kBatch));
+    pruned += n;
+    if (n < kBatch) break;
+  }
+  if (pruned > 0) spdlog::info("outbox: pruned {} events past retention", pruned);
+  return pruned;
+}
+
 NotifierThread::NotifierThread(Notifier& notifier, int interval_ms)
     : notifier_(notifier), interval_ms_(interval_ms), thread_([this] { Run(); }) {}
 
@@ -72,6 +89,8 @@ void NotifierThread::Run() {
     lock.unlock();
     auto delivered = notifier_.DeliverDue();
     if (!delivered) spdlog::error("outbox: {}", delivered.error().message);
+    auto pruned = notifier_.PruneExpired();
+    if (!pruned) spdlog::error("outbox: {}", pruned.error().message);
     lock.lock();
     cv_.wait_for(lock, std::chrono::milliseconds(interval_ms_), [this] { return stop_; });
   }

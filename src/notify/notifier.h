@@ -22,6 +22,8 @@ struct NotifierOptions {
   int backoff_seconds = 5;        // after the first failure; doubles each time
   int max_backoff_seconds = 3600;
   int batch = 50;  // events per pass
+  // Events older than this are deleted, delivered or not; 0 keeps them all.
+  int64_t retention_seconds = 0;
 };
 
 // Thread-safe as far as the store and sender are; DeliverDue may run on one thread at a time.
@@ -37,6 +39,10 @@ class Notifier {
   Result<int> DeliverDue();
   // Seconds to wait after the n-th failed attempt (n >= 1).
   int64_t Backoff(int attempts) const;
+  // Deletes the events older than the retention, oldest first, in batches that each hold the
+  // store only briefly; does nothing when the last call was under a minute ago or retention is
+  // 0. Returns how many went; kDatabase when the store fails.
+  Result<int> PruneExpired();
 
  private:
   // "" when every URL took it, else what went wrong at the first that did not.
@@ -46,9 +52,11 @@ class Notifier {
   WebhookSender& sender_;
   const Clock& clock_;
   NotifierOptions options_;
+  int64_t next_prune_at_ = 0;  // used by PruneExpired only
 };
 
-// Runs Notifier::DeliverDue every `interval_ms` on its own thread until destroyed.
+// Runs Notifier::DeliverDue and Notifier::PruneExpired every `interval_ms` on its own thread until
+// destroyed.
 // Thread-safe: the stop flag is guarded by mu_.
 class NotifierThread {
  public:

@@ -53,8 +53,10 @@ class NotifierTest : public ::testing::Test {
     is.events.push_back(IssuedEvent(is.cert, is.request, clock_.Now()));
     ASSERT_TRUE(store_.RecordIssuance(is));
   }
-  Notifier Make(std::vector<std::string> urls, int max_attempts = 3) {
+  Notifier Make(std::vector<std::string> urls, int max_attempts = 3,
+                int64_t retention_seconds = 0) {
     NotifierOptions o;
+    o.retention_seconds = retention_seconds;
     o.urls = std::move(urls);
     o.secret = "hook-secret";
     o.max_attempts = max_attempts;
@@ -143,6 +145,34 @@ TEST_F(NotifierTest, WithoutUrlsEventsStayQueued) {
   EXPECT_EQ(*n.DeliverDue(), 0);
   EXPECT_TRUE(sender_.calls.empty());
   EXPECT_EQ(store_.ListEvents({})->front().state, "pending");
+}
+
+TEST_F(NotifierTest, EventsPastTheRetentionArePrunedDeliveredOrNotAtMostOnceAMinute) {
+  Issue("aa");
+  Notifier hooks = Make({"http://a.example/hook"});
+  ASSERT_EQ(*hooks.DeliverDue(), 1);
+  clock_.Advance(100);
+  Issue("bb");  // these two stay pending: no URL takes them
+  Issue("cc");
+  clock_.Advance(1000);  // aa is 1100 s old, bb and cc 1000 s
+  Notifier n = Make({}, 3, 1050);
+  auto pruned = n.PruneExpired();
+  ASSERT_TRUE(pruned) << pruned.error().message;
+  EXPECT_EQ(*pruned, 1);
+  auto left = store_.ListEvents({});
+  ASSERT_EQ(left->size(), 2u);
+  EXPECT_EQ(left->back().state, "pending");
+  clock_.Advance(59);  // bb and cc are past 1050 s now, but the last pass was 59 s ago
+  EXPECT_EQ(*n.PruneExpired(), 0);
+  clock_.Advance(1);
+  EXPECT_EQ(*n.PruneExpired(), 2);
+  EXPECT_TRUE(store_.ListEvents({})->empty());
+  // A retention of 0 keeps everything.
+  Issue("dd");
+  clock_.Advance(1'000'000);
+  Notifier keep = Make({});
+  EXPECT_EQ(*keep.PruneExpired(), 0);
+  EXPECT_EQ(store_.ListEvents({})->size(), 1u);
 }
 
 TEST(Events, FailedAndRevokedCarryWhatAReceiverNeeds) {

@@ -7,14 +7,15 @@
 namespace scepgate::store {
 
 int64_t MemoryStore::EnqueueLocked(OutboxEvent event, int64_t request_id) {
-  event.id = static_cast<int64_t>(outbox_.size()) + 1;
+  event.id = next_event_id_++;
   event.request_id = request_id;
   event.state = "pending";
   event.attempts = 0;
   event.delivered_at = 0;
   event.last_error.clear();
-  outbox_.push_back(std::move(event));
-  return outbox_.back().id;
+  int64_t id = event.id;
+  outbox_.emplace(id, std::move(event));
+  return id;
 }
 
 Result<int64_t> MemoryStore::EnqueueEvent(const OutboxEvent& event) {
@@ -25,7 +26,7 @@ Result<int64_t> MemoryStore::EnqueueEvent(const OutboxEvent& event) {
 Result<std::vector<OutboxEvent>> MemoryStore::DueEvents(int64_t now, int limit) {
   std::lock_guard lock(mu_);
   std::vector<OutboxEvent> out;
-  for (const OutboxEvent& e : outbox_) {
+  for (const OutboxEvent& e : outbox_ | std::views::values) {
     if (limit > 0 && out.size() >= static_cast<size_t>(limit)) break;
     if (e.state == "pending" && e.next_attempt_at <= now) out.push_back(e);
   }
@@ -34,9 +35,10 @@ Result<std::vector<OutboxEvent>> MemoryStore::DueEvents(int64_t now, int limit) 
 
 Status MemoryStore::MarkEventDelivered(int64_t id, int64_t at) {
   std::lock_guard lock(mu_);
-  if (id < 1 || id > static_cast<int64_t>(outbox_.size()))
+  auto it = outbox_.find(id);
+  if (it == outbox_.end())
     return Fail(Error::NotFound("event " + std::to_string(id) + " not found"));
-  OutboxEvent& e = outbox_[static_cast<size_t>(id - 1)];
+  OutboxEvent& e = it->second;
   e.state = "delivered";
   e.delivered_at = at;
   e.attempts++;
@@ -52,10 +54,10 @@ Status MemoryStore::MarkEventDelivered(int64_t id, int64_t at) {
 Status MemoryStore::MarkEventFailed(int64_t id, std::string_view error, int64_t next_attempt_at,
                                     bool give_up) {
   std::lock_guard lock(mu_);
-  if (id < 1 || id > static_cast<int64_t>(outbox_.size()) ||
-      outbox_[static_cast<size_t>(id - 1)].state != "pending")
+  auto it = outbox_.find(id);
+  if (it == outbox_.end() || it->second.state != "pending")
     return Fail(Error::NotFound("pending event " + std::to_string(id) + " not found"));
-  OutboxEvent& e = outbox_[static_cast<size_t>(id - 1)];
+  OutboxEvent& e = it->second;
   e.attempts++;
   e.last_error = std::string(error);
   e.next_attempt_at = next_attempt_at;
@@ -66,11 +68,22 @@ Status MemoryStore::MarkEventFailed(int64_t id, std::string_view error, int64_t 
 Result<std::vector<OutboxEvent>> MemoryStore::ListEvents(const EventFilter& filter) {
   std::lock_guard lock(mu_);
   std::vector<OutboxEvent> out;
-  for (const OutboxEvent& e : outbox_ | std::views::reverse) {
+  for (const OutboxEvent& e : outbox_ | std::views::values | std::views::reverse) {
     if (filter.limit > 0 && out.size() >= static_cast<size_t>(filter.limit)) break;
     if (!filter.state || e.state == *filter.state) out.push_back(e);
   }
   return out;
+}
+
+Result<int> MemoryStore::PruneEvents(int64_t created_before, int limit) {
+  std::lock_guard lock(mu_);
+  int pruned = 0;
+  while (!outbox_.empty() && pruned < limit &&
+         outbox_.begin()->second.created_at < created_before) {
+    outbox_.erase(outbox_.begin());
+    ++pruned;
+  }
+  return pruned;
 }
 
 }  // namespace scepgate::store

@@ -56,6 +56,7 @@ class MemoryStore final : public Store {
   Status MarkEventFailed(int64_t id, std::string_view error, int64_t next_attempt_at,
                          bool give_up) override;
   Result<std::vector<OutboxEvent>> ListEvents(const EventFilter& filter) override;
+  Result<int> PruneEvents(int64_t created_before, int limit) override;
 
   Result<int64_t> NextCounter(std::string_view name) override;
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
@@ -141,7 +142,8 @@ class MemoryStore final : public Store {
   std::map<std::string, ProfileEntry, std::less<>> profiles_;
   std::map<std::string, ChallengeRecord, std::less<>> challenges_;   // by id; guarded by mu_
   std::map<std::string, ChallengeUse, std::less<>> challenge_uses_;  // by id; guarded by mu_
-  std::vector<OutboxEvent> outbox_;  // id order (id = index + 1); guarded by mu_
+  std::map<int64_t, OutboxEvent> outbox_;                            // by id; guarded by mu_
+  int64_t next_event_id_ = 1;                                        // guarded by mu_
   std::map<int64_t, PendingRecord> pending_;  // by request id; guarded by mu_
 
   std::vector<TokenRecord> tokens_;  // insertion order; guarded by mu_

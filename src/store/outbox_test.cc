@@ -76,6 +76,31 @@ TYPED_TEST(OutboxStoreTest, FailedAttemptsBackOffThenGiveUp) {
   ExpectCode(s.MarkEventFailed(*id, "x", 1, false), ErrorCode::kNotFound);
 }
 
+TYPED_TEST(OutboxStoreTest, PruningTakesTheOldestUpToTheFirstYoungerAndNeverReusesIds) {
+  Store& s = this->store();
+  for (int64_t at : {10, 20, 30, 25, 40})
+    ASSERT_TRUE(s.EnqueueEvent(MakeEvent("request.failed", at)));
+  auto id = s.DueEvents(100, 10)->front().id;
+  ASSERT_TRUE(s.MarkEventDelivered(id, 11));
+  // The limit bounds one call; pruning stops at the first event young enough to keep (30),
+  // even though an older one (25) follows it.
+  auto pruned = s.PruneEvents(28, 1);
+  ASSERT_TRUE(pruned) << pruned.error().message;
+  EXPECT_EQ(*pruned, 1);
+  EXPECT_EQ(*s.PruneEvents(28, 100), 1);
+  EXPECT_EQ(*s.PruneEvents(28, 100), 0);
+  EXPECT_EQ(*s.PruneEvents(0, 100), 0);
+  auto left = s.ListEvents({});
+  ASSERT_EQ(left->size(), 3u);
+  EXPECT_EQ(left->back().created_at, 30);
+  EXPECT_EQ(left->back().id, id + 2);
+  EXPECT_EQ(*s.PruneEvents(1000, 100), 3);
+  EXPECT_TRUE(s.ListEvents({})->empty());
+  auto next = s.EnqueueEvent(MakeEvent("request.failed", 50));
+  ASSERT_TRUE(next);
+  EXPECT_EQ(*next, id + 5);  // a receiver deduplicates by id: a pruned id never comes back
+}
+
 TYPED_TEST(OutboxStoreTest, RequestAndRevocationQueueTheirEventsAtomically) {
   Store& s = this->store();
   auto request_id =

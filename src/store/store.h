@@ -333,6 +333,9 @@ class Store {
                                  bool give_up) = 0;
   // Newest first. kDatabase.
   virtual Result<std::vector<OutboxEvent>> ListEvents(const EventFilter& filter) = 0;
+  // Deletes, whatever their state, the events created before `created_before` among the `limit`
+  // oldest (by id; it stops at the first younger one). Returns how many went; kDatabase.
+  virtual Result<int> PruneEvents(int64_t created_before, int limit) = 0;
 
   // Returns the next value of a named counter (1, 2, ...), atomically. kDatabase.
   virtual Result<int64_t> NextCounter(std::string_view name) = 0;

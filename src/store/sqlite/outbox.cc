@@ -118,4 +118,32 @@ Status SqliteStore::MarkEventFailed(int64_t id, std::string_view error, int64_t 
   return {};
 }
 
+Result<int> SqliteStore::PruneEvents(int64_t created_before, int limit) {
+  std::lock_guard lock(mu_);
+  // The oldest rows by id, up to the first one young enough to keep: a range of the rowid, so
+  // neither statement scans the table. Ids only grow, so the range holds no newer event.
+  SG_ASSIGN_OR_RETURN(sqlite3_stmt * oldest,
+                      StatementLocked("SELECT id, created_at FROM outbox ORDER BY id LIMIT ?1"));
+  int64_t last = 0;
+  int count = 0;
+  {
+    Query q(*oldest, "select oldest events");
+    q.BindInt(1, SqlLimit(limit));
+    while (true) {
+      SG_ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row || q.Int(1) >= created_before) break;
+      last = q.Int(0);
+      ++count;
+    }
+  }
+  if (count == 0) return 0;
+  SG_ASSIGN_OR_RETURN(sqlite3_stmt * prune, StatementLocked("DELETE FROM outbox WHERE id <= ?1"));
+  {
+    Query q(*prune, "prune events");
+    q.BindInt(1, last);
+    SG_TRY_STATUS(q.Run());
+  }
+  return count;
+}
+
 }  // namespace scepgate::store

@@ -85,6 +85,7 @@ class SqliteStore final : public Store {
   Status MarkEventFailed(int64_t id, std::string_view error, int64_t next_attempt_at,
                          bool give_up) override;
   Result<std::vector<OutboxEvent>> ListEvents(const EventFilter& filter) override;
+  Result<int> PruneEvents(int64_t created_before, int limit) override;
 
   Result<int64_t> NextCounter(std::string_view name) override;
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
