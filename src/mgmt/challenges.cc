@@ -95,6 +95,17 @@ Result<std::string> Challenges::Mint(store::ChallengeRecord& record) {
 
 Result<IssuedChallenge> Challenges::Issue(std::string_view device_id, std::string_view profile,
                                           int64_t ttl_seconds) {
+  SG_ASSIGN_OR_RETURN(IssuedChallenge issued, Prepare(device_id, profile, ttl_seconds));
+  SG_TRY_STATUS(Keep(issued.record));
+  return issued;
+}
+
+Status Challenges::Keep(const store::ChallengeRecord& record) {
+  return store_.InsertChallenge(record);
+}
+
+Result<IssuedChallenge> Challenges::Prepare(std::string_view device_id, std::string_view profile,
+                                            int64_t ttl_seconds) {
   if (ttl_seconds < kMinChallengeTtl || ttl_seconds > kMaxChallengeTtl)
     return Fail(
         Error::InvalidArgument("the challenge lifetime must be between 1 second and 30 "
@@ -111,7 +122,6 @@ Result<IssuedChallenge> Challenges::Issue(std::string_view device_id, std::strin
   SG_ASSIGN_OR_RETURN(store::ChallengeRecord record, Bind(*found, device, names, ttl_seconds));
   IssuedChallenge out;
   SG_ASSIGN_OR_RETURN(out.challenge, Mint(record));
-  SG_TRY_STATUS(store_.InsertChallenge(record));
   out.record = std::move(record);
   return out;
 }

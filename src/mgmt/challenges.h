@@ -44,6 +44,14 @@ class Challenges {
   // no owner, a trusted CA outside the chain, a sealed challenge that would be too long).
   Result<IssuedChallenge> Issue(std::string_view device_id, std::string_view profile,
                                 int64_t ttl_seconds);
+  // Mints as Issue does but stores nothing: the challenge is refused until Keep() stores it, so
+  // a caller that fails in between (a payload it cannot render) leaves no challenge behind.
+  // Same errors as Issue.
+  Result<IssuedChallenge> Prepare(std::string_view device_id, std::string_view profile,
+                                  int64_t ttl_seconds);
+  // Stores a prepared challenge. kAlreadyExists when its id is taken, kNotFound when the device
+  // is gone, kDatabase otherwise.
+  Status Keep(const store::ChallengeRecord& record);
 
  private:
   // DeviceRetired, UserDisabled; kNotFound for an unknown device.

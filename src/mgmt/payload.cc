@@ -225,8 +225,10 @@ Result<MadePayload> PayloadMaker::Make(std::string_view device_id, std::string_v
   if (known && format == PayloadFormat::kMobileconfig && known->key_type != "rsa")
     return Fail(Error::InvalidArgument("Apple SCEP payloads only make RSA keys; profile " +
                                        known->name + " asks for " + known->key_type));
+  // The payload is rendered before its challenge is stored: one that cannot be rendered (a SAN
+  // the format cannot carry) leaves no usable challenge behind.
   Challenges challenges(store_, clock_, random_, settings_);
-  SG_ASSIGN_OR_RETURN(IssuedChallenge issued, challenges.Issue(device_id, profile, ttl_seconds));
+  SG_ASSIGN_OR_RETURN(IssuedChallenge issued, challenges.Prepare(device_id, profile, ttl_seconds));
   SG_ASSIGN_OR_RETURN(auto found_profile, store_.FindProfile(issued.record.profile));
   SG_ASSIGN_OR_RETURN(auto found_device, store_.FindDevice(issued.record.device_id));
   if (!found_profile || !found_device)
@@ -236,6 +238,7 @@ Result<MadePayload> PayloadMaker::Make(std::string_view device_id, std::string_v
   MadePayload out;
   out.format = format;
   SG_ASSIGN_OR_RETURN(out.body, ExportPayload(format, content));
+  SG_TRY_STATUS(challenges.Keep(issued.record));
   out.challenge = std::move(issued.record);
   return out;
 }

@@ -124,8 +124,8 @@ class PayloadMaker {
 
   // Mints a challenge valid `ttl_seconds` for the device and profile (Challenges::Issue: same
   // checks, same errors) and returns the payload in `format`. kInvalidArgument for bad options or
-  // a profile whose trusted CA is neither the issuing CA nor the root; kNotFound for an unknown
-  // device or profile.
+  // a profile whose trusted CA is neither the issuing CA nor the root, or a payload the format
+  // cannot carry (nothing is stored then); kNotFound for an unknown device or profile.
   Result<MadePayload> Make(std::string_view device_id, std::string_view profile,
                            PayloadFormat format, int64_t ttl_seconds,
                            const PayloadOptions& options);

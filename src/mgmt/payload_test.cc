@@ -325,6 +325,27 @@ TEST_F(PayloadMakerTest, RefusesARetiredDeviceLikeChallengeIssue) {
   EXPECT_NE(made.error().message.find("DeviceRetired"), std::string::npos);
 }
 
+TEST_F(PayloadMakerTest, APayloadThatCannotBeRenderedLeavesNoChallengeBehind) {
+  ProfileSpec s;
+  s.sans = std::vector<std::string>{"upn:{{DeviceName}}@a.example", "upn:{{DeviceName}}@b.example"};
+  ASSERT_TRUE(profiles_.Update("phones", s));
+  // An Apple payload carries one UPN: the export fails after the challenge is minted.
+  FakeRandom replay(7);
+  PayloadMaker refused(store_, clock_, replay, {}, {ca_, {}});
+  auto made = refused.Make(device_, "phones", PayloadFormat::kMobileconfig, 3600, {});
+  ASSERT_FALSE(made);
+  EXPECT_EQ(made.error().code, ErrorCode::kInvalidArgument);
+  // The same random source mints the same challenge again. Had the refused one been stored, this
+  // insert would collide with it.
+  FakeRandom again(7);
+  PayloadMaker maker(store_, clock_, again, {}, {ca_, {}});
+  auto json = maker.Make(device_, "phones", PayloadFormat::kJson, 3600, {});
+  ASSERT_TRUE(json) << json.error().message;
+  auto stored = store_.FindChallenge(json->challenge.id);
+  ASSERT_TRUE(stored && *stored);
+  EXPECT_EQ((*stored)->sans.size(), 2u);
+}
+
 TEST_F(PayloadMakerTest, RefusesAProfileTrustingAnotherCa) {
   ProfileSpec s;
   s.trusted_ca = std::string(64, 'a');
