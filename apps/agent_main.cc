@@ -1,6 +1,6 @@
 // scepgate-agent: the device side. enroll from a payload, renew when due, or run the renewal loop
 // until SIGINT/SIGTERM. Events go to stdout as JSON lines; a failure ends with
-// "scepgate-agent: <why>" on stderr and exit code 1. Only wiring lives here.
+// "scepgate-agent: <why>" on stderr and exit code 1 (2 for a usage error). Only wiring lives here.
 #include <CLI/CLI.hpp>
 
 #include <atomic>
@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "agent/agent.h"
+#include "cli_parse.h"
 #include "common/files.h"
 
 namespace {
@@ -123,7 +124,8 @@ int main(int argc, char** argv) {
     run->add_flag("--reuse-key", f.reuse_key, "keep the current key (default: a new one)");
     AddHttpFlags(*run, f);
     run->callback([&] { rc = Run(f); });
-    CLI11_PARSE(app, argc, argv);
+    if (int parsed = scepgate::app::ParseAndRun(app, argc, argv, "scepgate-agent"); parsed != 0)
+      return parsed;
   } catch (const std::exception& e) {
     std::cerr << "scepgate-agent: " << e.what() << "\n";
     return 1;

@@ -1,5 +1,6 @@
 // The scepgate subcommands. Each Add* registers one command group on the CLI11 app; the commands
-// parse flags and call into the modules. A failing command prints why on stderr and exits 1.
+// parse flags and call into the modules. A failing command prints why on stderr and exits 1;
+// usage errors exit 2 (cli_parse.h).
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "cli_parse.h"
 #include "commands.h"
 
 int main(int argc, char** argv) {
@@ -25,10 +26,9 @@ int main(int argc, char** argv) {
     scepgate::app::AddPayloadCommand(app);
     scepgate::app::AddTokenCommands(app);
     scepgate::app::AddAuditCommands(app);
-    CLI11_PARSE(app, argc, argv);
+    return scepgate::app::ParseAndRun(app, argc, argv, "scepgate");
   } catch (const std::exception& e) {  // library exceptions end here, with a message
     std::cerr << "scepgate: " << e.what() << "\n";
     return 1;
   }
-  return 0;
 }

@@ -488,6 +488,16 @@ TEST_F(AgentTest, RetiredDeviceIsRefused) {
   Fails({"payload", "--device", device, "--profile", "wifi"}, "DeviceRetired");
 }
 
+TEST_F(AgentTest, UsageErrorsExitTwo) {
+  AgentRun missing = Agent({"enroll", "--out", (work_ / "dev-1").string()});
+  EXPECT_EQ(missing.rc, 2) << missing.err;
+  EXPECT_TRUE(missing.err.starts_with("scepgate-agent: ")) << missing.err;
+  EXPECT_NE(missing.err.find("--payload"), std::string::npos) << missing.err;
+  AgentRun wrong = Agent({"run", "--dir", work_.string(), "--interval", "soon"});
+  EXPECT_EQ(wrong.rc, 2) << wrong.err;
+  EXPECT_FALSE(fs::exists(work_ / "dev-1"));
+}
+
 }  // namespace
 }  // namespace scepgate::testing
 

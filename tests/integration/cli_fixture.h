@@ -44,6 +44,13 @@ class CliTest : public ::testing::Test {
     EXPECT_TRUE(err.starts_with("scepgate: ")) << Describe(args) << ": " << err;
     EXPECT_NE(err.find(want), std::string::npos) << Describe(args) << ": " << err;
   }
+  // Expects exit code 2 (a usage error) and "scepgate: ...<want>..." on stderr.
+  void Misused(const Args& args, const std::string& want) {
+    std::string out, err;
+    EXPECT_EQ(server_->Cli(args, &out, &err), 2) << Describe(args) << ": " << out << err;
+    EXPECT_TRUE(err.starts_with("scepgate: ")) << Describe(args) << ": " << err;
+    EXPECT_NE(err.find(want), std::string::npos) << Describe(args) << ": " << err;
+  }
   static std::string Describe(const Args& args) {
     std::string s = "scepgate";
     for (const auto& a : args) s += " " + a;

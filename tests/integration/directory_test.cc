@@ -118,6 +118,19 @@ TEST_F(DirectoryTest, EveryRuleFailsWithExitOneAndAClearMessage) {
         "is disabled");
 }
 
+TEST_F(DirectoryTest, UsageErrorsExitTwoAndHelpSucceeds) {
+  Misused({"device", "add", "--platform", "linux"}, "--name is required");
+  Misused({"device", "add", "--name", "x", "--platform", "linux", "--colour", "red"}, "--colour");
+  Misused({"frobnicate"}, "unknown command 'frobnicate'");
+  Misused({"device", "frob"}, "unknown command 'frob'");
+  Misused({"device"}, "subcommand is required");
+  Misused({"events", "list", "--limit", "many"}, "many");
+  std::string out = Ok({"device", "add", "--help"});
+  EXPECT_NE(out.find("--platform"), std::string::npos) << out;
+  // Nothing was added by the refused commands.
+  EXPECT_TRUE(Json({"device", "list"}).empty());
+}
+
 TEST_F(DirectoryTest, RetiredDevicesAreHiddenUnlessAll) {
   AddDirectory();
   Ok({"device", "retire", kiosk_});
