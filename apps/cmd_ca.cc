@@ -24,6 +24,8 @@ void Show(const std::string& dir, bool json) {
   const scep::CaState& cas = *data->cas;
   nlohmann::json out;
   if (cas.root()) out["root"] = CaCertJson(*cas.root());
+  out["intermediates"] = nlohmann::json::array();
+  for (const X509Ptr& cert : cas.intermediates()) out["intermediates"].push_back(CaCertJson(*cert));
   out["issuing"] = CaCertJson(cas.current().issuer->cert());
   out["issuing"]["id"] = cas.current().id;
   out["ra"] = CaCertJson(cas.ra_cert());
@@ -41,6 +43,7 @@ void Show(const std::string& dir, bool json) {
     return;
   }
   if (out.contains("root")) PrintCa("root CA", out["root"]);
+  for (const auto& i : out["intermediates"]) PrintCa("intermediate CA", i);
   PrintCa("issuing CA", out["issuing"]);
   std::cout << "  id: " << cas.current().id << "\n";
   PrintCa("RA", out["ra"]);

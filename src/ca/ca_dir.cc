@@ -155,6 +155,23 @@ Status CheckImportedCa(const X509& cert, const EVP_PKEY& key, int64_t now) {
   return {};
 }
 
+// The certificates after the first of an imported bundle must each have issued the one before
+// and be CAs. kInvalidArgument naming the first link that breaks.
+Status CheckImportedChain(const std::vector<X509Ptr>& chain, const fs::path& path) {
+  for (size_t i = 1; i < chain.size(); ++i) {
+    const std::string where = path.string() + ": certificate " + std::to_string(i + 1) + " (" +
+                              CnOr(*chain[i], "no CN") + ")";
+    if ((X509_get_extension_flags(chain[i].get()) & EXFLAG_CA) == 0)
+      return Fail(Error::InvalidArgument(where + " is not a CA"));
+    if (!IsIssuedBy(*chain[i - 1], *chain[i]))
+      return Fail(Error::InvalidArgument(where + " did not issue certificate " + std::to_string(i) +
+                                         " (" + CnOr(*chain[i - 1], "no CN") +
+                                         "): give the issuing CA first, then each issuer in turn"));
+  }
+  DrainOpenSslErrors();
+  return {};
+}
+
 Status CreateImported(const fs::path& ca, const CreateCaOptions& o, int64_t now, Random& random) {
   if (o.import_cert.empty() || o.import_key.empty())
     return Fail(Error::InvalidArgument("importing a CA needs both its certificate and its key"));
@@ -162,14 +179,25 @@ Status CreateImported(const fs::path& ca, const CreateCaOptions& o, int64_t now,
   SG_ASSIGN_OR_RETURN(std::vector<X509Ptr> chain, CertsFromPem(pem, o.import_cert));
   SG_ASSIGN_OR_RETURN(EvpPkeyPtr key, LoadKey(o.import_key));
   SG_TRY_STATUS(CheckImportedCa(*chain.front(), *key, now));
-  CaKeyPair pair{std::move(chain.front()), std::move(key)};
-  SG_ASSIGN_OR_RETURN(CaKeyPair ra,
-                      NewRa(o.name + " RA", RaSpec(o.key), o.ra_days, pair, now, random));
+  SG_TRY_STATUS(CheckImportedChain(chain, o.import_cert));
+  // Between the issuing CA and the root (or the end of the bundle): the intermediates.
+  size_t end = chain.size();
   if (chain.size() > 1 && X509_self_signed(chain.back().get(), 1) == 1) {
     SG_ASSIGN_OR_RETURN(std::string root_pem, CertToPem(*chain.back()));
     SG_TRY_STATUS(WriteFile(ca / "root.crt", root_pem, 0644));
+    --end;
   }
   DrainOpenSslErrors();
+  std::string intermediates;
+  for (size_t i = 1; i < end; ++i) {
+    SG_ASSIGN_OR_RETURN(std::string cert_pem, CertToPem(*chain[i]));
+    intermediates += cert_pem;
+  }
+  if (!intermediates.empty())
+    SG_TRY_STATUS(WriteFile(ca / "intermediates.crt", intermediates, 0644));
+  CaKeyPair pair{std::move(chain.front()), std::move(key)};
+  SG_ASSIGN_OR_RETURN(CaKeyPair ra,
+                      NewRa(o.name + " RA", RaSpec(o.key), o.ra_days, pair, now, random));
   SG_TRY_STATUS(WritePair(ca, "ra", *ra.cert, *ra.key));
   return WritePair(ca, "issuing", *pair.cert, *pair.key);
 }
@@ -233,6 +261,10 @@ Result<CaSet> LoadCaDirectory(const fs::path& dir) {
     set.root = std::move(root.cert);
   } else if (Exists(ca / "root.crt")) {
     SG_ASSIGN_OR_RETURN(set.root, LoadCert(ca / "root.crt"));
+  }
+  if (Exists(ca / "intermediates.crt")) {
+    SG_ASSIGN_OR_RETURN(std::string pem, ReadFile(ca / "intermediates.crt"));
+    SG_ASSIGN_OR_RETURN(set.intermediates, CertsFromPem(pem, ca / "intermediates.crt"));
   }
   SG_ASSIGN_OR_RETURN(set.issuing, LoadPair(ca, "issuing"));
   SG_ASSIGN_OR_RETURN(set.ra, LoadPair(ca, "ra"));

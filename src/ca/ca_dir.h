@@ -2,6 +2,8 @@
 // activate it. Layout (keys 0600, certificates PEM 0644, directories 0700):
 //   DIR/ca/root.crt, root.key           self-signed root (with --import-ca: root.crt only, and
 //                                       only when the imported chain ends in a self-signed cert)
+//   DIR/ca/intermediates.crt            with --import-ca: the CAs between the issuing CA and the
+//                                       root, the issuing CA's issuer first (when there are any)
 //   DIR/ca/issuing.crt, issuing.key     current issuing CA
 //   DIR/ca/ra.crt, ra.key               RA certificate (RSA) issued by the current issuing CA
 //   DIR/ca/next/issuing.crt, .key       staged next issuing CA (GetNextCACert), when staged
@@ -25,11 +27,12 @@ struct CaKeyPair {
 
 // Everything loaded from DIR/ca. Not thread-safe to mutate; share as const.
 struct CaSet {
-  X509Ptr root;                     // may be null when an imported issuing CA came without its root
-  CaKeyPair issuing;                // current
-  CaKeyPair ra;                     // RA (signs CertReps, decrypts requests)
-  CaKeyPair next;                   // staged rollover; cert null when none
-  std::vector<CaKeyPair> previous;  // archived issuing CAs, oldest first
+  X509Ptr root;  // may be null when an imported issuing CA came without its root
+  std::vector<X509Ptr> intermediates;  // imported: issuing CA's issuer first, up to the root
+  CaKeyPair issuing;                   // current
+  CaKeyPair ra;                        // RA (signs CertReps, decrypts requests)
+  CaKeyPair next;                      // staged rollover; cert null when none
+  std::vector<CaKeyPair> previous;     // archived issuing CAs, oldest first
 };
 
 struct CreateCaOptions {
@@ -45,7 +48,8 @@ struct CreateCaOptions {
 
 // Creates DIR/ca with a new hierarchy (or the imported issuing CA and a new RA).
 // Returns kAlreadyExists when DIR/ca/issuing.crt exists, kInvalidArgument when the imported cert
-// is not a CA or does not match its key, kIo / kCrypto otherwise.
+// is not a CA or does not match its key, or when a certificate after it in the bundle is not a CA
+// or did not issue the one before; kIo / kCrypto otherwise.
 Status CreateCaDirectory(const std::filesystem::path& dir, const CreateCaOptions& options,
                          int64_t now, Random& random);
 

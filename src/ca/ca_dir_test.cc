@@ -43,6 +43,15 @@ class CaDirTest : public ::testing::Test {
   void WriteKey(const fs::path& path, const EVP_PKEY& key) {
     ASSERT_TRUE(WritePrivateFile(path, *KeyToPem(key)));
   }
+  // init --import-ca with this bundle and key.
+  Status Import(const std::vector<const X509*>& bundle, const EVP_PKEY& key) {
+    WritePem(dir() / "import.crt", bundle);
+    WriteKey(dir() / "import.key", key);
+    CreateCaOptions o = Options();
+    o.import_cert = dir() / "import.crt";
+    o.import_key = dir() / "import.key";
+    return CreateCaDirectory(dir(), o, now_, random_);
+  }
 
   TempDir tmp_;
   SystemRandom random_;
@@ -145,6 +154,62 @@ TEST_F(CaDirTest, ImportWithoutChainHasNoRoot) {
   auto set = LoadCaDirectory(dir());
   ASSERT_TRUE(set);
   EXPECT_FALSE(set->root);
+}
+
+// root -> policy CA -> issuing CA, as enterprise PKIs of three tiers have.
+struct ThreeTiers {
+  TestCa top;  // root and the policy CA
+  EvpPkeyPtr issuing_key;
+  X509Ptr issuing;
+};
+ThreeTiers MakeThreeTiers(int64_t now, Random& random) {
+  ThreeTiers t{MakeTestCa("ec:p256", now), SharedKey("ec:p256"), nullptr};
+  t.issuing = *MakeIssuingCa(*t.issuing_key, "Tier 3 Issuing CA", 1000, *t.top.issuing,
+                             *t.top.issuing_key, now, random);
+  return t;
+}
+
+TEST_F(CaDirTest, ImportKeepsTheIntermediatesBetweenIssuingCaAndRoot) {
+  ThreeTiers t = MakeThreeTiers(now_, random_);
+  auto created = Import({t.issuing.get(), t.top.issuing.get(), t.top.root.get()}, *t.issuing_key);
+  ASSERT_TRUE(created) << created.error().message;
+  EXPECT_EQ(Mode(ca() / "intermediates.crt"), 0644u);
+  auto set = LoadCaDirectory(dir());
+  ASSERT_TRUE(set) << set.error().message;
+  ASSERT_EQ(set->intermediates.size(), 1u);
+  EXPECT_TRUE(SameCert(*set->intermediates[0], *t.top.issuing));
+  ASSERT_TRUE(set->root);
+  EXPECT_TRUE(SameCert(*set->root, *t.top.root));
+  EXPECT_TRUE(SameCert(*set->issuing.cert, *t.issuing));
+  EXPECT_TRUE(IsIssuedBy(*set->ra.cert, *t.issuing));
+}
+
+TEST_F(CaDirTest, ImportWithoutTheRootKeepsTheIntermediatesOnly) {
+  ThreeTiers t = MakeThreeTiers(now_, random_);
+  ASSERT_TRUE(Import({t.issuing.get(), t.top.issuing.get()}, *t.issuing_key));
+  EXPECT_FALSE(fs::exists(ca() / "root.crt"));
+  auto set = LoadCaDirectory(dir());
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_FALSE(set->root);
+  ASSERT_EQ(set->intermediates.size(), 1u);
+  EXPECT_TRUE(SameCert(*set->intermediates[0], *t.top.issuing));
+}
+
+TEST_F(CaDirTest, ImportRefusesABundleThatDoesNotChain) {
+  ThreeTiers t = MakeThreeTiers(now_, random_);
+  // The root before the policy CA: the root did not issue the issuing CA.
+  auto shuffled = Import({t.issuing.get(), t.top.root.get(), t.top.issuing.get()}, *t.issuing_key);
+  ASSERT_FALSE(shuffled);
+  EXPECT_EQ(shuffled.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_THAT(shuffled.error().message, HasSubstr("certificate 2 (Test Root CA) did not issue"));
+  // Another hierarchy's root at the end.
+  TestCa other = MakeTestCa("ec:p256", now_);
+  auto foreign = Import({t.issuing.get(), t.top.issuing.get(), other.root.get()}, *t.issuing_key);
+  ASSERT_FALSE(foreign);
+  EXPECT_THAT(foreign.error().message, HasSubstr("certificate 3"));
+  // Nothing of either attempt is left behind as a CA.
+  EXPECT_FALSE(fs::exists(ca() / "issuing.crt"));
+  EXPECT_FALSE(fs::exists(ca() / "intermediates.crt"));
 }
 
 TEST_F(CaDirTest, ImportRejectsANonCaCertificate) {

@@ -43,9 +43,11 @@ Result<std::unique_ptr<CaState>> CaState::Build(ca::CaSet set, const Config& con
     s->cas_.push_back(MakeIssuing(std::move(*it), config, false));
   s->ra_ = std::move(set.ra);
   s->root_ = std::move(set.root);
+  s->intermediates_ = std::move(set.intermediates);
   s->next_ = std::move(set.next.cert);
 
   std::vector<const X509*> certs = {s->ra_.cert.get(), &s->current().issuer->cert()};
+  for (const X509Ptr& cert : s->intermediates_) certs.push_back(cert.get());
   if (config.include_root && s->root_) certs.push_back(s->root_.get());
   SG_ASSIGN_OR_RETURN(Bytes body, codec::EncodeCertsOnly(certs, {}));
   s->ca_cert_body_ = AsString(body);

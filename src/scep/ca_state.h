@@ -35,9 +35,12 @@ class CaState {
   const X509& ra_cert() const { return *ra_.cert; }
   const EVP_PKEY& ra_key() const { return *ra_.key; }
   const X509* root() const { return root_.get(); }
+  // The CAs between the current issuing CA and the root (imported hierarchies), issuer first.
+  const std::vector<X509Ptr>& intermediates() const { return intermediates_; }
   const X509* next_ca() const { return next_.get(); }
 
-  // GetCACert reply body (degenerate certs-only: RA, issuing CA, root when configured).
+  // GetCACert reply body (degenerate certs-only: RA, issuing CA, its intermediates, root when
+  // configured).
   const std::string& ca_cert_body() const { return ca_cert_body_; }
   // GetNextCACert reply body; empty when no rollover is staged.
   const std::string& next_ca_cert_body() const { return next_ca_cert_body_; }
@@ -47,6 +50,7 @@ class CaState {
   std::vector<std::unique_ptr<IssuingCa>> cas_;  // current first, then archived newest first
   ca::CaKeyPair ra_;
   X509Ptr root_;
+  std::vector<X509Ptr> intermediates_;
   X509Ptr next_;
   std::string ca_cert_body_;
   std::string next_ca_cert_body_;

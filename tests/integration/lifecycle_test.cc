@@ -120,47 +120,110 @@ TEST(LifecycleTest, RolloverIsServedThenActivatedAndOldCertificatesStayRevocable
 namespace scepgate::testing {
 namespace {
 
-// An administrator's existing issuing CA, made with the OpenSSL CLI, imported with --import-ca.
+// An administrator's existing PKI, made with the OpenSSL CLI in a temporary directory.
+class ExternalPki {
+ public:
+  ExternalPki() {
+    char tmpl[] = "/tmp/scepgate-import-XXXXXX";
+    EXPECT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+  }
+  ~ExternalPki() { std::filesystem::remove_all(dir_); }
+  ExternalPki(const ExternalPki&) = delete;
+  ExternalPki& operator=(const ExternalPki&) = delete;
+
+  // Runs a shell command in the directory; returns its exit code.
+  int Sh(const std::string& cmd) const {
+    return RunCommand({"bash", "-c", "cd " + dir_ + " && " + cmd}, nullptr, nullptr);
+  }
+  // NAME.key and NAME.crt: a self-signed root CA when `parent` is empty, else a CA that `parent`
+  // signs, with the given path length. RSA-2048.
+  bool Ca(const std::string& name, const std::string& cn, const std::string& parent = "",
+          int pathlen = 0) const {
+    const std::string key_usage = "keyUsage=critical,keyCertSign,cRLSign,digitalSignature";
+    if (parent.empty())
+      return Sh("openssl req -x509 -newkey rsa:2048 -nodes -keyout " + name + ".key -out " + name +
+                ".crt -subj '/CN=" + cn +
+                "' -days 3650 -addext basicConstraints=critical,CA:TRUE " + "-addext " + key_usage +
+                " 2>/dev/null") == 0;
+    return Sh("openssl req -newkey rsa:2048 -nodes -keyout " + name + ".key -out " + name +
+              ".csr -subj '/CN=" + cn + "' 2>/dev/null && printf 'basicConstraints=critical," +
+              "CA:TRUE,pathlen:" + std::to_string(pathlen) + "\\n" + key_usage + "\\n' > " + name +
+              ".cnf && openssl x509 -req -in " + name + ".csr -CA " + parent + ".crt -CAkey " +
+              parent + ".key -CAcreateserial -days 1825 -extfile " + name + ".cnf -out " + name +
+              ".crt 2>/dev/null") == 0;
+  }
+  std::string Path(const std::string& file) const { return dir_ + "/" + file; }
+
+ private:
+  std::string dir_;
+};
+
+// Enrolls through `gw` and checks the certificate chains to root.crt with only what GetCACert
+// sent as intermediates, as a client has to.
+void ExpectChainsWithGetCaCert(const ExternalPki& pki, GatewayClient& gw, const std::string& cn) {
+  Identity id = NewIdentity();
+  X509Ptr cert = Issued(gw.Enroll(id, Options(cn)));
+  ASSERT_TRUE(cert);
+  ASSERT_TRUE(WriteFile(pki.Path("leaf.pem"), *CertToPem(*cert)));
+  std::string sent;
+  for (const X509Ptr& c : gw.ca().all) sent += *CertToPem(*c);
+  ASSERT_TRUE(WriteFile(pki.Path("sent.pem"), sent));
+  EXPECT_EQ(pki.Sh("openssl verify -CAfile root.crt -untrusted sent.pem leaf.pem >/dev/null"), 0);
+}
+
 TEST(LifecycleTest, ImportedIssuingCaIssuesAndCannotStageARollover) {
-  char tmpl[] = "/tmp/scepgate-import-XXXXXX";
-  ASSERT_NE(::mkdtemp(tmpl), nullptr);
-  std::string d = tmpl;
-  auto sh = [](const std::string& cmd) {
-    return RunCommand({"bash", "-c", cmd}, nullptr, nullptr);
-  };
-  ASSERT_EQ(sh("cd " + d +
-               " && openssl req -x509 -newkey rsa:2048 -nodes -keyout root.key -out root.crt "
-               "-subj '/CN=Corp Root' -days 3650 -addext basicConstraints=critical,CA:TRUE "
-               "-addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null"),
-            0);
-  ASSERT_EQ(
-      sh("cd " + d +
-         " && openssl req -newkey rsa:2048 -nodes -keyout sub.key -out sub.csr "
-         "-subj '/CN=Corp Issuing' 2>/dev/null && printf "
-         "'basicConstraints=critical,CA:TRUE,pathlen:0\\n"
-         "keyUsage=critical,keyCertSign,cRLSign,digitalSignature\\n' > ext.cnf && "
-         "openssl x509 -req -in sub.csr -CA root.crt -CAkey root.key -CAcreateserial -days 1825 "
-         "-extfile ext.cnf -out sub.crt 2>/dev/null && cat sub.crt root.crt > chain.pem"),
-      0);
-  auto started = ServerProcess::Start(
-      {{"--challenge", kChallenge, "--import-ca", d + "/chain.pem", "--import-key", d + "/sub.key"},
-       {}});
+  ExternalPki pki;
+  ASSERT_TRUE(pki.Ca("root", "Corp Root"));
+  ASSERT_TRUE(pki.Ca("sub", "Corp Issuing", "root"));
+  ASSERT_EQ(pki.Sh("cat sub.crt root.crt > chain.pem"), 0);
+  auto started = ServerProcess::Start({{"--challenge", kChallenge, "--import-ca",
+                                        pki.Path("chain.pem"), "--import-key", pki.Path("sub.key")},
+                                       {}});
   ASSERT_TRUE(started) << started.error().message;
   GatewayClient gw((*started)->Url());
   EXPECT_NE(NameToString(*X509_get_subject_name(gw.ca().issuing)).find("Corp Issuing"),
             std::string::npos);
-  Identity id = NewIdentity();
-  X509Ptr cert = Issued(gw.Enroll(id, Options("imported-ca-device")));
-  ASSERT_TRUE(cert);
-  std::string pem = *CertToPem(*cert);
-  ASSERT_TRUE(WriteFile(d + "/leaf.pem", pem));
-  EXPECT_EQ(sh("openssl verify -CAfile " + d + "/root.crt -untrusted " + d + "/sub.crt " + d +
-               "/leaf.pem >/dev/null 2>&1"),
-            0);
+  ExpectChainsWithGetCaCert(pki, gw, "imported-ca-device");
   std::string out, err;
   EXPECT_NE((*started)->Cli({"ca", "rollover"}, &out, &err), 0);
   EXPECT_NE(err.find("import"), std::string::npos) << err;
-  std::filesystem::remove_all(d);
+}
+
+// root -> policy CA -> issuing CA: GetCACert carries the policy CA, `ca show` lists it.
+TEST(LifecycleTest, ImportedThreeTierChainIsServedWhole) {
+  ExternalPki pki;
+  ASSERT_TRUE(pki.Ca("root", "Corp Root"));
+  ASSERT_TRUE(pki.Ca("policy", "Corp Policy CA", "root", 1));
+  ASSERT_TRUE(pki.Ca("sub", "Corp Issuing", "policy"));
+  // Out of order, the bundle is refused with the link that breaks.
+  ASSERT_EQ(pki.Sh("cat sub.crt root.crt policy.crt > shuffled.pem"), 0);
+  std::string out, err;
+  std::string bad_dir = pki.Path("refused");
+  EXPECT_EQ(RunCommand({ScepgateBinary(), "init", "--dir", bad_dir, "--import-ca",
+                        pki.Path("shuffled.pem"), "--import-key", pki.Path("sub.key")},
+                       &out, &err),
+            1);
+  EXPECT_NE(err.find("did not issue"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(bad_dir + "/ca/issuing.crt"));
+
+  ASSERT_EQ(pki.Sh("cat sub.crt policy.crt root.crt > chain.pem"), 0);
+  auto started = ServerProcess::Start({{"--challenge", kChallenge, "--import-ca",
+                                        pki.Path("chain.pem"), "--import-key", pki.Path("sub.key")},
+                                       {}});
+  ASSERT_TRUE(started) << started.error().message;
+  GatewayClient gw((*started)->Url());
+  std::vector<std::string> names;
+  for (const X509Ptr& c : gw.ca().all)
+    names.push_back(NameToString(*X509_get_subject_name(c.get())));
+  EXPECT_EQ(names, (std::vector<std::string>{"CN=scepgate RA", "CN=Corp Issuing",
+                                             "CN=Corp Policy CA", "CN=Corp Root"}));
+  ExpectChainsWithGetCaCert(pki, gw, "three-tier-device");
+  ASSERT_EQ((*started)->Cli({"ca", "show", "--json"}, &out, &err), 0) << err;
+  auto shown = nlohmann::json::parse(out);
+  ASSERT_EQ(shown["intermediates"].size(), 1u);
+  EXPECT_NE(shown["intermediates"][0]["subject"].get<std::string>().find("Corp Policy CA"),
+            std::string::npos);
 }
 
 }  // namespace
