@@ -99,8 +99,8 @@ void AddCaCommands(CLI::App& app) {
     ca::KeySpec spec;
     if (!key->empty()) spec = OrDie(ca::ParseKeySpec(*key));
     OrDie(ca::StageRollover(*dir, key->empty() ? nullptr : &spec, SystemClock().Now(), random));
-    std::cout
-        << "next issuing CA staged; restart `scepgate serve` to offer it through GetNextCACert\n";
+    std::cout << "next issuing CA staged; send `scepgate serve` SIGHUP (or restart it) to offer it "
+                 "through GetNextCACert\n";
   });
 
   CLI::App* act =
@@ -109,7 +109,8 @@ void AddCaCommands(CLI::App& app) {
   act->callback([dir] {
     SystemRandom random;
     OrDie(ca::ActivateRollover(*dir, SystemClock().Now(), random));
-    std::cout << "staged issuing CA is now current; restart `scepgate serve` to use it\n";
+    std::cout << "staged issuing CA is now current; send `scepgate serve` SIGHUP (or restart it) "
+                 "to use it\n";
   });
 }
 

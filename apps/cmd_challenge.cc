@@ -54,7 +54,7 @@ void RotateKey(const Flags& f) {
   auto data = OrDie(OpenDataDir(f.dir, clock));
   std::string id = OrDie(policy::RotateSealKey(SealKeyPath(data->dir, data->config), random));
   std::cout << "new sealing key " << id
-            << " is current; copy the key file to every gateway and restart them\n";
+            << " is current; copy the key file to every gateway and send each SIGHUP\n";
 }
 
 }  // namespace

@@ -6,19 +6,13 @@
 #include <optional>
 #include <thread>
 
-#include "ca/cert_template.h"
 #include "commands.h"
 #include "common/log.h"
 #include "data_dir.h"
 #include "http/api_handler.h"
-#include "http/gateway_handler.h"
-#include "http/mux.h"
+#include "http/reloadable.h"
 #include "http/server.h"
-#include "mgmt/targeting.h"
-#include "notify/notifier.h"
-#include "notify/validation_webhook.h"
-#include "policy/pipeline.h"
-#include "scep/service.h"
+#include "serve_stack.h"
 
 namespace scepgate::app {
 
@@ -58,56 +52,8 @@ void AddInitCommand(CLI::App& app) {
 
 namespace {
 
-ca::CertTemplate ToTemplate(const TemplateConfig& t, std::string name) {
-  ca::CertTemplate out;
-  out.name = std::move(name);
-  out.purpose = OrDie(ca::ParsePurpose(t.purpose));
-  out.ekus = t.ekus;
-  out.validity_days = t.validity_days;
-  return out;
-}
-
-// Re-signs stale CRLs once a minute until stopped. Thread-safe start/stop.
-class CrlRefresher {
- public:
-  explicit CrlRefresher(scep::CrlPublisher& crls) : thread_([this, &crls] { Loop(crls); }) {}
-  ~CrlRefresher() {
-    {
-      std::lock_guard lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-
- private:
-  void Loop(scep::CrlPublisher& crls) {
-    std::unique_lock lock(mu_);
-    while (!stop_) {
-      lock.unlock();
-      if (auto st = crls.RefreshAll(); !st)
-        spdlog::error("CRL refresh failed: {}", st.error().message);
-      lock.lock();
-      cv_.wait_for(lock, std::chrono::seconds(60), [this] { return stop_; });
-    }
-  }
-  std::mutex mu_;  // guards stop_
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
-};
-
-void Serve(const std::string& dir, const std::string& listen) {
-  SystemClock clock;
-  SystemRandom random;
-  store::SqliteOptions store_options;
-  store_options.background_checkpoints = true;
-  auto data = OrDie(OpenDataDir(dir, clock, store_options));
-  const Config& c = data->config;
-  OrDie(InitLogging(c.log_level, c.log_json));
-
-  http::ServerOptions so;
-  std::string where = listen.empty() ? c.listen : listen;
+// HOST:PORT into the server options. Dies on a malformed address.
+void ParseListen(const std::string& where, http::ServerOptions& so) {
   auto colon = where.rfind(':');
   if (colon == std::string::npos) Die(Error::InvalidArgument("listen address must be HOST:PORT"));
   so.host = where.substr(0, colon);
@@ -119,53 +65,54 @@ void Serve(const std::string& dir, const std::string& listen) {
   } catch (const std::exception&) {
     Die(Error::InvalidArgument("bad port in listen address '" + where + "'"));
   }
+}
+
+// On SIGHUP: opens the data dir again and serves new requests from it; a failure keeps the
+// running stack. What the listening socket and the log were set up with needs a restart.
+void Reload(const std::string& dir, const Clock& clock, Random& random,
+            http::ReloadableHandler& handler, const Config& started_with) {
+  spdlog::info("SIGHUP: reloading {}", dir);
+  auto next = ServeStack::Open(dir, clock, random);
+  if (!next) {
+    spdlog::error("reload failed, still serving as before: {}", next.error().message);
+    return;
+  }
+  const Config& c = (*next)->data().config;
+  if (c.listen != started_with.listen || c.threads != started_with.threads ||
+      c.max_request_line != started_with.max_request_line || c.max_body != started_with.max_body ||
+      c.log_level != started_with.log_level || c.log_json != started_with.log_json)
+    spdlog::warn("[server] and [log] settings take effect at the next restart");
+  if (started_with.legacy_algorithms && !c.legacy_algorithms)
+    spdlog::warn("single DES stays accepted until the next restart");
+  const std::string issuing = (*next)->data().cas->current().id;
+  handler.Replace(std::move(*next));
+  spdlog::info("reloaded: issuing CA {}", issuing);
+}
+
+void Serve(const std::string& dir, const std::string& listen) {
+  SystemClock clock;
+  SystemRandom random;
+  auto first = OrDie(ServeStack::Open(dir, clock, random));
+  const Config started_with = first->data().config;
+  const Config& c = started_with;
+  OrDie(InitLogging(c.log_level, c.log_json));
+
+  http::ServerOptions so;
+  ParseListen(listen.empty() ? c.listen : listen, so);
   so.threads = c.threads > 0 ? c.threads
                              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   so.max_request_line = c.max_request_line;
   so.max_body = c.max_body;
 
-  policy::PipelineOptions popts;
-  popts.static_options = {c.challenge, c.open_enrollment, c.renewal_requires_challenge,
-                          c.min_rsa_bits, c.min_ec_bits};
-  popts.revoke_superseded = c.revoke_superseded;
-  popts.seal_keys = data->seal_keys;
-  auto validation_sender = notify::MakeCurlSender(c.validation_timeout_seconds);
-  std::optional<notify::ValidationWebhook> validation;
-  if (!c.validation_url.empty()) {
-    validation.emplace(*validation_sender, clock,
-                       notify::ValidationWebhookOptions{c.validation_url, c.validation_secret});
-    popts.validator = &*validation;
-  }
-  mgmt::Targeting targeting(*data->store);
-  policy::Pipeline policy(std::move(popts), *data->store, targeting, clock);
-  scep::ServiceOptions sopts{ToTemplate(c.signature_template, "signature"),
-                             ToTemplate(c.encryption_template, "encryption"),
-                             ToTemplate(c.general_template, "general")};
-  SpareThread spare;  // the record is written there while the reply is signed
-  sopts.overlap = &spare;
-  scep::Service service(*data->cas, *data->store, policy, *data->crls, clock, random, sopts);
-  http::GatewayHandler gateway({c.scep_paths, c.crl_path}, service, *data->crls, *data->cas,
-                               random);
-  // The REST API under /api/v1 (bearer tokens); every other path is the gateway's, unchanged.
-  http::ApiHandler api({*data->store, clock, random, data->crls.get(), c.revoke_on_unassign,
-                        ChallengeSettingsOf(*data), int64_t{c.challenge_ttl_minutes} * 60,
-                        DefaultTrustedCa(*data->cas)});
-  http::PrefixMux handler(std::string(http::kApiPrefix), api, gateway);
+  http::ReloadableHandler handler(std::move(first));
   http::Server server(so, handler);
   OrDie(server.Listen());
-  CrlRefresher refresher(*data->crls);
-  auto sender = notify::MakeCurlSender(c.webhook_timeout_seconds);
-  notify::Notifier notifier(
-      *data->store, *sender, clock,
-      {c.webhook_urls, c.webhook_secret, c.webhook_max_attempts, c.webhook_backoff_seconds,
-       c.webhook_max_backoff_seconds, 50, int64_t{c.event_retention_days} * 86400});
-  notify::NotifierThread notifier_thread(notifier, c.webhook_poll_ms);
   if (c.open_enrollment)
     spdlog::warn("open_enrollment is on: anyone who reaches this gateway can enroll");
   spdlog::info(
       "scepgate serving SCEP on http://{}:{}{} and the REST API on {} ({} threads, data dir {})",
       so.host, server.port(), c.scep_paths.front(), http::kApiPrefix, so.threads, dir);
-  server.Run(/*handle_signals=*/true);
+  server.Run(/*handle_signals=*/true, [&] { Reload(dir, clock, random, handler, started_with); });
   spdlog::info("scepgate stopped");
 }
 

@@ -116,12 +116,13 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void DrainSome() {
-    stream_.async_read_some(
-        asio::buffer(drain_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-          self->lingered_ += n;
-          if (ec || self->lingered_ > kLingerMaxBytes) return;  // the socket closes with us
-          self->DrainSome();
-        });
+    stream_.async_read_some(asio::buffer(drain_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->lingered_ += n;
+                              if (ec || self->lingered_ > kLingerMaxBytes)
+                                return;  // the socket closes with us
+                              self->DrainSome();
+                            });
   }
 
   static constexpr int kLingerSeconds = 5;
@@ -187,14 +188,27 @@ uint16_t Server::port() const {
   return ec ? 0 : ep.port();
 }
 
-void Server::Run(bool handle_signals) {
+void Server::Run(bool handle_signals, std::function<void()> on_hangup) {
   std::optional<asio::signal_set> signals;
+  std::optional<asio::signal_set> hangups;
+  std::function<void()> wait_hangup;
   if (handle_signals) {
     signals.emplace(impl_->io, SIGINT, SIGTERM);
     signals->async_wait([this](beast::error_code, int sig) {
       spdlog::info("signal {} received, stopping", sig);
       Stop();
     });
+  }
+  if (handle_signals && on_hangup) {
+    hangups.emplace(impl_->io, SIGHUP);
+    wait_hangup = [&] {
+      hangups->async_wait([&](beast::error_code ec, int) {
+        if (ec) return;  // cancelled: the server is stopping
+        on_hangup();
+        wait_hangup();
+      });
+    };
+    wait_hangup();
   }
   impl_->Accept();
   int n = std::max(1, impl_->options.threads);

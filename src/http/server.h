@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -32,8 +33,9 @@ class Server {
   Status Listen();
   // The bound port (after Listen).
   uint16_t port() const;
-  // Serves until Stop() (or SIGINT/SIGTERM when handle_signals is true).
-  void Run(bool handle_signals);
+  // Serves until Stop() (or SIGINT/SIGTERM when handle_signals is true). With handle_signals,
+  // each SIGHUP calls `on_hangup` (when set) on one of the worker threads.
+  void Run(bool handle_signals, std::function<void()> on_hangup = {});
   void Stop();
 
  private:

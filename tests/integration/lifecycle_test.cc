@@ -1,6 +1,11 @@
 // CA life cycle against a real gateway: single DES refused by default, GetNextCACert after a
-// staged rollover, activation, and certificates of the old CA staying valid and revocable.
+// staged rollover, activation (each picked up on SIGHUP, without a restart), and certificates of
+// the old CA staying valid and revocable.
 #include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <thread>
+#include <vector>
 
 #include "codec/pki_message.h"
 #include "common/files.h"
@@ -56,7 +61,9 @@ TEST(LifecycleTest, RolloverIsServedThenActivatedAndOldCertificatesStayRevocable
   std::string out, err;
   ASSERT_EQ(server.Cli({"ca", "rollover"}, &out, &err), 0) << err;
   EXPECT_NE(server.Cli({"ca", "rollover"}, &out, &err), 0) << "a second stage must be refused";
-  ASSERT_TRUE(server.Restart());
+  EXPECT_EQ(gw->scep().GetNextCaCert().error().code, ErrorCode::kNotFound) << "before SIGHUP";
+  auto reloaded = server.Reload();  // no restart: the running server picks the staged CA up
+  ASSERT_TRUE(reloaded) << reloaded.error().message;
   gw = std::make_unique<GatewayClient>(server.Url());
   auto caps = gw->scep().GetCaCaps();
   ASSERT_TRUE(caps);
@@ -70,7 +77,8 @@ TEST(LifecycleTest, RolloverIsServedThenActivatedAndOldCertificatesStayRevocable
   EXPECT_NE(X509_cmp(next_ca.get(), old_issuing.get()), 0);
 
   ASSERT_EQ(server.Cli({"ca", "activate"}, &out, &err), 0) << err;
-  ASSERT_TRUE(server.Restart());
+  reloaded = server.Reload();
+  ASSERT_TRUE(reloaded) << reloaded.error().message;
   gw = std::make_unique<GatewayClient>(server.Url());
   EXPECT_EQ(X509_cmp(gw->ca().issuing, next_ca.get()), 0) << "the staged CA is now current";
   Identity b = NewIdentity();
@@ -119,6 +127,53 @@ TEST(LifecycleTest, RolloverIsServedThenActivatedAndOldCertificatesStayRevocable
 
 namespace scepgate::testing {
 namespace {
+
+// Settings changed in scepgate.toml take effect on SIGHUP; a config that does not load leaves the
+// running one in place, and enrollments in flight during reloads all succeed.
+TEST(LifecycleTest, ReloadAppliesSettingsKeepsServingThroughABadOneAndLosesNothing) {
+  auto started = ServerProcess::Start({{"--challenge", kChallenge}, {}});
+  ASSERT_TRUE(started) << started.error().message;
+  ServerProcess& server = **started;
+  GatewayClient gw(server.Url());
+  ASSERT_TRUE(server.Configure({{"scep.challenge", "\"rotated\""}}));
+  ASSERT_TRUE(server.Reload());
+  auto old_secret = gw.Enroll(NewIdentity(), Options("old-secret"));
+  ASSERT_TRUE(old_secret) << old_secret.error().message;
+  EXPECT_EQ(old_secret->status, codec::PkiStatus::kFailure);
+  EnrollOptions rotated = Options("rotated-secret");
+  rotated.csr.challenge = "rotated";
+  ASSERT_TRUE(Issued(gw.Enroll(NewIdentity(), rotated)));
+
+  auto text = ReadFile(server.dir() / "scepgate.toml");
+  ASSERT_TRUE(text);
+  ASSERT_TRUE(WriteFile(server.dir() / "scepgate.toml", *text + "\n[nonsense]\n"));
+  auto refused = server.Reload();
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("nonsense"), std::string::npos);
+  ASSERT_TRUE(Issued(gw.Enroll(NewIdentity(), rotated))) << "the running config stays";
+  ASSERT_TRUE(WriteFile(server.dir() / "scepgate.toml", *text));
+
+  // Four clients enroll while the server reloads three times.
+  constexpr int kClients = 4, kEach = 15;
+  std::atomic<int> issued = 0;
+  std::vector<std::thread> clients;
+  for (int t = 0; t < kClients; ++t)
+    clients.emplace_back([&, t] {
+      GatewayClient own(server.Url());
+      for (int i = 0; i < kEach; ++i) {
+        EnrollOptions o = Options("during-reload-" + std::to_string(t) + "-" + std::to_string(i));
+        o.csr.challenge = "rotated";
+        auto rep = own.Enroll(NewIdentity(), o);
+        if (rep && rep->status == codec::PkiStatus::kSuccess) ++issued;
+      }
+    });
+  for (int r = 0; r < 3; ++r) EXPECT_TRUE(server.Reload());
+  for (auto& c : clients) c.join();
+  EXPECT_EQ(issued, kClients * kEach);
+  std::string out, err;
+  ASSERT_EQ(server.Cli({"cert", "list", "--json"}, &out, &err), 0) << err;
+  EXPECT_EQ(nlohmann::json::parse(out).size(), size_t{kClients * kEach + 2});
+}
 
 // An administrator's existing PKI, made with the OpenSSL CLI in a temporary directory.
 class ExternalPki {

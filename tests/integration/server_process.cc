@@ -108,12 +108,7 @@ Result<std::unique_ptr<ServerProcess>> ServerProcess::Start(const ServerOptions&
   std::string err;
   if (RunCommand(init, nullptr, &err) != 0)
     return Fail(Error::Internal("scepgate init failed: " + err));
-  if (!options.config.empty()) {
-    fs::path cfg = s->dir_ / "scepgate.toml";
-    SG_ASSIGN_OR_RETURN(std::string text, ReadFile(cfg));
-    for (const auto& [k, v] : options.config) text = SetConfig(text, k, v);
-    SG_TRY_STATUS(WritePrivateFile(cfg, text));
-  }
+  SG_TRY_STATUS(s->Configure(options.config));
   s->port_ = FreePort();
   SG_TRY_STATUS(s->Spawn());
   return s;
@@ -167,6 +162,34 @@ void ServerProcess::Stop() {
 Status ServerProcess::Restart() {
   Stop();
   return Spawn();
+}
+
+Status ServerProcess::Configure(
+    const std::vector<std::pair<std::string, std::string>>& lines) const {
+  if (lines.empty()) return {};
+  fs::path cfg = dir_ / "scepgate.toml";
+  SG_ASSIGN_OR_RETURN(std::string text, ReadFile(cfg));
+  for (const auto& [k, v] : lines) text = SetConfig(text, k, v);
+  return WritePrivateFile(cfg, text);
+}
+
+Status ServerProcess::Reload() {
+  const fs::path log = dir_.parent_path() / "serve.log";
+  auto count = [&](std::string_view what) {
+    std::string text = ReadFile(log).value_or("");
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  const size_t reloaded = count("reloaded: "), failed = count("reload failed");
+  if (pid_ <= 0 || ::kill(pid_, SIGHUP) != 0) return Fail(Error::Internal("no server to signal"));
+  for (int i = 0; i < 200; ++i) {
+    if (count("reloaded: ") > reloaded) return {};
+    if (count("reload failed") > failed)
+      return Fail(Error::Internal("reload failed: " + ReadFile(log).value_or("")));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return Fail(Error::Internal("no reload within 10 s: " + ReadFile(log).value_or("")));
 }
 
 ServerProcess::~ServerProcess() {

@@ -40,6 +40,12 @@ class ServerProcess {
   // Stops and starts `serve` again on the same port and data dir. kInternal when it does not come
   // up.
   Status Restart();
+  // Applies "section.key = value" lines to scepgate.toml (as ServerOptions::config does).
+  // kIo / kNotFound when the file cannot be rewritten.
+  Status Configure(const std::vector<std::pair<std::string, std::string>>& lines) const;
+  // Sends SIGHUP and waits for the server to say it reloaded. kInternal with its message when it
+  // kept the running stack, or when it said nothing within 10 s.
+  Status Reload();
   void Stop();
 
  private:

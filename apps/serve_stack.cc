@@ -1,0 +1,159 @@
+#include "serve_stack.h"
+
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "ca/cert_template.h"
+#include "common/overlap.h"
+#include "http/api_handler.h"
+#include "http/gateway_handler.h"
+#include "http/mux.h"
+#include "mgmt/targeting.h"
+#include "notify/notifier.h"
+#include "notify/validation_webhook.h"
+#include "policy/pipeline.h"
+#include "scep/service.h"
+
+namespace scepgate::app {
+namespace {
+
+Result<ca::CertTemplate> ToTemplate(const TemplateConfig& t, std::string name) {
+  ca::CertTemplate out;
+  out.name = std::move(name);
+  SG_ASSIGN_OR_RETURN(out.purpose, ca::ParsePurpose(t.purpose));
+  out.ekus = t.ekus;
+  out.validity_days = t.validity_days;
+  return out;
+}
+
+// Re-signs stale CRLs once a minute until destroyed. Thread-safe start/stop.
+class CrlRefresher {
+ public:
+  explicit CrlRefresher(scep::CrlPublisher& crls) : thread_([this, &crls] { Loop(crls); }) {}
+  ~CrlRefresher() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  CrlRefresher(const CrlRefresher&) = delete;
+  CrlRefresher& operator=(const CrlRefresher&) = delete;
+
+ private:
+  void Loop(scep::CrlPublisher& crls) {
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      if (auto st = crls.RefreshAll(); !st)
+        spdlog::error("CRL refresh failed: {}", st.error().message);
+      lock.lock();
+      cv_.wait_for(lock, std::chrono::seconds(60), [this] { return stop_; });
+    }
+  }
+  std::mutex mu_;  // guards stop_
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+policy::PipelineOptions PolicyOptions(const DataDir& data) {
+  const Config& c = data.config;
+  policy::PipelineOptions o;
+  o.static_options = {c.challenge, c.open_enrollment, c.renewal_requires_challenge, c.min_rsa_bits,
+                      c.min_ec_bits};
+  o.revoke_superseded = c.revoke_superseded;
+  o.seal_keys = data.seal_keys;
+  return o;
+}
+
+notify::NotifierOptions NotifierOptionsOf(const Config& c) {
+  return {c.webhook_urls,
+          c.webhook_secret,
+          c.webhook_max_attempts,
+          c.webhook_backoff_seconds,
+          c.webhook_max_backoff_seconds,
+          50,
+          int64_t{c.event_retention_days} * 86400};
+}
+
+}  // namespace
+
+struct ServeStack::Parts {
+  Parts(DataDir& d, const Clock& clock, Random& random, scep::ServiceOptions service_options)
+      : validation_sender(notify::MakeCurlSender(d.config.validation_timeout_seconds)),
+        validation(MakeValidation(d, clock)),
+        targeting(*d.store),
+        policy(WithValidator(PolicyOptions(d)), *d.store, targeting, clock),
+        service(*d.cas, *d.store, policy, *d.crls, clock, random,
+                WithSpare(std::move(service_options))),
+        gateway({d.config.scep_paths, d.config.crl_path}, service, *d.crls, *d.cas, random),
+        api({*d.store, clock, random, d.crls.get(), d.config.revoke_on_unassign,
+             ChallengeSettingsOf(d), int64_t{d.config.challenge_ttl_minutes} * 60,
+             DefaultTrustedCa(*d.cas)}),
+        mux(std::string(http::kApiPrefix), api, gateway),
+        refresher(*d.crls),
+        webhook_sender(notify::MakeCurlSender(d.config.webhook_timeout_seconds)),
+        notifier(*d.store, *webhook_sender, clock, NotifierOptionsOf(d.config)),
+        notifier_thread(notifier, d.config.webhook_poll_ms) {}
+
+  std::optional<notify::ValidationWebhook> MakeValidation(const DataDir& d, const Clock& clock) {
+    if (d.config.validation_url.empty()) return std::nullopt;
+    return std::make_optional<notify::ValidationWebhook>(
+        *validation_sender, clock,
+        notify::ValidationWebhookOptions{d.config.validation_url, d.config.validation_secret});
+  }
+  policy::PipelineOptions WithValidator(policy::PipelineOptions o) {
+    if (validation) o.validator = &*validation;
+    return o;
+  }
+  scep::ServiceOptions WithSpare(scep::ServiceOptions o) {
+    o.overlap = &spare;  // the record is written there while the reply is signed
+    return o;
+  }
+
+  std::unique_ptr<notify::WebhookSender> validation_sender;
+  std::optional<notify::ValidationWebhook> validation;
+  mgmt::Targeting targeting;
+  policy::Pipeline policy;
+  SpareThread spare;
+  scep::Service service;
+  http::GatewayHandler gateway;
+  http::ApiHandler api;  // the REST API under /api/v1; every other path is the gateway's
+  http::PrefixMux mux;
+  CrlRefresher refresher;
+  std::unique_ptr<notify::WebhookSender> webhook_sender;
+  notify::Notifier notifier;
+  notify::NotifierThread notifier_thread;
+};
+
+Result<std::shared_ptr<ServeStack>> ServeStack::Open(const std::filesystem::path& dir,
+                                                     const Clock& clock, Random& random) {
+  store::SqliteOptions store_options;
+  store_options.background_checkpoints = true;
+  SG_ASSIGN_OR_RETURN(auto data, OpenDataDir(dir, clock, store_options));
+  const Config& c = data->config;
+  scep::ServiceOptions service_options;
+  SG_ASSIGN_OR_RETURN(service_options.signature_template,
+                      ToTemplate(c.signature_template, "signature"));
+  SG_ASSIGN_OR_RETURN(service_options.encryption_template,
+                      ToTemplate(c.encryption_template, "encryption"));
+  SG_ASSIGN_OR_RETURN(service_options.general_template, ToTemplate(c.general_template, "general"));
+  auto parts = std::make_unique<Parts>(*data, clock, random, std::move(service_options));
+  return std::shared_ptr<ServeStack>(new ServeStack(std::move(data), std::move(parts)));
+}
+
+ServeStack::ServeStack(std::unique_ptr<DataDir> data, std::unique_ptr<Parts> parts)
+    : data_(std::move(data)), parts_(std::move(parts)) {}
+
+ServeStack::~ServeStack() = default;
+
+http::Response ServeStack::Handle(const http::Request& request) {
+  return parts_->mux.Handle(request);
+}
+
+}  // namespace scepgate::app

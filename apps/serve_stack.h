@@ -1,0 +1,41 @@
+// Everything `scepgate serve` answers requests with, opened from a data dir: store, CA, policy,
+// SCEP service, REST API, CRL refresher and webhook notifier. The server holds one at a time and
+// opens a new one on SIGHUP (http/reloadable.h), so a CA activated or a setting changed takes
+// effect without a restart.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "common/clock.h"
+#include "common/random.h"
+#include "data_dir.h"
+#include "http/handler.h"
+
+namespace scepgate::app {
+
+// Thread-safe as a Handler; its threads stop when it is destroyed.
+class ServeStack final : public http::Handler {
+ public:
+  // Opens the data dir and builds every part. Returns what OpenDataDir returns, or
+  // kInvalidArgument for a template the config names wrongly.
+  static Result<std::shared_ptr<ServeStack>> Open(const std::filesystem::path& dir,
+                                                  const Clock& clock, Random& random);
+  ~ServeStack() override;
+  ServeStack(const ServeStack&) = delete;
+  ServeStack& operator=(const ServeStack&) = delete;
+
+  http::Response Handle(const http::Request& request) override;
+
+  const DataDir& data() const { return *data_; }
+
+ private:
+  struct Parts;  // built in order, destroyed in reverse
+  ServeStack(std::unique_ptr<DataDir> data, std::unique_ptr<Parts> parts);
+
+  std::unique_ptr<DataDir> data_;
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace scepgate::app
