@@ -6,7 +6,7 @@ DATA ?= data
 JOBS ?= $(shell nproc)
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: setup build run test bench format tidy clean
+.PHONY: setup build run test bench format tidy fuzz clean
 
 setup:
 	bash scripts/setup.sh
@@ -35,3 +35,7 @@ clean:
 # clang-tidy over the tree (needs clang-tidy-19: apt-get install clang-tidy-19).
 tidy:
 	bash scripts/tidy.sh $(BUILD)
+
+# libFuzzer + ASan over every decoder of untrusted bytes, 60 s each (needs clang-19).
+fuzz:
+	bash scripts/fuzz.sh $(FUZZ_SECONDS)
