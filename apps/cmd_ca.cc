@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "common/files.h"
 #include "data_dir.h"
+#include "server_pid.h"
 #include "views.h"
 
 namespace scepgate::app {
@@ -99,8 +100,8 @@ void AddCaCommands(CLI::App& app) {
     ca::KeySpec spec;
     if (!key->empty()) spec = OrDie(ca::ParseKeySpec(*key));
     OrDie(ca::StageRollover(*dir, key->empty() ? nullptr : &spec, SystemClock().Now(), random));
-    std::cout << "next issuing CA staged; send `scepgate serve` SIGHUP (or restart it) to offer it "
-                 "through GetNextCACert\n";
+    std::cout << "next issuing CA staged; "
+              << ReloadRunningServer(*dir, "to offer it through GetNextCACert") << "\n";
   });
 
   CLI::App* act =
@@ -109,8 +110,8 @@ void AddCaCommands(CLI::App& app) {
   act->callback([dir] {
     SystemRandom random;
     OrDie(ca::ActivateRollover(*dir, SystemClock().Now(), random));
-    std::cout << "staged issuing CA is now current; send `scepgate serve` SIGHUP (or restart it) "
-                 "to use it\n";
+    std::cout << "staged issuing CA is now current; " << ReloadRunningServer(*dir, "to use it")
+              << "\n";
   });
 }
 

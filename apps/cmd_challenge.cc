@@ -10,6 +10,7 @@
 #include "mgmt/challenges.h"
 #include "mgmt/records.h"
 #include "policy/seal_keys.h"
+#include "server_pid.h"
 #include "views.h"
 
 namespace scepgate::app {
@@ -53,8 +54,9 @@ void RotateKey(const Flags& f) {
   SystemRandom random;
   auto data = OrDie(OpenDataDir(f.dir, clock));
   std::string id = OrDie(policy::RotateSealKey(SealKeyPath(data->dir, data->config), random));
-  std::cout << "new sealing key " << id
-            << " is current; copy the key file to every gateway and send each SIGHUP\n";
+  std::cout << "new sealing key " << id << " is current; "
+            << ReloadRunningServer(f.dir, "to use it") << "; copy the key file to every other "
+            << "gateway and send each SIGHUP\n";
 }
 
 }  // namespace

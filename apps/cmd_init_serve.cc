@@ -1,7 +1,11 @@
 // `scepgate init` and `scepgate serve`.
 #include <spdlog/spdlog.h>
 
+#include <signal.h>
+
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <iostream>
 #include <optional>
 #include <thread>
@@ -13,6 +17,7 @@
 #include "http/reloadable.h"
 #include "http/server.h"
 #include "serve_stack.h"
+#include "server_pid.h"
 
 namespace scepgate::app {
 
@@ -107,6 +112,7 @@ void Serve(const std::string& dir, const std::string& listen) {
   http::ReloadableHandler handler(std::move(first));
   http::Server server(so, handler);
   OrDie(server.Listen());
+  ServerPidFile pid_file = OrDie(ServerPidFile::Create(dir));  // for `scepgate reload`
   if (c.open_enrollment)
     spdlog::warn("open_enrollment is on: anyone who reaches this gateway can enroll");
   spdlog::info(
@@ -117,6 +123,22 @@ void Serve(const std::string& dir, const std::string& listen) {
 }
 
 }  // namespace
+
+void AddReloadCommand(CLI::App& app) {
+  auto dir = std::make_shared<std::string>();
+  CLI::App* cmd = app.add_subcommand(
+      "reload",
+      "have the `scepgate serve` of a data dir read it again (SIGHUP), e.g. after an "
+      "edit of scepgate.toml");
+  AddDirOption(*cmd, *dir);
+  cmd->callback([dir] {
+    std::optional<pid_t> pid = RunningServer(*dir);
+    if (!pid) Die(Error::NotFound("no `scepgate serve` runs on " + *dir));
+    if (::kill(*pid, SIGHUP) != 0)
+      Die(Error::Io("cannot signal pid " + std::to_string(*pid) + ": " + std::strerror(errno)));
+    std::cout << "sent SIGHUP to `scepgate serve` (pid " << *pid << "); its log says how it went\n";
+  });
+}
 
 void AddServeCommand(CLI::App& app) {
   auto dir = std::make_shared<std::string>();

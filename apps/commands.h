@@ -13,6 +13,7 @@ namespace scepgate::app {
 
 void AddInitCommand(CLI::App& app);
 void AddServeCommand(CLI::App& app);
+void AddReloadCommand(CLI::App& app);
 void AddCaCommands(CLI::App& app);
 void AddCertCommands(CLI::App& app);
 void AddRequestCommands(CLI::App& app);

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     scepgate::app::AddInitCommand(app);
     scepgate::app::AddServeCommand(app);
+    scepgate::app::AddReloadCommand(app);
     scepgate::app::AddCaCommands(app);
     scepgate::app::AddCertCommands(app);
     scepgate::app::AddRequestCommands(app);

@@ -1,6 +1,7 @@
 // CA life cycle against a real gateway: single DES refused by default, GetNextCACert after a
 // staged rollover, activation (each picked up on SIGHUP, without a restart), and certificates of
 // the old CA staying valid and revocable.
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include <atomic>
@@ -58,12 +59,15 @@ TEST(LifecycleTest, RolloverIsServedThenActivatedAndOldCertificatesStayRevocable
   X509Ptr cert_a = Issued(gw->Enroll(a, Options("device-a")));
   ASSERT_TRUE(cert_a);
 
+  // No restart: the command has the running server (serve.pid) reload, and it offers the
+  // staged CA at once.
   std::string out, err;
+  size_t reloads = server.ReloadCount();
   ASSERT_EQ(server.Cli({"ca", "rollover"}, &out, &err), 0) << err;
-  EXPECT_NE(server.Cli({"ca", "rollover"}, &out, &err), 0) << "a second stage must be refused";
-  EXPECT_EQ(gw->scep().GetNextCaCert().error().code, ErrorCode::kNotFound) << "before SIGHUP";
-  auto reloaded = server.Reload();  // no restart: the running server picks the staged CA up
+  EXPECT_NE(out.find("sent SIGHUP to `scepgate serve`"), std::string::npos) << out;
+  auto reloaded = server.AwaitReload(reloads);
   ASSERT_TRUE(reloaded) << reloaded.error().message;
+  EXPECT_NE(server.Cli({"ca", "rollover"}, &out, &err), 0) << "a second stage must be refused";
   gw = std::make_unique<GatewayClient>(server.Url());
   auto caps = gw->scep().GetCaCaps();
   ASSERT_TRUE(caps);
@@ -76,8 +80,9 @@ TEST(LifecycleTest, RolloverIsServedThenActivatedAndOldCertificatesStayRevocable
   X509Ptr next_ca = std::move(next->certs.front());
   EXPECT_NE(X509_cmp(next_ca.get(), old_issuing.get()), 0);
 
+  reloads = server.ReloadCount();
   ASSERT_EQ(server.Cli({"ca", "activate"}, &out, &err), 0) << err;
-  reloaded = server.Reload();
+  reloaded = server.AwaitReload(reloads);
   ASSERT_TRUE(reloaded) << reloaded.error().message;
   gw = std::make_unique<GatewayClient>(server.Url());
   EXPECT_EQ(X509_cmp(gw->ca().issuing, next_ca.get()), 0) << "the staged CA is now current";
@@ -136,7 +141,10 @@ TEST(LifecycleTest, ReloadAppliesSettingsKeepsServingThroughABadOneAndLosesNothi
   ServerProcess& server = **started;
   GatewayClient gw(server.Url());
   ASSERT_TRUE(server.Configure({{"scep.challenge", "\"rotated\""}}));
-  ASSERT_TRUE(server.Reload());
+  size_t reloads = server.ReloadCount();
+  std::string out, err;
+  ASSERT_EQ(server.Cli({"reload"}, &out, &err), 0) << err;  // finds the server by serve.pid
+  ASSERT_TRUE(server.AwaitReload(reloads));
   auto old_secret = gw.Enroll(NewIdentity(), Options("old-secret"));
   ASSERT_TRUE(old_secret) << old_secret.error().message;
   EXPECT_EQ(old_secret->status, codec::PkiStatus::kFailure);
@@ -170,9 +178,18 @@ TEST(LifecycleTest, ReloadAppliesSettingsKeepsServingThroughABadOneAndLosesNothi
   for (int r = 0; r < 3; ++r) EXPECT_TRUE(server.Reload());
   for (auto& c : clients) c.join();
   EXPECT_EQ(issued, kClients * kEach);
-  std::string out, err;
   ASSERT_EQ(server.Cli({"cert", "list", "--json"}, &out, &err), 0) << err;
   EXPECT_EQ(nlohmann::json::parse(out).size(), size_t{kClients * kEach + 2});
+
+  // Once the server stops, its pid file goes, and `reload` says there is nothing to reload.
+  server.Stop();
+  EXPECT_FALSE(std::filesystem::exists(server.dir() / "serve.pid"));
+  EXPECT_EQ(server.Cli({"reload"}, &out, &err), 1);
+  EXPECT_NE(err.find("no `scepgate serve` runs on"), std::string::npos) << err;
+  // A stale file naming another program (this test) is not signalled: SIGHUP would end us.
+  ASSERT_TRUE(WriteFile(server.dir() / "serve.pid", std::to_string(::getpid()) + "\n"));
+  EXPECT_EQ(server.Cli({"reload"}, &out, &err), 1);
+  EXPECT_NE(err.find("no `scepgate serve` runs on"), std::string::npos) << err;
 }
 
 // An administrator's existing PKI, made with the OpenSSL CLI in a temporary directory.

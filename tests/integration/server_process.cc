@@ -173,23 +173,40 @@ Status ServerProcess::Configure(
   return WritePrivateFile(cfg, text);
 }
 
-Status ServerProcess::Reload() {
+namespace {
+
+size_t Occurrences(const std::string& text, std::string_view what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+size_t ServerProcess::ReloadCount() const {
+  std::string log = ReadFile(dir_.parent_path() / "serve.log").value_or("");
+  return Occurrences(log, "reloaded: ") + Occurrences(log, "reload failed");
+}
+
+Status ServerProcess::AwaitReload(size_t before) const {
   const fs::path log = dir_.parent_path() / "serve.log";
-  auto count = [&](std::string_view what) {
-    std::string text = ReadFile(log).value_or("");
-    size_t n = 0;
-    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-    return n;
-  };
-  const size_t reloaded = count("reloaded: "), failed = count("reload failed");
-  if (pid_ <= 0 || ::kill(pid_, SIGHUP) != 0) return Fail(Error::Internal("no server to signal"));
   for (int i = 0; i < 200; ++i) {
-    if (count("reloaded: ") > reloaded) return {};
-    if (count("reload failed") > failed)
-      return Fail(Error::Internal("reload failed: " + ReadFile(log).value_or("")));
+    if (ReloadCount() > before) {
+      std::string text = ReadFile(log).value_or("");
+      size_t ok = text.rfind("reloaded: "), bad = text.rfind("reload failed");
+      if (bad != std::string::npos && (ok == std::string::npos || bad > ok))
+        return Fail(Error::Internal("reload failed: " + text));
+      return {};
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return Fail(Error::Internal("no reload within 10 s: " + ReadFile(log).value_or("")));
+}
+
+Status ServerProcess::Reload() {
+  const size_t before = ReloadCount();
+  if (pid_ <= 0 || ::kill(pid_, SIGHUP) != 0) return Fail(Error::Internal("no server to signal"));
+  return AwaitReload(before);
 }
 
 ServerProcess::~ServerProcess() {

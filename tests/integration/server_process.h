@@ -46,6 +46,11 @@ class ServerProcess {
   // Sends SIGHUP and waits for the server to say it reloaded. kInternal with its message when it
   // kept the running stack, or when it said nothing within 10 s.
   Status Reload();
+  // How many reloads the server has logged, done or failed.
+  size_t ReloadCount() const;
+  // Waits for the server's log to show a reload after `before` (a ReloadCount()); same errors as
+  // Reload().
+  Status AwaitReload(size_t before) const;
   void Stop();
 
  private:
