@@ -97,10 +97,12 @@ void Reload(const std::string& dir, const Clock& clock, Random& random,
 void Serve(const std::string& dir, const std::string& listen) {
   SystemClock clock;
   SystemRandom random;
+  // Logging first: the stack starts threads (CRL refresher, notifier) that log.
+  if (auto config = LoadConfig(ConfigPath(dir)))
+    OrDie(InitLogging(config->log_level, config->log_json));
   auto first = OrDie(ServeStack::Open(dir, clock, random));
   const Config started_with = first->data().config;
   const Config& c = started_with;
-  OrDie(InitLogging(c.log_level, c.log_json));
 
   http::ServerOptions so;
   ParseListen(listen.empty() ? c.listen : listen, so);
