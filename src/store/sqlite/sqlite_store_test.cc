@@ -124,6 +124,48 @@ TEST_F(SqliteStoreTest, AVersionFiveDatabaseIsUpgradedWithItsDataKept) {
   EXPECT_TRUE((*store)->InsertToken(token));
 }
 
+TEST_F(SqliteStoreTest, AVersionSixDatabaseKeepsItsHeldRequestsAndGainsTokensAndAudit) {
+  {
+    auto store = SqliteStore::Open(File());
+    ASSERT_TRUE(store) << store.error().message;
+    PendingRecord held;
+    held.transaction_id = "tx-held";
+    held.grant_json = R"({"profile":"wifi"})";
+    ASSERT_TRUE(
+        (*store)->RecordPending(MakeRequest("p", 100, "received", "tx-held"), held, std::nullopt));
+  }
+  {
+    // What a gateway of schema version 6 left: approvals, but no token or audit tables.
+    auto raw = Raw();
+    ASSERT_TRUE(Exec(*raw,
+                     "DROP TABLE api_tokens; DROP TABLE audit_log;"
+                     " DELETE FROM schema_migrations WHERE version > 6"));
+  }
+  auto store = SqliteStore::Open(File());
+  ASSERT_TRUE(store) << store.error().message;
+  EXPECT_EQ((*store)->SchemaVersion(), LatestSchemaVersion());
+  auto kept = (*store)->FindPendingByTransaction("tx-held");
+  ASSERT_TRUE(kept && *kept);
+  EXPECT_EQ((*kept)->grant_json, R"({"profile":"wifi"})");
+  EXPECT_EQ((*store)->ListRequests({})->front().state, "pending");
+  TokenRecord token;
+  token.id = "abc";
+  token.role = "admin";
+  token.hash = "h";
+  ASSERT_TRUE((*store)->InsertToken(token));
+  auto found = (*store)->FindTokenByHash("h");
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->role, "admin");
+  AuditRecord entry;
+  entry.at = 300;
+  entry.actor = "token:abc";
+  entry.action = "profile.create";
+  entry.target = "wifi";
+  entry.outcome = "ok";
+  ASSERT_TRUE((*store)->AppendAudit(entry));
+  EXPECT_EQ((*store)->ListAudit({})->size(), 1u);
+}
+
 TEST_F(SqliteStoreTest, NewerSchemaIsRefused) {
   ASSERT_TRUE(SqliteStore::Open(File()));
   const int future = LatestSchemaVersion() + 1;
