@@ -1,6 +1,19 @@
 #include "common/overlap.h"
 
 namespace scepgate {
+namespace {
+
+// Runs `step`; returns what it threw, null when nothing.
+std::exception_ptr Capture(const std::function<void()>& step) {
+  try {
+    step();
+  } catch (...) {
+    return std::current_exception();
+  }
+  return nullptr;
+}
+
+}  // namespace
 
 SpareThread::SpareThread() : thread_([this] { Loop(); }) {
   if (sched_getaffinity(0, sizeof allowed_, &allowed_) != 0) CPU_ZERO(&allowed_);
@@ -42,12 +55,7 @@ void SpareThread::Both(const std::function<void()>& side, const std::function<vo
     ++handed_off_;
   }
   wake_.notify_one();
-  std::exception_ptr main_error;
-  try {
-    main();
-  } catch (...) {
-    main_error = std::current_exception();
-  }
+  std::exception_ptr main_error = Capture(main);
   std::unique_lock lock(mu_);
   finished_.wait(lock, [this] { return done_; });
   task_ = nullptr;  // the thread is free for the next caller
@@ -69,12 +77,7 @@ void SpareThread::Loop() {
     if (stop_) return;
     const std::function<void()>& task = *task_;
     lock.unlock();
-    std::exception_ptr error;
-    try {
-      task();
-    } catch (...) {
-      error = std::current_exception();
-    }
+    std::exception_ptr error = Capture(task);
     lock.lock();
     error_ = error;
     done_ = true;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include <chrono>
 #include <fstream>
 #include <thread>
@@ -38,6 +40,25 @@ class SqliteStoreTest : public ::testing::Test {
     auto row = q.Step();
     EXPECT_TRUE(row && *row);
     return row && *row ? q.Text(0) : "";
+  }
+
+  // Opens a store at the latest schema and lets `seed` write to it, then takes the file back to
+  // schema `version` as an older gateway left it (`drop_newer` removes the later tables), and
+  // opens it again, which upgrades it.
+  Result<std::unique_ptr<SqliteStore>> UpgradedFrom(int version, const std::string& drop_newer,
+                                                    const std::function<void(Store&)>& seed) {
+    {
+      auto store = SqliteStore::Open(File());
+      EXPECT_TRUE(store) << store.error().message;
+      if (!store) return store;
+      seed(**store);
+    }
+    {
+      auto raw = Raw();
+      EXPECT_TRUE(Exec(*raw, drop_newer + " DELETE FROM schema_migrations WHERE version > " +
+                                 std::to_string(version)));
+    }
+    return SqliteStore::Open(File());
   }
 
   TempDir dir_;
@@ -92,20 +113,11 @@ TEST_F(SqliteStoreTest, MigrationsRunOnce) {
 }
 
 TEST_F(SqliteStoreTest, AVersionFiveDatabaseIsUpgradedWithItsDataKept) {
-  {
-    auto store = SqliteStore::Open(File());
-    ASSERT_TRUE(store) << store.error().message;
-    ASSERT_TRUE(
-        (*store)->RecordIssuance(MakeIssuance(MakeCert("cafe", 100), MakeRequest("r", 100))));
-  }
-  {
-    // What a gateway of schema version 5 left: no approval, token or audit tables.
-    auto raw = Raw();
-    ASSERT_TRUE(Exec(*raw,
-                     "DROP TABLE pending; DROP TABLE api_tokens; DROP TABLE audit_log;"
-                     " DELETE FROM schema_migrations WHERE version > 5"));
-  }
-  auto store = SqliteStore::Open(File());
+  // What a gateway of schema version 5 left: no approval, token or audit tables.
+  auto store = UpgradedFrom(
+      5, "DROP TABLE pending; DROP TABLE api_tokens; DROP TABLE audit_log;", [](Store& s) {
+        ASSERT_TRUE(s.RecordIssuance(MakeIssuance(MakeCert("cafe", 100), MakeRequest("r", 100))));
+      });
   ASSERT_TRUE(store) << store.error().message;
   EXPECT_EQ((*store)->SchemaVersion(), LatestSchemaVersion());
   auto cert = (*store)->FindCertificate("cafe");
@@ -125,23 +137,13 @@ TEST_F(SqliteStoreTest, AVersionFiveDatabaseIsUpgradedWithItsDataKept) {
 }
 
 TEST_F(SqliteStoreTest, AVersionSixDatabaseKeepsItsHeldRequestsAndGainsTokensAndAudit) {
-  {
-    auto store = SqliteStore::Open(File());
-    ASSERT_TRUE(store) << store.error().message;
+  // What a gateway of schema version 6 left: approvals, but no token or audit tables.
+  auto store = UpgradedFrom(6, "DROP TABLE api_tokens; DROP TABLE audit_log;", [](Store& s) {
     PendingRecord held;
     held.transaction_id = "tx-held";
     held.grant_json = R"({"profile":"wifi"})";
-    ASSERT_TRUE(
-        (*store)->RecordPending(MakeRequest("p", 100, "received", "tx-held"), held, std::nullopt));
-  }
-  {
-    // What a gateway of schema version 6 left: approvals, but no token or audit tables.
-    auto raw = Raw();
-    ASSERT_TRUE(Exec(*raw,
-                     "DROP TABLE api_tokens; DROP TABLE audit_log;"
-                     " DELETE FROM schema_migrations WHERE version > 6"));
-  }
-  auto store = SqliteStore::Open(File());
+    ASSERT_TRUE(s.RecordPending(MakeRequest("p", 100, "received", "tx-held"), held, std::nullopt));
+  });
   ASSERT_TRUE(store) << store.error().message;
   EXPECT_EQ((*store)->SchemaVersion(), LatestSchemaVersion());
   auto kept = (*store)->FindPendingByTransaction("tx-held");
