@@ -180,6 +180,12 @@ Status CreateImported(const fs::path& ca, const CreateCaOptions& o, int64_t now,
   SG_ASSIGN_OR_RETURN(EvpPkeyPtr key, LoadKey(o.import_key));
   SG_TRY_STATUS(CheckImportedCa(*chain.front(), *key, now));
   SG_TRY_STATUS(CheckImportedChain(chain, o.import_cert));
+  // An earlier attempt that stopped before issuing.crt may have left these: none of them belongs
+  // to this bundle unless written below.
+  for (const char* stale : {"root.key", "root.crt", "intermediates.crt"}) {
+    std::error_code ec;
+    fs::remove(ca / stale, ec);
+  }
   // Between the issuing CA and the root (or the end of the bundle): the intermediates.
   size_t end = chain.size();
   if (chain.size() > 1 && X509_self_signed(chain.back().get(), 1) == 1) {

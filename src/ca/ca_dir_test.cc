@@ -195,6 +195,23 @@ TEST_F(CaDirTest, ImportWithoutTheRootKeepsTheIntermediatesOnly) {
   EXPECT_TRUE(SameCert(*set->intermediates[0], *t.top.issuing));
 }
 
+TEST_F(CaDirTest, ImportReplacesWhatAnUnfinishedAttemptLeft) {
+  ThreeTiers t = MakeThreeTiers(now_, random_);
+  // A first attempt wrote the chain's files and stopped before issuing.crt.
+  ASSERT_TRUE(fs::create_directories(ca()));
+  WritePem(ca() / "intermediates.crt", {t.top.issuing.get()});
+  WritePem(ca() / "root.crt", {t.top.root.get()});
+  WriteKey(ca() / "root.key", *t.top.root_key);
+  // The second imports a CA that came without a chain: nothing of the first stays.
+  TestCa plain = MakeTestCa("ec:p256", now_);
+  ASSERT_TRUE(Import({plain.issuing.get()}, *plain.issuing_key));
+  auto set = LoadCaDirectory(dir());
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_TRUE(set->intermediates.empty());
+  EXPECT_FALSE(set->root);
+  EXPECT_FALSE(fs::exists(ca() / "root.key"));
+}
+
 TEST_F(CaDirTest, ImportRefusesABundleThatDoesNotChain) {
   ThreeTiers t = MakeThreeTiers(now_, random_);
   // The root before the policy CA: the root did not issue the issuing CA.
