@@ -84,7 +84,11 @@ void Reload(const std::string& dir, const Clock& clock, Random& random,
   }
   const Config& c = (*next)->data().config;
   if (c.listen != started_with.listen || c.threads != started_with.threads ||
-      c.max_request_line != started_with.max_request_line || c.max_body != started_with.max_body ||
+      c.max_request_line != started_with.max_request_line ||
+      c.max_header_bytes != started_with.max_header_bytes ||
+      c.max_connections != started_with.max_connections ||
+      c.max_connections_per_address != started_with.max_connections_per_address ||
+      c.read_timeout_seconds != started_with.read_timeout_seconds ||
       c.log_level != started_with.log_level || c.log_json != started_with.log_json)
     spdlog::warn("[server] and [log] settings take effect at the next restart");
   if (started_with.legacy_algorithms && !c.legacy_algorithms)
@@ -109,7 +113,12 @@ void Serve(const std::string& dir, const std::string& listen) {
   so.threads = c.threads > 0 ? c.threads
                              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   so.max_request_line = c.max_request_line;
+  so.max_header_bytes = c.max_header_bytes;
   so.max_body = c.max_body;
+  so.max_connections = c.max_connections;
+  so.max_connections_per_address = c.max_connections_per_address;
+  so.read_timeout_seconds = c.read_timeout_seconds;
+  uint64_t fd_limit = http::RaiseFileLimit();
 
   http::ReloadableHandler handler(std::move(first));
   http::Server server(so, handler);
@@ -118,8 +127,10 @@ void Serve(const std::string& dir, const std::string& listen) {
   if (c.open_enrollment)
     spdlog::warn("open_enrollment is on: anyone who reaches this gateway can enroll");
   spdlog::info(
-      "scepgate serving SCEP on http://{}:{}{} and the REST API on {} ({} threads, data dir {})",
-      so.host, server.port(), c.scep_paths.front(), http::kApiPrefix, so.threads, dir);
+      "scepgate serving SCEP on http://{}:{}{} and the REST API on {} ({} threads, at most {} "
+      "connections with {} open files allowed, data dir {})",
+      so.host, server.port(), c.scep_paths.front(), http::kApiPrefix, so.threads,
+      server.connection_cap(), fd_limit, dir);
   server.Run(/*handle_signals=*/true, [&] { Reload(dir, clock, random, handler, started_with); });
   spdlog::info("scepgate stopped");
 }

@@ -91,10 +91,11 @@ struct ServeStack::Parts {
         policy(WithValidator(PolicyOptions(d)), *d.store, targeting, clock),
         service(*d.cas, *d.store, policy, *d.crls, clock, random,
                 WithSpare(std::move(service_options))),
-        gateway({d.config.scep_paths, d.config.crl_path}, service, *d.crls, *d.cas, random),
+        gateway({d.config.scep_paths, d.config.crl_path, d.config.max_scep_body}, service, *d.crls,
+                *d.cas, random),
         api({*d.store, clock, random, d.crls.get(), d.config.revoke_on_unassign,
              ChallengeSettingsOf(d), int64_t{d.config.challenge_ttl_minutes} * 60,
-             DefaultTrustedCa(*d.cas)}),
+             DefaultTrustedCa(*d.cas), d.config.max_body, d.config.max_json_depth}),
         mux(std::string(http::kApiPrefix), api, gateway),
         refresher(*d.crls),
         webhook_sender(notify::MakeCurlSender(d.config.webhook_timeout_seconds)),
@@ -143,6 +144,7 @@ Result<std::shared_ptr<ServeStack>> ServeStack::Open(const std::filesystem::path
   SG_ASSIGN_OR_RETURN(service_options.encryption_template,
                       ToTemplate(c.encryption_template, "encryption"));
   SG_ASSIGN_OR_RETURN(service_options.general_template, ToTemplate(c.general_template, "general"));
+  service_options.max_transaction_id = c.max_transaction_id;
   auto parts = std::make_unique<Parts>(*data, clock, random, std::move(service_options));
   return std::shared_ptr<ServeStack>(new ServeStack(std::move(data), std::move(parts)));
 }
@@ -151,6 +153,10 @@ ServeStack::ServeStack(std::unique_ptr<DataDir> data, std::unique_ptr<Parts> par
     : data_(std::move(data)), parts_(std::move(parts)) {}
 
 ServeStack::~ServeStack() = default;
+
+http::Admission ServeStack::Admit(const http::Request& head, size_t fallback) {
+  return parts_->mux.Admit(head, fallback);
+}
 
 http::Response ServeStack::Handle(const http::Request& request) {
   return parts_->mux.Handle(request);

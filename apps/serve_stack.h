@@ -26,6 +26,7 @@ class ServeStack final : public http::Handler {
   ServeStack(const ServeStack&) = delete;
   ServeStack& operator=(const ServeStack&) = delete;
 
+  http::Admission Admit(const http::Request& head, size_t fallback) override;
   http::Response Handle(const http::Request& request) override;
 
   const DataDir& data() const { return *data_; }

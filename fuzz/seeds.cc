@@ -64,6 +64,28 @@ std::vector<Bytes> BuildSeeds() {
   seeds.emplace_back(b64.begin(), b64.end());
   std::string query = "operation=PKIOperation&message=" + client::PercentEncode(b64);
   seeds.emplace_back(query.begin(), query.end());
+
+  // HTTP requests as a connection delivers them, and REST API bodies (route byte first).
+  std::string der(request.begin(), request.end());
+  const std::string http[] = {
+      "GET /scep?" + query + " HTTP/1.1\r\nHost: gw\r\n\r\n",
+      "POST /scep?operation=PKIOperation HTTP/1.1\r\nHost: gw\r\nContent-Length: " +
+          std::to_string(der.size()) + "\r\n\r\n" + der,
+      "POST /api/v1/devices HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\n"
+      "Authorization: Bearer sgt_x\r\nExpect: 100-continue\r\n\r\n"
+      "c\r\n{\"name\":\"a\"}\r\n0\r\n\r\n",
+      "GET /crl/current.crl HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+      std::string(1, '\0') +
+          "{\"name\":\"laptop-1\",\"platform\":\"windows\",\"owner\":\"u@example.com\"}",
+      std::string(1, '\2') +
+          "{\"upn\":\"a@example.com\",\"email\":\"a@example.com\",\"sid\":\"S-1-5-21-1-2-3-1001\"}",
+      std::string(1, '\6') +
+          "{\"name\":\"wifi\",\"type\":\"device\",\"subject\":\"CN={{device.name}}\","
+          "\"sans\":[\"dns:{{device.name}}.corp.example\"],\"purpose\":\"general\",\"ekus\":["
+          "\"clientAuth\"]}",
+      std::string(1, '\t') + "{\"device\":\"d1\",\"profile\":\"p\",\"ttl\":\"1h\"}",
+  };
+  for (const std::string& h : http) seeds.emplace_back(h.begin(), h.end());
   return seeds;
 }
 

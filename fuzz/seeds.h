@@ -9,7 +9,7 @@ namespace scepgate::fuzz {
 
 // A PKCSReq pkiMessage, its EnvelopedData, IssuerAndSubject, IssuerAndSerialNumber, a
 // certs-only structure, a GetNextCACert reply, SUCCESS and FAILURE CertReps, the request in base64
-// and a GET query string carrying it. Requests are encrypted to codec::testing::RaCert(), replies
+// and a GET query string carrying it; HTTP requests (GET, POST, chunked) and REST API bodies. Requests are encrypted to codec::testing::RaCert(), replies
 // to codec::testing::ClientCert(). Aborts if any cannot be built.
 std::vector<Bytes> BuildSeeds();
 

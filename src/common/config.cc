@@ -111,7 +111,14 @@ Status ReadAll(const toml::table& root, Config& c) {
   SG_TRY_STATUS(server.Int("threads", c.threads, 0, 256));
   SG_TRY_STATUS(server.StrList("scep_paths", c.scep_paths));
   SG_TRY_STATUS(server.Size("max_request_line", c.max_request_line, 4096, 1 << 20));
+  SG_TRY_STATUS(server.Size("max_header_bytes", c.max_header_bytes, 1024, 60000));
   SG_TRY_STATUS(server.Size("max_body", c.max_body, 4096, 64 << 20));
+  SG_TRY_STATUS(server.Size("max_scep_body", c.max_scep_body, 4096, 16 << 20));
+  SG_TRY_STATUS(server.Int("max_json_depth", c.max_json_depth, 2, 1000));
+  SG_TRY_STATUS(server.Size("max_connections", c.max_connections, 0, 1 << 20));
+  SG_TRY_STATUS(
+      server.Size("max_connections_per_address", c.max_connections_per_address, 0, 1 << 20));
+  SG_TRY_STATUS(server.Int("read_timeout_seconds", c.read_timeout_seconds, 1, 3600));
   SG_TRY_STATUS(server.Str("crl_path", c.crl_path));
   SG_TRY_STATUS(server.RejectUnknown());
 
@@ -122,6 +129,7 @@ Status ReadAll(const toml::table& root, Config& c) {
   SG_TRY_STATUS(scep.Bool("open_enrollment", c.open_enrollment));
   SG_TRY_STATUS(scep.Bool("renewal_requires_challenge", c.renewal_requires_challenge));
   SG_TRY_STATUS(scep.Bool("revoke_superseded", c.revoke_superseded));
+  SG_TRY_STATUS(scep.Size("max_transaction_id", c.max_transaction_id, 16, 4096));
   SG_TRY_STATUS(scep.RejectUnknown());
 
   TableReader challenges(Sub(root, "challenges"), "challenges");
@@ -223,8 +231,22 @@ threads = 0
 scep_paths = ["/scep", "/certsrv/mscep/mscep.dll", "/certsrv/mscep/mscep.dll/pkiclient.exe", "/cgi-bin/pkiclient.exe"]
 # Longest request line accepted (GET PKIOperation carries the whole message); longer gets 414.
 max_request_line = 65536
-# Largest POST body accepted; larger gets 413.
-max_body = 2097152
+# Largest size of the header fields together (after the request line); larger gets 431.
+max_header_bytes = 16384
+# Largest REST API body; larger gets 413. The token is checked before any body is read.
+max_body = 1048576
+# Largest POST PKIOperation body (a pkiMessage is a few KiB); larger gets 413.
+max_scep_body = 131072
+# Deepest nesting of a REST API JSON body; deeper gets 400.
+max_json_depth = 32
+# Connections open at once; more are turned away with 503. Lowered to fit the process's
+# file-descriptor limit. 0 = that limit alone.
+max_connections = 1024
+# Connections open at once from one remote address (behind a reverse proxy every connection
+# comes from the proxy: raise it or set 0). 0 = no cap.
+max_connections_per_address = 128
+# Seconds to receive one whole request, and to wait for the next on a kept-alive connection.
+read_timeout_seconds = 30
 # CRLs are served as <crl_path>/<issuer-id>.crl, and the current issuing CA's as <crl_path>/current.crl.
 crl_path = "/crl"
 
@@ -243,6 +265,9 @@ include_root = true
 renewal_requires_challenge = false
 # Revoke (reason superseded) the certificate a renewal replaces, once the new one is stored.
 revoke_superseded = false
+# Longest transactionID accepted (clients send a hash of the key: 32 to 64 characters). Longer
+# ones, and any with control characters, get HTTP 400 and are recorded shortened.
+max_transaction_id = 128
 
 [challenges]
 # How `scepgate challenge issue` mints one-time challenges: "stored" (random, kept hashed in the

@@ -23,8 +23,14 @@ struct Config {
   std::vector<std::string> scep_paths = {"/scep", "/certsrv/mscep/mscep.dll",
                                          "/certsrv/mscep/mscep.dll/pkiclient.exe",
                                          "/cgi-bin/pkiclient.exe"};
-  size_t max_request_line = 65536;
-  size_t max_body = 2 * 1024 * 1024;
+  size_t max_request_line = 65536;           // longer: 414
+  size_t max_header_bytes = 16384;           // header fields together, after the request line: 431
+  size_t max_body = 1024 * 1024;             // REST API bodies (read only once the token is known)
+  size_t max_scep_body = 128 * 1024;         // POST PKIOperation bodies
+  int max_json_depth = 32;                   // nesting of a REST API JSON body
+  size_t max_connections = 1024;             // open at once (lowered to fit the descriptor limit)
+  size_t max_connections_per_address = 128;  // from one remote address; 0 = no cap
+  int read_timeout_seconds = 30;             // to receive a whole request, and idle keep-alive
   std::string crl_path =
       "/crl";  // CRLs served as <crl_path>/<issuer>.crl and <crl_path>/current.crl
 
@@ -34,7 +40,8 @@ struct Config {
   bool legacy_algorithms = false;  // accept single DES (loads OpenSSL's legacy provider)
   bool include_root = true;        // GetCACert also returns the root
   bool renewal_requires_challenge = false;
-  bool revoke_superseded = false;  // revoke (superseded) the certificate a renewal replaces
+  bool revoke_superseded = false;   // revoke (superseded) the certificate a renewal replaces
+  size_t max_transaction_id = 128;  // longer transactionIDs (or with control characters): 400
 
   // [challenges]
   std::string challenge_format = "stored";  // "stored" (hashed in the store) | "sealed" (AEAD)

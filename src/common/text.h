@@ -15,4 +15,36 @@ inline std::string AsciiLower(std::string_view s) {
   return out;
 }
 
+// True for the C0 control bytes and DEL.
+inline bool IsControl(char c) {
+  auto u = static_cast<unsigned char>(c);
+  return u < 0x20 || u == 0x7f;
+}
+
+// `s` with each control byte written as \xNN: fit for one log line or a record.
+inline std::string EscapeControls(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (!IsControl(c)) {
+      out += c;
+      continue;
+    }
+    auto u = static_cast<unsigned char>(c);
+    out += "\\x";
+    out += kHex[u >> 4];
+    out += kHex[u & 0xf];
+  }
+  return out;
+}
+
+// EscapeControls(s), and when `s` is longer than `max` bytes, of its first `max` followed by
+// "...(N bytes)".
+inline std::string Shortened(std::string_view s, size_t max) {
+  std::string out = EscapeControls(s.substr(0, max));
+  if (s.size() > max) out += "...(" + std::to_string(s.size()) + " bytes)";
+  return out;
+}
+
 }  // namespace scepgate

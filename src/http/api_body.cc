@@ -19,16 +19,29 @@ const nlohmann::json* Field(const nlohmann::json& body, std::string_view key) {
 
 }  // namespace
 
-Result<nlohmann::json> ParseBody(std::string_view text) {
+Result<nlohmann::json> ParseBody(std::string_view text, int max_depth) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return nlohmann::json::object();
+  struct TooDeep {};
+  // Stops the parse at the first array or object nested deeper than max_depth, before a deep
+  // tree exists for anything to recurse over.
+  auto limit = [max_depth](int depth, nlohmann::json::parse_event_t event, nlohmann::json&) {
+    if ((event == nlohmann::json::parse_event_t::object_start ||
+         event == nlohmann::json::parse_event_t::array_start) &&
+        depth >= max_depth)
+      throw TooDeep{};
+    return true;
+  };
   try {
-    nlohmann::json body = nlohmann::json::parse(text);
+    nlohmann::json body = nlohmann::json::parse(text, limit);
     if (!body.is_object())
       return Fail(Error::InvalidArgument("the request body must be a JSON object"));
     return body;
   } catch (const nlohmann::json::exception& e) {
     return Fail(
         Error::InvalidArgument(std::string("the request body is not valid JSON: ") + e.what()));
+  } catch (const TooDeep&) {
+    return Fail(Error::InvalidArgument("the request body nests deeper than " +
+                                       std::to_string(max_depth) + " levels"));
   }
 }
 

@@ -14,8 +14,9 @@
 
 namespace scepgate::http {
 
-// Parses a request body: {} when empty; kInvalidArgument when it is not JSON or not an object.
-Result<nlohmann::json> ParseBody(std::string_view text);
+// Parses a request body: {} when empty; kInvalidArgument when it is not JSON, not an object, or
+// has arrays or objects nested more than `max_depth` deep (the body itself is level 1).
+Result<nlohmann::json> ParseBody(std::string_view text, int max_depth = 32);
 // kInvalidArgument naming the first field of `body` that is not in `allowed`.
 Status OnlyFields(const nlohmann::json& body, std::initializer_list<std::string_view> allowed);
 

@@ -97,22 +97,36 @@ Response ApiHandler::Handle(const Request& request) {
   return resp;
 }
 
+std::expected<store::TokenRecord, Response> ApiHandler::Authenticate(const Request& request) {
+  std::string presented = BearerToken(request);
+  if (presented.empty())
+    return std::unexpected(
+        Unauthenticated("a bearer token is required (scepgate token create)", false));
+  auto who = mgmt::Tokens(deps_.store, deps_.clock, deps_.random).Authenticate(presented);
+  if (who) return std::move(*who);
+  if (who.error().code == ErrorCode::kNotFound ||
+      who.error().code == ErrorCode::kFailedPrecondition)
+    return std::unexpected(Unauthenticated("the token is unknown or revoked", true));
+  return std::unexpected(FromError(who.error()));
+}
+
+Admission ApiHandler::Admit(const Request& head, size_t /*fallback*/) {
+  auto match = router_.Match(head.method, head.path);
+  bool open = match && match->route != nullptr && match->route->open;
+  if (open) return {deps_.max_body, {}};
+  auto token = Authenticate(head);
+  if (!token) return {0, std::move(token.error())};
+  return {deps_.max_body, {}};
+}
+
 Response ApiHandler::Serve(const Request& request, std::string& actor) {
   auto match = router_.Match(request.method, request.path);
   bool open = match && match->route != nullptr && match->route->open;
   std::optional<store::TokenRecord> token;
   if (!open) {
     // Who asks comes first: an unauthenticated client learns nothing of the routes.
-    std::string presented = BearerToken(request);
-    if (presented.empty())
-      return Unauthenticated("a bearer token is required (scepgate token create)", false);
-    auto who = mgmt::Tokens(deps_.store, deps_.clock, deps_.random).Authenticate(presented);
-    if (!who) {
-      if (who.error().code == ErrorCode::kNotFound ||
-          who.error().code == ErrorCode::kFailedPrecondition)
-        return Unauthenticated("the token is unknown or revoked", true);
-      return FromError(who.error());
-    }
+    auto who = Authenticate(request);
+    if (!who) return std::move(who.error());
     token = std::move(*who);
     actor = mgmt::TokenActor(*token);
   }
@@ -136,7 +150,7 @@ Response ApiHandler::Serve(const Request& request, std::string& actor) {
   ApiCall call(request);
   call.params = std::move(match->params);
   if (route.method != "GET") {
-    auto body = ParseBody(request.body);
+    auto body = ParseBody(request.body, deps_.max_json_depth);
     if (!body) return FromError(body.error());
     call.body = std::move(*body);
   }

@@ -34,6 +34,8 @@ struct ApiDeps {
   mgmt::ChallengeSettings challenges;
   int64_t challenge_ttl_seconds = 3600;  // when a request names no TTL
   std::string default_trusted_ca;        // for a profile created without one
+  size_t max_body = 1024 * 1024;         // largest body, read only once the token is known
+  int max_json_depth = 32;               // deepest nesting of a JSON body
 };
 
 // The HTTP status for an error code (see the file comment).
@@ -49,10 +51,15 @@ class ApiHandler final : public Handler {
   ApiHandler(const ApiHandler&) = delete;
   ApiHandler& operator=(const ApiHandler&) = delete;
 
+  // Before the body is read: a route that needs a token answers 401 at once when the request
+  // has none or an unknown, revoked or expired one; otherwise the body may be up to max_body.
+  Admission Admit(const Request& head, size_t fallback) override;
   Response Handle(const Request& request) override;
   const Router& router() const { return router_; }
 
  private:
+  // The token the request presents, or the 401 (or 500) to answer.
+  std::expected<store::TokenRecord, Response> Authenticate(const Request& request);
   Response Serve(const Request& request, std::string& actor);
   // Runs the route and writes the audit entry of a change.
   Response Run(const Route& route, ApiCall& call, const store::TokenRecord* token);

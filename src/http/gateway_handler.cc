@@ -30,6 +30,11 @@ bool GatewayHandler::IsScepPath(const std::string& path) const {
   return false;
 }
 
+Admission GatewayHandler::Admit(const Request& head, size_t /*fallback*/) {
+  if (head.method == "POST" && IsScepPath(head.path)) return {routes_.max_scep_body, {}};
+  return {0, {}};
+}
+
 Response GatewayHandler::Handle(const Request& request) {
   auto started = std::chrono::steady_clock::now();
   auto id = random_.Generate(8);

@@ -14,6 +14,7 @@ namespace scepgate::http {
 struct GatewayRoutes {
   std::vector<std::string> scep_paths;  // matched case-insensitively, as IIS does
   std::string crl_path = "/crl";
+  size_t max_scep_body = 128 * 1024;  // POST PKIOperation; every other request has no body
 };
 
 // Thread-safe (the service and publisher are).
@@ -21,6 +22,8 @@ class GatewayHandler final : public Handler {
  public:
   GatewayHandler(GatewayRoutes routes, scep::Service& service, scep::CrlPublisher& crls,
                  const scep::CaState& cas, Random& random);
+  // A POST to a SCEP path may carry up to max_scep_body; any other request no body at all.
+  Admission Admit(const Request& head, size_t fallback) override;
   Response Handle(const Request& request) override;
 
  private:

@@ -1,6 +1,8 @@
 // The boundary between the HTTP server and what it serves.
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,10 +27,21 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
 };
 
-// Answers one request. Implementations must be thread-safe and must not throw.
+// What the server does with a request whose head (method, target, headers) has arrived, before
+// it reads the body.
+struct Admission {
+  size_t max_body = 0;              // a larger body gets 413 without being read
+  std::optional<Response> refusal;  // set: answered at once, the body is never read
+};
+
+// Answers one request. Implementations must be thread-safe and should not throw (the server
+// answers 500 to an exception, and closes the connection).
 class Handler {
  public:
   virtual ~Handler() = default;
+  // Decides on a request from its head alone (`head.body` is empty). `fallback` is the server's
+  // own body limit; the default admits every request with that limit.
+  virtual Admission Admit(const Request& /*head*/, size_t fallback) { return {fallback, {}}; }
   virtual Response Handle(const Request& request) = 0;
 };
 

@@ -16,13 +16,18 @@ class PrefixMux final : public Handler {
   PrefixMux(std::string prefix, Handler& matched, Handler& fallback)
       : prefix_(std::move(prefix)), matched_(matched), fallback_(fallback) {}
 
+  Admission Admit(const Request& head, size_t fallback) override {
+    return Under(head.path) ? matched_.Admit(head, fallback) : fallback_.Admit(head, fallback);
+  }
   Response Handle(const Request& request) override {
-    const std::string& p = request.path;
-    bool under = p.starts_with(prefix_) && (p.size() == prefix_.size() || p[prefix_.size()] == '/');
-    return under ? matched_.Handle(request) : fallback_.Handle(request);
+    return Under(request.path) ? matched_.Handle(request) : fallback_.Handle(request);
   }
 
  private:
+  bool Under(const std::string& p) const {
+    return p.starts_with(prefix_) && (p.size() == prefix_.size() || p[prefix_.size()] == '/');
+  }
+
   std::string prefix_;
   Handler& matched_;
   Handler& fallback_;

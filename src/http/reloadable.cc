@@ -17,14 +17,16 @@ ReloadableHandler::~ReloadableHandler() {
   reaper_.join();
 }
 
-Response ReloadableHandler::Handle(const Request& request) {
-  std::shared_ptr<Handler> target;
-  {
-    std::lock_guard lock(mu_);
-    target = target_;
-  }
-  return target->Handle(request);
+std::shared_ptr<Handler> ReloadableHandler::Current() const {
+  std::lock_guard lock(mu_);
+  return target_;
 }
+
+Admission ReloadableHandler::Admit(const Request& head, size_t fallback) {
+  return Current()->Admit(head, fallback);
+}
+
+Response ReloadableHandler::Handle(const Request& request) { return Current()->Handle(request); }
 
 void ReloadableHandler::Replace(std::shared_ptr<Handler> next) {
   {

@@ -22,6 +22,7 @@ class ReloadableHandler final : public Handler {
   ReloadableHandler(const ReloadableHandler&) = delete;
   ReloadableHandler& operator=(const ReloadableHandler&) = delete;
 
+  Admission Admit(const Request& head, size_t fallback) override;
   Response Handle(const Request& request) override;
 
   // Sends the requests that arrive from now on to `next`. The previous target is destroyed once
@@ -32,6 +33,7 @@ class ReloadableHandler final : public Handler {
 
  private:
   void Reap();
+  std::shared_ptr<Handler> Current() const;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -1,17 +1,31 @@
 #include "http/server.h"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <array>
-#include <cctype>
+#include <atomic>
+#include <chrono>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
+
+#include "http/connection_limits.h"
+#include "http/request_head.h"
 
 namespace scepgate::http {
 
@@ -22,62 +36,170 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-// One connection: read a request, answer it, repeat while keep-alive.
-class Session : public std::enable_shared_from_this<Session> {
- public:
-  Session(tcp::socket socket, const ServerOptions& options, Handler& handler)
-      : stream_(std::move(socket)), options_(options), handler_(handler) {}
+constexpr size_t kFdReserve = 64;  // descriptors kept for the store, CA files and logs
+constexpr size_t kMinConnectionCap = 16;
 
-  void Start() {
-    boost::system::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
-    if (!ec) remote_ = ep.address().to_string();
-    ReadNext();
+// Logs a warning at most once per interval, saying how many were held back meanwhile.
+// Thread-safe.
+class Throttled {
+ public:
+  explicit Throttled(std::chrono::seconds interval) : interval_(interval) {}
+  void Warn(const std::string& what) {
+    std::lock_guard lock(mu_);
+    auto now = std::chrono::steady_clock::now();
+    if (logged_once_ && now - last_ < interval_) {
+      ++held_;
+      return;
+    }
+    if (held_ > 0)
+      spdlog::warn("{} ({} more like it since the last such line)", what, held_);
+    else
+      spdlog::warn("{}", what);
+    held_ = 0;
+    last_ = now;
+    logged_once_ = true;
   }
 
  private:
+  std::mutex mu_;
+  std::chrono::steady_clock::duration interval_;
+  std::chrono::steady_clock::time_point last_;  // guarded by mu_
+  bool logged_once_ = false;                    // guarded by mu_
+  size_t held_ = 0;                             // guarded by mu_
+};
+
+// The response text an exception in a handler turns into.
+Response InternalError() { return Response{500, "text/plain", "internal error\n", {}}; }
+
+// One connection: read a request's head, admit it, read its body, answer, repeat while
+// keep-alive. Every callback runs on the connection's strand.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, ConnectionSlot slot, std::string remote, const ServerOptions& options,
+          Handler& handler)
+      : stream_(std::move(socket)),
+        slot_(std::move(slot)),
+        remote_(std::move(remote)),
+        options_(options),
+        handler_(handler),
+        limits_{options.max_request_line, options.max_header_bytes} {}
+
+  void Start() { ReadNext(); }
+
+ private:
+  // More than any head HeadTooLarge lets through, so a read always has room.
+  size_t HeadCap() const { return limits_.max_request_line + limits_.max_header_bytes + 8; }
+
   void ReadNext() {
-    parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(options_.max_request_line + 8192));
-    parser_->body_limit(options_.max_body);
+    scanned_ = 0;
     stream_.expires_after(std::chrono::seconds(options_.read_timeout_seconds));
-    bhttp::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
+    ReadHead();
   }
 
-  void OnRead(beast::error_code ec) {
-    if (ec == bhttp::error::header_limit) return Reject(414, "request line or headers too long\n");
-    if (ec == bhttp::error::body_limit) return Reject(413, "request body too large\n");
-    if (ec) return Close();  // EOF, timeout, malformed HTTP: nothing useful to answer
-    auto& req = parser_->get();
-    if (req.target().size() > options_.max_request_line)
-      return Reject(414, "request line too long\n");
-    Request r;
-    r.method = std::string(req.method_string());
-    r.target = std::string(req.target());
-    std::tie(r.path, r.query) = SplitTarget(r.target);
-    r.body = std::move(req.body());
-    r.remote_addr = remote_;
-    for (const auto& field : req) {
-      std::string name(field.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      r.headers.emplace_back(std::move(name), std::string(field.value()));
+  // Reads until the head is complete or too large; what follows the head stays in buffer_.
+  void ReadHead() {
+    std::string_view data(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+    size_t from = scanned_ > 3 ? scanned_ - 3 : 0;
+    if (auto end = FindHeadEnd(data.substr(from))) return OnHead(from + *end);
+    scanned_ = data.size();
+    if (auto too_large = HeadTooLarge(data, limits_))
+      return Reject(too_large->status, too_large->reason);
+    size_t room = std::min<size_t>(16384, HeadCap() - data.size());
+    stream_.async_read_some(buffer_.prepare(room),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->buffer_.commit(n);
+                              if (ec) return self->Close();  // EOF, reset or timeout mid-head
+                              self->ReadHead();
+                            });
+  }
+
+  void OnHead(size_t head_size) {
+    parser_.emplace();
+    std::string_view raw(static_cast<const char*>(buffer_.data().data()), head_size);
+    auto head = ParseHead(*parser_, raw, limits_);
+    buffer_.consume(head_size);
+    if (!head) return Reject(head.error().status, head.error().reason);
+    head_ = std::move(*head);
+    head_.request.remote_addr = remote_;
+
+    Admission admission;
+    try {
+      admission = handler_.Admit(head_.request, options_.max_body);
+    } catch (...) {
+      LogException("admitting a request");
+      return Write(InternalError(), false);
     }
+    if (admission.refusal) {
+      spdlog::info("remote={} method={} path={} http_status={} reason=\"refused before the body\"",
+                   remote_, head_.request.method, head_.request.path, admission.refusal->status);
+      return Write(std::move(*admission.refusal), false);
+    }
+    if (head_.content_length && *head_.content_length > admission.max_body)
+      return Reject(413, "request body too large");
+    parser_->body_limit(admission.max_body);
+    if (parser_->is_done()) return OnRequest();
+    if (Expects100Continue()) return SendContinue();
+    ReadBody();
+  }
+
+  bool Expects100Continue() const {
+    if (head_.request.method == "GET") return false;
+    std::string expect = HeaderValue(head_.request, "expect");
+    return expect.size() == 12 && strncasecmp(expect.c_str(), "100-continue", 12) == 0;
+  }
+
+  void SendContinue() {
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec) return self->Close();
+                        self->ReadBody();
+                      });
+  }
+
+  void ReadBody() {
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec == bhttp::error::body_limit)
+                          return self->Reject(413, "request body too large");
+                        if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
+                            ec == bhttp::error::partial_message || ec == asio::error::eof ||
+                            ec == asio::error::connection_reset)
+                          return self->Close();
+                        if (ec) return self->Reject(400, "malformed body: " + ec.message());
+                        self->OnRequest();
+                      });
+  }
+
+  void OnRequest() {
+    Request r = std::move(head_.request);
+    r.body = std::move(parser_->get().body());
+    bool keep_alive = head_.keep_alive;
+    parser_.reset();
     Response resp;
     try {
       resp = handler_.Handle(r);
-    } catch (const std::exception& e) {
-      spdlog::error("handler threw: {}", e.what());
-      resp = Response{500, "text/plain", "internal error\n", {}};
+    } catch (...) {
+      LogException("answering " + r.method + " " + r.path.substr(0, 256));
+      resp = InternalError();
+      keep_alive = false;
     }
-    Write(std::move(resp), req.keep_alive());
+    Write(std::move(resp), keep_alive);
   }
 
-  void Reject(int status, std::string text) {
-    spdlog::info("remote={} http_status={} reason=\"{}\"", remote_, status,
-                 text.substr(0, text.size() - 1));
-    Write(Response{status, "text/plain", std::move(text), {}}, false);
+  static void LogException(const std::string& what) {
+    try {
+      throw;
+    } catch (const std::exception& e) {
+      spdlog::error("handler threw while {}: {}", what, e.what());
+    } catch (...) {
+      spdlog::error("handler threw while {}: an exception of unknown type", what);
+    }
+  }
+
+  void Reject(int status, const std::string& reason) {
+    spdlog::info("remote={} http_status={} reason=\"{}\"", remote_, status, reason);
+    Write(Response{status, "text/plain", reason + "\n", {}}, false);
   }
 
   void Write(Response resp, bool keep_alive) {
@@ -126,39 +248,151 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   static constexpr int kLingerSeconds = 5;
-  static constexpr std::size_t kLingerMaxBytes = 64 * 1024 * 1024;
+  static constexpr std::size_t kLingerMaxBytes = 16 * 1024 * 1024;
 
   beast::tcp_stream stream_;
-  beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  ConnectionSlot slot_;  // the connection's place under the caps, given back with the session
+  std::string remote_;
   const ServerOptions& options_;
   Handler& handler_;
-  std::string remote_;
+  HeadLimits limits_;
+  beast::flat_buffer buffer_;
+  size_t scanned_ = 0;  // bytes of buffer_ already searched for the end of the head
+  std::optional<RequestParser> parser_;
+  Head head_;
   std::array<char, 16384> drain_{};  // what Linger reads and drops
   std::size_t lingered_ = 0;
 };
 
+// True for accept errors that mean the process or system is out of descriptors or memory.
+bool OutOfResources(const beast::error_code& ec) {
+  return ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+         ec == asio::error::no_memory || ec.value() == ENFILE;
+}
+
 }  // namespace
 
+uint64_t RaiseFileLimit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return 0;
+  if (lim.rlim_cur < lim.rlim_max) {
+    rlimit raised = lim;
+    raised.rlim_cur = lim.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) lim = raised;
+  }
+  return lim.rlim_cur == RLIM_INFINITY ? UINT64_MAX : lim.rlim_cur;
+}
+
 struct Server::Impl {
-  Impl(ServerOptions o, Handler& h) : options(std::move(o)), handler(h), acceptor(io) {}
+  Impl(ServerOptions o, Handler& h)
+      : options(std::move(o)),
+        handler(h),
+        acceptor(io),
+        pause(io),
+        limits(std::make_unique<ConnectionLimits>(0, 0)) {}
+  ~Impl() {
+    if (spare_fd >= 0) ::close(spare_fd);
+  }
+
+  // The cap that fits the file-descriptor limit.
+  void SetCap() {
+    rlimit lim{};
+    size_t by_fds = SIZE_MAX;
+    if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY)
+      by_fds = std::max(kMinConnectionCap,
+                        lim.rlim_cur > kFdReserve ? lim.rlim_cur - kFdReserve : size_t{0});
+    cap = options.max_connections == 0 ? by_fds : std::min(options.max_connections, by_fds);
+    limits = std::make_unique<ConnectionLimits>(cap, options.max_connections_per_address);
+  }
 
   void Accept() {
     acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
-      if (ec) {
-        if (ec == asio::error::operation_aborted) return;
-        spdlog::warn("accept failed: {}", ec.message());
-      } else {
-        std::make_shared<Session>(std::move(socket), options, handler)->Start();
-      }
+      if (ec == asio::error::operation_aborted) return;
+      if (ec) return OnAcceptError(ec);
+      OnAccepted(std::move(socket));
       Accept();
     });
+  }
+
+  void OnAccepted(tcp::socket socket) {
+    boost::system::error_code ec;
+    auto ep = socket.remote_endpoint(ec);
+    if (ec) return;  // the peer is gone already
+    std::string remote = ep.address().to_string();
+    auto slot = limits->Admit(remote);
+    if (!slot) {
+      busy.Warn("connection limit reached (" + std::to_string(limits->open()) + " open, " +
+                std::to_string(limits->open_from(remote)) + " from " + remote +
+                "): refusing new connections");
+      TurnAway(socket);
+      return;
+    }
+    std::make_shared<Session>(std::move(socket), std::move(*slot), std::move(remote), options,
+                              handler)
+        ->Start();
+  }
+
+  // A best-effort 503 to a connection over the caps, then close. Never blocks.
+  static void TurnAway(tcp::socket& socket) {
+    static constexpr std::string_view kBusy =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\n"
+        "Connection: close\r\n\r\n";
+    boost::system::error_code ec;
+    socket.non_blocking(true, ec);
+    if (!ec) socket.write_some(asio::buffer(kBusy.data(), kBusy.size()), ec);
+    socket.shutdown(tcp::socket::shutdown_both, ec);
+    socket.close(ec);
+  }
+
+  // Out of descriptors: drop the connection at the head of the queue with the descriptor kept
+  // spare for this (so it does not wait there until it times out), then wait before accepting
+  // again instead of retrying at once. Other errors concern one connection: accept the next.
+  void OnAcceptError(const beast::error_code& ec) {
+    accept_errors.Warn("accept failed: " + ec.message());
+    if (!OutOfResources(ec)) return Accept();
+    ShedOne();
+    pause.expires_after(std::chrono::milliseconds(100));
+    pause.async_wait([this](beast::error_code wait_ec) {
+      if (wait_ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+      Accept();
+    });
+  }
+
+  void ShedOne() {
+    if (spare_fd >= 0) {
+      ::close(spare_fd);
+      spare_fd = -1;
+    }
+    int fd = ::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd >= 0) ::close(fd);
+    spare_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  }
+
+  // Runs the io_context on this thread until it stops; an exception that escapes a completion
+  // handler is logged (its connection is gone with the handler) and serving goes on.
+  void RunWorker() {
+    for (;;) {
+      try {
+        io.run();
+        return;
+      } catch (const std::exception& e) {
+        spdlog::error("a connection ended on an exception: {}", e.what());
+      } catch (...) {
+        spdlog::error("a connection ended on an exception of unknown type");
+      }
+    }
   }
 
   ServerOptions options;
   Handler& handler;
   asio::io_context io;
   tcp::acceptor acceptor;
+  asio::steady_timer pause;  // between accepts while out of descriptors
+  std::unique_ptr<ConnectionLimits> limits;
+  size_t cap = 0;
+  int spare_fd = -1;  // closed to make room to shed a connection when out of descriptors
+  Throttled accept_errors{std::chrono::seconds(10)};
+  Throttled busy{std::chrono::seconds(10)};
 };
 
 Server::Server(ServerOptions options, Handler& handler)
@@ -179,6 +413,8 @@ Status Server::Listen() {
   if (ec)
     return Fail(Error::Io("cannot listen on " + impl_->options.host + ":" +
                           std::to_string(impl_->options.port) + ": " + ec.message()));
+  impl_->SetCap();
+  impl_->spare_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   return {};
 }
 
@@ -187,6 +423,8 @@ uint16_t Server::port() const {
   auto ep = impl_->acceptor.local_endpoint(ec);
   return ec ? 0 : ep.port();
 }
+
+size_t Server::connection_cap() const { return impl_->cap; }
 
 void Server::Run(bool handle_signals, std::function<void()> on_hangup) {
   std::optional<asio::signal_set> signals;
@@ -213,8 +451,8 @@ void Server::Run(bool handle_signals, std::function<void()> on_hangup) {
   impl_->Accept();
   int n = std::max(1, impl_->options.threads);
   std::vector<std::thread> workers;
-  for (int i = 1; i < n; ++i) workers.emplace_back([this] { impl_->io.run(); });
-  impl_->io.run();
+  for (int i = 1; i < n; ++i) workers.emplace_back([this] { impl_->RunWorker(); });
+  impl_->RunWorker();
   for (auto& t : workers) t.join();
 }
 
@@ -222,6 +460,7 @@ void Server::Stop() {
   asio::post(impl_->io, [this] {
     boost::system::error_code ec;
     impl_->acceptor.close(ec);
+    impl_->pause.cancel();
     impl_->io.stop();
   });
 }

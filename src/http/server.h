@@ -1,5 +1,7 @@
-// An HTTP/1.1 server on Boost.Beast with explicit limits: request lines longer than
-// max_request_line get 414, bodies larger than max_body get 413; replies carry Content-Length.
+// An HTTP/1.1 server on Boost.Beast, built to face the internet: the head of each request is read
+// and checked (http/request_head.h) before any body, the handler admits it and sets the body limit
+// per route, connections are capped in total and per address, running out of file descriptors
+// slows accepting instead of spinning, and an exception from a handler costs only its connection.
 #pragma once
 
 #include <cstdint>
@@ -16,9 +18,12 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;  // 0 = pick a free port
   int threads = 1;
-  size_t max_request_line = 65536;
-  size_t max_body = 2 * 1024 * 1024;
-  int read_timeout_seconds = 30;
+  size_t max_request_line = 65536;           // longer: 414
+  size_t max_header_bytes = 16384;           // header fields together: 431
+  size_t max_body = 1024 * 1024;             // the body limit a handler's Admit starts from
+  size_t max_connections = 1024;             // open at once; 0: only the file-descriptor limit
+  size_t max_connections_per_address = 128;  // from one remote address; 0: no cap
+  int read_timeout_seconds = 30;             // to receive one whole request (and between requests)
 };
 
 // Thread-safe: Run() blocks on `threads` workers; Stop() may be called from any thread.
@@ -33,8 +38,12 @@ class Server {
   Status Listen();
   // The bound port (after Listen).
   uint16_t port() const;
+  // The connection cap in force: max_connections, lowered to fit the process's file-descriptor
+  // limit (after Listen).
+  size_t connection_cap() const;
   // Serves until Stop() (or SIGINT/SIGTERM when handle_signals is true). With handle_signals,
-  // each SIGHUP calls `on_hangup` (when set) on one of the worker threads.
+  // each SIGHUP calls `on_hangup` (when set) on one of the worker threads. An exception that
+  // escapes a completion handler is logged and the worker goes on serving.
   void Run(bool handle_signals, std::function<void()> on_hangup = {});
   void Stop();
 
@@ -42,5 +51,9 @@ class Server {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Raises the soft limit on open files to the hard limit, so the connection cap can be as large as
+// the system allows. Returns the soft limit in force afterwards.
+uint64_t RaiseFileLimit();
 
 }  // namespace scepgate::http

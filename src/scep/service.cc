@@ -2,10 +2,20 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
+#include "common/text.h"
 #include "notify/events.h"
 #include "scep/service_internal.h"
 
 namespace scepgate::scep {
+namespace {
+
+// How much of a transactionID and a signer subject a request record keeps.
+constexpr size_t kRecordedTransactionId = 160;
+constexpr size_t kRecordedSubject = 1024;
+
+}  // namespace
 
 Service::Service(const CaState& cas, store::Store& store, policy::Policy& policy,
                  CrlPublisher& crls, const Clock& clock, Random& random, ServiceOptions options)
@@ -66,31 +76,42 @@ Reply Service::PkiOperation(ByteView der, const Peer& peer) {
   ctx.record.created_at = clock_.Now();
 
   auto parsed = codec::ParseRequest(der);
-  if (!parsed) {
-    Reply r;
-    r.http_status = 400;
-    r.content_type = "text/plain";
-    r.body = "not a SCEP pkiMessage: " + parsed.error().message + "\n";
-    r.outcome = "rejected";
-    r.fail_info = "badRequest";
-    r.reason = parsed.error().message;
-    ctx.record.state = "failed";
-    ctx.record.fail_info = r.fail_info;
-    ctx.record.reason = "MessageMalformed: " + r.reason;
-    ctx.record.stage = "parse";
-    Record(ctx, r);
-    return r;
-  }
+  if (!parsed) return Refuse(ctx, "MessageMalformed", parsed.error().message);
   ctx.request = std::move(*parsed);
-  ctx.record.transaction_id = ctx.request.transaction_id;
+  const std::string& tid = ctx.request.transaction_id;
+  ctx.record.transaction_id = Shortened(tid, kRecordedTransactionId);
   ctx.record.message_type = std::string(codec::MessageTypeName(ctx.request.type));
-  ctx.record.signer_subject = NameToString(*X509_get_subject_name(ctx.request.signer.get()));
+  ctx.record.signer_subject =
+      Shortened(NameToString(*X509_get_subject_name(ctx.request.signer.get())), kRecordedSubject);
   ctx.signer_sha256 = CertSha256(*ctx.request.signer);
   ctx.record.signer_sha256 = ctx.signer_sha256;
+  if (tid.size() > options_.max_transaction_id)
+    return Refuse(ctx, "TransactionIdTooLong",
+                  "the transactionID has " + std::to_string(tid.size()) + " bytes; at most " +
+                      std::to_string(options_.max_transaction_id) + " are accepted");
+  if (std::ranges::any_of(tid, IsControl))
+    return Refuse(ctx, "TransactionIdMalformed", "the transactionID has control characters");
 
   Reply reply = Dispatch(ctx);
   Record(ctx, reply);
   return reply;
+}
+
+Reply Service::Refuse(Context& ctx, std::string_view code, const std::string& why) {
+  Reply r;
+  r.http_status = 400;
+  r.content_type = "text/plain";
+  r.body = "not a SCEP pkiMessage: " + why + "\n";
+  r.outcome = "rejected";
+  r.fail_info = "badRequest";
+  r.reason = why;
+  r.transaction_id = ctx.record.transaction_id;
+  ctx.record.state = "failed";
+  ctx.record.fail_info = r.fail_info;
+  ctx.record.reason = std::string(code) + ": " + why;
+  ctx.record.stage = "parse";
+  Record(ctx, r);
+  return r;
 }
 
 Reply Service::Dispatch(Context& ctx) {

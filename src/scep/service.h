@@ -25,6 +25,9 @@ struct ServiceOptions {
   // PKIOperation in flight (with more, every core is busy anyway); null: one after the other
   // on the request's thread. Must outlive the Service.
   Overlap* overlap = nullptr;
+  // Longer transactionIDs, and any with control characters, are refused with HTTP 400 before
+  // anything else is done with the message.
+  size_t max_transaction_id = 128;
 };
 
 // Who is asking; goes into the request record and the log line.
@@ -64,6 +67,9 @@ class Service {
  private:
   struct Context;  // one PKIOperation in flight (service_internal.h)
   Reply Dispatch(Context& ctx);
+  // HTTP 400 for a message refused before it is looked at (not a pkiMessage, a transactionID
+  // out of bounds), recorded with `code` and `why`.
+  Reply Refuse(Context& ctx, std::string_view code, const std::string& why);
   Reply Enroll(Context& ctx);
   Reply CertPoll(Context& ctx);
   Reply GetCert(Context& ctx);

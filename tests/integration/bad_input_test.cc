@@ -231,12 +231,13 @@ std::string RawExchange(uint16_t port, const std::string& bytes, bool half_close
   return got;
 }
 
-TEST_F(BadInputTest, BrokenHttpIsDroppedAndTheGatewayServesOn) {
+TEST_F(BadInputTest, BrokenHttpIsRefusedOrDroppedAndTheGatewayServesOn) {
   // Half a request, then the client goes away.
   EXPECT_EQ(RawExchange(server_->port(), "GET /scep?operation=GetCA", true), "");
-  // Not HTTP at all.
-  EXPECT_EQ(
-      RawExchange(server_->port(), "\x16\x03\x01 this is a TLS hello, not HTTP\r\n\r\n", true), "");
+  // Not HTTP at all: a 400 saying why, and the connection closed.
+  EXPECT_TRUE(
+      RawExchange(server_->port(), "\x16\x03\x01 this is a TLS hello, not HTTP\r\n\r\n", true)
+          .starts_with("HTTP/1.1 400 "));
   // A body shorter than its Content-Length, then hang-up.
   EXPECT_EQ(RawExchange(server_->port(),
                         "POST /scep?operation=PKIOperation HTTP/1.1\r\nHost: x\r\n"

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -110,6 +111,7 @@ Result<std::unique_ptr<ServerProcess>> ServerProcess::Start(const ServerOptions&
     return Fail(Error::Internal("scepgate init failed: " + err));
   SG_TRY_STATUS(s->Configure(options.config));
   s->port_ = FreePort();
+  s->max_open_files_ = options.max_open_files;
   SG_TRY_STATUS(s->Spawn());
   return s;
 }
@@ -121,6 +123,10 @@ Status ServerProcess::Spawn() {
     int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     ::dup2(fd, 1);
     ::dup2(fd, 2);
+    if (max_open_files_ != 0) {
+      rlimit lim{max_open_files_, max_open_files_};
+      ::setrlimit(RLIMIT_NOFILE, &lim);
+    }
     std::string listen = "127.0.0.1:" + std::to_string(port_);
     std::string bin = ScepgateBinary();
     ::execl(bin.c_str(), bin.c_str(), "serve", "--dir", dir_.c_str(), "--listen", listen.c_str(),
@@ -141,6 +147,10 @@ Status ServerProcess::Spawn() {
   }
   return Fail(
       Error::Internal("scepgate serve did not become healthy: " + ReadFile(log).value_or("")));
+}
+
+std::string ServerProcess::Log() const {
+  return ReadFile(dir_.parent_path() / "serve.log").value_or("");
 }
 
 void ServerProcess::Stop() {

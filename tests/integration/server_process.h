@@ -18,6 +18,8 @@ struct ServerOptions {
   std::vector<std::string> init_args;  // extra `scepgate init` flags (e.g. --challenge X)
   // Lines "section.key = value" applied to scepgate.toml after init (replacing the default).
   std::vector<std::pair<std::string, std::string>> config;
+  // When set, `serve` runs with this limit on open files (RLIMIT_NOFILE, soft and hard).
+  uint64_t max_open_files = 0;
 };
 
 // Not thread-safe; one per test fixture.
@@ -52,12 +54,17 @@ class ServerProcess {
   // Reload().
   Status AwaitReload(size_t before) const;
   void Stop();
+  // The process id of `serve` (-1 when stopped).
+  pid_t pid() const { return pid_; }
+  // What `serve` has logged so far.
+  std::string Log() const;
 
  private:
   ServerProcess() = default;
   Status Spawn();
 
   std::filesystem::path dir_;
+  uint64_t max_open_files_ = 0;
   uint16_t port_ = 0;
   pid_t pid_ = -1;
 };

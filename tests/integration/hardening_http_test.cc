@@ -1,0 +1,219 @@
+// The denial-of-service findings against a real `scepgate serve`, over real sockets: each attack
+// gets its HTTP answer (or is turned away), nothing bloats the database or the log, and the
+// gateway still enrolls afterwards.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "codec/pki_message.h"
+#include "gateway_fixture.h"
+#include "http/test_socket.h"
+
+namespace scepgate::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using http::testing::StatusOf;
+using http::testing::TestSocket;
+
+constexpr char kChallenge[] = "right-challenge";
+
+// Lines of `text` that contain `needle`.
+size_t CountLines(const std::string& text, std::string_view needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+// Bytes the data dir's database takes (with its WAL).
+uintmax_t DatabaseBytes(const fs::path& dir) {
+  uintmax_t total = 0;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().filename().string().starts_with("scepgate.db")) total += e.file_size();
+  return total;
+}
+
+class HardeningHttpTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto s = ServerProcess::Start(
+        {{"--challenge", kChallenge}, {{"server.max_connections_per_address", "16"}}});
+    ASSERT_TRUE(s) << s.error().message;
+    server_ = std::move(*s);
+  }
+  static void TearDownTestSuite() { server_.reset(); }
+  void TearDown() override { ExpectEnrolls(*server_); }
+
+  static void ExpectEnrolls(const ServerProcess& server) {
+    GatewayClient fresh(server.Url());
+    Identity id = NewIdentity();
+    EnrollOptions o;
+    o.csr.subject = "/CN=still-serving";
+    o.csr.challenge = kChallenge;
+    auto rep = fresh.Enroll(id, o);
+    ASSERT_TRUE(rep) << rep.error().message;
+    EXPECT_EQ(rep->status, codec::PkiStatus::kSuccess) << rep->fail_info_text;
+  }
+
+  // Sends `bytes` on a new connection from `source` and returns the answer.
+  static std::string Exchange(std::string_view bytes, const char* source = "127.0.0.1") {
+    TestSocket s(server_->port(), source);
+    EXPECT_TRUE(s.ok());
+    s.Send(bytes);
+    return s.ReadHead(std::chrono::seconds(5));
+  }
+
+  // A PKCSReq for a fresh identity with the given transactionID.
+  static std::string MessageWithTransactionId(GatewayClient& gw, const std::string& tid) {
+    Identity id = NewIdentity();
+    client::CsrOptions csr;
+    csr.challenge = kChallenge;
+    auto req = client::MakeCsr(*id.key, csr);
+    client::MessageOptions m;
+    m.transaction_id = tid;
+    auto msg = client::BuildMessage(gw.ca(), *CsrToDer(**req), *id.signer, *id.key, m);
+    EXPECT_TRUE(msg) << msg.error().message;
+    return msg ? AsString(msg->der) : std::string();
+  }
+
+  static std::unique_ptr<ServerProcess> server_;
+};
+
+std::unique_ptr<ServerProcess> HardeningHttpTest::server_;
+
+TEST_F(HardeningHttpTest, AHeaderValueOf64KiBGets431InsteadOfKillingTheProcess) {
+  std::string r = Exchange("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(65536, 'a') +
+                           "\r\n\r\n");
+  EXPECT_EQ(StatusOf(r), 431) << r.substr(0, 200);
+}
+
+TEST_F(HardeningHttpTest, SmugglingShapedFramingIsRefused) {
+  EXPECT_EQ(StatusOf(Exchange("POST /scep HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n"
+                              "Content-Length: 4\r\n\r\nabcd")),
+            400);
+  EXPECT_EQ(
+      StatusOf(Exchange("POST /scep HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")),
+      400);
+  EXPECT_EQ(StatusOf(Exchange("GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n folded\r\n\r\n")),
+            400);
+}
+
+TEST_F(HardeningHttpTest, BodiesAreRefusedFromTheHeadBeforeTheyAreRead) {
+  // 2 MiB announced, none sent: the answers come from the heads alone.
+  EXPECT_EQ(StatusOf(Exchange("POST /api/v1/devices HTTP/1.1\r\nHost: x\r\n"
+                              "Content-Type: application/json\r\nContent-Length: 2097152\r\n\r\n")),
+            401);
+  EXPECT_EQ(StatusOf(Exchange("POST /scep?operation=PKIOperation HTTP/1.1\r\nHost: x\r\n"
+                              "Content-Length: 2097152\r\n\r\n")),
+            413);
+  EXPECT_EQ(StatusOf(Exchange("GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n")),
+            413);
+}
+
+TEST_F(HardeningHttpTest, AJsonBodyNestedAHundredThousandDeepGets400) {
+  std::string out;
+  ASSERT_EQ(server_->Cli({"token", "create", "--role", "operator", "--name", "deep"}, &out), 0);
+  std::string token = out.substr(0, out.find('\n'));
+  std::string body = R"({"id":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  std::string r = Exchange("POST /api/v1/devices HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                           token + "\r\nContent-Type: application/json\r\nContent-Length: " +
+                           std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+  EXPECT_EQ(StatusOf(r), 400) << r;
+}
+
+TEST_F(HardeningHttpTest, ALongTransactionIdIsRefusedAndBloatsNeitherDatabaseNorLog) {
+  GatewayClient gw(server_->Url());
+  const fs::path& dir = server_->dir();
+  uintmax_t db_before = DatabaseBytes(dir);
+  size_t log_before = server_->Log().size();
+  const std::string tid(100 * 1024, 'A');
+  for (int i = 0; i < 5; ++i) {
+    std::string reply;
+    EXPECT_EQ(gw.PostRaw(MessageWithTransactionId(gw, tid), &reply), 400);
+    EXPECT_NE(reply.find("transactionID"), std::string::npos) << reply;
+  }
+  // 500 KB of transactionIDs sent: what stays is five short records and log lines (the store
+  // grows by whole pages, a few per record).
+  EXPECT_LT(DatabaseBytes(dir) - db_before, 400u * 1024);
+  EXPECT_LT(server_->Log().size() - log_before, 8u * 1024);
+  std::string out;
+  ASSERT_EQ(server_->Cli({"requests", "list", "--json", "--state", "failed", "--limit", "5"}, &out),
+            0);
+  auto records = nlohmann::json::parse(out);
+  ASSERT_EQ(records.size(), 5u);
+  for (const auto& r : records) {
+    EXPECT_LE(r["transaction_id"].get<std::string>().size(), 200u);
+    EXPECT_TRUE(r["reason"].get<std::string>().starts_with("TransactionIdTooLong")) << r.dump();
+  }
+}
+
+TEST_F(HardeningHttpTest, ANewlineInATransactionIdCannotForgeALogLine) {
+  GatewayClient gw(server_->Url());
+  const std::string forged = "abc\n2026-12-01T00:00:00.000Z info FORGED-LINE";
+  EXPECT_EQ(gw.PostRaw(MessageWithTransactionId(gw, forged)), 400);
+  std::string log = server_->Log();
+  EXPECT_EQ(log.find("\n2026-12-01T00:00:00.000Z info FORGED-LINE"), std::string::npos);
+  EXPECT_NE(log.find("abc\\x0a2026-12-01"), std::string::npos);
+}
+
+TEST_F(HardeningHttpTest, AConnectionFloodFromOneAddressLeavesOthersServed) {
+  size_t log_before = server_->Log().size();
+  std::vector<std::unique_ptr<TestSocket>> flood;
+  for (int i = 0; i < 100; ++i)
+    flood.push_back(std::make_unique<TestSocket>(server_->port(), "127.0.0.2"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  int turned_away = 0;
+  for (auto& s : flood) {
+    bool closed = false;
+    s->ReadAll(std::chrono::milliseconds(20), &closed);
+    turned_away += closed ? 1 : 0;
+  }
+  EXPECT_GE(turned_away, 84) << "at most 16 held from one address";
+  EXPECT_EQ(StatusOf(Exchange("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")), 200);
+  flood.clear();
+  std::string log = server_->Log().substr(log_before);
+  EXPECT_LE(CountLines(log, "connection limit reached"), 2u) << log.substr(0, 2000);
+}
+
+TEST(HardeningFdTest, WithFewFileDescriptorsTheServerCapsConnectionsAndRecovers) {
+  auto s = ServerProcess::Start({{"--challenge", kChallenge},
+                                 {{"server.max_connections_per_address", "0"}},
+                                 /*max_open_files=*/256});
+  ASSERT_TRUE(s) << s.error().message;
+  ServerProcess& server = **s;
+  std::vector<std::unique_ptr<TestSocket>> flood;
+  const char* sources[] = {"127.0.0.2", "127.0.0.3", "127.0.0.4"};
+  for (int i = 0; i < 300; ++i)
+    flood.push_back(std::make_unique<TestSocket>(server.port(), sources[i % 3]));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  int turned_away = 0;
+  for (auto& c : flood) {
+    bool closed = false;
+    c->ReadAll(std::chrono::milliseconds(20), &closed);
+    turned_away += closed ? 1 : 0;
+  }
+  EXPECT_GE(turned_away, 300 - 192) << "the cap is the descriptor limit less a reserve";
+  flood.clear();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  {
+    GatewayClient gw(server.Url());
+    Identity id = NewIdentity();
+    EnrollOptions o;
+    o.csr.challenge = kChallenge;
+    auto rep = gw.Enroll(id, o);
+    ASSERT_TRUE(rep) << rep.error().message;
+    EXPECT_EQ(rep->status, codec::PkiStatus::kSuccess);
+  }
+  std::string log = server.Log();
+  EXPECT_EQ(CountLines(log, "accept failed"), 0u) << "the cap keeps accept from running out";
+  EXPECT_LE(CountLines(log, "connection limit reached"), 2u);
+  EXPECT_LT(log.size(), 16u * 1024);
+}
+
+}  // namespace
+}  // namespace scepgate::testing
