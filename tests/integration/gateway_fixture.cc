@@ -53,4 +53,15 @@ int GatewayClient::PostRaw(const std::string& body, std::string* reply) {
   return r->status;
 }
 
+void ExpectEnrolls(const std::string& url, const std::string& challenge) {
+  GatewayClient fresh(url);
+  Identity id = NewIdentity();
+  EnrollOptions o;
+  o.csr.subject = "/CN=still-serving";
+  o.csr.challenge = challenge;
+  auto rep = fresh.Enroll(id, o);
+  ASSERT_TRUE(rep) << rep.error().message;
+  EXPECT_EQ(rep->status, codec::PkiStatus::kSuccess) << rep->fail_info_text;
+}
+
 }  // namespace scepgate::testing

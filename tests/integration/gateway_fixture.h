@@ -22,6 +22,10 @@ struct Identity {
 // A fresh key (RSA of `bits`, or EC P-256 when bits == 256) with a self-signed signer.
 Identity NewIdentity(int bits = 2048);
 
+// Expects (gtest) that the gateway at `url` still issues a certificate to a fresh identity
+// presenting `challenge`: what a test of bad input checks afterwards.
+void ExpectEnrolls(const std::string& url, const std::string& challenge);
+
 struct EnrollOptions {
   client::CsrOptions csr;
   client::MessageOptions msg;

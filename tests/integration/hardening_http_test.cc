@@ -30,6 +30,22 @@ size_t CountLines(const std::string& text, std::string_view needle) {
   return n;
 }
 
+// Opens `n` connections to `port`, from the `sources` in turn, waits for the server to take them,
+// and returns how many it closed at once (turned away); the rest stay open in `held`.
+int Flood(uint16_t port, int n, const std::vector<const char*>& sources,
+          std::vector<std::unique_ptr<TestSocket>>& held) {
+  for (int i = 0; i < n; ++i)
+    held.push_back(std::make_unique<TestSocket>(port, sources[i % sources.size()]));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  int turned_away = 0;
+  for (auto& s : held) {
+    bool closed = false;
+    s->ReadAll(std::chrono::milliseconds(20), &closed);
+    turned_away += closed ? 1 : 0;
+  }
+  return turned_away;
+}
+
 // Bytes the data dir's database takes (with its WAL).
 uintmax_t DatabaseBytes(const fs::path& dir) {
   uintmax_t total = 0;
@@ -47,18 +63,7 @@ class HardeningHttpTest : public ::testing::Test {
     server_ = std::move(*s);
   }
   static void TearDownTestSuite() { server_.reset(); }
-  void TearDown() override { ExpectEnrolls(*server_); }
-
-  static void ExpectEnrolls(const ServerProcess& server) {
-    GatewayClient fresh(server.Url());
-    Identity id = NewIdentity();
-    EnrollOptions o;
-    o.csr.subject = "/CN=still-serving";
-    o.csr.challenge = kChallenge;
-    auto rep = fresh.Enroll(id, o);
-    ASSERT_TRUE(rep) << rep.error().message;
-    EXPECT_EQ(rep->status, codec::PkiStatus::kSuccess) << rep->fail_info_text;
-  }
+  void TearDown() override { ExpectEnrolls(server_->Url(), kChallenge); }
 
   // Sends `bytes` on a new connection from `source` and returns the answer.
   static std::string Exchange(std::string_view bytes, const char* source = "127.0.0.1") {
@@ -164,16 +169,8 @@ TEST_F(HardeningHttpTest, ANewlineInATransactionIdCannotForgeALogLine) {
 TEST_F(HardeningHttpTest, AConnectionFloodFromOneAddressLeavesOthersServed) {
   size_t log_before = server_->Log().size();
   std::vector<std::unique_ptr<TestSocket>> flood;
-  for (int i = 0; i < 100; ++i)
-    flood.push_back(std::make_unique<TestSocket>(server_->port(), "127.0.0.2"));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  int turned_away = 0;
-  for (auto& s : flood) {
-    bool closed = false;
-    s->ReadAll(std::chrono::milliseconds(20), &closed);
-    turned_away += closed ? 1 : 0;
-  }
-  EXPECT_GE(turned_away, 84) << "at most 16 held from one address";
+  EXPECT_GE(Flood(server_->port(), 100, {"127.0.0.2"}, flood), 84)
+      << "at most 16 held from one address";
   EXPECT_EQ(StatusOf(Exchange("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")), 200);
   flood.clear();
   std::string log = server_->Log().substr(log_before);
@@ -187,28 +184,11 @@ TEST(HardeningFdTest, WithFewFileDescriptorsTheServerCapsConnectionsAndRecovers)
   ASSERT_TRUE(s) << s.error().message;
   ServerProcess& server = **s;
   std::vector<std::unique_ptr<TestSocket>> flood;
-  const char* sources[] = {"127.0.0.2", "127.0.0.3", "127.0.0.4"};
-  for (int i = 0; i < 300; ++i)
-    flood.push_back(std::make_unique<TestSocket>(server.port(), sources[i % 3]));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  int turned_away = 0;
-  for (auto& c : flood) {
-    bool closed = false;
-    c->ReadAll(std::chrono::milliseconds(20), &closed);
-    turned_away += closed ? 1 : 0;
-  }
-  EXPECT_GE(turned_away, 300 - 192) << "the cap is the descriptor limit less a reserve";
+  EXPECT_GE(Flood(server.port(), 300, {"127.0.0.2", "127.0.0.3", "127.0.0.4"}, flood), 300 - 192)
+      << "the cap is the descriptor limit less a reserve";
   flood.clear();
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  {
-    GatewayClient gw(server.Url());
-    Identity id = NewIdentity();
-    EnrollOptions o;
-    o.csr.challenge = kChallenge;
-    auto rep = gw.Enroll(id, o);
-    ASSERT_TRUE(rep) << rep.error().message;
-    EXPECT_EQ(rep->status, codec::PkiStatus::kSuccess);
-  }
+  ExpectEnrolls(server.Url(), kChallenge);
   std::string log = server.Log();
   EXPECT_EQ(CountLines(log, "accept failed"), 0u) << "the cap keeps accept from running out";
   EXPECT_LE(CountLines(log, "connection limit reached"), 2u);
