@@ -287,9 +287,9 @@ struct Server::Impl {
   Impl(ServerOptions o, Handler& h)
       : options(std::move(o)),
         handler(h),
+        limits(std::make_unique<ConnectionLimits>(0, 0)),
         acceptor(io),
-        pause(io),
-        limits(std::make_unique<ConnectionLimits>(0, 0)) {}
+        pause(io) {}
   ~Impl() {
     if (spare_fd >= 0) ::close(spare_fd);
   }
@@ -385,10 +385,11 @@ struct Server::Impl {
 
   ServerOptions options;
   Handler& handler;
+  // Before io: the sessions that io destroys with their pending handlers give their slots back.
+  std::unique_ptr<ConnectionLimits> limits;
   asio::io_context io;
   tcp::acceptor acceptor;
   asio::steady_timer pause;  // between accepts while out of descriptors
-  std::unique_ptr<ConnectionLimits> limits;
   size_t cap = 0;
   int spare_fd = -1;  // closed to make room to shed a connection when out of descriptors
   Throttled accept_errors{std::chrono::seconds(10)};
