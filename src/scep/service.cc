@@ -94,6 +94,8 @@ Reply Service::PkiOperation(ByteView der, const Peer& peer) {
 }
 
 Reply Service::Dispatch(Context& ctx) {
+  if (!ctx.request.signer_refusal.empty())
+    return Failure(ctx, Error::BadRequest(ctx.request.signer_refusal));
   if (!ctx.request.signature_valid)
     return Failure(
         ctx, Error::BadMessageCheck("SignatureInvalid: the message signature does not verify"));

@@ -25,6 +25,8 @@ struct ServiceOptions {
   // PKIOperation in flight (with more, every core is busy anyway); null: one after the other
   // on the request's thread. Must outlive the Service.
   Overlap* overlap = nullptr;
+  // A first enrollment's self-signed signer must be valid now, give or take this many seconds.
+  int64_t signer_clock_skew_seconds = 300;
 };
 
 // Who is asking; goes into the request record and the log line.
@@ -58,7 +60,10 @@ class Service {
   // GetNextCACert: 404 when no rollover is staged.
   Reply GetNextCaCert() const;
   // PKIOperation: a CertRep (HTTP 200, also for FAILURE), or HTTP 400 for bytes that are not a
-  // pkiMessage. Records every call in the store.
+  // pkiMessage. Records every call in the store. A signer key refused before verification is
+  // FAILURE badRequest KeyParametersRejected; a first enrollment (signer not issued by us) signed
+  // with another key than the CSR's is SignerKeyMismatch (badMessageCheck), by a certificate not
+  // valid now is SignerCertificateExpired (badTime).
   Reply PkiOperation(ByteView der, const Peer& peer);
 
  private:
