@@ -64,8 +64,16 @@ class CrlRefresher {
 policy::PipelineOptions PolicyOptions(const DataDir& data) {
   const Config& c = data.config;
   policy::PipelineOptions o;
-  o.static_options = {c.challenge, c.open_enrollment, c.renewal_requires_challenge, c.min_rsa_bits,
-                      c.min_ec_bits};
+  o.static_options.challenge = c.challenge;
+  o.static_options.open_enrollment = c.open_enrollment;
+  o.static_options.renewal_requires_challenge = c.renewal_requires_challenge;
+  o.static_options.min_rsa_bits = c.min_rsa_bits;
+  o.static_options.min_ec_bits = c.min_ec_bits;
+  o.static_options.max_rsa_bits = c.max_rsa_bits;
+  o.static_options.rsa_min_exponent = c.rsa_min_exponent;
+  o.static_options.ec_curves = c.ec_curves;
+  o.static_options.names.allow_wildcard_dns = c.allow_wildcard_dns;
+  o.static_options.names.max_sans = c.max_sans;
   o.revoke_superseded = c.revoke_superseded;
   o.seal_keys = data.seal_keys;
   return o;
@@ -145,6 +153,7 @@ Result<std::shared_ptr<ServeStack>> ServeStack::Open(const std::filesystem::path
                       ToTemplate(c.encryption_template, "encryption"));
   SG_ASSIGN_OR_RETURN(service_options.general_template, ToTemplate(c.general_template, "general"));
   service_options.max_transaction_id = c.max_transaction_id;
+  service_options.signer_clock_skew_seconds = c.signer_clock_skew_seconds;
   auto parts = std::make_unique<Parts>(*data, clock, random, std::move(service_options));
   return std::shared_ptr<ServeStack>(new ServeStack(std::move(data), std::move(parts)));
 }

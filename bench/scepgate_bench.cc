@@ -3,7 +3,9 @@
 // then verifies every CertRep (signature, transactionID, nonce, decryptable certificate) and
 // prints enrollments/s (certificates issued and verified, per second of the run), answers/s
 // (every reply, failures included), p50/p90/p99 and mean latency, failures, and the load
-// generator's own CPU time per request.
+// generator's own CPU time per request. --exponent-bits N gives every client an RSA key whose
+// public exponent is a random odd N-bit number (a hostile key: what each request then costs the
+// gateway).
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -18,6 +20,7 @@
 #include "ca/key_spec.h"
 #include "client/enrollment.h"
 #include "client/request_builder.h"
+#include "common/hostile_keys.h"
 #include "common/providers.h"
 
 namespace sg = scepgate;
@@ -45,6 +48,7 @@ struct Options {
   std::string challenge;
   bool get = false;
   std::string key = "rsa:2048";
+  int exponent_bits = 0;  // > 0: RSA keys with a random odd public exponent of this many bits
   std::string cipher = "aes-256-cbc";
   std::string digest = "sha256";
   bool json = false;
@@ -90,7 +94,16 @@ int Run(const Options& o) {
   // Preparation (not timed): one key per connection, one message per enrollment, unique CNs.
   std::vector<Worker> workers(static_cast<size_t>(o.c));
   for (auto& w : workers) {
-    w.key = std::move(*sg::ca::GenerateKey(*spec));
+    if (o.exponent_bits > 0) {
+      sg::BignumPtr e = sg::hostile::OddNumber(o.exponent_bits);
+      auto key = e ? sg::hostile::RsaKeyWithExponent(spec->bits, *e)
+                   : sg::Result<sg::EvpPkeyPtr>(sg::Fail(sg::Error::Crypto("BN_rand")));
+      if (spec->kind != sg::ca::KeySpec::Kind::kRsa || !key)
+        return std::fprintf(stderr, "bench: --exponent-bits needs an RSA --key\n"), 2;
+      w.key = std::move(*key);
+    } else {
+      w.key = std::move(*sg::ca::GenerateKey(*spec));
+    }
     w.signer = std::move(*sg::client::MakeSelfSignedSigner(*w.key, "SCEP SIGNER"));
   }
   std::string run_id =
@@ -198,6 +211,9 @@ int main(int argc, char** argv) try {
   app.add_option("--challenge", o.challenge, "challenge password");
   app.add_flag("--get", o.get, "send PKIOperation with GET instead of POST");
   app.add_option("--key", o.key, "client key type (rsa:2048, ec:p256, ...)");
+  app.add_option("--exponent-bits", o.exponent_bits,
+                 "RSA keys with a random odd public exponent of this many bits (hostile)")
+      ->check(CLI::Range(0, 16384));
   app.add_option("--cipher", o.cipher,
                  "content encryption (aes-256-cbc, des-ede3-cbc, des-cbc, ...)");
   app.add_option("--digest", o.digest, "signature digest (sha256, sha1, sha512)");

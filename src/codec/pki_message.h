@@ -24,12 +24,19 @@ struct PkiRequest {
   EvpPkeyPtr signer_key;         // the signer's public key; null when OpenSSL cannot use it
   int digest_nid = 0;            // digest algorithm of the signer info (NID_sha1, NID_sha256, ...)
   bool signature_valid = false;  // outer signature verified with `signer`'s public key
-  Bytes enveloped;               // DER of the inner ContentInfo (EnvelopedData)
+  // Why the outer signature was not verified at all: "KeyParametersRejected: ..." for a signer
+  // key too costly or unsafe to verify with (common/key_sanity.h), "SignersUnsupported: ..." for
+  // more than one signer. Empty when it was verified.
+  std::string signer_refusal;
+  Bytes enveloped;  // DER of the inner ContentInfo (EnvelopedData)
 };
 
 // Parses a request pkiMessage and verifies its outer signature with the included signer
 // certificate (no chain check: that is policy's job). A bad signature is reported through
-// `signature_valid`, not as an error, so the caller can still answer with a CertRep.
+// `signature_valid`, not as an error, so the caller can still answer with a CertRep; so is a
+// signer key refused before any verification (`signer_refusal`): an RSA key with a modulus over
+// 16384 bits or an exponent that is even, below 3 or not below 2^256, or an EC key with explicit
+// parameters, costs no signature verification at all.
 // Returns kBadRequest when the bytes are not a SignedData, carry no signer certificate, or lack
 // messageType, transactionID or senderNonce, or carry an unknown messageType.
 Result<PkiRequest> ParseRequest(ByteView der);

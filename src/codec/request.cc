@@ -34,6 +34,7 @@ Result<PkiRequest> ParseRequest(ByteView der) {
     r.signer_key.reset(key);
   r.digest_nid = m.digest_nid;
   r.signature_valid = m.signature_valid;
+  r.signer_refusal = std::move(m.refusal);
   r.enveloped = std::move(*m.content);
   return r;
 }

@@ -18,6 +18,7 @@
 #include "codec/attributes.h"
 #include "codec/der_reader.h"
 #include "codec/oids.h"
+#include "common/key_sanity.h"
 #include "common/public_key.h"
 
 namespace scepgate::codec {
@@ -225,7 +226,10 @@ std::optional<PkiRequest> Parse(ByteView der) {
   auto signer = CertFromDerWithoutKey(*signer_der);
   if (!signer || !IsRsaSpki(**signer)) return std::nullopt;
   auto key = PublicKeyFromSpki(*X509_get_X509_PUBKEY(signer->get()));
-  if (!key || !SignatureVerifies(*md, **key, attrs->whole, signature->body)) return std::nullopt;
+  // A key too costly to verify with is left to ReadSignedMessage, which refuses it unverified.
+  if (!key || !CheckKeyCost(**key, "") ||
+      !SignatureVerifies(*md, **key, attrs->whole, signature->body))
+    return std::nullopt;
 
   PkiRequest out;
   out.type = *message_type;

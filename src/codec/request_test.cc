@@ -11,6 +11,7 @@
 #include "codec/pki_message.h"
 #include "codec/signed_message.h"
 #include "codec/test_util.h"
+#include "common/hostile_keys.h"
 
 namespace scepgate::codec {
 namespace {
@@ -86,6 +87,35 @@ TEST(RequestTest, TamperedSignatureIsReportedNotRejected) {
   ASSERT_TRUE(req) << req.error().message;
   EXPECT_FALSE(req->signature_valid);
   EXPECT_EQ(req->transaction_id, "a1b2c3+/=");
+}
+
+// A signer key that would make verifying the signature the attack (a huge RSA exponent costs
+// milliseconds per verification), or that no CA should trust (explicit EC parameters), is refused
+// before any signature is verified with it, on both parsing paths.
+TEST(RequestTest, SignerKeysTooCostlyToVerifyWithAreRefusedUnverified) {
+  std::vector<EvpPkeyPtr> keys;
+  keys.push_back(std::move(*hostile::RsaKeyWithExponent(1024, *hostile::OddNumber(1000))));
+  BignumPtr one(BN_new());
+  BN_one(one.get());
+  keys.push_back(std::move(*hostile::RsaKeyWithExponent(1024, *one)));
+  keys.push_back(std::move(*hostile::EcKeyWithExplicitParameters("P-256")));
+  for (const EvpPkeyPtr& key : keys) {
+    X509Ptr cert = testing::MakeCert("hostile", *key, 7, nullptr, *key);
+    RequestParams p = Params(NID_aes_256_cbc, NID_sha256);
+    auto der = EncodeRequest(p, *cert, *key);
+    ASSERT_TRUE(der) << der.error().message;
+    auto req = ParseRequest(*der);
+    ASSERT_TRUE(req) << req.error().message;
+    EXPECT_FALSE(req->signature_valid);
+    EXPECT_TRUE(req->signer_refusal.starts_with("KeyParametersRejected: the message signer's key"))
+        << req->signer_refusal;
+  }
+  // An ordinary signer is verified, and nothing is refused.
+  auto der = EncodeRequest(Params(NID_aes_256_cbc, NID_sha256), ClientCert(), ClientKey());
+  auto req = ParseRequest(*der);
+  ASSERT_TRUE(req);
+  EXPECT_TRUE(req->signature_valid);
+  EXPECT_EQ(req->signer_refusal, "");
 }
 
 TEST(RequestTest, TamperedContentFailsSignature) {

@@ -4,6 +4,9 @@
 #include <openssl/objects.h>
 
 #include <climits>
+#include <string>
+
+#include "common/key_sanity.h"
 
 namespace scepgate::codec {
 namespace {
@@ -32,6 +35,22 @@ X509* FindSignerCert(CMS_SignerInfo& si, STACK_OF(X509) * certs) {
     if (c != nullptr && CMS_SignerInfo_cert_cmp(&si, c) == 0) return c;
   }
   return nullptr;
+}
+
+// Why the signer infos must not be verified: more than one (SCEP has one signer), or a signer
+// certificate's key that fails CheckKeyCost / CheckSpkiCost. Empty when they may be.
+std::string SignerKeysRefusal(STACK_OF(CMS_SignerInfo) & infos, STACK_OF(X509) * certs) {
+  int n = sk_CMS_SignerInfo_num(&infos);
+  if (n != 1)
+    return "SignersUnsupported: the message has " + std::to_string(n) + " signers, SCEP has one";
+  X509* cert = FindSignerCert(*sk_CMS_SignerInfo_value(&infos, 0), certs);
+  if (cert == nullptr) return "";  // CMS_verify fails on its own, verifying nothing
+  constexpr std::string_view kWhose = "the message signer's key:";
+  if (auto st = CheckSpkiCost(*X509_get_X509_PUBKEY(cert), kWhose); !st) return st.error().message;
+  EVP_PKEY* key = X509_get0_pubkey(cert);
+  if (key == nullptr) return "";
+  if (auto st = CheckKeyCost(*key, kWhose); !st) return st.error().message;
+  return "";
 }
 
 }  // namespace
@@ -96,9 +115,12 @@ Result<SignedMessage> ReadSignedMessage(ByteView der) {
     const unsigned char* d = ASN1_STRING_get0_data(*pos);
     int n = ASN1_STRING_length(*pos);
     m.content = (n > 0 && d != nullptr) ? Bytes(d, d + n) : Bytes();
-    // Verify with the included certificate only; trusting it is policy's business.
-    m.signature_valid = CMS_verify(m.cms.get(), nullptr, nullptr, nullptr, nullptr,
-                                   CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY) == 1;
+    // Verify with the included certificate only; trusting it is policy's business. Not at all
+    // with a key that would make the verification itself the attack.
+    m.refusal = SignerKeysRefusal(*infos, certs.get());
+    m.signature_valid =
+        m.refusal.empty() && CMS_verify(m.cms.get(), nullptr, nullptr, nullptr, nullptr,
+                                        CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY) == 1;
   }
   ERR_clear_error();
   return m;

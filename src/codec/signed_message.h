@@ -26,13 +26,18 @@ struct SignedMessage {
   X509Ptr signer;                // the included certificate matching the first signer info
   int digest_nid = NID_undef;    // digest of the first signer info
   bool signature_valid = false;  // every signer info verifies with its included certificate
+  // Set, and the signature left unverified, when a signer's key is too costly or unsafe to verify
+  // with (common/key_sanity.h): "KeyParametersRejected: ..."; or when there is more than one
+  // signer: "SignersUnsupported: ...".
+  std::string refusal;
   std::optional<Bytes> content;  // the eContent; nullopt when absent (detached)
   ScepAttributes attributes;     // of the first signer info
 };
 
 // Parses a SignedData and verifies its signature with the included signer certificate, without
-// any chain check. Returns kBadRequest when `der` is not a SignedData, has no signer info, or does
-// not include the signer's certificate. A signature that does not verify is not an error.
+// any chain check, once the signer's key passed CheckKeyCost (else `refusal` says why not). Returns
+// kBadRequest when `der` is not a SignedData, has no signer info, or does not include the signer's
+// certificate. A signature that does not verify is not an error.
 Result<SignedMessage> ReadSignedMessage(ByteView der);
 
 // Returns the DER of a SignedData (eContentType id-data, eContent = `content`, empty allowed)

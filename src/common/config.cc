@@ -2,6 +2,9 @@
 
 #include <toml++/toml.h>
 
+#include "common/key_sanity.h"
+
+#include <cstdint>
 #include <set>
 #include <sstream>
 
@@ -100,6 +103,22 @@ Status ReadTemplate(const toml::table* templates, std::string_view name, Templat
   return r.RejectUnknown();
 }
 
+// [policy] max_rsa_bits, rsa_min_exponent, ec_curves, checked against each other.
+Status ReadKeyLimits(TableReader& policy, Config& c) {
+  SG_TRY_STATUS(policy.Int("max_rsa_bits", c.max_rsa_bits, 2048, kMaxRsaModulusBits));
+  if (c.max_rsa_bits < c.min_rsa_bits)
+    return Fail(KeyError("policy", "max_rsa_bits", "must not be below min_rsa_bits"));
+  SG_TRY_STATUS(policy.Int("rsa_min_exponent", c.rsa_min_exponent, 3, INT32_MAX));
+  if (c.rsa_min_exponent % 2 == 0)
+    return Fail(KeyError("policy", "rsa_min_exponent", "must be odd"));
+  SG_TRY_STATUS(policy.StrList("ec_curves", c.ec_curves));
+  for (const std::string& curve : c.ec_curves) {
+    if (CurveNidByName(curve) == NID_undef)
+      return Fail(KeyError("policy", "ec_curves", "'" + curve + "' is not a named curve"));
+  }
+  return {};
+}
+
 Status ReadAll(const toml::table& root, Config& c) {
   for (const auto& [k, v] : root) {
     static const KeySet kTables = {"server", "scep",      "challenges", "mgmt", "webhooks",
@@ -130,6 +149,7 @@ Status ReadAll(const toml::table& root, Config& c) {
   SG_TRY_STATUS(scep.Bool("renewal_requires_challenge", c.renewal_requires_challenge));
   SG_TRY_STATUS(scep.Bool("revoke_superseded", c.revoke_superseded));
   SG_TRY_STATUS(scep.Size("max_transaction_id", c.max_transaction_id, 16, 4096));
+  SG_TRY_STATUS(scep.Int("signer_clock_skew_seconds", c.signer_clock_skew_seconds, 0, 86400));
   SG_TRY_STATUS(scep.RejectUnknown());
 
   TableReader challenges(Sub(root, "challenges"), "challenges");
@@ -177,6 +197,9 @@ Status ReadAll(const toml::table& root, Config& c) {
   TableReader policy(Sub(root, "policy"), "policy");
   SG_TRY_STATUS(policy.Int("min_rsa_bits", c.min_rsa_bits, 1024, 16384));
   SG_TRY_STATUS(policy.Int("min_ec_bits", c.min_ec_bits, 256, 521));
+  SG_TRY_STATUS(ReadKeyLimits(policy, c));
+  SG_TRY_STATUS(policy.Bool("allow_wildcard_dns", c.allow_wildcard_dns));
+  SG_TRY_STATUS(policy.Int("max_sans", c.max_sans, 1, 1024));
   SG_TRY_STATUS(policy.Str("validation_url", c.validation_url));
   SG_TRY_STATUS(policy.Str("validation_secret", c.validation_secret));
   SG_TRY_STATUS(policy.Int("validation_timeout_seconds", c.validation_timeout_seconds, 1, 60));
@@ -268,6 +291,9 @@ revoke_superseded = false
 # Longest transactionID accepted (clients send a hash of the key: 32 to 64 characters). Longer
 # ones, and any with control characters, get HTTP 400 and are recorded shortened.
 max_transaction_id = 128
+# A first enrollment is signed by a self-signed certificate over the key it asks to certify
+# (RFC 8894 3.3.1); that certificate must be valid now, give or take this many seconds.
+signer_clock_skew_seconds = 300
 
 [challenges]
 # How `scepgate challenge issue` mints one-time challenges: "stored" (random, kept hashed in the
@@ -333,6 +359,16 @@ validity_days = 365
 # Smallest keys accepted in a request.
 min_rsa_bits = 2048
 min_ec_bits = 256
+# Largest RSA key accepted (never above 16384, the ceiling checked before any signature).
+max_rsa_bits = 4096
+# Smallest RSA public exponent accepted; exponents must also be odd and below 2^256.
+rsa_min_exponent = 65537
+# Named EC curves accepted ("P-256" or OpenSSL's names); explicit curve parameters never are.
+ec_curves = ["P-256", "P-384", "P-521"]
+# DNS subjectAltNames with a wildcard: only "*" as the whole leftmost label, when true.
+allow_wildcard_dns = false
+# Most subjectAltNames one request may ask for.
+max_sans = 32
 # External validation (as Intune's validateRequest or step-ca's challenge webhook): when set, every
 # request that passes the checks above is POSTed as JSON (transaction_id, csr PEM, challenge,
 # device_id, user_upn, profile, renewal, subject, sans), signed as the webhooks are with

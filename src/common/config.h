@@ -40,8 +40,9 @@ struct Config {
   bool legacy_algorithms = false;  // accept single DES (loads OpenSSL's legacy provider)
   bool include_root = true;        // GetCACert also returns the root
   bool renewal_requires_challenge = false;
-  bool revoke_superseded = false;   // revoke (superseded) the certificate a renewal replaces
-  size_t max_transaction_id = 128;  // longer transactionIDs (or with control characters): 400
+  bool revoke_superseded = false;       // revoke (superseded) the certificate a renewal replaces
+  size_t max_transaction_id = 128;      // longer transactionIDs (or with control characters): 400
+  int signer_clock_skew_seconds = 300;  // a first enrollment's self-signed signer: valid now +/-
 
   // [challenges]
   std::string challenge_format = "stored";  // "stored" (hashed in the store) | "sealed" (AEAD)
@@ -76,6 +77,11 @@ struct Config {
   // [policy]
   int min_rsa_bits = 2048;
   int min_ec_bits = 256;
+  int max_rsa_bits = 4096;
+  int rsa_min_exponent = 65537;  // odd; every exponent must also be odd and below 2^256
+  std::vector<std::string> ec_curves = {"P-256", "P-384", "P-521"};  // named curves accepted
+  bool allow_wildcard_dns = false;     // then only "*" as the whole leftmost label
+  int max_sans = 32;                   // subjectAltNames one request may ask for
   std::string validation_url;          // external validation webhook; empty = none
   std::string validation_secret;       // HMAC-SHA256 key of its X-Scepgate-Signature
   int validation_timeout_seconds = 5;  // no answer in time refuses the request

@@ -65,6 +65,37 @@ TEST_F(ConfigTest, RejectsUnknownKeysWrongTypesAndRanges) {
   EXPECT_EQ(syntax.error().code, ErrorCode::kInvalidArgument);
 }
 
+TEST_F(ConfigTest, KeyNameAndSignerLimitsHaveSafeDefaultsAndAreChecked) {
+  auto d = Load(DefaultConfigText(""));
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_EQ(d->max_rsa_bits, 4096);
+  EXPECT_EQ(d->rsa_min_exponent, 65537);
+  EXPECT_EQ(d->ec_curves, (std::vector<std::string>{"P-256", "P-384", "P-521"}));
+  EXPECT_FALSE(d->allow_wildcard_dns);
+  EXPECT_EQ(d->max_sans, 32);
+  EXPECT_EQ(d->signer_clock_skew_seconds, 300);
+  auto c = Load(
+      "[policy]\nmax_rsa_bits = 8192\nrsa_min_exponent = 3\nec_curves = [\"P-384\", "
+      "\"secp256k1\"]\nallow_wildcard_dns = true\nmax_sans = 100\n"
+      "[scep]\nsigner_clock_skew_seconds = 0\n");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->max_rsa_bits, 8192);
+  EXPECT_EQ(c->rsa_min_exponent, 3);
+  EXPECT_EQ(c->ec_curves, (std::vector<std::string>{"P-384", "secp256k1"}));
+  EXPECT_TRUE(c->allow_wildcard_dns);
+  EXPECT_EQ(c->max_sans, 100);
+  EXPECT_EQ(c->signer_clock_skew_seconds, 0);
+  for (const char* bad :
+       {"[policy]\nmax_rsa_bits = 32768\n", "[policy]\nmax_rsa_bits = 2048\nmin_rsa_bits = 3072\n",
+        "[policy]\nrsa_min_exponent = 65536\n", "[policy]\nrsa_min_exponent = 1\n",
+        "[policy]\nec_curves = [\"P-999\"]\n", "[policy]\nmax_sans = 0\n",
+        "[scep]\nsigner_clock_skew_seconds = -1\n"}) {
+    auto r = Load(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << bad;
+  }
+}
+
 TEST_F(ConfigTest, MissingFileIsNotFound) {
   EXPECT_EQ(LoadConfig(dir_ / "none.toml").error().code, ErrorCode::kNotFound);
 }

@@ -48,7 +48,11 @@ Expected ExpectedFromClaims(const SealedClaims& claims);
 // KeyUsageMismatch (asks for a usage the certificate will not carry), EnhancedKeyUsageMismatch
 // (asks for an EKU the profile does not grant). kBadRequest for a CSR whose names, key or
 // extensions cannot be read.
-// `key` is the CSR's public key (null: none usable).
+// `key` is the CSR's public key (null: none usable). The key's parameters are checked before, on
+// every path, by key_rules.h.
 Status CheckCsr(const Expected& expected, const X509_REQ& csr, const EVP_PKEY* key);
+// The key and usage checks alone (for a renewal, whose names renewal.h checks): KeyLengthMismatch,
+// KeyUsageMismatch, EnhancedKeyUsageMismatch; kBadRequest as CheckCsr.
+Status CheckCsrKeyAndUsages(const Expected& expected, const X509_REQ& csr, const EVP_PKEY* key);
 
 }  // namespace scepgate::policy

@@ -10,6 +10,7 @@
 
 #include "common/san_text.h"
 #include "common/text.h"
+#include "common/utf8.h"
 
 namespace scepgate::policy {
 namespace {
@@ -27,25 +28,6 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsHex(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 int HexValue(char c) { return IsDigit(c) ? c - '0' : (c | 0x20) - 'a' + 10; }
-
-// Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
-bool ValidUtf8(std::string_view s) {
-  static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-  for (size_t i = 0; i < s.size();) {
-    auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-    unsigned lead = byte(i);
-    size_t n = lead < 0x80 ? 0 : lead < 0xC0 ? 4 : lead < 0xE0 ? 1 : lead < 0xF0 ? 2 : 3;
-    if (n == 4 || lead > 0xF4 || s.size() - i <= n) return false;
-    uint32_t cp = n == 0 ? lead : lead & (0x3Fu >> n);
-    for (size_t k = 1; k <= n; ++k) {
-      if ((byte(i + k) & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (byte(i + k) & 0x3F);
-    }
-    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += n + 1;
-  }
-  return true;
-}
 
 // Trims, collapses internal white space to one space, lower-cases ASCII letters.
 std::string NormaliseValue(std::string_view v) {
@@ -97,7 +79,7 @@ std::optional<std::string> AsnText(const ASN1_STRING& s) {
     return std::nullopt;
   }
   std::string out(len > 0 ? owned.get() : "", static_cast<size_t>(len));
-  if (!ValidUtf8(out)) return std::nullopt;
+  if (!IsValidUtf8(out)) return std::nullopt;
   return out;
 }
 
@@ -244,7 +226,7 @@ Result<Ava> NameParser::ParseAva() {
   SkipSpaces();
   size_t value_at = pos_;
   SG_ASSIGN_OR_RETURN(std::string value, ParseValue());
-  if (!ValidUtf8(value)) return Bad("value is not valid UTF-8", value_at);
+  if (!IsValidUtf8(value)) return Bad("value is not valid UTF-8", value_at);
   return Ava{std::move(*oid), std::move(value)};
 }
 
@@ -387,6 +369,20 @@ Result<std::string> CanonicalSans(const std::vector<std::string>& sans) {
   for (const std::string& c : canonical)
     out += (out.empty() ? "" : ",") + std::to_string(c.size()) + ":" + c;
   return out;
+}
+
+Result<bool> SansWithin(const std::vector<std::string>& requested,
+                        const std::vector<std::string>& allowed) {
+  std::vector<std::string> have;
+  for (const std::string& s : allowed) {
+    SG_ASSIGN_OR_RETURN(std::string c, CanonicalSan(s));
+    have.push_back(std::move(c));
+  }
+  for (const std::string& s : requested) {
+    SG_ASSIGN_OR_RETURN(std::string c, CanonicalSan(s));
+    if (std::ranges::find(have, c) == have.end()) return false;
+  }
+  return true;
 }
 
 Result<std::vector<std::string>> CsrSans(const X509_REQ& csr) {

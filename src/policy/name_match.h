@@ -45,6 +45,11 @@ Result<std::string> CanonicalName(const X509_NAME& name);
 // no ':', an unknown type, an empty value or an unparsable IP.
 Result<std::string> CanonicalSans(const std::vector<std::string>& sans);
 
+// True when every entry of `requested` is, in canonical form, one of `allowed` (a subset: the same
+// names or fewer). Returns kInvalidArgument as CanonicalSans does for an entry of either list.
+Result<bool> SansWithin(const std::vector<std::string>& requested,
+                        const std::vector<std::string>& allowed);
+
 // The SANs a CSR asks for (its extensionRequest's subjectAltName), in the san_text form; empty
 // when it asks for none. Returns kBadRequest when the extensionRequest or the extension cannot be
 // decoded, when subjectAltName appears twice, or when it holds an entry the text form cannot

@@ -3,6 +3,7 @@
 #include "ca/cert_template.h"
 #include "policy/csr_info.h"
 #include "policy/name_match.h"
+#include "policy/renewal.h"
 
 namespace scepgate::policy {
 namespace {
@@ -54,17 +55,15 @@ Status Pipeline::Validate(const EnrollmentRequest& request, const Grant& grant) 
 }
 
 Status Pipeline::Check(const EnrollmentRequest& request, Grant& grant) {
-  if (!CsrSignatureValid(request.csr, CsrKey(request)))
-    return Fail(Error::BadMessageCheck(
-        "CsrSignatureInvalid: the CSR's signature does not verify with its public key"));
+  SG_TRY_STATUS(static_.CheckRequest(request));  // key, CSR signature, names: on every path
   bool renewal_without_challenge =
       request.renewal && !options_.static_options.renewal_requires_challenge;
   if (renewal_without_challenge && request.renewed != nullptr &&
       !request.renewed->device_id.empty())
     return VerifyLinkedRenewal(request, grant);
-  if (renewal_without_challenge) return static_.Verify(request, grant);
+  if (renewal_without_challenge) return static_.VerifyChecked(request);
   SG_ASSIGN_OR_RETURN(std::optional<std::string> given, ChallengePassword(request.csr));
-  if (!given || static_.IsStaticChallenge(*given)) return static_.Verify(request, grant);
+  if (!given || static_.IsStaticChallenge(*given)) return static_.VerifyChecked(request);
   return VerifyOneTime(request, *given, grant);
 }
 
@@ -152,7 +151,7 @@ Result<Expected> Pipeline::ExpectedForRenewal(const EnrollmentRequest& request,
 }
 
 // A renewal signed by a certificate issued for a device: no challenge, but the device must still
-// be targeted and the new certificate keep the old one's names.
+// be targeted and the new certificate keep the old one's subject and keep or narrow its SANs.
 Status Pipeline::VerifyLinkedRenewal(const EnrollmentRequest& request, Grant& grant) {
   const store::CertificateRecord& renewed = *request.renewed;
   grant.device_id = renewed.device_id;
@@ -160,7 +159,8 @@ Status Pipeline::VerifyLinkedRenewal(const EnrollmentRequest& request, Grant& gr
   grant.profile = renewed.profile;
   SG_TRY_STATUS(CheckDevice(renewed.device_id, renewed.profile, grant));
   SG_ASSIGN_OR_RETURN(Expected e, ExpectedForRenewal(request, renewed));
-  SG_TRY_STATUS(CheckCsr(e, request.csr, CsrKey(request)));
+  SG_TRY_STATUS(CheckRenewalNames(request));  // the subject kept, the SANs kept or narrowed
+  SG_TRY_STATUS(CheckCsrKeyAndUsages(e, request.csr, CsrKey(request)));
   Take(e, grant);
   if (options_.revoke_superseded) grant.supersedes = renewed.serial;
   return {};

@@ -16,7 +16,7 @@
 namespace scepgate::policy {
 
 struct PipelineOptions {
-  StaticPolicyOptions static_options;  // static challenge, open enrollment, key minimums
+  StaticPolicyOptions static_options;  // static challenge, open enrollment, key and name rules
   bool revoke_superseded = false;      // a linked renewal revokes the certificate it replaces
   std::vector<SealKey> seal_keys;      // to open sealed challenges; empty: none accepted
   Validator* validator = nullptr;      // asked last about every request that passes; null: none
@@ -28,9 +28,12 @@ class Pipeline final : public Policy {
   Pipeline(PipelineOptions options, store::Store& store, TargetingView& targeting,
            const Clock& clock);
 
-  // In order: CsrSignatureInvalid; then, for a renewal of a certificate linked to a device,
-  // DeviceRetired, UserDisabled, ScepProfileNoLongerTargetedToTheClient and the CSR checks
-  // against the renewed certificate and the current profile; for a first enrollment with the
+  // In order, on every path: StaticPolicy::CheckRequest's codes (KeyTypeUnsupported,
+  // KeyParametersRejected, KeyLengthMismatch before the CSR's signature is verified with its key;
+  // CsrSignatureInvalid; NameRejected); then, for a renewal of a certificate linked to a device,
+  // DeviceRetired, UserDisabled, ScepProfileNoLongerTargetedToTheClient, SubjectNameMismatch and
+  // SubjectAltNameMismatch (the renewed certificate's subject, its SANs kept or narrowed) and the
+  // key and usage checks against the current profile; for a first enrollment with the
   // static challenge (or none, when open) the StaticPolicy checks; otherwise the one-time
   // challenge: ChallengeInvalid, ChallengeExpired, ChallengeAlreadyUsed, DeviceRetired,
   // UserDisabled, ScepProfileNoLongerTargetedToTheClient, then CheckCsr's codes.

@@ -324,7 +324,8 @@ class PipelineOrderTest : public PipelineTest, public ::testing::WithParamInterf
     if (faults.contains(Fault::kNotTargeted)) targeting_.targeted.clear();
     if (faults.contains(Fault::kSubject)) spec.subject = {{"O", "Example"}, {"CN", "kiosk-2"}};
     if (faults.contains(Fault::kSans)) spec.sans = {"DNS:kiosk-2.example.com"};
-    if (faults.contains(Fault::kKeyLength)) key = small_rsa_.get();
+    // A key the configured limits accept but the profile does not (it asks for RSA).
+    if (faults.contains(Fault::kKeyLength)) key = ec_.get();
     if (faults.contains(Fault::kKeyUsage)) spec.key_usage = "digitalSignature,keyEncipherment";
     if (faults.contains(Fault::kEku)) spec.ekus = "clientAuth,serverAuth";
     X509ReqPtr csr = Csr(spec, key);
@@ -636,6 +637,53 @@ TEST_F(PipelineTest, LinkedRenewalMustKeepTheSignersSubjectAndSans) {
   ExpectRefused(
       Renew(*Csr(CsrSpec().Challenge("").Sans({"DNS:other.example.com"})), *signer, grant),
       "SubjectAltNameMismatch");
+}
+
+TEST_F(PipelineTest, LinkedRenewalMayNarrowTheSansButNeverWidenThem) {
+  X509Ptr signer = Signer(*rsa_, kKioskName);
+  Grant grant;
+  EXPECT_TRUE(Renew(*Csr(CsrSpec().Challenge("").Sans({})), *signer, grant));
+  ExpectRefused(
+      Renew(*Csr(CsrSpec().Challenge("").Sans({kSan, "DNS:dc01.corp.example"})), *signer, grant),
+      "SubjectAltNameMismatch");
+  ExpectRefused(Renew(*Csr(CsrSpec().Challenge("").Sans({kSan, "UPN:administrator@corp.example"})),
+                      *signer, grant),
+                "SubjectAltNameMismatch");
+}
+
+TEST_F(PipelineTest, RenewalOfAStaticChallengeCertificateCannotGainNames) {
+  renewed_.device_id.clear();
+  renewed_.sans.clear();  // issued on the static challenge without any SAN
+  X509Ptr signer = Signer(*rsa_, {{"CN", "laptop-7"}});
+  Grant grant;
+  EXPECT_TRUE(
+      Renew(*Csr(CsrSpec().Subject({{"CN", "laptop-7"}}).Challenge("").Sans({})), *signer, grant));
+  for (const char* san : {"DNS:dc01.corp.example", "UPN:administrator@corp.example",
+                          "URI:tag:microsoft.com,2022-09-14:sid:S-1-5-21-1-2-3-500"})
+    ExpectRefused(Renew(*Csr(CsrSpec().Subject({{"CN", "laptop-7"}}).Challenge("").Sans({san})),
+                        *signer, grant),
+                  "SubjectAltNameMismatch");
+}
+
+TEST_F(PipelineTest, KeyAndNameRulesApplyOnEveryPath) {
+  EvpPkeyPtr secp256k1(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "secp256k1"));
+  X509Ptr signer = Signer(*rsa_, kKioskName);
+  Grant grant;
+  // One-time challenge, static challenge, linked renewal, static renewal.
+  ExpectRefused(Verify(*Csr(CsrSpec(), secp256k1.get())), "KeyParametersRejected");
+  ExpectRefused(Verify(*Csr(CsrSpec().Challenge(kStatic), secp256k1.get())),
+                "KeyParametersRejected");
+  ExpectRefused(Renew(*Csr(CsrSpec().Challenge(""), secp256k1.get()), *signer, grant),
+                "KeyParametersRejected");
+  ExpectRefused(Verify(*Csr(CsrSpec().Sans({"DNS:*.example.com"}))), "NameRejected");
+  ExpectRefused(Verify(*Csr(CsrSpec().Challenge(kStatic).Sans({"DNS:*.example.com"}))),
+                "NameRejected");
+  ExpectRefused(
+      Renew(*Csr(CsrSpec().Challenge("").Sans({"DNS:bad_name.example.com"})), *signer, grant),
+      "NameRejected");
+  renewed_.device_id.clear();
+  ExpectRefused(Renew(*Csr(CsrSpec().Challenge(""), secp256k1.get()), *signer, grant),
+                "KeyParametersRejected");
 }
 
 TEST_F(PipelineTest, RenewalOfAnUnlinkedCertificateTakesTheStaticPath) {

@@ -2,8 +2,8 @@
 
 #include <openssl/crypto.h>
 
-#include "ca/key_spec.h"
 #include "policy/csr_info.h"
+#include "policy/renewal.h"
 
 namespace scepgate::policy {
 namespace {
@@ -17,21 +17,33 @@ Error Denied(std::string_view code, std::string_view why) {
   return Error::PolicyDenied(std::string(code) + ": " + std::string(why));
 }
 
+KeyRules KeyRulesOf(const StaticPolicyOptions& o) {
+  return {o.min_rsa_bits, o.max_rsa_bits, o.rsa_min_exponent, o.min_ec_bits, o.ec_curves};
+}
+
 }  // namespace
 
 StaticPolicy::StaticPolicy(StaticPolicyOptions options)
-    : options_(std::move(options)), challenge_digest_(Sha256(options_.challenge)) {}
+    : options_(std::move(options)),
+      key_rules_(KeyRulesOf(options_)),
+      challenge_digest_(Sha256(options_.challenge)) {}
 
 Status StaticPolicy::Verify(const EnrollmentRequest& request, Grant& /*grant*/) {
+  SG_TRY_STATUS(CheckRequest(request));
+  return VerifyChecked(request);
+}
+
+Status StaticPolicy::CheckRequest(const EnrollmentRequest& request) const {
+  SG_TRY_STATUS(CheckKey(CsrKey(request)));
   if (!CsrSignatureValid(request.csr, CsrKey(request)))
     return Fail(Error::BadMessageCheck(
         "CsrSignatureInvalid: the CSR's signature does not verify with its public key"));
+  return CheckRequestedNames(request.csr, options_.names);
+}
+
+Status StaticPolicy::VerifyChecked(const EnrollmentRequest& request) const {
   SG_TRY_STATUS(CheckChallenge(request));
-  SG_TRY_STATUS(CheckKey(CsrKey(request)));
-  if (request.renewal && X509_NAME_cmp(X509_REQ_get_subject_name(&request.csr),
-                                       X509_get_subject_name(&request.signer)) != 0)
-    return Fail(Denied("SubjectNameMismatch",
-                       "a renewal must keep the subject of the certificate it renews"));
+  if (request.renewal) return CheckRenewalNames(request);
   return {};
 }
 
@@ -54,24 +66,7 @@ Status StaticPolicy::CheckChallenge(const EnrollmentRequest& request) const {
 }
 
 Status StaticPolicy::CheckKey(const EVP_PKEY* key) const {
-  if (key == nullptr) return Fail(Error::BadRequest("CSR carries no usable public key"));
-  int bits = ca::KeyBits(*key);
-  int id = EVP_PKEY_get_base_id(key);
-  if (id == EVP_PKEY_RSA) {
-    if (bits < options_.min_rsa_bits)
-      return Fail(Denied("KeyLengthMismatch", "RSA key of " + std::to_string(bits) +
-                                                  " bits is below the minimum of " +
-                                                  std::to_string(options_.min_rsa_bits)));
-    return {};
-  }
-  if (id == EVP_PKEY_EC) {
-    if (bits < options_.min_ec_bits)
-      return Fail(Denied("KeyLengthMismatch", "EC key of " + std::to_string(bits) +
-                                                  " bits is below the minimum of " +
-                                                  std::to_string(options_.min_ec_bits)));
-    return {};
-  }
-  return Fail(Error::BadAlg("KeyTypeUnsupported: only RSA and EC keys are accepted"));
+  return CheckRequestKey(key, key_rules_);
 }
 
 }  // namespace scepgate::policy

@@ -4,6 +4,7 @@
 
 #include "ca/key_spec.h"
 #include "client/request_builder.h"
+#include "common/hostile_keys.h"
 #include "policy/csr_info.h"
 
 namespace scepgate::policy {
@@ -85,6 +86,32 @@ TEST_F(StaticPolicyTest, RenewalNeedsNoChallengeButKeepsTheSubject) {
   Grant grant;
   EXPECT_FALSE(
       strict.Verify({*Csr(*rsa_, "", "/CN=dev"), *signer_, true, "t", "", nullptr}, grant));
+}
+
+TEST_F(StaticPolicyTest, RenewalKeepsOrNarrowsTheSignersSansNeverWidens) {
+  client::CsrOptions o;
+  o.subject = "/CN=dev";
+  o.sans = {"DNS:dc01.corp.example"};
+  X509ReqPtr wider = std::move(*client::MakeCsr(*rsa_, o));
+  EXPECT_EQ(Code(Verify(*wider, /*renewal=*/true)), "SubjectAltNameMismatch");
+  o.sans = {"UPN:administrator@corp.example"};
+  EXPECT_EQ(Code(Verify(**client::MakeCsr(*rsa_, o), true)), "SubjectAltNameMismatch");
+}
+
+TEST_F(StaticPolicyTest, AHostileKeyIsRefusedBeforeTheCsrSignatureIsVerified) {
+  // A CSR over an RSA key with exponent 1, "signed" by another key: refused for the key.
+  BIGNUM* n = nullptr;
+  ASSERT_EQ(EVP_PKEY_get_bn_param(rsa_, "n", &n), 1);
+  BignumPtr owned(n);
+  BignumPtr one(BN_new());
+  BN_one(one.get());
+  EvpPkeyPtr bad = std::move(*hostile::RsaPublicKey(*n, *one));
+  X509ReqPtr csr = Csr(*rsa_, "open sesame");
+  X509_REQ_set_pubkey(csr.get(), bad.get());
+  X509_REQ_sign(csr.get(), rsa_, EVP_sha256());
+  Status s = Verify(*csr);
+  EXPECT_EQ(Code(s), "KeyParametersRejected");
+  EXPECT_EQ(s.error().code, ErrorCode::kPolicyDenied);
 }
 
 TEST_F(StaticPolicyTest, OpenEnrollmentLetsARequestWithoutChallengeIn) {

@@ -5,6 +5,7 @@
 #include "common/san_text.h"
 #include "notify/events.h"
 #include "policy/csr_info.h"
+#include "policy/first_signer.h"
 #include "scep/service.h"
 #include "scep/service_internal.h"
 
@@ -32,6 +33,12 @@ Reply Service::Enroll(Context& ctx) {
   auto csr = codec::ParseCsr(ctx.request.enveloped, ctx.request.signer.get(),
                              ctx.request.signer_key.get());
   if (!csr) return Failure(ctx, Error::BadRequest("CsrMalformed: " + csr.error().message));
+  if (!ctx.renewal) {  // RFC 8894 3.3.1: signed with the key it asks to certify
+    auto signer = policy::CheckFirstEnrollmentSigner(
+        *ctx.request.signer, ctx.request.signer_key.get(), *csr->key, clock_.Now(),
+        options_.signer_clock_skew_seconds);
+    if (!signer) return Failure(ctx, signer.error());
+  }
   auto pubkey_sha = policy::CsrPublicKeySha256(*csr->req);
   if (!pubkey_sha) return Failure(ctx, pubkey_sha.error());
 

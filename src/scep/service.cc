@@ -115,6 +115,8 @@ Reply Service::Refuse(Context& ctx, std::string_view code, const std::string& wh
 }
 
 Reply Service::Dispatch(Context& ctx) {
+  if (!ctx.request.signer_refusal.empty())
+    return Failure(ctx, Error::BadRequest(ctx.request.signer_refusal));
   if (!ctx.request.signature_valid)
     return Failure(
         ctx, Error::BadMessageCheck("SignatureInvalid: the message signature does not verify"));

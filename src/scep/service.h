@@ -28,6 +28,8 @@ struct ServiceOptions {
   // Longer transactionIDs, and any with control characters, are refused with HTTP 400 before
   // anything else is done with the message.
   size_t max_transaction_id = 128;
+  // A first enrollment's self-signed signer must be valid now, give or take this many seconds.
+  int64_t signer_clock_skew_seconds = 300;
 };
 
 // Who is asking; goes into the request record and the log line.
@@ -61,7 +63,10 @@ class Service {
   // GetNextCACert: 404 when no rollover is staged.
   Reply GetNextCaCert() const;
   // PKIOperation: a CertRep (HTTP 200, also for FAILURE), or HTTP 400 for bytes that are not a
-  // pkiMessage. Records every call in the store.
+  // pkiMessage. Records every call in the store. A signer key refused before verification is
+  // FAILURE badRequest KeyParametersRejected; a first enrollment (signer not issued by us) signed
+  // with another key than the CSR's is SignerKeyMismatch (badMessageCheck), by a certificate not
+  // valid now is SignerCertificateExpired (badTime).
   Reply PkiOperation(ByteView der, const Peer& peer);
 
  private:

@@ -44,7 +44,16 @@ class ServiceTest : public ::testing::Test {
     ca_.recipients = {ra_.get()};
     ca_.all.push_back(CertDup(*ra_));
     key_ = std::move(*ca::GenerateKey(spec));
-    self_signed_ = std::move(*client::MakeSelfSignedSigner(*key_, "SCEP SIGNER"));
+    self_signed_ = SignerAt(*key_, kNow);
+  }
+
+  // A self-signed certificate over `key` valid from a minute before `now` for a week.
+  static X509Ptr SignerAt(const EVP_PKEY& key, int64_t now) {
+    X509Ptr cert = std::move(*client::MakeSelfSignedSigner(key, "SCEP SIGNER"));
+    ASN1_TIME_set(X509_getm_notBefore(cert.get()), static_cast<time_t>(now - 60));
+    ASN1_TIME_set(X509_getm_notAfter(cert.get()), static_cast<time_t>(now + 7 * 86400));
+    EXPECT_GT(X509_sign(cert.get(), const_cast<EVP_PKEY*>(&key), EVP_sha256()), 0);
+    return cert;
   }
 
   // Sends a PKCSReq for CN=`cn` signed by `signer` (with key_) and decodes the CertRep.
@@ -110,6 +119,34 @@ TEST_F(ServiceTest, RenewalFromAnExpiredCertificateIsBadTime) {
   EXPECT_EQ(late.status, codec::PkiStatus::kFailure);
   EXPECT_EQ(late.fail_info, codec::FailInfo::kBadTime);
   EXPECT_NE(late.fail_info_text.find("SignerCertificateExpired"), std::string::npos);
+}
+
+TEST_F(ServiceTest, FirstEnrollmentSignedByAnotherKeyIsSignerKeyMismatch) {
+  EvpPkeyPtr other = std::move(*ca::GenerateKey(*ca::ParseKeySpec("rsa:2048")));
+  X509Ptr stranger = SignerAt(*other, kNow);
+  client::CsrOptions c;
+  c.subject = "/CN=dev";
+  c.challenge = "pw";
+  auto csr = client::MakeCsr(*key_, c);
+  client::MessageOptions m;
+  m.transaction_id = "t-mismatch";
+  auto msg = client::BuildMessage(ca_, *CsrToDer(**csr), *stranger, *other, m);
+  Reply r = service_->PkiOperation(msg->der, {"192.0.2.1", "corr-mismatch"});
+  auto rep = codec::DecodeCertRep(AsView(r.body), *stranger, *other);
+  ASSERT_TRUE(rep) << rep.error().message;
+  EXPECT_EQ(rep->status, codec::PkiStatus::kFailure);
+  EXPECT_EQ(rep->fail_info, codec::FailInfo::kBadMessageCheck);
+  EXPECT_TRUE(rep->fail_info_text.starts_with("SignerKeyMismatch: ")) << rep->fail_info_text;
+}
+
+TEST_F(ServiceTest, FirstEnrollmentByAnExpiredSelfSignedSignerIsBadTimeBeyondTheSkew) {
+  X509Ptr old_signer = SignerAt(*key_, kNow - 8 * 86400);  // expired a day ago
+  codec::CertRep late = Send(*old_signer, "dev", "t-expired");
+  EXPECT_EQ(late.status, codec::PkiStatus::kFailure);
+  EXPECT_EQ(late.fail_info, codec::FailInfo::kBadTime);
+  EXPECT_TRUE(late.fail_info_text.starts_with("SignerCertificateExpired: ")) << late.fail_info_text;
+  X509Ptr barely = SignerAt(*key_, kNow - 7 * 86400 - 200);  // expired 200 s ago
+  EXPECT_EQ(Send(*barely, "dev", "t-skew").status, codec::PkiStatus::kSuccess);
 }
 
 TEST_F(ServiceTest, SignerIssuedByUsButUnknownToTheRecordsIsBadCertId) {

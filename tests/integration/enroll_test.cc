@@ -15,7 +15,9 @@ class EnrollTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     auto s = ServerProcess::Start(
-        {{"--challenge", kChallenge, "--name", "IT"}, {{"scep.legacy_algorithms", "true"}}});
+        {{"--challenge", kChallenge, "--name", "IT"},
+         // GetWithUrlOver40KbIsServed asks for 1100 SANs (the default limit is 32).
+         {{"scep.legacy_algorithms", "true"}, {"policy.max_sans", "1100"}}});
     ASSERT_TRUE(s) << s.error().message;
     server_ = std::move(*s);
   }
