@@ -54,6 +54,16 @@ Status CheckSid(std::string_view sid) {
   return {};
 }
 
+// The optional identity attributes of a user: e-mail, SID, on-premises DN.
+Status CheckIdentity(std::string_view email, std::string_view sid, std::string_view dn) {
+  if (!email.empty()) SG_TRY_STATUS(CheckUpn(email, "e-mail address"));
+  if (!sid.empty()) SG_TRY_STATUS(CheckSid(sid));
+  if (HasControl(dn)) {
+    return Fail(Error::InvalidArgument("on-premises DN must not hold control characters"));
+  }
+  return {};
+}
+
 Status CheckName(std::string_view name, std::string_view what) {
   if (name.empty()) return Fail(Error::InvalidArgument(std::string(what) + " must not be empty"));
   if (HasControl(name)) {
@@ -162,20 +172,35 @@ Result<std::vector<store::DeviceRecord>> Directory::ListDevices(const store::Dev
   return store_.ListDevices(filter);
 }
 
-Result<store::UserRecord> Directory::AddUser(const NewUser& user) {
+Result<store::UserRecord> Directory::AddUser(const NewUser& user, Role by) {
+  if (!user.sid.empty() && !RoleAllows(by, Role::kAdmin))
+    return Fail(
+        Error::PermissionDenied("only an admin may set a user's SID (it maps certificates onto "
+                                "Active Directory accounts)"));
   SG_TRY_STATUS(CheckUpn(user.upn, "UPN"));
-  if (!user.email.empty()) SG_TRY_STATUS(CheckUpn(user.email, "e-mail address"));
-  if (!user.sid.empty()) SG_TRY_STATUS(CheckSid(user.sid));
-  if (HasControl(user.on_prem_dn)) {
-    return Fail(Error::InvalidArgument("on-premises DN must not hold control characters"));
-  }
+  SG_TRY_STATUS(CheckIdentity(user.email, user.sid, user.on_prem_dn));
   store::UserRecord u;
+  u.identity_by_admin = RoleAllows(by, Role::kAdmin);
   u.upn = user.upn;
   u.email = user.email;
   u.sid = user.sid;
   u.on_prem_dn = user.on_prem_dn;
   u.created_at = clock_.Now();
   SG_TRY_STATUS(store_.InsertUser(u));
+  return u;
+}
+
+Result<store::UserRecord> Directory::SetUserIdentity(std::string_view upn,
+                                                     const UserIdentity& change, Role by) {
+  if (!RoleAllows(by, Role::kAdmin))
+    return Fail(Error::PermissionDenied("only an admin may set a user's identity"));
+  SG_ASSIGN_OR_RETURN(store::UserRecord u, FindUser(upn));
+  if (change.email) u.email = *change.email;
+  if (change.sid) u.sid = *change.sid;
+  if (change.on_prem_dn) u.on_prem_dn = *change.on_prem_dn;
+  SG_TRY_STATUS(CheckIdentity(u.email, u.sid, u.on_prem_dn));
+  u.identity_by_admin = true;
+  SG_TRY_STATUS(store_.UpdateUserIdentity(u));
   return u;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/random.h"
+#include "mgmt/tokens.h"
 #include "store/store.h"
 
 namespace scepgate::mgmt {
@@ -27,6 +29,13 @@ struct NewUser {
   std::string email;
   std::string sid;         // optional, "S-1-<authority>-<sub>..."
   std::string on_prem_dn;  // optional
+};
+
+// A change to a user's identity attributes: only those given change.
+struct UserIdentity {
+  std::optional<std::string> email;
+  std::optional<std::string> sid;  // "" clears it
+  std::optional<std::string> on_prem_dn;
 };
 
 struct DeviceDetails {
@@ -77,9 +86,16 @@ class Directory {
   // Devices, oldest first. kNotFound when filter.owner names no user.
   Result<std::vector<store::DeviceRecord>> ListDevices(const store::DeviceFilter& filter);
 
-  // Adds a user and returns it. kInvalidArgument for a malformed UPN, e-mail or SID,
-  // kAlreadyExists when the UPN is taken (in any case).
-  Result<store::UserRecord> AddUser(const NewUser& user);
+  // Adds a user on behalf of `by` and returns it; the user's identity counts as set by an admin
+  // when `by` is admin. kPermissionDenied when `by` is below admin and a SID is given,
+  // kInvalidArgument for a malformed UPN, e-mail or SID, kAlreadyExists when the UPN is taken
+  // (in any case).
+  Result<store::UserRecord> AddUser(const NewUser& user, Role by);
+  // Changes the given identity attributes of a user (none given: confirms them as they are) and
+  // marks the identity as set by an admin; returns the user. kPermissionDenied when `by` is below
+  // admin, kNotFound for an unknown UPN, kInvalidArgument for a malformed e-mail or SID.
+  Result<store::UserRecord> SetUserIdentity(std::string_view upn, const UserIdentity& change,
+                                            Role by);
   // Marks a user disabled. kNotFound for an unknown UPN, kAlreadyExists if already disabled.
   Status DisableUser(std::string_view upn);
   // The user, its groups and devices. kNotFound for an unknown UPN.

@@ -14,10 +14,20 @@ namespace scepgate::mgmt {
 
 // What a token may do; each role may do everything the one before it may.
 //   auditor   read everything (GET)
-//   operator  also add and retire devices, add and disable users, add groups and change their
-//             members, issue challenges, revoke certificates
+//   operator  also add and retire devices, add users WITHOUT a SID, disable users, add groups
+//             and change their members, issue challenges, revoke certificates
 //   admin     also create, update and delete profiles, assign them, approve or reject held
-//             requests, and manage tokens
+//             requests, manage tokens, and set a user's identity
+//
+// Separation of duties: a user's identity (UPN, e-mail, SID, on-premises DN) is what Active
+// Directory maps a certificate onto (the SID through the strong-mapping URL
+// tag:microsoft.com,2022-09-14:sid:<SID>). Only an admin sets it: an operator may not give a
+// SID (Directory::AddUser) or change a user's identity (Directory::SetUserIdentity), and a user
+// an operator added counts as not admin-set (UserRecord::identity_by_admin), so an operator may
+// not mint a challenge whose certificate would carry that user's identity
+// (Challenges::Issue, "IdentityNotSetByAdmin"); an admin may. Devices owned by admin-set users
+// are an operator's to enrol. The local CLI acts as admin: it runs with the data dir's files,
+// CA keys included.
 enum class Role { kAuditor = 0, kOperator = 1, kAdmin = 2 };
 
 // "auditor", "operator", "admin".
