@@ -51,7 +51,8 @@ class Tokens {
       : store_(store), clock_(clock), random_(random) {}
 
   // Mints a token for `role`: "sgt_" and 43 URL-safe base64 characters (256 random bits).
-  // kInvalidArgument for an unknown role or a name over 100 bytes or with control characters,
+  // kInvalidArgument for an unknown role or a name that mgmt::CheckText refuses (over 100 bytes,
+  // not UTF-8, control or format characters); the name is kept in NFC.
   // kCrypto when randomness fails, kDatabase.
   Result<CreatedToken> Create(std::string_view role, std::string_view name);
   // Every token, revoked ones included, oldest first. kDatabase.

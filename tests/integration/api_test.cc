@@ -190,6 +190,30 @@ TEST_F(ApiTest, AMalformedBodyGets400AndTheServerKeepsServing) {
   EXPECT_EQ(caps->status, 200);
 }
 
+TEST_F(ApiTest, NamesAreCheckedAndA2MbDeviceNameGets400WhileTheServerKeepsAnswering) {
+  json huge = {{"name", std::string(2'000'000, 'x')}, {"platform", "linux"}};
+  json refused = Expect(400, "POST", "/devices", operator_, huge);
+  EXPECT_NE(refused["error"]["message"].get<std::string>().find("longer than 256 bytes"),
+            std::string::npos);
+  EXPECT_EQ(Expect(200, "GET", "/devices", auditor_).size(), 0u);
+  // Bidi overrides, NUL and look-alikes are refused; NFD is stored as NFC.
+  Expect(400, "POST", "/devices", operator_,
+         {{"name", "invoice\u202egpj.exe"}, {"platform", "linux"}});
+  Expect(400, "POST", "/groups", operator_, {{"name", std::string("a\0b", 3)}});
+  Expect(400, "POST", "/users", operator_, {{"upn", "p\xd0\xb0ypal@example.com"}});
+  json device = Expect(201, "POST", "/devices", operator_,
+                       {{"name", "Mu\xcc\x88ller"}, {"platform", "linux"}});
+  EXPECT_EQ(device["name"], "M\xc3\xbcller");
+  Expect(201, "POST", "/groups", operator_,
+         {{"name",
+           "Stra\xc3\x9f"
+           "e"}});
+  Expect(409, "POST", "/groups", operator_, {{"name", "STRASSE"}});
+  auto health = http_->Get({"127.0.0.1", server_->port(), "/healthz"}, "/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+}
+
 TEST_F(ApiTest, TheOpenApiDocumentParsesAndListsTheRoutes) {
   Reply doc = Call("GET", "/openapi.json", "");
   ASSERT_EQ(doc.status, 200);
