@@ -37,7 +37,7 @@ void Issue(const Flags& f) {
       SG_ASSIGN_OR_RETURN(ttl, mgmt::ParseChallengeTtl(f.ttl));
     }
     mgmt::Challenges challenges(*data->store, clock, random, std::move(settings));
-    return challenges.Issue(f.device, f.profile, ttl);
+    return challenges.Issue(f.device, f.profile, ttl, mgmt::Role::kAdmin);  // the CLI acts as admin
   }();
   // The audit entry names the device, profile and TTL, never the challenge.
   mgmt::IssuedChallenge issued =

@@ -111,9 +111,36 @@ void AddUser(mgmt::Directory& d, store::Store& s, const Flags& f) {
   n.sid = f.sid;
   n.on_prem_dn = f.dn;
   nlohmann::json args = {{"upn", f.upn}, {"email", f.email}, {"sid", f.sid}, {"on_prem_dn", f.dn}};
-  store::UserRecord user = Audited(s, "user.add", f.upn, args, d.AddUser(n));
+  store::UserRecord user = Audited(s, "user.add", f.upn, args, d.AddUser(n, mgmt::Role::kAdmin));
   if (f.json) return PrintJson(UserJson(user));
   std::cout << "added user " << user.upn << "\n";
+}
+
+// `user set UPN [--email E] [--sid S] [--dn DN]`: only the options given change; none confirms
+// the identity as it is. `given` holds the three options, to tell "not given" from "".
+struct IdentityOptions {
+  CLI::Option* email = nullptr;
+  CLI::Option* sid = nullptr;
+  CLI::Option* dn = nullptr;
+};
+
+void SetUserIdentity(mgmt::Directory& d, store::Store& s, const Flags& f,
+                     const IdentityOptions& given) {
+  mgmt::UserIdentity change;
+  nlohmann::json args = nlohmann::json::object();
+  auto take = [&](CLI::Option* opt, const std::string& value, std::optional<std::string>& into,
+                  const char* key) {
+    if (opt->count() == 0) return;
+    into = value;
+    args[key] = value;
+  };
+  take(given.email, f.email, change.email, "email");
+  take(given.sid, f.sid, change.sid, "sid");
+  take(given.dn, f.dn, change.on_prem_dn, "on_prem_dn");
+  store::UserRecord user = Audited(s, "user.set-identity", f.id, args,
+                                   d.SetUserIdentity(f.id, change, mgmt::Role::kAdmin));
+  if (f.json) return PrintJson(UserJson(user));
+  std::cout << "set the identity of user " << user.upn << "\n";
 }
 
 void ListUsers(mgmt::Directory& d, store::Store&, const Flags& f) {
@@ -226,6 +253,18 @@ void AddUserCommands(CLI::App& app) {
   add->add_option("--sid", f->sid, "Windows SID (S-1-5-21-...)");
   add->add_option("--dn", f->dn, "on-premises distinguished name");
   AddJsonFlag(*add, *f);
+
+  auto given = std::make_shared<IdentityOptions>();
+  CLI::App* set =
+      Command(*user, "set", "set a user's e-mail, SID or DN (the identity its certificates carry)",
+              f, [given](mgmt::Directory& d, store::Store& s, const Flags& fl) {
+                SetUserIdentity(d, s, fl, *given);
+              });
+  set->add_option("upn", f->id, "user principal name")->required();
+  given->email = set->add_option("--email", f->email, "e-mail address (\"\" clears it)");
+  given->sid = set->add_option("--sid", f->sid, "Windows SID (\"\" clears it)");
+  given->dn = set->add_option("--dn", f->dn, "on-premises distinguished name");
+  AddJsonFlag(*set, *f);
 
   CLI::App* list = Command(*user, "list", "list users by UPN", f, ListUsers);
   AddJsonFlag(*list, *f);

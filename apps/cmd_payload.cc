@@ -64,7 +64,8 @@ void Payload(const Flags& f) {
   options.retry_delay_seconds = OrDie(ParseSeconds(f.retry_delay, /*allow_zero=*/true));
   options.renewal_threshold = f.renewal_threshold;
   mgmt::PayloadMaker maker(*data->store, clock, random, std::move(settings), std::move(cas));
-  mgmt::MadePayload made = OrDie(maker.Make(f.device, f.profile, format, ttl, options));
+  mgmt::MadePayload made =
+      OrDie(maker.Make(f.device, f.profile, format, ttl, options, mgmt::Role::kAdmin));
   if (f.out.empty()) {
     std::cout << made.body;
     return;

@@ -9,7 +9,7 @@ packages=(
   libboost-dev libboost-system-dev
   libsqlite3-dev sqlite3
   libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
-  libcurl4-openssl-dev libxml2-dev socat
+  libcurl4-openssl-dev libxml2-dev socat libicu-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   scep certmonger dbus util-linux procps curl python3 iproute2
 )

@@ -24,6 +24,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "failedPrecondition";
     case ErrorCode::kPolicyDenied:
       return "policyDenied";
+    case ErrorCode::kPermissionDenied:
+      return "permissionDenied";
     case ErrorCode::kCrypto:
       return "crypto";
     case ErrorCode::kIo:

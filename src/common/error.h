@@ -22,6 +22,7 @@ enum class ErrorCode {
   kFailedPrecondition,  // the operation's precondition no longer holds (e.g. a one-time secret
                         // used)
   kPolicyDenied,        // a policy check refused the request; message names the check
+  kPermissionDenied,    // the caller's role may not do this (separation of duties)
   kCrypto,              // an OpenSSL call failed unexpectedly
   kIo,                  // file system or socket failure
   kDatabase,            // store failure
@@ -49,6 +50,9 @@ struct Error {
     return {ErrorCode::kFailedPrecondition, std::move(m)};
   }
   static Error PolicyDenied(std::string m) { return {ErrorCode::kPolicyDenied, std::move(m)}; }
+  static Error PermissionDenied(std::string m) {
+    return {ErrorCode::kPermissionDenied, std::move(m)};
+  }
   static Error Crypto(std::string m) { return {ErrorCode::kCrypto, std::move(m)}; }
   static Error Io(std::string m) { return {ErrorCode::kIo, std::move(m)}; }
   static Error Database(std::string m) { return {ErrorCode::kDatabase, std::move(m)}; }

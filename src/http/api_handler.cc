@@ -68,6 +68,8 @@ int HttpStatusFor(ErrorCode code) {
       return 409;
     case ErrorCode::kPolicyDenied:
       return 422;
+    case ErrorCode::kPermissionDenied:
+      return 403;
     default:
       return 500;
   }
@@ -140,14 +142,15 @@ Response ApiHandler::Serve(const Request& request, std::string& actor) {
     return r;
   }
   const Route& route = *match->route;
+  ApiCall call(request);
   if (token) {
     auto role = mgmt::ParseRole(token->role);
     if (!role || !mgmt::RoleAllows(*role, route.role))
       return ApiError(403, "forbidden",
                       "role " + token->role + " may not " + route.method + " " + route.pattern +
                           " (needs " + mgmt::RoleName(route.role) + ")");
+    call.role = *role;
   }
-  ApiCall call(request);
   call.params = std::move(match->params);
   if (route.method != "GET") {
     auto body = ParseBody(request.body, deps_.max_json_depth);

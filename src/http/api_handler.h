@@ -3,7 +3,8 @@
 // routes call the same mgmt functions as the CLI and answer the same JSON (http/views.h).
 //
 // Statuses: 200 (201 for a creation), 400 kInvalidArgument and malformed JSON, 401 no, unknown
-// or revoked token (with WWW-Authenticate: Bearer), 403 beyond the token's role, 404 kNotFound
+// or revoked token (with WWW-Authenticate: Bearer), 403 beyond the token's role ("forbidden") or
+// kPermissionDenied (a rule of separation of duties, "permissionDenied"), 404 kNotFound
 // and unknown paths, 405 a known path with another method, 409 kAlreadyExists and
 // kFailedPrecondition (a state conflict), 422 kPolicyDenied (understood, and refused by policy,
 // e.g. a challenge for a device the profile does not target), 500 anything else (details only in

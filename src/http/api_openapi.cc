@@ -43,9 +43,10 @@ const std::vector<std::pair<std::string, std::string>> kDevice = {
     {"owner", "string"},      {"retired", "boolean"},
     {"retired_at", "string"}, {"created_at", "string"}};
 const std::vector<std::pair<std::string, std::string>> kUser = {
-    {"upn", "string"},        {"email", "string"},     {"sid", "string"},
-    {"on_prem_dn", "string"}, {"disabled", "boolean"}, {"disabled_at", "string"},
-    {"created_at", "string"}};
+    {"upn", "string"},        {"email", "string"},
+    {"sid", "string"},        {"on_prem_dn", "string"},
+    {"disabled", "boolean"},  {"disabled_at", "string"},
+    {"created_at", "string"}, {"identity_by_admin", "boolean"}};
 const std::vector<std::pair<std::string, std::string>> kGroup = {
     {"name", "string"}, {"description", "string"}, {"created_at", "string"}};
 const std::vector<std::pair<std::string, std::string>> kProfileInput = {
@@ -89,6 +90,8 @@ json Schemas() {
       {"UserInput",
        Object({{"upn", "string"}, {"email", "string"}, {"sid", "string"}, {"on_prem_dn", "string"}},
               {"upn"})},
+      {"UserIdentityInput",
+       Object({{"email", "string"}, {"sid", "string"}, {"on_prem_dn", "string"}})},
       {"Group", Object(kGroup)},
       {"GroupSummary", Object(Plus(kGroup, {{"devices", "integer"}, {"users", "integer"}}))},
       {"GroupDetails", Object(Plus(kGroup, {{"members", "Member[]"}}))},
@@ -224,7 +227,11 @@ const std::vector<Op>& Ops() {
       {"POST", "/devices/{id}/retire", "retire a device, revoke its certificates",
        "operator", "", "Retired", 200, {}},
       {"GET", "/users", "list users by UPN", "auditor", "", "User[]", 200, {}},
-      {"POST", "/users", "add a user", "operator", "UserInput", "User", 201, {}},
+      {"POST", "/users", "add a user; a SID needs admin (else 403 permissionDenied)",
+       "operator", "UserInput", "User", 201, {}},
+      {"PATCH", "/users/{upn}",
+       "set the given identity fields of a user (none: confirm them); marks them admin-set",
+       "admin", "UserIdentityInput", "UserDetails", 200, {}},
       {"GET", "/users/{upn}", "a user, its groups and devices",
        "auditor", "", "UserDetails", 200, {}},
       {"POST", "/users/{upn}/disable", "disable a user", "operator", "", "UserDetails", 200, {}},
@@ -252,7 +259,9 @@ const std::vector<Op>& Ops() {
        "admin", "AssignmentInput", "Assignment", 201, {}},
       {"DELETE", "/profiles/{name}/assignments/{group}", "remove an assignment",
        "admin", "", "Assignment", 200, {}},
-      {"POST", "/challenges", "mint a one-time challenge",
+      {"POST", "/challenges",
+       "mint a one-time challenge; one whose certificate carries a user identity that no admin "
+       "set needs admin (else 403 permissionDenied)",
        "operator", "ChallengeInput", "Challenge", 201, {}},
       {"GET", "/certificates", "issued certificates, newest first",
        "auditor", "", "Certificate[]", 200, {"status", "limit"}},
@@ -327,8 +336,11 @@ json Build() {
          "Devices, users, groups, SCEP profiles, challenges, certificates and records. Bearer "
          "tokens from `scepgate token create --role admin|operator|auditor`; auditor reads, "
          "operator also changes the directory, issues challenges and revokes, admin also "
-         "manages profiles, assignments and tokens. Errors: {\"error\": {\"code\", "
-         "\"message\"}}."}}},
+         "manages profiles, assignments and tokens, and sets user identities. Separation of "
+         "duties: a user's SID, e-mail, DN (and the UPN of a user an operator added) reach a "
+         "certificate only when an admin set them: an operator may not give a SID, change an "
+         "identity, or mint a challenge carrying an identity no admin set (403 "
+         "permissionDenied). Errors: {\"error\": {\"code\", \"message\"}}."}}},
       {"paths", paths},
       {"components",
        {{"schemas", Schemas()},

@@ -35,6 +35,8 @@ struct ApiCall {
   // arguments (default: the body). Never a secret.
   std::string target;
   nlohmann::json args = nlohmann::json::object();
+  // The caller's role (its token's), for the rules of mgmt that depend on who asks.
+  mgmt::Role role = mgmt::Role::kAuditor;
 
   // The path parameter `name` ("" when the pattern has none).
   const std::string& Param(std::string_view name) const;

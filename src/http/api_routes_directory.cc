@@ -58,8 +58,23 @@ Result<ApiReply> AddUser(const ApiDeps& d, ApiCall& call) {
   SG_ASSIGN_OR_RETURN(n.sid, StringOr(call.body, "sid"));
   SG_ASSIGN_OR_RETURN(n.on_prem_dn, StringOr(call.body, "on_prem_dn"));
   call.target = n.upn;
-  SG_ASSIGN_OR_RETURN(store::UserRecord user, DirectoryOf(d).AddUser(n));
+  SG_ASSIGN_OR_RETURN(store::UserRecord user, DirectoryOf(d).AddUser(n, call.role));
   return ApiReply{201, views::UserJson(user)};
+}
+
+// PATCH: {"email", "sid", "on_prem_dn"}, each optional; an empty body confirms them as they are.
+Result<ApiReply> SetUserIdentity(const ApiDeps& d, ApiCall& call) {
+  SG_TRY_STATUS(OnlyFields(call.body, {"email", "sid", "on_prem_dn"}));
+  mgmt::UserIdentity change;
+  for (auto [field, value] : {std::pair{"email", &change.email}, std::pair{"sid", &change.sid},
+                              std::pair{"on_prem_dn", &change.on_prem_dn}}) {
+    if (!call.body.contains(field)) continue;
+    SG_ASSIGN_OR_RETURN(*value, StringOr(call.body, field));
+  }
+  mgmt::Directory directory = DirectoryOf(d);
+  SG_TRY_STATUS(directory.SetUserIdentity(call.Param("upn"), change, call.role));
+  SG_ASSIGN_OR_RETURN(auto shown, directory.ShowUser(call.Param("upn")));
+  return ApiReply{200, views::UserDetailsJson(shown)};
 }
 
 Result<ApiReply> DisableUser(const ApiDeps& d, ApiCall& call) {
@@ -142,6 +157,7 @@ void AddDirectoryRoutes(Router& router, const ApiDeps& deps) {
           SG_ASSIGN_OR_RETURN(auto shown, DirectoryOf(dd).ShowUser(call.Param("upn")));
           return ApiReply{200, views::UserDetailsJson(shown)};
         });
+  route("PATCH", "/users/{upn}", Role::kAdmin, "user.set-identity", SetUserIdentity);
   route("POST", "/users/{upn}/disable", Role::kOperator, "user.disable", DisableUser);
 
   route("GET", "/groups", Role::kAuditor, "", [](const ApiDeps& dd, ApiCall&) -> Result<ApiReply> {

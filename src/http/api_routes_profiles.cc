@@ -116,7 +116,8 @@ Result<ApiReply> IssueChallenge(const ApiDeps& d, ApiCall& call) {
     SG_ASSIGN_OR_RETURN(ttl, mgmt::ParseChallengeTtl(ttl_text));
   }
   mgmt::Challenges challenges(d.store, d.clock, d.random, d.challenges);
-  SG_ASSIGN_OR_RETURN(mgmt::IssuedChallenge issued, challenges.Issue(device, profile, ttl));
+  SG_ASSIGN_OR_RETURN(mgmt::IssuedChallenge issued,
+                      challenges.Issue(device, profile, ttl, call.role));
   return ApiReply{201, views::IssuedChallengeJson(issued)};
 }
 

@@ -95,9 +95,13 @@ nlohmann::json DeviceJson(const store::DeviceRecord& d) {
 
 nlohmann::json UserJson(const store::UserRecord& u) {
   nlohmann::json j = {
-      {"upn", u.upn},           {"email", u.email},
-      {"sid", u.sid},           {"on_prem_dn", u.on_prem_dn},
-      {"disabled", u.disabled}, {"created_at", IsoTime(u.created_at)},
+      {"upn", u.upn},
+      {"email", u.email},
+      {"sid", u.sid},
+      {"on_prem_dn", u.on_prem_dn},
+      {"disabled", u.disabled},
+      {"created_at", IsoTime(u.created_at)},
+      {"identity_by_admin", u.identity_by_admin},
   };
   if (u.disabled) j["disabled_at"] = IsoTime(u.disabled_at);
   return j;

@@ -43,6 +43,16 @@ Result<store::DeviceRecord> Challenges::DeliverableDevice(std::string_view devic
   return std::move(*device);
 }
 
+Status Challenges::CheckIdentity(const store::DeviceRecord& device, const Resolved& names,
+                                 Role by) {
+  if (!names.carries_owner_identity || RoleAllows(by, Role::kAdmin)) return {};
+  SG_ASSIGN_OR_RETURN(auto owner, store_.FindUser(device.owner));
+  if (owner && owner->identity_by_admin) return {};
+  return Fail(Error::PermissionDenied(
+      "IdentityNotSetByAdmin: the certificate would carry the identity of user " + device.owner +
+      ", which no admin has set; only an admin may mint it (or set the user's identity first)"));
+}
+
 Result<store::ChallengeRecord> Challenges::Bind(const store::ProfileRecord& profile,
                                                 const store::DeviceRecord& device,
                                                 const Resolved& names, int64_t ttl_seconds) {
@@ -94,8 +104,8 @@ Result<std::string> Challenges::Mint(store::ChallengeRecord& record) {
 }
 
 Result<IssuedChallenge> Challenges::Issue(std::string_view device_id, std::string_view profile,
-                                          int64_t ttl_seconds) {
-  SG_ASSIGN_OR_RETURN(IssuedChallenge issued, Prepare(device_id, profile, ttl_seconds));
+                                          int64_t ttl_seconds, Role by) {
+  SG_ASSIGN_OR_RETURN(IssuedChallenge issued, Prepare(device_id, profile, ttl_seconds, by));
   SG_TRY_STATUS(Keep(issued.record));
   return issued;
 }
@@ -105,7 +115,7 @@ Status Challenges::Keep(const store::ChallengeRecord& record) {
 }
 
 Result<IssuedChallenge> Challenges::Prepare(std::string_view device_id, std::string_view profile,
-                                            int64_t ttl_seconds) {
+                                            int64_t ttl_seconds, Role by) {
   if (ttl_seconds < kMinChallengeTtl || ttl_seconds > kMaxChallengeTtl)
     return Fail(
         Error::InvalidArgument("the challenge lifetime must be between 1 second and 30 "
@@ -119,6 +129,7 @@ Result<IssuedChallenge> Challenges::Prepare(std::string_view device_id, std::str
                                     ", which is not in this gateway's CA chain"));
   Targeting targeting(store_);
   SG_ASSIGN_OR_RETURN(Resolved names, targeting.Resolve(found->name, device.id));
+  SG_TRY_STATUS(CheckIdentity(device, names, by));
   SG_ASSIGN_OR_RETURN(store::ChallengeRecord record, Bind(*found, device, names, ttl_seconds));
   IssuedChallenge out;
   SG_ASSIGN_OR_RETURN(out.challenge, Mint(record));

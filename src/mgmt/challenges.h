@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "common/random.h"
 #include "mgmt/targeting.h"
+#include "mgmt/tokens.h"
 #include "policy/sealed_challenge.h"
 #include "store/store.h"
 
@@ -41,14 +42,16 @@ class Challenges {
   // for a TTL outside [kMinChallengeTtl, kMaxChallengeTtl] or a sealed format without key;
   // kNotFound for an unknown device or profile; kPolicyDenied naming the reason ("DeviceRetired",
   // "UserDisabled", a profile that does not target the device, a user profile on a device with
-  // no owner, a trusted CA outside the chain, a sealed challenge that would be too long).
+  // no owner, a trusted CA outside the chain, a sealed challenge that would be too long);
+  // kPermissionDenied "IdentityNotSetByAdmin" when `by` is below admin and the certificate would
+  // carry an identity of the device's owner (UPN, e-mail, SID, ...) that no admin set.
   Result<IssuedChallenge> Issue(std::string_view device_id, std::string_view profile,
-                                int64_t ttl_seconds);
+                                int64_t ttl_seconds, Role by);
   // Mints as Issue does but stores nothing: the challenge is refused until Keep() stores it, so
   // a caller that fails in between (a payload it cannot render) leaves no challenge behind.
   // Same errors as Issue.
   Result<IssuedChallenge> Prepare(std::string_view device_id, std::string_view profile,
-                                  int64_t ttl_seconds);
+                                  int64_t ttl_seconds, Role by);
   // Stores a prepared challenge. kAlreadyExists when its id is taken, kNotFound when the device
   // is gone, kDatabase otherwise.
   Status Keep(const store::ChallengeRecord& record);
@@ -56,6 +59,8 @@ class Challenges {
  private:
   // DeviceRetired, UserDisabled; kNotFound for an unknown device.
   Result<store::DeviceRecord> DeliverableDevice(std::string_view device_id);
+  // kPermissionDenied when `by` may not mint a certificate carrying the owner's identity.
+  Status CheckIdentity(const store::DeviceRecord& device, const Resolved& names, Role by);
   // The record for the resolved names, without id and format.
   Result<store::ChallengeRecord> Bind(const store::ProfileRecord& profile,
                                       const store::DeviceRecord& device, const Resolved& names,

@@ -84,7 +84,7 @@ class ChallengesTest : public ::testing::Test {
     NewUser user;
     user.upn = kOwner;
     user.email = kOwner;
-    ASSERT_TRUE(dir_.AddUser(user));
+    ASSERT_TRUE(dir_.AddUser(user, Role::kAdmin));
     ASSERT_TRUE(dir_.AddGroup("Kiosks", ""));
     device_ = AddDevice(kDeviceName, kOwner, true);
     // Signature, EC: the kiosk profile; general, RSA: the wifi profile.
@@ -133,9 +133,10 @@ class ChallengesTest : public ::testing::Test {
   }
 
   Result<IssuedChallenge> Issue(const ChallengeSettings& settings, std::string_view device,
-                                std::string_view profile = "kiosk", int64_t ttl = 3600) {
+                                std::string_view profile = "kiosk", int64_t ttl = 3600,
+                                Role by = Role::kAdmin) {
     Challenges challenges(store_, clock_, random_, settings);
-    return challenges.Issue(device, profile, ttl);
+    return challenges.Issue(device, profile, ttl, by);
   }
   Result<IssuedChallenge> Issue(std::string_view device, std::string_view profile = "kiosk",
                                 int64_t ttl = 3600) {
@@ -259,8 +260,8 @@ TEST_F(ChallengesTest, TheSecretIsStoredNowhere) {
 TEST_F(ChallengesTest, TwoIssuesGiveDifferentSecrets) {
   SystemRandom system_random;
   Challenges challenges(store_, clock_, system_random, {});
-  auto first = challenges.Issue(device_, "kiosk", 3600);
-  auto second = challenges.Issue(device_, "kiosk", 3600);
+  auto first = challenges.Issue(device_, "kiosk", 3600, Role::kAdmin);
+  auto second = challenges.Issue(device_, "kiosk", 3600, Role::kAdmin);
   ASSERT_TRUE(first && second);
   EXPECT_NE(first->challenge, second->challenge);
   EXPECT_NE(first->record.id, second->record.id);
@@ -304,6 +305,45 @@ TEST_F(ChallengesTest, DisabledOwnerIsRefused) {
   ASSERT_TRUE(dir_.DisableUser(kOwner));
   ExpectError(Issue(device_), ErrorCode::kPolicyDenied, "UserDisabled");
   EXPECT_TRUE(Issue(device_).error().message.starts_with("UserDisabled"));
+}
+
+TEST_F(ChallengesTest, AnOperatorMintsNoIdentityThatNoAdminSet) {
+  NewUser mallory;
+  mallory.upn = "administrator@example.com";
+  ASSERT_TRUE(dir_.AddUser(mallory, Role::kOperator));
+  std::string device = AddDevice("laptop", mallory.upn, true);
+  // kiosk puts {{UserPrincipalName}} into a SAN; wifi names only the device.
+  ExpectError(Issue({}, device, "kiosk", 3600, Role::kOperator), ErrorCode::kPermissionDenied,
+              "IdentityNotSetByAdmin");
+  EXPECT_TRUE(Issue({}, device, "wifi", 3600, Role::kOperator));
+  EXPECT_TRUE(Issue({}, device, "kiosk", 3600, Role::kAdmin));
+  // Once an admin has set (or confirmed) the user's identity, the operator may enrol it.
+  ASSERT_TRUE(dir_.SetUserIdentity(mallory.upn, {}, Role::kAdmin));
+  EXPECT_TRUE(Issue({}, device, "kiosk", 3600, Role::kOperator));
+}
+
+TEST_F(ChallengesTest, AnOperatorEnrolsTheDevicesOfUsersAnAdminAdded) {
+  EXPECT_TRUE(Issue({}, device_, "kiosk", 3600, Role::kOperator));
+}
+
+TEST_F(ChallengesTest, StrongMappingCountsAsTheOwnersIdentity) {
+  NewUser u;
+  u.upn = "bob@example.com";
+  ASSERT_TRUE(dir_.AddUser(u, Role::kOperator));
+  std::string device = AddDevice("bob-pc", u.upn, true);
+  UserIdentity sid;
+  sid.sid = "S-1-5-21-1-2-3-1105";
+  auto set = dir_.SetUserIdentity(u.upn, sid, Role::kAdmin);
+  ASSERT_TRUE(set);
+  ProfileSpec mapped = Spec("CN={{DeviceId}}", {});
+  mapped.strong_mapping = true;
+  AddProfile("mapped", mapped);
+  EXPECT_TRUE(Issue({}, device, "mapped", 3600, Role::kOperator));
+  // A user whose identity no admin set: the SID URL alone is enough to refuse.
+  set->identity_by_admin = false;
+  ASSERT_TRUE(store_.UpdateUserIdentity(*set));
+  ExpectError(Issue({}, device, "mapped", 3600, Role::kOperator), ErrorCode::kPermissionDenied,
+              "IdentityNotSetByAdmin");
 }
 
 TEST_F(ChallengesTest, DeviceTheProfileDoesNotTargetIsRefused) {

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "common/text.h"
+#include "mgmt/names.h"
 #include "mgmt/revocation.h"
 
 namespace scepgate::mgmt {
@@ -12,10 +13,6 @@ namespace {
 
 bool HasControlOrSpace(std::string_view s) {
   return std::ranges::any_of(s, [](unsigned char c) { return c <= ' ' || c == 0x7f; });
-}
-
-bool HasControl(std::string_view s) {
-  return std::ranges::any_of(s, [](unsigned char c) { return c < ' ' || c == 0x7f; });
 }
 
 // "local@domain": exactly one '@', both sides non-empty, no spaces or control characters.
@@ -54,11 +51,15 @@ Status CheckSid(std::string_view sid) {
   return {};
 }
 
-Status CheckName(std::string_view name, std::string_view what) {
-  if (name.empty()) return Fail(Error::InvalidArgument(std::string(what) + " must not be empty"));
-  if (HasControl(name)) {
-    return Fail(Error::InvalidArgument(std::string(what) + " must not hold control characters"));
+// The optional identity attributes of a user, checked and normalised in place: e-mail, SID,
+// on-premises DN.
+Status CheckIdentity(std::string& email, const std::string& sid, std::string& dn) {
+  if (!email.empty()) {
+    SG_ASSIGN_OR_RETURN(email, CheckName(email, "e-mail address"));
+    SG_TRY_STATUS(CheckUpn(email, "e-mail address"));
   }
+  if (!sid.empty()) SG_TRY_STATUS(CheckSid(sid));
+  SG_ASSIGN_OR_RETURN(dn, CheckText(dn, "on-premises DN"));
   return {};
 }
 
@@ -85,14 +86,32 @@ Result<store::DeviceRecord> Directory::FindDevice(std::string_view id) {
   return std::move(*found);
 }
 
-Result<store::UserRecord> Directory::FindUser(std::string_view upn) {
+Result<std::optional<store::UserRecord>> Directory::FindUserByFold(std::string_view upn) {
   SG_ASSIGN_OR_RETURN(auto found, store_.FindUser(upn));
+  if (found) return found;
+  SG_ASSIGN_OR_RETURN(auto users, store_.ListUsers());
+  for (auto& u : users)
+    if (SameName(u.upn, upn)) return std::move(u);
+  return std::nullopt;
+}
+
+Result<std::optional<store::GroupRecord>> Directory::FindGroupByFold(std::string_view name) {
+  SG_ASSIGN_OR_RETURN(auto found, store_.FindGroup(name));
+  if (found) return found;
+  SG_ASSIGN_OR_RETURN(auto groups, store_.ListGroups());
+  for (auto& g : groups)
+    if (SameName(g.name, name)) return std::move(g);
+  return std::nullopt;
+}
+
+Result<store::UserRecord> Directory::FindUser(std::string_view upn) {
+  SG_ASSIGN_OR_RETURN(auto found, FindUserByFold(upn));
   if (!found) return Fail(Error::NotFound("no user with UPN " + std::string(upn)));
   return std::move(*found);
 }
 
 Result<store::GroupRecord> Directory::FindGroup(std::string_view name) {
-  SG_ASSIGN_OR_RETURN(auto found, store_.FindGroup(name));
+  SG_ASSIGN_OR_RETURN(auto found, FindGroupByFold(name));
   if (!found) return Fail(Error::NotFound("no group named " + std::string(name)));
   return std::move(*found);
 }
@@ -110,7 +129,9 @@ Result<store::GroupMember> Directory::Canonical(const store::GroupMember& member
 }
 
 Result<store::DeviceRecord> Directory::AddDevice(const NewDevice& device) {
-  SG_TRY_STATUS(CheckName(device.name, "device name"));
+  SG_ASSIGN_OR_RETURN(std::string name, CheckName(device.name, "device name"));
+  SG_ASSIGN_OR_RETURN(std::string serial,
+                      CheckText(device.serial_number, "serial number", kMaxNameBytes));
   std::string platform = AsciiLower(device.platform);
   if (std::ranges::find(Platforms(), platform) == Platforms().end()) {
     return Fail(Error::InvalidArgument("unknown platform '" + device.platform +
@@ -125,9 +146,9 @@ Result<store::DeviceRecord> Directory::AddDevice(const NewDevice& device) {
     d.owner = owner.upn;
   }
   SG_ASSIGN_OR_RETURN(d.id, NewUuid(random_));
-  d.name = device.name;
+  d.name = std::move(name);
   d.platform = platform;
-  d.serial_number = device.serial_number;
+  d.serial_number = std::move(serial);
   d.created_at = clock_.Now();
   SG_TRY_STATUS(store_.InsertDevice(d));
   return d;
@@ -162,20 +183,37 @@ Result<std::vector<store::DeviceRecord>> Directory::ListDevices(const store::Dev
   return store_.ListDevices(filter);
 }
 
-Result<store::UserRecord> Directory::AddUser(const NewUser& user) {
-  SG_TRY_STATUS(CheckUpn(user.upn, "UPN"));
-  if (!user.email.empty()) SG_TRY_STATUS(CheckUpn(user.email, "e-mail address"));
-  if (!user.sid.empty()) SG_TRY_STATUS(CheckSid(user.sid));
-  if (HasControl(user.on_prem_dn)) {
-    return Fail(Error::InvalidArgument("on-premises DN must not hold control characters"));
-  }
+Result<store::UserRecord> Directory::AddUser(const NewUser& user, Role by) {
+  if (!user.sid.empty() && !RoleAllows(by, Role::kAdmin))
+    return Fail(
+        Error::PermissionDenied("only an admin may set a user's SID (it maps certificates onto "
+                                "Active Directory accounts)"));
   store::UserRecord u;
-  u.upn = user.upn;
+  SG_ASSIGN_OR_RETURN(u.upn, CheckName(user.upn, "UPN"));
+  SG_TRY_STATUS(CheckUpn(u.upn, "UPN"));
   u.email = user.email;
   u.sid = user.sid;
   u.on_prem_dn = user.on_prem_dn;
+  SG_TRY_STATUS(CheckIdentity(u.email, u.sid, u.on_prem_dn));
+  u.identity_by_admin = RoleAllows(by, Role::kAdmin);
+  SG_ASSIGN_OR_RETURN(auto same, FindUserByFold(u.upn));
+  if (same) return Fail(Error::AlreadyExists("user " + u.upn + " already exists"));
   u.created_at = clock_.Now();
   SG_TRY_STATUS(store_.InsertUser(u));
+  return u;
+}
+
+Result<store::UserRecord> Directory::SetUserIdentity(std::string_view upn,
+                                                     const UserIdentity& change, Role by) {
+  if (!RoleAllows(by, Role::kAdmin))
+    return Fail(Error::PermissionDenied("only an admin may set a user's identity"));
+  SG_ASSIGN_OR_RETURN(store::UserRecord u, FindUser(upn));
+  if (change.email) u.email = *change.email;
+  if (change.sid) u.sid = *change.sid;
+  if (change.on_prem_dn) u.on_prem_dn = *change.on_prem_dn;
+  SG_TRY_STATUS(CheckIdentity(u.email, u.sid, u.on_prem_dn));
+  u.identity_by_admin = true;
+  SG_TRY_STATUS(store_.UpdateUserIdentity(u));
   return u;
 }
 
@@ -202,10 +240,11 @@ Result<std::vector<store::UserRecord>> Directory::ListUsers() { return store_.Li
 
 Result<store::GroupRecord> Directory::AddGroup(std::string_view name,
                                                std::string_view description) {
-  SG_TRY_STATUS(CheckName(name, "group name"));
   store::GroupRecord g;
-  g.name = std::string(name);
-  g.description = std::string(description);
+  SG_ASSIGN_OR_RETURN(g.name, CheckName(name, "group name"));
+  SG_ASSIGN_OR_RETURN(g.description, CheckText(description, "group description"));
+  SG_ASSIGN_OR_RETURN(auto same, FindGroupByFold(g.name));
+  if (same) return Fail(Error::AlreadyExists("group " + g.name + " already exists"));
   g.created_at = clock_.Now();
   SG_TRY_STATUS(store_.InsertGroup(g));
   return g;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/random.h"
+#include "mgmt/tokens.h"
 #include "store/store.h"
 
 namespace scepgate::mgmt {
@@ -27,6 +29,13 @@ struct NewUser {
   std::string email;
   std::string sid;         // optional, "S-1-<authority>-<sub>..."
   std::string on_prem_dn;  // optional
+};
+
+// A change to a user's identity attributes: only those given change.
+struct UserIdentity {
+  std::optional<std::string> email;
+  std::optional<std::string> sid;  // "" clears it
+  std::optional<std::string> on_prem_dn;
 };
 
 struct DeviceDetails {
@@ -63,9 +72,9 @@ class Directory {
   Directory(store::Store& store, const Clock& clock, Random& random, ca::Revoker* revoker = nullptr)
       : store_(store), clock_(clock), random_(random), revoker_(revoker) {}
 
-  // Adds a device with a fresh id and returns it. kInvalidArgument for an empty name or an
-  // unknown platform, kNotFound when the owner names no user, kInvalidArgument when the owner is
-  // disabled, kDatabase otherwise.
+  // Adds a device with a fresh id and returns it. kInvalidArgument for a name or serial number
+  // that mgmt/names.h refuses or an unknown platform, kNotFound when the owner names no user,
+  // kInvalidArgument when the owner is disabled, kDatabase otherwise.
   Result<store::DeviceRecord> AddDevice(const NewDevice& device);
   // Marks a device retired (no challenge is minted for it and no request from it passes any more),
   // then revokes its valid certificates (cessationOfOperation) when there is a revoker, and
@@ -77,17 +86,24 @@ class Directory {
   // Devices, oldest first. kNotFound when filter.owner names no user.
   Result<std::vector<store::DeviceRecord>> ListDevices(const store::DeviceFilter& filter);
 
-  // Adds a user and returns it. kInvalidArgument for a malformed UPN, e-mail or SID,
-  // kAlreadyExists when the UPN is taken (in any case).
-  Result<store::UserRecord> AddUser(const NewUser& user);
+  // Adds a user on behalf of `by` and returns it; the user's identity counts as set by an admin
+  // when `by` is admin. kPermissionDenied when `by` is below admin and a SID is given,
+  // kInvalidArgument for a malformed UPN, e-mail or SID, kAlreadyExists when the UPN is taken
+  // (in any case, Unicode-aware). The UPN, e-mail and DN are checked as mgmt/names.h says.
+  Result<store::UserRecord> AddUser(const NewUser& user, Role by);
+  // Changes the given identity attributes of a user (none given: confirms them as they are) and
+  // marks the identity as set by an admin; returns the user. kPermissionDenied when `by` is below
+  // admin, kNotFound for an unknown UPN, kInvalidArgument for a malformed e-mail or SID.
+  Result<store::UserRecord> SetUserIdentity(std::string_view upn, const UserIdentity& change,
+                                            Role by);
   // Marks a user disabled. kNotFound for an unknown UPN, kAlreadyExists if already disabled.
   Status DisableUser(std::string_view upn);
   // The user, its groups and devices. kNotFound for an unknown UPN.
   Result<UserDetails> ShowUser(std::string_view upn);
   Result<std::vector<store::UserRecord>> ListUsers();
 
-  // Adds a group and returns it. kInvalidArgument for an empty or unprintable name,
-  // kAlreadyExists when the name is taken (in any case).
+  // Adds a group and returns it. kInvalidArgument for a name or description that
+  // mgmt/names.h refuses, kAlreadyExists when the name is taken (in any case, Unicode-aware).
   Result<store::GroupRecord> AddGroup(std::string_view name, std::string_view description);
   // Every group with its member counts, by name.
   Result<std::vector<GroupSummary>> ListGroups();
@@ -103,6 +119,10 @@ class Directory {
   Result<store::DeviceRecord> FindDevice(std::string_view id);
   Result<store::UserRecord> FindUser(std::string_view upn);
   Result<store::GroupRecord> FindGroup(std::string_view name);
+  // The user or group whose name is the same but for case, Unicode-aware (mgmt/names.h): the
+  // store's own lookup first, then a scan of all. nullopt when none; kDatabase.
+  Result<std::optional<store::UserRecord>> FindUserByFold(std::string_view upn);
+  Result<std::optional<store::GroupRecord>> FindGroupByFold(std::string_view name);
   // The member as stored: a lower-case device id, or the user's UPN as it was added.
   Result<store::GroupMember> Canonical(const store::GroupMember& member);
 

@@ -24,7 +24,7 @@ class DirectoryTest : public ::testing::Test {
     u.upn = upn;
     u.email = upn;
     u.sid = sid;
-    auto added = dir_.AddUser(u);
+    auto added = dir_.AddUser(u, Role::kAdmin);
     EXPECT_TRUE(added) << added.error().message;
     return added ? *added : store::UserRecord{};
   }
@@ -126,26 +126,55 @@ TEST_F(DirectoryTest, AddUserValidatesUpnEmailAndSid) {
   for (const char* upn : {"", "alice", "@example.com", "alice@", "a b@x.com", "a@b@c"}) {
     NewUser u;
     u.upn = upn;
-    ExpectCode(dir_.AddUser(u), ErrorCode::kInvalidArgument, "UPN");
+    ExpectCode(dir_.AddUser(u, Role::kAdmin), ErrorCode::kInvalidArgument, "UPN");
   }
   for (const char* sid : {"S-1-", "S-1-5", "S-2-5-21", "s-1-5-21", "S-1-5-x", "S-1-5--1"}) {
     NewUser u;
     u.upn = "a@x.com";
     u.sid = sid;
-    ExpectCode(dir_.AddUser(u), ErrorCode::kInvalidArgument, "SID");
+    ExpectCode(dir_.AddUser(u, Role::kAdmin), ErrorCode::kInvalidArgument, "SID");
   }
   NewUser u;
   u.upn = "a@x.com";
   u.email = "not-an-address";
-  ExpectCode(dir_.AddUser(u), ErrorCode::kInvalidArgument, "e-mail");
+  ExpectCode(dir_.AddUser(u, Role::kAdmin), ErrorCode::kInvalidArgument, "e-mail");
   AddUser("b@x.com", "S-1-5-21-3623811015-3361044348-30300820-1013");
+}
+
+TEST_F(DirectoryTest, OnlyAnAdminGivesASidAndOnlyAnAdminSetsTheIdentity) {
+  NewUser u;
+  u.upn = "mallory@x.com";
+  u.sid = "S-1-5-21-1-2-3-500";
+  ExpectCode(dir_.AddUser(u, Role::kOperator), ErrorCode::kPermissionDenied, "SID");
+  EXPECT_FALSE(*store_.FindUser("mallory@x.com"));
+  u.sid.clear();
+  auto by_operator = dir_.AddUser(u, Role::kOperator);
+  ASSERT_TRUE(by_operator) << by_operator.error().message;
+  EXPECT_FALSE(by_operator->identity_by_admin);
+  EXPECT_TRUE(AddUser("alice@x.com").identity_by_admin);
+
+  UserIdentity change;
+  change.sid = "S-1-5-21-1-2-3-1104";
+  ExpectCode(dir_.SetUserIdentity("mallory@x.com", change, Role::kOperator),
+             ErrorCode::kPermissionDenied, "admin");
+  ExpectCode(dir_.SetUserIdentity("ghost@x.com", change, Role::kAdmin), ErrorCode::kNotFound);
+  UserIdentity bad;
+  bad.sid = "S-1-5";
+  ExpectCode(dir_.SetUserIdentity("mallory@x.com", bad, Role::kAdmin), ErrorCode::kInvalidArgument,
+             "SID");
+  auto set = dir_.SetUserIdentity("MALLORY@x.com", change, Role::kAdmin);
+  ASSERT_TRUE(set) << set.error().message;
+  auto stored = **store_.FindUser("mallory@x.com");
+  EXPECT_TRUE(stored.identity_by_admin);
+  EXPECT_EQ(stored.sid, "S-1-5-21-1-2-3-1104");
+  EXPECT_EQ(stored.email, "");  // not given: unchanged
 }
 
 TEST_F(DirectoryTest, DuplicateUserAndGroupAreAlreadyExists) {
   AddUser("a@x.com");
   NewUser u;
   u.upn = "A@X.COM";
-  ExpectCode(dir_.AddUser(u), ErrorCode::kAlreadyExists, "already exists");
+  ExpectCode(dir_.AddUser(u, Role::kAdmin), ErrorCode::kAlreadyExists, "already exists");
   ASSERT_TRUE(dir_.AddGroup("Kiosks", "shop floor"));
   ExpectCode(dir_.AddGroup("kiosks", ""), ErrorCode::kAlreadyExists, "already exists");
   ExpectCode(dir_.AddGroup("", ""), ErrorCode::kInvalidArgument, "group name");

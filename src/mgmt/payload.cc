@@ -210,7 +210,7 @@ Result<PayloadContent> PayloadMaker::Content(const store::ProfileRecord& profile
 
 Result<MadePayload> PayloadMaker::Make(std::string_view device_id, std::string_view profile,
                                        PayloadFormat format, int64_t ttl_seconds,
-                                       const PayloadOptions& options) {
+                                       const PayloadOptions& options, Role by) {
   if (!options.mode.empty()) SG_TRY_STATUS(CheckMode(options.mode));
   if (options.retry_count < 0 || options.retry_count > 30)
     return Fail(Error::InvalidArgument("the retry count must be between 0 and 30"));
@@ -228,7 +228,8 @@ Result<MadePayload> PayloadMaker::Make(std::string_view device_id, std::string_v
   // The payload is rendered before its challenge is stored: one that cannot be rendered (a SAN
   // the format cannot carry) leaves no usable challenge behind.
   Challenges challenges(store_, clock_, random_, settings_);
-  SG_ASSIGN_OR_RETURN(IssuedChallenge issued, challenges.Prepare(device_id, profile, ttl_seconds));
+  SG_ASSIGN_OR_RETURN(IssuedChallenge issued,
+                      challenges.Prepare(device_id, profile, ttl_seconds, by));
   SG_ASSIGN_OR_RETURN(auto found_profile, store_.FindProfile(issued.record.profile));
   SG_ASSIGN_OR_RETURN(auto found_device, store_.FindDevice(issued.record.device_id));
   if (!found_profile || !found_device)

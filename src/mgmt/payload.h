@@ -122,13 +122,14 @@ class PayloadMaker {
         settings_(std::move(settings)),
         cas_(std::move(cas)) {}
 
-  // Mints a challenge valid `ttl_seconds` for the device and profile (Challenges::Issue: same
-  // checks, same errors) and returns the payload in `format`. kInvalidArgument for bad options or
-  // a profile whose trusted CA is neither the issuing CA nor the root, or a payload the format
-  // cannot carry (nothing is stored then); kNotFound for an unknown device or profile.
+  // Mints a challenge valid `ttl_seconds` for the device and profile on behalf of `by`
+  // (Challenges::Issue: same checks, same errors) and returns the payload in `format`.
+  // kInvalidArgument for bad options or a profile whose trusted CA is neither the issuing CA nor
+  // the root, or a payload the format cannot carry (nothing is stored then); kNotFound for an
+  // unknown device or profile.
   Result<MadePayload> Make(std::string_view device_id, std::string_view profile,
-                           PayloadFormat format, int64_t ttl_seconds,
-                           const PayloadOptions& options);
+                           PayloadFormat format, int64_t ttl_seconds, const PayloadOptions& options,
+                           Role by);
 
  private:
   // The DER of the CA the profile trusts: the issuing CA or the root. kInvalidArgument otherwise.

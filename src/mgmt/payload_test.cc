@@ -272,7 +272,7 @@ class PayloadMakerTest : public ::testing::Test {
   }
   Result<MadePayload> Make(PayloadFormat format, const PayloadOptions& options = {}) {
     PayloadMaker maker(store_, clock_, random_, {}, {ca_, {}});
-    return maker.Make(device_, "phones", format, 3600, options);
+    return maker.Make(device_, "phones", format, 3600, options, Role::kAdmin);
   }
 
   store::MemoryStore store_;
@@ -332,14 +332,14 @@ TEST_F(PayloadMakerTest, APayloadThatCannotBeRenderedLeavesNoChallengeBehind) {
   // An Apple payload carries one UPN: the export fails after the challenge is minted.
   FakeRandom replay(7);
   PayloadMaker refused(store_, clock_, replay, {}, {ca_, {}});
-  auto made = refused.Make(device_, "phones", PayloadFormat::kMobileconfig, 3600, {});
+  auto made = refused.Make(device_, "phones", PayloadFormat::kMobileconfig, 3600, {}, Role::kAdmin);
   ASSERT_FALSE(made);
   EXPECT_EQ(made.error().code, ErrorCode::kInvalidArgument);
   // The same random source mints the same challenge again. Had the refused one been stored, this
   // insert would collide with it.
   FakeRandom again(7);
   PayloadMaker maker(store_, clock_, again, {}, {ca_, {}});
-  auto json = maker.Make(device_, "phones", PayloadFormat::kJson, 3600, {});
+  auto json = maker.Make(device_, "phones", PayloadFormat::kJson, 3600, {}, Role::kAdmin);
   ASSERT_TRUE(json) << json.error().message;
   auto stored = store_.FindChallenge(json->challenge.id);
   ASSERT_TRUE(stored && *stored);

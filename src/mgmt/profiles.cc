@@ -6,6 +6,7 @@
 
 #include "ca/cert_template.h"
 #include "common/text.h"
+#include "mgmt/names.h"
 #include "mgmt/revocation.h"
 #include "mgmt/targeting.h"
 
@@ -206,22 +207,34 @@ Result<std::string> NormalizeThumbprint(std::string_view sha256) {
 
 Result<store::ProfileRecord> Profiles::Find(std::string_view name) {
   SG_ASSIGN_OR_RETURN(auto found, store_.FindProfile(name));
+  if (!found) {  // the same name in another case, compared the Unicode way
+    SG_ASSIGN_OR_RETURN(auto all, store_.ListProfiles());
+    for (auto& p : all)
+      if (SameName(p.name, name)) return std::move(p);
+  }
   if (!found) return Fail(Error::NotFound("no profile named " + std::string(name)));
   return std::move(*found);
 }
 
 Result<store::GroupRecord> Profiles::FindGroup(std::string_view name) {
   SG_ASSIGN_OR_RETURN(auto found, store_.FindGroup(name));
+  if (!found) {  // the same name in another case, compared the Unicode way
+    SG_ASSIGN_OR_RETURN(auto all, store_.ListGroups());
+    for (auto& g : all)
+      if (SameName(g.name, name)) return std::move(g);
+  }
   if (!found) return Fail(Error::NotFound("no group named " + std::string(name)));
   return std::move(*found);
 }
 
 Result<store::ProfileRecord> Profiles::Create(std::string_view name, const ProfileSpec& spec) {
-  if (name.empty()) return Fail(Invalid("profile name must not be empty"));
-  if (HasControl(name)) return Fail(Invalid("profile name must not hold control characters"));
-  if (!spec.cert_type) return Fail(Invalid("a profile needs a certificate type (user|device)"));
   store::ProfileRecord p;
-  p.name = std::string(name);
+  SG_ASSIGN_OR_RETURN(p.name, CheckName(name, "profile name"));
+  if (!spec.cert_type) return Fail(Invalid("a profile needs a certificate type (user|device)"));
+  SG_ASSIGN_OR_RETURN(auto all, store_.ListProfiles());
+  for (const auto& other : all)
+    if (SameName(other.name, p.name))
+      return Fail(Error::AlreadyExists("profile " + p.name + " already exists"));
   p.ekus = {"clientAuth"};
   SG_TRY_STATUS(Apply(spec, p));
   SG_TRY_STATUS(Validate(p));

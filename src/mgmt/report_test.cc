@@ -20,7 +20,7 @@ class ReportTest : public ::testing::Test {
   void SetUp() override {
     NewUser u;
     u.upn = "alice@example.com";
-    ASSERT_TRUE(dir_.AddUser(u));
+    ASSERT_TRUE(dir_.AddUser(u, Role::kAdmin));
     laptop_ = AddDevice("laptop", "alice@example.com");
     kiosk_ = AddDevice("kiosk");
     outsider_ = AddDevice("outsider");

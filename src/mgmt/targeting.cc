@@ -27,6 +27,12 @@ std::string SanPrefix(std::string_view type) {
   return "email:";
 }
 
+// True for the variables that name the device's owner.
+bool IsUserVariable(std::string_view name) {
+  return name == "UserPrincipalName" || name == "UserName" || name == "EmailAddress" ||
+         name == "UserSid" || name == "OnPrem_Distinguished_Name";
+}
+
 // The value of one variable for the device and its owner (`user` is null when it has none);
 // kPolicyDenied naming the variable when the value is empty.
 Result<std::string> VariableFor(std::string_view name, const store::DeviceRecord& device,
@@ -137,12 +143,15 @@ Result<Resolved> Targeting::Resolve(std::string_view profile, std::string_view d
     SG_ASSIGN_OR_RETURN(owner, store_.FindUser(d.owner));
   }
   const store::UserRecord* user = owner ? &*owner : nullptr;
-  auto raw = [&](std::string_view name) { return VariableFor(name, d, user); };
+  Resolved out;
+  auto raw = [&](std::string_view name) {
+    if (IsUserVariable(name)) out.carries_owner_identity = true;
+    return VariableFor(name, d, user);
+  };
   auto escaped = [&](std::string_view name) -> Result<std::string> {
-    SG_ASSIGN_OR_RETURN(std::string value, VariableFor(name, d, user));
+    SG_ASSIGN_OR_RETURN(std::string value, raw(name));
     return EscapeRfc4514(value);
   };
-  Resolved out;
   SG_ASSIGN_OR_RETURN(out.subject, ExpandFormat(p.subject, "subject", escaped));
   for (const std::string& san : p.sans) {
     size_t colon = san.find(':');
@@ -153,6 +162,7 @@ Result<Resolved> Targeting::Resolve(std::string_view profile, std::string_view d
   }
   if (p.strong_mapping && user != nullptr && !user->sid.empty()) {
     out.sans.push_back("URI:tag:microsoft.com,2022-09-14:sid:" + user->sid);
+    out.carries_owner_identity = true;
   }
   return out;
 }

@@ -18,6 +18,9 @@ namespace scepgate::mgmt {
 struct Resolved {
   std::string subject;            // RFC 4514 form; "" when the profile has no subject format
   std::vector<std::string> sans;  // "DNS:x", "email:x", "UPN:x", "URI:x"
+  // The subject or a SAN carries an attribute of the device's owner (UPN, user name, e-mail,
+  // SID, on-premises DN, or the strong-mapping SID URL): a logon identity (mgmt/tokens.h).
+  bool carries_owner_identity = false;
 };
 
 // Escapes a value for use inside an RFC 4514 attribute value: ',', '+', '"', '\', '<', '>', ';'

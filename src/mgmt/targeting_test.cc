@@ -36,7 +36,7 @@ class TargetingTest : public ::testing::Test {
     u.email = upn;
     u.sid = sid;
     u.on_prem_dn = dn;
-    auto added = dir_.AddUser(u);
+    auto added = dir_.AddUser(u, Role::kAdmin);
     ASSERT_TRUE(added) << added.error().message;
   }
   std::string AddDevice(const std::string& name, const std::string& owner = "",

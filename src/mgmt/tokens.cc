@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/text.h"
+#include "mgmt/names.h"
 
 namespace scepgate::mgmt {
 namespace {
@@ -42,15 +43,13 @@ std::string TokenHash(std::string_view token) {
 
 Result<CreatedToken> Tokens::Create(std::string_view role, std::string_view name) {
   SG_ASSIGN_OR_RETURN(Role parsed, ParseRole(role));
-  bool control = std::ranges::any_of(name, [](unsigned char c) { return c < ' ' || c == 0x7f; });
-  if (name.size() > kMaxName || control)
-    return Fail(Error::InvalidArgument("token name must be at most 100 printable characters"));
+  SG_ASSIGN_OR_RETURN(std::string checked, CheckText(name, "token name", kMaxName));
   SG_ASSIGN_OR_RETURN(Bytes secret, random_.Generate(kSecretBytes));
   SG_ASSIGN_OR_RETURN(Bytes id, random_.Generate(kIdBytes));
   CreatedToken out;
   out.token = std::string(kPrefix) + Base64UrlEncode(secret);
   out.record.id = AsciiLower(HexEncode(id));
-  out.record.name = std::string(name);
+  out.record.name = std::move(checked);
   out.record.role = RoleName(parsed);
   out.record.hash = TokenHash(out.token);
   if (out.record.hash.empty()) return Fail(Error::Crypto("cannot hash the token"));

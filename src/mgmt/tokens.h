@@ -14,10 +14,20 @@ namespace scepgate::mgmt {
 
 // What a token may do; each role may do everything the one before it may.
 //   auditor   read everything (GET)
-//   operator  also add and retire devices, add and disable users, add groups and change their
-//             members, issue challenges, revoke certificates
+//   operator  also add and retire devices, add users WITHOUT a SID, disable users, add groups
+//             and change their members, issue challenges, revoke certificates
 //   admin     also create, update and delete profiles, assign them, approve or reject held
-//             requests, and manage tokens
+//             requests, manage tokens, and set a user's identity
+//
+// Separation of duties: a user's identity (UPN, e-mail, SID, on-premises DN) is what Active
+// Directory maps a certificate onto (the SID through the strong-mapping URL
+// tag:microsoft.com,2022-09-14:sid:<SID>). Only an admin sets it: an operator may not give a
+// SID (Directory::AddUser) or change a user's identity (Directory::SetUserIdentity), and a user
+// an operator added counts as not admin-set (UserRecord::identity_by_admin), so an operator may
+// not mint a challenge whose certificate would carry that user's identity
+// (Challenges::Issue, "IdentityNotSetByAdmin"); an admin may. Devices owned by admin-set users
+// are an operator's to enrol. The local CLI acts as admin: it runs with the data dir's files,
+// CA keys included.
 enum class Role { kAuditor = 0, kOperator = 1, kAdmin = 2 };
 
 // "auditor", "operator", "admin".
@@ -41,7 +51,8 @@ class Tokens {
       : store_(store), clock_(clock), random_(random) {}
 
   // Mints a token for `role`: "sgt_" and 43 URL-safe base64 characters (256 random bits).
-  // kInvalidArgument for an unknown role or a name over 100 bytes or with control characters,
+  // kInvalidArgument for an unknown role or a name that mgmt::CheckText refuses (over 100 bytes,
+  // not UTF-8, control or format characters); the name is kept in NFC.
   // kCrypto when randomness fails, kDatabase.
   Result<CreatedToken> Create(std::string_view role, std::string_view name);
   // Every token, revoked ones included, oldest first. kDatabase.

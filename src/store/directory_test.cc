@@ -109,6 +109,28 @@ TYPED_TEST(DirectoryStoreTest, DisableUserOnceThenAlreadyExists) {
   EXPECT_EQ((*this->store().FindUser("a@x"))->disabled_at, 500);
 }
 
+TYPED_TEST(DirectoryStoreTest, UpdateUserIdentityChangesOnlyTheIdentity) {
+  UserRecord u = MakeUser("a@x");
+  ASSERT_TRUE(this->store().InsertUser(u));
+  EXPECT_FALSE((**this->store().FindUser("a@x")).identity_by_admin);
+  u.upn = "A@X";
+  u.email = "new@x";
+  u.sid = "S-1-5-21-9-9-9-500";
+  u.on_prem_dn = "";
+  u.identity_by_admin = true;
+  u.created_at = 999;
+  ASSERT_TRUE(this->store().UpdateUserIdentity(u));
+  UserRecord got = **this->store().FindUser("a@x");
+  EXPECT_EQ(got.upn, "a@x");
+  EXPECT_EQ(got.email, "new@x");
+  EXPECT_EQ(got.sid, "S-1-5-21-9-9-9-500");
+  EXPECT_EQ(got.on_prem_dn, "");
+  EXPECT_TRUE(got.identity_by_admin);
+  EXPECT_EQ(got.created_at, 100);
+  u.upn = "nobody@x";
+  ExpectCode(this->store().UpdateUserIdentity(u), ErrorCode::kNotFound);
+}
+
 TYPED_TEST(DirectoryStoreTest, DeviceRoundTripAndOwnerMustExist) {
   ASSERT_TRUE(this->store().InsertUser(MakeUser("owner@x")));
   DeviceRecord device = MakeDevice("d1", 10, "owner@x");

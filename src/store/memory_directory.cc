@@ -101,6 +101,17 @@ Result<std::optional<UserRecord>> MemoryStore::FindUser(std::string_view upn) {
   return it->second;
 }
 
+Status MemoryStore::UpdateUserIdentity(const UserRecord& user) {
+  std::lock_guard lock(mu_);
+  auto it = users_.find(AsciiLower(user.upn));
+  if (it == users_.end()) return Fail(Error::NotFound("user " + user.upn + " not found"));
+  it->second.email = user.email;
+  it->second.sid = user.sid;
+  it->second.on_prem_dn = user.on_prem_dn;
+  it->second.identity_by_admin = user.identity_by_admin;
+  return {};
+}
+
 Result<std::vector<UserRecord>> MemoryStore::ListUsers() {
   std::lock_guard lock(mu_);
   std::vector<UserRecord> out;

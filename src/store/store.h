@@ -167,6 +167,9 @@ struct UserRecord {
   std::string email;
   std::string sid;         // Windows SID ("S-1-5-21-..."), may be empty
   std::string on_prem_dn;  // on-premises distinguished name, may be empty
+  // The UPN, e-mail, SID and DN were set by an admin (token or the local CLI), not an operator:
+  // only then may an operator mint a challenge whose certificate carries them (mgmt/tokens.h).
+  bool identity_by_admin = false;
   bool disabled = false;
   int64_t disabled_at = 0;
   int64_t created_at = 0;
@@ -366,6 +369,9 @@ class Store {
   // Marks the user disabled. Returns kNotFound for an unknown UPN, kAlreadyExists when the user
   // is already disabled, kDatabase otherwise.
   virtual Status DisableUser(std::string_view upn, int64_t disabled_at) = 0;
+  // Replaces the user's e-mail, SID, on-premises DN and identity_by_admin with `user`'s (found
+  // by user.upn, any case). Returns kNotFound for an unknown UPN, kDatabase otherwise.
+  virtual Status UpdateUserIdentity(const UserRecord& user) = 0;
 
   // Stores a new group. Returns kAlreadyExists when the name is taken (in any case), kDatabase.
   virtual Status InsertGroup(const GroupRecord& group) = 0;

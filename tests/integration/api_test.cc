@@ -2,13 +2,11 @@
 // create`, 401 and 403, the same JSON as the CLI's --json for what either door made, challenges,
 // malformed bodies, the OpenAPI document, and the audit log of both doors.
 #include <gtest/gtest.h>
-#include <strings.h>
 #include <nlohmann/json.hpp>
 
 #include <string>
 
-#include "cli_fixture.h"
-#include "client/http_client.h"
+#include "api_fixture.h"
 #include "common/files.h"
 #include "gateway_fixture.h"
 
@@ -16,69 +14,6 @@ namespace scepgate::testing {
 namespace {
 
 using nlohmann::json;
-
-struct Reply {
-  int status = 0;
-  json body;
-  std::string raw;
-  std::vector<std::pair<std::string, std::string>> headers;
-
-  std::string Header(const std::string& name) const {
-    for (const auto& [k, v] : headers)
-      if (strcasecmp(k.c_str(), name.c_str()) == 0) return v;
-    return "";
-  }
-};
-
-class ApiTest : public CliTest {
- protected:
-  void SetUp() override {
-    CliTest::SetUp();
-    if (HasFatalFailure()) return;
-    admin_ = Token("admin", "it-admin");
-    operator_ = Token("operator", "it-operator");
-    auditor_ = Token("auditor", "it-auditor");
-  }
-
-  // `scepgate token create`: the token alone on stdout.
-  std::string Token(const std::string& role, const std::string& name) {
-    std::string out = Ok({"token", "create", "--role", role, "--name", name});
-    if (!out.empty() && out.back() == '\n') out.pop_back();
-    EXPECT_TRUE(out.starts_with("sgt_")) << out;
-    return out;
-  }
-
-  Reply Call(const std::string& method, const std::string& path, const std::string& token,
-             const std::string& body = "") {
-    client::HttpRequest r;
-    r.method = method;
-    r.target = "/api/v1" + path;
-    if (!token.empty()) r.headers.emplace_back("Authorization", "Bearer " + token);
-    if (!body.empty()) {
-      r.body = body;
-      r.content_type = "application/json";
-    }
-    auto got = http_->Send({"127.0.0.1", server_->port(), "/"}, r);
-    EXPECT_TRUE(got) << got.error().message;
-    Reply out;
-    if (!got) return out;
-    out.status = got->status;
-    out.raw = got->body;
-    out.headers = got->headers;
-    out.body = json::parse(got->body, nullptr, false);
-    return out;
-  }
-  // Expects `status` and returns the body.
-  json Expect(int status, const std::string& method, const std::string& path,
-              const std::string& token, const json& body = nullptr) {
-    Reply r = Call(method, path, token, body.is_null() ? "" : body.dump());
-    EXPECT_EQ(r.status, status) << method << " " << path << ": " << r.raw;
-    return r.body;
-  }
-
-  std::unique_ptr<client::HttpClient> http_ = client::MakeHttpClient(10);
-  std::string admin_, operator_, auditor_;
-};
 
 TEST_F(ApiTest, NoTokenABadTokenAndARevokedTokenGet401) {
   Reply none = Call("GET", "/devices", "");
@@ -126,8 +61,8 @@ TEST_F(ApiTest, AuditorsReadOperatorsChangeTheDirectoryAdminsManageProfiles) {
 }
 
 TEST_F(ApiTest, WhatOneDoorMakesTheOtherShowsAsTheSameJson) {
-  // Through the API...
-  Expect(201, "POST", "/users", operator_,
+  // Through the API (a SID is an admin's to give)...
+  Expect(201, "POST", "/users", admin_,
          {{"upn", "alice@example.com"},
           {"email", "alice@example.com"},
           {"sid", "S-1-5-21-1-2-3-1001"}});
@@ -253,6 +188,30 @@ TEST_F(ApiTest, AMalformedBodyGets400AndTheServerKeepsServing) {
   auto caps = http_->Get({"127.0.0.1", server_->port(), "/scep"}, "/scep?operation=GetCACaps");
   ASSERT_TRUE(caps);
   EXPECT_EQ(caps->status, 200);
+}
+
+TEST_F(ApiTest, NamesAreCheckedAndA2MbDeviceNameGets400WhileTheServerKeepsAnswering) {
+  json huge = {{"name", std::string(2'000'000, 'x')}, {"platform", "linux"}};
+  json refused = Expect(400, "POST", "/devices", operator_, huge);
+  EXPECT_NE(refused["error"]["message"].get<std::string>().find("longer than 256 bytes"),
+            std::string::npos);
+  EXPECT_EQ(Expect(200, "GET", "/devices", auditor_).size(), 0u);
+  // Bidi overrides, NUL and look-alikes are refused; NFD is stored as NFC.
+  Expect(400, "POST", "/devices", operator_,
+         {{"name", "invoice\u202egpj.exe"}, {"platform", "linux"}});
+  Expect(400, "POST", "/groups", operator_, {{"name", std::string("a\0b", 3)}});
+  Expect(400, "POST", "/users", operator_, {{"upn", "p\xd0\xb0ypal@example.com"}});
+  json device = Expect(201, "POST", "/devices", operator_,
+                       {{"name", "Mu\xcc\x88ller"}, {"platform", "linux"}});
+  EXPECT_EQ(device["name"], "M\xc3\xbcller");
+  Expect(201, "POST", "/groups", operator_,
+         {{"name",
+           "Stra\xc3\x9f"
+           "e"}});
+  Expect(409, "POST", "/groups", operator_, {{"name", "STRASSE"}});
+  auto health = http_->Get({"127.0.0.1", server_->port(), "/healthz"}, "/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
 }
 
 TEST_F(ApiTest, TheOpenApiDocumentParsesAndListsTheRoutes) {

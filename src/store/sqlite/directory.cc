@@ -12,7 +12,8 @@ constexpr const char* kSelectDevicesSql =
     "SELECT id, name, platform, serial_number, owner, retired, retired_at, created_at"
     " FROM devices";
 constexpr const char* kSelectUsersSql =
-    "SELECT upn, email, sid, on_prem_dn, disabled, disabled_at, created_at FROM users";
+    "SELECT upn, email, sid, on_prem_dn, disabled, disabled_at, created_at, identity_by_admin"
+    " FROM users";
 constexpr const char* kSelectGroupsSql = "SELECT name, description, created_at FROM groups";
 
 DeviceRecord ReadDevice(const Query& q) {
@@ -37,6 +38,7 @@ UserRecord ReadUser(const Query& q) {
   u.disabled = q.Int(4) != 0;
   u.disabled_at = q.Int(5);
   u.created_at = q.Int(6);
+  u.identity_by_admin = q.Int(7) != 0;
   return u;
 }
 
@@ -177,11 +179,12 @@ Status SqliteStore::InsertUser(const UserRecord& u) {
   std::lock_guard lock(mu_);
   SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
                       StatementLocked("INSERT INTO users (upn, email, sid, on_prem_dn, disabled,"
-                                      " disabled_at, created_at)"
-                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+                                      " disabled_at, created_at, identity_by_admin)"
+                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
   Query q(*stmt, "insert user " + u.upn);
   q.BindText(1, u.upn).BindText(2, u.email).BindText(3, u.sid).BindText(4, u.on_prem_dn);
   q.BindInt(5, u.disabled ? 1 : 0).BindInt(6, u.disabled_at).BindInt(7, u.created_at);
+  q.BindInt(8, u.identity_by_admin ? 1 : 0);
   return Clarify(q.Run(), "user " + u.upn + " already exists");
 }
 
@@ -204,6 +207,19 @@ Status SqliteStore::DisableUser(std::string_view upn, int64_t disabled_at) {
       "UPDATE users SET disabled = 1, disabled_at = ?2 WHERE upn = ?1 AND disabled = 0",
       "SELECT 1 FROM users WHERE upn = ?1", upn, disabled_at, "user " + std::string(upn),
       "disabled");
+}
+
+Status SqliteStore::UpdateUserIdentity(const UserRecord& u) {
+  std::lock_guard lock(mu_);
+  SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                      StatementLocked("UPDATE users SET email = ?2, sid = ?3, on_prem_dn = ?4,"
+                                      " identity_by_admin = ?5 WHERE upn = ?1"));
+  Query q(*stmt, "update user " + u.upn);
+  q.BindText(1, u.upn).BindText(2, u.email).BindText(3, u.sid).BindText(4, u.on_prem_dn);
+  q.BindInt(5, u.identity_by_admin ? 1 : 0);
+  SG_TRY_STATUS(q.Run());
+  if (sqlite3_changes(db_.get()) == 0) return Fail(Error::NotFound("user " + u.upn + " not found"));
+  return {};
 }
 
 Status SqliteStore::InsertGroup(const GroupRecord& g) {

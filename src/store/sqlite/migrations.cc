@@ -242,8 +242,20 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_at ON audit_log (at);
 )sql";
 
+// Version 8: whether a user's identity (UPN, e-mail, SID, DN) was set by an admin, which an
+// operator needs to mint a challenge that puts it into a certificate. Users from before are
+// admin-set, unless the audit log shows a non-admin token added them (before version 7 only the
+// CLI, which acts as admin, could add users).
+constexpr const char* kV8 = R"sql(
+ALTER TABLE users ADD COLUMN identity_by_admin INTEGER NOT NULL DEFAULT 0;
+UPDATE users SET identity_by_admin = 1 WHERE upn NOT IN (
+  SELECT a.target FROM audit_log a JOIN api_tokens t
+    ON a.actor = 'token:' || t.id OR a.actor LIKE 'token:' || t.id || ' (%'
+  WHERE a.action = 'user.add' AND a.outcome = 'ok' AND t.role <> 'admin');
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7},
+    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7}, {8, kV8},
 };
 
 int64_t UnixNow() {

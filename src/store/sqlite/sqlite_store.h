@@ -100,6 +100,7 @@ class SqliteStore final : public Store {
   Result<std::optional<UserRecord>> FindUser(std::string_view upn) override;
   Result<std::vector<UserRecord>> ListUsers() override;
   Status DisableUser(std::string_view upn, int64_t disabled_at) override;
+  Status UpdateUserIdentity(const UserRecord& user) override;
   Status InsertGroup(const GroupRecord& group) override;
   Result<std::optional<GroupRecord>> FindGroup(std::string_view name) override;
   Result<std::vector<GroupRecord>> ListGroups() override;

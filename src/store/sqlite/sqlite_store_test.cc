@@ -18,6 +18,9 @@
 namespace scepgate::store {
 namespace {
 
+// What version 8 added, for taking a file back to an older schema.
+const std::string kDropV8 = " ALTER TABLE users DROP COLUMN identity_by_admin;";
+
 class SqliteStoreTest : public ::testing::Test {
  protected:
   std::filesystem::path File() const { return dir_.path() / "scepgate.db"; }
@@ -115,7 +118,8 @@ TEST_F(SqliteStoreTest, MigrationsRunOnce) {
 TEST_F(SqliteStoreTest, AVersionFiveDatabaseIsUpgradedWithItsDataKept) {
   // What a gateway of schema version 5 left: no approval, token or audit tables.
   auto store = UpgradedFrom(
-      5, "DROP TABLE pending; DROP TABLE api_tokens; DROP TABLE audit_log;", [](Store& s) {
+      5, "DROP TABLE pending; DROP TABLE api_tokens; DROP TABLE audit_log;" + kDropV8,
+      [](Store& s) {
         ASSERT_TRUE(s.RecordIssuance(MakeIssuance(MakeCert("cafe", 100), MakeRequest("r", 100))));
       });
   ASSERT_TRUE(store) << store.error().message;
@@ -138,12 +142,14 @@ TEST_F(SqliteStoreTest, AVersionFiveDatabaseIsUpgradedWithItsDataKept) {
 
 TEST_F(SqliteStoreTest, AVersionSixDatabaseKeepsItsHeldRequestsAndGainsTokensAndAudit) {
   // What a gateway of schema version 6 left: approvals, but no token or audit tables.
-  auto store = UpgradedFrom(6, "DROP TABLE api_tokens; DROP TABLE audit_log;", [](Store& s) {
-    PendingRecord held;
-    held.transaction_id = "tx-held";
-    held.grant_json = R"({"profile":"wifi"})";
-    ASSERT_TRUE(s.RecordPending(MakeRequest("p", 100, "received", "tx-held"), held, std::nullopt));
-  });
+  auto store =
+      UpgradedFrom(6, "DROP TABLE api_tokens; DROP TABLE audit_log;" + kDropV8, [](Store& s) {
+        PendingRecord held;
+        held.transaction_id = "tx-held";
+        held.grant_json = R"({"profile":"wifi"})";
+        ASSERT_TRUE(
+            s.RecordPending(MakeRequest("p", 100, "received", "tx-held"), held, std::nullopt));
+      });
   ASSERT_TRUE(store) << store.error().message;
   EXPECT_EQ((*store)->SchemaVersion(), LatestSchemaVersion());
   auto kept = (*store)->FindPendingByTransaction("tx-held");
@@ -166,6 +172,40 @@ TEST_F(SqliteStoreTest, AVersionSixDatabaseKeepsItsHeldRequestsAndGainsTokensAnd
   entry.outcome = "ok";
   ASSERT_TRUE((*store)->AppendAudit(entry));
   EXPECT_EQ((*store)->ListAudit({})->size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, AVersionSevenDatabaseMarksOnlyUsersAnOperatorTokenAddedAsNotAdminSet) {
+  auto store = UpgradedFrom(7, kDropV8, [](Store& s) {
+    for (const char* upn : {"cli@example.com", "Op@example.com", "adm@example.com"}) {
+      UserRecord u;
+      u.upn = upn;
+      ASSERT_TRUE(s.InsertUser(u));
+    }
+    for (const char* role : {"operator", "admin"}) {
+      TokenRecord t;
+      t.id = std::string(role).substr(0, 3);
+      t.name = "n";
+      t.role = role;
+      t.hash = role;
+      ASSERT_TRUE(s.InsertToken(t));
+    }
+    auto added = [&](std::string actor, std::string upn, std::string outcome) {
+      AuditRecord a;
+      a.actor = std::move(actor);
+      a.action = "user.add";
+      a.target = std::move(upn);
+      a.outcome = std::move(outcome);
+      ASSERT_TRUE(s.AppendAudit(a));
+    };
+    added("token:ope (n)", "op@example.com", "ok");  // the UPN in another case
+    added("token:adm (n)", "adm@example.com", "ok");
+    added("token:ope (n)", "cli@example.com", "alreadyExists");
+  });
+  ASSERT_TRUE(store) << store.error().message;
+  EXPECT_EQ((*store)->SchemaVersion(), LatestSchemaVersion());
+  EXPECT_TRUE((**(*store)->FindUser("cli@example.com")).identity_by_admin);
+  EXPECT_TRUE((**(*store)->FindUser("adm@example.com")).identity_by_admin);
+  EXPECT_FALSE((**(*store)->FindUser("op@example.com")).identity_by_admin);
 }
 
 TEST_F(SqliteStoreTest, NewerSchemaIsRefused) {
