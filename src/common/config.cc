@@ -199,7 +199,7 @@ Status ReadAll(const toml::table& root, Config& c) {
   SG_TRY_STATUS(policy.Int("min_ec_bits", c.min_ec_bits, 256, 521));
   SG_TRY_STATUS(ReadKeyLimits(policy, c));
   SG_TRY_STATUS(policy.Bool("allow_wildcard_dns", c.allow_wildcard_dns));
-  SG_TRY_STATUS(policy.Int("max_sans", c.max_sans, 1, 1024));
+  SG_TRY_STATUS(policy.Int("max_sans", c.max_sans, 1, 4096));
   SG_TRY_STATUS(policy.Str("validation_url", c.validation_url));
   SG_TRY_STATUS(policy.Str("validation_secret", c.validation_secret));
   SG_TRY_STATUS(policy.Int("validation_timeout_seconds", c.validation_timeout_seconds, 1, 60));

@@ -5,6 +5,7 @@
 #include "ca/cert_template.h"
 #include "ca/key_spec.h"
 #include "policy/csr_info.h"
+#include "policy/denial.h"
 #include "policy/name_match.h"
 
 namespace scepgate::policy {
@@ -16,16 +17,6 @@ Result<Bytes> Digest16(std::string_view canonical) {
   SG_ASSIGN_OR_RETURN(Bytes d, Digest("SHA256", AsView(std::string(canonical))));
   d.resize(kDigestBytes);
   return d;
-}
-
-Error Denied(std::string_view code, const std::string& why) {
-  return Error::PolicyDenied(std::string(code) + ": " + why);
-}
-
-std::string Joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out.empty() ? "none" : out;
 }
 
 Status CheckNames(const Expected& e, const X509_REQ& csr) {

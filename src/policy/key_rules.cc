@@ -5,13 +5,10 @@
 #include <algorithm>
 
 #include "common/key_sanity.h"
+#include "policy/denial.h"
 
 namespace scepgate::policy {
 namespace {
-
-Error Denied(std::string_view code, const std::string& why) {
-  return Error::PolicyDenied(std::string(code) + ": " + why);
-}
 
 Status CheckRsa(const EVP_PKEY& key, const KeyRules& rules) {
   BignumPtr e = RsaPublicExponent(key);

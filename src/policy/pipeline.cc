@@ -2,15 +2,12 @@
 
 #include "ca/cert_template.h"
 #include "policy/csr_info.h"
+#include "policy/denial.h"
 #include "policy/name_match.h"
 #include "policy/renewal.h"
 
 namespace scepgate::policy {
 namespace {
-
-Error Denied(std::string_view code, const std::string& why) {
-  return Error::PolicyDenied(std::string(code) + ": " + why);
-}
 
 Error NotTargeted(const std::string& profile, const std::string& device_id) {
   return Denied("ScepProfileNoLongerTargetedToTheClient",

@@ -1,22 +1,10 @@
 #include "policy/renewal.h"
 
 #include "common/san_text.h"
+#include "policy/denial.h"
 #include "policy/name_match.h"
 
 namespace scepgate::policy {
-namespace {
-
-Error Denied(std::string_view code, const std::string& why) {
-  return Error::PolicyDenied(std::string(code) + ": " + why);
-}
-
-std::string Joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out.empty() ? "none" : out;
-}
-
-}  // namespace
 
 Status CheckRenewalNames(const X509_REQ& csr, const X509_NAME& renewed_subject,
                          const std::vector<std::string>& renewed_sans) {

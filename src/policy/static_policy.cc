@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 
 #include "policy/csr_info.h"
+#include "policy/denial.h"
 #include "policy/renewal.h"
 
 namespace scepgate::policy {
@@ -11,10 +12,6 @@ namespace {
 Bytes Sha256(std::string_view s) {
   auto d = Digest("SHA256", AsView(std::string(s)));
   return d ? *d : Bytes{};
-}
-
-Error Denied(std::string_view code, std::string_view why) {
-  return Error::PolicyDenied(std::string(code) + ": " + std::string(why));
 }
 
 KeyRules KeyRulesOf(const StaticPolicyOptions& o) {
