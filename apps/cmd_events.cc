@@ -1,11 +1,16 @@
 // `scepgate events list`: the notification outbox and each event's delivery state.
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include "commands.h"
 #include "data_dir.h"
 #include "mgmt/records.h"
+#include "notify/notifier.h"
+#include "notify/webhook.h"
+#include "serve_stack.h"
 #include "views.h"
 
 namespace scepgate::app {
@@ -16,6 +21,7 @@ struct Flags {
   std::string state;
   int limit = 50;
   bool json = false;
+  int for_seconds = 0;  // deliver: keep delivering this long; 0 = one pass
 };
 
 void List(const Flags& f) {
@@ -35,6 +41,26 @@ void List(const Flags& f) {
                 e.state.c_str(), e.attempts, IsoTime(e.created_at).c_str(), e.last_error.c_str());
 }
 
+// A delivery worker beside (or instead of) the server's: safe with any number of others on the
+// same store, as each event is leased to one worker at a time.
+void Deliver(const Flags& f) {
+  SystemClock clock;
+  auto data = OrDie(OpenDataDir(f.dir, clock));
+  const Config& c = data->config;
+  if (c.webhook_urls.empty())
+    Die(Error::InvalidArgument("no [webhooks] urls are configured: nothing to deliver to"));
+  auto sender = notify::MakeCurlSender(c.webhook_timeout_seconds);
+  notify::Notifier notifier(*data->store, *sender, clock, NotifierOptionsOf(c));
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(f.for_seconds);
+  int total = 0;
+  while (true) {
+    total += OrDie(notifier.DeliverDue());
+    if (std::chrono::steady_clock::now() >= until) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(c.webhook_poll_ms));
+  }
+  std::printf("delivered %d events\n", total);
+}
+
 }  // namespace
 
 void AddEventCommands(CLI::App& app) {
@@ -47,6 +73,13 @@ void AddEventCommands(CLI::App& app) {
   list->add_option("--limit", f->limit, "at most this many (0: all)");
   list->add_flag("--json", f->json, "print JSON");
   list->callback([f] { List(*f); });
+  CLI::App* deliver = group->add_subcommand(
+      "deliver", "deliver due events to the webhooks (beside the server, or for a while)");
+  AddDirOption(*deliver, f->dir);
+  deliver
+      ->add_option("--for", f->for_seconds, "keep delivering this many seconds (default: one pass)")
+      ->check(CLI::Range(0, 7 * 86400));
+  deliver->callback([f] { Deliver(*f); });
 }
 
 }  // namespace scepgate::app

@@ -79,17 +79,24 @@ policy::PipelineOptions PolicyOptions(const DataDir& data) {
   return o;
 }
 
+}  // namespace
+
 notify::NotifierOptions NotifierOptionsOf(const Config& c) {
-  return {c.webhook_urls,
-          c.webhook_secret,
-          c.webhook_max_attempts,
-          c.webhook_backoff_seconds,
-          c.webhook_max_backoff_seconds,
-          50,
-          int64_t{c.event_retention_days} * 86400};
+  notify::NotifierOptions o;
+  o.urls = c.webhook_urls;
+  o.secret = c.webhook_secret;
+  o.max_attempts = c.webhook_max_attempts;
+  o.backoff_seconds = c.webhook_backoff_seconds;
+  o.max_backoff_seconds = c.webhook_max_backoff_seconds;
+  o.retention_seconds = int64_t{c.event_retention_days} * 86400;
+  o.lease_seconds = c.webhook_lease_seconds > 0
+                        ? c.webhook_lease_seconds
+                        : c.webhook_timeout_seconds * static_cast<int>(c.webhook_urls.size()) + 30;
+  o.owner = notify::WorkerName();
+  return o;
 }
 
-}  // namespace
+namespace {}  // namespace
 
 struct ServeStack::Parts {
   Parts(DataDir& d, const Clock& clock, Random& random, scep::ServiceOptions service_options)

@@ -12,8 +12,12 @@
 #include "common/random.h"
 #include "data_dir.h"
 #include "http/handler.h"
+#include "notify/notifier.h"
 
 namespace scepgate::app {
+
+// The webhook delivery settings of a config, with this process's worker name. Thread-safe.
+notify::NotifierOptions NotifierOptionsOf(const Config& c);
 
 // Thread-safe as a Handler; its threads stop when it is destroyed.
 class ServeStack final : public http::Handler {

@@ -172,6 +172,7 @@ Status ReadAll(const toml::table& root, Config& c) {
   SG_TRY_STATUS(hooks.Int("backoff_seconds", c.webhook_backoff_seconds, 1, 86400));
   SG_TRY_STATUS(hooks.Int("max_backoff_seconds", c.webhook_max_backoff_seconds, 1, 7 * 86400));
   SG_TRY_STATUS(hooks.Int("poll_ms", c.webhook_poll_ms, 50, 60000));
+  SG_TRY_STATUS(hooks.Int("lease_seconds", c.webhook_lease_seconds, 0, 86400));
   SG_TRY_STATUS(hooks.Int("retention_days", c.event_retention_days, 0, 36500));
   SG_TRY_STATUS(hooks.RejectUnknown());
   for (const std::string& url : c.webhook_urls) {

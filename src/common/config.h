@@ -59,7 +59,10 @@ struct Config {
   int webhook_max_attempts = 10;
   int webhook_backoff_seconds = 5;  // doubles after each failure
   int webhook_max_backoff_seconds = 3600;
-  int webhook_poll_ms = 1000;     // how often the outbox is looked at
+  int webhook_poll_ms = 1000;  // how often the outbox is looked at
+  // How long a delivery worker holds an event it took; another worker (process or node) may take
+  // it once this runs out. 0: timeout_seconds x the number of URLs, plus 30 s.
+  int webhook_lease_seconds = 0;
   int event_retention_days = 30;  // then an event leaves the outbox, delivered or not; 0 = never
 
   // [ca]

@@ -26,6 +26,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "policyDenied";
     case ErrorCode::kPermissionDenied:
       return "permissionDenied";
+    case ErrorCode::kConflict:
+      return "conflict";
     case ErrorCode::kCrypto:
       return "crypto";
     case ErrorCode::kIo:

@@ -23,9 +23,10 @@ enum class ErrorCode {
                         // used)
   kPolicyDenied,        // a policy check refused the request; message names the check
   kPermissionDenied,    // the caller's role may not do this (separation of duties)
-  kCrypto,              // an OpenSSL call failed unexpectedly
-  kIo,                  // file system or socket failure
-  kDatabase,            // store failure
+  kConflict,  // another writer claimed it first (a transaction, a lease); read its outcome instead
+  kCrypto,    // an OpenSSL call failed unexpectedly
+  kIo,        // file system or socket failure
+  kDatabase,  // store failure
   kInternal,
 };
 
@@ -41,6 +42,7 @@ struct Error {
   static Error BadRequest(std::string m) { return {ErrorCode::kBadRequest, std::move(m)}; }
   static Error BadTime(std::string m) { return {ErrorCode::kBadTime, std::move(m)}; }
   static Error BadCertId(std::string m) { return {ErrorCode::kBadCertId, std::move(m)}; }
+  static Error Conflict(std::string m) { return {ErrorCode::kConflict, std::move(m)}; }
   static Error InvalidArgument(std::string m) {
     return {ErrorCode::kInvalidArgument, std::move(m)};
   }

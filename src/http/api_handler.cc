@@ -65,6 +65,7 @@ int HttpStatusFor(ErrorCode code) {
       return 404;
     case ErrorCode::kAlreadyExists:
     case ErrorCode::kFailedPrecondition:
+    case ErrorCode::kConflict:
       return 409;
     case ErrorCode::kPolicyDenied:
       return 422;

@@ -7,7 +7,12 @@
 namespace scepgate::mgmt {
 
 Status Approvals::Approve(int64_t request_id) {
-  return store_.DecidePending(request_id, "approved", "", clock_.Now(), std::nullopt);
+  store::Decision d;
+  d.decision = "approved";
+  d.at = clock_.Now();
+  d.request_state = "verified";  // issued when the device next polls
+  d.request_reason = "approved";
+  return store_.DecidePending(request_id, d);
 }
 
 Status Approvals::Reject(int64_t request_id, std::string_view reason) {
@@ -28,7 +33,16 @@ Status Approvals::Reject(int64_t request_id, std::string_view reason) {
   record.fail_info = "badRequest";
   record.reason = why;
   record.stage = "approval";
-  return store_.DecidePending(request_id, "rejected", why, now, notify::FailedEvent(record, now));
+  store::Decision d;
+  d.decision = "rejected";
+  d.reason = why;
+  d.at = now;
+  d.request_state = record.state;
+  d.request_reason = record.reason;
+  d.request_stage = record.stage;
+  d.request_fail_info = record.fail_info;
+  d.event = notify::FailedEvent(record, now);
+  return store_.DecidePending(request_id, d);
 }
 
 }  // namespace scepgate::mgmt

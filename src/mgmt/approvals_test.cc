@@ -20,7 +20,10 @@ class ApprovalsTest : public ::testing::Test {
     p.transaction_id = transaction_id;
     p.public_key_sha256 = "pk";
     p.grant_json = "{}";
-    auto id = store_.RecordPending(r, p, std::nullopt);
+    store::TransactionClaim claim;
+    claim.transaction_id = transaction_id;
+    claim.public_key_sha256 = "pk";
+    auto id = store_.RecordPending(r, p, std::nullopt, claim);
     EXPECT_TRUE(id);
     return id ? *id : 0;
   }

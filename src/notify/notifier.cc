@@ -2,7 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <array>
+#include <chrono>
 
 #include "notify/events.h"
 
@@ -33,23 +37,48 @@ std::string Notifier::Send(const store::OutboxEvent& event) {
   return "";
 }
 
+std::string WorkerName() {
+  static const std::string name = [] {
+    std::array<char, 256> host{};
+    if (::gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+    auto started = std::chrono::system_clock::now().time_since_epoch();
+    return std::string(host.data()) + ":" + std::to_string(::getpid()) + ":" +
+           std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(started).count());
+  }();
+  return name;
+}
+
 Result<int> Notifier::DeliverDue() {
   if (options_.urls.empty()) return 0;
-  SG_ASSIGN_OR_RETURN(auto due, store_.DueEvents(clock_.Now(), options_.batch));
   int delivered = 0;
-  for (const store::OutboxEvent& event : due) {
+  // One event per lease: a slow URL holds up only the event being sent, never a batch whose
+  // leases run out while it waits.
+  for (int i = 0; i < options_.batch; ++i) {
+    SG_ASSIGN_OR_RETURN(
+        auto taken, store_.ClaimEvents(clock_.Now(), 1, options_.lease_seconds, options_.owner));
+    if (taken.empty()) break;
+    const store::OutboxEvent& event = taken.front();
     std::string error = Send(event);
+    Status marked;
     if (error.empty()) {
-      SG_TRY_STATUS(store_.MarkEventDelivered(event.id, clock_.Now()));
-      ++delivered;
+      std::optional<store::RequestTransition> then;
+      if (event.type == kCertificateIssued) then = store::RequestTransition{"issued", "notified"};
+      marked = store_.MarkEventDelivered(event.id, options_.owner, clock_.Now(), then);
+      if (marked) ++delivered;
+    } else {
+      int attempts = event.attempts + 1;
+      bool give_up = attempts >= options_.max_attempts;
+      spdlog::warn("event={} type={} attempt={} delivery failed: {}{}", event.id, event.type,
+                   attempts, error, give_up ? " (giving up)" : "");
+      marked = store_.MarkEventFailed(event.id, options_.owner, error,
+                                      clock_.Now() + Backoff(attempts), give_up);
+    }
+    if (!marked && marked.error().code == ErrorCode::kConflict) {
+      spdlog::warn("event={} outlived its lease of {} s; another worker has it", event.id,
+                   options_.lease_seconds);
       continue;
     }
-    int attempts = event.attempts + 1;
-    bool give_up = attempts >= options_.max_attempts;
-    spdlog::warn("event={} type={} attempt={} delivery failed: {}{}", event.id, event.type,
-                 attempts, error, give_up ? " (giving up)" : "");
-    SG_TRY_STATUS(
-        store_.MarkEventFailed(event.id, error, clock_.Now() + Backoff(attempts), give_up));
+    SG_TRY_STATUS(marked);
   }
   return delivered;
 }

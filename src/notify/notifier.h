@@ -24,18 +24,27 @@ struct NotifierOptions {
   int batch = 50;  // events per pass
   // Events older than this are deleted, delivered or not; 0 keeps them all.
   int64_t retention_seconds = 0;
+  // How long an event taken for delivery stays this worker's; longer than one delivery can take
+  // (every URL timing out), or another worker may send it too once the lease runs out.
+  int lease_seconds = 60;
+  std::string owner = "worker";  // this worker's name in the leases; unique per process
 };
 
-// Thread-safe as far as the store and sender are; DeliverDue may run on one thread at a time.
+// A worker name unique to this process: host, pid and start time. Thread-safe.
+std::string WorkerName();
+
+// Thread-safe as far as the store and sender are. Several notifiers (threads, processes, nodes)
+// may deliver from one store at once: each event is leased to one of them at a time
+// (Store::ClaimEvents), so none is sent twice unless a delivery outlives its lease.
 class Notifier {
  public:
   Notifier(store::Store& store, WebhookSender& sender, const Clock& clock, NotifierOptions options)
       : store_(store), sender_(sender), clock_(clock), options_(std::move(options)) {}
 
-  // One pass over the due events: POSTs each to every URL (a 2xx from all of them delivers it;
-  // receivers deduplicate by the event id, as a retry re-sends to every URL). Returns the number
-  // delivered; kDatabase when the store fails (an unreachable URL is not an error here: the event
-  // is retried later).
+  // One pass over the due events: takes each (a lease), POSTs it to every URL (a 2xx from all of
+  // them delivers it; receivers deduplicate by the event id, as a retry re-sends to every URL).
+  // Returns the number delivered; kDatabase when the store fails (an unreachable URL is not an
+  // error here: the event is retried later).
   Result<int> DeliverDue();
   // Seconds to wait after the n-th failed attempt (n >= 1).
   int64_t Backoff(int attempts) const;

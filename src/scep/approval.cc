@@ -39,8 +39,12 @@ Reply Service::Hold(Context& ctx, const std::string& pubkey_sha, const policy::G
   ctx.record.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
                                std::chrono::steady_clock::now() - ctx.started)
                                .count();
-  auto id = store_.RecordPending(ctx.record, held, use);
+  auto id = store_.RecordPending(ctx.record, held, use, ClaimOf(ctx, pubkey_sha, now));
   if (!id) {
+    if (id.error().code == ErrorCode::kConflict) {  // another copy was held or issued meanwhile
+      auto claimed = FindClaim(ctx);
+      if (claimed && *claimed) return AnswerClaimed(ctx, **claimed, pubkey_sha);
+    }
     if (id.error().code == ErrorCode::kFailedPrecondition)
       return Failure(ctx, Error::PolicyDenied("ChallengeAlreadyUsed: the challenge was used by "
                                               "another request meanwhile"));

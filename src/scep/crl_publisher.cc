@@ -1,32 +1,19 @@
 #include "scep/crl_publisher.h"
 
-#include <charconv>
 #include <mutex>
 
 #include "notify/events.h"
 
 namespace scepgate::scep {
-namespace {
-
-std::string DerKey(std::string_view id) { return "crl.der." + std::string(id); }
-std::string TimeKey(std::string_view id) { return "crl.this_update." + std::string(id); }
-
-}  // namespace
 
 CrlPublisher::CrlPublisher(const CaState& cas, store::Store& store, const Clock& clock,
                            CrlOptions options)
     : cas_(cas), store_(store), clock_(clock), options_(options) {}
 
 Result<std::optional<CrlPublisher::Stored>> CrlPublisher::Load(std::string_view issuer_id) {
-  SG_ASSIGN_OR_RETURN(auto der64, store_.GetSetting(DerKey(issuer_id)));
-  SG_ASSIGN_OR_RETURN(auto when, store_.GetSetting(TimeKey(issuer_id)));
-  if (!der64 || !when) return std::optional<Stored>();
-  Stored s;
-  auto der = Base64Decode(*der64);
-  if (!der) return std::optional<Stored>();
-  s.der = std::move(*der);
-  std::from_chars(when->data(), when->data() + when->size(), s.this_update);
-  return std::optional<Stored>(std::move(s));
+  SG_ASSIGN_OR_RETURN(auto crl, store_.FindCrl(issuer_id));
+  if (!crl) return std::optional<Stored>();
+  return std::optional<Stored>(Stored{std::move(crl->der), crl->this_update});
 }
 
 Result<Bytes> CrlPublisher::Get(std::string_view issuer_id) {
@@ -54,7 +41,12 @@ Status CrlPublisher::RefreshAll() {
   return {};
 }
 
+// The number is taken before the list is read: a revocation committed before this publish
+// started is on this CRL, and on every CRL with a higher number, which took its number later.
+// The store keeps the highest number, so whatever order concurrent publishers (threads,
+// processes) finish in, the stored CRL lists every revocation committed before it was started.
 Result<Bytes> CrlPublisher::PublishLocked(const IssuingCa& ca) {
+  SG_ASSIGN_OR_RETURN(int64_t number, store_.NextCounter("crl_number." + ca.id));
   store::CertFilter filter;
   filter.status = store::CertStatus::kRevoked;
   filter.issuer_id = ca.id;
@@ -66,14 +58,15 @@ Result<Bytes> CrlPublisher::PublishLocked(const IssuingCa& ca) {
     entries.push_back(
         {std::move(serial), c.revoked_at, static_cast<ca::RevocationReason>(c.revocation_reason)});
   }
-  SG_ASSIGN_OR_RETURN(int64_t number, store_.NextCounter("crl_number." + ca.id));
   int64_t now = clock_.Now();
   SG_ASSIGN_OR_RETURN(X509CrlPtr crl, ca.issuer->SignCrl(entries, number, now,
                                                          now + options_.validity_hours * 3600LL));
   SG_ASSIGN_OR_RETURN(Bytes der, CrlToDer(*crl));
-  SG_TRY_STATUS(store_.SetSetting(DerKey(ca.id), Base64Encode(der)));
-  SG_TRY_STATUS(store_.SetSetting(TimeKey(ca.id), std::to_string(now)));
-  return der;
+  SG_ASSIGN_OR_RETURN(bool stored, store_.StoreCrl({ca.id, number, now, der}));
+  if (stored) return der;
+  // A publisher that started later finished first: its CRL is the newer one.
+  SG_ASSIGN_OR_RETURN(auto newer, Load(ca.id));
+  return newer ? std::move(newer->der) : std::move(der);
 }
 
 Status CrlPublisher::Revoke(std::string_view serial, ca::RevocationReason reason) {

@@ -42,36 +42,12 @@ Reply Service::Enroll(Context& ctx) {
   auto pubkey_sha = policy::CsrPublicKeySha256(*csr->req);
   if (!pubkey_sha) return Failure(ctx, pubkey_sha.error());
 
-  // A resend of a transaction we already answered gets the same certificate.
-  auto earlier = store_.FindByTransaction(ctx.request.transaction_id);
-  if (!earlier)
-    return Failure(ctx, Error::Internal("StoreUnavailable: " + earlier.error().message));
-  for (const auto& prior : *earlier) {
-    if (prior.public_key_sha256 != *pubkey_sha)
-      return Failure(
-          ctx, Error::BadRequest(
-                   "TransactionIdReused: this transactionID was used with another public key"));
-  }
-  for (const auto& prior : *earlier) {
-    if (prior.request_signer_sha256 != ctx.signer_sha256) continue;
-    auto cert = CertFromDer(prior.der);
-    if (!cert) return Failure(ctx, Error::Internal("stored certificate unreadable"));
-    ctx.record.cert_serial = prior.serial;
-    ctx.record.reason = "resend of an answered transaction";
-    Reply r = Success(ctx, {cert->get()}, {}, "resent");
-    return r;
-  }
-
-  // A transaction held for approval is answered by its decision, not verified again.
-  auto held = store_.FindPendingByTransaction(ctx.request.transaction_id);
-  if (!held) return Failure(ctx, Error::Internal("StoreUnavailable: " + held.error().message));
-  if (*held) {
-    if ((*held)->public_key_sha256 != *pubkey_sha)
-      return Failure(
-          ctx, Error::BadRequest(
-                   "TransactionIdReused: this transactionID was used with another public key"));
-    return AnswerHeld(ctx, **held);
-  }
+  // A copy of a transaction already issued or held is answered as that one was (RFC 8894 3.3.1:
+  // a resend gets the certificate already issued). The claim also settles copies that race.
+  auto claimed = FindClaim(ctx);
+  if (!claimed)
+    return Failure(ctx, Error::Internal("StoreUnavailable: " + claimed.error().message));
+  if (*claimed) return AnswerClaimed(ctx, **claimed, *pubkey_sha);
 
   policy::EnrollmentRequest req{*csr->req,     *ctx.request.signer,
                                 ctx.renewal,   ctx.request.transaction_id,
@@ -84,6 +60,9 @@ Reply Service::Enroll(Context& ctx) {
   ctx.record.profile = grant.profile;
   ctx.record.challenge_id = grant.challenge_id;
   if (!verdict) {
+    // A copy that lost the race finds the challenge spent by the copy that won: answer as it was.
+    if (auto now_claimed = FindClaim(ctx); now_claimed && *now_claimed)
+      return AnswerClaimed(ctx, **now_claimed, *pubkey_sha);
     ctx.record.stage = "verify";
     return Failure(ctx, verdict.error());
   }
@@ -106,6 +85,15 @@ Reply Service::IssueAndAnswer(Context& ctx, const codec::ParsedCsr& csr,
                               int64_t completes_pending) {
   auto answered = IssueAndRecord(ctx, csr, pubkey_sha, grant, completes_pending);
   if (answered) return std::move(*answered);
+  if (answered.error().code == ErrorCode::kConflict) {  // another copy claimed it meanwhile
+    auto claimed = FindClaim(ctx);
+    if (claimed && *claimed) return AnswerClaimed(ctx, **claimed, pubkey_sha);
+  }
+  if (completes_pending != 0 && answered.error().code == ErrorCode::kFailedPrecondition) {
+    // Another poll issued the approved request meanwhile: answer with its certificate.
+    auto held = store_.FindPending(completes_pending);
+    if (held && *held && (*held)->decision == "issued") return AnswerHeld(ctx, **held);
+  }
   ctx.record.stage = "issue";
   return Failure(ctx, answered.error());
 }
@@ -125,6 +113,7 @@ Result<Reply> Service::IssueAndRecord(Context& ctx, const codec::ParsedCsr& csr,
     SG_ASSIGN_OR_RETURN(store::Issuance issuance,
                         IssuanceOf(ctx, *cert, pubkey_sha, grant, tmpl.name, now));
     issuance.completes_pending = completes_pending;
+    if (completes_pending == 0) issuance.claim = ClaimOf(ctx, pubkey_sha, now);
 
     // The two steps share nothing: `issuance` is the side's alone; the certificate, read by
     // both while building `issuance` above, is only read by the reply from here on. With other
@@ -141,6 +130,7 @@ Result<Reply> Service::IssueAndRecord(Context& ctx, const codec::ParsedCsr& csr,
       return reply;
     }
     ctx.record.cert_serial.clear();
+    if (stored.error().code == ErrorCode::kConflict) return Fail(stored.error());
     if (stored.error().code == ErrorCode::kFailedPrecondition && completes_pending != 0)
       return Fail(Error::FailedPrecondition(
           "RequestAlreadyIssued: the approved request was issued by another poll meanwhile"));
@@ -193,6 +183,7 @@ Result<store::Issuance> Service::IssuanceOf(Context& ctx, const X509& cert,
     issuance.challenge_use =
         store::ChallengeUse{grant.challenge_id, ctx.request.transaction_id, pubkey_sha, "", now};
   issuance.supersedes = grant.supersedes;
+  issuance.supersede_reason = static_cast<int>(ca::RevocationReason::kSuperseded);
   return issuance;
 }
 

@@ -93,6 +93,16 @@ class Service {
   Result<store::Issuance> IssuanceOf(Context& ctx, const X509& cert, const std::string& pubkey_sha,
                                      const policy::Grant& grant, const std::string& template_name,
                                      int64_t now);
+  // The claim this request makes on its transaction (resends.cc).
+  store::TransactionClaim ClaimOf(const Context& ctx, const std::string& pubkey_sha,
+                                  int64_t now) const;
+  // The claim already made on this request's transaction, nullopt when none; kDatabase.
+  Result<std::optional<store::TransactionClaim>> FindClaim(const Context& ctx);
+  // Answers a copy of a claimed transaction as the claim's request was answered: the certificate
+  // issued for it, or the held request's decision. FAILURE (TransactionIdReused) when the copy
+  // asks for another key.
+  Reply AnswerClaimed(Context& ctx, const store::TransactionClaim& claim,
+                      const std::string& pubkey_sha);
   // Re-signs the CRL of `issuer_id` after a renewal revoked the certificate it replaced.
   void PublishAfterSupersede(const Context& ctx, const std::string& issuer_id);
   // Requests held for approval (approval.cc). Hold stores a verified request and answers PENDING;

@@ -119,6 +119,7 @@ TYPED_TEST(ChallengeStoreTest, IssuanceRevokesTheSupersededCertificate) {
   ASSERT_TRUE(s.RecordIssuance(MakeIssuance(MakeCert("old", 10, "tx-1"), MakeRequest("a", 10))));
   Issuance renewal = MakeIssuance(MakeCert("new", 50, "tx-2"), MakeRequest("b", 50));
   renewal.supersedes = "old";
+  renewal.supersede_reason = 4;  // the caller says why (scep: superseded)
   ASSERT_TRUE(s.RecordIssuance(renewal));
   auto old = *s.FindCertificate("old");
   EXPECT_EQ(old->status, CertStatus::kRevoked);

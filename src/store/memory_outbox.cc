@@ -33,30 +33,53 @@ Result<std::vector<OutboxEvent>> MemoryStore::DueEvents(int64_t now, int limit) 
   return out;
 }
 
-Status MemoryStore::MarkEventDelivered(int64_t id, int64_t at) {
+Result<std::vector<OutboxEvent>> MemoryStore::ClaimEvents(int64_t now, int limit, int lease_seconds,
+                                                          std::string_view owner) {
+  std::lock_guard lock(mu_);
+  std::vector<OutboxEvent> out;
+  for (const OutboxEvent& e : outbox_ | std::views::values) {
+    if (limit > 0 && out.size() >= static_cast<size_t>(limit)) break;
+    if (e.state != "pending" || e.next_attempt_at > now) continue;
+    Lease& lease = leases_[e.id];
+    if (lease.until > now) continue;
+    lease = Lease{std::string(owner), now + lease_seconds};
+    out.push_back(e);
+  }
+  return out;
+}
+
+Status MemoryStore::MarkEventDelivered(int64_t id, std::string_view owner, int64_t at,
+                                       const std::optional<RequestTransition>& then) {
   std::lock_guard lock(mu_);
   auto it = outbox_.find(id);
-  if (it == outbox_.end())
-    return Fail(Error::NotFound("event " + std::to_string(id) + " not found"));
+  auto lease = leases_.find(id);
+  if (it == outbox_.end() || it->second.state != "pending" || lease == leases_.end() ||
+      lease->second.owner != owner)
+    return Fail(
+        Error::Conflict("event " + std::to_string(id) + " is not leased to " + std::string(owner)));
+  leases_.erase(lease);
   OutboxEvent& e = it->second;
   e.state = "delivered";
   e.delivered_at = at;
   e.attempts++;
   e.last_error.clear();
-  if (e.type == "certificate.issued" && e.request_id > 0 &&
-      e.request_id <= static_cast<int64_t>(requests_.size())) {
+  if (then && e.request_id > 0 && e.request_id <= static_cast<int64_t>(requests_.size())) {
     RequestRecord& r = requests_[static_cast<size_t>(e.request_id - 1)];
-    if (r.state == "issued") r.state = "notified";
+    if (r.state == then->from) r.state = then->to;
   }
   return {};
 }
 
-Status MemoryStore::MarkEventFailed(int64_t id, std::string_view error, int64_t next_attempt_at,
-                                    bool give_up) {
+Status MemoryStore::MarkEventFailed(int64_t id, std::string_view owner, std::string_view error,
+                                    int64_t next_attempt_at, bool give_up) {
   std::lock_guard lock(mu_);
   auto it = outbox_.find(id);
-  if (it == outbox_.end() || it->second.state != "pending")
-    return Fail(Error::NotFound("pending event " + std::to_string(id) + " not found"));
+  auto lease = leases_.find(id);
+  if (it == outbox_.end() || it->second.state != "pending" || lease == leases_.end() ||
+      lease->second.owner != owner)
+    return Fail(
+        Error::Conflict("event " + std::to_string(id) + " is not leased to " + std::string(owner)));
+  leases_.erase(lease);
   OutboxEvent& e = it->second;
   e.attempts++;
   e.last_error = std::string(error);

@@ -48,15 +48,24 @@ Status MemoryStore::InsertCertificate(const CertificateRecord& cert) {
 
 Result<int64_t> MemoryStore::RecordIssuance(const Issuance& issuance) {
   std::lock_guard lock(mu_);
-  SG_TRY_STATUS(CheckSerialFreeLocked(issuance.cert.serial));
+  if (issuance.claim &&
+      claims_.contains(std::make_pair(issuance.claim->transaction_id, issuance.claim->renews)))
+    return Fail(Error::Conflict("the transaction is claimed by another request"));
   const std::optional<ChallengeUse>& use = issuance.challenge_use;
   if (use && challenge_uses_.contains(use->challenge_id))
     return Fail(Error::FailedPrecondition("the challenge has already been used"));
+  SG_TRY_STATUS(CheckSerialFreeLocked(issuance.cert.serial));
   if (issuance.completes_pending != 0)
     SG_TRY_STATUS(CompletePendingLocked(issuance.completes_pending, issuance.cert.serial));
   RequestRecord request = issuance.request;
   request.cert_serial = issuance.cert.serial;
   int64_t id = AppendRequestLocked(std::move(request));
+  if (issuance.claim) {
+    TransactionClaim claim = *issuance.claim;
+    claim.request_id = id;
+    claim.serial = issuance.cert.serial;
+    claims_.emplace(std::make_pair(claim.transaction_id, claim.renews), std::move(claim));
+  }
   cert_index_.emplace(issuance.cert.serial, certs_.size());
   certs_.push_back(issuance.cert);
   certs_.back().request_id = issuance.completes_pending != 0 ? issuance.completes_pending : id;
@@ -65,9 +74,33 @@ Result<int64_t> MemoryStore::RecordIssuance(const Issuance& issuance) {
     stored.cert_serial = issuance.cert.serial;
     challenge_uses_.emplace(stored.challenge_id, std::move(stored));
   }
-  if (issuance.supersedes) RevokeLocked(*issuance.supersedes, 4, issuance.cert.created_at);
+  if (issuance.supersedes)
+    RevokeLocked(*issuance.supersedes, issuance.supersede_reason, issuance.cert.created_at);
   for (const OutboxEvent& event : issuance.events) EnqueueLocked(event, id);
   return id;
+}
+
+Result<std::optional<TransactionClaim>> MemoryStore::FindTransaction(
+    std::string_view transaction_id, std::string_view renews) {
+  std::lock_guard lock(mu_);
+  auto it = claims_.find(std::make_pair(std::string(transaction_id), std::string(renews)));
+  if (it == claims_.end()) return std::nullopt;
+  return it->second;
+}
+
+Result<bool> MemoryStore::StoreCrl(const CrlRecord& crl) {
+  std::lock_guard lock(mu_);
+  auto it = crls_.find(crl.issuer_id);
+  if (it != crls_.end() && it->second.number >= crl.number) return false;
+  crls_[crl.issuer_id] = crl;
+  return true;
+}
+
+Result<std::optional<CrlRecord>> MemoryStore::FindCrl(std::string_view issuer_id) {
+  std::lock_guard lock(mu_);
+  auto it = crls_.find(issuer_id);
+  if (it == crls_.end()) return std::nullopt;
+  return it->second;
 }
 
 Result<std::optional<CertificateRecord>> MemoryStore::FindCertificate(std::string_view serial) {

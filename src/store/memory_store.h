@@ -19,6 +19,8 @@ class MemoryStore final : public Store {
 
   Status InsertCertificate(const CertificateRecord& cert) override;
   Result<int64_t> RecordIssuance(const Issuance& issuance) override;
+  Result<std::optional<TransactionClaim>> FindTransaction(std::string_view transaction_id,
+                                                          std::string_view renews) override;
   Result<std::optional<CertificateRecord>> FindCertificate(std::string_view serial) override;
   Result<std::vector<CertificateRecord>> FindByTransaction(
       std::string_view transaction_id) override;
@@ -42,21 +44,27 @@ class MemoryStore final : public Store {
 
   // Requests awaiting approval (memory_pending.cc).
   Result<int64_t> RecordPending(const RequestRecord& request, const PendingRecord& pending,
-                                const std::optional<ChallengeUse>& use) override;
+                                const std::optional<ChallengeUse>& use,
+                                const TransactionClaim& claim) override;
   Result<std::optional<PendingRecord>> FindPendingByTransaction(
       std::string_view transaction_id) override;
   Result<std::optional<PendingRecord>> FindPending(int64_t request_id) override;
-  Status DecidePending(int64_t request_id, std::string_view decision, std::string_view reason,
-                       int64_t at, const std::optional<OutboxEvent>& event) override;
+  Status DecidePending(int64_t request_id, const Decision& decision) override;
 
   // The outbox (memory_outbox.cc).
   Result<int64_t> EnqueueEvent(const OutboxEvent& event) override;
   Result<std::vector<OutboxEvent>> DueEvents(int64_t now, int limit) override;
-  Status MarkEventDelivered(int64_t id, int64_t at) override;
-  Status MarkEventFailed(int64_t id, std::string_view error, int64_t next_attempt_at,
-                         bool give_up) override;
+  Result<std::vector<OutboxEvent>> ClaimEvents(int64_t now, int limit, int lease_seconds,
+                                               std::string_view owner) override;
+  Status MarkEventDelivered(int64_t id, std::string_view owner, int64_t at,
+                            const std::optional<RequestTransition>& then) override;
+  Status MarkEventFailed(int64_t id, std::string_view owner, std::string_view error,
+                         int64_t next_attempt_at, bool give_up) override;
   Result<std::vector<OutboxEvent>> ListEvents(const EventFilter& filter) override;
   Result<int> PruneEvents(int64_t created_before, int limit) override;
+
+  Result<bool> StoreCrl(const CrlRecord& crl) override;
+  Result<std::optional<CrlRecord>> FindCrl(std::string_view issuer_id) override;
 
   Result<int64_t> NextCounter(std::string_view name) override;
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
@@ -146,6 +154,14 @@ class MemoryStore final : public Store {
   std::map<int64_t, OutboxEvent> outbox_;                            // by id; guarded by mu_
   int64_t next_event_id_ = 1;                                        // guarded by mu_
   std::map<int64_t, PendingRecord> pending_;  // by request id; guarded by mu_
+  struct Lease {
+    std::string owner;
+    int64_t until = 0;
+  };
+  std::map<int64_t, Lease> leases_;  // outbox event id -> its lease; guarded by mu_
+  // (transaction_id, renews) -> claim; guarded by mu_.
+  std::map<std::pair<std::string, std::string>, TransactionClaim> claims_;
+  std::map<std::string, CrlRecord, std::less<>> crls_;  // by issuer id; guarded by mu_
 
   std::vector<TokenRecord> tokens_;  // insertion order; guarded by mu_
   std::vector<AuditRecord> audit_;   // id order (id = index + 1); guarded by mu_

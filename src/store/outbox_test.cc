@@ -43,8 +43,11 @@ TYPED_TEST(OutboxStoreTest, DeliveryOfAnIssuedEventMarksTheRequestNotified) {
   Issuance is = MakeIssuance(MakeCert("c1", 10), MakeRequest("corr", 10));
   is.events.push_back(MakeEvent("certificate.issued", 10));
   ASSERT_TRUE(s.RecordIssuance(is));
-  int64_t id = s.DueEvents(10, 10)->front().id;
-  ASSERT_TRUE(s.MarkEventDelivered(id, 12));
+  auto taken = s.ClaimEvents(10, 10, 60, "w1");
+  ASSERT_TRUE(taken);
+  ASSERT_EQ(taken->size(), 1u);
+  int64_t id = taken->front().id;
+  ASSERT_TRUE(s.MarkEventDelivered(id, "w1", 12, RequestTransition{"issued", "notified"}));
   EXPECT_TRUE(s.DueEvents(100, 10)->empty());
   auto events = s.ListEvents({});
   ASSERT_EQ(events->size(), 1u);
@@ -52,20 +55,23 @@ TYPED_TEST(OutboxStoreTest, DeliveryOfAnIssuedEventMarksTheRequestNotified) {
   EXPECT_EQ(events->front().delivered_at, 12);
   EXPECT_EQ(events->front().attempts, 1);
   EXPECT_EQ(s.ListRequests({})->front().state, "notified");
-  ExpectCode(s.MarkEventDelivered(999, 1), ErrorCode::kNotFound);
+  ExpectCode(s.MarkEventDelivered(999, "w1", 1, std::nullopt), ErrorCode::kConflict);
+  ExpectCode(s.MarkEventDelivered(id, "w1", 13, std::nullopt), ErrorCode::kConflict);
 }
 
 TYPED_TEST(OutboxStoreTest, FailedAttemptsBackOffThenGiveUp) {
   Store& s = this->store();
   auto id = s.EnqueueEvent(MakeEvent("request.failed", 10));
   ASSERT_TRUE(id);
-  ASSERT_TRUE(s.MarkEventFailed(*id, "HTTP 500", 40, false));
+  ASSERT_EQ(s.ClaimEvents(10, 10, 60, "w1")->size(), 1u);
+  ASSERT_TRUE(s.MarkEventFailed(*id, "w1", "HTTP 500", 40, false));
   EXPECT_TRUE(s.DueEvents(39, 10)->empty());
   auto due = s.DueEvents(40, 10);
   ASSERT_EQ(due->size(), 1u);
   EXPECT_EQ(due->front().attempts, 1);
   EXPECT_EQ(due->front().last_error, "HTTP 500");
-  ASSERT_TRUE(s.MarkEventFailed(*id, "connection refused", 100, true));
+  ASSERT_EQ(s.ClaimEvents(40, 10, 60, "w1")->size(), 1u);
+  ASSERT_TRUE(s.MarkEventFailed(*id, "w1", "connection refused", 100, true));
   EXPECT_TRUE(s.DueEvents(1000, 10)->empty());
   EventFilter dead;
   dead.state = "dead";
@@ -73,15 +79,16 @@ TYPED_TEST(OutboxStoreTest, FailedAttemptsBackOffThenGiveUp) {
   ASSERT_EQ(listed->size(), 1u);
   EXPECT_EQ(listed->front().attempts, 2);
   // A dead event takes no more attempts.
-  ExpectCode(s.MarkEventFailed(*id, "x", 1, false), ErrorCode::kNotFound);
+  EXPECT_TRUE(s.ClaimEvents(1000, 10, 60, "w1")->empty());
+  ExpectCode(s.MarkEventFailed(*id, "w1", "x", 1, false), ErrorCode::kConflict);
 }
 
 TYPED_TEST(OutboxStoreTest, PruningTakesTheOldestUpToTheFirstYoungerAndNeverReusesIds) {
   Store& s = this->store();
   for (int64_t at : {10, 20, 30, 25, 40})
     ASSERT_TRUE(s.EnqueueEvent(MakeEvent("request.failed", at)));
-  auto id = s.DueEvents(100, 10)->front().id;
-  ASSERT_TRUE(s.MarkEventDelivered(id, 11));
+  auto id = s.ClaimEvents(100, 1, 60, "w1")->front().id;
+  ASSERT_TRUE(s.MarkEventDelivered(id, "w1", 11, std::nullopt));
   // The limit bounds one call; pruning stops at the first event young enough to keep (30),
   // even though an older one (25) follows it.
   auto pruned = s.PruneEvents(28, 1);
@@ -99,6 +106,29 @@ TYPED_TEST(OutboxStoreTest, PruningTakesTheOldestUpToTheFirstYoungerAndNeverReus
   auto next = s.EnqueueEvent(MakeEvent("request.failed", 50));
   ASSERT_TRUE(next);
   EXPECT_EQ(*next, id + 5);  // a receiver deduplicates by id: a pruned id never comes back
+}
+
+TYPED_TEST(OutboxStoreTest, AnEventIsLeasedToOneWorkerUntilTheLeaseRunsOut) {
+  Store& s = this->store();
+  for (int64_t at : {10, 11, 12}) ASSERT_TRUE(s.EnqueueEvent(MakeEvent("request.failed", at)));
+  auto first = s.ClaimEvents(20, 2, 30, "w1");
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->size(), 2u);
+  EXPECT_LT(first->at(0).id, first->at(1).id);  // oldest first
+  auto second = s.ClaimEvents(20, 10, 30, "w2");
+  ASSERT_EQ(second->size(), 1u);  // only the one w1 did not take
+  EXPECT_GT(second->front().id, first->at(1).id);
+  EXPECT_TRUE(s.ClaimEvents(49, 10, 30, "w3")->empty());
+  ASSERT_TRUE(s.MarkEventDelivered(second->front().id, "w2", 30, std::nullopt));
+  // w1 died: at 50 its leases have run out and w3 takes both; w1's late answer changes nothing.
+  auto retaken = s.ClaimEvents(50, 10, 30, "w3");
+  ASSERT_EQ(retaken->size(), 2u);
+  ExpectCode(s.MarkEventDelivered(first->at(0).id, "w1", 51, std::nullopt), ErrorCode::kConflict);
+  ASSERT_TRUE(s.MarkEventDelivered(first->at(0).id, "w3", 52, std::nullopt));
+  ASSERT_TRUE(s.MarkEventFailed(first->at(1).id, "w3", "HTTP 503", 60, false));
+  // A failed attempt ends the lease: due again at its next attempt, for any worker.
+  EXPECT_TRUE(s.ClaimEvents(59, 10, 30, "w4")->empty());
+  EXPECT_EQ(s.ClaimEvents(60, 10, 30, "w4")->size(), 1u);
 }
 
 TYPED_TEST(OutboxStoreTest, RequestAndRevocationQueueTheirEventsAtomically) {

@@ -29,6 +29,29 @@ ChallengeUse MakeUse(const std::string& challenge_id, const std::string& transac
   return u;
 }
 
+TransactionClaim ClaimOn(const std::string& transaction_id) {
+  TransactionClaim c;
+  c.transaction_id = transaction_id;
+  c.public_key_sha256 = "pk-" + transaction_id;
+  c.created_at = 10;
+  return c;
+}
+
+Decision Decide(const std::string& decision, const std::string& reason, int64_t at,
+                std::optional<OutboxEvent> event = std::nullopt) {
+  Decision d;
+  d.decision = decision;
+  d.reason = reason;
+  d.at = at;
+  bool rejected = decision == "rejected";
+  d.request_state = rejected ? "failed" : "verified";
+  d.request_reason = rejected ? reason : "approved";
+  d.request_stage = rejected ? "approval" : "";
+  d.request_fail_info = rejected ? "badRequest" : "";
+  d.event = std::move(event);
+  return d;
+}
+
 OutboxEvent RejectedEvent() {
   OutboxEvent e;
   e.type = "request.failed";
@@ -41,7 +64,7 @@ OutboxEvent RejectedEvent() {
 TYPED_TEST(PendingStoreTest, APendingRequestIsStoredWithItsChallengeUse) {
   Store& s = this->store();
   auto id = s.RecordPending(MakeRequest("c1", 10, "received", "tx-1"), MakePending("tx-1"),
-                            MakeUse("ch-1", "tx-1"));
+                            MakeUse("ch-1", "tx-1"), ClaimOn("tx-1"));
   ASSERT_TRUE(id) << id.error().message;
   auto requests = s.ListRequests({});
   ASSERT_EQ(requests->size(), 1u);
@@ -65,7 +88,7 @@ TYPED_TEST(PendingStoreTest, APendingRequestIsStoredWithItsChallengeUse) {
   EXPECT_EQ((*use)->transaction_id, "tx-1");
   // The challenge is spent: a second request with it is refused and nothing is written.
   ExpectCode(s.RecordPending(MakeRequest("c2", 11, "received", "tx-2"), MakePending("tx-2"),
-                             MakeUse("ch-1", "tx-2")),
+                             MakeUse("ch-1", "tx-2"), ClaimOn("tx-2")),
              ErrorCode::kFailedPrecondition);
   EXPECT_EQ(s.ListRequests({})->size(), 1u);
   EXPECT_FALSE(*s.FindPendingByTransaction("tx-2"));
@@ -73,10 +96,10 @@ TYPED_TEST(PendingStoreTest, APendingRequestIsStoredWithItsChallengeUse) {
 
 TYPED_TEST(PendingStoreTest, RejectionFailsTheRequestAndQueuesItsEvent) {
   Store& s = this->store();
-  auto id =
-      s.RecordPending(MakeRequest("c1", 10, "received", "tx-1"), MakePending("tx-1"), std::nullopt);
+  auto id = s.RecordPending(MakeRequest("c1", 10, "received", "tx-1"), MakePending("tx-1"),
+                            std::nullopt, ClaimOn("tx-1"));
   ASSERT_TRUE(id);
-  ASSERT_TRUE(s.DecidePending(*id, "rejected", "not our laptop", 20, RejectedEvent()));
+  ASSERT_TRUE(s.DecidePending(*id, Decide("rejected", "not our laptop", 20, RejectedEvent())));
   auto p = s.FindPending(*id);
   EXPECT_EQ((*p)->decision, "rejected");
   EXPECT_EQ((*p)->reason, "not our laptop");
@@ -91,15 +114,14 @@ TYPED_TEST(PendingStoreTest, RejectionFailsTheRequestAndQueuesItsEvent) {
   EXPECT_EQ(events->front().type, "request.failed");
   EXPECT_EQ(events->front().request_id, *id);
   // Decided once only; an unknown request is not found.
-  ExpectCode(s.DecidePending(*id, "approved", "", 21, std::nullopt),
-             ErrorCode::kFailedPrecondition);
-  ExpectCode(s.DecidePending(*id + 100, "approved", "", 21, std::nullopt), ErrorCode::kNotFound);
+  ExpectCode(s.DecidePending(*id, Decide("approved", "", 21)), ErrorCode::kFailedPrecondition);
+  ExpectCode(s.DecidePending(*id + 100, Decide("approved", "", 21)), ErrorCode::kNotFound);
 }
 
 TYPED_TEST(PendingStoreTest, AnApprovedRequestIsIssuedOnceAndLinkedToItsCertificate) {
   Store& s = this->store();
-  auto id =
-      s.RecordPending(MakeRequest("c1", 10, "received", "tx-1"), MakePending("tx-1"), std::nullopt);
+  auto id = s.RecordPending(MakeRequest("c1", 10, "received", "tx-1"), MakePending("tx-1"),
+                            std::nullopt, ClaimOn("tx-1"));
   ASSERT_TRUE(id);
   // Not approved yet: the issuance is refused, and nothing of it is stored.
   Issuance early = MakeIssuance(MakeCert("c0", 15, "tx-1"), MakeRequest("poll0", 15));
@@ -107,7 +129,7 @@ TYPED_TEST(PendingStoreTest, AnApprovedRequestIsIssuedOnceAndLinkedToItsCertific
   ExpectCode(s.RecordIssuance(early), ErrorCode::kFailedPrecondition);
   EXPECT_FALSE(*s.FindCertificate("c0"));
 
-  ASSERT_TRUE(s.DecidePending(*id, "approved", "", 20, std::nullopt));
+  ASSERT_TRUE(s.DecidePending(*id, Decide("approved", "", 20)));
   EXPECT_EQ(s.ListRequests({})->front().state, "verified");
 
   Issuance is = MakeIssuance(MakeCert("c1", 30, "tx-1"), MakeRequest("poll", 30));
@@ -131,6 +153,28 @@ TYPED_TEST(PendingStoreTest, AnApprovedRequestIsIssuedOnceAndLinkedToItsCertific
   again.completes_pending = *id;
   ExpectCode(s.RecordIssuance(again), ErrorCode::kFailedPrecondition);
   EXPECT_FALSE(*s.FindCertificate("c2"));
+}
+
+TYPED_TEST(PendingStoreTest, AHeldTransactionIsClaimedAndItsIssuanceFillsTheClaim) {
+  Store& s = this->store();
+  auto id = s.RecordPending(MakeRequest("c1", 10, "received", "tx-1"), MakePending("tx-1"),
+                            std::nullopt, ClaimOn("tx-1"));
+  ASSERT_TRUE(id);
+  auto claim = s.FindTransaction("tx-1", "");
+  ASSERT_TRUE(claim && *claim);
+  EXPECT_EQ((*claim)->request_id, *id);
+  EXPECT_EQ((*claim)->serial, "");
+  EXPECT_EQ((*claim)->public_key_sha256, "pk-tx-1");
+  // A second copy of the transaction is not held again.
+  ExpectCode(s.RecordPending(MakeRequest("c2", 11, "received", "tx-1"), MakePending("tx-1"),
+                             std::nullopt, ClaimOn("tx-1")),
+             ErrorCode::kConflict);
+  EXPECT_EQ(s.ListRequests({})->size(), 1u);
+  ASSERT_TRUE(s.DecidePending(*id, Decide("approved", "", 20)));
+  Issuance is = MakeIssuance(MakeCert("c1", 30, "tx-1"), MakeRequest("poll", 30));
+  is.completes_pending = *id;
+  ASSERT_TRUE(s.RecordIssuance(is));
+  EXPECT_EQ((*s.FindTransaction("tx-1", ""))->serial, "c1");
 }
 
 }  // namespace

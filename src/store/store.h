@@ -129,14 +129,60 @@ struct PendingRecord {
   int64_t decided_at = 0;
 };
 
+// A SCEP transaction, claimed by the first request that is issued or held for it: at most one
+// claim per (transaction_id, renews), whatever number of copies arrive at once, on however many
+// connections, processes or nodes. Copies that lose read the claim and answer with its outcome.
+struct TransactionClaim {
+  std::string transaction_id;
+  // The serial of the certificate a renewal is signed with; "" for a first enrollment (signed
+  // with a self-signed certificate over the requested key). A renewal is a transaction of its own.
+  std::string renews;
+  std::string public_key_sha256;  // of the key the transaction asks to certify
+  int64_t request_id = 0;         // the request that claimed it; set by the store
+  std::string serial;             // the certificate issued for it; "" while held for approval
+  int64_t created_at = 0;
+};
+
+// A signed CRL as published for one issuing CA.
+struct CrlRecord {
+  std::string issuer_id;
+  int64_t number = 0;  // the CRL number (RFC 5280 5.2.3), strictly increasing per issuer
+  int64_t this_update = 0;
+  Bytes der;
+};
+
+// The decision on a held request, and what it does to the request's record.
+struct Decision {
+  std::string decision;  // "approved" | "rejected"
+  std::string reason;    // why rejected; "" when approved
+  int64_t at = 0;
+  // The held request's record is updated to these in the same transaction.
+  std::string request_state;
+  std::string request_reason;
+  std::string request_stage;
+  std::string request_fail_info;
+  std::optional<OutboxEvent> event;  // queued with the decision when set
+};
+
+// A change of a request's state made together with another write: applied only when the record
+// is in state `from`.
+struct RequestTransition {
+  std::string from;
+  std::string to;
+};
+
 // Everything one issuance writes, in one transaction.
 struct Issuance {
+  // Claimed with the issuance (kConflict when taken). Not set for an issuance that completes an
+  // approved request: the hold claimed it, and the issuance fills in its serial.
+  std::optional<TransactionClaim> claim;
   CertificateRecord cert;
   RequestRecord request;                      // linked to the serial by RecordIssuance
   std::optional<ChallengeUse> challenge_use;  // consumed, once only
   // A certificate this one supersedes, revoked (reason superseded) in the same transaction when
   // set; nothing happens when it is already revoked.
   std::optional<std::string> supersedes;
+  int supersede_reason = 0;  // the RFC 5280 reason the superseded certificate is revoked with
   std::vector<OutboxEvent> events;  // queued with it; their request_id is set to the request's
   // When the issuance completes an approved pending request: that request id. Its record moves to
   // "issued" with the serial, and the pending decision to "issued".
@@ -259,11 +305,19 @@ class Store {
 
   // Stores a new certificate. Returns kAlreadyExists when the serial is taken, kDatabase otherwise.
   virtual Status InsertCertificate(const CertificateRecord& cert) = 0;
-  // Stores the request record, the certificate (linked to the request), the challenge's use and
-  // the revocation of the superseded certificate in one transaction (all or nothing).
-  // Returns the request id; kAlreadyExists when the serial is taken, kFailedPrecondition when the
-  // challenge has already been used, kDatabase otherwise.
+  // Stores the request record, the transaction's claim, the certificate (linked to the request),
+  // the challenge's use and the revocation of the superseded certificate in one transaction (all
+  // or nothing). Across threads and processes (and nodes, on a shared backend): one claim per
+  // transaction, one use per challenge, one certificate per serial, one issuance per approved
+  // request; the checks are in that order, so a copy of a transaction learns of the copy that
+  // won before it learns that the challenge is spent.
+  // Returns the request id; kConflict when the transaction is claimed already (read it with
+  // FindTransaction), kFailedPrecondition when the challenge has already been used or the
+  // approved request was issued already, kAlreadyExists when the serial is taken, kDatabase.
   virtual Result<int64_t> RecordIssuance(const Issuance& issuance) = 0;
+  // Returns the claim on (transaction_id, renews), nullopt when none; kDatabase.
+  virtual Result<std::optional<TransactionClaim>> FindTransaction(std::string_view transaction_id,
+                                                                  std::string_view renews) = 0;
   // Returns the certificate with this serial (lower-case hex), nullopt when none; kDatabase.
   virtual Result<std::optional<CertificateRecord>> FindCertificate(std::string_view serial) = 0;
   // Returns every certificate issued for this transaction ID, oldest first; kDatabase.
@@ -305,42 +359,67 @@ class Store {
 
   // Requests awaiting approval (store/memory_pending.cc, sqlite/pending.cc).
 
-  // Stores the request record (state "pending"), the pending row and the challenge's use in one
-  // transaction. Returns the request id; kFailedPrecondition when the challenge is used already.
+  // Stores the request record (state "pending"), the pending row, the transaction's claim (with no
+  // serial) and the challenge's use in one transaction. Returns the request id; kConflict when
+  // the transaction is claimed already, kFailedPrecondition when the challenge is used already,
+  // kDatabase otherwise.
   virtual Result<int64_t> RecordPending(const RequestRecord& request, const PendingRecord& pending,
-                                        const std::optional<ChallengeUse>& use) = 0;
+                                        const std::optional<ChallengeUse>& use,
+                                        const TransactionClaim& claim) = 0;
   // The newest pending row of a transaction, nullopt when none; kDatabase.
   virtual Result<std::optional<PendingRecord>> FindPendingByTransaction(
       std::string_view transaction_id) = 0;
   // The pending row of a request, nullopt when none; kDatabase.
   virtual Result<std::optional<PendingRecord>> FindPending(int64_t request_id) = 0;
-  // Decides a pending request: "approved" (its record moves to "verified") or "rejected" (its
-  // record moves to "failed" with `reason`, stage "approval", and `event` is queued). kNotFound
-  // for a request that was never pending, kFailedPrecondition when already decided; kDatabase.
-  virtual Status DecidePending(int64_t request_id, std::string_view decision,
-                               std::string_view reason, int64_t at,
-                               const std::optional<OutboxEvent>& event) = 0;
+  // Decides a pending request once: the pending row takes the decision only while it is still
+  // "pending" (a conditional update, so of two deciders racing in any processes exactly one
+  // wins); its request record is updated and the event queued in the same transaction.
+  // kNotFound for a request that was never pending, kFailedPrecondition when already decided
+  // (the message names the decision); kDatabase.
+  virtual Status DecidePending(int64_t request_id, const Decision& decision) = 0;
 
   // The outbox (store/memory_outbox.cc, sqlite/outbox.cc).
 
   // Queues an event on its own. Returns its id; kDatabase.
   virtual Result<int64_t> EnqueueEvent(const OutboxEvent& event) = 0;
-  // Pending events whose next attempt is due at `now`, oldest first, at most `limit`. kDatabase.
+  // Pending events whose next attempt is due at `now`, oldest first, at most `limit`, whether
+  // leased or not (a view; workers use ClaimEvents). kDatabase.
   virtual Result<std::vector<OutboxEvent>> DueEvents(int64_t now, int limit) = 0;
-  // Marks the event delivered; a certificate.issued event also moves its request from "issued" to
-  // "notified". kNotFound for an unknown id; kDatabase.
-  virtual Status MarkEventDelivered(int64_t id, int64_t at) = 0;
-  // Records a failed attempt: attempts + 1, the error, and either the next attempt's time or, when
-  // `give_up`, the state "dead". kNotFound for an unknown id; kDatabase.
-  virtual Status MarkEventFailed(int64_t id, std::string_view error, int64_t next_attempt_at,
-                                 bool give_up) = 0;
+  // Leases up to `limit` due, unleased (or lease-expired) pending events to `owner` until
+  // now + lease_seconds, oldest first, and returns them. Atomic across threads and processes: an
+  // event is leased to one owner at a time, so concurrent workers never deliver it at once; a
+  // worker that dies leaves its events to be claimed again when the lease runs out. kDatabase.
+  virtual Result<std::vector<OutboxEvent>> ClaimEvents(int64_t now, int limit, int lease_seconds,
+                                                       std::string_view owner) = 0;
+  // Marks an event leased to `owner` delivered and ends the lease; `then`, when set, moves the
+  // event's request between states in the same transaction. kConflict when the event is no
+  // longer leased to `owner` (the lease ran out and another worker took it, or it was already
+  // delivered): nothing is changed; kDatabase.
+  virtual Status MarkEventDelivered(int64_t id, std::string_view owner, int64_t at,
+                                    const std::optional<RequestTransition>& then) = 0;
+  // Records a failed attempt of an event leased to `owner`: attempts + 1, the error, and either
+  // the next attempt's time or, when `give_up`, the state "dead"; ends the lease. kConflict when
+  // the event is no longer leased to `owner`; kDatabase.
+  virtual Status MarkEventFailed(int64_t id, std::string_view owner, std::string_view error,
+                                 int64_t next_attempt_at, bool give_up) = 0;
   // Newest first. kDatabase.
   virtual Result<std::vector<OutboxEvent>> ListEvents(const EventFilter& filter) = 0;
   // Deletes, whatever their state, the events created before `created_before` among the `limit`
   // oldest (by id; it stops at the first younger one). Returns how many went; kDatabase.
   virtual Result<int> PruneEvents(int64_t created_before, int limit) = 0;
 
-  // Returns the next value of a named counter (1, 2, ...), atomically. kDatabase.
+  // CRLs (store/memory_claims.cc, sqlite/claims.cc).
+
+  // Stores the CRL when it is newer than the one stored for its issuer (a higher number), in one
+  // conditional write: a CRL is never replaced by an older one, whatever the order in which
+  // concurrent publishers (threads, processes, nodes) finish. Returns true when stored, false
+  // when an equal or higher number was there already; kDatabase.
+  virtual Result<bool> StoreCrl(const CrlRecord& crl) = 0;
+  // The newest stored CRL of the issuer, nullopt when none; kDatabase.
+  virtual Result<std::optional<CrlRecord>> FindCrl(std::string_view issuer_id) = 0;
+
+  // Returns the next value of a named counter (1, 2, ...), atomically across processes: each
+  // value is returned once. kDatabase.
   virtual Result<int64_t> NextCounter(std::string_view name) = 0;
   // Small named values (e.g. the last CRL's time). kDatabase.
   virtual Result<std::optional<std::string>> GetSetting(std::string_view key) = 0;

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -41,18 +42,21 @@ uint16_t FreePort() {
 }
 
 int RunCommand(const std::vector<std::string>& argv, std::string* out, std::string* err) {
+  // Safe from several threads at once: unique file names, and nothing but system calls between
+  // fork and exec (another thread may hold the allocator's lock at the fork).
+  static std::atomic<uint64_t> next{0};
   fs::path tmp = fs::temp_directory_path() /
-                 ("sg_cmd_" + std::to_string(::getpid()) + "_" + std::to_string(std::rand()));
+                 ("sg_cmd_" + std::to_string(::getpid()) + "_" + std::to_string(next++));
   fs::path out_file = tmp.string() + ".out", err_file = tmp.string() + ".err";
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
   pid_t pid = ::fork();
   if (pid == 0) {
     int o = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     int e = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     ::dup2(o, 1);
     ::dup2(e, 2);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
     ::execvp(args[0], args.data());
     _exit(127);
   }

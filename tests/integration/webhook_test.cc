@@ -4,6 +4,13 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <map>
+#include <thread>
+
 #include "gateway_fixture.h"
 #include "notify/webhook.h"
 #include "webhook_receiver.h"
@@ -137,6 +144,63 @@ TEST_F(WebhookTest, EventsQueuedWhileTheGatewayIsDownAreDeliveredAfterARestart) 
   auto revoked = OfType(receiver_.Received(), "certificate.revoked")[0];
   EXPECT_EQ(revoked["data"]["serial"], serial);
   EXPECT_EQ(revoked["data"]["reason"], "keyCompromise");
+}
+
+// A delivery worker of its own: `scepgate events deliver --for SECONDS` on the server's data dir.
+pid_t SpawnWorker(const ServerProcess& server, int seconds) {
+  std::vector<std::string> argv = {
+      ScepgateBinary(),     "events", "deliver", "--for", std::to_string(seconds), "--dir",
+      server.dir().string()};
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+// The server's worker and two `events deliver` processes share the outbox while a slow receiver
+// takes the events; one process is killed mid-way. Every event arrives; none twice, except at
+// most the one the killed worker had sent but not yet recorded (its lease runs out, and a
+// receiver deduplicates by X-Scepgate-Delivery).
+TEST_F(WebhookTest, WorkersInSeveralProcessesDeliverEachEventOnceAndAKilledOneLosesNothing) {
+  constexpr int kEvents = 24;
+  ASSERT_TRUE(server_->Configure({{"webhooks.lease_seconds", "3"}}));
+  ASSERT_TRUE(server_->Restart());
+  receiver_.SetReply(200, "ok", 100ms);  // slow enough that the workers overlap
+  for (int i = 0; i < kEvents; ++i) {
+    auto rep = Enroll("several-" + std::to_string(i), kChallenge);
+    ASSERT_TRUE(rep && rep->status == codec::PkiStatus::kSuccess);
+  }
+  pid_t steady = SpawnWorker(*server_, 15);
+  pid_t killed = SpawnWorker(*server_, 15);
+  std::this_thread::sleep_for(700ms);
+  ::kill(killed, SIGKILL);
+  int status = 0;
+  ::waitpid(killed, &status, 0);
+  auto distinct = [](const std::vector<ReceivedHook>& hooks) {
+    std::map<std::string, int> seen;
+    for (const auto& h : hooks) {
+      auto id = h.headers.find("x-scepgate-delivery");
+      if (id != h.headers.end()) ++seen[id->second];
+    }
+    return seen;
+  };
+  EXPECT_TRUE(receiver_.WaitFor(
+      [&](const auto& hooks) { return distinct(hooks).size() >= static_cast<size_t>(kEvents); },
+      30s));
+  ::kill(steady, SIGTERM);
+  ::waitpid(steady, &status, 0);
+  auto seen = distinct(receiver_.Received());
+  EXPECT_EQ(seen.size(), static_cast<size_t>(kEvents));
+  int repeats = 0;
+  for (const auto& [id, n] : seen) repeats += n - 1;
+  EXPECT_LE(repeats, 1) << "events sent more than once beyond the killed worker's one";
+  nlohmann::json pending = CliJson({"events", "list", "--state", "pending", "--json"});
+  EXPECT_TRUE(pending.empty()) << pending.dump();
 }
 
 }  // namespace

@@ -254,8 +254,51 @@ UPDATE users SET identity_by_admin = 1 WHERE upn NOT IN (
   WHERE a.action = 'user.add' AND a.outcome = 'ok' AND t.role <> 'admin');
 )sql";
 
+// Version 9: the claims that make the exactly-once rules the database's own (docs/consistency.md).
+// One claim per SCEP transaction, the first issued or held copy winning (existing rows: the oldest
+// wins); one stored CRL per issuer, replaced only by a higher number (the CRLs kept in settings
+// before are signed again on first use); an outbox lease per event.
+constexpr const char* kV9 = R"sql(
+CREATE TABLE transactions (
+  transaction_id TEXT NOT NULL,
+  renews TEXT NOT NULL,
+  public_key_sha256 TEXT NOT NULL,
+  request_id INTEGER NOT NULL,
+  serial TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (transaction_id, renews)
+);
+CREATE INDEX transactions_request_id ON transactions (request_id);
+INSERT OR IGNORE INTO transactions
+  (transaction_id, renews, public_key_sha256, request_id, serial, created_at)
+  SELECT c.transaction_id,
+         CASE WHEN COALESCE(r.renewal, 0) = 1 THEN 'before-v9:' || c.serial ELSE '' END,
+         c.public_key_sha256, c.request_id, c.serial, c.created_at
+  FROM certificates c LEFT JOIN requests r ON r.id = c.request_id
+  ORDER BY c.created_at, c.rowid;
+INSERT OR IGNORE INTO transactions
+  (transaction_id, renews, public_key_sha256, request_id, serial, created_at)
+  SELECT p.transaction_id,
+         CASE WHEN COALESCE(r.renewal, 0) = 1 THEN 'before-v9:' || p.request_id ELSE '' END,
+         p.public_key_sha256, p.request_id, '', COALESCE(r.created_at, 0)
+  FROM pending p LEFT JOIN requests r ON r.id = p.request_id
+  WHERE p.decision <> 'issued'
+  ORDER BY p.request_id;
+
+CREATE TABLE crls (
+  issuer_id TEXT PRIMARY KEY NOT NULL,
+  number INTEGER NOT NULL,
+  this_update INTEGER NOT NULL,
+  der BLOB NOT NULL
+);
+DELETE FROM settings WHERE key LIKE 'crl.der.%' OR key LIKE 'crl.this_update.%';
+
+ALTER TABLE outbox ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7}, {8, kV8},
+    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7}, {8, kV8}, {9, kV9},
 };
 
 int64_t UnixNow() {

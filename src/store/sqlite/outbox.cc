@@ -1,4 +1,5 @@
 // SqliteStore's notification outbox (schema version 5).
+#include <algorithm>
 #include <string>
 
 #include "store/sqlite/sqlite_store.h"
@@ -76,45 +77,69 @@ Result<std::vector<OutboxEvent>> SqliteStore::ListEvents(const EventFilter& filt
   });
 }
 
-Status SqliteStore::MarkEventDelivered(int64_t id, int64_t at) {
+Result<std::vector<OutboxEvent>> SqliteStore::ClaimEvents(int64_t now, int limit, int lease_seconds,
+                                                          std::string_view owner) {
+  std::lock_guard lock(mu_);
+  // One statement, under the write lock: no other connection can lease the same rows between
+  // choosing them and marking them.
+  SG_ASSIGN_OR_RETURN(
+      auto claimed,
+      SelectEventsLocked(
+          "UPDATE outbox SET lease_owner = ?3, lease_until = ?4 WHERE id IN (SELECT id FROM outbox"
+          " WHERE state = 'pending' AND next_attempt_at <= ?1 AND lease_until <= ?1"
+          " ORDER BY id ASC LIMIT ?2) RETURNING id, type, payload, request_id, created_at, state,"
+          " attempts, next_attempt_at, delivered_at, last_error",
+          [&](Query& q) {
+            q.BindInt(1, now).BindInt(2, SqlLimit(limit)).BindText(3, owner);
+            q.BindInt(4, now + lease_seconds);
+          }));
+  std::ranges::sort(claimed, {}, &OutboxEvent::id);  // RETURNING promises no order
+  return claimed;
+}
+
+Status SqliteStore::MarkEventDelivered(int64_t id, std::string_view owner, int64_t at,
+                                       const std::optional<RequestTransition>& then) {
   std::lock_guard lock(mu_);
   SG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(*db_));
   SG_ASSIGN_OR_RETURN(sqlite3_stmt * update,
                       StatementLocked("UPDATE outbox SET state = 'delivered', delivered_at = ?2,"
-                                      " attempts = attempts + 1, last_error = '' WHERE id = ?1"));
+                                      " attempts = attempts + 1, last_error = '',"
+                                      " lease_owner = '', lease_until = 0"
+                                      " WHERE id = ?1 AND state = 'pending' AND lease_owner = ?3"));
   {
     Query q(*update, "mark event delivered");
-    q.BindInt(1, id).BindInt(2, at);
+    q.BindInt(1, id).BindInt(2, at).BindText(3, owner);
     SG_TRY_STATUS(q.Run());
   }
   if (sqlite3_changes(db_.get()) != 1)
-    return Fail(Error::NotFound("event " + std::to_string(id) + " not found"));
-  SG_ASSIGN_OR_RETURN(
-      sqlite3_stmt * notified,
-      StatementLocked("UPDATE requests SET state = 'notified' WHERE state = 'issued'"
-                      " AND id = (SELECT request_id FROM outbox WHERE id = ?1"
-                      " AND type = 'certificate.issued')"));
-  {
-    Query q(*notified, "mark request notified");
-    q.BindInt(1, id);
+    return Fail(
+        Error::Conflict("event " + std::to_string(id) + " is not leased to " + std::string(owner)));
+  if (then) {
+    SG_ASSIGN_OR_RETURN(sqlite3_stmt * moved,
+                        StatementLocked("UPDATE requests SET state = ?3 WHERE state = ?2"
+                                        " AND id = (SELECT request_id FROM outbox WHERE id = ?1)"));
+    Query q(*moved, "move request");
+    q.BindInt(1, id).BindText(2, then->from).BindText(3, then->to);
     SG_TRY_STATUS(q.Run());
   }
   return tx.Commit();
 }
 
-Status SqliteStore::MarkEventFailed(int64_t id, std::string_view error, int64_t next_attempt_at,
-                                    bool give_up) {
+Status SqliteStore::MarkEventFailed(int64_t id, std::string_view owner, std::string_view error,
+                                    int64_t next_attempt_at, bool give_up) {
   std::lock_guard lock(mu_);
   SG_ASSIGN_OR_RETURN(sqlite3_stmt * update,
                       StatementLocked("UPDATE outbox SET attempts = attempts + 1, last_error = ?2,"
-                                      " next_attempt_at = ?3,"
+                                      " next_attempt_at = ?3, lease_owner = '', lease_until = 0,"
                                       " state = CASE WHEN ?4 THEN 'dead' ELSE state END"
-                                      " WHERE id = ?1 AND state = 'pending'"));
+                                      " WHERE id = ?1 AND state = 'pending' AND lease_owner = ?5"));
   Query q(*update, "mark event failed");
   q.BindInt(1, id).BindText(2, error).BindInt(3, next_attempt_at).BindInt(4, give_up ? 1 : 0);
+  q.BindText(5, owner);
   SG_TRY_STATUS(q.Run());
   if (sqlite3_changes(db_.get()) != 1)
-    return Fail(Error::NotFound("pending event " + std::to_string(id) + " not found"));
+    return Fail(
+        Error::Conflict("event " + std::to_string(id) + " is not leased to " + std::string(owner)));
   return {};
 }
 

@@ -28,12 +28,17 @@ PendingRecord ReadPending(const Query& q) {
 }  // namespace
 
 Result<int64_t> SqliteStore::RecordPending(const RequestRecord& request, const PendingRecord& p,
-                                           const std::optional<ChallengeUse>& use) {
+                                           const std::optional<ChallengeUse>& use,
+                                           const TransactionClaim& claim) {
   std::lock_guard lock(mu_);
   SG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(*db_));
   RequestRecord pending = request;
   pending.state = "pending";
   SG_ASSIGN_OR_RETURN(int64_t id, InsertRequestLocked(pending));
+  TransactionClaim held = claim;
+  held.request_id = id;
+  held.serial.clear();
+  SG_TRY_STATUS(InsertClaimLocked(held));
   SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
                       StatementLocked("INSERT INTO pending (request_id, transaction_id,"
                                       " public_key_sha256, signer_sha256, csr, grant_json)"
@@ -71,38 +76,36 @@ Result<std::optional<PendingRecord>> SqliteStore::FindPending(int64_t request_id
   return SelectPendingLocked(" WHERE request_id = ?1", [&](Query& q) { q.BindInt(1, request_id); });
 }
 
-Status SqliteStore::DecidePending(int64_t request_id, std::string_view decision,
-                                  std::string_view reason, int64_t at,
-                                  const std::optional<OutboxEvent>& event) {
+Status SqliteStore::DecidePending(int64_t request_id, const Decision& d) {
   std::lock_guard lock(mu_);
   SG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(*db_));
-  SG_ASSIGN_OR_RETURN(auto current, SelectPendingLocked(" WHERE request_id = ?1", [&](Query& q) {
-                        q.BindInt(1, request_id);
-                      }));
-  std::string what = "request " + std::to_string(request_id);
-  if (!current) return Fail(Error::NotFound(what + " is not awaiting approval"));
-  if (current->decision != "pending")
-    return Fail(Error::FailedPrecondition(what + " was already " + current->decision));
   SG_ASSIGN_OR_RETURN(sqlite3_stmt * decide,
                       StatementLocked("UPDATE pending SET decision = ?2, reason = ?3,"
-                                      " decided_at = ?4 WHERE request_id = ?1"));
+                                      " decided_at = ?4 WHERE request_id = ?1"
+                                      " AND decision = 'pending'"));
   {
     Query q(*decide, "decide pending");
-    q.BindInt(1, request_id).BindText(2, decision).BindText(3, reason).BindInt(4, at);
+    q.BindInt(1, request_id).BindText(2, d.decision).BindText(3, d.reason).BindInt(4, d.at);
     SG_TRY_STATUS(q.Run());
   }
-  bool rejected = decision == "rejected";
+  if (sqlite3_changes(db_.get()) != 1) {  // lost the race, or nothing to decide: say which
+    SG_ASSIGN_OR_RETURN(auto current, SelectPendingLocked(" WHERE request_id = ?1", [&](Query& q) {
+                          q.BindInt(1, request_id);
+                        }));
+    std::string what = "request " + std::to_string(request_id);
+    if (!current) return Fail(Error::NotFound(what + " is not awaiting approval"));
+    return Fail(Error::FailedPrecondition(what + " was already " + current->decision));
+  }
   SG_ASSIGN_OR_RETURN(sqlite3_stmt * request,
                       StatementLocked("UPDATE requests SET state = ?2, reason = ?3, stage = ?4,"
                                       " fail_info = ?5 WHERE id = ?1"));
   {
     Query q(*request, "decide request");
-    q.BindInt(1, request_id).BindText(2, rejected ? "failed" : "verified");
-    q.BindText(3, rejected ? reason : "approved").BindText(4, rejected ? "approval" : "");
-    q.BindText(5, rejected ? "badRequest" : "");
+    q.BindInt(1, request_id).BindText(2, d.request_state).BindText(3, d.request_reason);
+    q.BindText(4, d.request_stage).BindText(5, d.request_fail_info);
     SG_TRY_STATUS(q.Run());
   }
-  if (event) SG_TRY_STATUS(EnqueueEventLocked(*event, request_id));
+  if (d.event) SG_TRY_STATUS(EnqueueEventLocked(*d.event, request_id));
   return tx.Commit();
 }
 

@@ -108,8 +108,16 @@ Result<int64_t> SqliteStore::RecordIssuance(const Issuance& issuance) {
   RequestRecord request = issuance.request;
   request.cert_serial = issuance.cert.serial;
   SG_ASSIGN_OR_RETURN(int64_t id, InsertRequestLocked(request));
-  if (issuance.completes_pending != 0)
+  if (issuance.claim) {  // first: a copy that lost learns so before anything else
+    TransactionClaim claim = *issuance.claim;
+    claim.request_id = id;
+    claim.serial = issuance.cert.serial;
+    SG_TRY_STATUS(InsertClaimLocked(claim));
+  }
+  if (issuance.completes_pending != 0) {
     SG_TRY_STATUS(CompletePendingLocked(issuance.completes_pending, issuance.cert.serial));
+    SG_TRY_STATUS(FillClaimLocked(issuance.completes_pending, issuance.cert.serial));
+  }
   CertificateRecord cert = issuance.cert;
   cert.request_id = issuance.completes_pending != 0 ? issuance.completes_pending : id;
   SG_TRY_STATUS(InsertCertificateLocked(cert));
@@ -118,7 +126,8 @@ Result<int64_t> SqliteStore::RecordIssuance(const Issuance& issuance) {
     use.cert_serial = cert.serial;
     SG_TRY_STATUS(InsertChallengeUseLocked(use));
   }
-  if (issuance.supersedes) SG_TRY_STATUS(RevokeLocked(*issuance.supersedes, 4, cert.created_at));
+  if (issuance.supersedes)
+    SG_TRY_STATUS(RevokeLocked(*issuance.supersedes, issuance.supersede_reason, cert.created_at));
   for (const OutboxEvent& event : issuance.events) SG_TRY_STATUS(EnqueueEventLocked(event, id));
   SG_TRY_STATUS(tx.Commit());
   return id;

@@ -48,6 +48,8 @@ class SqliteStore final : public Store {
 
   Status InsertCertificate(const CertificateRecord& cert) override;
   Result<int64_t> RecordIssuance(const Issuance& issuance) override;
+  Result<std::optional<TransactionClaim>> FindTransaction(std::string_view transaction_id,
+                                                          std::string_view renews) override;
   Result<std::optional<CertificateRecord>> FindCertificate(std::string_view serial) override;
   Result<std::vector<CertificateRecord>> FindByTransaction(
       std::string_view transaction_id) override;
@@ -71,21 +73,28 @@ class SqliteStore final : public Store {
 
   // Requests awaiting approval (pending.cc).
   Result<int64_t> RecordPending(const RequestRecord& request, const PendingRecord& pending,
-                                const std::optional<ChallengeUse>& use) override;
+                                const std::optional<ChallengeUse>& use,
+                                const TransactionClaim& claim) override;
   Result<std::optional<PendingRecord>> FindPendingByTransaction(
       std::string_view transaction_id) override;
   Result<std::optional<PendingRecord>> FindPending(int64_t request_id) override;
-  Status DecidePending(int64_t request_id, std::string_view decision, std::string_view reason,
-                       int64_t at, const std::optional<OutboxEvent>& event) override;
+  Status DecidePending(int64_t request_id, const Decision& decision) override;
 
   // The outbox (outbox.cc).
   Result<int64_t> EnqueueEvent(const OutboxEvent& event) override;
   Result<std::vector<OutboxEvent>> DueEvents(int64_t now, int limit) override;
-  Status MarkEventDelivered(int64_t id, int64_t at) override;
-  Status MarkEventFailed(int64_t id, std::string_view error, int64_t next_attempt_at,
-                         bool give_up) override;
+  Result<std::vector<OutboxEvent>> ClaimEvents(int64_t now, int limit, int lease_seconds,
+                                               std::string_view owner) override;
+  Status MarkEventDelivered(int64_t id, std::string_view owner, int64_t at,
+                            const std::optional<RequestTransition>& then) override;
+  Status MarkEventFailed(int64_t id, std::string_view owner, std::string_view error,
+                         int64_t next_attempt_at, bool give_up) override;
   Result<std::vector<OutboxEvent>> ListEvents(const EventFilter& filter) override;
   Result<int> PruneEvents(int64_t created_before, int limit) override;
+
+  // CRLs (claims.cc).
+  Result<bool> StoreCrl(const CrlRecord& crl) override;
+  Result<std::optional<CrlRecord>> FindCrl(std::string_view issuer_id) override;
 
   Result<int64_t> NextCounter(std::string_view name) override;
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
@@ -154,6 +163,10 @@ class SqliteStore final : public Store {
   Status RevokeOrExplainLocked(std::string_view serial, int reason, int64_t revoked_at);
   // kFailedPrecondition when the challenge has already been used, kDatabase otherwise.
   Status InsertChallengeUseLocked(const ChallengeUse& use);
+  // Claims a transaction (claims.cc). kConflict when it is claimed already, kDatabase otherwise.
+  Status InsertClaimLocked(const TransactionClaim& claim);
+  // Fills in the serial of the claim made by held request `request_id`. kDatabase.
+  Status FillClaimLocked(int64_t request_id, std::string_view serial);
   // Runs a certificate SELECT whose parameters `bind` sets; returns every row.
   template <class BindFn>
   Result<std::vector<CertificateRecord>> SelectCertificatesLocked(const std::string& sql,

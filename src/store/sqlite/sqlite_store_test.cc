@@ -19,7 +19,10 @@ namespace scepgate::store {
 namespace {
 
 // What version 8 added, for taking a file back to an older schema.
-const std::string kDropV8 = " ALTER TABLE users DROP COLUMN identity_by_admin;";
+const std::string kDropV9 =
+    " DROP TABLE transactions; DROP TABLE crls; ALTER TABLE outbox DROP COLUMN lease_owner;"
+    " ALTER TABLE outbox DROP COLUMN lease_until;";
+const std::string kDropV8 = " ALTER TABLE users DROP COLUMN identity_by_admin;" + kDropV9;
 
 class SqliteStoreTest : public ::testing::Test {
  protected:
@@ -131,8 +134,8 @@ TEST_F(SqliteStoreTest, AVersionFiveDatabaseIsUpgradedWithItsDataKept) {
   PendingRecord held;
   held.transaction_id = "tx-up";
   held.grant_json = "{}";
-  EXPECT_TRUE(
-      (*store)->RecordPending(MakeRequest("p", 200, "received", "tx-up"), held, std::nullopt));
+  EXPECT_TRUE((*store)->RecordPending(MakeRequest("p", 200, "received", "tx-up"), held,
+                                      std::nullopt, TransactionClaim{"tx-up", "", "", 0, "", 200}));
   TokenRecord token;
   token.id = "abc";
   token.role = "auditor";
@@ -147,8 +150,8 @@ TEST_F(SqliteStoreTest, AVersionSixDatabaseKeepsItsHeldRequestsAndGainsTokensAnd
         PendingRecord held;
         held.transaction_id = "tx-held";
         held.grant_json = R"({"profile":"wifi"})";
-        ASSERT_TRUE(
-            s.RecordPending(MakeRequest("p", 100, "received", "tx-held"), held, std::nullopt));
+        ASSERT_TRUE(s.RecordPending(MakeRequest("p", 100, "received", "tx-held"), held,
+                                    std::nullopt, TransactionClaim{"tx-held", "", "", 0, "", 100}));
       });
   ASSERT_TRUE(store) << store.error().message;
   EXPECT_EQ((*store)->SchemaVersion(), LatestSchemaVersion());
@@ -206,6 +209,52 @@ TEST_F(SqliteStoreTest, AVersionSevenDatabaseMarksOnlyUsersAnOperatorTokenAddedA
   EXPECT_TRUE((**(*store)->FindUser("cli@example.com")).identity_by_admin);
   EXPECT_TRUE((**(*store)->FindUser("adm@example.com")).identity_by_admin);
   EXPECT_FALSE((**(*store)->FindUser("op@example.com")).identity_by_admin);
+}
+
+TEST_F(SqliteStoreTest, AVersionEightDatabaseClaimsItsTransactionsOldestFirst) {
+  // What the race of an older gateway could leave: two certificates for one transaction, and
+  // a held request; a CRL kept in settings; an event waiting.
+  auto store = UpgradedFrom(8, kDropV9, [](Store& s) {
+    CertificateRecord older = MakeCert("0a", 100, "tx-dup");
+    older.public_key_sha256 = "pk-dup";
+    CertificateRecord newer = MakeCert("0b", 101, "tx-dup");
+    newer.public_key_sha256 = "pk-dup";
+    RequestRecord first = MakeRequest("r1", 100, "issued", "tx-dup");
+    first.renewal = false;
+    RequestRecord second = MakeRequest("r2", 101, "issued", "tx-dup");
+    second.renewal = false;
+    ASSERT_TRUE(s.RecordIssuance(MakeIssuance(newer, second)));
+    ASSERT_TRUE(s.RecordIssuance(MakeIssuance(older, first)));
+    PendingRecord held;
+    held.transaction_id = "tx-held";
+    held.public_key_sha256 = "pk-held";
+    held.grant_json = "{}";
+    RequestRecord pending = MakeRequest("p", 120, "received", "tx-held");
+    pending.renewal = false;
+    ASSERT_TRUE(s.RecordPending(pending, held, std::nullopt,
+                                TransactionClaim{"tx-held", "", "pk-held", 0, "", 120}));
+    ASSERT_TRUE(s.SetSetting("crl.der.issuer-a", "MAA="));
+    ASSERT_TRUE(s.SetSetting("crl.this_update.issuer-a", "100"));
+    OutboxEvent e;
+    e.type = "request.failed";
+    e.payload = "{}";
+    e.created_at = 100;
+    e.next_attempt_at = 100;
+    ASSERT_TRUE(s.EnqueueEvent(e));
+  });
+  ASSERT_TRUE(store) << store.error().message;
+  EXPECT_EQ((*store)->SchemaVersion(), LatestSchemaVersion());
+  auto dup = (*store)->FindTransaction("tx-dup", "");
+  ASSERT_TRUE(dup && *dup);
+  EXPECT_EQ((*dup)->serial, "0a");  // the oldest certificate answers resends from now on
+  EXPECT_EQ((*dup)->public_key_sha256, "pk-dup");
+  auto held = (*store)->FindTransaction("tx-held", "");
+  ASSERT_TRUE(held && *held);
+  EXPECT_EQ((*held)->serial, "");
+  EXPECT_EQ((*held)->public_key_sha256, "pk-held");
+  EXPECT_FALSE(*(*store)->GetSetting("crl.der.issuer-a"));
+  EXPECT_FALSE(*(*store)->FindCrl("issuer-a"));
+  EXPECT_EQ((*store)->ClaimEvents(200, 10, 60, "w")->size(), 1u);
 }
 
 TEST_F(SqliteStoreTest, NewerSchemaIsRefused) {
