@@ -254,8 +254,13 @@ UPDATE users SET identity_by_admin = 1 WHERE upn NOT IN (
   WHERE a.action = 'user.add' AND a.outcome = 'ok' AND t.role <> 'admin');
 )sql";
 
+// Version 9: a REST API token may expire (unix seconds; 0, as for every token from before, never).
+constexpr const char* kV9 = R"sql(
+ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7}, {8, kV8},
+    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7}, {8, kV8}, {9, kV9},
 };
 
 int64_t UnixNow() {

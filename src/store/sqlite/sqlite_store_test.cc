@@ -18,8 +18,9 @@
 namespace scepgate::store {
 namespace {
 
-// What version 8 added, for taking a file back to an older schema.
+// What versions 8 and 9 added, for taking a file back to an older schema.
 const std::string kDropV8 = " ALTER TABLE users DROP COLUMN identity_by_admin;";
+const std::string kDropV9 = " ALTER TABLE api_tokens DROP COLUMN expires_at;";
 
 class SqliteStoreTest : public ::testing::Test {
  protected:
@@ -175,7 +176,7 @@ TEST_F(SqliteStoreTest, AVersionSixDatabaseKeepsItsHeldRequestsAndGainsTokensAnd
 }
 
 TEST_F(SqliteStoreTest, AVersionSevenDatabaseMarksOnlyUsersAnOperatorTokenAddedAsNotAdminSet) {
-  auto store = UpgradedFrom(7, kDropV8, [](Store& s) {
+  auto store = UpgradedFrom(7, kDropV8 + kDropV9, [](Store& s) {
     for (const char* upn : {"cli@example.com", "Op@example.com", "adm@example.com"}) {
       UserRecord u;
       u.upn = upn;
@@ -206,6 +207,36 @@ TEST_F(SqliteStoreTest, AVersionSevenDatabaseMarksOnlyUsersAnOperatorTokenAddedA
   EXPECT_TRUE((**(*store)->FindUser("cli@example.com")).identity_by_admin);
   EXPECT_TRUE((**(*store)->FindUser("adm@example.com")).identity_by_admin);
   EXPECT_FALSE((**(*store)->FindUser("op@example.com")).identity_by_admin);
+}
+
+TEST_F(SqliteStoreTest, AVersionEightDatabaseKeepsItsTokensWhichNeverExpire) {
+  auto store = UpgradedFrom(8, kDropV9, [](Store& s) {
+    TokenRecord t;
+    t.id = "old";
+    t.name = "ci";
+    t.role = "operator";
+    t.hash = "h-old";
+    t.created_at = 100;
+    ASSERT_TRUE(s.InsertToken(t));
+    ASSERT_TRUE(s.RevokeToken("old", 200));
+  });
+  ASSERT_TRUE(store) << store.error().message;
+  EXPECT_EQ((*store)->SchemaVersion(), LatestSchemaVersion());
+  auto kept = (*store)->FindTokenByHash("h-old");
+  ASSERT_TRUE(kept && *kept);
+  EXPECT_EQ((*kept)->role, "operator");
+  EXPECT_EQ((*kept)->created_at, 100);
+  EXPECT_TRUE((*kept)->revoked);
+  EXPECT_EQ((*kept)->revoked_at, 200);
+  EXPECT_EQ((*kept)->expires_at, 0);
+  // A new token keeps its expiry in the added column.
+  TokenRecord fresh;
+  fresh.id = "new";
+  fresh.role = "auditor";
+  fresh.hash = "h-new";
+  fresh.expires_at = 5000;
+  ASSERT_TRUE((*store)->InsertToken(fresh));
+  EXPECT_EQ((**(*store)->FindTokenByHash("h-new")).expires_at, 5000);
 }
 
 TEST_F(SqliteStoreTest, NewerSchemaIsRefused) {
