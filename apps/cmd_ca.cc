@@ -3,6 +3,7 @@
 
 #include "ca/ca_dir.h"
 #include "ca/key_spec.h"
+#include "ca/offline_root.h"
 #include "commands.h"
 #include "common/files.h"
 #include "data_dir.h"
@@ -24,7 +25,10 @@ void Show(const std::string& dir, bool json) {
   auto data = OrDie(OpenDataDir(dir, clock));
   const scep::CaState& cas = *data->cas;
   nlohmann::json out;
-  if (cas.root()) out["root"] = CaCertJson(*cas.root());
+  if (cas.root()) {
+    out["root"] = CaCertJson(*cas.root());
+    out["root"]["key_offline"] = ca::RootKeyOffline(dir);
+  }
   out["intermediates"] = nlohmann::json::array();
   for (const X509Ptr& cert : cas.intermediates()) out["intermediates"].push_back(CaCertJson(*cert));
   out["issuing"] = CaCertJson(cas.current().issuer->cert());
@@ -43,7 +47,11 @@ void Show(const std::string& dir, bool json) {
     std::cout << out.dump(2) << "\n";
     return;
   }
-  if (out.contains("root")) PrintCa("root CA", out["root"]);
+  if (out.contains("root")) {
+    PrintCa("root CA", out["root"]);
+    if (out["root"]["key_offline"] == true)
+      std::cout << "  private key: offline (init --offline-root; ca rollover needs --root-key)\n";
+  }
   for (const auto& i : out["intermediates"]) PrintCa("intermediate CA", i);
   PrintCa("issuing CA", out["issuing"]);
   std::cout << "  id: " << cas.current().id << "\n";
@@ -78,6 +86,7 @@ void AddCaCommands(CLI::App& app) {
   auto out = std::make_shared<std::string>();
   auto pem = std::make_shared<bool>(false);
   auto key = std::make_shared<std::string>();
+  auto root_key = std::make_shared<std::string>();
 
   CLI::App* show = ca->add_subcommand("show", "print the root, issuing CA, RA and staged next CA");
   AddDirOption(*show, *dir);
@@ -95,11 +104,15 @@ void AddCaCommands(CLI::App& app) {
       ca->add_subcommand("rollover", "stage a next issuing CA, served by GetNextCACert");
   AddDirOption(*roll, *dir);
   roll->add_option("--key", *key, "key of the next CA (default: same type as the current)");
-  roll->callback([dir, key] {
+  roll->add_option("--root-key", *root_key,
+                   "the root CA's private key, when init --offline-root kept it out of the data "
+                   "dir");
+  roll->callback([dir, key, root_key] {
     SystemRandom random;
     ca::KeySpec spec;
     if (!key->empty()) spec = OrDie(ca::ParseKeySpec(*key));
-    OrDie(ca::StageRollover(*dir, key->empty() ? nullptr : &spec, SystemClock().Now(), random));
+    OrDie(ca::StageRollover(*dir, key->empty() ? nullptr : &spec, SystemClock().Now(), random,
+                            *root_key));
     std::cout << "next issuing CA staged; "
               << ReloadRunningServer(*dir, "to offer it through GetNextCACert") << "\n";
   });

@@ -45,6 +45,9 @@ void AddInitCommand(CLI::App& app) {
   cmd->add_option("--import-ca", opts->import_cert,
                   "PEM of an existing issuing CA (and its chain) to use");
   cmd->add_option("--import-key", opts->import_key, "PEM private key of the imported issuing CA");
+  cmd->add_option("--offline-root", opts->offline_root,
+                  "write the new root CA's private key to this new file (0600, outside the data "
+                  "dir) and keep it nowhere else; `ca rollover` then needs it as --root-key");
   cmd->add_flag("--force", opts->force, "replace an existing data dir");
   cmd->callback([opts, dir] {
     opts->dir = *dir;
@@ -52,6 +55,10 @@ void AddInitCommand(CLI::App& app) {
     SystemRandom random;
     OrDie(InitDataDir(*opts, clock, random));
     std::cout << "initialised " << *dir << " (config: " << ConfigPath(*dir).string() << ")\n";
+    if (!opts->offline_root.empty())
+      std::cout << "root CA key written to " << opts->offline_root.string()
+                << " and kept nowhere else: move it offline; `scepgate ca rollover` needs it as "
+                   "--root-key\n";
   });
 }
 

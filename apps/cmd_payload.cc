@@ -1,11 +1,11 @@
 // `scepgate payload`: what a device receives to enroll on its own (mgmt::PayloadMaker): a fresh
 // one-time challenge with the profile, as JSON (scepgate-agent), an Apple mobileconfig or Windows
 // SyncML.
-#include <charconv>
 #include <iostream>
 #include <memory>
 
 #include "commands.h"
+#include "common/duration.h"
 #include "common/files.h"
 #include "data_dir.h"
 #include "mgmt/payload.h"
@@ -28,19 +28,7 @@ struct Flags {
 
 // "90s", "60m", "2h", "1d"; a bare number is seconds; "0" and "0s" are zero when `allow_zero`.
 Result<int64_t> ParseSeconds(std::string_view text, bool allow_zero) {
-  int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  std::string_view unit(end, text.data() + text.size() - end);
-  int64_t scale = unit.empty() || unit == "s" ? 1
-                  : unit == "m"               ? 60
-                  : unit == "h"               ? 3600
-                  : unit == "d"               ? 86400
-                                              : 0;
-  if (ec != std::errc() || scale == 0 || value < (allow_zero ? 0 : 1) ||
-      value > mgmt::kMaxChallengeTtl)
-    return Fail(Error::InvalidArgument("bad duration '" + std::string(text) +
-                                       "' (use e.g. 90s, 60m, 2h, 1d)"));
-  return value * scale;
+  return ParseDuration(text, {.bare_unit = 1, .allow_zero = allow_zero});
 }
 
 void Payload(const Flags& f) {

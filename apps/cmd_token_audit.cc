@@ -13,11 +13,17 @@
 namespace scepgate::app {
 namespace {
 
+// "never expires" or "expires 2026-11-21T23:49:45Z".
+std::string ExpiryText(const store::TokenRecord& t) {
+  return t.expires_at == 0 ? "never expires" : "expires " + IsoTime(t.expires_at);
+}
+
 struct Flags {
   std::string dir;
   std::string role;
   std::string name;
   std::string id;
+  std::string expires_in;
   bool json = false;
   int limit = 50;
 };
@@ -26,20 +32,22 @@ void Create(const Flags& f) {
   SystemClock clock;
   SystemRandom random;
   auto data = OrDie(OpenDataDir(f.dir, clock));
-  auto made = mgmt::Tokens(*data->store, clock, random).Create(f.role, f.name);
+  mgmt::Tokens tokens(*data->store, clock, random, data->config.token_default_expiry_days);
+  auto made = tokens.Create(f.role, f.name, f.expires_in);
   std::string target = made ? made->record.id : "";
-  mgmt::CreatedToken token = Audited(*data->store, "token.create", target,
-                                     {{"role", f.role}, {"name", f.name}}, std::move(made));
+  nlohmann::json args = {{"role", f.role}, {"name", f.name}};
+  if (!f.expires_in.empty()) args["expires_in"] = f.expires_in;
+  mgmt::CreatedToken token = Audited(*data->store, "token.create", target, args, std::move(made));
   if (f.json) {
-    nlohmann::json j = TokenJson(token.record);
+    nlohmann::json j = TokenJson(token.record, clock.Now());
     j["token"] = token.token;
     std::cout << j.dump(2) << "\n";
     return;
   }
   // The token alone on stdout (for scripts); the rest on stderr.
   std::cout << token.token << "\n";
-  std::cerr << "token " << token.record.id << " (" << token.record.role
-            << "): shown once, store it now\n";
+  std::cerr << "token " << token.record.id << " (" << token.record.role << ", "
+            << ExpiryText(token.record) << "): shown once, store it now\n";
 }
 
 void List(const Flags& f) {
@@ -47,16 +55,21 @@ void List(const Flags& f) {
   SystemRandom random;
   auto data = OrDie(OpenDataDir(f.dir, clock));
   auto tokens = OrDie(mgmt::Tokens(*data->store, clock, random).List());
+  const int64_t now = clock.Now();
   if (f.json) {
     nlohmann::json arr = nlohmann::json::array();
-    for (const auto& t : tokens) arr.push_back(TokenJson(t));
+    for (const auto& t : tokens) arr.push_back(TokenJson(t, now));
     std::cout << arr.dump(2) << "\n";
     return;
   }
-  std::printf("%-12s %-8s %-8s %-20s %s\n", "ID", "ROLE", "STATUS", "CREATED", "NAME");
-  for (const auto& t : tokens)
-    std::printf("%-12s %-8s %-8s %-20s %s\n", t.id.c_str(), t.role.c_str(),
-                t.revoked ? "revoked" : "active", IsoTime(t.created_at).c_str(), t.name.c_str());
+  std::printf("%-12s %-8s %-8s %-20s %-20s %s\n", "ID", "ROLE", "STATUS", "CREATED", "EXPIRES",
+              "NAME");
+  for (const auto& t : tokens) {
+    const char* status = t.revoked ? "revoked" : mgmt::TokenExpired(t, now) ? "expired" : "active";
+    std::string expires = t.expires_at == 0 ? "never" : IsoTime(t.expires_at);
+    std::printf("%-12s %-8s %-8s %-20s %-20s %s\n", t.id.c_str(), t.role.c_str(), status,
+                IsoTime(t.created_at).c_str(), expires.c_str(), t.name.c_str());
+  }
 }
 
 void Revoke(const Flags& f) {
@@ -100,6 +113,9 @@ void AddTokenCommands(CLI::App& app) {
   AddDirOption(*create, f->dir);
   create->add_option("--role", f->role, "admin|operator|auditor")->required();
   create->add_option("--name", f->name, "what the token is for (shown in the audit log)");
+  create->add_option("--expires-in", f->expires_in,
+                     "lifetime, e.g. 90d, 12h, 30m, 3600s (default: the config's "
+                     "api.token_default_expiry_days; 0 there = never)");
   create->add_flag("--json", f->json, "print JSON (with the token)");
   create->callback([f] { Create(*f); });
 

@@ -4,6 +4,7 @@
 
 #include "ca/ca_dir.h"
 #include "ca/key_spec.h"
+#include "ca/offline_root.h"
 #include "common/files.h"
 #include "common/providers.h"
 #include "policy/seal_keys.h"
@@ -57,6 +58,12 @@ Status InitDataDir(const InitOptions& o, const Clock& clock, Random& random) {
   SG_ASSIGN_OR_RETURN(ca::KeySpec spec, ca::ParseKeySpec(o.key));
   if (o.import_cert.empty() != o.import_key.empty())
     return Fail(Error::InvalidArgument("--import-ca and --import-key go together"));
+  if (!o.offline_root.empty()) {
+    if (!o.import_cert.empty())
+      return Fail(Error::InvalidArgument(
+          "--offline-root is for a new root; an imported issuing CA brings no root key"));
+    SG_TRY_STATUS(ca::CheckOfflineRootKeyPath(o.dir, o.offline_root));
+  }
   if (LooksInitialised(o.dir)) {
     if (!o.force)
       return Fail(Error::AlreadyExists(
@@ -73,6 +80,7 @@ Status InitDataDir(const InitOptions& o, const Clock& clock, Random& random) {
   co.key = spec;
   co.import_cert = o.import_cert;
   co.import_key = o.import_key;
+  co.offline_root_key = o.offline_root;
   SG_TRY_STATUS(ca::CreateCaDirectory(o.dir, co, clock.Now(), random));
   SG_ASSIGN_OR_RETURN(auto store, store::SqliteStore::Open(DatabasePath(o.dir)));
   ::chmod(DatabasePath(o.dir).c_str(), 0600);

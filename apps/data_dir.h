@@ -25,12 +25,14 @@ struct InitOptions {
   std::string challenge;
   std::filesystem::path import_cert;
   std::filesystem::path import_key;
+  std::filesystem::path offline_root;  // set: the root key goes there, not into DIR/ca
   bool force = false;
 };
 
 // Creates the CA hierarchy, the database (migrated) and a commented scepgate.toml. Returns
 // kAlreadyExists when DIR already holds a scepgate data dir and `force` is false,
-// kInvalidArgument for a bad key spec or import, kIo / kCrypto / kDatabase otherwise.
+// kInvalidArgument for a bad key spec or import, what ca::CheckOfflineRootKeyPath returns for
+// `offline_root` (checked before `force` removes anything), kIo / kCrypto / kDatabase otherwise.
 Status InitDataDir(const InitOptions& options, const Clock& clock, Random& random);
 
 // An opened data dir. Members are thread-safe as their own classes say.

@@ -8,6 +8,7 @@
 
 #include "ca/extensions.h"
 #include "ca/hierarchy.h"
+#include "ca/offline_root.h"
 #include "common/files.h"
 
 namespace scepgate::ca {
@@ -135,7 +136,16 @@ Status CreateNew(const fs::path& ca, const CreateCaOptions& o, int64_t now, Rand
   CaKeyPair pair{std::move(issuing), std::move(issuing_key)};
   SG_ASSIGN_OR_RETURN(CaKeyPair ra,
                       NewRa(o.name + " RA", RaSpec(o.key), o.ra_days, pair, now, random));
-  SG_TRY_STATUS(WritePair(ca, "root", *root, *root_key));
+  // An earlier attempt that stopped before issuing.crt may have left the other mode's files.
+  std::error_code ec;
+  fs::remove(ca / (o.offline_root_key.empty() ? "root.offline" : "root.key"), ec);
+  if (o.offline_root_key.empty()) {
+    SG_TRY_STATUS(WritePair(ca, "root", *root, *root_key));
+  } else {
+    SG_ASSIGN_OR_RETURN(std::string root_pem, CertToPem(*root));
+    SG_TRY_STATUS(WriteFile(ca / "root.crt", root_pem, 0644));
+    SG_TRY_STATUS(WriteOfflineRootKey(ca, o.offline_root_key, *root_key));
+  }
   SG_TRY_STATUS(WritePair(ca, "ra", *ra.cert, *ra.key));
   // issuing.crt last: its presence marks a complete directory.
   return WritePair(ca, "issuing", *pair.cert, *pair.key);
@@ -182,7 +192,7 @@ Status CreateImported(const fs::path& ca, const CreateCaOptions& o, int64_t now,
   SG_TRY_STATUS(CheckImportedChain(chain, o.import_cert));
   // An earlier attempt that stopped before issuing.crt may have left these: none of them belongs
   // to this bundle unless written below.
-  for (const char* stale : {"root.key", "root.crt", "intermediates.crt"}) {
+  for (const char* stale : {"root.key", "root.crt", "root.offline", "intermediates.crt"}) {
     std::error_code ec;
     fs::remove(ca / stale, ec);
   }
@@ -251,9 +261,15 @@ Status CreateCaDirectory(const fs::path& dir, const CreateCaOptions& options, in
     return Fail(Error::AlreadyExists(ca.string() + " already holds a CA; refusing to overwrite"));
   if (options.root_days <= 0 || options.issuing_days <= 0 || options.ra_days <= 0)
     return Fail(Error::InvalidArgument("CA validity periods must be at least one day"));
+  const bool import = !options.import_cert.empty() || !options.import_key.empty();
+  if (!options.offline_root_key.empty()) {
+    if (import)
+      return Fail(Error::InvalidArgument(
+          "--offline-root is for a new root; an imported issuing CA brings no root key"));
+    SG_TRY_STATUS(CheckOfflineRootKeyPath(dir, options.offline_root_key));
+  }
   SG_TRY_STATUS(MakePrivateDir(ca));
-  if (!options.import_cert.empty() || !options.import_key.empty())
-    return CreateImported(ca, options, now, random);
+  if (import) return CreateImported(ca, options, now, random);
   return CreateNew(ca, options, now, random);
 }
 
@@ -284,22 +300,19 @@ Result<CaSet> LoadCaDirectory(const fs::path& dir) {
   return set;
 }
 
-Status StageRollover(const fs::path& dir, const KeySpec* key, int64_t now, Random& random) {
+Status StageRollover(const fs::path& dir, const KeySpec* key, int64_t now, Random& random,
+                     const fs::path& root_key_file) {
   const fs::path ca = dir / "ca";
   SG_ASSIGN_OR_RETURN(CaSet set, LoadCaDirectory(dir));
   if (set.next.cert)
     return Fail(Error::AlreadyExists("a rollover is already staged; activate it first"));
-  if (!Exists(ca / "root.key"))
-    return Fail(Error::InvalidArgument(
-        "the issuing CA was imported; there is no root key here to sign its successor "
-        "(have the external CA issue one and import it instead)"));
-  SG_ASSIGN_OR_RETURN(CaKeyPair root, LoadPair(ca, "root"));
+  SG_ASSIGN_OR_RETURN(EvpPkeyPtr root_key, LoadRootKey(dir, set, root_key_file));
   SG_ASSIGN_OR_RETURN(KeySpec spec, key ? Result<KeySpec>(*key) : SpecOf(*set.issuing.key));
   SG_ASSIGN_OR_RETURN(EvpPkeyPtr next_key, GenerateKey(spec));
   const X509& current = *set.issuing.cert;
   SG_ASSIGN_OR_RETURN(X509Ptr next,
                       MakeIssuingCa(*next_key, CnOr(current, "scepgate Issuing CA"),
-                                    LifetimeDays(current), *root.cert, *root.key, now, random));
+                                    LifetimeDays(current), *set.root, *root_key, now, random));
   SG_TRY_STATUS(MakePrivateDir(ca / "next"));
   return WritePair(ca / "next", "issuing", *next, *next_key);
 }

@@ -2,6 +2,8 @@
 // activate it. Layout (keys 0600, certificates PEM 0644, directories 0700):
 //   DIR/ca/root.crt, root.key           self-signed root (with --import-ca: root.crt only, and
 //                                       only when the imported chain ends in a self-signed cert)
+//   DIR/ca/root.offline                 with --offline-root: root.crt only, its key was written to
+//                                       a file outside DIR (ca/offline_root.h)
 //   DIR/ca/intermediates.crt            with --import-ca: the CAs between the issuing CA and the
 //                                       root, the issuing CA's issuer first (when there are any)
 //   DIR/ca/issuing.crt, issuing.key     current issuing CA
@@ -41,6 +43,9 @@ struct CreateCaOptions {
                                   // RSA size given)
   std::filesystem::path import_cert;  // PEM: issuing CA cert, optionally followed by its chain
   std::filesystem::path import_key;   // PEM private key of the imported issuing CA
+  // Set: the new root's key is written once to this file (0600, never over an existing file,
+  // never inside DIR) and not kept in DIR/ca. Not with an import.
+  std::filesystem::path offline_root_key;
   int root_days = 7300;
   int issuing_days = 3650;
   int ra_days = 730;
@@ -49,7 +54,8 @@ struct CreateCaOptions {
 // Creates DIR/ca with a new hierarchy (or the imported issuing CA and a new RA).
 // Returns kAlreadyExists when DIR/ca/issuing.crt exists, kInvalidArgument when the imported cert
 // is not a CA or does not match its key, or when a certificate after it in the bundle is not a CA
-// or did not issue the one before; kIo / kCrypto otherwise.
+// or did not issue the one before; for `offline_root_key`, what CheckOfflineRootKeyPath returns,
+// and kInvalidArgument together with an import; kIo / kCrypto otherwise.
 Status CreateCaDirectory(const std::filesystem::path& dir, const CreateCaOptions& options,
                          int64_t now, Random& random);
 
@@ -58,10 +64,12 @@ Status CreateCaDirectory(const std::filesystem::path& dir, const CreateCaOptions
 Result<CaSet> LoadCaDirectory(const std::filesystem::path& dir);
 
 // Stages a next issuing CA signed by the root, with the same key type as the current one unless
-// `key` says otherwise. Returns kAlreadyExists when one is staged, kInvalidArgument when there is
-// no root key to sign it with (imported CA).
+// `key` says otherwise. The root key is DIR/ca/root.key, or `root_key_file` when given (an
+// offline root). Returns kAlreadyExists when one is staged, and what LoadRootKey returns
+// (kFailedPrecondition naming --root-key for an offline root without it, kInvalidArgument when
+// there is no root key here (imported CA) or the file is not the root's key).
 Status StageRollover(const std::filesystem::path& dir, const KeySpec* key, int64_t now,
-                     Random& random);
+                     Random& random, const std::filesystem::path& root_key_file = {});
 
 // Makes the staged CA current: the current one moves to the archive, a new RA is issued by the
 // new CA. Returns kNotFound when nothing is staged.

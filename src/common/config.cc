@@ -121,8 +121,8 @@ Status ReadKeyLimits(TableReader& policy, Config& c) {
 
 Status ReadAll(const toml::table& root, Config& c) {
   for (const auto& [k, v] : root) {
-    static const KeySet kTables = {"server", "scep",      "challenges", "mgmt", "webhooks",
-                                   "ca",     "templates", "policy",     "log"};
+    static const KeySet kTables = {"server",   "scep", "challenges", "mgmt",   "api",
+                                   "webhooks", "ca",   "templates",  "policy", "log"};
     if (!kTables.contains(k.str())) return Fail(KeyError("", k.str(), "unknown section"));
   }
   TableReader server(Sub(root, "server"), "server");
@@ -163,6 +163,10 @@ Status ReadAll(const toml::table& root, Config& c) {
   TableReader mgmt(Sub(root, "mgmt"), "mgmt");
   SG_TRY_STATUS(mgmt.Bool("revoke_on_unassign", c.revoke_on_unassign));
   SG_TRY_STATUS(mgmt.RejectUnknown());
+
+  TableReader api(Sub(root, "api"), "api");
+  SG_TRY_STATUS(api.Int("token_default_expiry_days", c.token_default_expiry_days, 0, 36500));
+  SG_TRY_STATUS(api.RejectUnknown());
 
   TableReader hooks(Sub(root, "webhooks"), "webhooks");
   SG_TRY_STATUS(hooks.StrList("urls", c.webhook_urls));
@@ -311,6 +315,11 @@ seal_key_file = "seal-keys"
 # certificates issued for that profile to devices it no longer targets. Retiring a device always
 # revokes its certificates.
 revoke_on_unassign = false
+
+[api]
+# Days a REST API token lives when `scepgate token create` gets no --expires-in (nor the API's
+# POST /api/v1/tokens an "expires_in"); then it is refused as a revoked one is. 0 = never expires.
+token_default_expiry_days = 0
 
 [webhooks]
 # Every event (certificate.issued, request.failed, certificate.revoked) is written to an outbox in

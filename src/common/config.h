@@ -52,6 +52,9 @@ struct Config {
   // [mgmt]
   bool revoke_on_unassign = false;  // devices a profile stops targeting lose its certificates
 
+  // [api]
+  int token_default_expiry_days = 0;  // lifetime of a token created without one; 0 = never
+
   // [webhooks]
   std::vector<std::string> webhook_urls;  // each event is POSTed to every one
   std::string webhook_secret;             // HMAC-SHA256 key of X-Scepgate-Signature

@@ -35,6 +35,17 @@ TEST_F(ConfigTest, DefaultTextParsesToDefaults) {
   EXPECT_EQ(c->min_rsa_bits, 2048);
   EXPECT_EQ(c->general_template.ekus, std::vector<std::string>{"clientAuth"});
   EXPECT_EQ(c->event_retention_days, 30);
+  EXPECT_EQ(c->token_default_expiry_days, 0);
+}
+
+TEST_F(ConfigTest, TokenDefaultExpiryIsReadAndBounded) {
+  EXPECT_EQ(Load("[api]\ntoken_default_expiry_days = 90\n")->token_default_expiry_days, 90);
+  EXPECT_EQ(Load("[api]\ntoken_default_expiry_days = 0\n")->token_default_expiry_days, 0);
+  auto negative = Load("[api]\ntoken_default_expiry_days = -1\n");
+  ASSERT_FALSE(negative);
+  EXPECT_NE(negative.error().message.find("api.token_default_expiry_days"), std::string::npos);
+  EXPECT_FALSE(Load("[api]\ntoken_default_expiry_days = 36501\n"));
+  EXPECT_FALSE(Load("[api]\ntoken_default_expiry_day = 1\n"));
 }
 
 TEST_F(ConfigTest, EventRetentionIsReadAndBounded) {

@@ -46,4 +46,34 @@ Status WriteFile(const std::filesystem::path& path, std::string_view data, unsig
   return {};
 }
 
+Status CreatePrivateFile(const std::filesystem::path& path, std::string_view data) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    std::string what = path.string() + ": " + std::strerror(errno);
+    if (errno == EEXIST) return Fail(Error::AlreadyExists(what));
+    if (errno == ENOENT) return Fail(Error::NotFound(what));
+    return Fail(Error::Io(what));
+  }
+  auto failed = [&](int err) {
+    ::close(fd);
+    ::unlink(path.c_str());
+    return Fail(Error::Io(path.string() + ": " + std::strerror(err)));
+  };
+  if (::fchmod(fd, 0600) != 0) return failed(errno);  // the umask could only narrow it
+  size_t off = 0;
+  while (off < data.size()) {
+    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return failed(errno);
+    off += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) return failed(errno);
+  if (::close(fd) != 0) {
+    int err = errno;
+    ::unlink(path.c_str());
+    return Fail(Error::Io(path.string() + ": " + std::strerror(err)));
+  }
+  return {};
+}
+
 }  // namespace scepgate

@@ -17,5 +17,10 @@ Status WriteFile(const std::filesystem::path& path, std::string_view data, unsig
 inline Status WritePrivateFile(const std::filesystem::path& path, std::string_view data) {
   return WriteFile(path, data, 0600);
 }
+// Creates `path` with mode 0600 and writes `data`, never replacing or following what is there
+// (O_CREAT | O_EXCL | O_NOFOLLOW): for a secret written once. Returns kAlreadyExists when the path
+// exists (a symlink, even a dangling one, included), kNotFound when its directory does not, kIo
+// otherwise (a partly written file is removed).
+Status CreatePrivateFile(const std::filesystem::path& path, std::string_view data);
 
 }  // namespace scepgate

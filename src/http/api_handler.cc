@@ -109,7 +109,7 @@ std::expected<store::TokenRecord, Response> ApiHandler::Authenticate(const Reque
   if (who) return std::move(*who);
   if (who.error().code == ErrorCode::kNotFound ||
       who.error().code == ErrorCode::kFailedPrecondition)
-    return std::unexpected(Unauthenticated("the token is unknown or revoked", true));
+    return std::unexpected(Unauthenticated("the token is unknown, revoked or expired", true));
   return std::unexpected(FromError(who.error()));
 }
 

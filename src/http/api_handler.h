@@ -2,10 +2,10 @@
 // bodies, errors as {"error": {"code", "message"}}, and an audit entry for every change. The
 // routes call the same mgmt functions as the CLI and answer the same JSON (http/views.h).
 //
-// Statuses: 200 (201 for a creation), 400 kInvalidArgument and malformed JSON, 401 no, unknown
-// or revoked token (with WWW-Authenticate: Bearer), 403 beyond the token's role ("forbidden") or
-// kPermissionDenied (a rule of separation of duties, "permissionDenied"), 404 kNotFound
-// and unknown paths, 405 a known path with another method, 409 kAlreadyExists and
+// Statuses: 200 (201 for a creation), 400 kInvalidArgument and malformed JSON, 401 no, unknown,
+// revoked or expired token (with WWW-Authenticate: Bearer), 403 beyond the token's role
+// ("forbidden") or kPermissionDenied (a rule of separation of duties, "permissionDenied"), 404
+// kNotFound and unknown paths, 405 a known path with another method, 409 kAlreadyExists and
 // kFailedPrecondition (a state conflict), 422 kPolicyDenied (understood, and refused by policy,
 // e.g. a challenge for a device the profile does not target), 500 anything else (details only in
 // the server log).
@@ -37,6 +37,7 @@ struct ApiDeps {
   std::string default_trusted_ca;        // for a profile created without one
   size_t max_body = 1024 * 1024;         // largest body, read only once the token is known
   int max_json_depth = 32;               // deepest nesting of a JSON body
+  int token_default_expiry_days = 0;     // a token created without "expires_in"; 0 = never
 };
 
 // The HTTP status for an error code (see the file comment).

@@ -86,13 +86,14 @@ Result<ApiReply> ListAudit(const ApiDeps& d, ApiCall& call) {
 }
 
 Result<ApiReply> CreateToken(const ApiDeps& d, ApiCall& call) {
-  SG_TRY_STATUS(OnlyFields(call.body, {"role", "name"}));
+  SG_TRY_STATUS(OnlyFields(call.body, {"role", "name", "expires_in"}));
   SG_ASSIGN_OR_RETURN(std::string role, RequiredString(call.body, "role"));
   SG_ASSIGN_OR_RETURN(std::string name, StringOr(call.body, "name"));
-  SG_ASSIGN_OR_RETURN(mgmt::CreatedToken made,
-                      mgmt::Tokens(d.store, d.clock, d.random).Create(role, name));
+  SG_ASSIGN_OR_RETURN(std::string expires_in, StringOr(call.body, "expires_in"));
+  mgmt::Tokens tokens(d.store, d.clock, d.random, d.token_default_expiry_days);
+  SG_ASSIGN_OR_RETURN(mgmt::CreatedToken made, tokens.Create(role, name, expires_in));
   call.target = made.record.id;
-  json j = views::TokenJson(made.record);
+  json j = views::TokenJson(made.record, d.clock.Now());
   j["token"] = made.token;  // shown once
   return ApiReply{201, j};
 }
@@ -128,7 +129,10 @@ void AddRecordRoutes(Router& router, const ApiDeps& deps) {
   route("GET", "/audit", Role::kAuditor, "", ListAudit);
   route("GET", "/tokens", Role::kAdmin, "", [](const ApiDeps& dd, ApiCall&) -> Result<ApiReply> {
     SG_ASSIGN_OR_RETURN(auto tokens, mgmt::Tokens(dd.store, dd.clock, dd.random).List());
-    return ApiReply{200, Array(tokens, views::TokenJson)};
+    const int64_t now = dd.clock.Now();
+    return ApiReply{200, Array(tokens, [now](const store::TokenRecord& t) {
+                      return views::TokenJson(t, now);
+                    })};
   });
   route("POST", "/tokens", Role::kAdmin, "token.create", CreateToken);
   route("POST", "/tokens/{id}/revoke", Role::kAdmin, "token.revoke", RevokeToken);

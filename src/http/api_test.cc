@@ -78,6 +78,72 @@ TEST_F(ApiTest, NoTokenUnknownTokenAndRevokedTokenGet401WithAChallenge) {
   EXPECT_EQ(Call("GET", "/api/v1/devices", "admin").status, 200);
 }
 
+TEST_F(ApiTest, AnExpiredTokenIsRefusedExactlyAsARevokedOne) {
+  Response created =
+      Call("POST", "/api/v1/tokens", "admin", R"({"role":"auditor","expires_in":"1h"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(Body(created)["expires_at"], "2023-11-14T23:13:20Z");  // 1700000000 + 3600
+  EXPECT_EQ(Body(created)["expired"], false);
+  tokens_["short"] = Body(created)["token"];
+  const std::string short_id = Body(created)["id"];
+  EXPECT_EQ(Call("GET", "/api/v1/devices", "short").status, 200);
+
+  ASSERT_TRUE(mgmt::Tokens(store_, clock_, random_).Revoke(ids_["operator"]));
+  Response revoked = Call("GET", "/api/v1/devices", "operator");
+  clock_.Advance(3599);
+  EXPECT_EQ(Call("GET", "/api/v1/devices", "short").status, 200);
+  clock_.Advance(1);
+  Response expired = Call("GET", "/api/v1/devices", "short");
+  EXPECT_EQ(expired.status, 401);
+  EXPECT_EQ(expired.body, revoked.body);
+  EXPECT_EQ(expired.headers, revoked.headers);
+  // Refused before any body is read, as a revoked token is.
+  Request head;
+  head.method = "POST";
+  head.path = "/api/v1/devices";
+  head.headers.emplace_back("authorization", "Bearer " + tokens_["short"]);
+  Admission admitted = api_.Admit(head, 0);
+  ASSERT_TRUE(admitted.refusal);
+  EXPECT_EQ(admitted.refusal->status, 401);
+
+  bool listed = false;
+  for (const json& t : Body(Call("GET", "/api/v1/tokens", "admin"))) {
+    if (t["id"] != short_id) {
+      EXPECT_FALSE(t.contains("expires_at"));
+      EXPECT_EQ(t["expired"], false);
+      continue;
+    }
+    listed = true;
+    EXPECT_EQ(t["expires_at"], "2023-11-14T23:13:20Z");
+    EXPECT_EQ(t["expired"], true);
+    EXPECT_EQ(t["revoked"], false);
+  }
+  EXPECT_TRUE(listed);
+}
+
+TEST_F(ApiTest, TokenExpiriesAreCheckedAndTheDefaultApplies) {
+  for (const char* body :
+       {R"({"role":"auditor","expires_in":"0s"})", R"({"role":"auditor","expires_in":"soon"})",
+        R"({"role":"auditor","expires_in":"36501d"})", R"({"role":"auditor","expires_in":3600})"}) {
+    Response r = Call("POST", "/api/v1/tokens", "admin", body);
+    EXPECT_EQ(r.status, 400) << body << ": " << r.body;
+    EXPECT_EQ(Code(r), "invalidArgument") << body;
+  }
+  ApiDeps deps{store_, clock_, random_, nullptr, false, {}, 3600, ""};
+  deps.token_default_expiry_days = 30;
+  ApiHandler thirty(deps);
+  Request r;
+  r.method = "POST";
+  r.path = "/api/v1/tokens";
+  r.body = R"({"role":"auditor"})";
+  r.headers.emplace_back("authorization", "Bearer " + tokens_["admin"]);
+  Response defaulted = thirty.Handle(r);
+  ASSERT_EQ(defaulted.status, 201) << defaulted.body;
+  EXPECT_EQ(Body(defaulted)["expires_at"], "2023-12-14T22:13:20Z");  // 30 days on
+  r.body = R"({"role":"auditor","expires_in":"12h"})";
+  EXPECT_EQ(Body(thirty.Handle(r))["expires_at"], "2023-11-15T10:13:20Z");
+}
+
 TEST_F(ApiTest, TheRoleMatrix) {
   struct Case {
     const char* method;

@@ -4,6 +4,7 @@
 
 #include "ca/key_spec.h"
 #include "ca/revocation.h"
+#include "mgmt/tokens.h"
 
 namespace scepgate::views {
 namespace {
@@ -235,13 +236,15 @@ nlohmann::json ReportRowJson(const mgmt::DeviceStatus& r) {
   return j;
 }
 
-nlohmann::json TokenJson(const store::TokenRecord& t) {
+nlohmann::json TokenJson(const store::TokenRecord& t, int64_t now) {
   nlohmann::json j = {{"id", t.id},
                       {"name", t.name},
                       {"role", t.role},
                       {"created_at", IsoTime(t.created_at)},
                       {"revoked", t.revoked}};
   if (t.revoked) j["revoked_at"] = IsoTime(t.revoked_at);
+  if (t.expires_at != 0) j["expires_at"] = IsoTime(t.expires_at);
+  j["expired"] = mgmt::TokenExpired(t, now);
   return j;
 }
 

@@ -47,8 +47,9 @@ nlohmann::json EventJson(const store::OutboxEvent& e);
 // {device_id, name, platform, owner, status, last_request, last_request_id, last_state, reason,
 // serial, expires}; the request and certificate fields are null when there is none.
 nlohmann::json ReportRowJson(const mgmt::DeviceStatus& r);
-// {id, name, role, created_at, revoked, [revoked_at]}: never the token nor its hash.
-nlohmann::json TokenJson(const store::TokenRecord& t);
+// {id, name, role, created_at, revoked, [revoked_at], [expires_at], expired}: never the token nor
+// its hash. expires_at only when the token expires; expired is whether it has at `now`.
+nlohmann::json TokenJson(const store::TokenRecord& t, int64_t now);
 // {id, time, actor, action, target, args (object), outcome, detail}.
 nlohmann::json AuditJson(const store::AuditRecord& a);
 // The groups' names, in order.

@@ -1,10 +1,9 @@
 #include "mgmt/records.h"
 
 #include <algorithm>
-#include <charconv>
 
+#include "common/duration.h"
 #include "common/text.h"
-#include "mgmt/challenges.h"
 
 namespace scepgate::mgmt {
 namespace {
@@ -25,19 +24,8 @@ std::string NormalizeSerial(std::string_view serial) {
 }
 
 Result<int64_t> ParseChallengeTtl(std::string_view text) {
-  int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  std::string_view unit(end, text.data() + text.size() - end);
-  int64_t scale = unit.empty() || unit == "m" ? 60
-                  : unit == "s"               ? 1
-                  : unit == "h"               ? 3600
-                  : unit == "d"               ? 86400
-                                              : 0;
-  // The lifetime's range is Challenges::Issue's to check; this only keeps the product in range.
-  if (ec != std::errc() || scale == 0 || value <= 0 || value > kMaxChallengeTtl)
-    return Fail(Error::InvalidArgument("bad duration '" + std::string(text) +
-                                       "' (use e.g. 90s, 60m, 2h, 1d)"));
-  return value * scale;
+  // The lifetime's range is Challenges::Issue's to check: "31d" parses, and Issue says why not.
+  return ParseDuration(text, {.bare_unit = 60});
 }
 
 Result<std::vector<store::CertificateRecord>> Records::Certificates(std::string_view status,

@@ -17,8 +17,9 @@ namespace scepgate::mgmt {
 // hex without separators or leading zeros.
 std::string NormalizeSerial(std::string_view serial);
 
-// "90s", "60m", "2h", "1d"; a bare number is minutes. Returns seconds, or kInvalidArgument for
-// anything else (a number over kMaxChallengeTtl included). Challenges::Issue checks the range.
+// "90s", "60m", "2h", "1d"; a bare number is minutes (ParseDuration). Returns seconds, or
+// kInvalidArgument for anything else (zero and over 100 years included). Challenges::Issue checks
+// the range.
 Result<int64_t> ParseChallengeTtl(std::string_view text);
 
 // Thread-safe as far as the store and the revoker are: holds no state of its own.

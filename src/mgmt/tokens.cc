@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/duration.h"
 #include "common/text.h"
 #include "mgmt/names.h"
 
@@ -41,9 +42,16 @@ std::string TokenHash(std::string_view token) {
   return digest ? AsciiLower(HexEncode(*digest)) : std::string();
 }
 
-Result<CreatedToken> Tokens::Create(std::string_view role, std::string_view name) {
+Result<CreatedToken> Tokens::Create(std::string_view role, std::string_view name,
+                                    std::string_view expires_in) {
   SG_ASSIGN_OR_RETURN(Role parsed, ParseRole(role));
   SG_ASSIGN_OR_RETURN(std::string checked, CheckText(name, "token name", kMaxName));
+  int64_t lifetime = int64_t{default_expiry_days_} * 86400;
+  if (!expires_in.empty()) {
+    auto parsed_lifetime = ParseDuration(expires_in);
+    if (!parsed_lifetime) return Fail(parsed_lifetime.error().With("token expiry"));
+    lifetime = *parsed_lifetime;
+  }
   SG_ASSIGN_OR_RETURN(Bytes secret, random_.Generate(kSecretBytes));
   SG_ASSIGN_OR_RETURN(Bytes id, random_.Generate(kIdBytes));
   CreatedToken out;
@@ -54,6 +62,7 @@ Result<CreatedToken> Tokens::Create(std::string_view role, std::string_view name
   out.record.hash = TokenHash(out.token);
   if (out.record.hash.empty()) return Fail(Error::Crypto("cannot hash the token"));
   out.record.created_at = clock_.Now();
+  if (lifetime > 0) out.record.expires_at = out.record.created_at + lifetime;
   SG_TRY_STATUS(store_.InsertToken(out.record));
   return out;
 }
@@ -74,6 +83,8 @@ Result<store::TokenRecord> Tokens::Authenticate(std::string_view token) {
       CRYPTO_memcmp(found->hash.data(), hash.data(), hash.size()) != 0)
     return Fail(Error::NotFound("unknown token"));
   if (found->revoked) return Fail(Error::FailedPrecondition("token " + found->id + " is revoked"));
+  if (TokenExpired(*found, clock_.Now()))
+    return Fail(Error::FailedPrecondition("token " + found->id + " has expired"));
   return std::move(*found);
 }
 

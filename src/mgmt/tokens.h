@@ -47,28 +47,40 @@ struct CreatedToken {
 // Thread-safe as far as the store and Random are: holds no state of its own.
 class Tokens {
  public:
-  Tokens(store::Store& store, const Clock& clock, Random& random)
-      : store_(store), clock_(clock), random_(random) {}
+  // `default_expiry_days`: how long a token created without an expiry lives ([api]
+  // token_default_expiry_days); 0: such a token never expires.
+  Tokens(store::Store& store, const Clock& clock, Random& random, int default_expiry_days = 0)
+      : store_(store), clock_(clock), random_(random), default_expiry_days_(default_expiry_days) {}
 
   // Mints a token for `role`: "sgt_" and 43 URL-safe base64 characters (256 random bits).
-  // kInvalidArgument for an unknown role or a name that mgmt::CheckText refuses (over 100 bytes,
-  // not UTF-8, control or format characters); the name is kept in NFC.
+  // `expires_in` is its lifetime from now as ParseDuration reads it with a unit ("90d", "12h",
+  // "30m", "3600s"); "" for the default. kInvalidArgument for an unknown role, a name that
+  // mgmt::CheckText refuses (over 100 bytes, not UTF-8, control or format characters) or a bad
+  // lifetime (zero, garbage, over 100 years); the name is kept in NFC.
   // kCrypto when randomness fails, kDatabase.
-  Result<CreatedToken> Create(std::string_view role, std::string_view name);
+  Result<CreatedToken> Create(std::string_view role, std::string_view name,
+                              std::string_view expires_in = "");
   // Every token, revoked ones included, oldest first. kDatabase.
   Result<std::vector<store::TokenRecord>> List();
   // kNotFound for an unknown id, kAlreadyExists when already revoked; kDatabase.
   Status Revoke(std::string_view id);
-  // Returns the record of a known, unrevoked token (found by its hash, compared in constant
-  // time). kNotFound for an unknown token, kFailedPrecondition for a revoked one (the messages
-  // never repeat the token); kDatabase.
+  // Returns the record of a known, unrevoked, unexpired token (found by its hash, compared in
+  // constant time; expired by the injected clock). kNotFound for an unknown token,
+  // kFailedPrecondition for a revoked or expired one (the messages never repeat the token);
+  // kDatabase.
   Result<store::TokenRecord> Authenticate(std::string_view token);
 
  private:
   store::Store& store_;
   const Clock& clock_;
   Random& random_;
+  int default_expiry_days_;
 };
+
+// True when the token has an expiry and `now` (unix seconds) has reached it.
+inline bool TokenExpired(const store::TokenRecord& token, int64_t now) {
+  return token.expires_at != 0 && now >= token.expires_at;
+}
 
 // The SHA-256 of a token, lower-case hex: what the store keeps.
 std::string TokenHash(std::string_view token);

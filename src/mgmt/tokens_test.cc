@@ -56,6 +56,55 @@ TEST_F(TokensTest, UnknownAndRevokedTokensAreRefusedWithoutRepeatingThem) {
   EXPECT_EQ(tokens_.Revoke("nope").error().code, ErrorCode::kNotFound);
 }
 
+TEST_F(TokensTest, ATokenWorksUntilItExpiresThenIsRefusedAsARevokedOneIs) {
+  auto made = tokens_.Create("operator", "ci", "90s");
+  ASSERT_TRUE(made) << made.error().message;
+  EXPECT_EQ(made->record.expires_at, 1090);
+  EXPECT_FALSE(TokenExpired(made->record, 1089));
+  EXPECT_TRUE(TokenExpired(made->record, 1090));
+  EXPECT_TRUE(tokens_.Authenticate(made->token));
+  clock_.Set(1089);
+  EXPECT_TRUE(tokens_.Authenticate(made->token));
+  clock_.Set(1090);
+  auto expired = tokens_.Authenticate(made->token);
+  ASSERT_FALSE(expired);
+  EXPECT_EQ(expired.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_NE(expired.error().message.find("expired"), std::string::npos);
+  EXPECT_EQ(expired.error().message.find(made->token), std::string::npos);
+  // Still listed, with its expiry.
+  EXPECT_EQ(tokens_.List()->front().expires_at, 1090);
+  EXPECT_EQ(tokens_.Create("auditor", "", "90d")->record.expires_at, 1090 + 90 * 86400);
+}
+
+TEST_F(TokensTest, WithoutAnExpiryTheDefaultAppliesAndZeroMeansNever) {
+  auto never = tokens_.Create("admin", "");
+  ASSERT_TRUE(never);
+  EXPECT_EQ(never->record.expires_at, 0);
+  clock_.Advance(100LL * 365 * 86400);
+  EXPECT_TRUE(tokens_.Authenticate(never->token));
+
+  Tokens ninety(store_, clock_, random_, /*default_expiry_days=*/90);
+  auto defaulted = ninety.Create("admin", "");
+  ASSERT_TRUE(defaulted);
+  EXPECT_EQ(defaulted->record.expires_at, clock_.Now() + 90 * 86400);
+  auto given = ninety.Create("admin", "", "12h");
+  EXPECT_EQ(given->record.expires_at, clock_.Now() + 12 * 3600);
+  clock_.Advance(90 * 86400);
+  EXPECT_FALSE(ninety.Authenticate(defaulted->token));
+  EXPECT_TRUE(tokens_.Authenticate(never->token));
+}
+
+TEST_F(TokensTest, BadExpiriesAreRefusedAndNothingIsStored) {
+  for (const char* bad :
+       {"0", "0s", "90", "-1d", "1w", "soon", "36501d", "99999999999999999999s"}) {
+    auto made = tokens_.Create("admin", "", bad);
+    ASSERT_FALSE(made) << bad;
+    EXPECT_EQ(made.error().code, ErrorCode::kInvalidArgument) << bad;
+    EXPECT_TRUE(made.error().message.starts_with("token expiry: ")) << made.error().message;
+  }
+  EXPECT_TRUE(tokens_.List()->empty());
+}
+
 TEST_F(TokensTest, BadRolesAndNamesAreRefused) {
   EXPECT_EQ(tokens_.Create("root", "").error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(tokens_.Create("Admin", "").error().code, ErrorCode::kInvalidArgument);

@@ -280,6 +280,7 @@ struct TokenRecord {
   int64_t created_at = 0;
   bool revoked = false;
   int64_t revoked_at = 0;
+  int64_t expires_at = 0;  // unix seconds from which the token is refused; 0 = never
 };
 
 // One change made through the CLI or the REST API, whatever its outcome.

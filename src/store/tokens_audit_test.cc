@@ -53,6 +53,23 @@ TYPED_TEST(TokensAuditStoreTest, TokensAreFoundByHashAndListedOldestFirst) {
   EXPECT_EQ((*all)[1].id, "b2");
 }
 
+TYPED_TEST(TokensAuditStoreTest, AnExpiryIsKeptAndNoneIsZero) {
+  Store& s = this->store();
+  TokenRecord expiring = MakeToken("e1", 10);
+  expiring.expires_at = 7776010;
+  ASSERT_TRUE(s.InsertToken(expiring));
+  ASSERT_TRUE(s.InsertToken(MakeToken("n2", 20)));
+  auto found = s.FindTokenByHash("hash-e1");
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->expires_at, 7776010);
+  auto all = s.ListTokens();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].expires_at, 7776010);
+  EXPECT_EQ((*all)[1].expires_at, 0);
+  ASSERT_TRUE(s.RevokeToken("e1", 30));
+  EXPECT_EQ((**s.FindTokenByHash("hash-e1")).expires_at, 7776010);
+}
+
 TYPED_TEST(TokensAuditStoreTest, ATakenIdOrHashIsRefused) {
   Store& s = this->store();
   ASSERT_TRUE(s.InsertToken(MakeToken("a1", 10)));

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "api_fixture.h"
 #include "common/files.h"
@@ -39,6 +41,60 @@ TEST_F(ApiTest, NoTokenABadTokenAndARevokedTokenGet401) {
   // Only the hash is kept: the token is nowhere in the database file.
   std::string db = ReadFile(server_->dir() / "scepgate.db").value_or("");
   EXPECT_EQ(db.find(admin_), std::string::npos);
+}
+
+TEST_F(ApiTest, ATokenWithAShortLifeWorksThenGets401AsARevokedOne) {
+  json made = Json({"token", "create", "--role", "auditor", "--expires-in", "3s"});
+  const std::string token = made["token"], id = made["id"];
+  EXPECT_EQ(made["expired"], false);
+  ASSERT_TRUE(made.contains("expires_at")) << made;
+  EXPECT_EQ(Call("GET", "/devices", token).status, 200);
+  const std::string fixture_auditor = Json({"token", "list"})[2]["id"];
+  Ok({"token", "revoke", fixture_auditor});
+  Reply revoked = Call("GET", "/devices", auditor_);
+  ASSERT_EQ(revoked.status, 401);
+
+  // The server's own clock decides; wait for it, a few seconds at most.
+  Reply refused;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  do {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    refused = Call("GET", "/devices", token);
+  } while (refused.status == 200 && std::chrono::steady_clock::now() < deadline);
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_EQ(refused.raw, revoked.raw);
+  EXPECT_EQ(refused.Header("WWW-Authenticate"), revoked.Header("WWW-Authenticate"));
+
+  json listed = Expect(200, "GET", "/tokens", admin_);
+  ASSERT_EQ(listed.size(), 4u);
+  EXPECT_EQ(listed[3]["id"], id);
+  EXPECT_EQ(listed[3]["expired"], true);
+  EXPECT_EQ(listed[3]["expires_at"], made["expires_at"]);
+  EXPECT_EQ(listed[0]["expired"], false);
+  EXPECT_FALSE(listed[0].contains("expires_at"));
+  EXPECT_EQ(Json({"token", "list"}), listed);
+  std::string table = Ok({"token", "list"});
+  EXPECT_NE(table.find("EXPIRES"), std::string::npos) << table;
+  EXPECT_NE(table.find(id + " auditor  expired"), std::string::npos) << table;
+  EXPECT_NE(table.find("never"), std::string::npos) << table;
+}
+
+TEST_F(ApiTest, TokenLifetimesAreCheckedAndTheConfigGivesTheDefault) {
+  Fails({"token", "create", "--role", "auditor", "--expires-in", "0s"}, "more than zero");
+  Fails({"token", "create", "--role", "auditor", "--expires-in", "soon"},
+        "token expiry: bad duration 'soon'");
+  Fails({"token", "create", "--role", "auditor", "--expires-in", "99999999999d"}, "100 years");
+  Reply bad = Call("POST", "/tokens", admin_, R"({"role":"auditor","expires_in":"1w"})");
+  EXPECT_EQ(bad.status, 400) << bad.raw;
+  json api_made =
+      Expect(201, "POST", "/tokens", admin_, {{"role", "auditor"}, {"expires_in", "2h"}});
+  EXPECT_TRUE(api_made.contains("expires_at")) << api_made;
+
+  ASSERT_TRUE(server_->Configure({{"api.token_default_expiry_days", "7"}}));
+  json defaulted = Json({"token", "create", "--role", "auditor"});
+  ASSERT_TRUE(defaulted.contains("expires_at")) << defaulted;
+  EXPECT_GT(defaulted["expires_at"].get<std::string>(), api_made["expires_at"].get<std::string>());
+  EXPECT_EQ(Call("GET", "/devices", defaulted["token"].get<std::string>()).status, 200);
 }
 
 TEST_F(ApiTest, AuditorsReadOperatorsChangeTheDirectoryAdminsManageProfiles) {

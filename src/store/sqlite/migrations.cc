@@ -254,11 +254,16 @@ UPDATE users SET identity_by_admin = 1 WHERE upn NOT IN (
   WHERE a.action = 'user.add' AND a.outcome = 'ok' AND t.role <> 'admin');
 )sql";
 
-// Version 9: the claims that make the exactly-once rules the database's own (docs/consistency.md).
+// Version 9: a REST API token may expire (unix seconds; 0, as for every token from before, never).
+constexpr const char* kV9 = R"sql(
+ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+// Version 10: the claims that make the exactly-once rules the database's own (docs/consistency.md).
 // One claim per SCEP transaction, the first issued or held copy winning (existing rows: the oldest
 // wins); one stored CRL per issuer, replaced only by a higher number (the CRLs kept in settings
 // before are signed again on first use); an outbox lease per event.
-constexpr const char* kV9 = R"sql(
+constexpr const char* kV10 = R"sql(
 CREATE TABLE transactions (
   transaction_id TEXT NOT NULL,
   renews TEXT NOT NULL,
@@ -272,14 +277,14 @@ CREATE INDEX transactions_request_id ON transactions (request_id);
 INSERT OR IGNORE INTO transactions
   (transaction_id, renews, public_key_sha256, request_id, serial, created_at)
   SELECT c.transaction_id,
-         CASE WHEN COALESCE(r.renewal, 0) = 1 THEN 'before-v9:' || c.serial ELSE '' END,
+         CASE WHEN COALESCE(r.renewal, 0) = 1 THEN 'before-v10:' || c.serial ELSE '' END,
          c.public_key_sha256, c.request_id, c.serial, c.created_at
   FROM certificates c LEFT JOIN requests r ON r.id = c.request_id
   ORDER BY c.created_at, c.rowid;
 INSERT OR IGNORE INTO transactions
   (transaction_id, renews, public_key_sha256, request_id, serial, created_at)
   SELECT p.transaction_id,
-         CASE WHEN COALESCE(r.renewal, 0) = 1 THEN 'before-v9:' || p.request_id ELSE '' END,
+         CASE WHEN COALESCE(r.renewal, 0) = 1 THEN 'before-v10:' || p.request_id ELSE '' END,
          p.public_key_sha256, p.request_id, '', COALESCE(r.created_at, 0)
   FROM pending p LEFT JOIN requests r ON r.id = p.request_id
   WHERE p.decision <> 'issued'
@@ -298,7 +303,8 @@ ALTER TABLE outbox ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
 )sql";
 
 constexpr Migration kMigrations[] = {
-    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7}, {8, kV8}, {9, kV9},
+    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5},
+    {6, kV6}, {7, kV7}, {8, kV8}, {9, kV9}, {10, kV10},
 };
 
 int64_t UnixNow() {

@@ -18,11 +18,12 @@
 namespace scepgate::store {
 namespace {
 
-// What version 8 added, for taking a file back to an older schema.
-const std::string kDropV9 =
+// What versions 8, 9 and 10 added, for taking a file back to an older schema.
+const std::string kDropV10 =
     " DROP TABLE transactions; DROP TABLE crls; ALTER TABLE outbox DROP COLUMN lease_owner;"
     " ALTER TABLE outbox DROP COLUMN lease_until;";
-const std::string kDropV8 = " ALTER TABLE users DROP COLUMN identity_by_admin;" + kDropV9;
+const std::string kDropV9 = " ALTER TABLE api_tokens DROP COLUMN expires_at;" + kDropV10;
+const std::string kDropV8 = " ALTER TABLE users DROP COLUMN identity_by_admin;";
 
 class SqliteStoreTest : public ::testing::Test {
  protected:
@@ -121,7 +122,7 @@ TEST_F(SqliteStoreTest, MigrationsRunOnce) {
 TEST_F(SqliteStoreTest, AVersionFiveDatabaseIsUpgradedWithItsDataKept) {
   // What a gateway of schema version 5 left: no approval, token or audit tables.
   auto store = UpgradedFrom(
-      5, "DROP TABLE pending; DROP TABLE api_tokens; DROP TABLE audit_log;" + kDropV8,
+      5, "DROP TABLE pending; DROP TABLE api_tokens; DROP TABLE audit_log;" + kDropV8 + kDropV10,
       [](Store& s) {
         ASSERT_TRUE(s.RecordIssuance(MakeIssuance(MakeCert("cafe", 100), MakeRequest("r", 100))));
       });
@@ -145,8 +146,8 @@ TEST_F(SqliteStoreTest, AVersionFiveDatabaseIsUpgradedWithItsDataKept) {
 
 TEST_F(SqliteStoreTest, AVersionSixDatabaseKeepsItsHeldRequestsAndGainsTokensAndAudit) {
   // What a gateway of schema version 6 left: approvals, but no token or audit tables.
-  auto store =
-      UpgradedFrom(6, "DROP TABLE api_tokens; DROP TABLE audit_log;" + kDropV8, [](Store& s) {
+  auto store = UpgradedFrom(
+      6, "DROP TABLE api_tokens; DROP TABLE audit_log;" + kDropV8 + kDropV10, [](Store& s) {
         PendingRecord held;
         held.transaction_id = "tx-held";
         held.grant_json = R"({"profile":"wifi"})";
@@ -178,7 +179,7 @@ TEST_F(SqliteStoreTest, AVersionSixDatabaseKeepsItsHeldRequestsAndGainsTokensAnd
 }
 
 TEST_F(SqliteStoreTest, AVersionSevenDatabaseMarksOnlyUsersAnOperatorTokenAddedAsNotAdminSet) {
-  auto store = UpgradedFrom(7, kDropV8, [](Store& s) {
+  auto store = UpgradedFrom(7, kDropV8 + kDropV9, [](Store& s) {
     for (const char* upn : {"cli@example.com", "Op@example.com", "adm@example.com"}) {
       UserRecord u;
       u.upn = upn;
@@ -211,10 +212,40 @@ TEST_F(SqliteStoreTest, AVersionSevenDatabaseMarksOnlyUsersAnOperatorTokenAddedA
   EXPECT_FALSE((**(*store)->FindUser("op@example.com")).identity_by_admin);
 }
 
-TEST_F(SqliteStoreTest, AVersionEightDatabaseClaimsItsTransactionsOldestFirst) {
+TEST_F(SqliteStoreTest, AVersionEightDatabaseKeepsItsTokensWhichNeverExpire) {
+  auto store = UpgradedFrom(8, kDropV9, [](Store& s) {
+    TokenRecord t;
+    t.id = "old";
+    t.name = "ci";
+    t.role = "operator";
+    t.hash = "h-old";
+    t.created_at = 100;
+    ASSERT_TRUE(s.InsertToken(t));
+    ASSERT_TRUE(s.RevokeToken("old", 200));
+  });
+  ASSERT_TRUE(store) << store.error().message;
+  EXPECT_EQ((*store)->SchemaVersion(), LatestSchemaVersion());
+  auto kept = (*store)->FindTokenByHash("h-old");
+  ASSERT_TRUE(kept && *kept);
+  EXPECT_EQ((*kept)->role, "operator");
+  EXPECT_EQ((*kept)->created_at, 100);
+  EXPECT_TRUE((*kept)->revoked);
+  EXPECT_EQ((*kept)->revoked_at, 200);
+  EXPECT_EQ((*kept)->expires_at, 0);
+  // A new token keeps its expiry in the added column.
+  TokenRecord fresh;
+  fresh.id = "new";
+  fresh.role = "auditor";
+  fresh.hash = "h-new";
+  fresh.expires_at = 5000;
+  ASSERT_TRUE((*store)->InsertToken(fresh));
+  EXPECT_EQ((**(*store)->FindTokenByHash("h-new")).expires_at, 5000);
+}
+
+TEST_F(SqliteStoreTest, AVersionNineDatabaseClaimsItsTransactionsOldestFirst) {
   // What the race of an older gateway could leave: two certificates for one transaction, and
   // a held request; a CRL kept in settings; an event waiting.
-  auto store = UpgradedFrom(8, kDropV9, [](Store& s) {
+  auto store = UpgradedFrom(9, kDropV10, [](Store& s) {
     CertificateRecord older = MakeCert("0a", 100, "tx-dup");
     older.public_key_sha256 = "pk-dup";
     CertificateRecord newer = MakeCert("0b", 101, "tx-dup");

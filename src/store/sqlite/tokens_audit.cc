@@ -1,4 +1,4 @@
-// SqliteStore's REST API tokens and audit log (schema version 7).
+// SqliteStore's REST API tokens and audit log (schema version 7; tokens' expiry since 9).
 #include <string>
 
 #include "store/sqlite/sqlite_store.h"
@@ -8,7 +8,7 @@ namespace scepgate::store {
 namespace {
 
 constexpr const char* kSelectTokensSql =
-    "SELECT id, name, role, hash, created_at, revoked, revoked_at FROM api_tokens";
+    "SELECT id, name, role, hash, created_at, revoked, revoked_at, expires_at FROM api_tokens";
 
 TokenRecord ReadToken(const Query& q) {
   TokenRecord t;
@@ -19,6 +19,7 @@ TokenRecord ReadToken(const Query& q) {
   t.created_at = q.Int(4);
   t.revoked = q.Int(5) != 0;
   t.revoked_at = q.Int(6);
+  t.expires_at = q.Int(7);
   return t;
 }
 
@@ -41,10 +42,12 @@ Status SqliteStore::InsertToken(const TokenRecord& t) {
   std::lock_guard lock(mu_);
   SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
                       StatementLocked("INSERT INTO api_tokens (id, name, role, hash, created_at,"
-                                      " revoked, revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+                                      " revoked, revoked_at, expires_at)"
+                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
   Query q(*stmt, "insert token " + t.id);
   q.BindText(1, t.id).BindText(2, t.name).BindText(3, t.role).BindText(4, t.hash);
   q.BindInt(5, t.created_at).BindInt(6, t.revoked ? 1 : 0).BindInt(7, t.revoked_at);
+  q.BindInt(8, t.expires_at);
   auto ran = q.Run();
   if (!ran && ran.error().code == ErrorCode::kAlreadyExists)
     return Fail(Error::AlreadyExists("token " + t.id + " already exists"));
