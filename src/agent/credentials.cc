@@ -8,7 +8,6 @@ namespace scepgate::agent {
 namespace {
 
 namespace fs = std::filesystem;
-using Pkcs12Ptr = OsslPtr<PKCS12, PKCS12_free>;
 
 Result<std::string> Pkcs12(const EVP_PKEY& key, const X509& cert,
                            const std::vector<const X509*>& cas, const std::string& password) {

@@ -10,11 +10,12 @@
 #include <vector>
 
 #include "common/ossl.h"
+#include "common/rfc4514.h"
 
 namespace scepgate::agent {
 
-// RDNs in DER order, each a set of (type, value): the subject to ask for.
-using NameRdns = std::vector<std::vector<std::pair<std::string, std::string>>>;
+// The subject to ask for: RDNs in DER order, each a set of (type, value) (common/rfc4514.h).
+using scepgate::NameRdns;
 
 struct AgentPayload {
   std::string profile;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "common/asn1_text.h"
+
 namespace scepgate::ca {
 namespace {
 
@@ -17,21 +19,6 @@ constexpr std::pair<std::string_view, std::string_view> kEkuNames[] = {
     {"OCSPSigning", "1.3.6.1.5.5.7.3.9"},
     {"msSmartcardLogin", "1.3.6.1.4.1.311.20.2.2"},
 };
-
-// At least two arcs of digits, the first 0, 1 or 2 (X.660), none empty or absurdly long.
-bool IsDottedOid(std::string_view oid) {
-  int arcs = 0;
-  for (size_t start = 0; start <= oid.size();) {
-    size_t end = std::min(oid.find('.', start), oid.size());
-    std::string_view arc = oid.substr(start, end - start);
-    if (arc.empty() || arc.size() > 20 ||
-        !std::ranges::all_of(arc, [](char c) { return c >= '0' && c <= '9'; }))
-      return false;
-    ++arcs;
-    start = end + 1;
-  }
-  return arcs >= 2 && oid[0] <= '2';
-}
 
 }  // namespace
 

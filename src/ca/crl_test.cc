@@ -74,8 +74,7 @@ TEST_F(CrlTest, SignsAV2CrlWithSortedEntriesReasonsNumberAndAki) {
   ASSERT_TRUE(number);
   EXPECT_EQ(ASN1_INTEGER_get(number.get()), 42);
 
-  using Akid = OsslPtr<AUTHORITY_KEYID, AUTHORITY_KEYID_free>;
-  Akid akid(static_cast<AUTHORITY_KEYID*>(
+  AuthorityKeyIdPtr akid(static_cast<AUTHORITY_KEYID*>(
       X509_CRL_get_ext_d2i(c, NID_authority_key_identifier, nullptr, nullptr)));
   ASSERT_TRUE(akid);
   const uint8_t* p = ASN1_STRING_get0_data(akid->keyid);

@@ -6,9 +6,6 @@ namespace scepgate::ca::internal {
 
 namespace {
 
-using AuthorityKeyIdPtr = OsslPtr<AUTHORITY_KEYID, AUTHORITY_KEYID_free>;
-using BasicConstraintsPtr = OsslPtr<BASIC_CONSTRAINTS, BASIC_CONSTRAINTS_free>;
-using Asn1BitStringPtr = OsslPtr<ASN1_BIT_STRING, ASN1_BIT_STRING_free>;
 
 Status AddExt(X509& cert, int nid, void* value, bool critical, std::string_view what) {
   if (X509_add1_ext_i2d(&cert, nid, value, critical ? 1 : 0, X509V3_ADD_REPLACE) != 1)
@@ -61,16 +58,27 @@ Status CopySpki(const X509_PUBKEY& from, X509_PUBKEY& to) {
   int ptype = V_ASN1_UNDEF;
   const void* pval = nullptr;
   X509_ALGOR_get0(nullptr, &ptype, &pval, algor);
+  // Owned here until X509_PUBKEY_set0_param takes them (on success only).
+  Asn1ObjectPtr param_object;
+  Asn1StringPtr param_string;
   void* param = nullptr;
-  if (ptype == V_ASN1_OBJECT)
-    param = OBJ_dup(static_cast<const ASN1_OBJECT*>(pval));
-  else if (ptype == V_ASN1_SEQUENCE || ptype == V_ASN1_OCTET_STRING)
-    param = ASN1_STRING_dup(static_cast<const ASN1_STRING*>(pval));
-  auto* copy = static_cast<unsigned char*>(OPENSSL_memdup(bits, static_cast<size_t>(len)));
-  if (copy == nullptr || X509_PUBKEY_set0_param(&to, OBJ_dup(alg), ptype, param, copy, len) != 1) {
-    OPENSSL_free(copy);
-    return Fail(CryptoError("cannot copy the public key"));
+  if (ptype == V_ASN1_OBJECT) {
+    param_object.reset(OBJ_dup(static_cast<const ASN1_OBJECT*>(pval)));
+    param = param_object.get();
+  } else if (ptype == V_ASN1_SEQUENCE || ptype == V_ASN1_OCTET_STRING) {
+    param_string.reset(ASN1_STRING_dup(static_cast<const ASN1_STRING*>(pval)));
+    param = param_string.get();
   }
+  Asn1ObjectPtr algorithm(OBJ_dup(alg));
+  OsslStringPtr copy(static_cast<char*>(OPENSSL_memdup(bits, static_cast<size_t>(len))));
+  if (!copy || !algorithm ||
+      X509_PUBKEY_set0_param(&to, algorithm.get(), ptype, param,
+                             reinterpret_cast<unsigned char*>(copy.get()), len) != 1)
+    return Fail(CryptoError("cannot copy the public key"));
+  (void)algorithm.release();
+  (void)param_object.release();
+  (void)param_string.release();
+  (void)copy.release();
   return {};
 }
 

@@ -13,14 +13,6 @@ namespace {
 
 using namespace internal;
 
-inline void FreeObjectStack(STACK_OF(ASN1_OBJECT) * s) {
-  sk_ASN1_OBJECT_pop_free(s, ASN1_OBJECT_free);
-}
-using ObjectStackPtr = OsslPtr<STACK_OF(ASN1_OBJECT), FreeObjectStack>;
-using CrlDistPointsPtr = OsslPtr<CRL_DIST_POINTS, CRL_DIST_POINTS_free>;
-using DistPointPtr = OsslPtr<DIST_POINT, DIST_POINT_free>;
-using AuthorityInfoAccessPtr = OsslPtr<AUTHORITY_INFO_ACCESS, AUTHORITY_INFO_ACCESS_free>;
-using AccessDescriptionPtr = OsslPtr<ACCESS_DESCRIPTION, ACCESS_DESCRIPTION_free>;
 
 Result<Asn1ObjectPtr> EkuObject(std::string_view name) {
   SG_ASSIGN_OR_RETURN(std::string oid, EkuOid(name));

@@ -188,8 +188,7 @@ TEST_F(IssuerTest, CdpAndAiaOnlyWhenConfigured) {
   options.aia_url = "http://pki.example.com/ca.crt";
   X509Ptr cert = IssueOrDie(MakeIssuer(options), *csr, CertTemplate{});
   ASSERT_TRUE(cert);
-  using Cdp = OsslPtr<CRL_DIST_POINTS, CRL_DIST_POINTS_free>;
-  Cdp cdp(static_cast<CRL_DIST_POINTS*>(
+  CrlDistPointsPtr cdp(static_cast<CRL_DIST_POINTS*>(
       X509_get_ext_d2i(cert.get(), NID_crl_distribution_points, nullptr, nullptr)));
   ASSERT_TRUE(cdp);
   ASSERT_EQ(sk_DIST_POINT_num(cdp.get()), 1);
@@ -199,8 +198,7 @@ TEST_F(IssuerTest, CdpAndAiaOnlyWhenConfigured) {
   ASSERT_EQ(uri->type, GEN_URI);
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(uri->d.ia5))),
             options.crl_url);
-  using Aia = OsslPtr<AUTHORITY_INFO_ACCESS, AUTHORITY_INFO_ACCESS_free>;
-  Aia aia(static_cast<AUTHORITY_INFO_ACCESS*>(
+  AuthorityInfoAccessPtr aia(static_cast<AUTHORITY_INFO_ACCESS*>(
       X509_get_ext_d2i(cert.get(), NID_info_access, nullptr, nullptr)));
   ASSERT_TRUE(aia);
   ASSERT_EQ(sk_ACCESS_DESCRIPTION_num(aia.get()), 1);

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "common/asn1_text.h"
+
 namespace scepgate::ca::internal {
 
 namespace {
@@ -31,15 +33,10 @@ std::string_view TypeName(int type) {
   }
 }
 
-std::string OidText(const ASN1_OBJECT* obj) {
-  char buf[128] = {};
-  if (obj == nullptr || OBJ_obj2txt(buf, sizeof buf, obj, 1) <= 0) return "?";
-  return buf;
-}
-
 Status CheckOtherName(const OTHERNAME& other) {
   if (OBJ_obj2nid(other.type_id) != NID_ms_upn)
-    return Fail(Error::BadRequest("subjectAltName otherName " + OidText(other.type_id) +
+    return Fail(Error::BadRequest("subjectAltName otherName " +
+                                  (other.type_id ? OidText(*other.type_id) : "?") +
                                   " is not supported (only the UPN)"));
   if (other.value == nullptr || other.value->type != V_ASN1_UTF8STRING)
     return Fail(Error::BadRequest("subjectAltName UPN is not a UTF8String"));
@@ -98,13 +95,11 @@ Result<GeneralNamesPtr> RequestedSubjectAltNames(const X509_REQ& csr) {
 Result<GeneralNamesPtr> UriNames(std::string_view uri) {
   GeneralNamesPtr names(sk_GENERAL_NAME_new_null());
   GeneralNamePtr name(GENERAL_NAME_new());
-  ASN1_IA5STRING* ia5 = ASN1_IA5STRING_new();
-  if (ia5 == nullptr || !name || !names ||
-      ASN1_STRING_set(ia5, uri.data(), static_cast<int>(uri.size())) != 1) {
-    ASN1_IA5STRING_free(ia5);
+  Asn1StringPtr ia5(ASN1_IA5STRING_new());
+  if (!ia5 || !name || !names ||
+      ASN1_STRING_set(ia5.get(), uri.data(), static_cast<int>(uri.size())) != 1)
     return Fail(CryptoError("cannot build a URI name"));
-  }
-  GENERAL_NAME_set0_value(name.get(), GEN_URI, ia5);
+  GENERAL_NAME_set0_value(name.get(), GEN_URI, ia5.release());
   if (sk_GENERAL_NAME_push(names.get(), name.get()) <= 0)
     return Fail(CryptoError("cannot build a URI name"));
   (void)name.release();

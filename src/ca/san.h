@@ -8,7 +8,6 @@
 
 namespace scepgate::ca::internal {
 
-using GeneralNamePtr = OsslPtr<GENERAL_NAME, GENERAL_NAME_free>;
 
 // Returns the subjectAltName names of the CSR's extensionRequest, or null when it asks for none.
 // Allowed: dNSName, rfc822Name, iPAddress (4 or 16 bytes), uniformResourceIdentifier (including

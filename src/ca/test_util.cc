@@ -1,3 +1,4 @@
+#include "common/asn1_text.h"
 #include "ca/test_util.h"
 
 #include <gtest/gtest.h>
@@ -33,11 +34,7 @@ Bytes OctetBytes(const ASN1_OCTET_STRING* s) {
   return Bytes(p, p + ASN1_STRING_length(s));
 }
 
-std::string Oid(const ASN1_OBJECT* obj) {
-  char buf[128] = {};
-  OBJ_obj2txt(buf, sizeof buf, obj, 1);
-  return buf;
-}
+std::string Oid(const ASN1_OBJECT* obj) { return obj ? OidText(*obj) : std::string(); }
 
 }  // namespace
 
@@ -177,8 +174,7 @@ std::vector<std::string> SanStrings(const X509& cert) {
 
 std::vector<std::string> EkuOids(const X509& cert) {
   std::vector<std::string> out;
-  using Ekus = OsslPtr<EXTENDED_KEY_USAGE, EXTENDED_KEY_USAGE_free>;
-  Ekus ekus(static_cast<EXTENDED_KEY_USAGE*>(
+  ObjectStackPtr ekus(static_cast<EXTENDED_KEY_USAGE*>(
       X509_get_ext_d2i(&cert, NID_ext_key_usage, nullptr, nullptr)));
   for (int i = 0; ekus && i < sk_ASN1_OBJECT_num(ekus.get()); ++i)
     out.push_back(Oid(sk_ASN1_OBJECT_value(ekus.get(), i)));
@@ -198,8 +194,7 @@ Bytes SubjectKeyId(const X509& cert) {
 }
 
 Bytes AuthorityKeyId(const X509& cert) {
-  using Akid = OsslPtr<AUTHORITY_KEYID, AUTHORITY_KEYID_free>;
-  Akid akid(static_cast<AUTHORITY_KEYID*>(
+  AuthorityKeyIdPtr akid(static_cast<AUTHORITY_KEYID*>(
       X509_get_ext_d2i(&cert, NID_authority_key_identifier, nullptr, nullptr)));
   return akid ? OctetBytes(akid->keyid) : Bytes{};
 }

@@ -13,7 +13,6 @@
 
 namespace scepgate::ca::testutil {
 
-using internal::GeneralNamePtr;
 
 // Returns a reference to a key generated once per spec ("rsa:2048", "ec:p256", ...).
 EvpPkeyPtr SharedKey(std::string_view spec);

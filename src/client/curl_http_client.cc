@@ -9,12 +9,16 @@
 namespace scepgate::client {
 namespace {
 
-constexpr size_t kMaxBody = 64 * 1024 * 1024;
+// Where an answer's body goes, and how much of it may come.
+struct BodySink {
+  std::string& body;
+  size_t max;
+};
 
 size_t KeepBody(char* data, size_t size, size_t n, void* out) {
-  auto& body = *static_cast<std::string*>(out);
-  if (body.size() + size * n > kMaxBody) return 0;  // aborts the transfer
-  body.append(data, size * n);
+  auto& sink = *static_cast<BodySink*>(out);
+  if (sink.body.size() + size * n > sink.max) return 0;  // aborts the transfer
+  sink.body.append(data, size * n);
   return size * n;
 }
 
@@ -59,8 +63,8 @@ std::string Describe(CURLcode rc, const Url& url, const char* detail) {
 // Not thread-safe (one easy handle), as HttpClient says.
 class CurlHttpClient final : public HttpClient {
  public:
-  CurlHttpClient(int timeout, std::string ca_file)
-      : timeout_(timeout), ca_file_(std::move(ca_file)) {
+  CurlHttpClient(int timeout, std::string ca_file, size_t max_body)
+      : timeout_(timeout), ca_file_(std::move(ca_file)), max_body_(max_body) {
     CurlGlobalInit();
   }
 
@@ -110,8 +114,9 @@ class CurlHttpClient final : public HttpClient {
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
     if (!ca_file_.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, ca_file_.c_str());
     HttpReply reply;
+    BodySink sink{reply.body, max_body_};
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, KeepBody);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &reply.body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, KeepHeader);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &reply);
     char detail[CURL_ERROR_SIZE] = {};
@@ -138,13 +143,15 @@ class CurlHttpClient final : public HttpClient {
 
   int timeout_;
   std::string ca_file_;
+  size_t max_body_;
   CurlPtr curl_;
 };
 
 }  // namespace
 
-std::unique_ptr<HttpClient> MakeTlsHttpClient(int timeout_seconds, std::string ca_file) {
-  return std::make_unique<CurlHttpClient>(timeout_seconds, std::move(ca_file));
+std::unique_ptr<HttpClient> MakeTlsHttpClient(int timeout_seconds, std::string ca_file,
+                                              size_t max_body) {
+  return std::make_unique<CurlHttpClient>(timeout_seconds, std::move(ca_file), max_body);
 }
 
 }  // namespace scepgate::client

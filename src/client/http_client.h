@@ -62,7 +62,9 @@ std::unique_ptr<HttpClient> MakeHttpClient(int timeout_seconds = 30);
 
 // HTTP and HTTPS through libcurl (client/curl_http_client.cc), reusing connections. The server's
 // certificate is verified, name included, against `ca_file` (PEM) when given, else the system's
-// trust store. A failed handshake or verification is kIo naming the cause.
-std::unique_ptr<HttpClient> MakeTlsHttpClient(int timeout_seconds = 30, std::string ca_file = "");
+// trust store. A failed handshake or verification is kIo naming the cause, and so is an answer
+// whose body is longer than `max_body` bytes.
+std::unique_ptr<HttpClient> MakeTlsHttpClient(int timeout_seconds = 30, std::string ca_file = "",
+                                              size_t max_body = size_t{64} << 20);
 
 }  // namespace scepgate::client

@@ -52,7 +52,7 @@ Status AddExtensions(X509_REQ& req, const CsrOptions& o) {
     sk_X509_EXTENSION_push(exts.get(), san.release());
   }
   if (o.key_usage) {
-    OsslPtr<ASN1_BIT_STRING, ASN1_BIT_STRING_free> ku(ASN1_BIT_STRING_new());
+    Asn1BitStringPtr ku(ASN1_BIT_STRING_new());
     for (int bit = 0; bit < 9; ++bit) {
       uint32_t mask = bit < 8 ? (0x80u >> bit) : 0x8000u;
       if (*o.key_usage & mask) ASN1_BIT_STRING_set_bit(ku.get(), bit, 1);
@@ -62,7 +62,7 @@ Status AddExtensions(X509_REQ& req, const CsrOptions& o) {
     sk_X509_EXTENSION_push(exts.get(), ext.release());
   }
   if (!o.ekus.empty()) {
-    OsslPtr<EXTENDED_KEY_USAGE, EXTENDED_KEY_USAGE_free> eku(sk_ASN1_OBJECT_new_null());
+    ObjectStackPtr eku(sk_ASN1_OBJECT_new_null());
     for (const std::string& name : o.ekus) {
       Asn1ObjectPtr oid(OBJ_txt2obj(name.c_str(), 0));
       if (!oid) {

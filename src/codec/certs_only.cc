@@ -8,7 +8,7 @@
 
 #include <climits>
 
-#include "codec/pkcs7_ptr.h"
+#include "common/ossl.h"
 #include "codec/pki_message.h"
 #include "codec/signed_message.h"
 

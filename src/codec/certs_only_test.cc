@@ -7,7 +7,7 @@
 
 #include <unistd.h>
 
-#include "codec/pkcs7_ptr.h"
+#include "common/ossl.h"
 #include "codec/pki_message.h"
 #include "codec/test_util.h"
 

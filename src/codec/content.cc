@@ -6,7 +6,7 @@
 #include <climits>
 
 #include "codec/der_reader.h"
-#include "codec/pkcs7_ptr.h"
+#include "common/ossl.h"
 #include "codec/pki_message.h"
 
 namespace scepgate::codec {

@@ -73,7 +73,6 @@ TEST(EnvelopeTest, SingleDesWithoutLegacyProviderIsBadAlg) {
   EXPECT_EQ(encrypt.error().code, ErrorCode::kBadAlg);
 
   // Make a DES envelope in a private library context that has the legacy provider.
-  using LibCtxPtr = OsslPtr<OSSL_LIB_CTX, OSSL_LIB_CTX_free>;
   LibCtxPtr ctx(OSSL_LIB_CTX_new());
   ASSERT_TRUE(ctx);
   OSSL_PROVIDER* legacy = OSSL_PROVIDER_load(ctx.get(), "legacy");

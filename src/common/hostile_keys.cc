@@ -6,9 +6,6 @@
 namespace scepgate::hostile {
 namespace {
 
-using BnCtxPtr = OsslPtr<BN_CTX, BN_CTX_free>;
-using ParamBldPtr = OsslPtr<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>;
-using ParamsPtr = OsslPtr<OSSL_PARAM, OSSL_PARAM_free>;
 
 Result<EvpPkeyPtr> FromData(const char* type, int selection, OSSL_PARAM_BLD& bld) {
   ParamsPtr params(OSSL_PARAM_BLD_to_param(&bld));

@@ -59,11 +59,9 @@ int CurveNidByName(std::string_view name) {
   ERR_clear_error();
   // Only names of curves: an EC group must exist for the NID.
   if (nid == NID_undef) return NID_undef;
-  EC_GROUP* group = EC_GROUP_new_by_curve_name(nid);
+  EcGroupPtr group(EC_GROUP_new_by_curve_name(nid));
   ERR_clear_error();
-  if (group == nullptr) return NID_undef;
-  EC_GROUP_free(group);
-  return nid;
+  return group ? nid : NID_undef;
 }
 
 Status CheckKeyCost(const EVP_PKEY& key, std::string_view whose) {

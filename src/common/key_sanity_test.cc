@@ -68,7 +68,7 @@ TEST(KeySanity, RefusesExplicitEcParametersDecodedOrEncoded) {
   // As a client would send it: encoded, then decoded by the gateway.
   Bytes der = *PublicKeyDer(**key);
   const unsigned char* p = der.data();
-  OsslPtr<X509_PUBKEY, X509_PUBKEY_free> spki(d2i_X509_PUBKEY(nullptr, &p, long(der.size())));
+  X509PubkeyPtr spki(d2i_X509_PUBKEY(nullptr, &p, long(der.size())));
   ASSERT_TRUE(spki);
   Status s = CheckSpkiCost(*spki, "the signer's key");
   ASSERT_FALSE(s);

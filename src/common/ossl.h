@@ -6,7 +6,11 @@
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/cms.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/pkcs12.h>
+#include <openssl/pkcs7.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -38,6 +42,11 @@ inline void FreeX509ExtStack(STACK_OF(X509_EXTENSION) * s) {
 inline void FreeGeneralNames(GENERAL_NAMES* g) { GENERAL_NAMES_free(g); }
 inline void FreeBio(BIO* b) { BIO_free_all(b); }
 inline void FreeOpenSslString(char* s) { OPENSSL_free(s); }
+inline void FreeCrlStack(STACK_OF(X509_CRL) * s) { sk_X509_CRL_pop_free(s, X509_CRL_free); }
+inline void FreeAnyStack(STACK_OF(ASN1_TYPE) * s) { sk_ASN1_TYPE_pop_free(s, ASN1_TYPE_free); }
+inline void FreeObjectStack(STACK_OF(ASN1_OBJECT) * s) {
+  sk_ASN1_OBJECT_pop_free(s, ASN1_OBJECT_free);
+}
 
 using X509Ptr = OsslPtr<X509, X509_free>;
 using X509ReqPtr = OsslPtr<X509_REQ, X509_REQ_free>;
@@ -65,6 +74,29 @@ using Asn1ObjectPtr = OsslPtr<ASN1_OBJECT, ASN1_OBJECT_free>;
 using Asn1OctetStringPtr = OsslPtr<ASN1_OCTET_STRING, ASN1_OCTET_STRING_free>;
 using Asn1TypePtr = OsslPtr<ASN1_TYPE, ASN1_TYPE_free>;
 using OsslStringPtr = OsslPtr<char, FreeOpenSslString>;
+using Asn1BitStringPtr = OsslPtr<ASN1_BIT_STRING, ASN1_BIT_STRING_free>;
+using Asn1StringPtr = OsslPtr<ASN1_STRING, ASN1_STRING_free>;
+// A stack of objects, e.g. an extendedKeyUsage (EXTENDED_KEY_USAGE is this stack).
+using ObjectStackPtr = OsslPtr<STACK_OF(ASN1_OBJECT), FreeObjectStack>;
+using X509CrlStackPtr = OsslPtr<STACK_OF(X509_CRL), FreeCrlStack>;
+using X509PubkeyPtr = OsslPtr<X509_PUBKEY, X509_PUBKEY_free>;
+using GeneralNamePtr = OsslPtr<GENERAL_NAME, GENERAL_NAME_free>;
+using AuthorityKeyIdPtr = OsslPtr<AUTHORITY_KEYID, AUTHORITY_KEYID_free>;
+using BasicConstraintsPtr = OsslPtr<BASIC_CONSTRAINTS, BASIC_CONSTRAINTS_free>;
+using CrlDistPointsPtr = OsslPtr<CRL_DIST_POINTS, CRL_DIST_POINTS_free>;
+using DistPointPtr = OsslPtr<DIST_POINT, DIST_POINT_free>;
+using AuthorityInfoAccessPtr = OsslPtr<AUTHORITY_INFO_ACCESS, AUTHORITY_INFO_ACCESS_free>;
+using AccessDescriptionPtr = OsslPtr<ACCESS_DESCRIPTION, ACCESS_DESCRIPTION_free>;
+using Pkcs7Ptr = OsslPtr<PKCS7, PKCS7_free>;
+using Pkcs7IssuerAndSerialPtr = OsslPtr<PKCS7_ISSUER_AND_SERIAL, PKCS7_ISSUER_AND_SERIAL_free>;
+using Pkcs12Ptr = OsslPtr<PKCS12, PKCS12_free>;
+using BnCtxPtr = OsslPtr<BN_CTX, BN_CTX_free>;
+using ParamBldPtr = OsslPtr<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>;
+using ParamsPtr = OsslPtr<OSSL_PARAM, OSSL_PARAM_free>;
+using LibCtxPtr = OsslPtr<OSSL_LIB_CTX, OSSL_LIB_CTX_free>;
+using EcGroupPtr = OsslPtr<EC_GROUP, EC_GROUP_free>;
+// A SEQUENCE OF ANY as d2i_ASN1_SEQUENCE_ANY returns it.
+using AnyStackPtr = OsslPtr<STACK_OF(ASN1_TYPE), FreeAnyStack>;
 
 // Returns and clears OpenSSL's error queue as one line ("" when empty).
 std::string DrainOpenSslErrors();

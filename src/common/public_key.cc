@@ -10,16 +10,10 @@
 namespace scepgate {
 namespace {
 
-using ParamBldPtr = OsslPtr<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>;
-using ParamsPtr = OsslPtr<OSSL_PARAM, OSSL_PARAM_free>;
-using AnySequencePtr = std::unique_ptr<STACK_OF(ASN1_TYPE), decltype([](STACK_OF(ASN1_TYPE) * s) {
-                                         sk_ASN1_TYPE_pop_free(s, ASN1_TYPE_free);
-                                       })>;
-
 // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }, both positive.
 std::optional<EvpPkeyPtr> RsaKeyFromBits(const unsigned char* der, int len) {
   const unsigned char* p = der;
-  AnySequencePtr seq(d2i_ASN1_SEQUENCE_ANY(nullptr, &p, len));
+  AnyStackPtr seq(d2i_ASN1_SEQUENCE_ANY(nullptr, &p, len));
   if (!seq || p != der + len || sk_ASN1_TYPE_num(seq.get()) != 2) return std::nullopt;
   const ASN1_TYPE* n = sk_ASN1_TYPE_value(seq.get(), 0);
   const ASN1_TYPE* e = sk_ASN1_TYPE_value(seq.get(), 1);

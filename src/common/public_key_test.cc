@@ -9,7 +9,6 @@
 namespace scepgate {
 namespace {
 
-using X509PubkeyPtr = OsslPtr<X509_PUBKEY, X509_PUBKEY_free>;
 
 EvpPkeyPtr Rsa2048() {
   static EVP_PKEY* const key = EVP_RSA_gen(2048);

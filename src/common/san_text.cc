@@ -5,7 +5,6 @@
 namespace scepgate {
 namespace {
 
-using GeneralNamePtr = OsslPtr<GENERAL_NAME, GENERAL_NAME_free>;
 
 std::string Text(const ASN1_STRING* s) {
   return {reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
@@ -24,7 +23,7 @@ Result<GeneralNamePtr> IpName(const std::string& value) {
 }
 
 Result<GeneralNamePtr> UpnName(const std::string& value) {
-  OsslPtr<ASN1_TYPE, ASN1_TYPE_free> any(ASN1_TYPE_new());
+  Asn1TypePtr any(ASN1_TYPE_new());
   ASN1_UTF8STRING* utf8 = ASN1_UTF8STRING_new();
   ASN1_STRING_set(utf8, value.data(), static_cast<int>(value.size()));
   ASN1_TYPE_set(any.get(), V_ASN1_UTF8STRING, utf8);

@@ -8,24 +8,11 @@
 namespace scepgate::mgmt {
 namespace {
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // A uniformly random index below n (n >= 1), from 4 random bytes (bias < 2^-24 for small n).
 Result<size_t> RandomIndex(Random& random, size_t n) {
   SG_ASSIGN_OR_RETURN(Bytes b, random.Generate(4));
   uint32_t v = (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | b[3];
   return static_cast<size_t>(v % n);
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
 }
 
 // A version 4 UUID in upper-case text, the way Apple's profiles write them.
@@ -99,51 +86,8 @@ Result<std::vector<std::string>> SelectUrls(std::string_view mode,
 }
 
 Result<NameRdns> SplitRfc4514(std::string_view name) {
-  NameRdns rdns;  // in string order first, reversed at the end
-  if (name.empty()) return rdns;
-  std::vector<NameAttribute> rdn;
-  std::string type, value;
-  bool in_value = false;
-  auto end_attribute = [&]() -> Status {
-    if (!in_value || Trim(type).empty()) return Fail(BadName(name, "missing '='"));
-    rdn.emplace_back(std::string(Trim(type)), value);
-    type.clear();
-    value.clear();
-    in_value = false;
-    return {};
-  };
-  for (size_t i = 0; i < name.size(); ++i) {
-    char c = name[i];
-    if (!in_value) {
-      if (c == '=') {
-        in_value = true;
-        if (i + 1 < name.size() && (name[i + 1] == '"' || name[i + 1] == '#'))
-          return Fail(BadName(name, "quoted and #hex values are not supported"));
-      } else {
-        type += c;
-      }
-      continue;
-    }
-    if (c == '\\') {
-      if (i + 1 >= name.size()) return Fail(BadName(name, "trailing '\\'"));
-      int hi = HexDigit(name[i + 1]);
-      int lo = i + 2 < name.size() ? HexDigit(name[i + 2]) : -1;
-      if (hi >= 0 && lo >= 0) {
-        value += static_cast<char>(hi * 16 + lo);
-        i += 2;
-      } else {
-        value += name[++i];
-      }
-    } else if (c == ',' || c == '+') {
-      SG_TRY_STATUS(end_attribute());
-      if (c == ',') rdns.push_back(std::exchange(rdn, {}));
-    } else {
-      value += c;
-    }
-  }
-  SG_TRY_STATUS(end_attribute());
-  rdns.push_back(std::move(rdn));
-  std::reverse(rdns.begin(), rdns.end());
+  auto rdns = ParseRfc4514(name);
+  if (!rdns) return Fail(BadName(name, rdns.error().message));
   return rdns;
 }
 

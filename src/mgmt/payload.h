@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/rfc4514.h"
 #include "common/random.h"
 #include "mgmt/challenges.h"
 #include "store/store.h"
@@ -39,14 +40,9 @@ Status CheckMode(std::string_view mode);
 Result<std::vector<std::string>> SelectUrls(std::string_view mode,
                                             const std::vector<std::string>& urls, Random& random);
 
-// One attribute of a name: type (short name or dotted OID) and UTF-8 value.
-using NameAttribute = std::pair<std::string, std::string>;
-// RDNs in DER order (most general first), each a set of attributes: Apple's Subject array.
-using NameRdns = std::vector<std::vector<NameAttribute>>;
-
-// Splits an RFC 4514 name as mgmt::Targeting writes it (',' between RDNs, '+' inside one, '\'
-// escapes of one character or two hex digits) into RDNs in DER order. Returns kInvalidArgument for
-// a missing '=', a bad escape, or a quoted or #hex value (never written by Targeting).
+// Splits an RFC 4514 name (as mgmt::Targeting writes it) into RDNs in DER order with
+// common/rfc4514.h, types as written: Apple's Subject array. Returns kInvalidArgument naming the
+// subject and the problem.
 Result<NameRdns> SplitRfc4514(std::string_view name);
 
 // Options of one payload that are not part of the profile.

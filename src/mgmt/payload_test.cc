@@ -77,8 +77,10 @@ TEST(SplitRfc4514Test, ReturnsRdnsInDerOrderUnescaped) {
   EXPECT_EQ(*r, want);
   EXPECT_TRUE(SplitRfc4514("")->empty());
   EXPECT_FALSE(SplitRfc4514("CN"));
-  EXPECT_FALSE(SplitRfc4514("CN=\"quoted\""));
-  EXPECT_FALSE(SplitRfc4514("CN=x\\"));
+  EXPECT_EQ(SplitRfc4514("CN=\"a, b\"")->at(0).at(0).second, "a, b");
+  auto trailing = SplitRfc4514("CN=x\\");
+  ASSERT_FALSE(trailing);
+  EXPECT_EQ(trailing.error().message, "subject 'CN=x\\': trailing '\\' at position 4");
 }
 
 // --- exporters --------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 #include "policy/csr_info.h"
 
+#include "common/asn1_text.h"
+
 namespace scepgate::policy {
 
 Result<std::optional<std::string>> ChallengePassword(const X509_REQ& csr) {
@@ -19,28 +21,21 @@ Result<std::optional<std::string>> ChallengePassword(const X509_REQ& csr) {
     default:
       return Fail(Error::BadRequest("challengePassword has an unsupported string type"));
   }
-  unsigned char* utf8 = nullptr;
-  int len = ASN1_STRING_to_UTF8(&utf8, value->value.asn1_string);
-  if (len < 0) {
-    DrainOpenSslErrors();
-    return Fail(Error::BadRequest("challengePassword is not a readable string"));
-  }
-  std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(len));
-  OPENSSL_free(utf8);
-  return std::optional<std::string>(std::move(out));
+  std::optional<std::string> text = Asn1StringToUtf8(*value->value.asn1_string);
+  if (!text) return Fail(Error::BadRequest("challengePassword is not a readable string"));
+  return text;
 }
 
 std::optional<uint32_t> RequestedKeyUsage(const X509_REQ& csr) {
   X509ExtStackPtr exts(X509_REQ_get_extensions(const_cast<X509_REQ*>(&csr)));
   if (!exts) return std::nullopt;
   int crit = 0;
-  auto* ku =
-      static_cast<ASN1_BIT_STRING*>(X509V3_get_d2i(exts.get(), NID_key_usage, &crit, nullptr));
-  if (ku == nullptr) return std::nullopt;
+  Asn1BitStringPtr ku(
+      static_cast<ASN1_BIT_STRING*>(X509V3_get_d2i(exts.get(), NID_key_usage, &crit, nullptr)));
+  if (!ku) return std::nullopt;
   uint32_t bits = 0;
   for (int i = 0; i < 9; ++i)
-    if (ASN1_BIT_STRING_get_bit(ku, i)) bits |= (i < 8) ? (0x80u >> i) : 0x8000u;
-  ASN1_BIT_STRING_free(ku);
+    if (ASN1_BIT_STRING_get_bit(ku.get(), i)) bits |= (i < 8) ? (0x80u >> i) : 0x8000u;
   return bits;
 }
 
@@ -49,19 +44,17 @@ Result<std::optional<std::vector<std::string>>> RequestedEkus(const X509_REQ& cs
   if (!exts || X509v3_get_ext_by_NID(exts.get(), NID_ext_key_usage, -1) < 0)
     return std::optional<std::vector<std::string>>();
   int crit = 0;
-  auto* ekus = static_cast<EXTENDED_KEY_USAGE*>(
-      X509V3_get_d2i(exts.get(), NID_ext_key_usage, &crit, nullptr));
-  if (ekus == nullptr) {
+  ObjectStackPtr ekus(static_cast<EXTENDED_KEY_USAGE*>(
+      X509V3_get_d2i(exts.get(), NID_ext_key_usage, &crit, nullptr)));
+  if (!ekus) {
     DrainOpenSslErrors();
     return Fail(Error::BadRequest("the extendedKeyUsage extension cannot be decoded"));
   }
   std::vector<std::string> out;
-  for (int i = 0; i < sk_ASN1_OBJECT_num(ekus); ++i) {
-    char oid[128];
-    if (OBJ_obj2txt(oid, sizeof(oid), sk_ASN1_OBJECT_value(ekus, i), /*no_name=*/1) > 0)
-      out.emplace_back(oid);
+  for (int i = 0; i < sk_ASN1_OBJECT_num(ekus.get()); ++i) {
+    std::string oid = OidText(*sk_ASN1_OBJECT_value(ekus.get(), i));
+    if (!oid.empty()) out.push_back(std::move(oid));
   }
-  sk_ASN1_OBJECT_pop_free(ekus, ASN1_OBJECT_free);
   return std::optional<std::vector<std::string>>(std::move(out));
 }
 

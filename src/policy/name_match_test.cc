@@ -376,7 +376,7 @@ TEST(CsrSans, UndecodableOrUnsupportedSubjectAltNameIsBadRequest) {
   EXPECT_EQ(c.error().code, ErrorCode::kBadRequest);
 
   GeneralNamesPtr names = std::move(*SansFromText({"DNS:a.example"}));
-  ca::internal::GeneralNamePtr dir(GENERAL_NAME_new());
+  GeneralNamePtr dir(GENERAL_NAME_new());
   X509NamePtr dn = Name({{"CN", "x"}});
   GENERAL_NAME_set0_value(dir.get(), GEN_DIRNAME, dn.release());
   sk_GENERAL_NAME_push(names.get(), dir.release());

@@ -6,6 +6,9 @@
 #include <array>
 #include <optional>
 
+#include "common/asn1_text.h"
+#include "common/utf8.h"
+
 namespace scepgate::policy {
 namespace {
 
@@ -96,28 +99,6 @@ bool ValidKeyId(std::string_view id) {
   return !id.empty() && id.size() <= 8 && std::all_of(id.begin(), id.end(), IsKeyIdChar);
 }
 
-// Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
-bool ValidUtf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    auto b = static_cast<uint8_t>(s[i]);
-    if (b < 0x80) {
-      ++i;
-      continue;
-    }
-    if (b < 0xc2 || b > 0xf4) return false;
-    size_t extra = b < 0xe0 ? 1 : b < 0xf0 ? 2 : 3;
-    if (s.size() - i <= extra) return false;  // truncated sequence
-    auto b1 = static_cast<uint8_t>(s[i + 1]);
-    if ((b == 0xe0 && b1 < 0xa0) || (b == 0xed && b1 > 0x9f) || (b == 0xf0 && b1 < 0x90) ||
-        (b == 0xf4 && b1 > 0x8f))
-      return false;
-    for (size_t k = 1; k <= extra; ++k)
-      if ((static_cast<uint8_t>(s[i + k]) & 0xc0) != 0x80) return false;
-    i += extra + 1;
-  }
-  return true;
-}
-
 // A lower-case UUID "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" as its 16 bytes.
 Result<Bytes> UuidBytes(std::string_view uuid) {
   if (uuid.size() != 36) return Fail(BadClaim("device_id is not a 36-character UUID"));
@@ -138,15 +119,6 @@ std::string UuidText(ByteView bytes) {
   std::string hex = HexEncode(bytes);
   for (size_t at : {8, 13, 18, 23}) hex.insert(at, 1, '-');
   return hex;
-}
-
-std::string OidText(const ASN1_OBJECT& obj) {
-  int n = OBJ_obj2txt(nullptr, 0, &obj, 1);
-  if (n <= 0) return {};
-  std::string text(static_cast<size_t>(n) + 1, '\0');
-  OBJ_obj2txt(text.data(), n + 1, &obj, 1);
-  text.resize(static_cast<size_t>(n));
-  return text;
 }
 
 // The DER content bytes of a canonical dotted OID.
@@ -173,7 +145,7 @@ std::string OidFromContent(ByteView content) {
 }
 
 Status CheckScalars(const SealedClaims& c) {
-  if (c.profile.empty() || c.profile.size() > 255 || !ValidUtf8(c.profile))
+  if (c.profile.empty() || c.profile.size() > 255 || !IsValidUtf8(c.profile))
     return Fail(BadClaim("profile must be 1..255 bytes of UTF-8"));
   if ((c.key_usage & ~kDefinedKeyUsage) != 0) return Fail(BadClaim("key_usage has undefined bits"));
   if (!CodeOf(kKeyTypes, c.key_type)) return Fail(BadClaim("key_type must be rsa or ec"));

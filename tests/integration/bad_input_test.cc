@@ -53,6 +53,7 @@ class BadInputTest : public ::testing::Test {
   // Sends a message and expects a FAILURE CertRep with `info` whose text contains `code`.
   void ExpectFailure(const Identity& id, const client::OutgoingMessage& msg, codec::FailInfo info,
                      const std::string& code) {
+    ASSERT_FALSE(code.empty()) << "name the reason the failure must give";
     auto reply = gw_->scep().PkiOperation(msg.der, false);
     ASSERT_TRUE(reply) << reply.error().message;
     auto rep = codec::DecodeCertRep(*reply, *id.signer, *id.key);
@@ -104,7 +105,8 @@ TEST_F(BadInputTest, EnvelopeNotForTheRaIsBadMessageCheck) {
   m.transaction_id = "wrong-recipient";
   auto msg = client::BuildMessage(wrong, *CsrToDer(**req), *id.signer, *id.key, m);
   ASSERT_TRUE(msg);
-  ExpectFailure(id, *msg, codec::FailInfo::kBadMessageCheck, "");
+  ExpectFailure(id, *msg, codec::FailInfo::kBadMessageCheck,
+                "envelope does not decrypt with our key");
 }
 
 TEST_F(BadInputTest, BadOuterSignatureIsBadMessageCheck) {

@@ -1,0 +1,104 @@
+// Issued certificates, their revocation, and the CRLs published over them.
+// Part of the store (store.h): what the CA issued and revoked; serials are unique (a primary key).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/ossl.h"
+#include "store/outbox.h"
+
+namespace scepgate::store {
+
+enum class CertStatus { kValid, kRevoked };
+
+struct CertificateRecord {
+  std::string serial;             // lower-case hex, no leading zeros
+  std::string issuer_id;          // SHA-256 thumbprint (hex) of the issuing CA certificate
+  std::string subject;            // RFC 2253 form
+  std::vector<std::string> sans;  // "DNS:x", "email:x", "IP:x", "URI:x", "UPN:x"
+  int64_t not_before = 0;
+  int64_t not_after = 0;
+  std::string sha1;                   // thumbprint of the DER, hex
+  std::string sha256;                 // thumbprint of the DER, hex
+  std::string public_key_sha256;      // SHA-256 of the SubjectPublicKeyInfo DER, hex
+  std::string transaction_id;         // of the request that produced it
+  std::string request_signer_sha256;  // thumbprint of the request's signer certificate
+  std::string template_name;
+  Bytes der;
+  CertStatus status = CertStatus::kValid;
+  int64_t revoked_at = 0;
+  int revocation_reason = 0;  // RFC 5280 reason code
+  int64_t created_at = 0;
+  // What the certificate was issued for ("" / 0 when issued without a profile, e.g. on a static
+  // challenge). A renewal keeps the links of the certificate it renews.
+  std::string device_id;
+  std::string user_upn;
+  std::string profile;
+  std::string challenge_id;
+  int64_t request_id = 0;  // the request that produced it; set by RecordIssuance
+};
+
+struct CertFilter {
+  std::optional<CertStatus> status;
+  std::optional<std::string> issuer_id;
+  int limit = 0;  // 0 = no limit; newest first
+};
+
+// A signed CRL as published for one issuing CA.
+struct CrlRecord {
+  std::string issuer_id;
+  int64_t number = 0;  // the CRL number (RFC 5280 5.2.3), strictly increasing per issuer
+  int64_t this_update = 0;
+  Bytes der;
+};
+
+// Certificates and CRLs (store/memory_store.cc, sqlite/sqlite_store.cc,
+// sqlite/claims.cc). Thread-safe: every implementation may be called from several threads at once.
+class CertificateStore {
+ public:
+  virtual ~CertificateStore() = default;
+
+  // Stores a new certificate. Returns kAlreadyExists when the serial is taken, kDatabase otherwise.
+  virtual Status InsertCertificate(const CertificateRecord& cert) = 0;
+
+  // Returns the certificate with this serial (lower-case hex), nullopt when none; kDatabase.
+  virtual Result<std::optional<CertificateRecord>> FindCertificate(std::string_view serial) = 0;
+
+  // Returns every certificate issued for this transaction ID, oldest first; kDatabase.
+  virtual Result<std::vector<CertificateRecord>> FindByTransaction(
+      std::string_view transaction_id) = 0;
+
+  // Returns the newest certificate with this issuer and subject, nullopt when none; kDatabase.
+  virtual Result<std::optional<CertificateRecord>> FindLatestBySubject(
+      std::string_view issuer_id, std::string_view subject) = 0;
+
+  // Newest first. kDatabase.
+  virtual Result<std::vector<CertificateRecord>> ListCertificates(const CertFilter& filter) = 0;
+
+  // The certificates linked to a device, newest first. kDatabase.
+  virtual Result<std::vector<CertificateRecord>> CertificatesOfDevice(
+      std::string_view device_id) = 0;
+
+  // Marks the certificate revoked. Returns kNotFound for an unknown serial, kAlreadyExists when
+  // it is already revoked, kDatabase otherwise.
+  virtual Status Revoke(std::string_view serial, int reason, int64_t revoked_at) = 0;
+
+  // The same, queueing `event` in the same transaction (nothing is queued when it fails).
+  virtual Status RevokeAndNotify(std::string_view serial, int reason, int64_t revoked_at,
+                                 const OutboxEvent& event) = 0;
+
+  // Stores the CRL when it is newer than the one stored for its issuer (a higher number), in one
+  // conditional write: a CRL is never replaced by an older one, whatever the order in which
+  // concurrent publishers (threads, processes, nodes) finish. Returns true when stored, false
+  // when an equal or higher number was there already; kDatabase.
+  virtual Result<bool> StoreCrl(const CrlRecord& crl) = 0;
+
+  // The newest stored CRL of the issuer, nullopt when none; kDatabase.
+  virtual Result<std::optional<CrlRecord>> FindCrl(std::string_view issuer_id) = 0;
+};
+
+}  // namespace scepgate::store

@@ -1,0 +1,127 @@
+// The directory: devices, users and groups with static members.
+// Part of the store (store.h): who and what certificates are issued for. UPNs and group names match
+// regardless of ASCII case; device ids match exactly.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/error.h"
+
+namespace scepgate::store {
+
+// A managed device. Retired, never deleted: certificates will point at it.
+struct DeviceRecord {
+  std::string id;  // UUID v4, lower-case, minted by scepgate
+  std::string name;
+  std::string platform;       // windows|ios|ipados|macos|android|linux|network
+  std::string serial_number;  // may be empty
+  std::string owner;          // a user's UPN, "" when none
+  bool retired = false;
+  int64_t retired_at = 0;
+  int64_t created_at = 0;
+};
+
+// A directory user. Disabled, never deleted. The UPN is unique regardless of (ASCII) case.
+struct UserRecord {
+  std::string upn;  // stored as given
+  std::string email;
+  std::string sid;         // Windows SID ("S-1-5-21-..."), may be empty
+  std::string on_prem_dn;  // on-premises distinguished name, may be empty
+  // The UPN, e-mail, SID and DN were set by an admin (token or the local CLI), not an operator:
+  // only then may an operator mint a challenge whose certificate carries them (mgmt/tokens.h).
+  bool identity_by_admin = false;
+  bool disabled = false;
+  int64_t disabled_at = 0;
+  int64_t created_at = 0;
+};
+
+// A group with static members. The name is unique regardless of (ASCII) case.
+struct GroupRecord {
+  std::string name;
+  std::string description;
+  int64_t created_at = 0;
+};
+
+enum class MemberKind { kDevice, kUser };
+
+// A group member: a device (by id) or a user (by UPN).
+struct GroupMember {
+  MemberKind kind = MemberKind::kDevice;
+  std::string id;  // device id or user UPN
+};
+
+struct DeviceFilter {
+  std::optional<std::string> owner;  // only devices of this UPN (any case)
+  bool include_retired = false;
+  int limit = 0;  // 0 = no limit; oldest first
+};
+
+// "device" or "user".
+const char* MemberKindName(MemberKind kind);
+
+// Devices, users and groups (store/memory_directory.cc, sqlite/directory.cc).
+// Thread-safe: every implementation may be called from several threads at once.
+class DirectoryStore {
+ public:
+  virtual ~DirectoryStore() = default;
+
+  // Stores a new device. Returns kAlreadyExists when the id is taken, kNotFound when the owner
+  // is not empty and names no user, kDatabase otherwise.
+  virtual Status InsertDevice(const DeviceRecord& device) = 0;
+
+  // Returns the device with this id, nullopt when none; kDatabase.
+  virtual Result<std::optional<DeviceRecord>> FindDevice(std::string_view id) = 0;
+
+  // Oldest first (created_at, then insertion order). kDatabase.
+  virtual Result<std::vector<DeviceRecord>> ListDevices(const DeviceFilter& filter) = 0;
+
+  // Marks the device retired. Returns kNotFound for an unknown id, kAlreadyExists when it is
+  // already retired, kDatabase otherwise.
+  virtual Status RetireDevice(std::string_view id, int64_t retired_at) = 0;
+
+  // Stores a new user. Returns kAlreadyExists when the UPN is taken (in any case), kDatabase.
+  virtual Status InsertUser(const UserRecord& user) = 0;
+
+  // Returns the user with this UPN (any case), nullopt when none; kDatabase.
+  virtual Result<std::optional<UserRecord>> FindUser(std::string_view upn) = 0;
+
+  // Every user, by UPN (ASCII case folded). kDatabase.
+  virtual Result<std::vector<UserRecord>> ListUsers() = 0;
+
+  // Marks the user disabled. Returns kNotFound for an unknown UPN, kAlreadyExists when the user
+  // is already disabled, kDatabase otherwise.
+  virtual Status DisableUser(std::string_view upn, int64_t disabled_at) = 0;
+
+  // Replaces the user's e-mail, SID, on-premises DN and identity_by_admin with `user`'s (found
+  // by user.upn, any case). Returns kNotFound for an unknown UPN, kDatabase otherwise.
+  virtual Status UpdateUserIdentity(const UserRecord& user) = 0;
+
+  // Stores a new group. Returns kAlreadyExists when the name is taken (in any case), kDatabase.
+  virtual Status InsertGroup(const GroupRecord& group) = 0;
+
+  // Returns the group with this name (any case), nullopt when none; kDatabase.
+  virtual Result<std::optional<GroupRecord>> FindGroup(std::string_view name) = 0;
+
+  // Every group, by name (ASCII case folded). kDatabase.
+  virtual Result<std::vector<GroupRecord>> ListGroups() = 0;
+
+  // Adds a member to a group. Returns kNotFound when the group, device or user does not exist,
+  // kAlreadyExists when it is already a member, kDatabase otherwise.
+  virtual Status AddGroupMember(std::string_view group, const GroupMember& member) = 0;
+
+  // Removes a member. Returns kNotFound when the group does not exist or `member` is not one of
+  // its members, kDatabase otherwise.
+  virtual Status RemoveGroupMember(std::string_view group, const GroupMember& member) = 0;
+
+  // The group's members in the order they were added. kNotFound for an unknown group; kDatabase.
+  virtual Result<std::vector<GroupMember>> ListGroupMembers(std::string_view group) = 0;
+
+  // The groups `member` belongs to, by name. kDatabase.
+  virtual Result<std::vector<GroupRecord>> GroupsOf(const GroupMember& member) = 0;
+};
+
+}  // namespace scepgate::store
