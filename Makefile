@@ -6,7 +6,7 @@ DATA ?= data
 JOBS ?= $(shell nproc)
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: setup build run test bench format tidy fuzz clean
+.PHONY: setup build run test bench format tidy fuzz tsan clean
 
 setup:
 	bash scripts/setup.sh
@@ -39,3 +39,7 @@ tidy:
 # libFuzzer + ASan over every decoder of untrusted bytes, 60 s each (needs clang-19).
 fuzz:
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# The concurrency tests under ThreadSanitizer (g++), in build-tsan, ROUNDS times (default 3).
+tsan: setup
+	bash scripts/tsan.sh $(ROUNDS)

@@ -41,6 +41,14 @@ Reply Service::AnswerClaimed(Context& ctx, const store::TransactionClaim& claim,
   if (!*found)
     return Failure(ctx,
                    Error::Internal("certificate " + claim.serial + " of transaction is missing"));
+  // The transaction's certificate was revoked (by an administrator, or superseded by a renewal):
+  // handing it out again would install a certificate every relying party refuses. The requester
+  // needs a new key, hence a new transaction.
+  if ((*found)->status == store::CertStatus::kRevoked)
+    return Failure(
+        ctx, Error::BadRequest("CertificateRevoked: the certificate issued for this "
+                               "transaction (serial " +
+                               claim.serial + ") has been revoked; enroll again with a new key"));
   auto cert = CertFromDer((*found)->der);
   if (!cert) return Failure(ctx, Error::Internal("stored certificate unreadable"));
   ctx.record.cert_serial = claim.serial;

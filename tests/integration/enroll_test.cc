@@ -158,6 +158,23 @@ TEST_F(EnrollTest, ResendOfSameTransactionGetsSameCertificate) {
   EXPECT_EQ(X509_cmp(first.get(), second.get()), 0);
 }
 
+TEST_F(EnrollTest, ResendAfterRevocationIsRefusedNotAnsweredWithTheRevokedCertificate) {
+  Identity id = NewIdentity();
+  EnrollOptions o = Options("resend-revoked");
+  X509Ptr first = ExpectIssued(gw_->Enroll(id, o));
+  ASSERT_TRUE(first);
+  std::string serial = SerialHex(*X509_get0_serialNumber(first.get()));
+  ASSERT_EQ(server_->Cli({"cert", "revoke", serial, "--reason", "keyCompromise"}), 0);
+  auto rep = gw_->Enroll(id, o);
+  ASSERT_TRUE(rep);
+  EXPECT_EQ(rep->status, codec::PkiStatus::kFailure);
+  ASSERT_TRUE(rep->fail_info.has_value());
+  EXPECT_EQ(*rep->fail_info, codec::FailInfo::kBadRequest);
+  EXPECT_NE(rep->fail_info_text.find("CertificateRevoked"), std::string::npos)
+      << rep->fail_info_text;
+  EXPECT_NE(rep->fail_info_text.find(serial), std::string::npos) << rep->fail_info_text;
+}
+
 TEST_F(EnrollTest, RenewalSignedWithIssuedCertificateNeedsNoChallenge) {
   Identity id = NewIdentity();
   X509Ptr cert = ExpectIssued(gw_->Enroll(id, Options("renew-me")));
