@@ -121,8 +121,8 @@ Status ReadKeyLimits(TableReader& policy, Config& c) {
 
 Status ReadAll(const toml::table& root, Config& c) {
   for (const auto& [k, v] : root) {
-    static const KeySet kTables = {"server",   "scep", "challenges", "mgmt",   "api",
-                                   "webhooks", "ca",   "templates",  "policy", "log"};
+    static const KeySet kTables = {"server",   "store", "scep",      "challenges", "mgmt", "api",
+                                   "webhooks", "ca",    "templates", "policy",     "log"};
     if (!kTables.contains(k.str())) return Fail(KeyError("", k.str(), "unknown section"));
   }
   TableReader server(Sub(root, "server"), "server");
@@ -140,6 +140,18 @@ Status ReadAll(const toml::table& root, Config& c) {
   SG_TRY_STATUS(server.Int("read_timeout_seconds", c.read_timeout_seconds, 1, 3600));
   SG_TRY_STATUS(server.Str("crl_path", c.crl_path));
   SG_TRY_STATUS(server.RejectUnknown());
+
+  TableReader store(Sub(root, "store"), "store");
+  SG_TRY_STATUS(store.Str("backend", c.store_backend));
+  SG_TRY_STATUS(store.Str("dsn", c.store_dsn));
+  SG_TRY_STATUS(store.Str("password_file", c.store_password_file));
+  SG_TRY_STATUS(store.Int("pool_size", c.store_pool_size, 0, 1024));
+  SG_TRY_STATUS(store.RejectUnknown());
+  if (c.store_backend != "sqlite" && c.store_backend != "postgres")
+    return Fail(KeyError("store", "backend", "must be sqlite or postgres"));
+  if (c.store_backend == "postgres" && c.store_dsn.empty())
+    return Fail(
+        KeyError("store", "dsn", "must name the PostgreSQL database when backend is postgres"));
 
   TableReader scep(Sub(root, "scep"), "scep");
   SG_TRY_STATUS(scep.Str("challenge", c.challenge));
@@ -277,6 +289,19 @@ max_connections_per_address = 128
 read_timeout_seconds = 30
 # CRLs are served as <crl_path>/<issuer-id>.crl, and the current issuing CA's as <crl_path>/current.crl.
 crl_path = "/crl"
+
+[store]
+# Where scepgate keeps its records: "sqlite" (scepgate.db in the data dir; one machine) or
+# "postgres" (one database shared by several gateway nodes, see docs/multi-node.md).
+backend = "sqlite"
+# The PostgreSQL database, as a libpq URI or key=value string, without the password:
+#   dsn = "postgresql://scepgate@db.example.com:5432/scepgate?sslmode=verify-full"
+# dsn = ""
+# A file holding the database password (relative to the data dir, mode 0600); libpq's own
+# password file (PGPASSFILE, ~/.pgpass) works too.
+# password_file = "db-password"
+# Database connections per process; 0 = the server's worker threads + 2.
+pool_size = 0
 
 [scep]
 # Static challenge password accepted for a first enrollment (compared in constant time), as a

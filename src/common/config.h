@@ -34,6 +34,15 @@ struct Config {
   std::string crl_path =
       "/crl";  // CRLs served as <crl_path>/<issuer>.crl and <crl_path>/current.crl
 
+  // [store]
+  std::string store_backend = "sqlite";  // "sqlite" (scepgate.db in the data dir) | "postgres"
+  // PostgreSQL connection: a libpq URI or key=value string without the password; libpq's
+  // environment (PGHOST, PGPASSFILE, ...) fills what it leaves out.
+  std::string store_dsn;
+  // A file (relative to the data dir, mode 0600) holding the database password; "" = none.
+  std::string store_password_file;
+  int store_pool_size = 0;  // connections per process; 0 = the server's threads + 2
+
   // [scep]
   std::string challenge;         // static challenge; empty = none (one-time challenges only)
   bool open_enrollment = false;  // lab only: a first enrollment with no challenge at all is let in

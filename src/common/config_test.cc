@@ -48,6 +48,29 @@ TEST_F(ConfigTest, TokenDefaultExpiryIsReadAndBounded) {
   EXPECT_FALSE(Load("[api]\ntoken_default_expiry_day = 1\n"));
 }
 
+TEST_F(ConfigTest, StoreBackendIsSqliteUnlessAPostgresDsnIsGiven) {
+  auto defaults = Load(DefaultConfigText(""));
+  ASSERT_TRUE(defaults) << defaults.error().message;
+  EXPECT_EQ(defaults->store_backend, "sqlite");
+  EXPECT_EQ(defaults->store_dsn, "");
+  auto pg = Load(
+      "[store]\nbackend = \"postgres\"\ndsn = \"postgresql://sg@127.0.0.1:5432/sg\"\n"
+      "password_file = \"db-password\"\npool_size = 12\n");
+  ASSERT_TRUE(pg) << pg.error().message;
+  EXPECT_EQ(pg->store_backend, "postgres");
+  EXPECT_EQ(pg->store_dsn, "postgresql://sg@127.0.0.1:5432/sg");
+  EXPECT_EQ(pg->store_password_file, "db-password");
+  EXPECT_EQ(pg->store_pool_size, 12);
+  auto no_dsn = Load("[store]\nbackend = \"postgres\"\n");
+  ASSERT_FALSE(no_dsn);
+  EXPECT_NE(no_dsn.error().message.find("store.dsn"), std::string::npos);
+  auto other = Load("[store]\nbackend = \"mysql\"\n");
+  ASSERT_FALSE(other);
+  EXPECT_NE(other.error().message.find("must be sqlite or postgres"), std::string::npos);
+  EXPECT_FALSE(Load("[store]\npool_size = -1\n"));
+  EXPECT_FALSE(Load("[store]\nhost = \"db\"\n"));
+}
+
 TEST_F(ConfigTest, EventRetentionIsReadAndBounded) {
   auto keep = Load("[webhooks]\nretention_days = 0\n");
   ASSERT_TRUE(keep) << keep.error().message;

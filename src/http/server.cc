@@ -288,8 +288,9 @@ struct Server::Impl {
       : options(std::move(o)),
         handler(h),
         limits(std::make_unique<ConnectionLimits>(0, 0)),
-        acceptor(io),
-        pause(io) {}
+        accept_strand(asio::make_strand(io)),
+        acceptor(accept_strand),
+        pause(accept_strand) {}
   ~Impl() {
     if (spare_fd >= 0) ::close(spare_fd);
   }
@@ -388,6 +389,9 @@ struct Server::Impl {
   // Before io: the sessions that io destroys with their pending handlers give their slots back.
   std::unique_ptr<ConnectionLimits> limits;
   asio::io_context io;
+  // The acceptor, its pause timer and their handlers run on one strand: an accept completing on
+  // one worker thread never touches the acceptor while Stop() closes it on another.
+  asio::strand<asio::io_context::executor_type> accept_strand;
   tcp::acceptor acceptor;
   asio::steady_timer pause;  // between accepts while out of descriptors
   size_t cap = 0;
@@ -458,7 +462,7 @@ void Server::Run(bool handle_signals, std::function<void()> on_hangup) {
 }
 
 void Server::Stop() {
-  asio::post(impl_->io, [this] {
+  asio::post(impl_->accept_strand, [this] {
     boost::system::error_code ec;
     impl_->acceptor.close(ec);
     impl_->pause.cancel();

@@ -18,6 +18,17 @@ int64_t MemoryStore::EnqueueLocked(OutboxEvent event, int64_t request_id) {
   return id;
 }
 
+Result<OutboxEvent*> MemoryStore::EndLeaseLocked(int64_t id, std::string_view owner) {
+  auto it = outbox_.find(id);
+  auto lease = leases_.find(id);
+  if (it == outbox_.end() || it->second.state != "pending" || lease == leases_.end() ||
+      lease->second.owner != owner)
+    return Fail(
+        Error::Conflict("event " + std::to_string(id) + " is not leased to " + std::string(owner)));
+  leases_.erase(lease);
+  return &it->second;
+}
+
 Result<int64_t> MemoryStore::EnqueueEvent(const OutboxEvent& event) {
   std::lock_guard lock(mu_);
   return EnqueueLocked(event, event.request_id);
@@ -51,14 +62,8 @@ Result<std::vector<OutboxEvent>> MemoryStore::ClaimEvents(int64_t now, int limit
 Status MemoryStore::MarkEventDelivered(int64_t id, std::string_view owner, int64_t at,
                                        const std::optional<RequestTransition>& then) {
   std::lock_guard lock(mu_);
-  auto it = outbox_.find(id);
-  auto lease = leases_.find(id);
-  if (it == outbox_.end() || it->second.state != "pending" || lease == leases_.end() ||
-      lease->second.owner != owner)
-    return Fail(
-        Error::Conflict("event " + std::to_string(id) + " is not leased to " + std::string(owner)));
-  leases_.erase(lease);
-  OutboxEvent& e = it->second;
+  SG_ASSIGN_OR_RETURN(OutboxEvent * leased, EndLeaseLocked(id, owner));
+  OutboxEvent& e = *leased;
   e.state = "delivered";
   e.delivered_at = at;
   e.attempts++;
@@ -73,14 +78,8 @@ Status MemoryStore::MarkEventDelivered(int64_t id, std::string_view owner, int64
 Status MemoryStore::MarkEventFailed(int64_t id, std::string_view owner, std::string_view error,
                                     int64_t next_attempt_at, bool give_up) {
   std::lock_guard lock(mu_);
-  auto it = outbox_.find(id);
-  auto lease = leases_.find(id);
-  if (it == outbox_.end() || it->second.state != "pending" || lease == leases_.end() ||
-      lease->second.owner != owner)
-    return Fail(
-        Error::Conflict("event " + std::to_string(id) + " is not leased to " + std::string(owner)));
-  leases_.erase(lease);
-  OutboxEvent& e = it->second;
+  SG_ASSIGN_OR_RETURN(OutboxEvent * leased, EndLeaseLocked(id, owner));
+  OutboxEvent& e = *leased;
   e.attempts++;
   e.last_error = std::string(error);
   e.next_attempt_at = next_attempt_at;

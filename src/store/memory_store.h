@@ -127,6 +127,9 @@ class MemoryStore final : public Store {
   Status CompletePendingLocked(int64_t request_id, const std::string& serial);
   // Queues an event about request `request_id`; returns its id.
   int64_t EnqueueLocked(OutboxEvent event, int64_t request_id);
+  // Ends the lease `owner` holds on pending event `id` and returns the event; kConflict (and no
+  // change) when it is not leased to `owner`. Call with mu_ held.
+  Result<OutboxEvent*> EndLeaseLocked(int64_t id, std::string_view owner);
   // Certificates matching `keep`, newest first (created_at, then insertion order).
   template <class Pred>
   std::vector<CertificateRecord> NewestFirstLocked(Pred keep) const;
