@@ -277,12 +277,17 @@ Status Lock(Connection& conn) {
   return {};
 }
 
+// True once schema_version exists.
+Result<bool> HasVersionTable(Connection& conn) {
+  SG_ASSIGN_OR_RETURN(QueryResult found,
+                      conn.Exec("SELECT to_regclass('schema_version') IS NOT NULL"));
+  return found.Bool(0, 0);
+}
+
 // Creates schema_version when missing (under the lock, so that two processes do not race on it;
 // only when missing, so that a role without CREATE may open a migrated database).
 Status EnsureVersionTable(Connection& conn) {
-  SG_ASSIGN_OR_RETURN(QueryResult found,
-                      conn.Exec("SELECT to_regclass('schema_version') IS NOT NULL"));
-  SG_ASSIGN_OR_RETURN(bool exists, found.Bool(0, 0));
+  SG_ASSIGN_OR_RETURN(bool exists, HasVersionTable(conn));
   if (exists) return {};
   SG_TRY_STATUS(
       conn.Exec("CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY,"
@@ -332,9 +337,7 @@ std::span<const Migration> Migrations() { return kMigrations; }
 int LatestSchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
 
 Result<int> CurrentSchemaVersion(Connection& conn) {
-  SG_ASSIGN_OR_RETURN(QueryResult found,
-                      conn.Exec("SELECT to_regclass('schema_version') IS NOT NULL"));
-  SG_ASSIGN_OR_RETURN(bool exists, found.Bool(0, 0));
+  SG_ASSIGN_OR_RETURN(bool exists, HasVersionTable(conn));
   if (!exists) return 0;
   SG_ASSIGN_OR_RETURN(QueryResult rows,
                       conn.Exec("SELECT COALESCE(MAX(version), 0) FROM schema_version"));
