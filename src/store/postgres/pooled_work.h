@@ -10,6 +10,8 @@
 //     of the work was sent), it starts once more on a fresh connection; a loss after that is
 //     returned (kIo), the outcome unknown only when it struck the COMMIT.
 // After any lost connection the pool's idle connections are closed too (see Pool::DropIdle).
+// The Store interface knows no kInvalidArgument: the wrapper's (a text parameter with a zero
+// byte, a misused statement name or column) reaches callers as kDatabase.
 // Thread-safe: the pool is; each call holds its own lease.
 #pragma once
 
@@ -30,13 +32,22 @@ inline const Error& ForgetIdleOnLoss(Pool& pool, const Error& error) {
   return error;
 }
 
+// Turns the wrapper's kInvalidArgument into kDatabase, the code the Store interface gives it.
+template <class R>
+R AsStoreResult(R result) {
+  if (!result && result.error().code == ErrorCode::kInvalidArgument) {
+    return Fail(Error::Database(result.error().message));
+  }
+  return result;
+}
+
 // `work(Connection&)` returns a Status or a Result<T>; each function returns the same type.
 template <class Work>
 auto Read(Pool& pool, Work&& work) -> std::invoke_result_t<Work&, Connection&> {
   for (int attempt = 1;; ++attempt) {
     auto lease = pool.Acquire();
     if (!lease) return Fail(std::move(lease).error());
-    auto result = work(**lease);
+    auto result = AsStoreResult(work(**lease));
     if (result || !IsConnectionLost(result.error())) return result;
     ForgetIdleOnLoss(pool, result.error());
     if (attempt == 2) return result;
@@ -47,7 +58,7 @@ template <class Work>
 auto Write(Pool& pool, Work&& work) -> std::invoke_result_t<Work&, Connection&> {
   auto lease = pool.Acquire();
   if (!lease) return Fail(std::move(lease).error());
-  auto result = work(**lease);
+  auto result = AsStoreResult(work(**lease));
   if (!result) ForgetIdleOnLoss(pool, result.error());
   return result;
 }
@@ -63,7 +74,7 @@ auto InTransaction(Pool& pool, Work&& work) -> std::invoke_result_t<Work&, Conne
       if (attempt == 2 || !IsConnectionLost(tx.error())) return Fail(std::move(tx).error());
       continue;  // nothing of the work was sent: start again on a fresh connection
     }
-    auto result = work(**lease);
+    auto result = AsStoreResult(work(**lease));
     if (result) {
       if (Status committed = tx->Commit(); !committed) {
         return Fail(ForgetIdleOnLoss(pool, committed.error()));

@@ -11,6 +11,9 @@
 // reading back what it wrote (FindTransaction after RecordIssuance, ...). Only a write whose
 // transaction could not even begin is started once more, since nothing of it was sent.
 // kDatabase also comes from a pool that has no free connection within acquire_timeout.
+//
+// Text is PostgreSQL text: valid UTF-8 without zero bytes. A record with other bytes in a text
+// field is refused (kDatabase) and nothing of it is written, where SqliteStore keeps the bytes.
 #pragma once
 
 #include <chrono>

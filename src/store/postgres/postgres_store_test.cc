@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "store/postgres/pg_error.h"
 #include "store/postgres/pg_test_fixture.h"
 #include "store/postgres/test_server.h"
 #include "store/store_test_fixture.h"
@@ -81,6 +82,28 @@ TEST_F(PgConnectionLossTest, EveryCallIsIoWhileTheServerIsDownAndWorksOnceItIsBa
   EXPECT_TRUE(*store_->FindCertificate("c1"));
   EXPECT_FALSE(*store_->FindCertificate("c2"));
   EXPECT_TRUE(store_->InsertCertificate(MakeCert("c2", 20)));
+}
+
+using PgTextTest = pg::PgTest;
+
+// postgres_store.h: text is PostgreSQL text. (SqliteStore keeps any bytes.)
+TEST_F(PgTextTest, TextThatIsNotUtf8OrHoldsAZeroByteIsRefusedAndNothingIsWritten) {
+  PostgresOptions options;
+  options.dsn = dsn_;
+  auto store = PostgresStore::Open(options);
+  ASSERT_TRUE(store) << store.error().message;
+  RequestRecord cut = MakeRequest("corr", 10);
+  cut.transaction_id = "tid-\xc3";  // a two-byte sequence cut after its first byte
+  auto refused = (*store)->InsertRequest(cut);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kDatabase) << refused.error().message;
+  EXPECT_EQ(pg::SqlState(refused.error()), "22021");
+  RequestRecord zero = MakeRequest("corr", 10);
+  zero.reason = std::string("a\0b", 3);
+  EXPECT_EQ(CodeOf((*store)->RecordRequest(zero, {})), ErrorCode::kDatabase);
+  EXPECT_TRUE((*store)->ListRequests({})->empty());
+  cut.transaction_id = "tid-\xc3\xa9";  // whole, it is stored
+  EXPECT_TRUE((*store)->InsertRequest(cut));
 }
 
 }  // namespace
