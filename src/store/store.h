@@ -11,14 +11,16 @@
 //
 // Guarantees across threads, processes on one SQLite file, and (on a shared backend) nodes, each
 // enforced by the database itself and proven by store/claims_test.cc and
-// store/sqlite/processes_test.cc (docs/consistency.md lists them with their tests):
+// store/sqlite/processes_test.cc, and on PostgreSQL by store_pg_test (the same typed tests, and
+// store/postgres/processes_test.cc) (docs/consistency.md lists them with their tests):
 //   - one claim per SCEP transaction (transaction ID + renewed serial): RequestStore;
 //   - one use per one-time challenge, one certificate per serial: RequestStore, CertificateStore;
 //   - one decision per held request, one issuance per approved one: RequestStore;
 //   - CRL numbers from a counter taken once each, a stored CRL replaced only by a higher number:
 //     SettingsStore, CertificateStore;
 //   - an outbox event leased to one worker at a time: OutboxStore.
-// Implementations: sqlite/SqliteStore (default), memory_store.h (unit tests).
+// Implementations: sqlite/SqliteStore (default), postgres/PostgresStore (shared by several
+// nodes), memory_store.h (unit tests).
 #pragma once
 
 #include "store/certificates.h"

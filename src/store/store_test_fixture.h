@@ -1,5 +1,7 @@
 // The typed fixture that runs the same behavioural tests against every Store implementation:
-// MemoryStore, and SqliteStore on a real file in a fresh temporary directory.
+// MemoryStore, and SqliteStore on a real file in a fresh temporary directory (store_test); or,
+// compiled with SCEPGATE_STORE_TEST_POSTGRES, PostgresStore on a fresh database of the test
+// binary's throw-away PostgreSQL server (store_pg_test).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -10,12 +12,43 @@
 #include <type_traits>
 #include <vector>
 
-#include "store/memory_store.h"
-#include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 #include "store/test_temp_dir.h"
 
+#ifdef SCEPGATE_STORE_TEST_POSTGRES
+#include "store/postgres/postgres_store.h"
+#include "store/postgres/test_server.h"
+#else
+#include "store/memory_store.h"
+#include "store/sqlite/sqlite_store.h"
+#endif
+
 namespace scepgate::store {
+
+#ifdef SCEPGATE_STORE_TEST_POSTGRES
+
+// A fresh database on the shared server (started on first use), opened (and so migrated) anew.
+struct PostgresBackend {
+  static Result<std::unique_ptr<Store>> Make(const std::filesystem::path&) {
+    SG_ASSIGN_OR_RETURN(pg::PostgresTestServer * server, pg::SharedPostgres());
+    SG_ASSIGN_OR_RETURN(std::string database, server->CreateDatabase());
+    PostgresOptions options;
+    options.dsn = server->Dsn(database);
+    SG_ASSIGN_OR_RETURN(auto store, PostgresStore::Open(options));
+    return std::unique_ptr<Store>(std::move(store));
+  }
+};
+
+struct BackendNames {
+  template <class T>
+  static std::string GetName(int) {
+    return "Postgres";
+  }
+};
+
+using Backends = ::testing::Types<PostgresBackend>;
+
+#else
 
 struct MemoryBackend {
   static Result<std::unique_ptr<Store>> Make(const std::filesystem::path&) {
@@ -38,6 +71,8 @@ struct BackendNames {
 };
 
 using Backends = ::testing::Types<MemoryBackend, SqliteBackend>;
+
+#endif
 
 template <class Backend>
 class StoreTest : public ::testing::Test {

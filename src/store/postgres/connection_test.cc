@@ -90,6 +90,8 @@ TEST_F(ConnectionTest, UniqueViolationIsAlreadyExistsWithItsSqlState) {
   EXPECT_EQ(SqlState(again.error().With("store")), "23505");
   EXPECT_FALSE(IsConnectionLost(again.error()));
   EXPECT_EQ(again.error().message.find("second"), std::string::npos) << "no row values (DETAIL)";
+  EXPECT_EQ(ConstraintName(again.error()), "items_pkey");
+  EXPECT_EQ(ConstraintName(again.error().With("store")), "items_pkey");
   // The connection is still good.
   EXPECT_FALSE(conn.IsBroken());
   PG_ASSERT_OK_AND_ASSIGN(count, conn.Exec("SELECT count(*) FROM items"));
@@ -106,6 +108,7 @@ TEST_F(ConnectionTest, OtherServerErrorsAreDatabaseWithSqlState) {
   ASSERT_FALSE(missing);
   EXPECT_EQ(SqlState(missing.error()), "42P01");
   EXPECT_EQ(SqlState(Error::Database("no state here")), std::nullopt);
+  EXPECT_EQ(ConstraintName(syntax.error()), std::nullopt);
 }
 
 TEST_F(ConnectionTest, TextParameterWithZeroByteIsRefused) {

@@ -4,6 +4,7 @@ namespace scepgate::store::pg {
 namespace {
 
 constexpr std::string_view kStateMarker = "[SQLSTATE ";
+constexpr std::string_view kConstraintMarker = "[constraint ";
 
 // libpq messages end with a newline and may span lines; keep the first line only.
 std::string FirstLine(const char* text) {
@@ -17,7 +18,10 @@ std::string FirstLine(const char* text) {
   return line;
 }
 
-Error Make(bool lost, std::string_view sqlstate, std::string message) {
+Error Make(bool lost, std::string_view sqlstate, std::string message,
+           std::string_view constraint = {}) {
+  if (!constraint.empty())
+    message += " " + std::string(kConstraintMarker) + std::string(constraint) + "]";
   if (!sqlstate.empty()) message += " " + std::string(kStateMarker) + std::string(sqlstate) + "]";
   if (lost) return Error::Io(std::move(message));
   if (sqlstate == "23505") return Error::AlreadyExists(std::move(message));
@@ -36,6 +40,15 @@ std::optional<std::string> SqlState(const Error& error) {
   return error.message.substr(at, 5);
 }
 
+std::optional<std::string> ConstraintName(const Error& error) {
+  size_t at = error.message.rfind(kConstraintMarker);
+  if (at == std::string::npos) return std::nullopt;
+  at += kConstraintMarker.size();
+  size_t end = error.message.find(']', at);
+  if (end == std::string::npos || end == at) return std::nullopt;
+  return error.message.substr(at, end - at);
+}
+
 bool IsConnectionLostState(std::string_view sqlstate) {
   return sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" ||
          sqlstate == "57P03";
@@ -49,8 +62,9 @@ Error ErrorFromResult(const PGconn& conn, const PGresult* result, std::string_vi
   std::string message =
       std::string(what) + ": " +
       (primary != nullptr ? FirstLine(primary) : FirstLine(PQresultErrorMessage(result)));
+  const char* constraint = PQresultErrorField(result, PG_DIAG_CONSTRAINT_NAME);
   bool lost = PQstatus(&conn) == CONNECTION_BAD || IsConnectionLostState(sqlstate);
-  return Make(lost, sqlstate, std::move(message));
+  return Make(lost, sqlstate, std::move(message), constraint != nullptr ? constraint : "");
 }
 
 Error ErrorFromConnection(const PGconn& conn, std::string_view what) {

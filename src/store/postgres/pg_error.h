@@ -1,7 +1,9 @@
 // How libpq failures become Errors, and how callers read them back.
 //
 // A failure the server reports ends its message with the SQLSTATE, "... [SQLSTATE 23505]", and
-// carries the server's primary message but never its DETAIL (which may quote row values).
+// carries the server's primary message but never its DETAIL (which may quote row values). When
+// the server names the constraint that failed (unique, foreign key, check, not-null violations),
+// the constraint precedes it: "... [constraint users_pkey] [SQLSTATE 23505]".
 // Codes: unique_violation (23505) -> kAlreadyExists; a lost connection (the socket closed, libpq's
 // CONNECTION_BAD, SQLSTATE class 08, or the server shutting the session down: 57P01, 57P02,
 // 57P03) -> kIo, which this layer uses for nothing else; everything else -> kDatabase.
@@ -25,6 +27,10 @@ bool IsConnectionLost(const Error& error);
 // The five-character SQLSTATE that the server attached to `error`, or nullopt when the error did
 // not come from the server (libpq's own failures, connection loss without a message).
 std::optional<std::string> SqlState(const Error& error);
+
+// The constraint that the server named in `error` (PG_DIAG_CONSTRAINT_NAME), or nullopt when it
+// named none. Survives Error::With().
+std::optional<std::string> ConstraintName(const Error& error);
 
 // True for the SQLSTATEs that mean the session is gone (class 08, 57P01, 57P02, 57P03).
 bool IsConnectionLostState(std::string_view sqlstate);

@@ -88,6 +88,17 @@ void Pool::Release(std::unique_ptr<Connection> conn) {
   available_.notify_one();
 }
 
+void Pool::DropIdle() {
+  std::vector<std::unique_ptr<Connection>> dropped;
+  {
+    std::lock_guard lock(mu_);
+    dropped.swap(idle_);
+    open_ -= dropped.size();
+  }
+  dropped.clear();  // close outside the lock
+  available_.notify_all();
+}
+
 size_t Pool::OpenCount() const {
   std::lock_guard lock(mu_);
   return open_;

@@ -60,6 +60,11 @@ class Pool {
   Result<Lease> Acquire();
   Result<Lease> Acquire(std::chrono::milliseconds timeout);
 
+  // Closes every idle connection (leased ones are untouched). After one connection was found lost
+  // the idle ones most likely were too (a server restart, a failover): the next Acquire() then
+  // opens a fresh connection instead of handing out a dead one.
+  void DropIdle();
+
   // Connections open now (leased, idle, or being opened). At most max_size.
   size_t OpenCount() const;
   // Connections open and not leased.

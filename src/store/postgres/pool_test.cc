@@ -119,6 +119,27 @@ TEST_F(PoolTest, TransactionLeftOpenIsRolledBackOnReturn) {
   EXPECT_EQ(rows.Int64(0, 0).value(), 0);
 }
 
+TEST_F(PoolTest, DropIdleClosesTheIdleButNotTheLeased) {
+  PG_ASSERT_OK_AND_ASSIGN(pool, Pool::Create(Options(dsn_, 3)));
+  {
+    Result<Lease> a = pool->Acquire();
+    Result<Lease> b = pool->Acquire();
+    ASSERT_TRUE(a && b);
+  }
+  PG_ASSERT_OK_AND_ASSIGN(held, pool->Acquire());
+  int held_pid = held->BackendPid();
+  EXPECT_EQ(pool->OpenCount(), 2u);
+  EXPECT_EQ(pool->IdleCount(), 1u);
+  pool->DropIdle();
+  EXPECT_EQ(pool->OpenCount(), 1u);
+  EXPECT_EQ(pool->IdleCount(), 0u);
+  PG_ASSERT_OK(held->Exec("SELECT 1"));
+  EXPECT_EQ(held->BackendPid(), held_pid);
+  PG_ASSERT_OK_AND_ASSIGN(fresh, pool->Acquire());  // opens a new one in the freed place
+  PG_ASSERT_OK(fresh->Exec("SELECT 1"));
+  EXPECT_EQ(pool->OpenCount(), 2u);
+}
+
 TEST_F(PoolTest, UnreachableServerIsConnectionLostAndFreesThePlace) {
   PG_ASSERT_OK_AND_ASSIGN(
       pool, Pool::Create(Options("postgresql://postgres@127.0.0.1:1/x?connect_timeout=2", 1)));

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "store/json_lists.h"
 #include "store/sqlite/statement.h"
 #include "store/store.h"
 
@@ -35,11 +36,5 @@ Result<CertificateRecord> ReadCertificate(const Query& q);
 void BindRequest(Query& q, const RequestRecord& request);
 // Reads the current row of a kSelectRequestsSql query.
 RequestRecord ReadRequest(const Query& q);
-
-// Lists of strings stored as JSON arrays (SANs, EKUs, URLs). Encoding returns kDatabase naming
-// `what` for a value that is not UTF-8; decoding returns kDatabase naming `what` for text that is
-// not an array of strings.
-Result<std::string> ListToJson(const std::vector<std::string>& list, std::string_view what);
-Result<std::vector<std::string>> ListFromJson(const std::string& text, std::string_view what);
 
 }  // namespace scepgate::store

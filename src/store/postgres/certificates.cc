@@ -1,0 +1,152 @@
+// PostgresStore's certificates: storage, lookups and revocation. A serial is unique by the primary
+// key; a revocation is an UPDATE conditional on the certificate being valid, so of two revokers
+// racing in any processes exactly one changes it.
+#include <string>
+
+#include "store/postgres/pooled_work.h"
+#include "store/postgres/postgres_store.h"
+#include "store/postgres/records.h"
+#include "store/postgres/statements.h"
+#include "store/postgres/violations.h"
+#include "store/postgres/writes.h"
+
+namespace scepgate::store {
+namespace {
+
+const std::string kSelect = "SELECT " + std::string(pg::kCertificateColumns) + " FROM certificates";
+
+const pg::Prepared kInsert{
+    "sg_insert_certificate",
+    "INSERT INTO certificates (" + std::string(pg::kCertificateColumns) +
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
+        " $18, $19, $20, $21, $22)"};
+const pg::Prepared kFind{"sg_find_certificate", kSelect + " WHERE serial = $1"};
+const pg::Prepared kFindByTransaction{
+    "sg_certificates_of_transaction",
+    kSelect + " WHERE transaction_id = $1 ORDER BY created_at ASC, seq ASC"};
+const pg::Prepared kFindLatestBySubject{"sg_latest_certificate_by_subject",
+                                        kSelect +
+                                            " WHERE issuer_id = $1 AND subject = $2"
+                                            " ORDER BY created_at DESC, seq DESC LIMIT 1"};
+const pg::Prepared kOfDevice{"sg_certificates_of_device",
+                             kSelect + " WHERE device_id = $1 ORDER BY created_at DESC, seq DESC"};
+// Changes a valid certificate only; says whether it changed and whether the serial is known
+// (certificates are never deleted, so the statement's snapshot answers that).
+const pg::Prepared kRevoke{
+    "sg_revoke_certificate",
+    "WITH changed AS (UPDATE certificates SET status = 'revoked', revoked_at = $2,"
+    " revocation_reason = $3 WHERE serial = $1 AND status = 'valid' RETURNING 1)"
+    " SELECT (SELECT count(*) FROM changed) > 0,"
+    " EXISTS (SELECT 1 FROM certificates WHERE serial = $1)"};
+
+Result<std::vector<CertificateRecord>> SelectCertificates(pg::Connection& c,
+                                                          const pg::Prepared& statement,
+                                                          const std::vector<pg::Param>& params) {
+  SG_ASSIGN_OR_RETURN(pg::QueryResult rows, pg::Run(c, statement, params));
+  return pg::ReadRows(rows, pg::ReadCertificate);
+}
+
+Result<std::optional<CertificateRecord>> SelectCertificate(pg::Connection& c,
+                                                           const pg::Prepared& statement,
+                                                           const std::vector<pg::Param>& params) {
+  SG_ASSIGN_OR_RETURN(pg::QueryResult rows, pg::Run(c, statement, params));
+  return pg::ReadFirst(rows, pg::ReadCertificate);
+}
+
+// Revokes and says what happened: {changed, known}.
+Result<std::pair<bool, bool>> RevokeRowExplained(pg::Connection& c, std::string_view serial,
+                                                 int reason, int64_t revoked_at) {
+  SG_ASSIGN_OR_RETURN(pg::QueryResult rows, pg::Run(c, kRevoke, {serial, revoked_at, reason}));
+  SG_ASSIGN_OR_RETURN(bool changed, rows.Bool(0, 0));
+  SG_ASSIGN_OR_RETURN(bool known, rows.Bool(0, 1));
+  return std::pair{changed, known};
+}
+
+}  // namespace
+
+namespace pg {
+
+Status InsertCertificateRow(Connection& c, const CertificateRecord& cert) {
+  SG_ASSIGN_OR_RETURN(std::vector<Param> params, CertificateParams(cert));
+  auto inserted = Run(c, kInsert, params);
+  if (!inserted) {
+    return Fail(Explain(inserted.error(), {{kUniqueViolation, "certificates_pkey",
+                                            Error::AlreadyExists("certificate " + cert.serial +
+                                                                 " already exists")}}));
+  }
+  return {};
+}
+
+Result<bool> RevokeRow(Connection& c, std::string_view serial, int reason, int64_t revoked_at) {
+  SG_ASSIGN_OR_RETURN(auto outcome, RevokeRowExplained(c, serial, reason, revoked_at));
+  return outcome.first;
+}
+
+Status RevokeOrExplain(Connection& c, std::string_view serial, int reason, int64_t revoked_at) {
+  SG_ASSIGN_OR_RETURN(auto outcome, RevokeRowExplained(c, serial, reason, revoked_at));
+  auto [changed, known] = outcome;
+  if (changed) return {};
+  std::string what = "certificate " + std::string(serial);
+  if (!known) return Fail(Error::NotFound(what + " not found"));
+  return Fail(Error::AlreadyExists(what + " is already revoked"));
+}
+
+}  // namespace pg
+
+Status PostgresStore::InsertCertificate(const CertificateRecord& cert) {
+  return pg::Write(*pool_, [&](pg::Connection& c) { return pg::InsertCertificateRow(c, cert); });
+}
+
+Result<std::optional<CertificateRecord>> PostgresStore::FindCertificate(std::string_view serial) {
+  return pg::Read(*pool_, [&](pg::Connection& c) { return SelectCertificate(c, kFind, {serial}); });
+}
+
+Result<std::vector<CertificateRecord>> PostgresStore::FindByTransaction(
+    std::string_view transaction_id) {
+  return pg::Read(*pool_, [&](pg::Connection& c) {
+    return SelectCertificates(c, kFindByTransaction, {transaction_id});
+  });
+}
+
+Result<std::optional<CertificateRecord>> PostgresStore::FindLatestBySubject(
+    std::string_view issuer_id, std::string_view subject) {
+  return pg::Read(*pool_, [&](pg::Connection& c) {
+    return SelectCertificate(c, kFindLatestBySubject, {issuer_id, subject});
+  });
+}
+
+Result<std::vector<CertificateRecord>> PostgresStore::ListCertificates(const CertFilter& filter) {
+  // Only fixed fragments go into the SQL; every value is a parameter.
+  pg::ParamList params;
+  std::string sql = kSelect + " WHERE true";
+  if (filter.status) sql += " AND status = " + params.Add(pg::CertStatusName(*filter.status));
+  if (filter.issuer_id) sql += " AND issuer_id = " + params.Add(*filter.issuer_id);
+  sql += " ORDER BY created_at DESC, seq DESC LIMIT " + params.Add(pg::LimitParam(filter.limit));
+  return pg::Read(*pool_, [&](pg::Connection& c) -> Result<std::vector<CertificateRecord>> {
+    SG_ASSIGN_OR_RETURN(pg::QueryResult rows, c.ExecParams(sql, params.values()));
+    return pg::ReadRows(rows, pg::ReadCertificate);
+  });
+}
+
+Result<std::vector<CertificateRecord>> PostgresStore::CertificatesOfDevice(
+    std::string_view device_id) {
+  return pg::Read(*pool_,
+                  [&](pg::Connection& c) { return SelectCertificates(c, kOfDevice, {device_id}); });
+}
+
+Status PostgresStore::Revoke(std::string_view serial, int reason, int64_t revoked_at) {
+  return pg::Write(*pool_, [&](pg::Connection& c) {
+    return pg::RevokeOrExplain(c, serial, reason, revoked_at);
+  });
+}
+
+Status PostgresStore::RevokeAndNotify(std::string_view serial, int reason, int64_t revoked_at,
+                                      const OutboxEvent& event) {
+  return pg::InTransaction(*pool_, [&](pg::Connection& c) -> Status {
+    SG_TRY_STATUS(pg::RevokeOrExplain(c, serial, reason, revoked_at));
+    SG_TRY_STATUS(pg::EnqueueEventRow(c, event, event.request_id));
+    return {};
+  });
+}
+
+}  // namespace scepgate::store

@@ -1,0 +1,148 @@
+// PostgresStore's groups and their static members. Group names and members match regardless of
+// ASCII case through groups.name_key and group_members.member_key (as SQLite's NOCASE columns
+// do, for device members too); a member is added once by the group_members primary key.
+#include <string>
+
+#include "store/postgres/pooled_work.h"
+#include "store/postgres/postgres_store.h"
+#include "store/postgres/row_reader.h"
+#include "store/postgres/statements.h"
+#include "store/postgres/violations.h"
+
+namespace scepgate::store {
+namespace {
+
+const pg::Prepared kInsert{"sg_insert_group",
+                           "INSERT INTO groups (name, description, created_at)"
+                           " VALUES ($1, $2, $3)"};
+const pg::Prepared kFind{"sg_find_group",
+                         "SELECT name, description, created_at FROM groups"
+                         " WHERE name_key = lower($1::text COLLATE \"C\")"};
+const pg::Prepared kList{"sg_list_groups",
+                         "SELECT name, description, created_at FROM groups ORDER BY name_key"};
+const pg::Prepared kGroupExists{"sg_group_exists",
+                                "SELECT EXISTS (SELECT 1 FROM groups"
+                                " WHERE name_key = lower($1::text COLLATE \"C\"))"};
+// Adds the member only when the group and the member exist (neither is ever deleted).
+const pg::Prepared kAddMember{
+    "sg_add_group_member",
+    "INSERT INTO group_members (group_id, kind, member) SELECT g.id, $2::text, $3::text"
+    " FROM groups g WHERE g.name_key = lower($1::text COLLATE \"C\") AND CASE $2::text"
+    " WHEN 'user' THEN EXISTS (SELECT 1 FROM users WHERE upn_key = lower($3::text COLLATE \"C\"))"
+    " ELSE EXISTS (SELECT 1 FROM devices WHERE id = $3::text) END"};
+const pg::Prepared kRemoveMember{
+    "sg_remove_group_member",
+    "DELETE FROM group_members m USING groups g WHERE m.group_id = g.id"
+    " AND g.name_key = lower($1::text COLLATE \"C\") AND m.kind = $2"
+    " AND m.member_key = lower($3::text COLLATE \"C\")"};
+// One row per member in the order added, or one row of NULLs for a group without members, or
+// none for an unknown group.
+const pg::Prepared kListMembers{
+    "sg_list_group_members",
+    "SELECT m.kind, m.member FROM groups g LEFT JOIN group_members m ON m.group_id = g.id"
+    " WHERE g.name_key = lower($1::text COLLATE \"C\") ORDER BY m.seq"};
+const pg::Prepared kGroupsOf{"sg_groups_of_member",
+                             "SELECT g.name, g.description, g.created_at FROM groups g"
+                             " JOIN group_members m ON m.group_id = g.id WHERE m.kind = $1"
+                             " AND m.member_key = lower($2::text COLLATE \"C\")"
+                             " ORDER BY g.name_key"};
+
+GroupRecord ReadGroup(pg::RowReader& in) {
+  GroupRecord g;
+  g.name = in.Text();
+  g.description = in.Text();
+  g.created_at = in.Int();
+  return g;
+}
+
+GroupMember ReadMember(pg::RowReader& in) {
+  GroupMember m;
+  m.kind = in.Text() == "user" ? MemberKind::kUser : MemberKind::kDevice;
+  m.id = in.Text();
+  return m;
+}
+
+std::string Describe(const GroupMember& member) {
+  return std::string(MemberKindName(member.kind)) + " " + member.id;
+}
+
+// Returns kNotFound naming the group when it does not exist, else `otherwise`.
+Status GroupNotFoundOr(pg::Connection& c, std::string_view group, Error otherwise) {
+  SG_ASSIGN_OR_RETURN(pg::QueryResult rows, pg::Run(c, kGroupExists, {group}));
+  SG_ASSIGN_OR_RETURN(bool exists, rows.Bool(0, 0));
+  if (!exists) return Fail(Error::NotFound("group " + std::string(group) + " not found"));
+  return Fail(std::move(otherwise));
+}
+
+}  // namespace
+
+Status PostgresStore::InsertGroup(const GroupRecord& g) {
+  return pg::Write(*pool_, [&](pg::Connection& c) -> Status {
+    auto inserted = pg::Run(c, kInsert, {g.name, g.description, g.created_at});
+    if (!inserted) {
+      return Fail(pg::Explain(inserted.error(),
+                              {{pg::kUniqueViolation, "groups_name_key",
+                                Error::AlreadyExists("group " + g.name + " already exists")}}));
+    }
+    return {};
+  });
+}
+
+Result<std::optional<GroupRecord>> PostgresStore::FindGroup(std::string_view name) {
+  return pg::Read(*pool_, [&](pg::Connection& c) -> Result<std::optional<GroupRecord>> {
+    SG_ASSIGN_OR_RETURN(pg::QueryResult rows, pg::Run(c, kFind, {name}));
+    return pg::ReadFirst(rows, ReadGroup);
+  });
+}
+
+Result<std::vector<GroupRecord>> PostgresStore::ListGroups() {
+  return pg::Read(*pool_, [&](pg::Connection& c) -> Result<std::vector<GroupRecord>> {
+    SG_ASSIGN_OR_RETURN(pg::QueryResult rows, pg::Run(c, kList, {}));
+    return pg::ReadRows(rows, ReadGroup);
+  });
+}
+
+Status PostgresStore::AddGroupMember(std::string_view group, const GroupMember& member) {
+  return pg::Write(*pool_, [&](pg::Connection& c) -> Status {
+    auto added = pg::Run(c, kAddMember, {group, MemberKindName(member.kind), member.id});
+    if (!added) {
+      return Fail(
+          pg::Explain(added.error(),
+                      {{pg::kUniqueViolation, "group_members_pkey",
+                        Error::AlreadyExists(Describe(member) + " is already a member of group " +
+                                             std::string(group))}}));
+    }
+    if (added->AffectedRows() == 1) return {};
+    return GroupNotFoundOr(c, group, Error::NotFound(Describe(member) + " not found"));
+  });
+}
+
+Status PostgresStore::RemoveGroupMember(std::string_view group, const GroupMember& member) {
+  return pg::Write(*pool_, [&](pg::Connection& c) -> Status {
+    SG_ASSIGN_OR_RETURN(pg::QueryResult removed,
+                        pg::Run(c, kRemoveMember, {group, MemberKindName(member.kind), member.id}));
+    if (removed.AffectedRows() > 0) return {};
+    return GroupNotFoundOr(
+        c, group,
+        Error::NotFound(Describe(member) + " is not a member of group " + std::string(group)));
+  });
+}
+
+Result<std::vector<GroupMember>> PostgresStore::ListGroupMembers(std::string_view group) {
+  return pg::Read(*pool_, [&](pg::Connection& c) -> Result<std::vector<GroupMember>> {
+    SG_ASSIGN_OR_RETURN(pg::QueryResult rows, pg::Run(c, kListMembers, {group}));
+    if (rows.Rows() == 0)
+      return Fail(Error::NotFound("group " + std::string(group) + " not found"));
+    return pg::ReadJoinedRows(rows, 0, ReadMember);
+  });
+}
+
+Result<std::vector<GroupRecord>> PostgresStore::GroupsOf(const GroupMember& member) {
+  return pg::Read(*pool_, [&](pg::Connection& c) -> Result<std::vector<GroupRecord>> {
+    SG_ASSIGN_OR_RETURN(pg::QueryResult rows,
+                        pg::Run(c, kGroupsOf, {MemberKindName(member.kind), member.id}));
+    return pg::ReadRows(rows, ReadGroup);
+  });
+}
+
+}  // namespace scepgate::store
