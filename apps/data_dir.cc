@@ -2,12 +2,17 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <thread>
+
 #include "ca/ca_dir.h"
 #include "ca/key_spec.h"
 #include "ca/offline_root.h"
 #include "common/files.h"
 #include "common/providers.h"
 #include "policy/seal_keys.h"
+#include "store/postgres/connection.h"
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace scepgate::app {
@@ -28,6 +33,41 @@ std::vector<std::string> CaChain(const scep::CaState& cas) {
 
 std::string DefaultTrustedCa(const scep::CaState& cas) {
   return cas.root() ? scep::CertSha256(*cas.root()) : cas.current().id;
+}
+
+Result<store::PostgresOptions> PostgresOptionsOf(const fs::path& dir, const Config& config) {
+  SG_ASSIGN_OR_RETURN(bool inline_password, store::pg::DsnHasPassword(config.store_dsn));
+  if (inline_password)
+    return Fail(Error::InvalidArgument(
+        "store.dsn must not hold the password: put it in store.password_file (mode 0600) or "
+        "libpq's password file"));
+  store::PostgresOptions options;
+  options.dsn = config.store_dsn;
+  if (!config.store_password_file.empty()) {
+    auto text = ReadPrivateFile(dir / config.store_password_file);
+    if (!text) return Fail(text.error().With("store.password_file"));
+    std::string password = std::move(*text);
+    while (!password.empty() && (password.back() == '\n' || password.back() == '\r'))
+      password.pop_back();
+    options.password = std::move(password);
+  }
+  unsigned threads = config.threads > 0 ? static_cast<unsigned>(config.threads)
+                                        : std::max(1u, std::thread::hardware_concurrency());
+  options.pool_size = config.store_pool_size > 0 ? static_cast<size_t>(config.store_pool_size)
+                                                 : size_t{threads} + 2;
+  return options;
+}
+
+Result<std::unique_ptr<store::Store>> OpenStore(const fs::path& dir, const Config& config,
+                                                const store::SqliteOptions& sqlite) {
+  if (config.store_backend == "postgres") {
+    SG_ASSIGN_OR_RETURN(store::PostgresOptions options, PostgresOptionsOf(dir, config));
+    auto opened = store::PostgresStore::Open(options);
+    if (!opened) return Fail(opened.error().With("store (postgres)"));
+    return std::unique_ptr<store::Store>(std::move(*opened));
+  }
+  SG_ASSIGN_OR_RETURN(auto opened, store::SqliteStore::Open(DatabasePath(dir), sqlite));
+  return std::unique_ptr<store::Store>(std::move(opened));
 }
 
 mgmt::ChallengeSettings ChallengeSettingsOf(const DataDir& data) {
@@ -104,8 +144,7 @@ Result<std::unique_ptr<DataDir>> OpenDataDir(const fs::path& dir, const Clock& c
   }
   d->config = std::move(*config);
   SG_TRY_STATUS(LoadProviders(d->config.legacy_algorithms));
-  SG_ASSIGN_OR_RETURN(auto sqlite, store::SqliteStore::Open(DatabasePath(dir), store));
-  d->store = std::move(sqlite);
+  SG_ASSIGN_OR_RETURN(d->store, OpenStore(dir, d->config, store));
   SG_ASSIGN_OR_RETURN(ca::CaSet set, ca::LoadCaDirectory(dir));
   SG_ASSIGN_OR_RETURN(d->cas, scep::CaState::Build(std::move(set), d->config));
   auto keys = policy::LoadSealKeys(SealKeyPath(dir, d->config));

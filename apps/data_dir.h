@@ -1,4 +1,5 @@
-// A scepgate data directory: scepgate.toml, scepgate.db (SQLite) and ca/. Creating one and
+// A scepgate data directory: scepgate.toml, scepgate.db (SQLite, unless [store] names a
+// PostgreSQL database) and ca/. Creating one and
 // opening one wires the concrete parts together (the store backend is chosen here).
 #pragma once
 
@@ -55,6 +56,15 @@ std::filesystem::path ConfigPath(const std::filesystem::path& dir);
 std::filesystem::path DatabasePath(const std::filesystem::path& dir);
 // The seal key file named by the config (relative to the data dir unless absolute).
 std::filesystem::path SealKeyPath(const std::filesystem::path& dir, const Config& config);
+
+// The store the config names: SQLite (scepgate.db in DIR, tuned by `sqlite`) or PostgreSQL
+// (store.dsn, with the password from store.password_file, which must be mode 0600). Returns
+// kInvalidArgument for a DSN that holds a password or does not parse, kFailedPrecondition for a
+// readable password file or a database of a newer schema, kIo when the server cannot be reached,
+// the store's own errors otherwise.
+Result<std::unique_ptr<store::Store>> OpenStore(const std::filesystem::path& dir,
+                                                const Config& config,
+                                                const store::SqliteOptions& sqlite = {});
 
 // Thumbprints of the current issuing CA and the root above it: the CAs a profile may trust.
 std::vector<std::string> CaChain(const scep::CaState& cas);

@@ -3,17 +3,9 @@
 #include <optional>
 #include <string>
 
+#include "common/hex_digit.h"
+
 namespace scepgate::codec {
-namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 Result<std::string> PercentDecode(std::string_view raw) {
   std::string out;
@@ -26,8 +18,8 @@ Result<std::string> PercentDecode(std::string_view raw) {
     if (raw.size() - i < 3) {
       return Fail(Error::BadRequest("truncated percent escape"));
     }
-    int hi = HexValue(raw[i + 1]);
-    int lo = HexValue(raw[i + 2]);
+    int hi = HexDigitValue(raw[i + 1]);
+    int lo = HexDigitValue(raw[i + 2]);
     if (hi < 0 || lo < 0) return Fail(Error::BadRequest("malformed percent escape"));
     out += static_cast<char>(hi * 16 + lo);
     i += 2;

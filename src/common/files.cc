@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -20,6 +21,21 @@ Result<std::string> ReadFile(const std::filesystem::path& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+Result<std::string> ReadPrivateFile(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return Fail(Error::NotFound(path.string() + ": no such file"));
+    return Fail(Error::Io(path.string() + ": " + std::strerror(errno)));
+  }
+  if ((st.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return Fail(Error::FailedPrecondition(path.string() + " holds a secret but is mode " + mode +
+                                          ": make it 0600 (chmod 600)"));
+  }
+  return ReadFile(path);
 }
 
 Status WriteFile(const std::filesystem::path& path, std::string_view data, unsigned mode) {

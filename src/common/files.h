@@ -11,6 +11,9 @@ namespace scepgate {
 
 // Returns the whole file, or kNotFound / kIo.
 Result<std::string> ReadFile(const std::filesystem::path& path);
+// Returns the whole of a secret's file, refusing (kFailedPrecondition, naming the mode) one that
+// its group or others may read or write; kNotFound / kIo as ReadFile.
+Result<std::string> ReadPrivateFile(const std::filesystem::path& path);
 // Writes atomically (temp file + rename) with the given permission bits. Returns kIo on failure.
 Status WriteFile(const std::filesystem::path& path, std::string_view data, unsigned mode = 0644);
 // Same, with mode 0600: for private keys and other secrets.

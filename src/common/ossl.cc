@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "common/hex_digit.h"
 #include "common/public_key.h"
 
 namespace scepgate {
@@ -249,17 +250,11 @@ std::string HexColons(ByteView data) {
 }
 
 Result<Bytes> HexDecode(std::string_view hex) {
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
   if (hex.size() % 2) return Fail(Error::InvalidArgument("hex string has an odd length"));
   Bytes out;
   out.reserve(hex.size() / 2);
   for (size_t i = 0; i < hex.size(); i += 2) {
-    int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
+    int hi = HexDigitValue(hex[i]), lo = HexDigitValue(hex[i + 1]);
     if (hi < 0 || lo < 0) return Fail(Error::InvalidArgument("not a hex string"));
     out.push_back(static_cast<uint8_t>(hi << 4 | lo));
   }

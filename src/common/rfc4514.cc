@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/asn1_text.h"
+#include "common/hex_digit.h"
 #include "common/ossl.h"
 #include "common/utf8.h"
 
@@ -14,8 +15,7 @@ bool IsSpace(char c) {
 }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsHex(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-int HexValue(char c) { return IsDigit(c) ? c - '0' : (c | 0x20) - 'a' + 10; }
+bool IsHex(char c) { return HexDigitValue(c) >= 0; }
 
 // Recursive-descent parser of the string form.
 class NameParser {
@@ -144,7 +144,7 @@ Result<char> NameParser::ParseEscape() {
   if (IsHex(c)) {
     if (pos_ + 1 >= s_.size() || !IsHex(s_[pos_ + 1])) return Bad("bad hex pair after '\\'", at);
     pos_ += 2;
-    return static_cast<char>(HexValue(c) << 4 | HexValue(s_[pos_ - 1]));
+    return static_cast<char>(HexDigitValue(c) << 4 | HexDigitValue(s_[pos_ - 1]));
   }
   if (std::string_view(",+\"\\<>;=# ").find(c) == std::string_view::npos)
     return Bad("'\\' before a character that needs no escape", at);

@@ -1,6 +1,7 @@
 // Small text helpers shared across modules. Pure functions; thread-safe.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -42,7 +43,11 @@ inline std::string EscapeControls(std::string_view s) {
 // EscapeControls(s), and when `s` is longer than `max` bytes, of its first `max` followed by
 // "...(N bytes)".
 inline std::string Shortened(std::string_view s, size_t max) {
-  std::string out = EscapeControls(s.substr(0, max));
+  size_t cut = std::min(max, s.size());
+  // Never inside a UTF-8 sequence: back off over continuation bytes to the character's start.
+  if (cut < s.size())
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  std::string out = EscapeControls(s.substr(0, cut));
   if (s.size() > max) out += "...(" + std::to_string(s.size()) + " bytes)";
   return out;
 }

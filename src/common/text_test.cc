@@ -25,6 +25,9 @@ TEST(TextTest, ControlsAreEscapedAndLongTextShortened) {
   EXPECT_EQ(EscapeControls("caf\xc3\xa9"), "caf\xc3\xa9");  // UTF-8 is kept
   EXPECT_EQ(Shortened("abcdef", 4), "abcd...(6 bytes)");
   EXPECT_EQ(Shortened("abc", 4), "abc");
+  // Cut at a character boundary, never inside a UTF-8 sequence (a store of text refuses those).
+  EXPECT_EQ(Shortened("ab\xC3\xBC", 3), "ab...(4 bytes)");
+  EXPECT_EQ(Shortened("\xE2\x82\xAC\xE2\x82\xAC", 5), "\xE2\x82\xAC...(6 bytes)");
 }
 
 TEST(TextTest, JsonEscapingKeepsALineValid) {

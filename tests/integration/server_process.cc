@@ -108,11 +108,20 @@ Result<std::unique_ptr<ServerProcess>> ServerProcess::Start(const ServerOptions&
   char tmpl[] = "/tmp/scepgate-it-XXXXXX";
   if (::mkdtemp(tmpl) == nullptr) return Fail(Error::Io("mkdtemp failed"));
   s->dir_ = fs::path(tmpl) / "data";
-  std::vector<std::string> init = {ScepgateBinary(), "init", "--dir", s->dir_.string()};
-  init.insert(init.end(), options.init_args.begin(), options.init_args.end());
-  std::string err;
-  if (RunCommand(init, nullptr, &err) != 0)
-    return Fail(Error::Internal("scepgate init failed: " + err));
+  if (!options.copy_from.empty()) {
+    std::error_code ec;
+    fs::copy(options.copy_from, s->dir_, fs::copy_options::recursive, ec);
+    if (ec)
+      return Fail(Error::Io("cannot copy " + options.copy_from.string() + ": " + ec.message()));
+    for (const char* local : {"scepgate.db", "scepgate.db-wal", "scepgate.db-shm", "serve.pid"})
+      fs::remove(s->dir_ / local, ec);
+  } else {
+    std::vector<std::string> init = {ScepgateBinary(), "init", "--dir", s->dir_.string()};
+    init.insert(init.end(), options.init_args.begin(), options.init_args.end());
+    std::string err;
+    if (RunCommand(init, nullptr, &err) != 0)
+      return Fail(Error::Internal("scepgate init failed: " + err));
+  }
   SG_TRY_STATUS(s->Configure(options.config));
   s->port_ = FreePort();
   s->max_open_files_ = options.max_open_files;

@@ -20,6 +20,9 @@ struct ServerOptions {
   std::vector<std::pair<std::string, std::string>> config;
   // When set, `serve` runs with this limit on open files (RLIMIT_NOFILE, soft and hard).
   uint64_t max_open_files = 0;
+  // When set, no init: the new data dir is a copy of this one (config, CA and RA keys, seal keys;
+  // not scepgate.db), as a second node of a shared database is made. init_args are then unused.
+  std::filesystem::path copy_from = {};
 };
 
 // Not thread-safe; one per test fixture.

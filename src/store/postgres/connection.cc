@@ -64,12 +64,29 @@ Status CheckDsn(const std::string& dsn) {
   return {};
 }
 
-Result<Connection> Connection::Connect(const std::string& dsn) {
+Result<bool> DsnHasPassword(const std::string& dsn) {
   SG_TRY_STATUS(CheckDsn(dsn));
-  // Keywords are applied in order, so the DSN (expanded from dbname) overrides the defaults.
-  const char* keys[] = {"connect_timeout", "client_encoding", "fallback_application_name", "dbname",
+  PQconninfoOption* options = PQconninfoParse(dsn.c_str(), nullptr);
+  if (options == nullptr) return Fail(Error::InvalidArgument("postgres DSN does not parse"));
+  bool has = false;
+  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o)
+    if (std::string_view(o->keyword) == "password" && o->val != nullptr && o->val[0] != '\0')
+      has = true;
+  PQconninfoFree(options);
+  return has;
+}
+
+Result<Connection> Connection::Connect(const std::string& dsn, const std::string& password) {
+  SG_TRY_STATUS(CheckDsn(dsn));
+  // Keywords are applied in order, so the DSN (expanded from dbname) overrides the defaults, and
+  // a password given apart overrides the DSN's.
+  const char* keys[] = {"connect_timeout",
+                        "client_encoding",
+                        "fallback_application_name",
+                        "dbname",
+                        password.empty() ? nullptr : "password",
                         nullptr};
-  const char* values[] = {"10", "UTF8", "scepgate", dsn.c_str(), nullptr};
+  const char* values[] = {"10", "UTF8", "scepgate", dsn.c_str(), password.c_str(), nullptr};
   PqConnPtr conn(PQconnectdbParams(keys, values, /*expand_dbname=*/1));
   if (!conn) return Fail(Error::Io("postgres connect: out of memory"));
   if (PQstatus(conn.get()) != CONNECTION_OK) {

@@ -18,6 +18,9 @@ namespace scepgate::store::pg {
 // Returns kInvalidArgument when `dsn` does not parse as a libpq connection string (URI or
 // key=value). Connects to nothing. Thread-safe.
 Status CheckDsn(const std::string& dsn);
+// True when `dsn` parses and sets a password (which belongs in a password file, not in a
+// configuration). kInvalidArgument when it does not parse. Thread-safe.
+Result<bool> DsnHasPassword(const std::string& dsn);
 
 class Connection {
  public:
@@ -25,7 +28,9 @@ class Connection {
   // with client_encoding UTF8 and a 10 s connect_timeout unless the DSN sets its own.
   // Returns kInvalidArgument when the DSN does not parse, kIo when the server cannot be reached
   // or refuses the login (the message names host, port and database, never a password).
-  static Result<Connection> Connect(const std::string& dsn);
+  // `password`, when not empty, is given to libpq beside the DSN (never inside a string that
+  // could be logged) and overrides any the DSN or the environment sets.
+  static Result<Connection> Connect(const std::string& dsn, const std::string& password = "");
 
   Connection(Connection&&) noexcept = default;
   Connection& operator=(Connection&&) noexcept = default;

@@ -63,7 +63,7 @@ Result<Lease> Pool::Acquire(std::chrono::milliseconds timeout) {
   }
   ++open_;  // reserve the place, then connect without holding the lock
   lock.unlock();
-  Result<Connection> conn = Connection::Connect(options_.dsn);
+  Result<Connection> conn = Connection::Connect(options_.dsn, options_.password);
   if (!conn) {
     lock.lock();
     --open_;

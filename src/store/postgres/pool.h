@@ -21,7 +21,8 @@ namespace scepgate::store::pg {
 
 struct PoolOptions {
   std::string dsn;
-  size_t max_size = 8;  // connections open at once, leased or idle
+  std::string password;  // given to libpq beside the DSN; "" = the DSN's or libpq's own
+  size_t max_size = 8;   // connections open at once, leased or idle
   std::chrono::milliseconds acquire_timeout{5000};
 };
 

@@ -9,6 +9,7 @@ namespace scepgate::store {
 Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresOptions& options) {
   pg::PoolOptions pool_options;
   pool_options.dsn = options.dsn;
+  pool_options.password = options.password;
   pool_options.max_size = options.pool_size;
   pool_options.acquire_timeout = options.acquire_timeout;
   SG_ASSIGN_OR_RETURN(std::unique_ptr<pg::Pool> pool, pg::Pool::Create(std::move(pool_options)));

@@ -27,7 +27,8 @@
 namespace scepgate::store {
 
 struct PostgresOptions {
-  std::string dsn;  // libpq URI or key=value string
+  std::string dsn;       // libpq URI or key=value string
+  std::string password;  // "" = the DSN's, or libpq's password file
   size_t pool_size = 8;
   std::chrono::milliseconds acquire_timeout{5000};
 };
