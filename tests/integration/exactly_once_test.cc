@@ -20,48 +20,10 @@
 
 #include "cli_fixture.h"
 #include "gateway_fixture.h"
+#include "race_helpers.h"
 
 namespace scepgate::testing {
 namespace {
-
-int Rounds(int fallback) {
-  const char* env = std::getenv("SCEPGATE_RACE_ROUNDS");
-  int n = env != nullptr ? std::atoi(env) : 0;
-  return n > 0 ? n : fallback;
-}
-
-// Runs `body(i)` on `n` threads released together.
-template <class Body>
-void AllAtOnce(int n, Body body) {
-  std::atomic<int> ready{0};
-  std::atomic<bool> go{false};
-  std::vector<std::thread> threads;
-  for (int i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] {
-      ++ready;
-      while (!go.load()) std::this_thread::yield();
-      body(i);
-    });
-  }
-  while (ready.load() < n) std::this_thread::yield();
-  go = true;
-  for (auto& t : threads) t.join();
-}
-
-std::string SerialOf(const codec::CertRep& rep) {
-  return SerialHex(*X509_get0_serialNumber(rep.content.certs.front().get()));
-}
-
-// A copy of `id`'s request as strongSwan's pki sends it: same key, a freshly made signer.
-Identity CopyOf(const Identity& id) {
-  Identity copy;
-  EVP_PKEY_up_ref(id.key.get());
-  copy.key.reset(id.key.get());
-  auto signer = client::MakeSelfSignedSigner(*copy.key, "SCEP SIGNER");
-  EXPECT_TRUE(signer);
-  if (signer) copy.signer = std::move(*signer);
-  return copy;
-}
 
 class ExactlyOnceTest : public CliTest {
  protected:
@@ -281,10 +243,7 @@ TEST_F(ExactlyOnceTest, FortyConcurrentCliRevocationsAllReachTheServedCrl) {
     // Each revocation re-signed the CRL before its command returned: the served one lists all.
     auto crl = server_->ServedCrl();
     ASSERT_TRUE(crl) << crl.error().message;
-    std::set<std::string> listed;
-    STACK_OF(X509_REVOKED)* revoked = X509_CRL_get_REVOKED(crl->get());
-    for (int i = 0; i < sk_X509_REVOKED_num(revoked); ++i)
-      listed.insert(SerialHex(*X509_REVOKED_get0_serialNumber(sk_X509_REVOKED_value(revoked, i))));
+    std::set<std::string> listed = RevokedSerials(**crl);
     for (const std::string& serial : serials)
       EXPECT_TRUE(listed.contains(serial)) << "round " << round << ": " << serial << " not listed";
     EXPECT_EQ(listed.size(), static_cast<size_t>(kRevocations * (round + 1)));

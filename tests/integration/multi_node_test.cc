@@ -14,57 +14,12 @@
 #include <vector>
 
 #include "gateway_fixture.h"
+#include "race_helpers.h"
 #include "server_process.h"
 #include "store/postgres/test_server.h"
 
 namespace scepgate::testing {
 namespace {
-
-int Rounds(int fallback) {
-  const char* env = std::getenv("SCEPGATE_RACE_ROUNDS");
-  int n = env != nullptr ? std::atoi(env) : 0;
-  return n > 0 ? n : fallback;
-}
-
-// Runs `body(i)` on `n` threads released together.
-template <class Body>
-void AllAtOnce(int n, Body body) {
-  std::atomic<int> ready{0};
-  std::atomic<bool> go{false};
-  std::vector<std::thread> threads;
-  for (int i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] {
-      ++ready;
-      while (!go.load()) std::this_thread::yield();
-      body(i);
-    });
-  }
-  while (ready.load() < n) std::this_thread::yield();
-  go = true;
-  for (auto& t : threads) t.join();
-}
-
-std::string SerialOf(const codec::CertRep& rep) {
-  return SerialHex(*X509_get0_serialNumber(rep.content.certs.front().get()));
-}
-
-Identity CopyOf(const Identity& id) {
-  Identity copy;
-  EVP_PKEY_up_ref(id.key.get());
-  copy.key.reset(id.key.get());
-  auto signer = client::MakeSelfSignedSigner(*copy.key, "SCEP SIGNER");
-  EXPECT_TRUE(signer);
-  if (signer) copy.signer = std::move(*signer);
-  return copy;
-}
-
-std::set<std::string> Listed(const X509_CRL& crl) {
-  std::set<std::string> out;
-  STACK_OF(X509_REVOKED)* revoked = X509_CRL_get_REVOKED(const_cast<X509_CRL*>(&crl));
-  for (int i = 0; i < sk_X509_REVOKED_num(revoked); ++i)
-    out.insert(SerialHex(*X509_REVOKED_get0_serialNumber(sk_X509_REVOKED_value(revoked, i))));
-  return out;
-}
 
 class MultiNodeTest : public ::testing::Test {
  protected:
@@ -122,7 +77,7 @@ TEST_F(MultiNodeTest, EachPartOfAnEnrollmentMayLandOnEitherNode) {
   ASSERT_EQ(a_->Cli({"cert", "revoke", serial, "--reason", "keyCompromise"}), 0);
   auto crl = b_->ServedCrl();
   ASSERT_TRUE(crl) << crl.error().message;
-  EXPECT_TRUE(Listed(**crl).contains(serial));
+  EXPECT_TRUE(RevokedSerials(**crl).contains(serial));
 }
 
 TEST_F(MultiNodeTest, CopiesOfOneTransactionSplitAcrossNodesGetOneCertificate) {
