@@ -19,6 +19,22 @@ TEST(Files, PrivateFileIs0600AndReadsBack) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(Files, ReadPrivateFileRefusesAFileOthersMayRead) {
+  auto dir = std::filesystem::temp_directory_path() / ("sg_files_rp_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto p = dir / "db-password";
+  ASSERT_TRUE(WritePrivateFile(p, "pw\n"));
+  EXPECT_EQ(*ReadPrivateFile(p), "pw\n");
+  ASSERT_EQ(::chmod(p.c_str(), 0640), 0);
+  auto readable = ReadPrivateFile(p);
+  ASSERT_FALSE(readable);
+  EXPECT_EQ(readable.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_NE(readable.error().message.find("mode 0640"), std::string::npos)
+      << readable.error().message;
+  EXPECT_EQ(ReadPrivateFile(dir / "missing").error().code, ErrorCode::kNotFound);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Files, CreatePrivateFileIs0600AndNeverReplacesOrFollows) {
   auto dir = std::filesystem::temp_directory_path() / ("sg_create_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);

@@ -35,33 +35,16 @@ TEST_F(ExactlyOnceTest, CopiesOfOneTransactionGetOneCertificate) {
   const int rounds = Rounds(5);
   for (int round = 0; round < rounds; ++round) {
     Identity id = NewIdentity();
-    std::vector<std::unique_ptr<GatewayClient>> connections;
-    std::vector<Identity> copies;
-    for (int i = 0; i < kCopies; ++i) {
-      connections.push_back(std::make_unique<GatewayClient>(server_->Url()));
-      copies.push_back(CopyOf(id));
-    }
-    std::mutex mu;  // guards serials and failures
-    std::set<std::string> serials;
-    std::vector<std::string> failures;
-    AllAtOnce(kCopies, [&](int i) {
-      EnrollOptions o;
-      o.csr.subject = "/CN=copies-" + std::to_string(round);
-      o.csr.challenge = "x";
-      auto rep = connections[i]->Enroll(copies[i], o);
-      std::lock_guard lock(mu);
-      if (!rep || rep->status != codec::PkiStatus::kSuccess || rep->content.certs.empty())
-        failures.push_back(rep ? rep->fail_info_text : rep.error().message);
-      else
-        serials.insert(SerialOf(*rep));
-    });
+    auto [serials, failures] =
+        SendCopiesAtOnce(id, std::vector<std::string>(kCopies, server_->Url()),
+                         "/CN=copies-" + std::to_string(round), "x");
     EXPECT_TRUE(failures.empty()) << "round " << round << ": " << failures.front();
     ASSERT_EQ(serials.size(), 1u) << "round " << round << ": copies got different certificates";
     // A resend later, signed by yet another fresh signer over the same key, gets it too.
     EnrollOptions o;
     o.csr.subject = "/CN=copies-" + std::to_string(round);
     o.csr.challenge = "x";
-    auto later = connections[0]->Enroll(CopyOf(id), o);
+    auto later = GatewayClient(server_->Url()).Enroll(CopyOf(id), o);
     ASSERT_TRUE(later && later->status == codec::PkiStatus::kSuccess);
     EXPECT_EQ(SerialOf(*later), *serials.begin());
     EXPECT_EQ(CertificateCount(), static_cast<size_t>(round + 1));

@@ -85,26 +85,10 @@ TEST_F(MultiNodeTest, CopiesOfOneTransactionSplitAcrossNodesGetOneCertificate) {
   const int rounds = Rounds(5);
   for (int round = 0; round < rounds; ++round) {
     Identity id = NewIdentity();
-    std::vector<std::unique_ptr<GatewayClient>> connections;
-    std::vector<Identity> copies;
-    for (int i = 0; i < kCopies; ++i) {
-      connections.push_back(std::make_unique<GatewayClient>(i % 2 ? a_->Url() : b_->Url()));
-      copies.push_back(CopyOf(id));
-    }
-    std::mutex mu;  // guards serials and failures
-    std::set<std::string> serials;
-    std::vector<std::string> failures;
-    AllAtOnce(kCopies, [&](int i) {
-      EnrollOptions o;
-      o.csr.subject = "/CN=copies-" + std::to_string(round);
-      o.csr.challenge = "x";
-      auto rep = connections[i]->Enroll(copies[i], o);
-      std::lock_guard lock(mu);
-      if (!rep || rep->status != codec::PkiStatus::kSuccess || rep->content.certs.empty())
-        failures.push_back(rep ? rep->fail_info_text : rep.error().message);
-      else
-        serials.insert(SerialOf(*rep));
-    });
+    std::vector<std::string> urls;
+    for (int i = 0; i < kCopies; ++i) urls.push_back(i % 2 ? a_->Url() : b_->Url());
+    auto [serials, failures] =
+        SendCopiesAtOnce(id, urls, "/CN=copies-" + std::to_string(round), "x");
     EXPECT_TRUE(failures.empty()) << "round " << round << ": " << failures.front();
     ASSERT_EQ(serials.size(), 1u) << "round " << round << ": copies got different certificates";
   }

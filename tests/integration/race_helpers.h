@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -54,6 +56,38 @@ inline Identity CopyOf(const Identity& id) {
   EXPECT_TRUE(signer);
   if (signer) copy.signer = std::move(*signer);
   return copy;
+}
+
+// What copies of one request, sent at once, were answered with.
+struct CopiesOutcome {
+  std::set<std::string> serials;      // of the certificates the successful copies got
+  std::vector<std::string> failures;  // the failInfoText (or transport error) of every other one
+};
+
+// Sends one copy of `id`'s request (each with its own fresh signer) to each of `urls` at once,
+// on a connection of its own, asking for `subject` with `challenge`.
+inline CopiesOutcome SendCopiesAtOnce(const Identity& id, const std::vector<std::string>& urls,
+                                      const std::string& subject, const std::string& challenge) {
+  std::vector<std::unique_ptr<GatewayClient>> connections;
+  std::vector<Identity> copies;
+  for (const std::string& url : urls) {
+    connections.push_back(std::make_unique<GatewayClient>(url));
+    copies.push_back(CopyOf(id));
+  }
+  std::mutex mu;  // guards out
+  CopiesOutcome out;
+  AllAtOnce(static_cast<int>(urls.size()), [&](int i) {
+    EnrollOptions o;
+    o.csr.subject = subject;
+    o.csr.challenge = challenge;
+    auto rep = connections[i]->Enroll(copies[i], o);
+    std::lock_guard lock(mu);
+    if (!rep || rep->status != codec::PkiStatus::kSuccess || rep->content.certs.empty())
+      out.failures.push_back(rep ? rep->fail_info_text : rep.error().message);
+    else
+      out.serials.insert(SerialOf(*rep));
+  });
+  return out;
 }
 
 // The serials (lower-case hex) a CRL lists.

@@ -17,6 +17,17 @@ constexpr char kCreateTable[] =
     "CREATE TABLE items (id bigint PRIMARY KEY, name text, data bytea, note text, "
     "flag boolean)";
 
+TEST(DsnTest, APasswordInsideTheDsnIsFoundInEitherForm) {
+  EXPECT_EQ(DsnHasPassword("postgresql://sg@127.0.0.1:5432/sg"), false);
+  EXPECT_EQ(DsnHasPassword("postgresql://sg:secret@127.0.0.1:5432/sg"), true);
+  EXPECT_EQ(DsnHasPassword("postgresql://sg@127.0.0.1/sg?password=secret"), true);
+  EXPECT_EQ(DsnHasPassword("host=127.0.0.1 dbname=sg user=sg"), false);
+  EXPECT_EQ(DsnHasPassword("host=127.0.0.1 dbname=sg password=secret"), true);
+  auto bad = DsnHasPassword("host=127.0.0.1 dbname");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
+}
+
 TEST_F(ConnectionTest, ConnectsToItsOwnDatabase) {
   PG_ASSERT_OK_AND_ASSIGN(conn, Connection::Connect(dsn_));
   PG_ASSERT_OK_AND_ASSIGN(rows, conn.Exec("SELECT current_database(), current_user"));
