@@ -8,7 +8,7 @@ packages=(
   libssl-dev openssl
   libboost-dev libboost-system-dev
   libsqlite3-dev sqlite3
-  libpq-dev postgresql
+  libpq-dev postgresql nginx
   libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libcurl4-openssl-dev libxml2-dev socat libicu-dev
   libgtest-dev libgmock-dev libbenchmark-dev
