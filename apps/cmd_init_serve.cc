@@ -16,6 +16,7 @@
 #include "http/api_handler.h"
 #include "http/reloadable.h"
 #include "http/server.h"
+#include "join_node.h"
 #include "serve_stack.h"
 #include "server_pid.h"
 
@@ -49,7 +50,33 @@ void AddInitCommand(CLI::App& app) {
                   "write the new root CA's private key to this new file (0600, outside the data "
                   "dir) and keep it nowhere else; `ca rollover` then needs it as --root-key");
   cmd->add_flag("--force", opts->force, "replace an existing data dir");
-  cmd->callback([opts, dir] {
+  auto join = std::make_shared<JoinOptions>();
+  CLI::Option* join_opt =
+      cmd->add_option("--join", join->dsn,
+                      "make DIR a new node of the deployment on this PostgreSQL database (a DSN "
+                      "without the password), from the node in --from");
+  CLI::Option* from_opt = cmd->add_option(
+      "--from", join->from, "with --join: an existing node's data dir (or a copy of it)");
+  CLI::Option* password_opt = cmd->add_option(
+      "--password-file", join->password_file,
+      "with --join: a file (mode 0600) holding the database password, copied into DIR");
+  join_opt->needs(from_opt);
+  from_opt->needs(join_opt);
+  password_opt->needs(join_opt);
+  for (const char* other :
+       {"--challenge", "--import-ca", "--import-key", "--offline-root", "--force"})
+    join_opt->excludes(cmd->get_option(other));
+  cmd->callback([opts, dir, join] {
+    if (!join->dsn.empty()) {
+      join->dir = *dir;
+      auto files = OrDie(JoinNode(*join));
+      std::cout << "joined " << *dir << " to the deployment of " << join->from.string()
+                << "; files written (mode):\n";
+      for (const auto& f : files)
+        std::cout << "  " << f.path.string() << " (" << std::oct << f.mode << std::dec << ")\n";
+      std::cout << "start it with `scepgate serve --dir " << *dir << "`\n";
+      return;
+    }
     opts->dir = *dir;
     SystemClock clock;
     SystemRandom random;
@@ -96,7 +123,8 @@ void Reload(const std::string& dir, const Clock& clock, Random& random,
       c.max_connections != started_with.max_connections ||
       c.max_connections_per_address != started_with.max_connections_per_address ||
       c.read_timeout_seconds != started_with.read_timeout_seconds ||
-      c.log_level != started_with.log_level || c.log_json != started_with.log_json)
+      c.trusted_proxies != started_with.trusted_proxies || c.log_level != started_with.log_level ||
+      c.log_json != started_with.log_json)
     spdlog::warn("[server] and [log] settings take effect at the next restart");
   if (started_with.legacy_algorithms && !c.legacy_algorithms)
     spdlog::warn("single DES stays accepted until the next restart");
@@ -125,6 +153,7 @@ void Serve(const std::string& dir, const std::string& listen) {
   so.max_connections = c.max_connections;
   so.max_connections_per_address = c.max_connections_per_address;
   so.read_timeout_seconds = c.read_timeout_seconds;
+  so.trusted_proxies = OrDie(IpNetworks::Parse(c.trusted_proxies));
   uint64_t fd_limit = http::RaiseFileLimit();
 
   http::ReloadableHandler handler(std::move(first));

@@ -28,6 +28,7 @@ void AddReportCommand(CLI::App& app);
 void AddPayloadCommand(CLI::App& app);
 void AddTokenCommands(CLI::App& app);
 void AddAuditCommands(CLI::App& app);
+void AddMigrateCommand(CLI::App& app);
 
 // Adds the --dir option (env SCEPGATE_DIR, default ./data) to a subcommand.
 void AddDirOption(CLI::App& cmd, std::string& dir);

@@ -110,10 +110,7 @@ Status InitDataDir(const InitOptions& o, const Clock& clock, Random& random) {
           o.dir.string() + " already holds a scepgate data dir; use --force to replace it"));
     RemoveDataFiles(o.dir);
   }
-  std::error_code ec;
-  fs::create_directories(o.dir, ec);
-  if (ec) return Fail(Error::Io("cannot create " + o.dir.string() + ": " + ec.message()));
-  ::chmod(o.dir.c_str(), 0700);
+  SG_TRY_STATUS(MakePrivateDirectory(o.dir));
 
   ca::CreateCaOptions co;
   co.name = o.name;

@@ -14,6 +14,7 @@
 #include "policy/sealed_challenge.h"
 #include "scep/ca_state.h"
 #include "scep/crl_publisher.h"
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
@@ -60,8 +61,13 @@ std::filesystem::path SealKeyPath(const std::filesystem::path& dir, const Config
 // The store the config names: SQLite (scepgate.db in DIR, tuned by `sqlite`) or PostgreSQL
 // (store.dsn, with the password from store.password_file, which must be mode 0600). Returns
 // kInvalidArgument for a DSN that holds a password or does not parse, kFailedPrecondition for a
-// readable password file or a database of a newer schema, kIo when the server cannot be reached,
-// the store's own errors otherwise.
+// readable password file or a database of a newer schema, kUnavailable when the server cannot be
+// reached, the store's own errors otherwise. The PostgreSQL connection settings of a config with
+// backend "postgres": the DSN, the password from store.password_file, the pool size. Errors as
+// OpenStore's before it connects.
+Result<store::PostgresOptions> PostgresOptionsOf(const std::filesystem::path& dir,
+                                                 const Config& config);
+
 Result<std::unique_ptr<store::Store>> OpenStore(const std::filesystem::path& dir,
                                                 const Config& config,
                                                 const store::SqliteOptions& sqlite = {});

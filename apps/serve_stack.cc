@@ -106,8 +106,9 @@ struct ServeStack::Parts {
         policy(WithValidator(PolicyOptions(d)), *d.store, targeting, clock),
         service(*d.cas, *d.store, policy, *d.crls, clock, random,
                 WithSpare(std::move(service_options))),
+        health(*d.store, *d.cas, clock),
         gateway({d.config.scep_paths, d.config.crl_path, d.config.max_scep_body}, service, *d.crls,
-                *d.cas, random),
+                *d.cas, health, random),
         api({*d.store, clock, random, d.crls.get(), d.config.revoke_on_unassign,
              ChallengeSettingsOf(d), int64_t{d.config.challenge_ttl_minutes} * 60,
              DefaultTrustedCa(*d.cas), d.config.max_body, d.config.max_json_depth,
@@ -139,6 +140,7 @@ struct ServeStack::Parts {
   policy::Pipeline policy;
   SpareThread spare;
   scep::Service service;
+  scep::HealthCheck health;
   http::GatewayHandler gateway;
   http::ApiHandler api;  // the REST API under /api/v1; every other path is the gateway's
   http::PrefixMux mux;

@@ -119,8 +119,9 @@ EOF
 }
 
 # --- nodes ---------------------------------------------------------------------------------
-# use_postgres NODE_DIR: its [store] on DSN, the password in NODE_DIR/db-password (0600), no cap
-# on connections per address (every connection comes from nginx), then HA_TOML_EDITS.
+# use_postgres NODE_DIR: its [store] on DSN, the password in NODE_DIR/db-password (0600), nginx on
+# loopback as its trusted proxy (its X-Forwarded-For names the client; it is not capped per
+# address), then HA_TOML_EDITS.
 use_postgres() {
   local node=$1 toml=$1/scepgate.toml
   (umask 077 && printf '%s\n' "$DB_PASSWORD" >"$node/db-password")
@@ -130,7 +131,7 @@ use_postgres() {
     -e "s|^# dsn = \"\"|dsn = \"$DSN\"|" \
     -e 's|^# password_file = .*|password_file = "db-password"|' \
     -e '}' \
-    -e 's/^max_connections_per_address = .*/max_connections_per_address = 0/' "$toml"
+    -e 's/^trusted_proxies = .*/trusted_proxies = ["127.0.0.1"]/' "$toml"
   local edit
   while IFS= read -r edit; do
     [ -n "$edit" ] || continue
@@ -142,19 +143,17 @@ c = tomllib.load(open(sys.argv[1], "rb"))
 s = c["store"]
 ok = (s.get("backend") == "postgres" and s.get("dsn") == sys.argv[2]
       and s.get("password_file") == "db-password"
-      and c["server"].get("max_connections_per_address") == 0)
+      and c["server"].get("trusted_proxies") == ["127.0.0.1"])
 sys.exit(0 if ok else 1)
 EOF
 }
 
-# join_node SRC DST: make DST a node of SRC's deployment: the same CA, RA and seal keys, config
-# and database password, without SRC's SQLite file, pid file or logs, modes kept.
-# TODO(#13): becomes `"$SCEPGATE" init --dir "$dst" --join "$DSN" --from "$src"` once init has it.
+# join_node SRC DST: make DST a node of SRC's deployment with `scepgate init --join`: the same
+# CA, RA and seal keys, config and database password (modes kept), not the root key.
 join_node() {
   local src=$1 dst=$2
-  mkdir -m 0700 "$dst"
-  tar -C "$src" --exclude=./scepgate.db --exclude='./scepgate.db-*' --exclude=./serve.pid \
-    --exclude='*.log' -cpf - . | tar -C "$dst" -xpf -
+  "$SCEPGATE" init --dir "$dst" --join "$DSN" --from "$src" >"$DIR/join.log" 2>&1 ||
+    { tail_log "$DIR/join.log"; die "scepgate init --join failed"; }
 }
 
 # write_starter N PORT: DIR/start-nodeN.sh, which starts node N in the background (log appended

@@ -20,14 +20,6 @@ using internal::CommonName;
 
 constexpr int64_t kDay = 86400;
 
-Status MakePrivateDir(const fs::path& p) {
-  std::error_code ec;
-  fs::create_directories(p, ec);
-  if (!ec) fs::permissions(p, fs::perms::owner_all, fs::perm_options::replace, ec);
-  if (ec) return Fail(Error::Io("cannot create " + p.string() + ": " + ec.message()));
-  return {};
-}
-
 bool Exists(const fs::path& p) {
   std::error_code ec;
   return fs::exists(p, ec);
@@ -234,7 +226,7 @@ Status ArchiveCurrent(const fs::path& ca) {
   const fs::path target = ca / "archive" / std::to_string(n);
   std::error_code ec;
   fs::remove_all(partial, ec);
-  SG_TRY_STATUS(MakePrivateDir(partial));
+  SG_TRY_STATUS(MakePrivateDirectory(partial));
   SG_ASSIGN_OR_RETURN(std::string key_pem, ReadFile(ca / "issuing.key"));
   SG_ASSIGN_OR_RETURN(std::string cert_pem, ReadFile(ca / "issuing.crt"));
   SG_TRY_STATUS(WritePrivateFile(partial / "issuing.key", key_pem));
@@ -268,7 +260,7 @@ Status CreateCaDirectory(const fs::path& dir, const CreateCaOptions& options, in
           "--offline-root is for a new root; an imported issuing CA brings no root key"));
     SG_TRY_STATUS(CheckOfflineRootKeyPath(dir, options.offline_root_key));
   }
-  SG_TRY_STATUS(MakePrivateDir(ca));
+  SG_TRY_STATUS(MakePrivateDirectory(ca));
   if (import) return CreateImported(ca, options, now, random);
   return CreateNew(ca, options, now, random);
 }
@@ -313,7 +305,7 @@ Status StageRollover(const fs::path& dir, const KeySpec* key, int64_t now, Rando
   SG_ASSIGN_OR_RETURN(X509Ptr next,
                       MakeIssuingCa(*next_key, CnOr(current, "scepgate Issuing CA"),
                                     LifetimeDays(current), *set.root, *root_key, now, random));
-  SG_TRY_STATUS(MakePrivateDir(ca / "next"));
+  SG_TRY_STATUS(MakePrivateDirectory(ca / "next"));
   return WritePair(ca / "next", "issuing", *next, *next_key);
 }
 
@@ -330,7 +322,7 @@ Status ActivateRollover(const fs::path& dir, int64_t now, Random& random) {
     // Already archived when an earlier activation stopped before promoting.
     bool archived = !set.previous.empty() &&
                     X509_cmp(set.previous.back().cert.get(), set.issuing.cert.get()) == 0;
-    SG_TRY_STATUS(MakePrivateDir(ca / "archive"));
+    SG_TRY_STATUS(MakePrivateDirectory(ca / "archive"));
     if (!archived) SG_TRY_STATUS(ArchiveCurrent(ca));
     SG_TRY_STATUS(PromoteNext(ca));
   }

@@ -52,8 +52,12 @@ Status CheckOfflineRootKeyPath(const fs::path& dir, const fs::path& file) {
   return {};
 }
 
+Status MarkRootKeyElsewhere(const fs::path& ca_dir, std::string_view why) {
+  return WriteFile(ca_dir / kMarker, why, 0644);
+}
+
 Status WriteOfflineRootKey(const fs::path& ca_dir, const fs::path& file, const EVP_PKEY& key) {
-  SG_TRY_STATUS(WriteFile(ca_dir / kMarker, kMarkerText, 0644));
+  SG_TRY_STATUS(MarkRootKeyElsewhere(ca_dir, kMarkerText));
   SG_ASSIGN_OR_RETURN(std::string pem, KeyToPem(key));
   auto written = CreatePrivateFile(file, pem);
   if (!written) return Fail(written.error().With("--offline-root"));

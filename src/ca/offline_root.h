@@ -23,6 +23,10 @@ Status CheckOfflineRootKeyPath(const std::filesystem::path& dir, const std::file
 Status WriteOfflineRootKey(const std::filesystem::path& ca_dir, const std::filesystem::path& file,
                            const EVP_PKEY& key);
 
+// Writes DIR/ca/root.offline saying why the root key is not here (`why`, for people), so that
+// what needs the key asks for --root-key. kIo on failure. Thread-safe.
+Status MarkRootKeyElsewhere(const std::filesystem::path& ca_dir, std::string_view why);
+
 // True when DIR/ca/root.offline says the root key was kept away at init. Thread-safe.
 bool RootKeyOffline(const std::filesystem::path& dir);
 

@@ -5,6 +5,7 @@
 
 #include "client/http_client.h"
 #include "common/curl.h"
+#include "common/text.h"
 
 namespace scepgate::client {
 namespace {
@@ -28,10 +29,7 @@ size_t KeepHeader(char* data, size_t size, size_t n, void* out) {
   if (line.starts_with("HTTP/")) reply.headers.clear();  // a new response (after a 100, say)
   size_t colon = line.find(':');
   if (colon != std::string_view::npos) {
-    std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-      value.remove_prefix(1);
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.remove_suffix(1);
+    std::string_view value = TrimBlanks(line.substr(colon + 1));
     reply.headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
   }
   return size * n;

@@ -7,6 +7,7 @@
 
 #include "codec/der_writer.h"
 #include "codec/oids.h"
+#include "common/text.h"
 
 namespace scepgate::codec {
 namespace {
@@ -137,8 +138,7 @@ ScepAttributes ReadScepAttributes(const CMS_SignerInfo& si) {
 }
 
 std::optional<int> ParseSmallDecimal(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  s = TrimBlanks(s);
   if (s.empty() || s.size() > 9) return std::nullopt;
   int v = 0;
   for (char c : s) {

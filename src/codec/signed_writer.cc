@@ -31,20 +31,6 @@ Result<Bytes> SigningTime() {
   return Bytes(der, der + len);
 }
 
-Result<Bytes> Sign(const EVP_MD& md, const EVP_PKEY& key, ByteView tbs) {
-  EvpMdCtxPtr ctx(EVP_MD_CTX_new());
-  size_t len = 0;
-  if (!ctx ||
-      EVP_DigestSignInit(ctx.get(), nullptr, &md, nullptr, const_cast<EVP_PKEY*>(&key)) != 1 ||
-      EVP_DigestSign(ctx.get(), nullptr, &len, tbs.data(), tbs.size()) != 1)
-    return Fail(CryptoError("cannot sign the reply"));
-  Bytes sig(len);
-  if (EVP_DigestSign(ctx.get(), sig.data(), &len, tbs.data(), tbs.size()) != 1)
-    return Fail(CryptoError("cannot sign the reply"));
-  sig.resize(len);
-  return sig;
-}
-
 }  // namespace
 
 Result<Bytes> SignMessageDer(ByteView content, const X509& cert, const EVP_PKEY& key,
@@ -71,7 +57,7 @@ Result<Bytes> SignMessageDer(ByteView content, const X509& cert, const EVP_PKEY&
   Bytes attr_body;
   for (const Bytes& a : list) attr_body.insert(attr_body.end(), a.begin(), a.end());
   Bytes tbs = DerTlv(kDerSet, attr_body);
-  SG_ASSIGN_OR_RETURN(Bytes signature, Sign(*md, key, tbs));
+  SG_ASSIGN_OR_RETURN(Bytes signature, SignData(*md, key, tbs));
 
   IssuerSerialDer id = IssuerAndSerialOf(cert);
   SG_ASSIGN_OR_RETURN(Bytes cert_der, CertToDer(cert));

@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include "common/ip_networks.h"
 #include "common/key_sanity.h"
 
 #include <cstdint>
@@ -138,6 +139,9 @@ Status ReadAll(const toml::table& root, Config& c) {
   SG_TRY_STATUS(
       server.Size("max_connections_per_address", c.max_connections_per_address, 0, 1 << 20));
   SG_TRY_STATUS(server.Int("read_timeout_seconds", c.read_timeout_seconds, 1, 3600));
+  SG_TRY_STATUS(server.StrList("trusted_proxies", c.trusted_proxies));
+  if (auto nets = IpNetworks::Parse(c.trusted_proxies); !nets)
+    return Fail(Error::InvalidArgument("[server] trusted_proxies: " + nets.error().message));
   SG_TRY_STATUS(server.Str("crl_path", c.crl_path));
   SG_TRY_STATUS(server.RejectUnknown());
 
@@ -282,11 +286,14 @@ max_json_depth = 32
 # Connections open at once; more are turned away with 503. Lowered to fit the process's
 # file-descriptor limit. 0 = that limit alone.
 max_connections = 1024
-# Connections open at once from one remote address (behind a reverse proxy every connection
-# comes from the proxy: raise it or set 0). 0 = no cap.
+# Connections open at once from one remote address (a trusted proxy below is exempt). 0 = no cap.
 max_connections_per_address = 128
 # Seconds to receive one whole request, and to wait for the next on a kept-alive connection.
 read_timeout_seconds = 30
+# Reverse proxies in front of this gateway (addresses or CIDR networks, e.g. ["10.0.0.5",
+# "192.0.2.0/24"]). For a connection from one of them, the client address recorded is read from
+# X-Forwarded-For (the nearest address that is not a trusted proxy). Empty = trust no header.
+trusted_proxies = []
 # CRLs are served as <crl_path>/<issuer-id>.crl, and the current issuing CA's as <crl_path>/current.crl.
 crl_path = "/crl"
 

@@ -31,6 +31,9 @@ struct Config {
   size_t max_connections = 1024;             // open at once (lowered to fit the descriptor limit)
   size_t max_connections_per_address = 128;  // from one remote address; 0 = no cap
   int read_timeout_seconds = 30;             // to receive a whole request, and idle keep-alive
+  // Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For names the client: the
+  // address then recorded for a request, and exempt from max_connections_per_address.
+  std::vector<std::string> trusted_proxies;
   std::string crl_path =
       "/crl";  // CRLs served as <crl_path>/<issuer>.crl and <crl_path>/current.crl
 

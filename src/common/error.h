@@ -27,6 +27,9 @@ enum class ErrorCode {
   kCrypto,    // an OpenSSL call failed unexpectedly
   kIo,        // file system or socket failure
   kDatabase,  // store failure
+  // The database (or another service this one needs) cannot be reached now: nothing was done, or
+  // a write's outcome is unknown; the caller may retry (HTTP 503).
+  kUnavailable,
   kInternal,
 };
 
@@ -58,6 +61,7 @@ struct Error {
   static Error Crypto(std::string m) { return {ErrorCode::kCrypto, std::move(m)}; }
   static Error Io(std::string m) { return {ErrorCode::kIo, std::move(m)}; }
   static Error Database(std::string m) { return {ErrorCode::kDatabase, std::move(m)}; }
+  static Error Unavailable(std::string m) { return {ErrorCode::kUnavailable, std::move(m)}; }
   static Error Internal(std::string m) { return {ErrorCode::kInternal, std::move(m)}; }
 
   // Returns a copy whose message is prefixed with `context: `.

@@ -92,4 +92,14 @@ Status CreatePrivateFile(const std::filesystem::path& path, std::string_view dat
   return {};
 }
 
+Status MakePrivateDirectory(const std::filesystem::path& path) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (!ec)
+    std::filesystem::permissions(path, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace, ec);
+  if (ec) return Fail(Error::Io("cannot create " + path.string() + ": " + ec.message()));
+  return {};
+}
+
 }  // namespace scepgate

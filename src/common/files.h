@@ -20,6 +20,9 @@ Status WriteFile(const std::filesystem::path& path, std::string_view data, unsig
 inline Status WritePrivateFile(const std::filesystem::path& path, std::string_view data) {
   return WriteFile(path, data, 0600);
 }
+// Creates the directory `path` (and its parents) and sets its mode to 0700, also when it existed.
+// Returns kIo on failure.
+Status MakePrivateDirectory(const std::filesystem::path& path);
 // Creates `path` with mode 0600 and writes `data`, never replacing or following what is there
 // (O_CREAT | O_EXCL | O_NOFOLLOW): for a secret written once. Returns kAlreadyExists when the path
 // exists (a symlink, even a dangling one, included), kNotFound when its directory does not, kIo

@@ -227,6 +227,31 @@ Result<Bytes> Digest(std::string_view name, ByteView data) {
   return out;
 }
 
+Result<Bytes> SignData(const EVP_MD& md, const EVP_PKEY& key, ByteView data) {
+  EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  size_t len = 0;
+  if (!ctx ||
+      EVP_DigestSignInit(ctx.get(), nullptr, &md, nullptr, const_cast<EVP_PKEY*>(&key)) != 1 ||
+      EVP_DigestSign(ctx.get(), nullptr, &len, data.data(), data.size()) != 1)
+    return Fail(CryptoError("cannot sign"));
+  Bytes sig(len);
+  if (EVP_DigestSign(ctx.get(), sig.data(), &len, data.data(), data.size()) != 1)
+    return Fail(CryptoError("cannot sign"));
+  sig.resize(len);
+  return sig;
+}
+
+bool VerifyData(const EVP_MD& md, const EVP_PKEY& key, ByteView data, ByteView signature) {
+  EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  bool ok =
+      ctx &&
+      EVP_DigestVerifyInit(ctx.get(), nullptr, &md, nullptr, const_cast<EVP_PKEY*>(&key)) == 1 &&
+      EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), data.data(), data.size()) ==
+          1;
+  ERR_clear_error();
+  return ok;
+}
+
 std::string HexEncode(ByteView data) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;

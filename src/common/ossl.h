@@ -150,6 +150,10 @@ Result<Bytes> PublicKeyDer(const EVP_PKEY& key);
 
 // Digests. `name` is an OpenSSL digest name ("SHA1", "SHA256"). kCrypto on failure.
 Result<Bytes> Digest(std::string_view name, ByteView data);
+// Signs `data` with `key` over digest `md` (PKCS#1 v1.5 for RSA, ECDSA for EC). kCrypto on failure.
+Result<Bytes> SignData(const EVP_MD& md, const EVP_PKEY& key, ByteView data);
+// Whether `signature` is `key`'s signature of `data` over `md` (as SignData makes it).
+bool VerifyData(const EVP_MD& md, const EVP_PKEY& key, ByteView data, ByteView signature);
 // Lower-case hex, no separators.
 std::string HexEncode(ByteView data);
 // Upper-case hex with ':' between bytes (the way `openssl x509 -fingerprint` prints).

@@ -16,6 +16,14 @@ inline std::string AsciiLower(std::string_view s) {
   return out;
 }
 
+// `s` without the spaces, tabs, CRs and LFs at either end.
+inline std::string_view TrimBlanks(std::string_view s) {
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
 // True for the C0 control bytes and DEL.
 inline bool IsControl(char c) {
   auto u = static_cast<unsigned char>(c);

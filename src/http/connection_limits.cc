@@ -11,11 +11,12 @@ ConnectionSlot::~ConnectionSlot() {
   if (limits_ != nullptr) limits_->Release(address_);
 }
 
-std::optional<ConnectionSlot> ConnectionLimits::Admit(const std::string& address) {
+std::optional<ConnectionSlot> ConnectionLimits::Admit(const std::string& address,
+                                                      bool per_address_cap) {
   std::lock_guard lock(mu_);
   if (total_ != 0 && open_ >= total_) return std::nullopt;
   size_t& mine = by_addr_[address];  // a new entry is 0 and is kept only when admitted below
-  if (per_address_ != 0 && mine >= per_address_) return std::nullopt;
+  if (per_address_cap && per_address_ != 0 && mine >= per_address_) return std::nullopt;
   ++mine;
   ++open_;
   return ConnectionSlot(this, address);

@@ -35,8 +35,9 @@ class ConnectionLimits {
   // `total` and `per_address`: 0 means no cap.
   ConnectionLimits(size_t total, size_t per_address) : total_(total), per_address_(per_address) {}
 
-  // A slot for a new connection from `address`, or nullopt when either cap is reached.
-  std::optional<ConnectionSlot> Admit(const std::string& address);
+  // A slot for a new connection from `address`, or nullopt when a cap is reached (the per-address
+  // cap only when `per_address_cap`; a trusted proxy carries many clients' connections).
+  std::optional<ConnectionSlot> Admit(const std::string& address, bool per_address_cap = true);
   // Open connections, in total and from `address`.
   size_t open() const;
   size_t open_from(const std::string& address) const;

@@ -15,14 +15,23 @@ Response Text(int status, std::string body) {
 }
 
 Response FromReply(scep::Reply r) {
-  return Response{r.http_status, std::move(r.content_type), std::move(r.body), {}};
+  Response resp{r.http_status, std::move(r.content_type), std::move(r.body), {}};
+  if (r.retry_after_seconds > 0)
+    resp.headers.emplace_back("Retry-After", std::to_string(r.retry_after_seconds));
+  return resp;
 }
 
 }  // namespace
 
 GatewayHandler::GatewayHandler(GatewayRoutes routes, scep::Service& service,
-                               scep::CrlPublisher& crls, const scep::CaState& cas, Random& random)
-    : routes_(std::move(routes)), service_(service), crls_(crls), cas_(cas), random_(random) {}
+                               scep::CrlPublisher& crls, const scep::CaState& cas,
+                               scep::HealthCheck& health, Random& random)
+    : routes_(std::move(routes)),
+      service_(service),
+      crls_(crls),
+      cas_(cas),
+      health_(health),
+      random_(random) {}
 
 bool GatewayHandler::IsScepPath(const std::string& path) const {
   for (const auto& p : routes_.scep_paths)
@@ -44,7 +53,10 @@ Response GatewayHandler::Handle(const Request& request) {
   if (IsScepPath(request.path)) {
     resp = Scep(request, correlation_id, log);
   } else if (request.path == "/healthz") {
-    resp = Text(200, "ok\n");
+    scep::HealthReport h = health_.Check();
+    resp = Text(h.ok ? 200 : 503, std::string(h.ok ? "ok" : "unhealthy") + "\ndatabase: " +
+                                      h.database + "\nsigning: " + h.signing + "\n");
+    if (!h.ok) resp.headers.emplace_back("Retry-After", "5");
     log.message_type = "healthz";
   } else if (request.path.starts_with(routes_.crl_path + "/") && request.method == "GET") {
     resp = Crl(request.path.substr(routes_.crl_path.size() + 1));

@@ -1,4 +1,5 @@
-// Routes the gateway's URLs: the SCEP paths, the CRLs, and /healthz; logs one line per request.
+// Routes the gateway's URLs: the SCEP paths, the CRLs, and /healthz (200 when this node can reach
+// its store and sign, 503 naming the failed part otherwise); logs one line per request.
 #pragma once
 
 #include <string>
@@ -7,6 +8,7 @@
 #include "common/random.h"
 #include "http/handler.h"
 #include "scep/crl_publisher.h"
+#include "scep/health.h"
 #include "scep/service.h"
 
 namespace scepgate::http {
@@ -21,7 +23,7 @@ struct GatewayRoutes {
 class GatewayHandler final : public Handler {
  public:
   GatewayHandler(GatewayRoutes routes, scep::Service& service, scep::CrlPublisher& crls,
-                 const scep::CaState& cas, Random& random);
+                 const scep::CaState& cas, scep::HealthCheck& health, Random& random);
   // A POST to a SCEP path may carry up to max_scep_body; any other request no body at all.
   Admission Admit(const Request& head, size_t fallback) override;
   Response Handle(const Request& request) override;
@@ -35,6 +37,7 @@ class GatewayHandler final : public Handler {
   scep::Service& service_;
   scep::CrlPublisher& crls_;
   const scep::CaState& cas_;
+  scep::HealthCheck& health_;
   Random& random_;
 };
 

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "http/connection_limits.h"
+#include "http/forwarded.h"
 #include "http/request_head.h"
 
 namespace scepgate::http {
@@ -35,6 +36,17 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
+
+// Every X-Forwarded-For field of the request, joined with "," (RFC 9110 5.3).
+std::string ForwardedFor(const Request& request) {
+  std::string joined;
+  for (const auto& [name, value] : request.headers) {
+    if (name != "x-forwarded-for") continue;
+    if (!joined.empty()) joined += ',';
+    joined += value;
+  }
+  return joined;
+}
 
 constexpr size_t kFdReserve = 64;  // descriptors kept for the store, CA files and logs
 constexpr size_t kMinConnectionCap = 16;
@@ -120,7 +132,8 @@ class Session : public std::enable_shared_from_this<Session> {
     buffer_.consume(head_size);
     if (!head) return Reject(head.error().status, head.error().reason);
     head_ = std::move(*head);
-    head_.request.remote_addr = remote_;
+    head_.request.remote_addr =
+        ClientAddress(options_.trusted_proxies, remote_, ForwardedFor(head_.request));
 
     Admission admission;
     try {
@@ -320,7 +333,7 @@ struct Server::Impl {
     auto ep = socket.remote_endpoint(ec);
     if (ec) return;  // the peer is gone already
     std::string remote = ep.address().to_string();
-    auto slot = limits->Admit(remote);
+    auto slot = limits->Admit(remote, !options.trusted_proxies.Contains(remote));
     if (!slot) {
       busy.Warn("connection limit reached (" + std::to_string(limits->open()) + " open, " +
                 std::to_string(limits->open_from(remote)) + " from " + remote +

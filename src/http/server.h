@@ -10,6 +10,7 @@
 #include <string>
 
 #include "common/error.h"
+#include "common/ip_networks.h"
 #include "http/handler.h"
 
 namespace scepgate::http {
@@ -24,6 +25,9 @@ struct ServerOptions {
   size_t max_connections = 1024;             // open at once; 0: only the file-descriptor limit
   size_t max_connections_per_address = 128;  // from one remote address; 0: no cap
   int read_timeout_seconds = 30;             // to receive one whole request (and between requests)
+  // Peers whose X-Forwarded-For names the client (http/forwarded.h); exempt from the per-address
+  // cap, since every connection through a proxy comes from the proxy.
+  IpNetworks trusted_proxies;
 };
 
 // Thread-safe: Run() blocks on `threads` workers; Stop() may be called from any thread.

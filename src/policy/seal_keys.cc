@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "common/files.h"
+#include "common/text.h"
 
 namespace scepgate::policy {
 namespace {
@@ -20,14 +21,6 @@ Error BadLine(const std::filesystem::path& file, size_t line, std::string_view w
                                 std::string(what));
 }
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 bool ValidKeyId(std::string_view id) {
   return !id.empty() && id.size() <= 8 && std::all_of(id.begin(), id.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
@@ -38,7 +31,7 @@ bool ValidKeyId(std::string_view id) {
 Result<SealKey> ParseLine(std::string_view line) {
   size_t gap = line.find_first_of(" \t");
   std::string_view id = line.substr(0, gap);
-  std::string_view key = gap == std::string_view::npos ? "" : Trim(line.substr(gap));
+  std::string_view key = gap == std::string_view::npos ? "" : TrimBlanks(line.substr(gap));
   if (key.empty() || key.find_first_of(" \t") != std::string_view::npos)
     return Fail(Error::InvalidArgument("expected \"<id> <base64 of 32 bytes>\""));
   if (!ValidKeyId(id)) return Fail(Error::InvalidArgument("key id must be 1..8 of [a-z0-9]"));
@@ -55,7 +48,7 @@ Result<std::vector<SealKey>> ParseKeys(const std::filesystem::path& file, std::s
   std::set<std::string, std::less<>> seen;
   for (size_t number = 1; !text.empty(); ++number) {
     size_t end = text.find('\n');
-    std::string_view line = Trim(text.substr(0, end));
+    std::string_view line = TrimBlanks(text.substr(0, end));
     text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
     if (line.empty() || line.front() == '#') continue;
     auto key = ParseLine(line);

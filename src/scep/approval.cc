@@ -48,7 +48,7 @@ Reply Service::Hold(Context& ctx, const std::string& pubkey_sha, const policy::G
     if (id.error().code == ErrorCode::kFailedPrecondition)
       return Failure(ctx, Error::PolicyDenied("ChallengeAlreadyUsed: the challenge was used by "
                                               "another request meanwhile"));
-    return Failure(ctx, Error::Internal("StoreUnavailable: " + id.error().message));
+    return Failure(ctx, StoreError(id.error()));
   }
   ctx.recorded = true;
   return r;
@@ -78,8 +78,7 @@ Reply Service::AnswerHeld(Context& ctx, const store::PendingRecord& held) {
   if (held.decision == "approved") return IssueApproved(ctx, held, std::move(*grant));
   // Issued already: answer with that certificate.
   auto earlier = store_.FindByTransaction(held.transaction_id);
-  if (!earlier)
-    return Failure(ctx, Error::Internal("StoreUnavailable: " + earlier.error().message));
+  if (!earlier) return Failure(ctx, StoreError(earlier.error()));
   for (const auto& prior : *earlier) {
     if (prior.public_key_sha256 != held.public_key_sha256) continue;
     auto cert = CertFromDer(prior.der);

@@ -45,8 +45,7 @@ Reply Service::Enroll(Context& ctx) {
   // A copy of a transaction already issued or held is answered as that one was (RFC 8894 3.3.1:
   // a resend gets the certificate already issued). The claim also settles copies that race.
   auto claimed = FindClaim(ctx);
-  if (!claimed)
-    return Failure(ctx, Error::Internal("StoreUnavailable: " + claimed.error().message));
+  if (!claimed) return Failure(ctx, StoreError(claimed.error()));
   if (*claimed) return AnswerClaimed(ctx, **claimed, *pubkey_sha);
 
   policy::EnrollmentRequest req{*csr->req,     *ctx.request.signer,
@@ -137,8 +136,7 @@ Result<Reply> Service::IssueAndRecord(Context& ctx, const codec::ParsedCsr& csr,
     if (stored.error().code == ErrorCode::kFailedPrecondition)
       return Fail(Error::PolicyDenied(
           "ChallengeAlreadyUsed: the challenge was used by another request meanwhile"));
-    if (stored.error().code != ErrorCode::kAlreadyExists)
-      return Fail(Error::Internal("StoreUnavailable: " + stored.error().message));
+    if (stored.error().code != ErrorCode::kAlreadyExists) return Fail(StoreError(stored.error()));
   }
   return Fail(Error::Internal("SerialCollision: could not find a free serial"));
 }

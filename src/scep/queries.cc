@@ -8,8 +8,7 @@ Reply Service::CertPoll(Context& ctx) {
   auto ias = codec::ParseIssuerAndSubject(ctx.request.enveloped);
   if (!ias) return Failure(ctx, Error::BadRequest("CertPollMalformed: " + ias.error().message));
   auto earlier = store_.FindByTransaction(ctx.request.transaction_id);
-  if (!earlier)
-    return Failure(ctx, Error::Internal("StoreUnavailable: " + earlier.error().message));
+  if (!earlier) return Failure(ctx, StoreError(earlier.error()));
   std::string subject = NameToString(*ias->subject);
   for (auto it = earlier->rbegin(); it != earlier->rend(); ++it) {
     if (it->subject != subject) continue;
@@ -20,7 +19,7 @@ Reply Service::CertPoll(Context& ctx) {
   }
   // Not issued (yet): a request held for approval answers by its decision.
   auto held = store_.FindPendingByTransaction(ctx.request.transaction_id);
-  if (!held) return Failure(ctx, Error::Internal("StoreUnavailable: " + held.error().message));
+  if (!held) return Failure(ctx, StoreError(held.error()));
   if (*held && MayCollect(ctx, **held)) {
     auto csr = codec::ParseCsr((*held)->csr);
     if (csr && NameToString(*X509_REQ_get_subject_name(csr->req.get())) == subject)
@@ -36,7 +35,7 @@ Reply Service::GetCert(Context& ctx) {
   if (!ias) return Failure(ctx, Error::BadRequest("GetCertMalformed: " + ias.error().message));
   std::string serial = SerialHex(*ias->serial);
   auto found = store_.FindCertificate(serial);
-  if (!found) return Failure(ctx, Error::Internal("StoreUnavailable: " + found.error().message));
+  if (!found) return Failure(ctx, StoreError(found.error()));
   const IssuingCa* ca = *found ? cas_.FindById((*found)->issuer_id) : nullptr;
   if (!*found || ca == nullptr ||
       X509_NAME_cmp(ias->issuer.get(), X509_get_subject_name(&ca->issuer->cert())) != 0)

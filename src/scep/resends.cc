@@ -30,14 +30,14 @@ Reply Service::AnswerClaimed(Context& ctx, const store::TransactionClaim& claim,
                        "TransactionIdReused: this transactionID was used with another public key"));
   if (claim.serial.empty()) {  // held for approval: answered by its decision
     auto held = store_.FindPending(claim.request_id);
-    if (!held) return Failure(ctx, Error::Internal("StoreUnavailable: " + held.error().message));
+    if (!held) return Failure(ctx, StoreError(held.error()));
     if (!*held)
       return Failure(ctx, Error::Internal("transaction held by request " +
                                           std::to_string(claim.request_id) + " has no hold"));
     return AnswerHeld(ctx, **held);
   }
   auto found = store_.FindCertificate(claim.serial);
-  if (!found) return Failure(ctx, Error::Internal("StoreUnavailable: " + found.error().message));
+  if (!found) return Failure(ctx, StoreError(found.error()));
   if (!*found)
     return Failure(ctx,
                    Error::Internal("certificate " + claim.serial + " of transaction is missing"));

@@ -187,6 +187,7 @@ Reply Service::Success(Context& ctx, std::vector<const X509*> certs,
 }
 
 Reply Service::Failure(Context& ctx, const Error& error) {
+  if (error.code == ErrorCode::kUnavailable) return Unavailable(ctx, error);
   codec::CertRepParams p;
   p.status = codec::PkiStatus::kFailure;
   p.fail_info = codec::FailInfoFor(error.code);
@@ -199,6 +200,26 @@ Reply Service::Failure(Context& ctx, const Error& error) {
   ctx.record.state = "failed";
   ctx.record.fail_info = r.fail_info;
   ctx.record.reason = error.message;
+  return r;
+}
+
+// No SCEP answer at all: a CertRep FAILURE would end the client's enrollment for a fault that
+// is ours and passing. HTTP 503 makes the client (or the proxy in front) try again, and a retry
+// is safe: whatever was committed is found by the resend.
+Reply Service::Unavailable(Context& ctx, const Error& error) {
+  spdlog::warn("correlation_id={} store unavailable, answered 503: {}", ctx.peer.correlation_id,
+               error.message);
+  Reply r;
+  r.http_status = 503;
+  r.content_type = "text/plain";
+  r.body = "service unavailable, retry shortly\n";
+  r.retry_after_seconds = kUnavailableRetryAfterSeconds;
+  r.message_type = ctx.record.message_type;
+  r.transaction_id = ctx.request.transaction_id;
+  r.outcome = "unavailable";
+  r.reason = error.message;
+  ctx.record.state = "failed";
+  ctx.record.reason = "StoreUnavailable: " + error.message;
   return r;
 }
 

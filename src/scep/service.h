@@ -49,6 +49,8 @@ struct Reply {
   std::string outcome;    // "ok", "issued", "resent", "failed", "rejected"
   std::string fail_info;  // failInfo name when failed
   std::string reason;
+  // Set with HTTP 503 (the store cannot be reached): seconds the client should wait (Retry-After).
+  int retry_after_seconds = 0;
 };
 
 class Service {
@@ -121,7 +123,9 @@ class Service {
   // Answers with a CertRep; the status/failInfo come from the Context.
   Reply Success(Context& ctx, std::vector<const X509*> certs, std::vector<const X509_CRL*> crls,
                 std::string outcome);
+  // A CertRep FAILURE for `error`, or HTTP 503 (Unavailable) when it is kUnavailable.
   Reply Failure(Context& ctx, const Error& error);
+  Reply Unavailable(Context& ctx, const Error& error);
   Reply Encode(Context& ctx, codec::CertRepParams params);
   void Record(Context& ctx, const Reply& reply);
 

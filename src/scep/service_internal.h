@@ -8,6 +8,16 @@
 
 namespace scepgate::scep {
 
+// Retry-After of a 503 answered when the store cannot be reached.
+inline constexpr int kUnavailableRetryAfterSeconds = 2;
+
+// A store failure as a reply should carry it: a lost connection keeps kUnavailable (HTTP 503, the
+// client retries); anything else is an internal failure named StoreUnavailable.
+inline Error StoreError(const Error& e) {
+  if (e.code == ErrorCode::kUnavailable) return e;
+  return Error::Internal("StoreUnavailable: " + e.message);
+}
+
 struct Service::Context {
   const Peer& peer;
   std::chrono::steady_clock::time_point started;

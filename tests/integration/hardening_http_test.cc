@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -193,6 +194,48 @@ TEST(HardeningFdTest, WithFewFileDescriptorsTheServerCapsConnectionsAndRecovers)
   EXPECT_EQ(CountLines(log, "accept failed"), 0u) << "the cap keeps accept from running out";
   EXPECT_LE(CountLines(log, "connection limit reached"), 2u);
   EXPECT_LT(log.size(), 16u * 1024);
+}
+
+// Behind a reverse proxy: the proxy's X-Forwarded-For names the client in the request records,
+// and only when the proxy is trusted; the per-address cap does not choke the proxy.
+TEST(TrustedProxyTest, AForwardedClientIsRecordedOnlyFromATrustedProxyWhichIsNotCapped) {
+  auto s = ServerProcess::Start({{"--challenge", kChallenge},
+                                 {{"server.trusted_proxies", "[\"127.0.0.2\"]"},
+                                  {"server.max_connections_per_address", "4"}}});
+  ASSERT_TRUE(s) << s.error().message;
+  ServerProcess& server = **s;
+  GatewayClient gw(server.Url());
+  auto post = [&](const char* source, const std::string& forwarded, const std::string& tid) {
+    Identity id = NewIdentity();
+    client::CsrOptions csr;
+    csr.challenge = kChallenge;
+    client::MessageOptions m;
+    m.transaction_id = tid;
+    auto msg = client::BuildMessage(gw.ca(), *CsrToDer(**client::MakeCsr(*id.key, csr)), *id.signer,
+                                    *id.key, m);
+    std::string body = AsString(msg->der);
+    TestSocket sock(server.port(), source);
+    sock.Send(
+        "POST /scep?operation=PKIOperation HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        "Content-Type: application/x-pki-message\r\nX-Forwarded-For: " +
+        forwarded + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+    return StatusOf(sock.ReadHead(std::chrono::seconds(10)));
+  };
+  // The client wrote 192.0.2.99 itself; the trusted proxy appended the address it saw.
+  EXPECT_EQ(post("127.0.0.2", "192.0.2.99, 198.51.100.7", "via-proxy"), 200);
+  // The same header straight from a client is its own word, and ignored.
+  EXPECT_EQ(post("127.0.0.3", "198.51.100.8", "direct"), 200);
+  std::string out, err;
+  ASSERT_EQ(server.Cli({"requests", "list", "--json"}, &out, &err), 0) << err;
+  std::map<std::string, std::string> addr;
+  for (const auto& r : nlohmann::json::parse(out))
+    addr[r["transaction_id"].get<std::string>()] = r["remote_addr"].get<std::string>();
+  EXPECT_EQ(addr["via-proxy"], "198.51.100.7");
+  EXPECT_EQ(addr["direct"], "127.0.0.3");
+
+  std::vector<std::unique_ptr<TestSocket>> proxy, client;
+  EXPECT_EQ(Flood(server.port(), 10, {"127.0.0.2"}, proxy), 0) << "the trusted proxy was capped";
+  EXPECT_EQ(Flood(server.port(), 10, {"127.0.0.3"}, client), 6);
 }
 
 }  // namespace

@@ -17,6 +17,8 @@
 #include <thread>
 
 #include "client/http_client.h"
+#include "common/config.h"
+#include "common/config_edit.h"
 #include "common/files.h"
 
 namespace scepgate::testing {
@@ -69,52 +71,19 @@ int RunCommand(const std::vector<std::string>& argv, std::string* out, std::stri
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-namespace {
-
-// Replaces `key = ...` inside `[section]` of a TOML text, or appends it to the section.
-std::string SetConfig(const std::string& text, const std::string& dotted,
-                      const std::string& value) {
-  size_t dot = dotted.rfind('.');
-  std::string section = "[" + dotted.substr(0, dot) + "]", key = dotted.substr(dot + 1);
-  size_t at = text.find("\n" + section + "\n");
-  if (at == std::string::npos) return text + "\n" + section + "\n" + key + " = " + value + "\n";
-  size_t start = at + section.size() + 2;
-  size_t end = text.find("\n[", start);
-  if (end == std::string::npos) end = text.size();
-  std::string body = text.substr(start, end - start);
-  std::istringstream in(body);
-  std::string line, out;
-  bool done = false;
-  while (std::getline(in, line)) {
-    std::string trimmed = line;
-    if (trimmed.starts_with("# ")) trimmed = trimmed.substr(2);
-    if (!done && (trimmed.starts_with(key + " =") || trimmed.starts_with(key + "="))) {
-      line = key;
-      line += " = ";
-      line += value;
-      done = true;
-    }
-    out += line;
-    out += '\n';
-  }
-  if (!done) out += key + " = " + value + "\n";
-  return text.substr(0, start) + out + text.substr(end == text.size() ? end : end + 1);
-}
-
-}  // namespace
-
 Result<std::unique_ptr<ServerProcess>> ServerProcess::Start(const ServerOptions& options) {
   std::unique_ptr<ServerProcess> s(new ServerProcess());
   char tmpl[] = "/tmp/scepgate-it-XXXXXX";
   if (::mkdtemp(tmpl) == nullptr) return Fail(Error::Io("mkdtemp failed"));
   s->dir_ = fs::path(tmpl) / "data";
-  if (!options.copy_from.empty()) {
-    std::error_code ec;
-    fs::copy(options.copy_from, s->dir_, fs::copy_options::recursive, ec);
-    if (ec)
-      return Fail(Error::Io("cannot copy " + options.copy_from.string() + ": " + ec.message()));
-    for (const char* local : {"scepgate.db", "scepgate.db-wal", "scepgate.db-shm", "serve.pid"})
-      fs::remove(s->dir_ / local, ec);
+  if (!options.join_from.empty()) {
+    auto source = LoadConfig(options.join_from / "scepgate.toml");
+    if (!source) return Fail(source.error());
+    std::string err;
+    if (RunCommand({ScepgateBinary(), "init", "--dir", s->dir_.string(), "--join",
+                    source->store_dsn, "--from", options.join_from.string()},
+                   nullptr, &err) != 0)
+      return Fail(Error::Internal("scepgate init --join failed: " + err));
   } else {
     std::vector<std::string> init = {ScepgateBinary(), "init", "--dir", s->dir_.string()};
     init.insert(init.end(), options.init_args.begin(), options.init_args.end());
@@ -192,7 +161,10 @@ Status ServerProcess::Configure(
   if (lines.empty()) return {};
   fs::path cfg = dir_ / "scepgate.toml";
   SG_ASSIGN_OR_RETURN(std::string text, ReadFile(cfg));
-  for (const auto& [k, v] : lines) text = SetConfig(text, k, v);
+  for (const auto& [k, v] : lines) {
+    size_t dot = k.rfind('.');
+    text = SetConfigValue(text, k.substr(0, dot), k.substr(dot + 1), v);
+  }
   return WritePrivateFile(cfg, text);
 }
 

@@ -20,9 +20,9 @@ struct ServerOptions {
   std::vector<std::pair<std::string, std::string>> config;
   // When set, `serve` runs with this limit on open files (RLIMIT_NOFILE, soft and hard).
   uint64_t max_open_files = 0;
-  // When set, no init: the new data dir is a copy of this one (config, CA and RA keys, seal keys;
-  // not scepgate.db), as a second node of a shared database is made. init_args are then unused.
-  std::filesystem::path copy_from = {};
+  // When set, the data dir is a new node joined to this one's database (`scepgate init --join
+  // DSN --from DIR`, the DSN read from DIR's config). init_args are then unused.
+  std::filesystem::path join_from = {};
 };
 
 // Not thread-safe; one per test fixture.

@@ -88,12 +88,12 @@ Result<Connection> Connection::Connect(const std::string& dsn, const std::string
                         nullptr};
   const char* values[] = {"10", "UTF8", "scepgate", dsn.c_str(), password.c_str(), nullptr};
   PqConnPtr conn(PQconnectdbParams(keys, values, /*expand_dbname=*/1));
-  if (!conn) return Fail(Error::Io("postgres connect: out of memory"));
+  if (!conn) return Fail(Error::Unavailable("postgres connect: out of memory"));
   if (PQstatus(conn.get()) != CONNECTION_OK) {
     auto text = [](const char* s) { return std::string(s != nullptr ? s : "?"); };
     std::string where = text(PQuser(conn.get())) + "@" + text(PQhost(conn.get())) + ":" +
                         text(PQport(conn.get())) + "/" + text(PQdb(conn.get()));
-    return Fail(Error::Io(ErrorFromConnection(*conn, "connect to " + where).message));
+    return Fail(Error::Unavailable(ErrorFromConnection(*conn, "connect to " + where).message));
   }
   PQsetNoticeProcessor(conn.get(), &LogNotice, nullptr);
   return Connection(std::move(conn));

@@ -26,8 +26,8 @@ class Connection {
  public:
   // Opens a connection to `dsn` (a URI "postgresql://user@host:port/db?..." or "key=value ..."),
   // with client_encoding UTF8 and a 10 s connect_timeout unless the DSN sets its own.
-  // Returns kInvalidArgument when the DSN does not parse, kIo when the server cannot be reached
-  // or refuses the login (the message names host, port and database, never a password).
+  // Returns kInvalidArgument when the DSN does not parse, kUnavailable when the server cannot be
+  // reached or refuses the login (the message names host, port and database, never a password).
   // `password`, when not empty, is given to libpq beside the DSN (never inside a string that
   // could be logged) and overrides any the DSN or the environment sets.
   static Result<Connection> Connect(const std::string& dsn, const std::string& password = "");
@@ -56,8 +56,8 @@ class Connection {
   // this connection is the server's error 26000 (kDatabase).
   Result<QueryResult> ExecPrepared(const std::string& name, const std::vector<Param>& params);
 
-  // True once the connection is known to be lost (a statement failed with kIo, or libpq reports
-  // CONNECTION_BAD). A broken connection stays broken; open a new one.
+  // True once the connection is known to be lost (a statement failed with kUnavailable, or libpq
+  // reports CONNECTION_BAD). A broken connection stays broken; open a new one.
   bool IsBroken() const;
 
   // libpq's transaction state: PQTRANS_IDLE outside a transaction, PQTRANS_INTRANS inside,
@@ -72,7 +72,8 @@ class Connection {
 
  private:
   explicit Connection(PqConnPtr conn) : conn_(std::move(conn)) {}
-  // Turns libpq's answer into a QueryResult or an Error, marking the connection broken on kIo.
+  // Turns libpq's answer into a QueryResult or an Error, marking the connection broken on
+  // kUnavailable.
   Result<QueryResult> Check(PGresult* raw_result, std::string_view what);
 
   PqConnPtr conn_;

@@ -33,8 +33,8 @@ Result<int> CurrentSchemaVersion(Connection& conn);
 
 // Applies every migration not applied yet and returns the resulting version. Returns
 // kFailedPrecondition when the database was migrated by a newer scepgate ("the database is at
-// schema version N; this scepgate knows up to M: upgrade scepgate"); a failed step's error (kIo
-// when the connection was lost), that step rolled back and earlier ones kept.
+// schema version N; this scepgate knows up to M: upgrade scepgate"); a failed step's error
+// (kUnavailable when the connection was lost), that step rolled back and earlier ones kept.
 Result<int> Migrate(Connection& conn);
 
 }  // namespace scepgate::store::pg

@@ -112,7 +112,7 @@ TEST_F(PgMigrationsTest, ADatabaseOfANewerScepgateIsRefused) {
 TEST_F(PgMigrationsTest, AnUnreachableServerIsConnectionLost) {
   PostgresOptions options;
   options.dsn = "postgresql://postgres@127.0.0.1:1/x?connect_timeout=2";
-  EXPECT_EQ(CodeOf(PostgresStore::Open(options)), ErrorCode::kIo);
+  EXPECT_EQ(CodeOf(PostgresStore::Open(options)), ErrorCode::kUnavailable);
   options.dsn = "dbname='unterminated";
   EXPECT_EQ(CodeOf(PostgresStore::Open(options)), ErrorCode::kInvalidArgument);
 }

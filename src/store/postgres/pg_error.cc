@@ -23,14 +23,14 @@ Error Make(bool lost, std::string_view sqlstate, std::string message,
   if (!constraint.empty())
     message += " " + std::string(kConstraintMarker) + std::string(constraint) + "]";
   if (!sqlstate.empty()) message += " " + std::string(kStateMarker) + std::string(sqlstate) + "]";
-  if (lost) return Error::Io(std::move(message));
+  if (lost) return Error::Unavailable(std::move(message));
   if (sqlstate == "23505") return Error::AlreadyExists(std::move(message));
   return Error::Database(std::move(message));
 }
 
 }  // namespace
 
-bool IsConnectionLost(const Error& error) { return error.code == ErrorCode::kIo; }
+bool IsConnectionLost(const Error& error) { return error.code == ErrorCode::kUnavailable; }
 
 std::optional<std::string> SqlState(const Error& error) {
   size_t at = error.message.rfind(kStateMarker);

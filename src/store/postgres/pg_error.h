@@ -6,7 +6,7 @@
 // the constraint precedes it: "... [constraint users_pkey] [SQLSTATE 23505]".
 // Codes: unique_violation (23505) -> kAlreadyExists; a lost connection (the socket closed, libpq's
 // CONNECTION_BAD, SQLSTATE class 08, or the server shutting the session down: 57P01, 57P02,
-// 57P03) -> kIo, which this layer uses for nothing else; everything else -> kDatabase.
+// 57P03) -> kUnavailable; everything else -> kDatabase.
 // All functions are thread-safe.
 #pragma once
 

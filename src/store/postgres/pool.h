@@ -57,7 +57,8 @@ class Pool {
 
   // Returns an idle connection, or opens one while fewer than max_size are open, or waits for
   // one to come back. Returns kDatabase when none is free within the timeout (acquire_timeout
-  // for the first form), or Connection::Connect's error (kIo when the server is unreachable).
+  // for the first form), or Connection::Connect's error (kUnavailable when the server is
+  // unreachable).
   Result<Lease> Acquire();
   Result<Lease> Acquire(std::chrono::milliseconds timeout);
 

@@ -1,14 +1,15 @@
 // How the PostgreSQL store runs its work on pooled connections, and what a lost connection does to
 // each kind of work (postgres_store.h documents it for callers):
 //   - Read: statements that write nothing. When the connection turns out to be lost, the read runs
-//     once more on a fresh connection; a second loss is returned (kIo).
-//   - Write: one statement that writes, run once. A lost connection is returned (kIo) and never
+//     once more on a fresh connection; a second loss is returned (kUnavailable).
+//   - Write: one statement that writes, run once. A lost connection is returned (kUnavailable) and
+//   never
 //     retried here: the write may or may not have happened, and only the caller can tell whether
 //     repeating it is safe.
 //   - InTransaction: several statements in one transaction on one connection, committed when the
 //     body succeeds and rolled back when it fails. When BEGIN finds the connection lost (nothing
 //     of the work was sent), it starts once more on a fresh connection; a loss after that is
-//     returned (kIo), the outcome unknown only when it struck the COMMIT.
+//     returned (kUnavailable), the outcome unknown only when it struck the COMMIT.
 // After any lost connection the pool's idle connections are closed too (see Pool::DropIdle).
 // The Store interface knows no kInvalidArgument: the wrapper's (a text parameter with a zero
 // byte, a misused statement name or column) reaches callers as kDatabase.

@@ -4,12 +4,12 @@
 // atomic statement in the database (docs/consistency.md), so it holds across nodes.
 //
 // A lost connection (the server restarted, failed over, or the network dropped): every method
-// then returns kIo, the code pg_error.h gives to nothing else, and the pool opens fresh
+// then returns kUnavailable, the code pg_error.h gives to nothing else, and the pool opens fresh
 // connections for later calls. Methods that only read run once more on a fresh connection first.
 // A write is never repeated inside the store: when the connection was lost in the middle of it,
-// kIo means its outcome is unknown (it may have committed), and the caller decides, typically by
-// reading back what it wrote (FindTransaction after RecordIssuance, ...). Only a write whose
-// transaction could not even begin is started once more, since nothing of it was sent.
+// kUnavailable means its outcome is unknown (it may have committed), and the caller decides,
+// typically by reading back what it wrote (FindTransaction after RecordIssuance, ...). Only a write
+// whose transaction could not even begin is started once more, since nothing of it was sent.
 // kDatabase also comes from a pool that has no free connection within acquire_timeout.
 //
 // Text is PostgreSQL text: valid UTF-8 without zero bytes. A record with other bytes in a text
@@ -39,10 +39,10 @@ struct PostgresOptions {
 class PostgresStore final : public Store {
  public:
   // Connects, and applies pending migrations under the migration lock. Returns kInvalidArgument
-  // for a DSN that does not parse, kIo when the server cannot be reached, kFailedPrecondition
-  // when the database was migrated by a newer scepgate ("the database is at schema version N;
-  // this scepgate knows up to M: upgrade scepgate"), and the failing statement's error when a
-  // migration fails.
+  // for a DSN that does not parse, kUnavailable when the server cannot be reached,
+  // kFailedPrecondition when the database was migrated by a newer scepgate ("the database is at
+  // schema version N; this scepgate knows up to M: upgrade scepgate"), and the failing statement's
+  // error when a migration fails.
   static Result<std::unique_ptr<PostgresStore>> Open(const PostgresOptions& options);
 
   ~PostgresStore() override;

@@ -1,6 +1,6 @@
 // PostgresStore when connections are lost (postgres_store.h): reads are run again on a fresh
-// connection, a write is not repeated and says kIo, and the store recovers once the server is
-// back. Each test starts its own server, since it restarts or stops it.
+// connection, a write is not repeated and says kUnavailable, and the store recovers once the server
+// is back. Each test starts its own server, since it restarts or stops it.
 #include "store/postgres/postgres_store.h"
 
 #include <gtest/gtest.h>
@@ -55,7 +55,7 @@ TEST_F(PgConnectionLossTest, AWriteOnALostConnectionIsIoAndNotRepeated) {
   // One statement, autocommitted: once sent, its outcome is unknown, so it is not repeated.
   auto written = store_->SetSetting("k", "after");
   ASSERT_FALSE(written);
-  EXPECT_EQ(written.error().code, ErrorCode::kIo) << written.error().message;
+  EXPECT_EQ(written.error().code, ErrorCode::kUnavailable) << written.error().message;
   // The pool dropped the other dead connections: the next calls work.
   ASSERT_TRUE(store_->SetSetting("k", "again"));
   EXPECT_EQ(**store_->GetSetting("k"), "again");
@@ -73,11 +73,11 @@ TEST_F(PgConnectionLossTest, ATransactionThatCouldNotBeginStartsOnceMore) {
 TEST_F(PgConnectionLossTest, EveryCallIsIoWhileTheServerIsDownAndWorksOnceItIsBack) {
   ASSERT_TRUE(store_->InsertCertificate(MakeCert("c1", 10)));
   ASSERT_TRUE(server_->Stop());
-  EXPECT_EQ(CodeOf(store_->FindCertificate("c1")), ErrorCode::kIo);
-  EXPECT_EQ(CodeOf(store_->InsertCertificate(MakeCert("c2", 20))), ErrorCode::kIo);
+  EXPECT_EQ(CodeOf(store_->FindCertificate("c1")), ErrorCode::kUnavailable);
+  EXPECT_EQ(CodeOf(store_->InsertCertificate(MakeCert("c2", 20))), ErrorCode::kUnavailable);
   EXPECT_EQ(CodeOf(store_->RecordIssuance(MakeIssuance(MakeCert("c3", 30), MakeRequest("r", 30)))),
-            ErrorCode::kIo);
-  EXPECT_EQ(CodeOf(store_->NextCounter("n")), ErrorCode::kIo);
+            ErrorCode::kUnavailable);
+  EXPECT_EQ(CodeOf(store_->NextCounter("n")), ErrorCode::kUnavailable);
   ASSERT_TRUE(server_->Restart());
   EXPECT_TRUE(*store_->FindCertificate("c1"));
   EXPECT_FALSE(*store_->FindCertificate("c2"));

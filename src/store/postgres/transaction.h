@@ -14,7 +14,7 @@ namespace scepgate::store::pg {
 
 class Transaction {
  public:
-  // Sends BEGIN. Errors as in pg_error.h (kIo when the connection is lost).
+  // Sends BEGIN. Errors as in pg_error.h (kUnavailable when the connection is lost).
   static Result<Transaction> Begin(Connection& conn);
 
   Transaction(Transaction&& other) noexcept : conn_(std::exchange(other.conn_, nullptr)) {}
@@ -25,7 +25,8 @@ class Transaction {
 
   // Sends COMMIT; the transaction is over either way. Returns kDatabase without committing when
   // a statement of the transaction failed (PostgreSQL would turn the COMMIT into a ROLLBACK), and
-  // COMMIT's own error otherwise (kIo: the connection was lost and the outcome is unknown).
+  // COMMIT's own error otherwise (kUnavailable: the connection was lost and the outcome is
+  // unknown).
   Status Commit();
 
  private:

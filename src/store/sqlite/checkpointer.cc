@@ -4,20 +4,15 @@
 
 #include <utility>
 
+#include "store/sqlite/statement.h"
+
 namespace scepgate::store {
 
 Result<std::unique_ptr<Checkpointer>> Checkpointer::Start(const std::filesystem::path& file,
                                                           CheckpointOptions options,
                                                           std::mutex& writers) {
   const std::string name = file.string();
-  sqlite3* raw = nullptr;
-  int rc =
-      sqlite3_open_v2(name.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
-  SqlitePtr db(raw);
-  if (rc != SQLITE_OK) {
-    std::string why = db ? sqlite3_errmsg(db.get()) : sqlite3_errstr(rc);
-    return Fail(Error::Database("cannot open " + name + " for checkpoints: " + why));
-  }
+  SG_ASSIGN_OR_RETURN(SqlitePtr db, OpenDatabase(file, SQLITE_OPEN_READWRITE, "checkpoints"));
   // The checkpoint syncs the log and the database as the serving connection's setting would.
   if (sqlite3_exec(db.get(), "PRAGMA synchronous = NORMAL", nullptr, nullptr, nullptr) != SQLITE_OK)
     return Fail(Error::Database("cannot configure the checkpoint connection to " + name + ": " +

@@ -30,14 +30,8 @@ Status Configure(sqlite3& db) {
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::path& file,
                                                        const SqliteOptions& options) {
   const std::string name = file.string();
-  sqlite3* raw = nullptr;
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  int rc = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
-  SqlitePtr db(raw);
-  if (rc != SQLITE_OK) {
-    std::string why = db ? sqlite3_errmsg(db.get()) : sqlite3_errstr(rc);
-    return Fail(Error::Database("cannot open database " + name + ": " + why));
-  }
+  SG_ASSIGN_OR_RETURN(SqlitePtr db,
+                      OpenDatabase(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, "the store"));
   sqlite3_extended_result_codes(db.get(), 1);
   if (auto configured = Configure(*db); !configured) {
     return Fail(configured.error().With("cannot configure database " + name));

@@ -8,6 +8,20 @@ Error DbError(sqlite3& db, std::string_view what) {
   return Error::Database(std::string(what) + ": " + sqlite3_errmsg(&db));
 }
 
+Result<SqlitePtr> OpenDatabase(const std::filesystem::path& file, int flags,
+                               std::string_view purpose) {
+  const std::string name = file.string();
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(name.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  SqlitePtr db(raw);
+  if (rc != SQLITE_OK) {
+    std::string why = db ? sqlite3_errmsg(db.get()) : sqlite3_errstr(rc);
+    return Fail(
+        Error::Database("cannot open " + name + " for " + std::string(purpose) + ": " + why));
+  }
+  return db;
+}
+
 Status Exec(sqlite3& db, const std::string& sql) {
   char* raw_message = nullptr;
   int rc = sqlite3_exec(&db, sql.c_str(), nullptr, nullptr, &raw_message);

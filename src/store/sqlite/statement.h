@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,6 +19,11 @@ namespace scepgate::store {
 
 // Returns Error::Database("what: <the connection's last SQLite error message>").
 Error DbError(sqlite3& db, std::string_view what);
+
+// Opens the database file with sqlite3_open_v2 `flags` (SQLITE_OPEN_NOMUTEX is added).
+// Returns kDatabase "cannot open <file> for <purpose>: <SQLite's reason>".
+Result<SqlitePtr> OpenDatabase(const std::filesystem::path& file, int flags,
+                               std::string_view purpose);
 
 // Runs SQL that binds nothing and whose rows are ignored (pragmas, DDL, BEGIN/COMMIT).
 // Returns kDatabase on failure.

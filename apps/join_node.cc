@@ -1,0 +1,145 @@
+#include "join_node.h"
+
+#include "ca/ca_dir.h"
+#include "ca/offline_root.h"
+#include "common/config_edit.h"
+#include "common/files.h"
+#include "data_dir.h"
+#include "scep/ca_state.h"
+
+namespace scepgate::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr unsigned kPrivate = 0600;
+constexpr unsigned kPublic = 0644;
+constexpr const char* kPasswordFile = "db-password";
+constexpr const char* kRootKeyElsewhere =
+    "This node was made with `scepgate init --join`: the root CA's private key was not copied\n"
+    "to it and stays with the node it came from (or offline). Commands that sign with it (ca\n"
+    "rollover) take that key file with --root-key.\n";
+
+// A path relative to the data dir that stays inside it.
+bool InsideDataDir(const fs::path& file) {
+  return !file.is_absolute() && !file.empty() && *file.begin() != "..";
+}
+
+// Copies FROM/ca into DIR/ca file by file with the modes the layout prescribes, leaving out the
+// root CA's key.
+Status CopyCaDirectory(const fs::path& from, const fs::path& dir, std::vector<JoinedFile>& out) {
+  std::error_code ec;
+  fs::recursive_directory_iterator it(from / "ca", ec), end;
+  if (ec) return Fail(Error::Io("cannot read " + (from / "ca").string() + ": " + ec.message()));
+  SG_TRY_STATUS(MakePrivateDirectory(dir / "ca"));
+  bool root_key = false;
+  for (; it != end; it.increment(ec)) {
+    if (ec) return Fail(Error::Io("cannot read " + (from / "ca").string() + ": " + ec.message()));
+    fs::path rel = fs::relative(it->path(), from);
+    if (it->is_directory()) {
+      SG_TRY_STATUS(MakePrivateDirectory(dir / rel));
+      continue;
+    }
+    if (!it->is_regular_file()) continue;
+    if (rel == fs::path("ca") / "root.key") {
+      root_key = true;
+      continue;
+    }
+    bool key = rel.extension() == ".key";
+    SG_ASSIGN_OR_RETURN(std::string data, key ? ReadPrivateFile(it->path()) : ReadFile(it->path()));
+    SG_TRY_STATUS(WriteFile(dir / rel, data, key ? kPrivate : kPublic));
+    out.push_back({rel, key ? kPrivate : kPublic});
+  }
+  if (root_key) {
+    SG_TRY_STATUS(ca::MarkRootKeyElsewhere(dir / "ca", kRootKeyElsewhere));
+    out.push_back({fs::path("ca") / "root.offline", kPublic});
+  }
+  return {};
+}
+
+// A secret file of the source's data dir (seal keys, the password), copied 0600 when it lives
+// there; an absolute path stays as it is and must exist on the new machine.
+Status CopySecret(const fs::path& from, const fs::path& dir, const std::string& name,
+                  std::vector<JoinedFile>& out) {
+  if (name.empty() || !InsideDataDir(name)) return {};
+  std::error_code ec;
+  if (!fs::exists(from / name, ec)) return {};
+  SG_ASSIGN_OR_RETURN(std::string data, ReadPrivateFile(from / name));
+  SG_TRY_STATUS(WritePrivateFile(dir / name, data));
+  out.push_back({name, kPrivate});
+  return {};
+}
+
+// The database must be this deployment's: empty, or holding certificates of these CAs.
+Status CheckDatabase(const fs::path& dir, const Config& config) {
+  SG_ASSIGN_OR_RETURN(auto store, OpenStore(dir, config));
+  SG_ASSIGN_OR_RETURN(ca::CaSet set, ca::LoadCaDirectory(dir));
+  SG_ASSIGN_OR_RETURN(auto cas, scep::CaState::Build(std::move(set), config));
+  store::CertFilter newest;
+  newest.limit = 1;
+  SG_ASSIGN_OR_RETURN(auto certs, store->ListCertificates(newest));
+  for (const auto& c : certs)
+    if (cas->FindById(c.issuer_id) == nullptr)
+      return Fail(Error::FailedPrecondition(
+          "the database holds certificates of another CA (issuer " + c.issuer_id +
+          "): it is not the database of the node in --from"));
+  return {};
+}
+
+Result<std::vector<JoinedFile>> Join(const JoinOptions& o, const Config& source,
+                                     const std::string& source_text) {
+  std::vector<JoinedFile> files;
+  SG_TRY_STATUS(CopyCaDirectory(o.from, o.dir, files));
+  SG_TRY_STATUS(CopySecret(o.from, o.dir, source.seal_key_file, files));
+
+  std::string text = source_text;
+  text = SetConfigValue(text, "store", "backend", TomlString("postgres"));
+  text = SetConfigValue(text, "store", "dsn", TomlString(o.dsn));
+  if (!o.password_file.empty()) {
+    auto password = ReadPrivateFile(o.password_file);
+    if (!password) return Fail(password.error().With("--password-file"));
+    SG_TRY_STATUS(WritePrivateFile(o.dir / kPasswordFile, *password));
+    files.push_back({kPasswordFile, kPrivate});
+    text = SetConfigValue(text, "store", "password_file", TomlString(kPasswordFile));
+  } else {
+    SG_TRY_STATUS(CopySecret(o.from, o.dir, source.store_password_file, files));
+  }
+  SG_TRY_STATUS(WritePrivateFile(ConfigPath(o.dir), text));
+  files.insert(files.begin(), {"scepgate.toml", kPrivate});
+
+  SG_ASSIGN_OR_RETURN(Config config, LoadConfig(ConfigPath(o.dir)));
+  SG_TRY_STATUS(CheckDatabase(o.dir, config));
+  return files;
+}
+
+}  // namespace
+
+Result<std::vector<JoinedFile>> JoinNode(const JoinOptions& o) {
+  auto source = LoadConfig(ConfigPath(o.from));
+  if (!source)
+    return Fail(Error::NotFound("--from " + o.from.string() +
+                                " is not a scepgate data dir: " + source.error().message));
+  if (source->store_backend != "postgres")
+    return Fail(Error::FailedPrecondition(
+        "--from " + o.from.string() +
+        " keeps its records in SQLite: move them into the database with `scepgate migrate "
+        "--from-sqlite` and set [store] on that node first"));
+  SG_ASSIGN_OR_RETURN(std::string source_text, ReadPrivateFile(ConfigPath(o.from)));
+  std::error_code ec;
+  if (fs::exists(o.dir, ec) && !fs::is_empty(o.dir, ec))
+    return Fail(Error::AlreadyExists(o.dir.string() + " is not empty; a new node needs a new "
+                                                      "data dir"));
+  bool created = !fs::exists(o.dir, ec);
+  SG_TRY_STATUS(MakePrivateDirectory(o.dir));
+  auto joined = Join(o, *source, source_text);
+  if (!joined) {
+    if (created) {
+      fs::remove_all(o.dir, ec);
+    } else {
+      for (const auto& entry : fs::directory_iterator(o.dir, ec)) fs::remove_all(entry.path(), ec);
+    }
+  }
+  return joined;
+}
+
+}  // namespace scepgate::app
