@@ -145,8 +145,7 @@ void Serve(const std::string& dir, const std::string& listen) {
 
   http::ServerOptions so;
   ParseListen(listen.empty() ? c.listen : listen, so);
-  so.threads = c.threads > 0 ? c.threads
-                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  so.threads = WorkerThreads(c);
   so.max_request_line = c.max_request_line;
   so.max_header_bytes = c.max_header_bytes;
   so.max_body = c.max_body;

@@ -35,6 +35,12 @@ std::string DefaultTrustedCa(const scep::CaState& cas) {
   return cas.root() ? scep::CertSha256(*cas.root()) : cas.current().id;
 }
 
+int WorkerThreads(const Config& config) {
+  if (config.threads > 0) return config.threads;
+  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return config.store_backend == "postgres" ? 4 * cores : cores;
+}
+
 Result<store::PostgresOptions> PostgresOptionsOf(const fs::path& dir, const Config& config) {
   SG_ASSIGN_OR_RETURN(bool inline_password, store::pg::DsnHasPassword(config.store_dsn));
   if (inline_password)
@@ -51,10 +57,8 @@ Result<store::PostgresOptions> PostgresOptionsOf(const fs::path& dir, const Conf
       password.pop_back();
     options.password = std::move(password);
   }
-  unsigned threads = config.threads > 0 ? static_cast<unsigned>(config.threads)
-                                        : std::max(1u, std::thread::hardware_concurrency());
   options.pool_size = config.store_pool_size > 0 ? static_cast<size_t>(config.store_pool_size)
-                                                 : size_t{threads} + 2;
+                                                 : static_cast<size_t>(WorkerThreads(config)) + 2;
   return options;
 }
 

@@ -58,16 +58,21 @@ std::filesystem::path DatabasePath(const std::filesystem::path& dir);
 // The seal key file named by the config (relative to the data dir unless absolute).
 std::filesystem::path SealKeyPath(const std::filesystem::path& dir, const Config& config);
 
-// The store the config names: SQLite (scepgate.db in DIR, tuned by `sqlite`) or PostgreSQL
-// (store.dsn, with the password from store.password_file, which must be mode 0600). Returns
-// kInvalidArgument for a DSN that holds a password or does not parse, kFailedPrecondition for a
-// readable password file or a database of a newer schema, kUnavailable when the server cannot be
-// reached, the store's own errors otherwise. The PostgreSQL connection settings of a config with
-// backend "postgres": the DSN, the password from store.password_file, the pool size. Errors as
+// The server's worker threads: [server] threads, or when 0 one per core on SQLite and four per
+// core on PostgreSQL, where a worker spends part of each request waiting for the database server.
+int WorkerThreads(const Config& config);
+
+// The PostgreSQL connection settings of a config with backend "postgres": the DSN, the password
+// from store.password_file, the pool size (store.pool_size, or WorkerThreads() + 2). Errors as
 // OpenStore's before it connects.
 Result<store::PostgresOptions> PostgresOptionsOf(const std::filesystem::path& dir,
                                                  const Config& config);
 
+// The store the config names: SQLite (scepgate.db in DIR, tuned by `sqlite`) or PostgreSQL
+// (store.dsn, with the password from store.password_file, which must be mode 0600). Returns
+// kInvalidArgument for a DSN that holds a password or does not parse, kFailedPrecondition for a
+// readable password file or a database of a newer schema, kUnavailable when the server cannot be
+// reached, the store's own errors otherwise.
 Result<std::unique_ptr<store::Store>> OpenStore(const std::filesystem::path& dir,
                                                 const Config& config,
                                                 const store::SqliteOptions& sqlite = {});

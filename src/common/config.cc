@@ -269,7 +269,8 @@ std::string DefaultConfigText(std::string_view challenge) {
 [server]
 # Address and port `scepgate serve` listens on (overridden by --listen).
 listen = "127.0.0.1:8080"
-# Worker threads; 0 = one per core.
+# Worker threads; 0 = one per core on SQLite, four per core on PostgreSQL (a worker waits for
+# the database server, and the others keep the cores busy meanwhile).
 threads = 0
 # URL paths that answer SCEP. Cisco appends /pkiclient.exe to whatever it is given.
 scep_paths = ["/scep", "/certsrv/mscep/mscep.dll", "/certsrv/mscep/mscep.dll/pkiclient.exe", "/cgi-bin/pkiclient.exe"]

@@ -19,7 +19,7 @@ struct TemplateConfig {
 struct Config {
   // [server]
   std::string listen = "127.0.0.1:8080";
-  int threads = 0;  // 0 = one per core
+  int threads = 0;  // 0 = one per core (SQLite), four per core (PostgreSQL): WorkerThreads()
   std::vector<std::string> scep_paths = {"/scep", "/certsrv/mscep/mscep.dll",
                                          "/certsrv/mscep/mscep.dll/pkiclient.exe",
                                          "/cgi-bin/pkiclient.exe"};

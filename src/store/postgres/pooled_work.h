@@ -6,6 +6,8 @@
 //   never
 //     retried here: the write may or may not have happened, and only the caller can tell whether
 //     repeating it is safe.
+//   - WritePrepared: Write for one prepared statement, prepared again on a fresh connection when
+//     the connection is found lost while preparing (nothing was sent that writes).
 //   - InTransaction: several statements in one transaction on one connection, committed when the
 //     body succeeds and rolled back when it fails. When BEGIN finds the connection lost (nothing
 //     of the work was sent), it starts once more on a fresh connection; a loss after that is
@@ -23,6 +25,7 @@
 #include "store/postgres/connection.h"
 #include "store/postgres/pg_error.h"
 #include "store/postgres/pool.h"
+#include "store/postgres/statements.h"
 #include "store/postgres/transaction.h"
 
 namespace scepgate::store::pg {
@@ -62,6 +65,30 @@ auto Write(Pool& pool, Work&& work) -> std::invoke_result_t<Work&, Connection&> 
   auto result = AsStoreResult(work(**lease));
   if (!result) ForgetIdleOnLoss(pool, result.error());
   return result;
+}
+
+// Write, for work whose one statement is `statement`: preparing sends nothing that writes, so when
+// the connection turns out lost while preparing, it starts once more on a fresh connection (as
+// InTransaction does after BEGIN); the statement itself runs once.
+template <class Work>
+auto WritePrepared(Pool& pool, const Prepared& statement, Work&& work)
+    -> std::invoke_result_t<Work&, Connection&> {
+  for (int attempt = 1;; ++attempt) {
+    auto lease = pool.Acquire();
+    if (!lease) return Fail(std::move(lease).error());
+    if (!(*lease)->IsPrepared(statement.name)) {
+      Status prepared = AsStoreResult((*lease)->Prepare(statement.name, statement.sql));
+      if (!prepared) {
+        ForgetIdleOnLoss(pool, prepared.error());
+        if (attempt == 2 || !IsConnectionLost(prepared.error()))
+          return Fail(std::move(prepared).error());
+        continue;
+      }
+    }
+    auto result = AsStoreResult(work(**lease));
+    if (!result) ForgetIdleOnLoss(pool, result.error());
+    return result;
+  }
 }
 
 template <class Work>
