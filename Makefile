@@ -6,7 +6,7 @@ DATA ?= data
 JOBS ?= $(shell nproc)
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: setup build run test bench format tidy fuzz tsan clean
+.PHONY: setup build run test bench bench-ha format tidy fuzz tsan clean
 
 setup:
 	bash scripts/setup.sh
@@ -25,6 +25,10 @@ test: build
 
 bench: build
 	bash bench/compare.sh
+
+# One node on SQLite, one on PostgreSQL, two on PostgreSQL behind nginx (docs/performance.md).
+bench-ha: build
+	bash bench/ha_compare.sh $(BUILD)
 
 format:
 	find src apps tests bench fuzz -name '*.cc' -o -name '*.h' | xargs clang-format -i
