@@ -1,26 +1,11 @@
 #include "common/config_edit.h"
 
-#include <cstdio>
+#include "common/log.h"
 
 namespace scepgate {
 
-std::string TomlString(std::string_view value) {
-  std::string out = "\"";
-  for (char c : value) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20 || u == 0x7f) {
-      char esc[8];
-      std::snprintf(esc, sizeof esc, "\\u%04x", u);
-      out += esc;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
+// A JSON string's escapes (\", \\, \u00XX) are a TOML basic string's as well.
+std::string TomlString(std::string_view value) { return "\"" + EscapeLogJson(value) + "\""; }
 
 std::string SetConfigValue(std::string_view text, std::string_view section, std::string_view key,
                            std::string_view toml_value) {

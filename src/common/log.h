@@ -8,7 +8,8 @@
 
 namespace scepgate {
 
-// `message` as the inside of a JSON string: quotes, backslashes and control characters escaped.
+// `message` as the inside of a JSON string (or of a TOML basic string, whose escapes are the same):
+// quotes, backslashes and control characters escaped.
 std::string EscapeLogJson(std::string_view message);
 
 // Sets the default logger's level ("trace".."off") and format (plain text or JSON lines) on stderr.

@@ -23,16 +23,7 @@ DEVICE=$("$SCEPGATE" device add --name cm-device --platform linux)
 CHALLENGE=$("$SCEPGATE" challenge issue --device "$DEVICE" --profile hosts)
 OTHER_CHALLENGE=$("$SCEPGATE" challenge issue --device "$DEVICE" --profile hosts)
 
-cat > "$WORK/inner.sh" <<INNER
-set -euo pipefail
-mount --bind "$WORK/state" /var/lib/certmonger
-certmonger -s -n -f >"$WORK/certmonger.log" 2>&1 &
-owned() {
-  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-    org.freedesktop.DBus.NameHasOwner string:org.fedorahosted.certmonger 2>/dev/null | grep -q true
-}
-for _ in \$(seq 1 100); do owned && break; sleep 0.1; done
-owned || { echo "certmonger did not take its bus name"; exit 1; }
+{ certmonger_inner_head "$WORK/state" "$WORK/certmonger.log"; cat <<INNER
 getcert add-scep-ca -s -c scepgate -u "$URL"
 getcert request -s -c scepgate -I cmtest -k "$WORK/cm/key.pem" -f "$WORK/cm/cert.pem" \
   -N CN=certmonger-host -L cm-secret -w -v
@@ -47,6 +38,7 @@ getcert request -s -c scepgate -I cmintruder -k "$WORK/cm/bad-key.pem" -f "$WORK
   -N CN=intruder -L "$OTHER_CHALLENGE" -w -v || true
 getcert list -s -i cmintruder > "$WORK/cm/list4.txt"
 INNER
+} >"$WORK/inner.sh"
 HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" timeout 240 unshare -m dbus-run-session -- bash "$WORK/inner.sh" >"$WORK/cm/run.log" 2>&1 \
   || { cat "$WORK/cm/run.log" "$WORK/cm"/list*.txt 2>/dev/null; tail -20 "$WORK/certmonger.log" 2>/dev/null; fail "certmonger run failed"; }
 

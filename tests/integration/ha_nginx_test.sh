@@ -119,16 +119,7 @@ pass "micromdm scepclient enrolled through nginx"
 
 # --- certmonger (GET) through nginx: enroll, then renew (as certmonger_test.sh runs it) -------
 mkdir -p "$WORK/state" "$WORK/cm" "$WORK/home"
-cat >"$WORK/inner.sh" <<INNER
-set -euo pipefail
-mount --bind "$WORK/state" /var/lib/certmonger
-certmonger -s -n -f >"$WORK/certmonger.log" 2>&1 &
-owned() {
-  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-    org.freedesktop.DBus.NameHasOwner string:org.fedorahosted.certmonger 2>/dev/null | grep -q true
-}
-for _ in \$(seq 1 100); do owned && break; sleep 0.1; done
-owned || { echo "certmonger did not take its bus name"; exit 1; }
+{ certmonger_inner_head "$WORK/state" "$WORK/certmonger.log"; cat <<INNER
 getcert add-scep-ca -s -c ha -u "$URL"
 getcert request -s -c ha -I hatest -k "$WORK/cm/key.pem" -f "$WORK/cm/cert.pem" \
   -N CN=ha-certmonger -L "$CHALLENGE" -w -v
@@ -137,6 +128,7 @@ cp "$WORK/cm/cert.pem" "$WORK/cm/first.pem"
 getcert resubmit -s -i hatest -w -v
 getcert list -s -i hatest > "$WORK/cm/list2.txt"
 INNER
+} >"$WORK/inner.sh"
 HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" timeout 240 unshare -m dbus-run-session -- \
   bash "$WORK/inner.sh" >"$WORK/cm/run.log" 2>&1 ||
   { cat "$WORK/cm/run.log" "$WORK/cm"/list*.txt >&2 2>/dev/null; tail -20 "$WORK/certmonger.log" >&2 2>/dev/null; fail "certmonger run failed"; }

@@ -44,3 +44,20 @@ import json,sys
 c=json.load(sys.stdin)
 sys.exit(0 if c["device_id"]==sys.argv[1] and c["profile"]==sys.argv[2] else 1)' "$2" "$3"
 }
+
+# certmonger_inner_head STATE_DIR LOG: the first lines of the script the certmonger tests run in a
+# private mount namespace and D-Bus session: STATE_DIR bound over /var/lib/certmonger, certmonger
+# started (its log in LOG), and a wait (10 s at most) until it owns its bus name.
+certmonger_inner_head() {
+  cat <<HEAD
+set -euo pipefail
+mount --bind "$1" /var/lib/certmonger
+certmonger -s -n -f >"$2" 2>&1 &
+owned() {
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \\
+    org.freedesktop.DBus.NameHasOwner string:org.fedorahosted.certmonger 2>/dev/null | grep -q true
+}
+for _ in \$(seq 1 100); do owned && break; sleep 0.1; done
+owned || { echo "certmonger did not take its bus name"; exit 1; }
+HEAD
+}

@@ -28,6 +28,20 @@
 namespace scepgate::testing {
 namespace {
 
+// Node A from `scepgate init` on the database `dsn` (static challenge "x"), node B joined to it
+// with `scepgate init --join`; both serving. Returns the first failure to start.
+Status StartTwoNodes(const std::string& dsn, std::unique_ptr<ServerProcess>& a,
+                     std::unique_ptr<ServerProcess>& b) {
+  ServerOptions first;
+  first.init_args = {"--challenge", "x"};
+  first.config = {{"store.backend", "\"postgres\""}, {"store.dsn", "\"" + dsn + "\""}};
+  SG_ASSIGN_OR_RETURN(a, ServerProcess::Start(first));
+  ServerOptions second;
+  second.join_from = a->dir();
+  SG_ASSIGN_OR_RETURN(b, ServerProcess::Start(second));
+  return {};
+}
+
 class MultiNodeTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -35,18 +49,8 @@ class MultiNodeTest : public ::testing::Test {
     ASSERT_TRUE(pg) << pg.error().message;
     auto db = (*pg)->CreateDatabase();
     ASSERT_TRUE(db) << db.error().message;
-    ServerOptions first;
-    first.init_args = {"--challenge", "x"};
-    first.config = {{"store.backend", "\"postgres\""},
-                    {"store.dsn", "\"" + (*pg)->Dsn(*db) + "\""}};
-    auto a = ServerProcess::Start(first);
-    ASSERT_TRUE(a) << a.error().message;
-    a_ = std::move(*a);
-    ServerOptions second;
-    second.join_from = a_->dir();
-    auto b = ServerProcess::Start(second);
-    ASSERT_TRUE(b) << b.error().message;
-    b_ = std::move(*b);
+    auto started = StartTwoNodes((*pg)->Dsn(*db), a_, b_);
+    ASSERT_TRUE(started) << started.error().message;
   }
 
   nlohmann::json Json(ServerProcess& node, std::vector<std::string> args) {
@@ -353,17 +357,8 @@ class DatabaseOutageTest : public ::testing::Test {
     pg_ = std::move(*pg);
     auto db = pg_->CreateDatabase();
     ASSERT_TRUE(db) << db.error().message;
-    ServerOptions first;
-    first.init_args = {"--challenge", "x"};
-    first.config = {{"store.backend", "\"postgres\""}, {"store.dsn", "\"" + pg_->Dsn(*db) + "\""}};
-    auto a = ServerProcess::Start(first);
-    ASSERT_TRUE(a) << a.error().message;
-    a_ = std::move(*a);
-    ServerOptions second;
-    second.join_from = a_->dir();
-    auto b = ServerProcess::Start(second);
-    ASSERT_TRUE(b) << b.error().message;
-    b_ = std::move(*b);
+    auto started = StartTwoNodes(pg_->Dsn(*db), a_, b_);
+    ASSERT_TRUE(started) << started.error().message;
   }
 
   // GET /healthz of `node`: the status, and the body in `body`.

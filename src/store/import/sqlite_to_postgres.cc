@@ -62,6 +62,16 @@ Result<std::vector<PgColumn>> PgColumns(pg::Connection& pg, const std::string& t
   return columns;
 }
 
+// The first column of every row `q` yields.
+Result<std::vector<std::string>> FirstColumn(Query& q) {
+  std::vector<std::string> out;
+  while (true) {
+    SG_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) return out;
+    out.push_back(q.Text(0));
+  }
+}
+
 Result<std::vector<std::string>> SqliteTables(sqlite3& db) {
   SG_ASSIGN_OR_RETURN(auto stmt, Prepare(db,
                                          "SELECT name FROM sqlite_master WHERE type = 'table' AND "
@@ -69,13 +79,7 @@ Result<std::vector<std::string>> SqliteTables(sqlite3& db) {
                                          "'schema_migrations' ORDER BY name",
                                          false));
   Query q(*stmt, "list tables");
-  std::vector<std::string> tables;
-  while (true) {
-    SG_ASSIGN_OR_RETURN(bool row, q.Step());
-    if (!row) break;
-    tables.push_back(q.Text(0));
-  }
-  return tables;
+  return FirstColumn(q);
 }
 
 Result<std::vector<std::string>> SqliteColumns(sqlite3& db, const std::string& table) {
@@ -83,13 +87,7 @@ Result<std::vector<std::string>> SqliteColumns(sqlite3& db, const std::string& t
                       Prepare(db, "SELECT name FROM pragma_table_info(?1) ORDER BY cid", false));
   Query q(*stmt, "list columns");
   q.BindText(1, table);
-  std::vector<std::string> columns;
-  while (true) {
-    SG_ASSIGN_OR_RETURN(bool row, q.Step());
-    if (!row) break;
-    columns.push_back(q.Text(0));
-  }
-  return columns;
+  return FirstColumn(q);
 }
 
 // Table and column names come from the two schemas, never from input; quoted all the same.
