@@ -31,7 +31,8 @@ alive() {
 
 # ours PID TEXT: PID is alive and its command line contains TEXT (a pid file may be stale and
 # its number reused by an unrelated process).
-ours() { alive "$1" && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$2"; }
+# (No pipe into grep -q: under pipefail the writer's SIGPIPE, when grep stops early, would fail it.)
+ours() { alive "$1" && grep -qF -- "$2" <<<"$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null)"; }
 
 # stop_pid PID NAME SECONDS: SIGTERM, then up to SECONDS for it to exit, then SIGKILL.
 stop_pid() {

@@ -44,7 +44,7 @@ HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" timeout 240 unshare -m db
 
 grep -q "status: MONITORING" "$WORK/cm/list1.txt" || { cat "$WORK/cm/list1.txt"; fail "first request not issued"; }
 verify_cert "$WORK/cm/first.pem" || fail "certmonger's certificate does not chain"
-openssl x509 -in "$WORK/cm/first.pem" -noout -subject | grep -q "CN *= *certmonger-host" || fail "wrong subject"
+grep -q "CN *= *certmonger-host" <<<"$(openssl x509 -in "$WORK/cm/first.pem" -noout -subject)" || fail "wrong subject"
 pass "certmonger enrolled over GET"
 
 grep -q "status: MONITORING" "$WORK/cm/list2.txt" || { cat "$WORK/cm/list2.txt"; fail "renewal not issued"; }
@@ -66,6 +66,6 @@ pass "certmonger enrolled with a one-time challenge, linked to its device"
 
 ! grep -q "status: MONITORING" "$WORK/cm/list4.txt" || fail "a foreign CN was issued"
 [ ! -s "$WORK/cm/bad-cert.pem" ] || fail "a certificate was written for a foreign CN"
-"$SCEPGATE" requests list --state failed | grep -q SubjectNameMismatch \
+grep -q SubjectNameMismatch <<<"$("$SCEPGATE" requests list --state failed)" \
   || { cat "$WORK/cm/list4.txt"; fail "the foreign CN is not recorded as SubjectNameMismatch"; }
 pass "certmonger refused with SubjectNameMismatch for a foreign CN"

@@ -113,7 +113,7 @@ timeout 60 scepclient -private-key "$WORK/mdm/key.pem" -server-url "$URL" \
   { cat "$WORK/mdm/out.log" >&2; fail "scepclient did not enroll through nginx"; }
 [ -s "$WORK/mdm/client.pem" ] || fail "scepclient wrote no certificate"
 verify_cert "$WORK/mdm/client.pem" || fail "scepclient's certificate does not chain to the root"
-openssl x509 -in "$WORK/mdm/client.pem" -noout -subject | grep -q "CN *= *ha-micromdm" ||
+grep -q "CN *= *ha-micromdm" <<<"$(openssl x509 -in "$WORK/mdm/client.pem" -noout -subject)" ||
   fail "scepclient's certificate has the wrong subject"
 pass "micromdm scepclient enrolled through nginx"
 
@@ -141,7 +141,7 @@ s2=$(openssl x509 -in "$WORK/cm/cert.pem" -noout -serial)
 verify_cert "$WORK/cm/cert.pem" || fail "certmonger's renewed certificate does not chain"
 [ "$(sql "select count(*) from requests where renewal and state = 'issued'")" = 1 ] ||
   fail "certmonger's resubmission is not recorded as an issued renewal"
-cat "$HA/node1.log" "$HA/node2.log" | grep -q "method=GET path=/scep operation=PKIOperation/" ||
+grep -q "method=GET path=/scep operation=PKIOperation/" "$HA/node1.log" "$HA/node2.log" ||
   fail "no GET PKIOperation reached a node"
 pass "certmonger enrolled and renewed through nginx (GET)"
 
@@ -240,7 +240,7 @@ log_start=$(wc -l <"$HA/nginx/access.log")
 back=""
 for _ in $(seq 1 150); do  # fail_timeout is 10 s; 30 s at most
   curl -sf -o /dev/null "$URL?operation=GetCACaps" || true
-  if tail -n +"$((log_start + 1))" "$HA/nginx/access.log" | grep -q "upstream=$NODE1_ADDR/200/"; then back=1; break; fi
+  if grep -q "upstream=$NODE1_ADDR/200/" <(tail -n +"$((log_start + 1))" "$HA/nginx/access.log"); then back=1; break; fi
   sleep 0.2
 done
 [ -n "$back" ] || fail "nginx did not send anything to node1 within 30 s of its restart"

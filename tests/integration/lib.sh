@@ -54,8 +54,9 @@ set -euo pipefail
 mount --bind "$1" /var/lib/certmonger
 certmonger -s -n -f >"$2" 2>&1 &
 owned() {
-  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \\
-    org.freedesktop.DBus.NameHasOwner string:org.fedorahosted.certmonger 2>/dev/null | grep -q true
+  grep -q true <<<"\$(dbus-send --session --print-reply --dest=org.freedesktop.DBus \\
+    /org/freedesktop/DBus org.freedesktop.DBus.NameHasOwner \\
+    string:org.fedorahosted.certmonger 2>/dev/null)"
 }
 for _ in \$(seq 1 100); do owned && break; sleep 0.1; done
 owned || { echo "certmonger did not take its bus name"; exit 1; }

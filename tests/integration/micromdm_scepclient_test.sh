@@ -13,7 +13,7 @@ timeout 60 scepclient -private-key "$WORK/good/key.pem" -server-url "$URL" \
   || { cat "$WORK/good/out.log"; fail "scepclient did not enroll"; }
 [ -s "$WORK/good/client.pem" ] || fail "no certificate written"
 verify_cert "$WORK/good/client.pem" || fail "issued certificate does not chain to the root"
-openssl x509 -in "$WORK/good/client.pem" -noout -subject | grep -q "CN *= *micromdm-device" \
+grep -q "CN *= *micromdm-device" <<<"$(openssl x509 -in "$WORK/good/client.pem" -noout -subject)" \
   || fail "subject is not the requested one"
 pass "scepclient enrolled"
 
@@ -23,7 +23,7 @@ if timeout 60 scepclient -private-key "$WORK/bad/key.pem" -server-url "$URL" \
 fi
 [ ! -s "$WORK/bad/client.pem" ] || fail "a certificate was written despite the wrong challenge"
 grep -qi "badRequest\|failInfo" "$WORK/bad/out.log" || { cat "$WORK/bad/out.log"; fail "no SCEP failure reported"; }
-"$SCEPGATE" requests list --dir "$DATA" --state failed | grep -q ChallengeInvalid \
+grep -q ChallengeInvalid <<<"$("$SCEPGATE" requests list --dir "$DATA" --state failed)" \
   || fail "the refusal is not recorded as ChallengeInvalid"
 pass "scepclient refused with a wrong challenge"
 
@@ -56,7 +56,7 @@ if timeout 60 scepclient -private-key "$WORK/replay/key.pem" -server-url "$URL" 
   -challenge "$CHALLENGE" -cn mdm-laptop >"$WORK/replay/out.log" 2>&1; then
   fail "a replayed one-time challenge enrolled"
 fi
-"$SCEPGATE" requests list --state failed | grep -q ChallengeAlreadyUsed \
+grep -q ChallengeAlreadyUsed <<<"$("$SCEPGATE" requests list --state failed)" \
   || fail "the replay is not recorded as ChallengeAlreadyUsed"
 pass "scepclient refused when replaying the challenge"
 
@@ -65,7 +65,7 @@ if timeout 60 scepclient -private-key "$WORK/mismatch/key.pem" -server-url "$URL
   -challenge "$CHALLENGE" -cn someone-else >"$WORK/mismatch/out.log" 2>&1; then
   fail "a CSR whose CN is not the device's enrolled"
 fi
-"$SCEPGATE" requests list --state failed | grep -q SubjectNameMismatch \
+grep -q SubjectNameMismatch <<<"$("$SCEPGATE" requests list --state failed)" \
   || fail "the wrong CN is not recorded as SubjectNameMismatch"
 # The challenge was not spent by the refusal: the right CN still enrolls with it.
 mkdir -p "$WORK/after"
