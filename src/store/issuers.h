@@ -20,9 +20,11 @@ struct IssuerRecord {
   std::string name;  // what `ca add-issuer --name` said, for people
   bool active = true;  // listed in GetCACert; an inactive one still has its CRL served
   int64_t created_at = 0;
-  // A revocation through a node without this issuer's key sets it; the key holders' CRL refresher
-  // publishes and clears it (CRL number strictly increasing, as for any CRL).
-  bool crl_stale = false;
+  // Raised by each revocation through a node without this issuer's key; the key holders' CRL
+  // refresher publishes while it is above `crl_published` and then records what it published
+  // (CRL numbers strictly increasing, as for any CRL).
+  int64_t crl_wanted = 0;
+  int64_t crl_published = 0;
 };
 
 // Thread-safe: every implementation may be called from several threads and processes at once.
@@ -36,11 +38,13 @@ class IssuerStore {
   virtual Result<std::vector<IssuerRecord>> ListIssuers() = 0;
   // kNotFound for an unknown id.
   virtual Status SetIssuerActive(std::string_view id, bool active) = 0;
-  // Marks the issuer's CRL stale (after a revocation by a node that cannot sign it), or clears the
-  // mark if it is still `expected` (compare-and-set, so that a revocation between the publisher's
-  // read and its clear is not lost). kNotFound for an unknown id.
-  virtual Status MarkCrlStale(std::string_view id) = 0;
-  virtual Result<bool> ClearCrlStale(std::string_view id, int64_t published_number) = 0;
+  // Asks for a new CRL of the issuer (a revocation by a node that cannot sign it): crl_wanted + 1,
+  // atomically. kNotFound for an unknown id.
+  virtual Status WantCrl(std::string_view id) = 0;
+  // Records that a CRL covering crl_wanted = `wanted` (read before signing) was published:
+  // crl_published = max(crl_published, wanted), so that a revocation after the read keeps the
+  // issuer wanted. kNotFound for an unknown id.
+  virtual Status CrlPublished(std::string_view id, int64_t wanted) = 0;
 };
 
 }  // namespace scepgate::store
