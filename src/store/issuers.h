@@ -1,6 +1,6 @@
 // The issuing CAs of a deployment (option 2 of docs/high-availability.md): every node lists
 // every active one in GetCACert and serves its CRL, whether or not it holds its key.
-// Part of the store (store.h) once wired in. WORK IN PROGRESS on branch opt2-wip: not built.
+// Part of the store (store.h). WORK IN PROGRESS on branch opt2-wip.
 #pragma once
 
 #include <cstdint>
@@ -17,7 +17,7 @@ namespace scepgate::store {
 struct IssuerRecord {
   std::string id;  // SHA-256 thumbprint (hex) of the certificate, as CertificateRecord::issuer_id
   Bytes cert_der;
-  std::string name;  // what `ca add-issuer --name` said, for people
+  std::string name;    // what `ca add-issuer --name` said, for people
   bool active = true;  // listed in GetCACert; an inactive one still has its CRL served
   int64_t created_at = 0;
   // Raised by each revocation through a node without this issuer's key; the key holders' CRL

@@ -70,6 +70,13 @@ class MemoryStore final : public Store {
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
   Status SetSetting(std::string_view key, std::string_view value) override;
 
+  // Issuing CAs of the deployment (memory_issuers.cc).
+  Status RegisterIssuer(const IssuerRecord& issuer) override;
+  Result<std::vector<IssuerRecord>> ListIssuers() override;
+  Status SetIssuerActive(std::string_view id, bool active) override;
+  Status WantCrl(std::string_view id) override;
+  Status CrlPublished(std::string_view id, int64_t wanted) override;
+
   // The directory (memory_directory.cc).
   Status InsertDevice(const DeviceRecord& device) override;
   Result<std::optional<DeviceRecord>> FindDevice(std::string_view id) override;
@@ -146,6 +153,7 @@ class MemoryStore final : public Store {
   std::map<std::string, size_t, std::less<>> cert_index_;     // serial -> certs_ index; mu_
   std::vector<RequestRecord> requests_;                       // id order; guarded by mu_
   std::map<std::string, int64_t, std::less<>> counters_;      // guarded by mu_
+  std::vector<IssuerRecord> issuers_;                         // registration order; mu_
   std::map<std::string, std::string, std::less<>> settings_;  // guarded by mu_
   std::vector<DeviceRecord> devices_;                         // insertion order; mu_
   std::map<std::string, UserRecord, std::less<>> users_;      // folded UPN -> user; mu_

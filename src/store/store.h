@@ -26,6 +26,7 @@
 #include "store/certificates.h"
 #include "store/challenges.h"
 #include "store/directory.h"
+#include "store/issuers.h"
 #include "store/outbox.h"
 #include "store/profiles.h"
 #include "store/requests.h"
@@ -43,6 +44,7 @@ class Store : public CertificateStore,
               public DirectoryStore,
               public ProfileStore,
               public TokenAuditStore,
-              public SettingsStore {};
+              public SettingsStore,
+              public IssuerStore {};
 
 }  // namespace scepgate::store

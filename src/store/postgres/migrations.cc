@@ -267,8 +267,23 @@ constexpr const char* kV1[] = {
     "CREATE INDEX audit_log_at ON audit_log (at)",
 };
 
+// The issuing CAs of the deployment (option 2 of docs/high-availability.md); as SQLite's v11.
+constexpr const char* kV2[] = {
+    R"sql(CREATE TABLE issuers (
+  id TEXT NOT NULL PRIMARY KEY,
+  cert_der BYTEA NOT NULL,
+  name TEXT NOT NULL,
+  active BOOLEAN NOT NULL DEFAULT true,
+  created_at BIGINT NOT NULL,
+  crl_wanted BIGINT NOT NULL DEFAULT 0,
+  crl_published BIGINT NOT NULL DEFAULT 0,
+  seq BIGINT GENERATED ALWAYS AS IDENTITY
+))sql",
+};
+
 constexpr Migration kMigrations[] = {
     {1, kV1},
+    {2, kV2},
 };
 
 // Takes the migration lock for the rest of the transaction.

@@ -302,9 +302,23 @@ ALTER TABLE outbox ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// The issuing CAs of the deployment, each listed in GetCACert by every node (option 2 of
+// docs/high-availability.md), and the CRL each one's key holders owe.
+constexpr const char* kV11 = R"sql(
+CREATE TABLE issuers (
+  id TEXT PRIMARY KEY NOT NULL,
+  cert_der BLOB NOT NULL,
+  name TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1,
+  created_at INTEGER NOT NULL,
+  crl_wanted INTEGER NOT NULL DEFAULT 0,
+  crl_published INTEGER NOT NULL DEFAULT 0
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5},
-    {6, kV6}, {7, kV7}, {8, kV8}, {9, kV9}, {10, kV10},
+    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4},   {5, kV5},   {6, kV6},
+    {7, kV7}, {8, kV8}, {9, kV9}, {10, kV10}, {11, kV11},
 };
 
 int64_t UnixNow() {

@@ -100,6 +100,13 @@ class SqliteStore final : public Store {
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
   Status SetSetting(std::string_view key, std::string_view value) override;
 
+  // Issuing CAs of the deployment (sqlite/issuers.cc).
+  Status RegisterIssuer(const IssuerRecord& issuer) override;
+  Result<std::vector<IssuerRecord>> ListIssuers() override;
+  Status SetIssuerActive(std::string_view id, bool active) override;
+  Status WantCrl(std::string_view id) override;
+  Status CrlPublished(std::string_view id, int64_t wanted) override;
+
   // The directory (directory.cc).
   Status InsertDevice(const DeviceRecord& device) override;
   Result<std::optional<DeviceRecord>> FindDevice(std::string_view id) override;

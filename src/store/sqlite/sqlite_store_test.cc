@@ -19,9 +19,11 @@ namespace scepgate::store {
 namespace {
 
 // What versions 8, 9 and 10 added, for taking a file back to an older schema.
+const std::string kDropV11 = " DROP TABLE issuers;";
 const std::string kDropV10 =
     " DROP TABLE transactions; DROP TABLE crls; ALTER TABLE outbox DROP COLUMN lease_owner;"
-    " ALTER TABLE outbox DROP COLUMN lease_until;";
+    " ALTER TABLE outbox DROP COLUMN lease_until;" +
+    kDropV11;
 const std::string kDropV9 = " ALTER TABLE api_tokens DROP COLUMN expires_at;" + kDropV10;
 const std::string kDropV8 = " ALTER TABLE users DROP COLUMN identity_by_admin;";
 

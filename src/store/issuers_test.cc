@@ -1,0 +1,69 @@
+// The registry of issuing CAs (store/issuers.h) against every Store: registered once, listed in
+// registration order, and the CRL counters never lose a request for a new CRL.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "store/store_test_fixture.h"
+
+namespace scepgate::store {
+namespace {
+
+template <class Backend>
+class IssuersStoreTest : public StoreTest<Backend> {};
+TYPED_TEST_SUITE(IssuersStoreTest, Backends, BackendNames);
+
+IssuerRecord Issuer(const std::string& id, int64_t created_at) {
+  return {id, Bytes{0x30, 0x03, 0x02, 0x01, 0x00}, "CA " + id, true, created_at, 0, 0};
+}
+
+TYPED_TEST(IssuersStoreTest, AnIssuerIsRegisteredOnceAndListedInOrder) {
+  auto& s = this->store();
+  ASSERT_TRUE(s.RegisterIssuer(Issuer("b", 20)));
+  ASSERT_TRUE(s.RegisterIssuer(Issuer("a", 10)));
+  auto again = s.RegisterIssuer(Issuer("a", 30));
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
+  auto list = s.ListIssuers();
+  ASSERT_TRUE(list) << list.error().message;
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].id, "a");
+  EXPECT_EQ((*list)[0].created_at, 10);
+  EXPECT_EQ((*list)[0].cert_der, (Bytes{0x30, 0x03, 0x02, 0x01, 0x00}));
+  EXPECT_EQ((*list)[1].id, "b");
+  ASSERT_TRUE(s.SetIssuerActive("b", false));
+  EXPECT_FALSE((*s.ListIssuers())[1].active);
+  EXPECT_EQ(s.SetIssuerActive("nope", false).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(s.WantCrl("nope").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(s.CrlPublished("nope", 1).error().code, ErrorCode::kNotFound);
+}
+
+TYPED_TEST(IssuersStoreTest, ARequestForANewCrlIsNeverLostToAPublisher) {
+  auto& s = this->store();
+  ASSERT_TRUE(s.RegisterIssuer(Issuer("x", 1)));
+  constexpr int kThreads = 8, kEach = 10;
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&] {
+      while (!go.load()) std::this_thread::yield();
+      for (int i = 0; i < kEach; ++i) EXPECT_TRUE(s.WantCrl("x"));
+    });
+  go = true;
+  // A publisher reads what is wanted, "signs", and records it, while the requests go on.
+  for (int i = 0; i < 5; ++i) {
+    int64_t wanted = (*s.ListIssuers())[0].crl_wanted;
+    ASSERT_TRUE(s.CrlPublished("x", wanted));
+  }
+  for (auto& t : threads) t.join();
+  auto after = (*s.ListIssuers())[0];
+  EXPECT_EQ(after.crl_wanted, kThreads * kEach);
+  EXPECT_LE(after.crl_published, after.crl_wanted);
+  ASSERT_TRUE(s.CrlPublished("x", 3));  // an older publisher never moves it back
+  EXPECT_GE((*s.ListIssuers())[0].crl_published, after.crl_published);
+}
+
+}  // namespace
+}  // namespace scepgate::store
