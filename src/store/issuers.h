@@ -1,6 +1,7 @@
 // The issuing CAs of a deployment (option 2 of docs/high-availability.md): every node lists
 // every active one in GetCACert and serves its CRL, whether or not it holds its key.
-// Part of the store (store.h). WORK IN PROGRESS on branch opt2-wip.
+// Part of the store (store.h). Step 1 of docs/option2-plan.md: nothing outside the store uses it
+// yet.
 #pragma once
 
 #include <cstdint>
