@@ -45,27 +45,32 @@ Result<std::vector<IssuerRecord>> SqliteStore::ListIssuers() {
   }
 }
 
+// Runs an UPDATE of the issuer `id` (bound as ?1, `bind` binds the rest). kNotFound when no row
+// has that id. Call with mu_ held.
+template <class Bind>
+Status UpdateIssuerLocked(sqlite3& db, sqlite3_stmt& stmt, std::string_view id,
+                          std::string_view what, Bind bind) {
+  Query q(stmt, std::string(what));
+  q.BindText(1, id);
+  bind(q);
+  SG_TRY_STATUS(q.Run());
+  if (sqlite3_changes(&db) != 1) return Fail(UnknownIssuer(id));
+  return {};
+}
+
 Status SqliteStore::SetIssuerActive(std::string_view id, bool active) {
   std::lock_guard lock(mu_);
   SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
                       StatementLocked("UPDATE issuers SET active = ?2 WHERE id = ?1"));
-  Query q(*stmt, "set issuer active");
-  q.BindText(1, id).BindInt(2, active ? 1 : 0);
-  SG_TRY_STATUS(q.Run());
-  if (sqlite3_changes(db_.get()) != 1) return Fail(UnknownIssuer(id));
-  return {};
+  return UpdateIssuerLocked(*db_, *stmt, id, "set issuer active",
+                            [&](Query& q) { q.BindInt(2, active ? 1 : 0); });
 }
 
 Status SqliteStore::WantCrl(std::string_view id) {
   std::lock_guard lock(mu_);
-  SG_ASSIGN_OR_RETURN(
-      sqlite3_stmt * stmt,
-      StatementLocked("UPDATE issuers SET crl_wanted = crl_wanted + 1 WHERE id = ?1"));
-  Query q(*stmt, "want CRL");
-  q.BindText(1, id);
-  SG_TRY_STATUS(q.Run());
-  if (sqlite3_changes(db_.get()) != 1) return Fail(UnknownIssuer(id));
-  return {};
+  SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, StatementLocked("UPDATE issuers SET crl_wanted ="
+                                                           " crl_wanted + 1 WHERE id = ?1"));
+  return UpdateIssuerLocked(*db_, *stmt, id, "want CRL", [](Query&) {});
 }
 
 Status SqliteStore::CrlPublished(std::string_view id, int64_t wanted) {
@@ -73,11 +78,8 @@ Status SqliteStore::CrlPublished(std::string_view id, int64_t wanted) {
   SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
                       StatementLocked("UPDATE issuers SET crl_published = max(crl_published, ?2)"
                                       " WHERE id = ?1"));
-  Query q(*stmt, "CRL published");
-  q.BindText(1, id).BindInt(2, wanted);
-  SG_TRY_STATUS(q.Run());
-  if (sqlite3_changes(db_.get()) != 1) return Fail(UnknownIssuer(id));
-  return {};
+  return UpdateIssuerLocked(*db_, *stmt, id, "CRL published",
+                            [&](Query& q) { q.BindInt(2, wanted); });
 }
 
 }  // namespace scepgate::store
