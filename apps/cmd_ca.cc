@@ -1,4 +1,4 @@
-// `scepgate ca show|crl|rollover|activate`.
+// `scepgate ca show|crl|rollover|activate` (and the issuer commands of cmd_ca_issuers.cc).
 #include <iostream>
 
 #include "ca/ca_dir.h"
@@ -36,11 +36,17 @@ void Show(const std::string& dir, bool json) {
   out["ra"] = CaCertJson(cas.ra_cert());
   if (cas.next_ca()) out["next"] = CaCertJson(*cas.next_ca());
   out["previous"] = nlohmann::json::array();
+  out["other_nodes"] = nlohmann::json::array();  // issuing CAs whose key other nodes hold
   for (const auto& ca : cas.all())
     if (!ca->current) {
       auto j = CaCertJson(ca->issuer->cert());
       j["id"] = ca->id;
-      out["previous"].push_back(j);
+      if (ca->issuer->can_sign()) {
+        out["previous"].push_back(j);
+      } else {
+        j["active"] = ca->active;
+        out["other_nodes"].push_back(j);
+      }
     }
   out["crl_path"] = data->config.crl_path + "/" + cas.current().id + ".crl";
   if (json) {
@@ -58,6 +64,7 @@ void Show(const std::string& dir, bool json) {
   PrintCa("RA", out["ra"]);
   if (out.contains("next")) PrintCa("next issuing CA (staged)", out["next"]);
   for (const auto& p : out["previous"]) PrintCa("previous issuing CA", p);
+  for (const auto& p : out["other_nodes"]) PrintCa("issuing CA of other nodes", p);
   std::cout << "CRL: " << out["crl_path"].get<std::string>() << "\n";
 }
 
@@ -126,6 +133,8 @@ void AddCaCommands(CLI::App& app) {
     std::cout << "staged issuing CA is now current; " << ReloadRunningServer(*dir, "to use it")
               << "\n";
   });
+
+  AddIssuerCommands(*ca);
 }
 
 }  // namespace scepgate::app

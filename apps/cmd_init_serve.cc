@@ -7,11 +7,14 @@
 #include <condition_variable>
 #include <cstring>
 #include <iostream>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
 
 #include "commands.h"
 #include "common/log.h"
+#include "common/periodic.h"
 #include "data_dir.h"
 #include "http/api_handler.h"
 #include "http/reloadable.h"
@@ -60,9 +63,14 @@ void AddInitCommand(CLI::App& app) {
   CLI::Option* password_opt = cmd->add_option(
       "--password-file", join->password_file,
       "with --join: a file (mode 0600) holding the database password, copied into DIR");
+  CLI::Option* issuer_opt = cmd->add_option(
+      "--issuer", join->issuer,
+      "with --join: sign with the issuing CA that `ca add-issuer --out` wrote to this directory "
+      "(default: the one of --from)");
   join_opt->needs(from_opt);
   from_opt->needs(join_opt);
   password_opt->needs(join_opt);
+  issuer_opt->needs(join_opt);
   for (const char* other :
        {"--challenge", "--import-ca", "--import-key", "--offline-root", "--force"})
     join_opt->excludes(cmd->get_option(other));
@@ -106,32 +114,84 @@ void ParseListen(const std::string& where, http::ServerOptions& so) {
   }
 }
 
-// On SIGHUP: opens the data dir again and serves new requests from it; a failure keeps the
-// running stack. What the listening socket and the log were set up with needs a restart.
-void Reload(const std::string& dir, const Clock& clock, Random& random,
-            http::ReloadableHandler& handler, const Config& started_with) {
-  spdlog::info("SIGHUP: reloading {}", dir);
-  auto next = ServeStack::Open(dir, clock, random);
-  if (!next) {
-    spdlog::error("reload failed, still serving as before: {}", next.error().message);
-    return;
+// What `serve` serves from now. Thread-safe.
+class Serving {
+ public:
+  Serving(std::string dir, const Clock& clock, Random& random, std::shared_ptr<ServeStack> first)
+      : dir_(std::move(dir)),
+        clock_(clock),
+        random_(random),
+        stack_(first),
+        handler_(std::move(first)),
+        started_with_(stack_->data().config) {}
+
+  http::ReloadableHandler& handler() { return handler_; }
+  const Config& started_with() const { return started_with_; }
+
+  // Opens the data dir again and serves new requests from it (SIGHUP, or the issuer registry
+  // changed); a failure keeps the running stack. What the listening socket and the log were set
+  // up with needs a restart.
+  void Reload(std::string_view why) {
+    std::lock_guard reloading(reload_mu_);
+    spdlog::info("{}: reloading {}", why, dir_);
+    auto next = ServeStack::Open(dir_, clock_, random_);
+    if (!next) {
+      spdlog::error("reload failed, still serving as before: {}", next.error().message);
+      return;
+    }
+    WarnAboutRestart((*next)->data().config);
+    const std::string issuing = (*next)->data().cas->current().id;
+    {
+      std::lock_guard lock(mu_);
+      stack_ = *next;
+    }
+    handler_.Replace(std::move(*next));
+    spdlog::info("reloaded: issuing CA {}", issuing);
   }
-  const Config& c = (*next)->data().config;
-  if (c.listen != started_with.listen || c.threads != started_with.threads ||
-      c.max_request_line != started_with.max_request_line ||
-      c.max_header_bytes != started_with.max_header_bytes ||
-      c.max_connections != started_with.max_connections ||
-      c.max_connections_per_address != started_with.max_connections_per_address ||
-      c.read_timeout_seconds != started_with.read_timeout_seconds ||
-      c.trusted_proxies != started_with.trusted_proxies || c.log_level != started_with.log_level ||
-      c.log_json != started_with.log_json)
-    spdlog::warn("[server] and [log] settings take effect at the next restart");
-  if (started_with.legacy_algorithms && !c.legacy_algorithms)
-    spdlog::warn("single DES stays accepted until the next restart");
-  const std::string issuing = (*next)->data().cas->current().id;
-  handler.Replace(std::move(*next));
-  spdlog::info("reloaded: issuing CA {}", issuing);
-}
+
+  // Reloads when issuing CAs were added or retired on other nodes since the stack was opened.
+  void CheckIssuerRegistry() {
+    std::shared_ptr<ServeStack> stack;
+    {
+      std::lock_guard lock(mu_);
+      stack = stack_;
+    }
+    const DataDir& data = stack->data();
+    auto registry = data.store->ListIssuers();
+    if (!registry) {
+      spdlog::warn("cannot read the issuer registry: {}", registry.error().message);
+      return;
+    }
+    if (data.cas->ForeignIssuers(*registry) != data.cas->foreign_issuers())
+      Reload("issuing CAs were added or retired");
+  }
+
+ private:
+  void WarnAboutRestart(const Config& c) const {
+    const Config& s = started_with_;
+    if (c.listen != s.listen || c.threads != s.threads ||
+        c.max_request_line != s.max_request_line || c.max_header_bytes != s.max_header_bytes ||
+        c.max_connections != s.max_connections ||
+        c.max_connections_per_address != s.max_connections_per_address ||
+        c.read_timeout_seconds != s.read_timeout_seconds ||
+        c.trusted_proxies != s.trusted_proxies || c.log_level != s.log_level ||
+        c.log_json != s.log_json || c.issuer_poll_seconds != s.issuer_poll_seconds)
+      spdlog::warn(
+          "[server] and [log] settings, and [ca] issuer_poll_seconds, take effect at the "
+          "next restart");
+    if (s.legacy_algorithms && !c.legacy_algorithms)
+      spdlog::warn("single DES stays accepted until the next restart");
+  }
+
+  const std::string dir_;
+  const Clock& clock_;
+  Random& random_;
+  std::mutex reload_mu_;  // one reload at a time
+  std::mutex mu_;         // guards stack_
+  std::shared_ptr<ServeStack> stack_;
+  http::ReloadableHandler handler_;
+  const Config started_with_;
+};
 
 void Serve(const std::string& dir, const std::string& listen) {
   SystemClock clock;
@@ -139,9 +199,8 @@ void Serve(const std::string& dir, const std::string& listen) {
   // Logging first: the stack starts threads (CRL refresher, notifier) that log.
   if (auto config = LoadConfig(ConfigPath(dir)))
     OrDie(InitLogging(config->log_level, config->log_json));
-  auto first = OrDie(ServeStack::Open(dir, clock, random));
-  const Config started_with = first->data().config;
-  const Config& c = started_with;
+  Serving serving(dir, clock, random, OrDie(ServeStack::Open(dir, clock, random)));
+  const Config& c = serving.started_with();
 
   http::ServerOptions so;
   ParseListen(listen.empty() ? c.listen : listen, so);
@@ -155,8 +214,7 @@ void Serve(const std::string& dir, const std::string& listen) {
   so.trusted_proxies = OrDie(IpNetworks::Parse(c.trusted_proxies));
   uint64_t fd_limit = http::RaiseFileLimit();
 
-  http::ReloadableHandler handler(std::move(first));
-  http::Server server(so, handler);
+  http::Server server(so, serving.handler());
   OrDie(server.Listen());
   ServerPidFile pid_file = OrDie(ServerPidFile::Create(dir));  // for `scepgate reload`
   if (c.open_enrollment)
@@ -166,7 +224,9 @@ void Serve(const std::string& dir, const std::string& listen) {
       "connections with {} open files allowed, data dir {})",
       so.host, server.port(), c.scep_paths.front(), http::kApiPrefix, so.threads,
       server.connection_cap(), fd_limit, dir);
-  server.Run(/*handle_signals=*/true, [&] { Reload(dir, clock, random, handler, started_with); });
+  PeriodicThread issuer_watch(std::chrono::seconds(c.issuer_poll_seconds),
+                              [&serving] { serving.CheckIssuerRegistry(); });
+  server.Run(/*handle_signals=*/true, [&] { serving.Reload("SIGHUP"); });
   spdlog::info("scepgate stopped");
 }
 

@@ -15,6 +15,8 @@ void AddInitCommand(CLI::App& app);
 void AddServeCommand(CLI::App& app);
 void AddReloadCommand(CLI::App& app);
 void AddCaCommands(CLI::App& app);
+// Under `ca`: add-issuer, list-issuers, retire-issuer, reinstate-issuer.
+void AddIssuerCommands(CLI::App& ca);
 void AddCertCommands(CLI::App& app);
 void AddRequestCommands(CLI::App& app);
 void AddDeviceCommands(CLI::App& app);

@@ -125,10 +125,35 @@ Status InitDataDir(const InitOptions& o, const Clock& clock, Random& random) {
   SG_TRY_STATUS(ca::CreateCaDirectory(o.dir, co, clock.Now(), random));
   SG_ASSIGN_OR_RETURN(auto store, store::SqliteStore::Open(DatabasePath(o.dir)));
   ::chmod(DatabasePath(o.dir).c_str(), 0600);
+  SG_ASSIGN_OR_RETURN(ca::CaSet set, ca::LoadCaDirectory(o.dir));
+  SG_ASSIGN_OR_RETURN(auto cas, scep::CaState::Build(std::move(set), Config{}));
+  SG_TRY_STATUS(RegisterOwnIssuers(*store, *cas, clock.Now()));
   // The first sealing key, so that switching to sealed challenges needs no other step.
   SG_TRY_STATUS(policy::RotateSealKey(SealKeyPath(o.dir, Config{}), random));
   // The config holds the challenge: readable by the owner only.
   return WritePrivateFile(ConfigPath(o.dir), DefaultConfigText(o.challenge));
+}
+
+Status RegisterOwnIssuers(store::Store& store, const scep::CaState& cas, int64_t now) {
+  SG_ASSIGN_OR_RETURN(auto registry, store.ListIssuers());
+  for (const auto& ca : cas.all()) {
+    if (!ca->issuer->can_sign()) continue;
+    auto known = std::ranges::find(registry, ca->id, &store::IssuerRecord::id);
+    if (known == registry.end()) {
+      store::IssuerRecord r;
+      r.id = ca->id;
+      SG_ASSIGN_OR_RETURN(r.cert_der, CertToDer(ca->issuer->cert()));
+      r.name = NameToString(*X509_get_subject_name(&ca->issuer->cert()));
+      r.active = ca->current;
+      r.created_at = now;
+      Status added = store.RegisterIssuer(r);
+      // Another node of an option 1 deployment registered the same CA at the same moment.
+      if (!added && added.error().code != ErrorCode::kAlreadyExists) return added;
+    } else if (!ca->current && known->active) {
+      SG_TRY_STATUS(store.SetIssuerActive(ca->id, false));
+    }
+  }
+  return {};
 }
 
 Result<std::unique_ptr<DataDir>> OpenDataDir(const fs::path& dir, const Clock& clock,
@@ -147,7 +172,8 @@ Result<std::unique_ptr<DataDir>> OpenDataDir(const fs::path& dir, const Clock& c
   SG_TRY_STATUS(LoadProviders(d->config.legacy_algorithms));
   SG_ASSIGN_OR_RETURN(d->store, OpenStore(dir, d->config, store));
   SG_ASSIGN_OR_RETURN(ca::CaSet set, ca::LoadCaDirectory(dir));
-  SG_ASSIGN_OR_RETURN(d->cas, scep::CaState::Build(std::move(set), d->config));
+  SG_ASSIGN_OR_RETURN(auto registry, d->store->ListIssuers());
+  SG_ASSIGN_OR_RETURN(d->cas, scep::CaState::Build(std::move(set), d->config, registry));
   auto keys = policy::LoadSealKeys(SealKeyPath(dir, d->config));
   if (keys) d->seal_keys = std::move(*keys);
   if (!keys &&

@@ -53,6 +53,12 @@ struct DataDir {
 Result<std::unique_ptr<DataDir>> OpenDataDir(const std::filesystem::path& dir, const Clock& clock,
                                              const store::SqliteOptions& store = {});
 
+// Records this node's issuing CAs in the store's issuer registry, so that the other nodes of a
+// deployment with several issuing CAs know them: the current one active, archived ones inactive
+// (an archived one still registered active is retired, since its node has moved on). What is
+// registered already is kept. kDatabase / kUnavailable from the store. Thread-safe.
+Status RegisterOwnIssuers(store::Store& store, const scep::CaState& cas, int64_t now);
+
 std::filesystem::path ConfigPath(const std::filesystem::path& dir);
 std::filesystem::path DatabasePath(const std::filesystem::path& dir);
 // The seal key file named by the config (relative to the data dir unless absolute).

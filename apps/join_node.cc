@@ -1,6 +1,9 @@
 #include "join_node.h"
 
+#include <algorithm>
+
 #include "ca/ca_dir.h"
+#include "ca/hierarchy.h"
 #include "ca/offline_root.h"
 #include "common/config_edit.h"
 #include "common/files.h"
@@ -25,9 +28,17 @@ bool InsideDataDir(const fs::path& file) {
   return !file.is_absolute() && !file.empty() && *file.begin() != "..";
 }
 
+// Whether FROM/ca/`rel` belongs to the source's issuing CA (current, staged, archived).
+bool OfSourceIssuer(const fs::path& rel) {
+  auto it = rel.begin();
+  if (it == rel.end() || *it != "ca" || ++it == rel.end()) return false;
+  return *it == "issuing.crt" || *it == "issuing.key" || *it == "next" || *it == "archive";
+}
+
 // Copies FROM/ca into DIR/ca file by file with the modes the layout prescribes, leaving out the
-// root CA's key.
-Status CopyCaDirectory(const fs::path& from, const fs::path& dir, std::vector<JoinedFile>& out) {
+// root CA's key, and with `own_issuer` the source's issuing CAs.
+Status CopyCaDirectory(const fs::path& from, const fs::path& dir, bool own_issuer,
+                       std::vector<JoinedFile>& out) {
   std::error_code ec;
   fs::recursive_directory_iterator it(from / "ca", ec), end;
   if (ec) return Fail(Error::Io("cannot read " + (from / "ca").string() + ": " + ec.message()));
@@ -36,6 +47,10 @@ Status CopyCaDirectory(const fs::path& from, const fs::path& dir, std::vector<Jo
   for (; it != end; it.increment(ec)) {
     if (ec) return Fail(Error::Io("cannot read " + (from / "ca").string() + ": " + ec.message()));
     fs::path rel = fs::relative(it->path(), from);
+    if (own_issuer && OfSourceIssuer(rel)) {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
+    }
     if (it->is_directory()) {
       SG_TRY_STATUS(MakePrivateDirectory(dir / rel));
       continue;
@@ -70,11 +85,33 @@ Status CopySecret(const fs::path& from, const fs::path& dir, const std::string& 
   return {};
 }
 
-// The database must be this deployment's: empty, or holding certificates of these CAs.
-Status CheckDatabase(const fs::path& dir, const Config& config) {
+// DIR/ca/issuing.{crt,key} from the directory `ca add-issuer --out` wrote.
+Status CopyIssuer(const fs::path& issuer, const fs::path& dir, std::vector<JoinedFile>& out) {
+  for (const char* name : {"issuing.key", "issuing.crt"}) {
+    bool key = fs::path(name).extension() == ".key";
+    auto data = key ? ReadPrivateFile(issuer / name) : ReadFile(issuer / name);
+    if (!data) return Fail(data.error().With("--issuer"));
+    SG_TRY_STATUS(WriteFile(dir / "ca" / name, *data, key ? kPrivate : kPublic));
+    out.push_back({fs::path("ca") / name, key ? kPrivate : kPublic});
+  }
+  return {};
+}
+
+// The database must be this deployment's: empty, or holding certificates of its CAs; and it
+// must know the node's issuing CA when that is one of its own (`--issuer`).
+Status CheckDatabase(const fs::path& dir, const Config& config, bool own_issuer) {
   SG_ASSIGN_OR_RETURN(auto store, OpenStore(dir, config));
   SG_ASSIGN_OR_RETURN(ca::CaSet set, ca::LoadCaDirectory(dir));
-  SG_ASSIGN_OR_RETURN(auto cas, scep::CaState::Build(std::move(set), config));
+  if (own_issuer && (!set.root || !ca::IsIssuedBy(*set.issuing.cert, *set.root)))
+    return Fail(Error::FailedPrecondition(
+        "--issuer holds an issuing CA the deployment's root did not issue"));
+  SG_ASSIGN_OR_RETURN(auto registry, store->ListIssuers());
+  SG_ASSIGN_OR_RETURN(auto cas, scep::CaState::Build(std::move(set), config, registry));
+  if (own_issuer &&
+      std::ranges::find(registry, cas->current().id, &store::IssuerRecord::id) == registry.end())
+    return Fail(Error::FailedPrecondition(
+        "--issuer holds an issuing CA this database does not know: make it with `scepgate ca "
+        "add-issuer` on a node of this deployment"));
   store::CertFilter newest;
   newest.limit = 1;
   SG_ASSIGN_OR_RETURN(auto certs, store->ListCertificates(newest));
@@ -89,7 +126,9 @@ Status CheckDatabase(const fs::path& dir, const Config& config) {
 Result<std::vector<JoinedFile>> Join(const JoinOptions& o, const Config& source,
                                      const std::string& source_text) {
   std::vector<JoinedFile> files;
-  SG_TRY_STATUS(CopyCaDirectory(o.from, o.dir, files));
+  const bool own_issuer = !o.issuer.empty();
+  SG_TRY_STATUS(CopyCaDirectory(o.from, o.dir, own_issuer, files));
+  if (own_issuer) SG_TRY_STATUS(CopyIssuer(o.issuer, o.dir, files));
   SG_TRY_STATUS(CopySecret(o.from, o.dir, source.seal_key_file, files));
 
   std::string text = source_text;
@@ -108,7 +147,7 @@ Result<std::vector<JoinedFile>> Join(const JoinOptions& o, const Config& source,
   files.insert(files.begin(), {"scepgate.toml", kPrivate});
 
   SG_ASSIGN_OR_RETURN(Config config, LoadConfig(ConfigPath(o.dir)));
-  SG_TRY_STATUS(CheckDatabase(o.dir, config));
+  SG_TRY_STATUS(CheckDatabase(o.dir, config, own_issuer));
   return files;
 }
 

@@ -17,6 +17,10 @@ struct JoinOptions {
   // A file (mode 0600) holding the database password, copied to DIR/db-password; empty = the
   // source node's password file, if it names one in its data dir.
   std::filesystem::path password_file;
+  // A directory holding issuing.crt and issuing.key of an issuing CA made by `ca add-issuer`:
+  // the new node signs with it instead of the source's issuing CA (whose key, current, staged or
+  // archived, it then does not get). Empty = the source's.
+  std::filesystem::path issuer;
 };
 
 // One file the new node got, for the report `init --join` prints.
@@ -29,9 +33,11 @@ struct JoinedFile {
 // certificate and key of the source but the root CA's key, which stays where it is: the new node
 // gets ca/root.offline instead), the seal key file and the password file when they live in the
 // source's data dir. Keys, config and secrets 0600, certificates 0644, directories 0700. Then
-// opens the database to check that it answers and holds this CA's records.
+// opens the database to check that it answers and holds this CA's records. With `issuer`, DIR/ca
+// gets that issuing CA instead of the source's.
 // Returns kAlreadyExists when DIR holds anything, kFailedPrecondition when the source keeps its
-// records in SQLite or the database holds certificates of another CA, kInvalidArgument for a
+// records in SQLite, the database holds certificates of another CA, or `issuer` is not
+// registered in it (or was not issued by the deployment's root), kInvalidArgument for a
 // DSN with a password, kNotFound when FROM is not a data dir, kUnavailable when the database
 // cannot be reached; on any failure after DIR was created, DIR is removed. Not thread-safe.
 Result<std::vector<JoinedFile>> JoinNode(const JoinOptions& options);

@@ -2,12 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
-#include <condition_variable>
-#include <mutex>
-#include <thread>
+#include <chrono>
+#include <functional>
+#include <memory>
 
 #include "ca/cert_template.h"
 #include "common/overlap.h"
+#include "common/periodic.h"
 #include "http/api_handler.h"
 #include "http/gateway_handler.h"
 #include "http/mux.h"
@@ -29,37 +30,19 @@ Result<ca::CertTemplate> ToTemplate(const TemplateConfig& t, std::string name) {
   return out;
 }
 
-// Re-signs stale CRLs once a minute until destroyed. Thread-safe start/stop.
-class CrlRefresher {
- public:
-  explicit CrlRefresher(scep::CrlPublisher& crls) : thread_([this, &crls] { Loop(crls); }) {}
-  ~CrlRefresher() {
-    {
-      std::lock_guard lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-  CrlRefresher(const CrlRefresher&) = delete;
-  CrlRefresher& operator=(const CrlRefresher&) = delete;
-
- private:
-  void Loop(scep::CrlPublisher& crls) {
-    std::unique_lock lock(mu_);
-    while (!stop_) {
-      lock.unlock();
-      if (auto st = crls.RefreshAll(); !st)
-        spdlog::error("CRL refresh failed: {}", st.error().message);
-      lock.lock();
-      cv_.wait_for(lock, std::chrono::seconds(60), [this] { return stop_; });
-    }
-  }
-  std::mutex mu_;  // guards stop_
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
-};
+// Every `poll_seconds` publishes the CRLs other nodes asked this one for (of issuing CAs whose
+// key this node holds and they do not); once a minute re-signs stale CRLs.
+std::function<void()> CrlRefresh(scep::CrlPublisher& crls) {
+  auto next_refresh = std::make_shared<std::chrono::steady_clock::time_point>();
+  return [&crls, next_refresh] {
+    if (auto st = crls.PublishWanted(); !st)
+      spdlog::error("publishing the CRLs other nodes asked for failed: {}", st.error().message);
+    if (std::chrono::steady_clock::now() < *next_refresh) return;
+    if (auto st = crls.RefreshAll(); !st)
+      spdlog::error("CRL refresh failed: {}", st.error().message);
+    *next_refresh = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  };
+}
 
 policy::PipelineOptions PolicyOptions(const DataDir& data) {
   const Config& c = data.config;
@@ -96,8 +79,6 @@ notify::NotifierOptions NotifierOptionsOf(const Config& c) {
   return o;
 }
 
-namespace {}  // namespace
-
 struct ServeStack::Parts {
   Parts(DataDir& d, const Clock& clock, Random& random, scep::ServiceOptions service_options)
       : validation_sender(notify::MakeCurlSender(d.config.validation_timeout_seconds)),
@@ -114,7 +95,7 @@ struct ServeStack::Parts {
              DefaultTrustedCa(*d.cas), d.config.max_body, d.config.max_json_depth,
              d.config.token_default_expiry_days}),
         mux(std::string(http::kApiPrefix), api, gateway),
-        refresher(*d.crls),
+        refresher(std::chrono::seconds(d.config.issuer_poll_seconds), CrlRefresh(*d.crls)),
         webhook_sender(notify::MakeCurlSender(d.config.webhook_timeout_seconds)),
         notifier(*d.store, *webhook_sender, clock, NotifierOptionsOf(d.config)),
         notifier_thread(notifier, d.config.webhook_poll_ms) {}
@@ -144,7 +125,7 @@ struct ServeStack::Parts {
   http::GatewayHandler gateway;
   http::ApiHandler api;  // the REST API under /api/v1; every other path is the gateway's
   http::PrefixMux mux;
-  CrlRefresher refresher;
+  PeriodicThread refresher;  // CrlRefresh
   std::unique_ptr<notify::WebhookSender> webhook_sender;
   notify::Notifier notifier;
   notify::NotifierThread notifier_thread;
@@ -155,6 +136,7 @@ Result<std::shared_ptr<ServeStack>> ServeStack::Open(const std::filesystem::path
   store::SqliteOptions store_options;
   store_options.background_checkpoints = true;
   SG_ASSIGN_OR_RETURN(auto data, OpenDataDir(dir, clock, store_options));
+  SG_TRY_STATUS(RegisterOwnIssuers(*data->store, *data->cas, clock.Now()));
   const Config& c = data->config;
   scep::ServiceOptions service_options;
   SG_ASSIGN_OR_RETURN(service_options.signature_template,

@@ -309,6 +309,28 @@ Status StageRollover(const fs::path& dir, const KeySpec* key, int64_t now, Rando
   return WritePair(ca / "next", "issuing", *next, *next_key);
 }
 
+Result<CaKeyPair> CreateSiblingIssuer(const fs::path& dir, const fs::path& out,
+                                      const std::string& common_name, const KeySpec* key,
+                                      int64_t now, Random& random, const fs::path& root_key_file) {
+  std::error_code ec;
+  if (fs::exists(out, ec) && !fs::is_empty(out, ec))
+    return Fail(Error::AlreadyExists(out.string() + " is not empty"));
+  SG_ASSIGN_OR_RETURN(CaSet set, LoadCaDirectory(dir));
+  const X509& current = *set.issuing.cert;
+  if (common_name.empty() || common_name == CnOr(current, ""))
+    return Fail(
+        Error::InvalidArgument("the new issuing CA needs a name of its own (the current one is '" +
+                               CnOr(current, "") + "')"));
+  SG_ASSIGN_OR_RETURN(EvpPkeyPtr root_key, LoadRootKey(dir, set, root_key_file));
+  SG_ASSIGN_OR_RETURN(KeySpec spec, key ? Result<KeySpec>(*key) : SpecOf(*set.issuing.key));
+  SG_ASSIGN_OR_RETURN(EvpPkeyPtr new_key, GenerateKey(spec));
+  SG_ASSIGN_OR_RETURN(X509Ptr cert, MakeIssuingCa(*new_key, common_name, LifetimeDays(current),
+                                                  *set.root, *root_key, now, random));
+  SG_TRY_STATUS(MakePrivateDirectory(out));
+  SG_TRY_STATUS(WritePair(out, "issuing", *cert, *new_key));
+  return CaKeyPair{std::move(cert), std::move(new_key)};
+}
+
 Status ActivateRollover(const fs::path& dir, int64_t now, Random& random) {
   const fs::path ca = dir / "ca";
   if (!Exists(ca / "next" / "issuing.crt"))

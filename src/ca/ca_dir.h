@@ -71,6 +71,18 @@ Result<CaSet> LoadCaDirectory(const std::filesystem::path& dir);
 Status StageRollover(const std::filesystem::path& dir, const KeySpec* key, int64_t now,
                      Random& random, const std::filesystem::path& root_key_file = {});
 
+// Creates another issuing CA under the root of the data dir DIR, for nodes that sign with their
+// own issuing CA (option 2 of docs/high-availability.md): CN `common_name`, the key `key` (or the
+// current issuing CA's type when null), the current one's lifetime. Writes OUT/issuing.key (0600)
+// and OUT/issuing.crt (0644) in OUT (created 0700; it must be absent or empty) and returns the
+// pair. The root key is found as StageRollover finds it, with the same errors; kAlreadyExists
+// when OUT holds anything, kInvalidArgument for an empty name or one the current issuing CA has.
+Result<CaKeyPair> CreateSiblingIssuer(const std::filesystem::path& dir,
+                                      const std::filesystem::path& out,
+                                      const std::string& common_name, const KeySpec* key,
+                                      int64_t now, Random& random,
+                                      const std::filesystem::path& root_key_file = {});
+
 // Makes the staged CA current: the current one moves to the archive, a new RA is issued by the
 // new CA. Returns kNotFound when nothing is staged.
 Status ActivateRollover(const std::filesystem::path& dir, int64_t now, Random& random);

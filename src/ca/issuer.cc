@@ -13,7 +13,6 @@ namespace {
 
 using namespace internal;
 
-
 Result<Asn1ObjectPtr> EkuObject(std::string_view name) {
   SG_ASSIGN_OR_RETURN(std::string oid, EkuOid(name));
   Asn1ObjectPtr obj(OBJ_txt2obj(oid.c_str(), 1));
@@ -156,11 +155,16 @@ Result<Bytes> RandomSerial(Random& random) {
   return serial;
 }
 
+Error Issuer::NoKey() {
+  return Error::FailedPrecondition("this node does not hold the key of that issuing CA");
+}
+
 Issuer::Issuer(X509Ptr ca_cert, EvpPkeyPtr ca_key, IssuerOptions options)
     : cert_(std::move(ca_cert)), key_(std::move(ca_key)), options_(std::move(options)) {}
 
 Result<X509Ptr> Issuer::Issue(const X509_REQ& csr, const CertTemplate& tmpl, ByteView serial,
                               int64_t now, const EVP_PKEY* csr_key) const {
+  if (!can_sign()) return Fail(NoKey());
   const EVP_PKEY* pub =
       csr_key != nullptr ? csr_key : X509_REQ_get0_pubkey(const_cast<X509_REQ*>(&csr));
   if (pub == nullptr) {
@@ -192,6 +196,7 @@ Result<X509Ptr> Issuer::Issue(const X509_REQ& csr, const CertTemplate& tmpl, Byt
 
 Result<X509CrlPtr> Issuer::SignCrl(std::span<const RevokedEntry> revoked, int64_t crl_number,
                                    int64_t this_update, int64_t next_update) const {
+  if (!can_sign()) return Fail(NoKey());
   if (next_update < this_update || crl_number < 0)
     return Fail(Error::InvalidArgument("CRL nextUpdate precedes thisUpdate, or negative number"));
   SG_ASSIGN_OR_RETURN(Asn1TimePtr last, MakeTime(this_update));

@@ -33,6 +33,9 @@ Result<Bytes> RandomSerial(Random& random);
 // One CA certificate and its key. Immutable after construction; thread-safe.
 class Issuer {
  public:
+  // `ca_key` may be null: an issuing CA whose key another node holds (docs/high-availability.md,
+  // option 2), known here to recognise its certificates; Issue and SignCrl then return
+  // kFailedPrecondition.
   Issuer(X509Ptr ca_cert, EvpPkeyPtr ca_key, IssuerOptions options);
 
   // Issues a certificate to the CSR's public key with its subject and the SANs of its
@@ -53,9 +56,12 @@ class Issuer {
                              int64_t this_update, int64_t next_update) const;
 
   const X509& cert() const { return *cert_; }
+  // Only when can_sign().
   const EVP_PKEY& key() const { return *key_; }
+  bool can_sign() const { return key_ != nullptr; }
 
  private:
+  static Error NoKey();
   X509Ptr cert_;
   EvpPkeyPtr key_;
   IssuerOptions options_;

@@ -206,6 +206,7 @@ Status ReadAll(const toml::table& root, Config& c) {
   SG_TRY_STATUS(ca.Str("aia_url", c.aia_url));
   SG_TRY_STATUS(ca.Int("crl_validity_hours", c.crl_validity_hours, 1, 24 * 365));
   SG_TRY_STATUS(ca.Int("crl_refresh_hours", c.crl_refresh_hours, 1, 24 * 365));
+  SG_TRY_STATUS(ca.Int("issuer_poll_seconds", c.issuer_poll_seconds, 1, 3600));
   SG_TRY_STATUS(ca.RejectUnknown());
   if (c.crl_refresh_hours >= c.crl_validity_hours)
     return Fail(KeyError("ca", "crl_refresh_hours", "must be less than crl_validity_hours"));
@@ -380,6 +381,9 @@ aia_url = ""
 # nextUpdate of each CRL, and how often it is re-signed even without revocations.
 crl_validity_hours = 168
 crl_refresh_hours = 24
+# With several issuing CAs on one database (`scepgate ca add-issuer`): how often this node looks
+# for issuing CAs added or retired elsewhere, and for CRLs it is asked to sign.
+issuer_poll_seconds = 10
 
 # Templates by purpose, chosen from the key usage the request asks for (as NDES does):
 # digitalSignature only -> signature; keyEncipherment only -> encryption; otherwise general.

@@ -86,6 +86,9 @@ struct Config {
   std::string aia_url;       // caIssuers URL put in issued certificates
   int crl_validity_hours = 168;
   int crl_refresh_hours = 24;  // re-sign when the current CRL is older than this
+  // How often `serve` reads the issuer registry: issuing CAs added or retired on other nodes,
+  // and CRLs they ask this node to sign (option 2 of docs/high-availability.md).
+  int issuer_poll_seconds = 10;
 
   // [templates.signature|encryption|general]
   TemplateConfig signature_template{"signature", {"clientAuth"}, 365};

@@ -29,6 +29,7 @@ std::unique_ptr<IssuingCa> MakeIssuing(ca::CaKeyPair pair, const Config& config,
   auto ca = std::make_unique<IssuingCa>();
   ca->id = CertSha256(*pair.cert);
   ca->current = current;
+  ca->active = current;
   ca->issuer = std::make_unique<ca::Issuer>(std::move(pair.cert), std::move(pair.key),
                                             OptionsFor(config, ca->id));
   return ca;
@@ -36,11 +37,21 @@ std::unique_ptr<IssuingCa> MakeIssuing(ca::CaKeyPair pair, const Config& config,
 
 }  // namespace
 
-Result<std::unique_ptr<CaState>> CaState::Build(ca::CaSet set, const Config& config) {
+Result<std::unique_ptr<CaState>> CaState::Build(ca::CaSet set, const Config& config,
+                                                std::span<const store::IssuerRecord> registry) {
   std::unique_ptr<CaState> s(new CaState());
   s->cas_.push_back(MakeIssuing(std::move(set.issuing), config, true));
   for (auto it = set.previous.rbegin(); it != set.previous.rend(); ++it)
     s->cas_.push_back(MakeIssuing(std::move(*it), config, false));
+  s->foreign_issuers_ = s->ForeignIssuers(registry);
+  const size_t held = s->cas_.size();
+  for (const store::IssuerRecord& r : registry) {
+    if (s->FindById(r.id) != nullptr) continue;
+    auto cert = CertFromDer(r.cert_der);
+    if (!cert) return Fail(cert.error().With("registered issuing CA " + r.name));
+    s->cas_.push_back(MakeIssuing({std::move(*cert), nullptr}, config, false));
+    s->cas_.back()->active = r.active;
+  }
   s->ra_ = std::move(set.ra);
   s->root_ = std::move(set.root);
   s->intermediates_ = std::move(set.intermediates);
@@ -48,6 +59,8 @@ Result<std::unique_ptr<CaState>> CaState::Build(ca::CaSet set, const Config& con
 
   std::vector<const X509*> certs = {s->ra_.cert.get(), &s->current().issuer->cert()};
   for (const X509Ptr& cert : s->intermediates_) certs.push_back(cert.get());
+  for (size_t i = held; i < s->cas_.size(); ++i)
+    if (s->cas_[i]->active) certs.push_back(&s->cas_[i]->issuer->cert());
   if (config.include_root && s->root_) certs.push_back(s->root_.get());
   SG_ASSIGN_OR_RETURN(Bytes body, codec::EncodeCertsOnly(certs, {}));
   s->ca_cert_body_ = AsString(body);
@@ -59,6 +72,16 @@ Result<std::unique_ptr<CaState>> CaState::Build(ca::CaSet set, const Config& con
     s->next_ca_cert_body_ = AsString(nbody);
   }
   return s;
+}
+
+std::string CaState::ForeignIssuers(std::span<const store::IssuerRecord> registry) const {
+  std::string out;
+  for (const store::IssuerRecord& r : registry) {
+    const IssuingCa* ca = FindById(r.id);
+    if (ca != nullptr && ca->issuer->can_sign()) continue;
+    out += r.id + (r.active ? "+" : "-") + ";";
+  }
+  return out;
 }
 
 const IssuingCa* CaState::FindById(std::string_view id) const {

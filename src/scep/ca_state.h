@@ -1,30 +1,43 @@
-// The CA material a running gateway serves from: issuers (current and archived), the RA, and the
-// pre-encoded GetCACert / GetNextCACert bodies. Immutable after Build(); thread-safe.
+// The CA material a running gateway serves from: issuers (current and archived, and those of
+// other nodes from the store's issuer registry), the RA, and the pre-encoded GetCACert /
+// GetNextCACert bodies. Immutable after Build(); thread-safe.
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "ca/ca_dir.h"
 #include "ca/issuer.h"
 #include "common/config.h"
+#include "store/issuers.h"
 
 namespace scepgate::scep {
 
 struct IssuingCa {
-  std::string id;  // SHA-256 thumbprint (hex) of the CA certificate
-  std::unique_ptr<ca::Issuer> issuer;
+  std::string id;                      // SHA-256 thumbprint (hex) of the CA certificate
+  std::unique_ptr<ca::Issuer> issuer;  // issuer->can_sign() when this node holds the key
   bool current = false;
+  bool active = true;  // listed in GetCACert (archived ones and retired foreign ones are not)
 };
 
 class CaState {
  public:
-  // Builds issuers and reply bodies from the loaded CA directory. kCrypto on encoding failure.
-  static Result<std::unique_ptr<CaState>> Build(ca::CaSet set, const Config& config);
+  // Builds issuers and reply bodies from the loaded CA directory and the issuer registry: a
+  // registered issuing CA that is not in `set` is known here without its key (option 2 of
+  // docs/high-availability.md), listed in GetCACert while active. kCrypto on encoding failure,
+  // kInvalidArgument for a registered certificate that does not parse.
+  static Result<std::unique_ptr<CaState>> Build(ca::CaSet set, const Config& config,
+                                                std::span<const store::IssuerRecord> registry = {});
 
   const IssuingCa& current() const { return *cas_.front(); }
+  // Current first, then archived newest first, then other nodes' issuing CAs, oldest first.
   const std::vector<std::unique_ptr<IssuingCa>>& all() const { return cas_; }
+  // What of `registry` this state was (or would be) built from: the registered issuing CAs this
+  // node holds no key for, with their active flag. Compare two to see whether a rebuild is due.
+  std::string ForeignIssuers(std::span<const store::IssuerRecord> registry) const;
+  const std::string& foreign_issuers() const { return foreign_issuers_; }
   // The issuing CA (current or archived) with this id, or nullptr.
   const IssuingCa* FindById(std::string_view id) const;
   // The issuing CA whose key signed `cert` and whose subject is its issuer, or nullptr.
@@ -39,8 +52,8 @@ class CaState {
   const std::vector<X509Ptr>& intermediates() const { return intermediates_; }
   const X509* next_ca() const { return next_.get(); }
 
-  // GetCACert reply body (degenerate certs-only: RA, issuing CA, its intermediates, root when
-  // configured).
+  // GetCACert reply body (degenerate certs-only: RA, issuing CA, its intermediates, the other
+  // active issuing CAs of the registry, root when configured).
   const std::string& ca_cert_body() const { return ca_cert_body_; }
   // GetNextCACert reply body; empty when no rollover is staged.
   const std::string& next_ca_cert_body() const { return next_ca_cert_body_; }
@@ -54,6 +67,7 @@ class CaState {
   X509Ptr next_;
   std::string ca_cert_body_;
   std::string next_ca_cert_body_;
+  std::string foreign_issuers_;
 };
 
 // Lower-case hex SHA-256 of the certificate's DER ("" if it cannot be encoded).

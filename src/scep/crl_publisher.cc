@@ -21,6 +21,11 @@ Result<Bytes> CrlPublisher::Get(std::string_view issuer_id) {
   if (ca == nullptr) return Fail(Error::NotFound("no issuing CA " + std::string(issuer_id)));
   SG_ASSIGN_OR_RETURN(auto stored, Load(issuer_id));
   int64_t now = clock_.Now();
+  if (!ca->issuer->can_sign()) {
+    if (stored) return std::move(stored->der);  // its key holders keep it fresh
+    return Fail(Error::NotFound("no CRL of issuing CA " + std::string(issuer_id) +
+                                " was published yet by a node holding its key"));
+  }
   if (stored && now - stored->this_update < options_.refresh_hours * 3600LL) return stored->der;
   std::lock_guard lock(mu_);
   SG_ASSIGN_OR_RETURN(stored, Load(issuer_id));  // another thread may have just signed one
@@ -31,14 +36,38 @@ Result<Bytes> CrlPublisher::Get(std::string_view issuer_id) {
 Status CrlPublisher::Publish(std::string_view issuer_id) {
   const IssuingCa* ca = cas_.FindById(issuer_id);
   if (ca == nullptr) return Fail(Error::NotFound("no issuing CA " + std::string(issuer_id)));
+  if (!ca->issuer->can_sign()) return store_.WantCrl(issuer_id);
   std::lock_guard lock(mu_);
   SG_TRY_STATUS(PublishLocked(*ca));
   return {};
 }
 
 Status CrlPublisher::RefreshAll() {
-  for (const auto& ca : cas_.all()) SG_TRY_STATUS(Get(ca->id));
+  for (const auto& ca : cas_.all())
+    if (ca->issuer->can_sign()) SG_TRY_STATUS(Get(ca->id));
   return {};
+}
+
+// `crl_wanted` is read before the CRL's revocation list: whatever raised it had committed its
+// revocation first, so it is on this CRL; a revocation after the read leaves wanted above
+// published, and the next call publishes again.
+Status CrlPublisher::PublishWanted() {
+  SG_ASSIGN_OR_RETURN(auto issuers, store_.ListIssuers());
+  Status first;
+  for (const store::IssuerRecord& r : issuers) {
+    if (r.crl_wanted <= r.crl_published) continue;
+    const IssuingCa* ca = cas_.FindById(r.id);
+    if (ca == nullptr || !ca->issuer->can_sign()) continue;
+    Status done = [&]() -> Status {
+      {
+        std::lock_guard lock(mu_);
+        SG_TRY_STATUS(PublishLocked(*ca));
+      }
+      return store_.CrlPublished(r.id, r.crl_wanted);
+    }();
+    if (!done && first) first = done;
+  }
+  return first;
 }
 
 // The number is taken before the list is read: a revocation committed before this publish
@@ -75,7 +104,7 @@ Status CrlPublisher::Revoke(std::string_view serial, ca::RevocationReason reason
   int64_t now = clock_.Now();
   SG_TRY_STATUS(store_.RevokeAndNotify(serial, static_cast<int>(reason), now,
                                        notify::RevokedEvent(*cert, static_cast<int>(reason), now)));
-  if (cas_.FindById(cert->issuer_id) == nullptr) return {};  // issuer no longer held here
+  if (cas_.FindById(cert->issuer_id) == nullptr) return {};  // an issuer unknown here
   return Publish(cert->issuer_id);
 }
 

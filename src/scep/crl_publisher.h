@@ -1,5 +1,8 @@
 // Keeps one signed CRL per issuing CA in the store: re-signed on every revocation and before
 // it grows stale. Several processes (the server, the CLI) may publish; the store holds the latest.
+// An issuing CA whose key another node holds (option 2) is never signed for here: a revocation
+// asks for its CRL in the issuer registry (WantCrl), and a node holding the key publishes it
+// (PublishWanted); every node serves the stored one.
 #pragma once
 
 #include <string>
@@ -22,12 +25,17 @@ class CrlPublisher final : public ca::Revoker {
   CrlPublisher(const CaState& cas, store::Store& store, const Clock& clock, CrlOptions options);
 
   // Returns the DER of the CRL of the issuing CA `issuer_id`, signing and storing a new one when
-  // none is stored or the stored one is older than refresh_hours. kNotFound for an unknown issuer.
+  // none is stored or the stored one is older than refresh_hours and this node holds the key.
+  // kNotFound for an unknown issuer, or one held elsewhere whose CRL was never published.
   Result<Bytes> Get(std::string_view issuer_id);
-  // Signs and stores a new CRL for the issuer. kNotFound / kCrypto / kDatabase.
+  // Signs and stores a new CRL for the issuer; for one whose key is held elsewhere, asks its
+  // holders for one (IssuerStore::WantCrl). kNotFound / kCrypto / kDatabase.
   Status Publish(std::string_view issuer_id);
-  // Publishes every issuing CA's CRL that is missing or stale. Returns the first error.
+  // Publishes every held issuing CA's CRL that is missing or stale. Returns the first error.
   Status RefreshAll();
+  // Publishes the CRL of every issuing CA held here that a node without its key asked for, and
+  // records it in the registry. Returns the first error; the others are still tried.
+  Status PublishWanted();
 
   // Revokes a certificate and publishes its issuer's CRL at once. kNotFound for an unknown serial,
   // kAlreadyExists when already revoked.
