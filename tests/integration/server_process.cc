@@ -80,9 +80,14 @@ Result<std::unique_ptr<ServerProcess>> ServerProcess::Start(const ServerOptions&
     auto source = LoadConfig(options.join_from / "scepgate.toml");
     if (!source) return Fail(source.error());
     std::string err;
-    if (RunCommand({ScepgateBinary(), "init", "--dir", s->dir_.string(), "--join",
-                    source->store_dsn, "--from", options.join_from.string()},
-                   nullptr, &err) != 0)
+    std::vector<std::string> join = {ScepgateBinary(),   "init", "--dir", s->dir_.string(),
+                                     "--join",           source->store_dsn,
+                                     "--from",           options.join_from.string()};
+    if (!options.join_issuer.empty()) {
+      join.push_back("--issuer");
+      join.push_back(options.join_issuer.string());
+    }
+    if (RunCommand(join, nullptr, &err) != 0)
       return Fail(Error::Internal("scepgate init --join failed: " + err));
   } else {
     std::vector<std::string> init = {ScepgateBinary(), "init", "--dir", s->dir_.string()};
@@ -214,12 +219,12 @@ std::string ServerProcess::Url(const std::string& path) const {
   return "http://127.0.0.1:" + std::to_string(port_) + path;
 }
 
-Result<X509CrlPtr> ServerProcess::ServedCrl() const {
-  auto served =
-      client::MakeHttpClient(10)->Get(client::Url{"127.0.0.1", port_, "/"}, "/crl/current.crl");
+Result<X509CrlPtr> ServerProcess::ServedCrl(const std::string& issuer) const {
+  const std::string path = "/crl/" + issuer + ".crl";
+  auto served = client::MakeHttpClient(10)->Get(client::Url{"127.0.0.1", port_, "/"}, path);
   if (!served) return Fail(served.error());
   if (served->status != 200)
-    return Fail(Error::BadRequest("GET /crl/current.crl: HTTP " + std::to_string(served->status)));
+    return Fail(Error::BadRequest("GET " + path + ": HTTP " + std::to_string(served->status)));
   return CrlFromDer(AsView(served->body));
 }
 

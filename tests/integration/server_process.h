@@ -23,6 +23,8 @@ struct ServerOptions {
   // When set, the data dir is a new node joined to this one's database (`scepgate init --join
   // DSN --from DIR`, the DSN read from DIR's config). init_args are then unused.
   std::filesystem::path join_from = {};
+  // With join_from: the new node signs with the issuing CA `ca add-issuer --out` wrote here.
+  std::filesystem::path join_issuer = {};
 };
 
 // Not thread-safe; one per test fixture.
@@ -33,9 +35,9 @@ class ServerProcess {
 
   // http://127.0.0.1:PORT + path
   std::string Url(const std::string& path = "/scep") const;
-  // The CRL the gateway serves at /crl/current.crl. kIo when it cannot be fetched, kBadRequest
-  // when the answer is not HTTP 200 with a CRL.
-  Result<X509CrlPtr> ServedCrl() const;
+  // The CRL the gateway serves at /crl/<issuer>.crl (the issuing CA's id, or "current"). kIo when
+  // it cannot be fetched, kBadRequest when the answer is not HTTP 200 with a CRL.
+  Result<X509CrlPtr> ServedCrl(const std::string& issuer = "current") const;
   uint16_t port() const { return port_; }
   const std::filesystem::path& dir() const { return dir_; }
 
