@@ -1,7 +1,8 @@
 // The issuing CAs of a deployment (option 2 of docs/high-availability.md): every node lists
 // every active one in GetCACert and serves its CRL, whether or not it holds its key.
-// Part of the store (store.h). Step 1 of docs/option2-plan.md: nothing outside the store uses it
-// yet.
+// Part of the store (store.h); read by scep::CaState (GetCACert, recognising certificates) and
+// scep::CrlPublisher (CRLs asked for by nodes without the key). Commands: `scepgate ca
+// add-issuer|list-issuers|retire-issuer|reinstate-issuer`.
 #pragma once
 
 #include <cstdint>
