@@ -1,5 +1,8 @@
 #include "scep/ca_state.h"
 
+#include <spdlog/spdlog.h>
+
+#include "ca/hierarchy.h"
 #include "codec/pki_message.h"
 
 namespace scepgate::scep {
@@ -43,17 +46,24 @@ Result<std::unique_ptr<CaState>> CaState::Build(ca::CaSet set, const Config& con
   s->cas_.push_back(MakeIssuing(std::move(set.issuing), config, true));
   for (auto it = set.previous.rbegin(); it != set.previous.rend(); ++it)
     s->cas_.push_back(MakeIssuing(std::move(*it), config, false));
+  s->ra_ = std::move(set.ra);
+  s->root_ = std::move(set.root);
   s->foreign_issuers_ = s->ForeignIssuers(registry);
   const size_t held = s->cas_.size();
   for (const store::IssuerRecord& r : registry) {
     if (s->FindById(r.id) != nullptr) continue;
     auto cert = CertFromDer(r.cert_der);
     if (!cert) return Fail(cert.error().With("registered issuing CA " + r.name));
+    // Only this deployment's: a database shared by mistake with another CA must not make its
+    // certificates renew here.
+    if (!s->root_ || !ca::IsIssuedBy(**cert, *s->root_)) {
+      spdlog::warn("ignoring registered issuing CA {} ({}): not issued by this node's root", r.id,
+                   r.name);
+      continue;
+    }
     s->cas_.push_back(MakeIssuing({std::move(*cert), nullptr}, config, false));
     s->cas_.back()->active = r.active;
   }
-  s->ra_ = std::move(set.ra);
-  s->root_ = std::move(set.root);
   s->intermediates_ = std::move(set.intermediates);
   s->next_ = std::move(set.next.cert);
 

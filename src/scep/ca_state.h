@@ -25,8 +25,9 @@ struct IssuingCa {
 class CaState {
  public:
   // Builds issuers and reply bodies from the loaded CA directory and the issuer registry: a
-  // registered issuing CA that is not in `set` is known here without its key (option 2 of
-  // docs/high-availability.md), listed in GetCACert while active. kCrypto on encoding failure,
+  // registered issuing CA that is not in `set` and was issued by its root is known here without
+  // its key (option 2 of docs/high-availability.md), listed in GetCACert while active; one of
+  // another root is left out (and logged). kCrypto on encoding failure,
   // kInvalidArgument for a registered certificate that does not parse.
   static Result<std::unique_ptr<CaState>> Build(ca::CaSet set, const Config& config,
                                                 std::span<const store::IssuerRecord> registry = {});

@@ -119,6 +119,20 @@ TEST_F(TwoIssuersTest, GetCaCertListsTheRaOwnIssuerThenTheOtherActiveOnesAndTheR
   EXPECT_EQ(b2->ForeignIssuers(registry), b2->foreign_issuers());
 }
 
+TEST_F(TwoIssuersTest, AnIssuerOfAnotherRootInTheRegistryIsIgnored) {
+  auto spec = *ca::ParseKeySpec("ec:p256");
+  auto other_root_key = *ca::GenerateKey(spec);
+  auto other_root = *ca::MakeRootCa(*other_root_key, "R", 3650, kNow, random_);
+  ca::CaKeyPair stranger;
+  stranger.key = *ca::GenerateKey(spec);
+  stranger.cert =
+      *ca::MakeIssuingCa(*stranger.key, "S", 3650, *other_root, *other_root_key, kNow, random_);
+  Register(stranger, "S");
+  auto b = Node(issuer2_);
+  EXPECT_EQ(b->FindById(CertSha256(*stranger.cert)), nullptr);
+  EXPECT_EQ(GetCaCertSubjects(*b), (std::vector<std::string>{"CN=RA", "CN=I2", "CN=I1", "CN=R"}));
+}
+
 TEST_F(TwoIssuersTest, RegisteringTheNodesOwnIssuerIsNoChangeForIt) {
   ca::CaSet set;
   set.root = Copy(*root_);

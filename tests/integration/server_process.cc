@@ -80,9 +80,10 @@ Result<std::unique_ptr<ServerProcess>> ServerProcess::Start(const ServerOptions&
     auto source = LoadConfig(options.join_from / "scepgate.toml");
     if (!source) return Fail(source.error());
     std::string err;
-    std::vector<std::string> join = {ScepgateBinary(),   "init", "--dir", s->dir_.string(),
-                                     "--join",           source->store_dsn,
-                                     "--from",           options.join_from.string()};
+    std::vector<std::string> join = {ScepgateBinary(), "init",
+                                     "--dir",          s->dir_.string(),
+                                     "--join",         source->store_dsn,
+                                     "--from",         options.join_from.string()};
     if (!options.join_issuer.empty()) {
       join.push_back("--issuer");
       join.push_back(options.join_issuer.string());

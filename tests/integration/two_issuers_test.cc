@@ -47,7 +47,8 @@ std::vector<std::string> CaCertSubjects(const ServerProcess& node) {
   auto certs = codec::DecodeCertsOnly(AsView(got->body));
   if (!certs) return {};
   std::vector<std::string> out;
-  for (const X509Ptr& c : certs->certs) out.push_back(NameToString(*X509_get_subject_name(c.get())));
+  for (const X509Ptr& c : certs->certs)
+    out.push_back(NameToString(*X509_get_subject_name(c.get())));
   return out;
 }
 
@@ -80,9 +81,9 @@ class TwoIssuersTest : public ::testing::Test {
     a_ = std::move(*a);
     issuer_dir_ = a_->dir().parent_path() / "issuer-2";
     std::string out, err;
-    ASSERT_EQ(a_->Cli({"ca", "add-issuer", "--name", kSecond, "--out", issuer_dir_.string()}, &out,
-                      &err),
-              0)
+    ASSERT_EQ(
+        a_->Cli({"ca", "add-issuer", "--name", kSecond, "--out", issuer_dir_.string()}, &out, &err),
+        0)
         << err;
     EXPECT_EQ(fs::status(issuer_dir_ / "issuing.key").permissions() & fs::perms::mask,
               fs::perms::owner_read | fs::perms::owner_write);
@@ -158,7 +159,8 @@ TEST_F(TwoIssuersTest, EachIssuersCertificateIsRenewedAndRevokedThroughTheOtherN
   for (ServerProcess* node : {a_.get(), b_.get()}) {
     auto subjects = CaCertSubjects(*node);
     ASSERT_GE(subjects.size(), 3u);
-    EXPECT_EQ(subjects[1], node == a_.get() ? "CN=scepgate Issuing CA" : std::string("CN=") + kSecond);
+    EXPECT_EQ(subjects[1],
+              node == a_.get() ? "CN=scepgate Issuing CA" : std::string("CN=") + kSecond);
     EXPECT_TRUE(Lists(subjects, "scepgate Issuing CA") && Lists(subjects, kSecond));
   }
 
