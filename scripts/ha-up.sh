@@ -19,6 +19,9 @@
 #   CHALLENGE       the static challenge (default: random)
 #   HA_TOML_EDITS   sed expressions, one per line, applied to the nodes' scepgate.toml before
 #                   they serve, e.g. 's/^legacy_algorithms = false/legacy_algorithms = true/'
+#   HA_ISSUERS      1 (default): both nodes sign with one issuing CA (option 1 of
+#                   docs/high-availability.md); 2: node2 signs with a second issuing CA under the
+#                   same root, made on node1 with `scepgate ca add-issuer` (option 2)
 #   HA_TLS_CERT, HA_TLS_KEY   a certificate and key for nginx: also serve HTTPS (the shipped
 #                   file's TLS lines) on another loopback port, printed as tls_url=
 #   SCEPGATE_PG_BINDIR        PostgreSQL's initdb/pg_ctl/psql (default: newest installed)
@@ -148,11 +151,13 @@ sys.exit(0 if ok else 1)
 EOF
 }
 
-# join_node SRC DST: make DST a node of SRC's deployment with `scepgate init --join`: the same
-# CA, RA and seal keys, config and database password (modes kept), not the root key.
+# join_node SRC DST [ISSUER_DIR]: make DST a node of SRC's deployment with `scepgate init
+# --join`: the same CA (or the issuing CA in ISSUER_DIR), RA and seal keys, config and database
+# password (modes kept), not the root key.
 join_node() {
-  local src=$1 dst=$2
-  "$SCEPGATE" init --dir "$dst" --join "$DSN" --from "$src" >"$DIR/join.log" 2>&1 ||
+  local src=$1 dst=$2 issuer=()
+  if [ -n "${3:-}" ]; then issuer=(--issuer "$3"); fi
+  "$SCEPGATE" init --dir "$dst" --join "$DSN" --from "$src" "${issuer[@]}" >"$DIR/join.log" 2>&1 ||
     { tail_log "$DIR/join.log"; die "scepgate init --join failed"; }
 }
 
@@ -189,7 +194,14 @@ start_nodes() {
   "$SCEPGATE" init --dir "$DIR/node1" --challenge "$CHALLENGE" --name HA >"$DIR/init.log" 2>&1 ||
     { tail_log "$DIR/init.log"; die "scepgate init failed"; }
   use_postgres "$DIR/node1"
-  join_node "$DIR/node1" "$DIR/node2"
+  if [ "${HA_ISSUERS:-1}" = 2 ]; then
+    "$SCEPGATE" ca add-issuer --dir "$DIR/node1" --name "HA Issuing CA 2" --out "$DIR/issuer-2" \
+      >"$DIR/add-issuer.log" 2>&1 || { tail_log "$DIR/add-issuer.log"; die "ca add-issuer failed"; }
+    join_node "$DIR/node1" "$DIR/node2" "$DIR/issuer-2"
+    rm -r "$DIR/issuer-2"  # its key now lives in node2 only
+  else
+    join_node "$DIR/node1" "$DIR/node2"
+  fi
   NODE1_PORT=$(free_port)
   NODE2_PORT=$(free_port)
   write_starter 1 "$NODE1_PORT"
