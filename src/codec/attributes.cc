@@ -7,6 +7,7 @@
 
 #include "codec/der_writer.h"
 #include "codec/oids.h"
+#include "common/asn1_text.h"
 #include "common/text.h"
 
 namespace scepgate::codec {
@@ -22,17 +23,6 @@ constexpr const char* kOidFailInfoText = "1.3.6.1.5.5.7.24.1";
 
 Asn1ObjectPtr Oid(const char* dotted) { return Asn1ObjectPtr(OBJ_txt2obj(dotted, 1)); }
 
-// True when every character is in the PrintableString alphabet (X.680 §41.4).
-bool IsPrintable(std::string_view s) {
-  constexpr std::string_view kExtra = " '()+,-./:=?";
-  for (char c : s) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              kExtra.find(c) != std::string_view::npos;
-    if (!ok) return false;
-  }
-  return true;
-}
-
 Status AddAttr(CMS_SignerInfo& si, const char* oid, int type, ByteView value) {
   Asn1ObjectPtr obj = Oid(oid);
   if (!obj) return Fail(CryptoError("bad attribute OID"));
@@ -45,7 +35,7 @@ Status AddAttr(CMS_SignerInfo& si, const char* oid, int type, ByteView value) {
 
 Status AddText(CMS_SignerInfo& si, const char* oid, const std::optional<std::string>& v) {
   if (!v) return {};
-  int type = IsPrintable(*v) ? V_ASN1_PRINTABLESTRING : V_ASN1_UTF8STRING;
+  int type = IsPrintableString(*v) ? V_ASN1_PRINTABLESTRING : V_ASN1_UTF8STRING;
   return AddAttr(si, oid, type, AsView(*v));
 }
 
@@ -106,7 +96,7 @@ std::vector<Bytes> EncodeScepAttributes(const ScepAttributes& a) {
   std::vector<Bytes> out;
   auto text = [&](const auto& id, const std::optional<std::string>& v) {
     if (!v) return;
-    uint8_t tag = IsPrintable(*v) ? kDerPrintableString : kDerUtf8String;
+    uint8_t tag = IsPrintableString(*v) ? kDerPrintableString : kDerUtf8String;
     out.push_back(DerAttribute(id, DerTlv(tag, AsView(*v))));
   };
   auto octets = [&](const auto& id, const std::optional<Bytes>& v) {

@@ -19,6 +19,20 @@ bool IsTextType(int type) {
 
 }  // namespace
 
+bool IsPrintableString(std::string_view s) {
+  constexpr std::string_view kExtra = " '()+,-./:=?";
+  return std::ranges::all_of(s, [&](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           kExtra.find(c) != std::string_view::npos;
+  });
+}
+
+std::string PrintableBase64(ByteView data) {
+  std::string s = Base64Encode(data);
+  s.erase(std::find(s.begin(), s.end(), '='), s.end());
+  return s;
+}
+
 bool IsDottedOid(std::string_view s) {
   int arcs = 0;
   for (size_t start = 0; start <= s.size();) {

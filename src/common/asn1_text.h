@@ -15,6 +15,15 @@ namespace scepgate {
 // arc). "2..5", "2.5.", ".2.5", "3.1" and "cn" are refused.
 bool IsDottedOid(std::string_view s);
 
+// True when every character is in the PrintableString alphabet (X.680 §41.4): A-Z a-z 0-9,
+// space and ' ( ) + , - . / : = ?
+bool IsPrintableString(std::string_view s);
+
+// Standard base64 (RFC 4648 §4) without padding: every character is in the PrintableString
+// alphabet, so a device that puts the text into a PKCS#10 challengePassword as a PrintableString
+// (Windows' ClientCertificateInstall does, and fails on '_') can. Challenges are minted with it.
+std::string PrintableBase64(ByteView data);
+
 // The dotted form of an object ("2.5.4.3"), never its name; "" when it has none (an empty object).
 std::string OidText(const ASN1_OBJECT& obj);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ca/cert_template.h"
+#include "common/asn1_text.h"
 #include "common/text.h"
 #include "policy/expected.h"
 
@@ -97,7 +98,7 @@ Result<std::string> Challenges::Mint(store::ChallengeRecord& record) {
     return std::move(*sealed);
   }
   SG_ASSIGN_OR_RETURN(Bytes secret_bytes, random_.Generate(kStoredSecretBytes));
-  std::string secret = Base64UrlEncode(secret_bytes);
+  std::string secret = PrintableBase64(secret_bytes);  // Windows needs a PrintableString
   SG_ASSIGN_OR_RETURN(Bytes digest, Digest("SHA256", AsView(secret)));
   record.id = HexEncode(digest);
   return secret;

@@ -265,17 +265,20 @@ Result<Bytes> Decrypt(ByteView payload, const SealKey& key) {
   return plain;
 }
 
-bool IsBase64UrlChar(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '_';
+bool IsBase64Char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+         c == '/' || c == '-' || c == '_';
 }
 
-// Only the canonical base64url of the payload is accepted, so one payload has one spelling.
+// Only the canonical unpadded base64 of the payload is accepted: PrintableBase64, as minted now,
+// or base64url, as minted before Windows devices were found to refuse '_' (challenges of that
+// form may still be out). No other spelling of a payload, mixed alphabets included.
 Result<Bytes> DecodeBody(std::string_view body) {
-  if (body.empty() || !std::all_of(body.begin(), body.end(), IsBase64UrlChar))
+  if (body.empty() || !std::all_of(body.begin(), body.end(), IsBase64Char))
     return Fail(Malformed());
   auto payload = Base64Decode(body);
-  if (!payload || Base64UrlEncode(*payload) != body) return Fail(Malformed());
+  if (!payload || (PrintableBase64(*payload) != body && Base64UrlEncode(*payload) != body))
+    return Fail(Malformed());
   return std::move(*payload);
 }
 
@@ -344,7 +347,7 @@ Result<std::string> SealPlaintext(ByteView plaintext, const SealKey& key, ByteVi
   if (nonce.size() != kNonceLen) return Fail(Error::InvalidArgument("nonce must be 12 bytes"));
   if (plaintext.empty()) return Fail(Error::InvalidArgument("empty plaintext"));
   SG_ASSIGN_OR_RETURN(Bytes payload, Encrypt(plaintext, key, nonce));
-  return std::string(kSealedPrefix) + key.id + "." + Base64UrlEncode(payload);
+  return std::string(kSealedPrefix) + key.id + "." + PrintableBase64(payload);
 }
 
 }  // namespace internal

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 
+#include "common/asn1_text.h"
 #include "common/files.h"
 #include "policy/seal_keys.h"
 
@@ -153,31 +154,59 @@ TEST_F(SealedChallengeTest, RelabelledKeyIdIsNotAuthentic) {
 
 TEST_F(SealedChallengeTest, ExtraCharactersAreRejected) {
   std::string sealed = SealFull();
-  // Characters outside base64url make it malformed; more base64url shifts the tag.
+  // Characters outside base64 make it malformed; more base64 shifts the tag.
   for (std::string extra : {"=", "==", ".", " ", "\n", "\t", "\x7f"})
     ExpectRejected(sealed + extra, ring_, kMalformed);
   ExpectRejected(sealed + std::string(1, '\0'), ring_, kMalformed);
-  for (std::string extra : {"A", "AA", "AAAA", "-_"})
+  for (std::string extra : {"A", "AA", "AAAA", "+/"})
     ExpectRejected(sealed + extra, ring_, kNotAuthentic);
   ExpectRejected(" " + sealed, ring_, kMalformed);
   ExpectRejected(sealed + std::string(300, 'A'), ring_, kMalformed);
 }
 
 TEST_F(SealedChallengeTest, BadBase64IsMalformed) {
+  // A seal whose body uses '+' or '/', to mix alphabets in.
   std::string sealed = SealFull();
-  for (char c : {'+', '/', '*', '=', '.', '\xc3'}) {
+  for (int i = 0; i < 200 && sealed.substr(7).find_first_of("+/") == std::string::npos; ++i)
+    sealed = SealFull();
+  size_t std_char = sealed.find_first_of("+/", 7);
+  ASSERT_NE(std_char, std::string::npos);
+  for (char c : {'*', '=', '.', '\xc3', '_', '-'}) {
     std::string edited = sealed;
-    edited[20] = c;
+    edited[std_char == 20 ? 21 : 20] = c;  // '_' and '-' next to a '+' or '/': mixed alphabets
     ExpectRejected(edited, ring_, kMalformed);
   }
   // 157 payload bytes leave 4 unused bits in the last character: another spelling of the same
-  // bytes is refused, so each payload (and id) has a single challenge string.
+  // bytes is refused, so each payload (and id) has a single challenge string per alphabet.
   std::string respelled = sealed;
-  std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   size_t value = alphabet.find(sealed.back());
   respelled.back() = alphabet[value ^ 1];
   ASSERT_EQ(*Base64Decode(respelled.substr(7)), *Base64Decode(sealed.substr(7)));
   ExpectRejected(respelled, ring_, kMalformed);
+}
+
+// Windows puts the challenge into the request's challengePassword as a PrintableString and fails
+// on any other character; base64url's '_' was in about 4 of 10 challenges. Many seals, since one
+// could pass by chance.
+TEST_F(SealedChallengeTest, EverySealedChallengeIsAPrintableString) {
+  for (int i = 0; i < 1000; ++i) {
+    std::string sealed = SealFull();
+    ASSERT_TRUE(IsPrintableString(sealed)) << sealed;
+  }
+}
+
+// Challenges minted before, in base64url, still open (they may be out with devices), once each.
+TEST_F(SealedChallengeTest, ABase64UrlChallengeMintedBeforeStillOpens) {
+  std::string sealed = SealFull();
+  for (int i = 0; i < 200 && sealed.substr(7).find_first_of("+/") == std::string::npos; ++i)
+    sealed = SealFull();
+  std::string legacy = sealed.substr(0, 7) + Url(*Base64Decode(sealed.substr(7)));
+  ASSERT_NE(legacy, sealed);
+  auto now = Unseal(sealed, ring_);
+  auto before = Unseal(legacy, ring_);
+  ASSERT_TRUE(now && before) << (before ? "" : before.error().message);
+  EXPECT_EQ(now->id, before->id) << "one payload, one id, whichever spelling";
 }
 
 TEST_F(SealedChallengeTest, BadPrefixOrKeyIdIsMalformed) {
