@@ -91,6 +91,21 @@ Result<NameRdns> SplitRfc4514(std::string_view name) {
   return rdns;
 }
 
+Status CheckDeviceKey(PayloadFormat format, std::string_view profile, std::string_view key_type,
+                      int key_size) {
+  if (format == PayloadFormat::kJson) return {};
+  const char* device = format == PayloadFormat::kMobileconfig ? "Apple" : "Windows";
+  if (key_type != "rsa")
+    return Fail(
+        Error::InvalidArgument(std::string(device) + " SCEP payloads only make RSA keys; profile " +
+                               std::string(profile) + " asks for " + std::string(key_type)));
+  if (key_size != 1024 && key_size != 2048 && key_size != 4096)
+    return Fail(Error::InvalidArgument(
+        std::string(device) + " devices make RSA keys of 1024, 2048 or 4096 bits only; profile " +
+        std::string(profile) + " asks for " + std::to_string(key_size)));
+  return {};
+}
+
 Result<std::string> ExportPayload(PayloadFormat format, const PayloadContent& c) {
   switch (format) {
     case PayloadFormat::kJson:
@@ -166,9 +181,8 @@ Result<MadePayload> PayloadMaker::Make(std::string_view device_id, std::string_v
   // The CA must be known before a challenge is minted for nothing.
   SG_ASSIGN_OR_RETURN(auto known, store_.FindProfile(profile));
   if (known) SG_TRY_STATUS(TrustedCa(*known));
-  if (known && format == PayloadFormat::kMobileconfig && known->key_type != "rsa")
-    return Fail(Error::InvalidArgument("Apple SCEP payloads only make RSA keys; profile " +
-                                       known->name + " asks for " + known->key_type));
+  if (known)
+    SG_TRY_STATUS(CheckDeviceKey(format, known->name, known->key_type, known->min_key_size));
   // The payload is rendered before its challenge is stored: one that cannot be rendered (a SAN
   // the format cannot carry) leaves no usable challenge behind.
   Challenges challenges(store_, clock_, random_, settings_);

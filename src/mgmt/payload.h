@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "common/clock.h"
-#include "common/rfc4514.h"
 #include "common/random.h"
+#include "common/rfc4514.h"
 #include "mgmt/challenges.h"
 #include "store/store.h"
 
@@ -44,6 +44,24 @@ Result<std::vector<std::string>> SelectUrls(std::string_view mode,
 // common/rfc4514.h, types as written: Apple's Subject array. Returns kInvalidArgument naming the
 // subject and the problem.
 Result<NameRdns> SplitRfc4514(std::string_view name);
+
+// Apple's Subject array (RDNs in DER order): the types C L ST O OU CN by name, every other type as
+// its dotted OID, since Apple's SCEP client turns any other name into an empty OID.
+// kInvalidArgument for a type that names no attribute.
+Result<NameRdns> AppleSubject(const NameRdns& rdns);
+
+// The ClientCertificateInstall CSP's SubjectName, in the CertStrToName syntax the CSP parses it
+// with: RDNs in the RFC 4514 string order joined by ", ", attributes of one RDN by " + "; types
+// CN L O OU C DC by name, others as OID.<dotted>; a value quoted when empty, with white space at
+// either end, or holding , + = " newline < > # ; (an embedded quote doubled), never backslash-
+// escaped as in RFC 4514. kInvalidArgument for a type that names no attribute.
+Result<std::string> WindowsSubjectName(const NameRdns& rdns);
+
+// Whether the device's own SCEP client can make the key: Apple's Keysize and the CSP's KeyLength
+// take RSA of 1024, 2048 or 4096 bits only. Returns kInvalidArgument naming the allowed values
+// otherwise (the JSON payload, for scepgate-agent, takes any key). Thread-safe.
+Status CheckDeviceKey(PayloadFormat format, std::string_view profile, std::string_view key_type,
+                      int key_size);
 
 // Options of one payload that are not part of the profile.
 struct PayloadOptions {

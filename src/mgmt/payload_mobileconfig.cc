@@ -23,6 +23,18 @@ int AppleKeyUsage(uint32_t ku) {
   return out == 0 ? 5 : out;
 }
 
+// One label of a reverse-DNS identifier from the profile's name: letters, digits and '-' kept,
+// anything else '-', never empty.
+std::string IdentifierLabel(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    bool keep =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+    out += keep ? c : '-';
+  }
+  return out.empty() ? "profile" : out;
+}
+
 std::string Subject(const NameRdns& rdns) {
   std::string out = "<array>";
   for (const auto& rdn : rdns) {
@@ -67,22 +79,21 @@ Result<std::string> AltNames(const std::vector<std::string>& sans) {
 }  // namespace
 
 Result<std::string> PayloadMobileconfig(const PayloadContent& c) {
-  if (c.key_type != "rsa")
-    return Fail(Error::InvalidArgument("Apple SCEP payloads only make RSA keys; profile " +
-                                       c.profile + " asks for " + c.key_type));
+  SG_TRY_STATUS(CheckDeviceKey(PayloadFormat::kMobileconfig, c.profile, c.key_type, c.key_size));
   if (c.urls.empty()) return Fail(Error::InvalidArgument("the payload has no URL"));
   SG_ASSIGN_OR_RETURN(std::string alt_names, AltNames(c.sans));
+  SG_ASSIGN_OR_RETURN(NameRdns subject, AppleSubject(c.subject_rdns));
   SG_ASSIGN_OR_RETURN(Bytes fingerprint, HexDecode(c.ca_sha256));
-  std::string scep =
-      "<dict>" + Key("URL") + String(c.urls.front()) + Key("Name") + String(c.profile) +
-      Key("Subject") + Subject(c.subject_rdns) + Key("Challenge") + String(c.challenge) +
-      Key("Keysize") + Integer(c.key_size) + Key("Key Type") + String("RSA") + Key("Key Usage") +
-      Integer(AppleKeyUsage(c.key_usage)) + Key("CAFingerprint") + Data(fingerprint) +
-      Key("Retries") + Integer(c.retry_count) + Key("RetryDelay") + Integer(c.retry_delay_seconds);
+  std::string scep = "<dict>" + Key("URL") + String(c.urls.front()) + Key("Name") +
+                     String(c.profile) + Key("Subject") + Subject(subject) + Key("Challenge") +
+                     String(c.challenge) + Key("Keysize") + Integer(c.key_size) + Key("Key Type") +
+                     String("RSA") + Key("Key Usage") + Integer(AppleKeyUsage(c.key_usage)) +
+                     Key("CAFingerprint") + Data(fingerprint) + Key("Retries") +
+                     Integer(c.retry_count) + Key("RetryDelay") + Integer(c.retry_delay_seconds);
   if (!c.sans.empty()) scep += Key("SubjectAltName") + alt_names;
   scep += "</dict>";
 
-  std::string id = "com.scepgate.profile." + c.profile;
+  std::string id = "com.scepgate.profile." + IdentifierLabel(c.profile);
   std::string out =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" "
@@ -100,7 +111,9 @@ Result<std::string> PayloadMobileconfig(const PayloadContent& c) {
       String("com.apple.security.root") + Key("PayloadUUID") + String(c.uuid_root) +
       Key("PayloadVersion") + Integer(1) + "</dict>\n</array>\n" + Key("PayloadDisplayName") +
       String("scepgate: " + c.profile) + Key("PayloadIdentifier") + String(id) +
-      Key("PayloadType") + String("Configuration") + Key("PayloadUUID") + String(c.uuid_profile) +
+      // macOS installs a device certificate in the System keychain only with System scope.
+      Key("PayloadScope") + String(c.cert_type == "user" ? "User" : "System") + Key("PayloadType") +
+      String("Configuration") + Key("PayloadUUID") + String(c.uuid_profile) +
       Key("PayloadVersion") + Integer(1) + "\n</dict>\n</plist>\n";
   return out;
 }

@@ -1,5 +1,7 @@
 // The Windows ClientCertificateInstall CSP's SCEP nodes (Install/...) in one SyncML Atomic block:
 // every Add first, the Exec of Enroll last, as the CSP requires.
+#include <openssl/x509v3.h>
+
 #include <algorithm>
 
 #include "mgmt/payload.h"
@@ -75,7 +77,15 @@ class Atomic {
 Result<std::string> PayloadSyncml(const PayloadContent& c) {
   if (std::ranges::any_of(c.urls, [](const auto& u) { return u.find(';') != std::string::npos; }))
     return Fail(Error::InvalidArgument("a SCEP URL holds ';', the CSP's URL separator"));
+  SG_TRY_STATUS(CheckDeviceKey(PayloadFormat::kSyncml, c.profile, c.key_type, c.key_size));
+  // The CSP refuses a request for neither digital signature (0x80) nor key encipherment (0x20).
+  if ((c.key_usage & (KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT)) == 0)
+    return Fail(Error::InvalidArgument(
+        "a Windows SCEP payload needs key usage digitalSignature (0x80) or keyEncipherment (0x20); "
+        "profile " +
+        c.profile + " asks for neither"));
   SG_ASSIGN_OR_RETURN(std::string sans, AltNames(c.sans));
+  SG_ASSIGN_OR_RETURN(std::string subject, WindowsSubjectName(c.subject_rdns));
   std::string scope = c.cert_type == "user" ? "./User" : "./Device";
   Atomic a(scope + "/Vendor/MSFT/ClientCertificateInstall/SCEP/" + UniqueId(c.profile));
   std::string ca_sha1 = c.ca_sha1;
@@ -88,12 +98,13 @@ Result<std::string> PayloadSyncml(const PayloadContent& c) {
   a.Add("Install/KeyUsage", "int", std::to_string(c.key_usage & 0xff));
   a.Add("Install/KeyLength", "int", std::to_string(c.key_size));
   a.Add("Install/HashAlgorithm", "chr", "SHA-2");
-  a.Add("Install/SubjectName", "chr", c.subject);
+  a.Add("Install/SubjectName", "chr", subject);
   a.Add("Install/SubjectAlternativeNames", "chr", sans);
   a.Add("Install/CAThumbprint", "chr", ca_sha1);
   a.Add("Install/RetryCount", "int", std::to_string(c.retry_count));
-  // The CSP counts the delay in minutes.
-  a.Add("Install/RetryDelay", "int", std::to_string((c.retry_delay_seconds + 59) / 60));
+  // The CSP counts the delay in minutes, at least one.
+  a.Add("Install/RetryDelay", "int",
+        std::to_string(std::max<int64_t>(1, (c.retry_delay_seconds + 59) / 60)));
   a.Add("Install/ValidPeriod", "chr", "Days");
   a.Add("Install/ValidPeriodUnits", "int", std::to_string(c.validity_days));
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + a.Finish();

@@ -9,11 +9,14 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
+#include <random>
 #include <set>
 
 #include "client/request_builder.h"
 #include "mgmt/directory.h"
 #include "mgmt/profiles.h"
+#include "policy/name_match.h"
 #include "store/memory_store.h"
 
 namespace scepgate::mgmt {
@@ -167,8 +170,10 @@ TEST(PayloadMobileconfigTest, IsAPlistWithScepAndRootPayloads) {
   ASSERT_TRUE(x.ok()) << *text;
   EXPECT_EQ(x.One("/plist/dict/key[.='PayloadType']/following-sibling::*[1]"), "Configuration");
   EXPECT_EQ(x.One("/plist/dict/key[.='PayloadUUID']/following-sibling::*[1]"), c.uuid_profile);
+  // Reverse-DNS whatever the profile's name holds ("wifi & <vpn>").
   EXPECT_EQ(x.One("/plist/dict/key[.='PayloadIdentifier']/following-sibling::*[1]"),
-            "com.scepgate.profile." + c.profile);
+            "com.scepgate.profile.wifi----vpn-");
+  EXPECT_EQ(x.One("/plist/dict/key[.='PayloadScope']/following-sibling::*[1]"), "System");
   EXPECT_EQ(ScepValue(x, "URL"), c.urls[0]);
   EXPECT_EQ(ScepValue(x, "Name"), c.profile);
   EXPECT_EQ(ScepValue(x, "Challenge"), c.challenge);
@@ -206,6 +211,56 @@ TEST(PayloadMobileconfigTest, RefusesWhatAppleCannotCarry) {
   EXPECT_FALSE(PayloadMobileconfig(c));
 }
 
+TEST(PayloadMobileconfigTest, SubjectTypesAppleDoesNotKnowGoAsDottedOids) {
+  PayloadContent c = Sample();
+  c.subject_rdns = {{{"dc", "com"}},           {{"DC", "example"}},
+                    {{"o", "Example"}},        {{"st", "Bavaria"}},
+                    {{"serialNumber", "7"}},   {{"UID", "u1"}},
+                    {{"emailAddress", "a@b"}}, {{"cn", "dev"}, {"OU", "kiosk"}}};
+  auto text = PayloadMobileconfig(c);
+  ASSERT_TRUE(text) << text.error().message;
+  Xml x(*text);
+  std::string scep = "/plist/dict/array/dict[string='com.apple.security.scep']/dict";
+  EXPECT_EQ(x.All(scep + "/key[.='Subject']/following-sibling::array[1]/array/array/string[1]"),
+            (Strings{"0.9.2342.19200300.100.1.25", "0.9.2342.19200300.100.1.25", "O", "ST",
+                     "2.5.4.5", "0.9.2342.19200300.100.1.1", "1.2.840.113549.1.9.1", "CN", "OU"}));
+  c.subject_rdns = {{{"nonsense", "x"}}};
+  EXPECT_FALSE(PayloadMobileconfig(c));
+}
+
+TEST(PayloadMobileconfigTest, UserCertificatesHaveUserScope) {
+  PayloadContent c = Sample();
+  c.cert_type = "user";
+  Xml x(*PayloadMobileconfig(c));
+  EXPECT_EQ(x.One("/plist/dict/key[.='PayloadScope']/following-sibling::*[1]"), "User");
+}
+
+// Apple's Keysize and the CSP's KeyLength take 1024, 2048 and 4096 only, RSA only.
+TEST(PayloadKeyTest, DevicesGetOnlyTheKeySizesTheyCanMake) {
+  for (int bits : {1024, 2048, 4096}) {
+    PayloadContent c = Sample();
+    c.key_size = bits;
+    EXPECT_TRUE(PayloadMobileconfig(c)) << bits;
+    EXPECT_TRUE(PayloadSyncml(c)) << bits;
+  }
+  for (int bits : {3072, 8192, 256, 384}) {
+    PayloadContent c = Sample();
+    c.key_size = bits;
+    auto apple = PayloadMobileconfig(c);
+    auto windows = PayloadSyncml(c);
+    ASSERT_FALSE(apple) << bits;
+    ASSERT_FALSE(windows) << bits;
+    EXPECT_NE(apple.error().message.find("1024, 2048 or 4096"), std::string::npos);
+    EXPECT_NE(windows.error().message.find("1024, 2048 or 4096"), std::string::npos);
+  }
+  PayloadContent ec = Sample();
+  ec.key_type = "ec";
+  ec.key_size = 256;
+  EXPECT_FALSE(PayloadSyncml(ec)) << "a SyncML KeyLength of 256 would be an RSA key request";
+  EXPECT_FALSE(PayloadMobileconfig(ec));
+  EXPECT_TRUE(PayloadJson(ec)) << "scepgate-agent makes EC keys";
+}
+
 std::string Node(const Xml& x, const std::string& node) {
   return x.One("/Atomic/Add/Item[substring(Target/LocURI, string-length(Target/LocURI) - " +
                std::to_string(node.size() - 1) + ")='" + node + "']/Data");
@@ -226,7 +281,8 @@ TEST(PayloadSyncmlTest, IsAnAtomicBlockOfCspNodesEndingWithEnroll) {
   EXPECT_EQ(Node(x, "/Install/KeyUsage"), "160");
   EXPECT_EQ(Node(x, "/Install/KeyLength"), "2048");
   EXPECT_EQ(Node(x, "/Install/HashAlgorithm"), "SHA-2");
-  EXPECT_EQ(Node(x, "/Install/SubjectName"), c.subject);
+  // CertStrToName quoting, not RFC 4514's backslashes.
+  EXPECT_EQ(Node(x, "/Install/SubjectName"), "CN=\"dev, <1>\", O=Example");
   EXPECT_EQ(Node(x, "/Install/SubjectAlternativeNames"),
             "3+dev.example.com;2+a@example.com;11+a@corp;7+tag:x");
   std::string sha1 = c.ca_sha1;
@@ -248,6 +304,102 @@ TEST(PayloadSyncmlTest, UserCertificatesGoUnderUser) {
   Xml x(*PayloadSyncml(c));
   for (const std::string& uri : x.All("/Atomic/*/Item/Target/LocURI"))
     EXPECT_TRUE(uri.starts_with("./User/Vendor/MSFT/ClientCertificateInstall/SCEP/")) << uri;
+}
+
+TEST(PayloadSyncmlTest, RetryDelayIsAtLeastOneMinuteAndKeyUsageMustSignOrEncipher) {
+  PayloadContent c = Sample();
+  c.retry_delay_seconds = 0;
+  EXPECT_EQ(Node(Xml(*PayloadSyncml(c)), "/Install/RetryDelay"), "1");
+  c.key_usage = KU_KEY_AGREEMENT;  // neither 0x80 nor 0x20
+  auto refused = PayloadSyncml(c);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("0x80"), std::string::npos);
+  c.key_usage = KU_KEY_ENCIPHERMENT;
+  EXPECT_TRUE(PayloadSyncml(c));
+}
+
+// How CertStrToName reads a name (the documented syntax: RDNs split at ',' or ';', attributes at
+// '+', spaces around them ignored, a "quoted" value with "" for a quote), into RDNs in DER order
+// with the types as dotted OIDs. nullopt for text it would refuse.
+std::optional<NameRdns> ReadAsWindowsDoes(std::string_view s) {
+  NameRdns in_string_order(1);
+  size_t i = 0;
+  auto skip = [&] {
+    while (i < s.size() && s[i] == ' ') ++i;
+  };
+  while (true) {
+    skip();
+    size_t eq = s.find('=', i);
+    if (eq == std::string_view::npos) return std::nullopt;
+    std::string key(s.substr(i, eq - i));
+    while (!key.empty() && key.back() == ' ') key.pop_back();
+    i = eq + 1;
+    skip();
+    std::string value;
+    if (i < s.size() && s[i] == '"') {
+      for (++i;; ++i) {
+        if (i >= s.size()) return std::nullopt;
+        if (s[i] == '"') {
+          if (i + 1 < s.size() && s[i + 1] == '"') {
+            value += '"';
+            ++i;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        value += s[i];
+      }
+    } else {
+      while (i < s.size() && s[i] != ',' && s[i] != ';' && s[i] != '+') value += s[i++];
+      while (!value.empty() && value.back() == ' ') value.pop_back();
+    }
+    auto oid = policy::AttributeTypeOid(key);
+    if (!oid) return std::nullopt;
+    in_string_order.back().push_back({*oid, value});
+    skip();
+    if (i == s.size()) break;
+    if (s[i] == '+') {
+      ++i;
+      continue;
+    }
+    if (s[i] != ',' && s[i] != ';') return std::nullopt;
+    ++i;
+    in_string_order.emplace_back();
+  }
+  return NameRdns(in_string_order.rbegin(), in_string_order.rend());
+}
+
+// Many generated names, values full of what either syntax treats specially: what Windows reads
+// from the SubjectName is the name the policy expects (types compared as OIDs).
+TEST(PayloadSyncmlTest, SubjectNameReadsBackAsTheExpectedNameForManyNames) {
+  const std::vector<std::string> types = {"CN", "O",  "OU",           "L",   "ST",
+                                          "C",  "DC", "serialNumber", "UID", "emailAddress"};
+  const std::vector<std::string> pieces = {"a", "Z", "9", " ", ",",  "+", "=",        "\"", "\n",
+                                           "<", ">", "#", ";", "\\", "'", "\xC3\xBC", "  "};
+  std::mt19937 gen(20261204);
+  for (int n = 0; n < 500; ++n) {
+    NameRdns rdns(1 + gen() % 4);
+    for (auto& rdn : rdns) {
+      rdn.resize(1 + (gen() % 5 == 0));
+      for (auto& [type, value] : rdn) {
+        type = types[gen() % types.size()];
+        value.clear();
+        for (size_t k = gen() % 7; k > 0; --k) value += pieces[gen() % pieces.size()];
+      }
+    }
+    PayloadContent c = Sample();
+    c.subject_rdns = rdns;
+    auto text = PayloadSyncml(c);
+    ASSERT_TRUE(text) << text.error().message;
+    std::string subject = Node(Xml(*text), "/Install/SubjectName");
+    auto read = ReadAsWindowsDoes(subject);
+    ASSERT_TRUE(read) << subject;
+    NameRdns want = rdns;
+    for (auto& rdn : want)
+      for (auto& [type, value] : rdn) type = *policy::AttributeTypeOid(type);
+    ASSERT_EQ(*read, want) << subject;
+  }
 }
 
 // --- PayloadMaker -----------------------------------------------------------------------------

@@ -91,8 +91,9 @@ int NidForName(const std::string& name) {
   return nid != NID_undef ? nid : NidForNameAnyCase(lower);
 }
 
-// The dotted OID of an attribute type as written, or nullopt when it names nothing.
-std::optional<std::string> TypeOid(std::string_view type) {
+}  // namespace
+
+std::optional<std::string> AttributeTypeOid(std::string_view type) {
   bool prefixed = type.size() > 4 && AsciiLower(type.substr(0, 4)) == "oid.";
   std::string t(prefixed ? type.substr(4) : type);
   if (IsDottedOid(t)) {
@@ -106,6 +107,8 @@ std::optional<std::string> TypeOid(std::string_view type) {
   if (obj == nullptr) return std::nullopt;
   return OidText(*obj);
 }
+
+namespace {
 
 Result<std::string> CanonicalIp(const std::string& value) {
   unsigned char addr[16] = {};
@@ -145,7 +148,7 @@ Result<std::string> CanonicalSan(const std::string& entry) {
 }  // namespace
 
 Result<std::string> CanonicalName(std::string_view rfc4514) {
-  SG_ASSIGN_OR_RETURN(NameRdns rdns, ParseRfc4514(rfc4514, TypeOid));
+  SG_ASSIGN_OR_RETURN(NameRdns rdns, ParseRfc4514(rfc4514, AttributeTypeOid));
   if (rdns.empty()) return Fail(Error::InvalidArgument("the name is empty"));
   return EncodeName(rdns);
 }

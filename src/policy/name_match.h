@@ -4,6 +4,7 @@
 // thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,10 @@ Result<std::string> CanonicalName(std::string_view rfc4514);
 // Returns kBadRequest when a value cannot be read as text (another ASN.1 type, or bytes that are
 // not valid in the declared string type).
 Result<std::string> CanonicalName(const X509_NAME& name);
+
+// The dotted OID of a name attribute type as written in an RFC 4514 string ("CN", "commonName",
+// "E", "oid.2.5.4.3", "2.5.4.3"; names in any case), or nullopt when it names nothing.
+std::optional<std::string> AttributeTypeOid(std::string_view type);
 
 // Canonical form of a set of subjectAltName entries in the text form of common/san_text.h
 // ("DNS:host", "email:a@b", "IP:192.0.2.1", "URI:...", "UPN:user@realm"; the type is matched in
