@@ -34,6 +34,8 @@ struct Flags {
   std::vector<std::string> urls;
   std::string trusted_ca;
   bool require_approval = false;
+  std::string ca_fingerprint;
+  bool key_extractable = true;
   std::string group;
   bool remove = false;
 };
@@ -58,6 +60,8 @@ nlohmann::json GivenArgs(const CLI::App& cmd, const Flags& f) {
   if (given("--url")) j["urls"] = f.urls;
   if (given("--trusted-ca")) j["trusted_ca"] = f.trusted_ca;
   if (given("--require-approval")) j["require_approval"] = f.require_approval;
+  if (given("--ca-fingerprint")) j["ca_fingerprint"] = f.ca_fingerprint;
+  if (given("--key-extractable")) j["key_extractable"] = f.key_extractable;
   return j;
 }
 
@@ -79,6 +83,8 @@ mgmt::ProfileSpec SpecFrom(const CLI::App& cmd, const Flags& f) {
   if (given("--url")) s.urls = f.urls;
   if (given("--trusted-ca")) s.trusted_ca = f.trusted_ca;
   if (given("--require-approval")) s.require_approval = f.require_approval;
+  if (given("--ca-fingerprint")) s.ca_fingerprint = f.ca_fingerprint;
+  if (given("--key-extractable")) s.key_extractable = f.key_extractable;
   return s;
 }
 
@@ -118,6 +124,8 @@ void PrintProfile(const store::ProfileRecord& p, const std::vector<std::string>&
             << "\nrenewal_threshold: " << p.renewal_threshold << "%"
             << "\nurls:              " << Joined(p.urls) << "\ntrusted_ca:        " << p.trusted_ca
             << "\nrequire_approval:  " << (p.require_approval ? "yes" : "no")
+            << "\nca_fingerprint:    " << p.ca_fingerprint
+            << "\nkey_extractable:   " << (p.key_extractable ? "yes" : "no")
             << "\ncreated:           " << IsoTime(p.created_at)
             << "\nupdated:           " << IsoTime(p.updated_at)
             << "\ngroups:            " << Joined(groups) << "\n";
@@ -217,6 +225,12 @@ void AddFieldOptions(CLI::App& cmd, Flags& f) {
                  "SHA-256 thumbprint of the trusted CA certificate (default: the root CA)");
   cmd.add_flag("--require-approval,!--no-require-approval", f.require_approval,
                "hold requests for manual approval");
+  cmd.add_option("--ca-fingerprint", f.ca_fingerprint,
+                 "hash of the Apple payload's CAFingerprint: sha1 (default; every iOS/macOS "
+                 "release) or sha256 (releases from late 2022 only)");
+  cmd.add_flag("--key-extractable,!--no-key-extractable", f.key_extractable,
+               "whether an Apple device may export the key (default yes; no: "
+               "KeyIsExtractable = false)");
   AddJsonFlag(cmd, f);
 }
 

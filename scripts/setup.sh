@@ -12,7 +12,8 @@ packages=(
   libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libcurl4-openssl-dev libxml2-dev socat libicu-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  scep certmonger dbus util-linux procps curl python3 iproute2
+  scep certmonger strongswan-pki libstrongswan-extra-plugins
+  dbus util-linux procps curl python3 iproute2
 )
 
 missing=()

@@ -63,7 +63,9 @@ const std::vector<std::pair<std::string, std::string>> kProfileInput = {
     {"renewal_threshold", "integer"},
     {"urls", "string[]"},
     {"trusted_ca", "string"},
-    {"require_approval", "boolean"}};
+    {"require_approval", "boolean"},
+    {"ca_fingerprint", "string"},
+    {"key_extractable", "boolean"}};
 
 std::vector<std::pair<std::string, std::string>> Plus(
     std::vector<std::pair<std::string, std::string>> base,

@@ -19,10 +19,13 @@ using mgmt::Role;
 using nlohmann::json;
 
 // The fields of a profile a body may set, named as ProfileJson names them.
-constexpr std::array<std::string_view, 14> kProfileFields = {
-    "type",       "subject",         "sans", "strong_mapping", "purpose",           "ekus",
-    "key_type",   "min_key_size",    "hash", "validity_days",  "renewal_threshold", "urls",
-    "trusted_ca", "require_approval"};
+constexpr std::array<std::string_view, 16> kProfileFields = {
+    "type",           "subject",           "sans",
+    "strong_mapping", "purpose",           "ekus",
+    "key_type",       "min_key_size",      "hash",
+    "validity_days",  "renewal_threshold", "urls",
+    "trusted_ca",     "require_approval",  "ca_fingerprint",
+    "key_extractable"};
 
 // The profile fields given in the body; the others stay unset.
 Result<mgmt::ProfileSpec> SpecFrom(const json& body) {
@@ -41,6 +44,8 @@ Result<mgmt::ProfileSpec> SpecFrom(const json& body) {
   SG_ASSIGN_OR_RETURN(s.urls, OptStrings(body, "urls"));
   SG_ASSIGN_OR_RETURN(s.trusted_ca, OptString(body, "trusted_ca"));
   SG_ASSIGN_OR_RETURN(s.require_approval, OptBool(body, "require_approval"));
+  SG_ASSIGN_OR_RETURN(s.ca_fingerprint, OptString(body, "ca_fingerprint"));
+  SG_ASSIGN_OR_RETURN(s.key_extractable, OptBool(body, "key_extractable"));
   return s;
 }
 

@@ -170,6 +170,8 @@ nlohmann::json ProfileJson(const store::ProfileRecord& p) {
       {"urls", p.urls},
       {"trusted_ca", p.trusted_ca},
       {"require_approval", p.require_approval},
+      {"ca_fingerprint", p.ca_fingerprint},
+      {"key_extractable", p.key_extractable},
       {"created_at", IsoTime(p.created_at)},
       {"updated_at", IsoTime(p.updated_at)},
   };

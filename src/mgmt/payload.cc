@@ -161,6 +161,8 @@ Result<PayloadContent> PayloadMaker::Content(const store::ProfileRecord& profile
   SG_ASSIGN_OR_RETURN(c.ca_der, TrustedCa(profile));
   c.ca_sha256 = Sha("SHA256", c.ca_der);
   c.ca_sha1 = Sha("SHA1", c.ca_der);
+  c.ca_fingerprint = profile.ca_fingerprint;
+  c.key_extractable = profile.key_extractable;
   SG_ASSIGN_OR_RETURN(c.uuid_profile, UpperUuid(random_));
   SG_ASSIGN_OR_RETURN(c.uuid_scep, UpperUuid(random_));
   SG_ASSIGN_OR_RETURN(c.uuid_root, UpperUuid(random_));

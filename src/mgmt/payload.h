@@ -97,6 +97,8 @@ struct PayloadContent {
   Bytes root_der;         // the root CA (may equal ca_der)
   std::string ca_sha256;  // lower-case hex of ca_der
   std::string ca_sha1;
+  std::string ca_fingerprint = "sha1";  // the hash of Apple's CAFingerprint: sha1|sha256
+  bool key_extractable = true;          // false: Apple's KeyIsExtractable = false
   // Fresh UUIDs (upper-case text) for the configuration profile and its payloads.
   std::string uuid_profile, uuid_scep, uuid_root;
 };

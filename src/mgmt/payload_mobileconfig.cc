@@ -83,7 +83,9 @@ Result<std::string> PayloadMobileconfig(const PayloadContent& c) {
   if (c.urls.empty()) return Fail(Error::InvalidArgument("the payload has no URL"));
   SG_ASSIGN_OR_RETURN(std::string alt_names, AltNames(c.sans));
   SG_ASSIGN_OR_RETURN(NameRdns subject, AppleSubject(c.subject_rdns));
-  SG_ASSIGN_OR_RETURN(Bytes fingerprint, HexDecode(c.ca_sha256));
+  // Apple picks the hash by the fingerprint's length; before late 2022 it knew MD5 and SHA-1 only.
+  SG_ASSIGN_OR_RETURN(Bytes fingerprint,
+                      HexDecode(c.ca_fingerprint == "sha256" ? c.ca_sha256 : c.ca_sha1));
   std::string scep = "<dict>" + Key("URL") + String(c.urls.front()) + Key("Name") +
                      String(c.profile) + Key("Subject") + Subject(subject) + Key("Challenge") +
                      String(c.challenge) + Key("Keysize") + Integer(c.key_size) + Key("Key Type") +
@@ -91,6 +93,7 @@ Result<std::string> PayloadMobileconfig(const PayloadContent& c) {
                      Key("CAFingerprint") + Data(fingerprint) + Key("Retries") +
                      Integer(c.retry_count) + Key("RetryDelay") + Integer(c.retry_delay_seconds);
   if (!c.sans.empty()) scep += Key("SubjectAltName") + alt_names;
+  if (!c.key_extractable) scep += Key("KeyIsExtractable") + "<false/>";
   scep += "</dict>";
 
   std::string id = "com.scepgate.profile." + IdentifierLabel(c.profile);

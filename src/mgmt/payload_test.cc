@@ -182,7 +182,12 @@ TEST(PayloadMobileconfigTest, IsAPlistWithScepAndRootPayloads) {
   EXPECT_EQ(ScepValue(x, "Key Usage"), "5");
   EXPECT_EQ(ScepValue(x, "Retries"), "3");
   EXPECT_EQ(ScepValue(x, "RetryDelay"), "90");
-  EXPECT_EQ(HexEncode(*Base64Decode(ScepValue(x, "CAFingerprint"))), c.ca_sha256);
+  // SHA-1 (20 bytes) unless the profile asks for SHA-256: Apple picks the hash by the length.
+  EXPECT_EQ(HexEncode(*Base64Decode(ScepValue(x, "CAFingerprint"))), c.ca_sha1);
+  EXPECT_TRUE(x.All("/plist/dict/array/dict[string='com.apple.security.scep']/dict"
+                    "/key[.='KeyIsExtractable']")
+                  .empty())
+      << "absent: Apple's default, extractable";
   // Subject: [[["O","Example"]],[["CN","dev, <1>"]]]
   std::string scep = "/plist/dict/array/dict[string='com.apple.security.scep']/dict";
   EXPECT_EQ(x.All(scep + "/key[.='Subject']/following-sibling::array[1]/array/array/string"),
@@ -226,6 +231,19 @@ TEST(PayloadMobileconfigTest, SubjectTypesAppleDoesNotKnowGoAsDottedOids) {
                      "2.5.4.5", "0.9.2342.19200300.100.1.1", "1.2.840.113549.1.9.1", "CN", "OU"}));
   c.subject_rdns = {{{"nonsense", "x"}}};
   EXPECT_FALSE(PayloadMobileconfig(c));
+}
+
+TEST(PayloadMobileconfigTest, Sha256FingerprintAndANonExtractableKeyWhenTheProfileSaysSo) {
+  PayloadContent c = Sample();
+  c.ca_fingerprint = "sha256";
+  c.key_extractable = false;
+  Xml x(*PayloadMobileconfig(c));
+  Bytes fingerprint = *Base64Decode(ScepValue(x, "CAFingerprint"));
+  EXPECT_EQ(fingerprint.size(), 32u);
+  EXPECT_EQ(HexEncode(fingerprint), c.ca_sha256);
+  std::string scep = "/plist/dict/array/dict[string='com.apple.security.scep']/dict";
+  EXPECT_EQ(x.All(scep + "/key[.='KeyIsExtractable']/following-sibling::*[1][self::false]").size(),
+            1u);
 }
 
 TEST(PayloadMobileconfigTest, UserCertificatesHaveUserScope) {

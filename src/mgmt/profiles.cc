@@ -116,6 +116,8 @@ Status Apply(const ProfileSpec& spec, store::ProfileRecord& p) {
     SG_ASSIGN_OR_RETURN(p.trusted_ca, NormalizeThumbprint(*spec.trusted_ca));
   }
   if (spec.require_approval) p.require_approval = *spec.require_approval;
+  if (spec.ca_fingerprint) p.ca_fingerprint = AsciiLower(*spec.ca_fingerprint);
+  if (spec.key_extractable) p.key_extractable = *spec.key_extractable;
   return {};
 }
 
@@ -146,6 +148,11 @@ Status Validate(const store::ProfileRecord& p) {
   for (const std::string& url : p.urls) SG_TRY_STATUS(CheckUrl(url));
   if (p.trusted_ca.empty()) {
     return Fail(Invalid("a profile needs the SHA-256 thumbprint of its trusted CA"));
+  }
+  if (!Contains({"sha1", "sha256"}, p.ca_fingerprint)) {
+    return Fail(Invalid("unknown CA fingerprint hash '" + p.ca_fingerprint +
+                        "' (use sha1, which every Apple release reads, or sha256, which releases "
+                        "before late 2022 refuse)"));
   }
   return {};
 }

@@ -33,6 +33,8 @@ struct ProfileSpec {
   std::optional<std::vector<std::string>> urls;  // http:// or https://, at least one
   std::optional<std::string> trusted_ca;         // SHA-256 hex, colons allowed, any case
   std::optional<bool> require_approval;
+  std::optional<std::string> ca_fingerprint;  // sha1|sha256: Apple's CAFingerprint hash
+  std::optional<bool> key_extractable;        // false: Apple's KeyIsExtractable = false
 };
 
 struct ProfileDetails {

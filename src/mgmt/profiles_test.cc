@@ -59,6 +59,8 @@ TEST_F(ProfilesTest, CreateFillsDefaults) {
   EXPECT_EQ(p->renewal_threshold, 20);
   EXPECT_FALSE(p->strong_mapping);
   EXPECT_FALSE(p->require_approval);
+  EXPECT_EQ(p->ca_fingerprint, "sha1") << "every Apple release reads a SHA-1 CAFingerprint";
+  EXPECT_TRUE(p->key_extractable);
   EXPECT_EQ(p->created_at, 1700000000);
   EXPECT_EQ(p->updated_at, 1700000000);
   auto stored = store_.FindProfile("wi-fi");
@@ -163,6 +165,9 @@ TEST_F(ProfilesTest, CreateRefusesBadFields) {
   Refused(s, "64 hex digits");
   s.trusted_ca.reset();
   Refused(s, "trusted CA");
+  s = Minimal();
+  s.ca_fingerprint = "md5";
+  Refused(s, "sha1");
   ExpectCode(profiles_.Create("", Minimal()), ErrorCode::kInvalidArgument, "name");
   EXPECT_TRUE(profiles_.List()->empty());
 }

@@ -33,7 +33,10 @@ Reply Service::GetCaCaps() const {
   r.content_type = "text/plain";
   r.body = "AES\nDES3\n";
   if (cas_.next_ca() != nullptr) r.body += "GetNextCACert\n";
-  r.body += "POSTPKIOperation\nRenewal\nSHA-1\nSHA-256\nSHA-512\nSCEPStandard\n";
+  // SHA-384 is accepted like the others, and strongSwan's pki 5.9 needs to read it to use AES:
+  // it tests its capability bits by their index (AES at 0, so never set) and so takes AES, and
+  // SHA-256 signatures, only from a CA that lists SHA-384 (bit 3, its SCEPStandard test).
+  r.body += "POSTPKIOperation\nRenewal\nSHA-1\nSHA-256\nSHA-384\nSHA-512\nSCEPStandard\n";
   r.outcome = "ok";
   return r;
 }

@@ -32,6 +32,10 @@ struct ProfileRecord {
   std::vector<std::string> urls;  // SCEP server URLs
   std::string trusted_ca;         // SHA-256 thumbprint (lower-case hex) of the trusted CA cert
   bool require_approval = false;
+  // The hash of the Apple payload's CAFingerprint: "sha1" (every iOS/macOS release) or "sha256"
+  // (only releases from late 2022 on).
+  std::string ca_fingerprint = "sha1";
+  bool key_extractable = true;  // false: Apple's KeyIsExtractable = false
   int64_t created_at = 0;
   int64_t updated_at = 0;
 };

@@ -27,6 +27,8 @@ ProfileRecord MakeProfile(const std::string& name) {
   p.urls = {"https://a.example/scep", "http://b.example/scep"};
   p.trusted_ca = std::string(64, 'a');
   p.require_approval = true;
+  p.ca_fingerprint = "sha256";
+  p.key_extractable = false;
   p.created_at = 100;
   p.updated_at = 100;
   return p;
@@ -56,6 +58,8 @@ void ExpectSameProfile(const ProfileRecord& want, const ProfileRecord& got) {
   EXPECT_EQ(got.urls, want.urls);
   EXPECT_EQ(got.trusted_ca, want.trusted_ca);
   EXPECT_EQ(got.require_approval, want.require_approval);
+  EXPECT_EQ(got.ca_fingerprint, want.ca_fingerprint);
+  EXPECT_EQ(got.key_extractable, want.key_extractable);
   EXPECT_EQ(got.created_at, want.created_at);
   EXPECT_EQ(got.updated_at, want.updated_at);
 }
@@ -96,6 +100,8 @@ TYPED_TEST(ProfileStoreTest, UpdateReplacesFieldsButKeepsNameAndCreation) {
   changed.ekus = {"serverAuth"};
   changed.urls = {"https://c.example/scep"};
   changed.require_approval = false;
+  changed.ca_fingerprint = "sha1";
+  changed.key_extractable = true;
   changed.created_at = 999;
   changed.updated_at = 500;
   ASSERT_TRUE(this->store().UpdateProfile(changed));

@@ -269,7 +269,12 @@ TEST_F(AgentTest, MobileconfigAndSyncmlAreWellFormedAndCarryTheProfile) {
   EXPECT_FALSE(value("Challenge").empty());
   EXPECT_EQ(value("Keysize"), "2048");
   EXPECT_EQ(value("Key Type"), "RSA");
-  EXPECT_EQ(HexEncode(*Base64Decode(value("CAFingerprint"))), thumb);
+  // The trusted CA (the root here) by its SHA-1, which every Apple release reads.
+  auto trusted = CertFromPem(*ReadFile(server_->dir() / "ca" / "root.crt"));
+  ASSERT_TRUE(trusted);
+  Bytes root_der = *CertToDer(**trusted);
+  ASSERT_EQ(HexEncode(*Digest("SHA256", root_der)), thumb);
+  EXPECT_EQ(HexEncode(*Base64Decode(value("CAFingerprint"))), HexEncode(*Digest("SHA1", root_der)));
   EXPECT_EQ(x.All(scep + "/key[.='Subject']/following-sibling::array[1]/array/array/string"),
             (std::vector<std::string>{"O", "Example", "CN", "phone-1"}));
   EXPECT_EQ(x.One(scep + "/key[.='SubjectAltName']/following-sibling::dict[1]/key[.='dNSName']"
@@ -293,7 +298,7 @@ TEST_F(AgentTest, MobileconfigAndSyncmlAreWellFormedAndCarryTheProfile) {
   EXPECT_FALSE(node("Challenge").empty());
   EXPECT_EQ(node("EKUMapping"), "1.3.6.1.5.5.7.3.2");
   EXPECT_EQ(node("KeyLength"), "2048");
-  EXPECT_EQ(node("SubjectName"), "CN=laptop-1,O=Example");
+  EXPECT_EQ(node("SubjectName"), "CN=laptop-1, O=Example");
   EXPECT_EQ(node("SubjectAlternativeNames"), "3+laptop-1.example.com");
   EXPECT_EQ(node("RetryCount"), "3");
   EXPECT_EQ(node("ValidPeriod"), "Days");

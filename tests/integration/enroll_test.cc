@@ -63,8 +63,8 @@ std::unique_ptr<ServerProcess> EnrollTest::server_;
 TEST_F(EnrollTest, CapsAdvertiseWhatIsImplemented) {
   auto caps = gw_->scep().GetCaCaps();
   ASSERT_TRUE(caps);
-  std::vector<std::string> want = {"AES",   "DES3",    "POSTPKIOperation", "Renewal",
-                                   "SHA-1", "SHA-256", "SHA-512",          "SCEPStandard"};
+  std::vector<std::string> want = {"AES",     "DES3",    "POSTPKIOperation", "Renewal",     "SHA-1",
+                                   "SHA-256", "SHA-384", "SHA-512",          "SCEPStandard"};
   EXPECT_EQ(*caps, want);  // no GetNextCACert while nothing is staged
 }
 
@@ -102,7 +102,7 @@ TEST_F(EnrollTest, EnrollsOverPostAndGetWithSansAndChain) {
 TEST_F(EnrollTest, EveryCipherAndDigestPairIsAnsweredInKind) {
   const int ciphers[] = {NID_des_cbc, NID_des_ede3_cbc, NID_aes_128_cbc, NID_aes_192_cbc,
                          NID_aes_256_cbc};
-  const int digests[] = {NID_sha1, NID_sha256, NID_sha512};
+  const int digests[] = {NID_sha1, NID_sha256, NID_sha384, NID_sha512};
   Identity id = NewIdentity();
   int n = 0;
   for (int cipher : ciphers) {

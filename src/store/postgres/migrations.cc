@@ -281,9 +281,17 @@ constexpr const char* kV2[] = {
 ))sql",
 };
 
+// Profile settings for Apple payloads; as SQLite's v12.
+constexpr const char* kV3[] = {
+    "ALTER TABLE profiles ADD COLUMN ca_fingerprint TEXT NOT NULL DEFAULT 'sha1'"
+    " CHECK (ca_fingerprint IN ('sha1', 'sha256'))",
+    "ALTER TABLE profiles ADD COLUMN key_extractable BOOLEAN NOT NULL DEFAULT true",
+};
+
 constexpr Migration kMigrations[] = {
     {1, kV1},
     {2, kV2},
+    {3, kV3},
 };
 
 // Takes the migration lock for the rest of the transaction.

@@ -17,20 +17,21 @@ namespace {
 constexpr const char* kColumns =
     "p.name, p.cert_type, p.subject, p.sans, p.strong_mapping, p.purpose, p.ekus, p.key_type,"
     " p.min_key_size, p.hash, p.validity_days, p.renewal_threshold, p.urls, p.trusted_ca,"
-    " p.require_approval, p.created_at, p.updated_at";
+    " p.require_approval, p.created_at, p.updated_at, p.ca_fingerprint, p.key_extractable";
 
 const pg::Prepared kInsert{
     "sg_insert_profile",
     "INSERT INTO profiles (name, cert_type, subject, sans, strong_mapping, purpose, ekus,"
     " key_type, min_key_size, hash, validity_days, renewal_threshold, urls, trusted_ca,"
-    " require_approval, updated_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-    " $10, $11, $12, $13, $14, $15, $16, $17)"};
+    " require_approval, updated_at, ca_fingerprint, key_extractable, created_at) VALUES ($1, $2,"
+    " $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"};
 const pg::Prepared kUpdate{
     "sg_update_profile",
     "UPDATE profiles SET cert_type = $2, subject = $3, sans = $4, strong_mapping = $5,"
     " purpose = $6, ekus = $7, key_type = $8, min_key_size = $9, hash = $10,"
     " validity_days = $11, renewal_threshold = $12, urls = $13, trusted_ca = $14,"
-    " require_approval = $15, updated_at = $16 WHERE name_key = lower($1::text COLLATE \"C\")"};
+    " require_approval = $15, updated_at = $16, ca_fingerprint = $17, key_extractable = $18"
+    " WHERE name_key = lower($1::text COLLATE \"C\")"};
 const pg::Prepared kFind{"sg_find_profile",
                          "SELECT " + std::string(kColumns) +
                              " FROM profiles p WHERE p.name_key = lower($1::text COLLATE \"C\")"};
@@ -86,6 +87,8 @@ ProfileRecord ReadProfile(pg::RowReader& in) {
   p.require_approval = in.Bool();
   p.created_at = in.Int();
   p.updated_at = in.Int();
+  p.ca_fingerprint = in.Text();
+  p.key_extractable = in.Bool();
   return p;
 }
 
@@ -97,15 +100,15 @@ GroupRecord ReadGroup(pg::RowReader& in) {
   return g;
 }
 
-// The parameters $1..$16 of kInsert and kUpdate: the name, then every field but created_at.
+// The parameters $1..$18 of kInsert and kUpdate: the name, then every field but created_at.
 Result<std::vector<pg::Param>> ProfileParams(const ProfileRecord& p) {
   SG_ASSIGN_OR_RETURN(std::string sans, ListToJson(p.sans, "SANs"));
   SG_ASSIGN_OR_RETURN(std::string ekus, ListToJson(p.ekus, "EKUs"));
   SG_ASSIGN_OR_RETURN(std::string urls, ListToJson(p.urls, "URLs"));
   return std::vector<pg::Param>{
-      p.name, p.cert_type,  p.subject,          sans,        p.strong_mapping, p.purpose,
-      ekus,   p.key_type,   p.min_key_size,     p.hash,      p.validity_days,  p.renewal_threshold,
-      urls,   p.trusted_ca, p.require_approval, p.updated_at};
+      p.name, p.cert_type,  p.subject,          sans,         p.strong_mapping, p.purpose,
+      ekus,   p.key_type,   p.min_key_size,     p.hash,       p.validity_days,  p.renewal_threshold,
+      urls,   p.trusted_ca, p.require_approval, p.updated_at, p.ca_fingerprint, p.key_extractable};
 }
 
 // kNotFound naming the profile or the group that does not exist, else `otherwise`.

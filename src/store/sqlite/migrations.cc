@@ -316,9 +316,17 @@ CREATE TABLE issuers (
 );
 )sql";
 
+// Profile settings for Apple payloads: the CAFingerprint hash and whether the key may leave the
+// device.
+constexpr const char* kV12 = R"sql(
+ALTER TABLE profiles ADD COLUMN ca_fingerprint TEXT NOT NULL DEFAULT 'sha1'
+  CHECK (ca_fingerprint IN ('sha1', 'sha256'));
+ALTER TABLE profiles ADD COLUMN key_extractable INTEGER NOT NULL DEFAULT 1;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4},   {5, kV5},   {6, kV6},
-    {7, kV7}, {8, kV8}, {9, kV9}, {10, kV10}, {11, kV11},
+    {7, kV7}, {8, kV8}, {9, kV9}, {10, kV10}, {11, kV11}, {12, kV12},
 };
 
 int64_t UnixNow() {

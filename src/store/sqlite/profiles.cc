@@ -15,7 +15,8 @@ namespace {
 constexpr const char* kSelectProfilesSql =
     "SELECT p.name, p.cert_type, p.subject, p.sans, p.strong_mapping, p.purpose, p.ekus,"
     " p.key_type, p.min_key_size, p.hash, p.validity_days, p.renewal_threshold, p.urls,"
-    " p.trusted_ca, p.require_approval, p.created_at, p.updated_at FROM profiles p";
+    " p.trusted_ca, p.require_approval, p.created_at, p.updated_at, p.ca_fingerprint,"
+    " p.key_extractable FROM profiles p";
 
 Result<ProfileRecord> ReadProfile(const Query& q) {
   ProfileRecord p;
@@ -36,10 +37,12 @@ Result<ProfileRecord> ReadProfile(const Query& q) {
   p.require_approval = q.Int(14) != 0;
   p.created_at = q.Int(15);
   p.updated_at = q.Int(16);
+  p.ca_fingerprint = q.Text(17);
+  p.key_extractable = q.Int(18) != 0;
   return p;
 }
 
-// Binds every field but the name (?1) and created_at (?17) to ?2..?16.
+// Binds every field but the name (?1) and created_at (?17) to ?2..?16, ?18 and ?19.
 Status BindProfileFields(Query& q, const ProfileRecord& p) {
   SG_ASSIGN_OR_RETURN(std::string sans, ListToJson(p.sans, "SANs"));
   SG_ASSIGN_OR_RETURN(std::string ekus, ListToJson(p.ekus, "EKUs"));
@@ -49,7 +52,8 @@ Status BindProfileFields(Query& q, const ProfileRecord& p) {
   q.BindText(8, p.key_type).BindInt(9, p.min_key_size).BindText(10, p.hash);
   q.BindInt(11, p.validity_days).BindInt(12, p.renewal_threshold).BindText(13, urls);
   q.BindText(14, p.trusted_ca).BindInt(15, p.require_approval ? 1 : 0);
-  q.BindInt(16, p.updated_at);
+  q.BindInt(16, p.updated_at).BindText(18, p.ca_fingerprint);
+  q.BindInt(19, p.key_extractable ? 1 : 0);
   return {};
 }
 
@@ -94,8 +98,8 @@ Status SqliteStore::InsertProfile(const ProfileRecord& p) {
       StatementLocked("INSERT INTO profiles (name, cert_type, subject, sans, strong_mapping,"
                       " purpose, ekus, key_type, min_key_size, hash, validity_days,"
                       " renewal_threshold, urls, trusted_ca, require_approval, updated_at,"
-                      " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-                      " ?13, ?14, ?15, ?16, ?17)"));
+                      " created_at, ca_fingerprint, key_extractable) VALUES (?1, ?2, ?3, ?4, ?5,"
+                      " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"));
   Query q(*stmt, "insert profile " + p.name);
   q.BindText(1, p.name).BindInt(17, p.created_at);
   SG_TRY_STATUS(BindProfileFields(q, p));
@@ -128,7 +132,8 @@ Status SqliteStore::UpdateProfile(const ProfileRecord& p) {
                       " strong_mapping = ?5, purpose = ?6, ekus = ?7, key_type = ?8,"
                       " min_key_size = ?9, hash = ?10, validity_days = ?11,"
                       " renewal_threshold = ?12, urls = ?13, trusted_ca = ?14,"
-                      " require_approval = ?15, updated_at = ?16 WHERE name = ?1"));
+                      " require_approval = ?15, updated_at = ?16, ca_fingerprint = ?18,"
+                      " key_extractable = ?19 WHERE name = ?1"));
   {
     Query q(*stmt, "update profile " + p.name);
     q.BindText(1, p.name);

@@ -19,7 +19,10 @@ namespace scepgate::store {
 namespace {
 
 // What versions 8, 9 and 10 added, for taking a file back to an older schema.
-const std::string kDropV11 = " DROP TABLE issuers;";
+const std::string kDropV12 =
+    " ALTER TABLE profiles DROP COLUMN ca_fingerprint;"
+    " ALTER TABLE profiles DROP COLUMN key_extractable;";
+const std::string kDropV11 = " DROP TABLE issuers;" + kDropV12;
 const std::string kDropV10 =
     " DROP TABLE transactions; DROP TABLE crls; ALTER TABLE outbox DROP COLUMN lease_owner;"
     " ALTER TABLE outbox DROP COLUMN lease_until;" +
