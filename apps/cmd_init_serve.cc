@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "commands.h"
+#include "common/asn1_text.h"
 #include "common/log.h"
 #include "common/periodic.h"
 #include "data_dir.h"
@@ -219,6 +220,11 @@ void Serve(const std::string& dir, const std::string& listen) {
   ServerPidFile pid_file = OrDie(ServerPidFile::Create(dir));  // for `scepgate reload`
   if (c.open_enrollment)
     spdlog::warn("open_enrollment is on: anyone who reaches this gateway can enroll");
+  if (!c.challenge.empty() && !IsPrintableString(c.challenge))
+    spdlog::warn(
+        "[scep] challenge holds characters outside PrintableString (A-Z a-z 0-9 space "
+        "'()+,-./:=?): "
+        "Windows devices cannot send it");
   spdlog::info(
       "scepgate serving SCEP on http://{}:{}{} and the REST API on {} ({} threads, at most {} "
       "connections with {} open files allowed, data dir {})",

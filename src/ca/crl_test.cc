@@ -69,10 +69,7 @@ TEST_F(CrlTest, SignsAV2CrlWithSortedEntriesReasonsNumberAndAki) {
   EXPECT_EQ(entries[2].serial_hex, "7f0001");
   EXPECT_EQ(entries[2].reason, 4);
 
-  Asn1IntegerPtr number(
-      static_cast<ASN1_INTEGER*>(X509_CRL_get_ext_d2i(c, NID_crl_number, nullptr, nullptr)));
-  ASSERT_TRUE(number);
-  EXPECT_EQ(ASN1_INTEGER_get(number.get()), 42);
+  EXPECT_EQ(CrlNumber(*c), 42);
 
   AuthorityKeyIdPtr akid(static_cast<AUTHORITY_KEYID*>(
       X509_CRL_get_ext_d2i(c, NID_authority_key_identifier, nullptr, nullptr)));

@@ -155,6 +155,12 @@ Result<Bytes> RandomSerial(Random& random) {
   return serial;
 }
 
+int64_t CrlNumber(const X509_CRL& crl) {
+  Asn1IntegerPtr n(
+      static_cast<ASN1_INTEGER*>(X509_CRL_get_ext_d2i(&crl, NID_crl_number, nullptr, nullptr)));
+  return n ? ASN1_INTEGER_get(n.get()) : -1;
+}
+
 Error Issuer::NoKey() {
   return Error::FailedPrecondition("this node does not hold the key of that issuing CA");
 }

@@ -26,6 +26,9 @@ struct RevokedEntry {
   RevocationReason reason = RevocationReason::kUnspecified;
 };
 
+// The cRLNumber extension of `crl`, or -1 when it has none. Thread-safe.
+int64_t CrlNumber(const X509_CRL& crl);
+
 // Returns a random positive serial of 16 bytes (127 bits of entropy; first byte 0x01..0x7f).
 // kCrypto when the generator fails.
 Result<Bytes> RandomSerial(Random& random);

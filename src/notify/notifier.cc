@@ -101,28 +101,11 @@ Result<int> Notifier::PruneExpired() {
 }
 
 NotifierThread::NotifierThread(Notifier& notifier, int interval_ms)
-    : notifier_(notifier), interval_ms_(interval_ms), thread_([this] { Run(); }) {}
-
-NotifierThread::~NotifierThread() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  thread_.join();
-}
-
-void NotifierThread::Run() {
-  std::unique_lock lock(mu_);
-  while (!stop_) {
-    lock.unlock();
-    auto delivered = notifier_.DeliverDue();
-    if (!delivered) spdlog::error("outbox: {}", delivered.error().message);
-    auto pruned = notifier_.PruneExpired();
-    if (!pruned) spdlog::error("outbox: {}", pruned.error().message);
-    lock.lock();
-    cv_.wait_for(lock, std::chrono::milliseconds(interval_ms_), [this] { return stop_; });
-  }
-}
+    : thread_(std::chrono::milliseconds(interval_ms), [&notifier] {
+        auto delivered = notifier.DeliverDue();
+        if (!delivered) spdlog::error("outbox: {}", delivered.error().message);
+        auto pruned = notifier.PruneExpired();
+        if (!pruned) spdlog::error("outbox: {}", pruned.error().message);
+      }) {}
 
 }  // namespace scepgate::notify

@@ -2,14 +2,12 @@
 // failures with exponential backoff. Events live in the store, so a restart loses nothing.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "common/clock.h"
+#include "common/periodic.h"
 #include "notify/webhook.h"
 #include "store/store.h"
 
@@ -65,24 +63,13 @@ class Notifier {
 };
 
 // Runs Notifier::DeliverDue and Notifier::PruneExpired every `interval_ms` on its own thread until
-// destroyed.
-// Thread-safe: the stop flag is guarded by mu_.
+// destroyed (a PeriodicThread). Thread-safe.
 class NotifierThread {
  public:
   NotifierThread(Notifier& notifier, int interval_ms);
-  ~NotifierThread();
-  NotifierThread(const NotifierThread&) = delete;
-  NotifierThread& operator=(const NotifierThread&) = delete;
 
  private:
-  void Run();
-
-  Notifier& notifier_;
-  int interval_ms_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;  // guarded by mu_
-  std::thread thread_;
+  PeriodicThread thread_;
 };
 
 }  // namespace scepgate::notify

@@ -17,11 +17,7 @@ namespace {
 
 constexpr int64_t kNow = 1'800'000'000;
 
-int64_t CrlNumber(const X509_CRL& crl) {
-  Asn1IntegerPtr n(
-      static_cast<ASN1_INTEGER*>(X509_CRL_get_ext_d2i(&crl, NID_crl_number, nullptr, nullptr)));
-  return n ? ASN1_INTEGER_get(n.get()) : -1;
-}
+using ca::CrlNumber;
 
 X509Ptr Copy(const X509& cert) { return X509Ptr(X509_dup(const_cast<X509*>(&cert))); }
 EvpPkeyPtr Copy(const EVP_PKEY& key) {

@@ -558,5 +558,17 @@ TEST_F(ChallengeTest, RetiringADeviceRevokesItsCertificatesOnTheServedCrlAndRefu
   Fails({"challenge", "issue", "--device", device_, "--profile", "wifi"}, "DeviceRetired");
 }
 
+// Windows sends the challenge as a PrintableString: a static one it cannot send is warned about.
+TEST(StaticChallengeTest, OneOutsidePrintableStringIsWarnedAboutAtStart) {
+  for (const std::string challenge : {"under_score", "plain-Text+1/="}) {
+    ServerOptions o;
+    o.init_args = {"--challenge", challenge};
+    auto s = ServerProcess::Start(o);
+    ASSERT_TRUE(s) << s.error().message;
+    bool warned = (*s)->Log().find("outside PrintableString") != std::string::npos;
+    EXPECT_EQ(warned, challenge == "under_score") << challenge;
+  }
+}
+
 }  // namespace
 }  // namespace scepgate::testing

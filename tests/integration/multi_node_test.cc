@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "ca/issuer.h"
 #include "client/enrollment.h"
 #include "client/http_client.h"
 #include "common/text.h"
@@ -45,11 +46,9 @@ Status StartTwoNodes(const std::string& dsn, std::unique_ptr<ServerProcess>& a,
 class MultiNodeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto pg = store::pg::SharedPostgres();
-    ASSERT_TRUE(pg) << pg.error().message;
-    auto db = (*pg)->CreateDatabase();
-    ASSERT_TRUE(db) << db.error().message;
-    auto started = StartTwoNodes((*pg)->Dsn(*db), a_, b_);
+    auto dsn = store::pg::NewSharedDatabase();
+    ASSERT_TRUE(dsn) << dsn.error().message;
+    auto started = StartTwoNodes(*dsn, a_, b_);
     ASSERT_TRUE(started) << started.error().message;
   }
 
@@ -268,12 +267,7 @@ TEST(MigrateTest, ASqliteNodesRecordsMoveToPostgresAndItGoesOnWhereItStopped) {
   ASSERT_EQ(node.Cli({"token", "create", "--role", "auditor", "--name", "reports"}), 0);
   auto crl_before = node.ServedCrl();
   ASSERT_TRUE(crl_before);
-  auto crl_number = [](const X509_CRL& crl) {
-    Asn1IntegerPtr n(
-        static_cast<ASN1_INTEGER*>(X509_CRL_get_ext_d2i(&crl, NID_crl_number, nullptr, nullptr)));
-    return n ? ASN1_INTEGER_get(n.get()) : -1;
-  };
-  const long crl_number_before = crl_number(**crl_before);
+  const int64_t crl_number_before = ca::CrlNumber(**crl_before);
 
   const std::vector<std::vector<std::string>> views = {{"cert", "list", "--limit", "0"},
                                                        {"requests", "list", "--limit", "0"},
@@ -334,7 +328,7 @@ TEST(MigrateTest, ASqliteNodesRecordsMoveToPostgresAndItGoesOnWhereItStopped) {
   ASSERT_EQ(node.Cli({"cert", "revoke", SerialOf(*onetime), "--reason", "superseded"}), 0);
   auto crl_after = node.ServedCrl();
   ASSERT_TRUE(crl_after);
-  EXPECT_GT(crl_number(**crl_after), crl_number_before);
+  EXPECT_GT(ca::CrlNumber(**crl_after), crl_number_before);
   EXPECT_TRUE(RevokedSerials(**crl_after).contains(serials[0]));
   auto requests = nlohmann::json::parse(
       [&] {

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "ca/issuer.h"
 #include "client/http_client.h"
 #include "codec/pki_message.h"
 #include "common/config.h"
@@ -56,25 +57,19 @@ bool Lists(const std::vector<std::string>& subjects, const std::string& cn) {
   return std::ranges::find(subjects, "CN=" + cn) != subjects.end();
 }
 
-int64_t CrlNumber(const X509_CRL& crl) {
-  Asn1IntegerPtr n(
-      static_cast<ASN1_INTEGER*>(X509_CRL_get_ext_d2i(&crl, NID_crl_number, nullptr, nullptr)));
-  return n ? ASN1_INTEGER_get(n.get()) : -1;
-}
+using ca::CrlNumber;
 
 std::string IssuerOf(const X509& cert) { return NameToString(*X509_get_issuer_name(&cert)); }
 
 class TwoIssuersTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto pg = store::pg::SharedPostgres();
-    ASSERT_TRUE(pg) << pg.error().message;
-    auto db = (*pg)->CreateDatabase();
-    ASSERT_TRUE(db) << db.error().message;
+    auto dsn = store::pg::NewSharedDatabase();
+    ASSERT_TRUE(dsn) << dsn.error().message;
     ServerOptions first;
     first.init_args = {"--challenge", "x"};
     first.config = {{"store.backend", "\"postgres\""},
-                    {"store.dsn", "\"" + (*pg)->Dsn(*db) + "\""},
+                    {"store.dsn", "\"" + *dsn + "\""},
                     {"ca.issuer_poll_seconds", "1"}};
     auto a = ServerProcess::Start(first);
     ASSERT_TRUE(a) << a.error().message;

@@ -278,4 +278,10 @@ Result<PostgresTestServer*> SharedPostgres() {
   return server->get();
 }
 
+Result<std::string> NewSharedDatabase() {
+  SG_ASSIGN_OR_RETURN(PostgresTestServer * pg, SharedPostgres());
+  SG_ASSIGN_OR_RETURN(std::string db, pg->CreateDatabase());
+  return pg->Dsn(db);
+}
+
 }  // namespace scepgate::store::pg

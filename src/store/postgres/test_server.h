@@ -79,4 +79,8 @@ class PostgresTestServer {
 // Stop() or Restart() should start their own server instead.
 Result<PostgresTestServer*> SharedPostgres();
 
+// A new empty database on SharedPostgres(): its DSN. Returns SharedPostgres()'s or
+// CreateDatabase()'s error. Thread-safe.
+Result<std::string> NewSharedDatabase();
+
 }  // namespace scepgate::store::pg
