@@ -24,7 +24,7 @@ Result<std::string> OidOf(std::string_view type) {
   return std::move(*oid);
 }
 
-// `oid`'s name among `known`, else "" .
+// `oid`'s name among `known`, else "".
 std::string_view NameIn(std::span<const KnownType> known, std::string_view oid) {
   auto it = std::ranges::find(known, oid, &KnownType::oid);
   return it == known.end() ? std::string_view() : it->name;
