@@ -43,15 +43,40 @@ void ShowCert(const std::string& dir, const std::string& serial, bool pem) {
   std::cout << CertificateJson(cert).dump(2) << "\n";
 }
 
-void Revoke(const std::string& dir, const std::string& serial, const std::string& reason) {
+// One serial: as before, an unknown or already revoked one is an error. Several: each CRL is
+// re-signed once; the command fails (after revoking the others) when a serial is unknown.
+void Revoke(const std::string& dir, const std::vector<std::string>& args, const std::string& file,
+            const std::string& reason, bool json) {
   SystemClock clock;
   auto data = OrDie(OpenDataDir(dir, clock));
-  store::CertificateRecord cert = Audited(
-      *data->store, "certificate.revoke", mgmt::NormalizeSerial(serial), {{"reason", reason}},
-      mgmt::Records(*data->store, data->crls.get()).Revoke(serial, reason));
-  std::cout << "revoked " << cert.serial << " ("
-            << ca::RevocationReasonName(static_cast<ca::RevocationReason>(cert.revocation_reason))
-            << "); CRL re-signed\n";
+  std::vector<std::string> serials = ArgsAndFileLines(args, file);
+  mgmt::Records records(*data->store, data->crls.get());
+  if (serials.size() == 1 && file.empty()) {
+    store::CertificateRecord cert =
+        Audited(*data->store, "certificate.revoke", mgmt::NormalizeSerial(serials[0]),
+                {{"reason", reason}}, records.Revoke(serials[0], reason));
+    if (json) {
+      std::cout << CertificateJson(cert).dump(2) << "\n";
+      return;
+    }
+    std::cout << "revoked " << cert.serial << " ("
+              << ca::RevocationReasonName(static_cast<ca::RevocationReason>(cert.revocation_reason))
+              << "); CRL re-signed\n";
+    return;
+  }
+  ca::RevokeReport report =
+      Audited(*data->store, "certificate.revoke", std::to_string(serials.size()) + " serials",
+              {{"reason", reason}, {"serials", serials}}, records.RevokeMany(serials, reason));
+  if (json) {
+    std::cout << RevokeReportJson(report).dump(2) << "\n";
+  } else {
+    std::cout << "revoked " << report.revoked.size() << " certificate(s); CRLs re-signed\n";
+    PrintList("already revoked", report.already_revoked);
+    PrintList("not found", report.not_found);
+  }
+  if (!report.not_found.empty()) {
+    Die(Error::NotFound(std::to_string(report.not_found.size()) + " serial(s) not found"));
+  }
 }
 
 void ListRequests(const std::string& dir, bool json, const std::string& state,
@@ -118,15 +143,25 @@ void AddCertCommands(CLI::App& app) {
   show->add_flag("--json", *json, "print JSON (the default)")->excludes(pem_flag);
   show->callback([=] { ShowCert(*dir, *serial, *pem); });
 
-  CLI::App* revoke = cert->add_subcommand("revoke", "revoke a certificate and re-sign the CRL");
+  auto serials = std::make_shared<std::vector<std::string>>();
+  auto from_file = std::make_shared<std::string>();
+  CLI::App* revoke =
+      cert->add_subcommand("revoke", "revoke certificates and re-sign each affected CRL once");
   AddDirOption(*revoke, *dir);
-  revoke->add_option("serial", *serial, "serial number (hex)")->required();
+  revoke->add_option("serial", *serials, "serial numbers (hex)");
+  revoke->add_option("--from-file", *from_file,
+                     "also revoke the serials in this file, one per line ('-': standard input)");
+  revoke->add_flag("--json", *json, "print JSON");
   revoke
       ->add_option("--reason", *reason,
                    "unspecified|keyCompromise|cACompromise|affiliationChanged|superseded|"
                    "cessationOfOperation|certificateHold|privilegeWithdrawn")
       ->default_val("unspecified");
-  revoke->callback([=] { Revoke(*dir, *serial, *reason); });
+  revoke->callback([=] {
+    if (serials->empty() && from_file->empty())
+      throw CLI::ValidationError("revoke", "name a serial or --from-file");
+    Revoke(*dir, *serials, *from_file, *reason, *json);
+  });
 }
 
 void AddRequestCommands(CLI::App& app) {

@@ -29,6 +29,8 @@ struct Flags {
   std::string description;
   std::string device;
   std::string user;
+  std::vector<std::string> ids;  // positional, for commands on many devices
+  std::string file;              // --from-file
 };
 
 // Opens the data dir and runs `fn` on a Directory over its store (and the store, for the audit
@@ -192,6 +194,38 @@ void ShowGroup(mgmt::Directory& d, store::Store&, const Flags& f) {
 }
 
 // Registers a subcommand whose callback runs `fn(directory, store, flags)`.
+// One id: as before, an unknown or already retired device is an error. Several: their
+// certificates are revoked in one go; the command fails (after retiring the others) when an id is
+// unknown.
+void RetireDevices(mgmt::Directory& d, store::Store& s, const Flags& fl) {
+  std::vector<std::string> ids = ArgsAndFileLines(fl.ids, fl.file);
+  if (ids.empty()) Die(Error::InvalidArgument("name a device id or --from-file"));
+  if (ids.size() == 1 && fl.file.empty()) {
+    std::vector<std::string> revoked =
+        Audited(s, "device.retire", ids[0], nlohmann::json::object(), d.RetireDevice(ids[0]));
+    if (fl.json) {
+      PrintJson({{"id", ids[0]}, {"revoked", revoked}});
+      return;
+    }
+    std::cout << "retired device " << ids[0] << "; revoked " << revoked.size() << " certificate(s)";
+    for (const auto& serial : revoked) std::cout << " " << serial;
+    std::cout << "\n";
+    return;
+  }
+  mgmt::RetireReport report = Audited(s, "device.retire", std::to_string(ids.size()) + " devices",
+                                      {{"ids", ids}}, d.RetireDevices(ids));
+  if (fl.json) {
+    PrintJson(RetireReportJson(report));
+  } else {
+    std::cout << "retired " << report.retired.size() << " device(s); revoked "
+              << report.revoked.size() << " certificate(s)\n";
+    PrintList("already retired", report.already_retired);
+    PrintList("not found", report.not_found);
+  }
+  if (!report.not_found.empty())
+    Die(Error::NotFound(std::to_string(report.not_found.size()) + " device id(s) not found"));
+}
+
 template <class Fn>
 CLI::App* Command(CLI::App& parent, const std::string& name, const std::string& help,
                   const std::shared_ptr<Flags>& f, Fn fn) {
@@ -229,17 +263,13 @@ void AddDeviceCommands(CLI::App& app) {
   show->add_option("id", f->id, "device id")->required();
   AddJsonFlag(*show, *f);
 
-  CLI::App* retire = Command(*device, "retire", "retire a device", f,
-                             [](mgmt::Directory& d, store::Store& s, const Flags& fl) {
-                               std::vector<std::string> revoked =
-                                   Audited(s, "device.retire", fl.id, nlohmann::json::object(),
-                                           d.RetireDevice(fl.id));
-                               std::cout << "retired device " << fl.id << "; revoked "
-                                         << revoked.size() << " certificate(s)";
-                               for (const auto& serial : revoked) std::cout << " " << serial;
-                               std::cout << "\n";
-                             });
-  retire->add_option("id", f->id, "device id")->required();
+  CLI::App* retire = Command(
+      *device, "retire", "retire devices and revoke their certificates (each CRL re-signed once)",
+      f, RetireDevices);
+  retire->add_option("id", f->ids, "device ids");
+  retire->add_option("--from-file", f->file,
+                     "also retire the ids in this file, one per line ('-': standard input)");
+  AddJsonFlag(*retire, *f);
 }
 
 void AddUserCommands(CLI::App& app) {

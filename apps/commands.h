@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <string>
+#include <vector>
 
 #include "common/error.h"
 
@@ -34,6 +35,15 @@ void AddMigrateCommand(CLI::App& app);
 
 // Adds the --dir option (env SCEPGATE_DIR, default ./data) to a subcommand.
 void AddDirOption(CLI::App& cmd, std::string& dir);
+
+// The words given as arguments, then the lines of `file` ("-": standard input; "": none), for
+// commands that act on many ids or serials. Blank lines and lines starting with '#' are skipped,
+// blanks around a line trimmed. Dies when the file cannot be read.
+std::vector<std::string> ArgsAndFileLines(const std::vector<std::string>& args,
+                                          const std::string& file);
+
+// Prints "<what>: a b c" on a line of its own, nothing when `items` is empty.
+void PrintList(const char* what, const std::vector<std::string>& items);
 
 // Prints "scepgate: <message>" to stderr and ends the command with exit code 1.
 [[noreturn]] void Die(const Error& error);

@@ -22,6 +22,8 @@ using views::ProfileDetailsJson;
 using views::ProfileJson;
 using views::ReportRowJson;
 using views::RequestJson;
+using views::RetireReportJson;
+using views::RevokeReportJson;
 using views::TokenJson;
 using views::UserDetailsJson;
 using views::UserJson;

@@ -44,4 +44,13 @@ std::string_view RevocationReasonName(RevocationReason r) {
   return "unspecified";
 }
 
+Status Revoker::Revoke(std::string_view serial, RevocationReason reason) {
+  const std::string one(serial);
+  SG_ASSIGN_OR_RETURN(RevokeReport report, RevokeMany({&one, 1}, reason));
+  if (!report.revoked.empty()) return {};
+  std::string what = "certificate " + one;
+  if (!report.not_found.empty()) return Fail(Error::NotFound(what + " not found"));
+  return Fail(Error::AlreadyExists(what + " is already revoked"));
+}
+
 }  // namespace scepgate::ca

@@ -50,6 +50,18 @@ Result<ApiReply> RetireDevice(const ApiDeps& d, ApiCall& call) {
   return ApiReply{200, {{"id", call.Param("id")}, {"revoked", revoked}}};
 }
 
+// POST /devices/retire {"ids": [...]}: their certificates revoked in one go. 200 with what
+// happened to each id, unknown ones included.
+Result<ApiReply> RetireDevices(const ApiDeps& d, ApiCall& call) {
+  SG_TRY_STATUS(OnlyFields(call.body, {"ids"}));
+  SG_ASSIGN_OR_RETURN(auto ids, OptStrings(call.body, "ids"));
+  if (!ids || ids->empty())
+    return Fail(Error::InvalidArgument("ids: a list of at least one device id is required"));
+  call.target = std::to_string(ids->size()) + " devices";
+  SG_ASSIGN_OR_RETURN(auto report, DirectoryOf(d).RetireDevices(*ids));
+  return ApiReply{200, views::RetireReportJson(report)};
+}
+
 Result<ApiReply> AddUser(const ApiDeps& d, ApiCall& call) {
   SG_TRY_STATUS(OnlyFields(call.body, {"upn", "email", "sid", "on_prem_dn"}));
   mgmt::NewUser n;
@@ -146,6 +158,7 @@ void AddDirectoryRoutes(Router& router, const ApiDeps& deps) {
           return ApiReply{200, views::DeviceDetailsJson(shown)};
         });
   route("POST", "/devices/{id}/retire", Role::kOperator, "device.retire", RetireDevice);
+  route("POST", "/devices/retire", Role::kOperator, "device.retire", RetireDevices);
 
   route("GET", "/users", Role::kAuditor, "", [](const ApiDeps& dd, ApiCall&) -> Result<ApiReply> {
     SG_ASSIGN_OR_RETURN(auto users, DirectoryOf(dd).ListUsers());

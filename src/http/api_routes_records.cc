@@ -39,6 +39,19 @@ Result<ApiReply> RevokeCertificate(const ApiDeps& d, ApiCall& call) {
   return ApiReply{200, views::CertificateJson(cert)};
 }
 
+// POST /certificates/revoke {"serials": [...], "reason"}: every CRL re-signed once. 200 with what
+// happened to each serial, unknown ones included (the others are revoked all the same).
+Result<ApiReply> RevokeCertificates(const ApiDeps& d, ApiCall& call) {
+  SG_TRY_STATUS(OnlyFields(call.body, {"serials", "reason"}));
+  SG_ASSIGN_OR_RETURN(auto serials, OptStrings(call.body, "serials"));
+  if (!serials || serials->empty())
+    return Fail(Error::InvalidArgument("serials: a list of at least one serial is required"));
+  SG_ASSIGN_OR_RETURN(std::string reason, StringOr(call.body, "reason"));
+  call.target = std::to_string(serials->size()) + " serials";
+  SG_ASSIGN_OR_RETURN(auto report, mgmt::Records(d.store, d.revoker).RevokeMany(*serials, reason));
+  return ApiReply{200, views::RevokeReportJson(report)};
+}
+
 Result<ApiReply> ListRequests(const ApiDeps& d, ApiCall& call) {
   SG_ASSIGN_OR_RETURN(std::string state, call.Query("state"));
   SG_ASSIGN_OR_RETURN(std::string device, call.Query("device"));
@@ -122,6 +135,7 @@ void AddRecordRoutes(Router& router, const ApiDeps& deps) {
         });
   route("POST", "/certificates/{serial}/revoke", Role::kOperator, "certificate.revoke",
         RevokeCertificate);
+  route("POST", "/certificates/revoke", Role::kOperator, "certificate.revoke", RevokeCertificates);
   route("GET", "/requests", Role::kAuditor, "", ListRequests);
   route("POST", "/requests/{id}/approve", Role::kAdmin, "request.approve", ApproveRequest);
   route("POST", "/requests/{id}/reject", Role::kAdmin, "request.reject", RejectRequest);

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "codec/get_message.h"
+#include "http/conditional.h"
 
 namespace scepgate::http {
 namespace {
@@ -59,7 +60,7 @@ Response GatewayHandler::Handle(const Request& request) {
     if (!h.ok) resp.headers.emplace_back("Retry-After", "5");
     log.message_type = "healthz";
   } else if (request.path.starts_with(routes_.crl_path + "/") && request.method == "GET") {
-    resp = Crl(request.path.substr(routes_.crl_path.size() + 1));
+    resp = Crl(request, request.path.substr(routes_.crl_path.size() + 1));
     log.message_type = "crl";
   } else {
     resp = Text(404, "not found\n");
@@ -123,17 +124,27 @@ Response GatewayHandler::Scep(const Request& request, const std::string& correla
   return FromReply(std::move(reply));
 }
 
-Response GatewayHandler::Crl(const std::string& name) {
+// A CRL changes with every revocation, so caches keep it but ask each time (If-None-Match) and
+// get a 304 while it is the same; its entity tag is the issuer's and the CRL number's, the same on
+// every node since all serve the stored CRL.
+Response GatewayHandler::Crl(const Request& request, const std::string& name) {
   if (!name.ends_with(".crl")) return Text(404, "not found\n");
   std::string id = name.substr(0, name.size() - 4);
   if (id == "current") id = cas_.current().id;
   if (cas_.FindById(id) == nullptr) return Text(404, "no such CRL\n");
-  auto der = crls_.Get(id);
-  if (!der) {
-    spdlog::error("cannot produce CRL {}: {}", id, der.error().message);
+  auto crl = crls_.Current(id);
+  if (!crl) {
+    spdlog::error("cannot produce CRL {}: {}", id, crl.error().message);
     return Text(503, "CRL unavailable\n");
   }
-  return Response{200, "application/pkix-crl", AsString(*der), {}};
+  constexpr std::string_view kCacheControl = "public, no-cache";
+  Validators v{"\"" + id.substr(0, 16) + "-" + std::to_string(crl->number) + "\"",
+               crl->this_update};
+  if (NotModified(request, v)) return NotModifiedResponse(v, kCacheControl);
+  Response r{200, "application/pkix-crl", AsString(crl->der), {}};
+  AddValidators(r, v);
+  r.headers.emplace_back("Cache-Control", std::string(kCacheControl));
+  return r;
 }
 
 }  // namespace scepgate::http

@@ -30,7 +30,7 @@ class GatewayHandler final : public Handler {
 
  private:
   Response Scep(const Request& request, const std::string& correlation_id, scep::Reply& log);
-  Response Crl(const std::string& name);
+  Response Crl(const Request& request, const std::string& name);
   bool IsScepPath(const std::string& path) const;
 
   GatewayRoutes routes_;

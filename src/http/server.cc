@@ -220,7 +220,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res->version(11);
     res->result(static_cast<unsigned>(resp.status));
     res->set(bhttp::field::server, "scepgate");
-    res->set(bhttp::field::content_type, resp.content_type);
+    if (!resp.content_type.empty()) res->set(bhttp::field::content_type, resp.content_type);
     for (auto& [k, v] : resp.headers) res->set(k, v);
     res->body() = std::move(resp.body);
     res->keep_alive(keep_alive);

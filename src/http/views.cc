@@ -56,6 +56,18 @@ nlohmann::json CertificateJson(const store::CertificateRecord& c) {
   return j;
 }
 
+nlohmann::json RevokeReportJson(const ca::RevokeReport& r) {
+  return {
+      {"revoked", r.revoked}, {"already_revoked", r.already_revoked}, {"not_found", r.not_found}};
+}
+
+nlohmann::json RetireReportJson(const mgmt::RetireReport& r) {
+  return {{"retired", r.retired},
+          {"already_retired", r.already_retired},
+          {"not_found", r.not_found},
+          {"revoked", r.revoked}};
+}
+
 nlohmann::json RequestJson(const store::RequestRecord& r) {
   return {
       {"id", r.id},

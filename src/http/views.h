@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "ca/revocation.h"
 #include "common/ossl.h"
 #include "mgmt/challenges.h"
 #include "mgmt/directory.h"
@@ -18,6 +19,10 @@ namespace scepgate::views {
 
 nlohmann::json CertificateJson(const store::CertificateRecord& c);
 nlohmann::json RequestJson(const store::RequestRecord& r);
+// {revoked: [serial...], already_revoked: [...], not_found: [...]}.
+nlohmann::json RevokeReportJson(const ca::RevokeReport& r);
+// {retired: [id...], already_retired: [...], not_found: [...], revoked: [serial...]}.
+nlohmann::json RetireReportJson(const mgmt::RetireReport& r);
 // The directory: {id, name, platform, serial_number, owner, retired, [retired_at], created_at},
 // {upn, email, sid, on_prem_dn, disabled, [disabled_at], created_at}, {name, description,
 // created_at}.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_set>
 #include <utility>
 
 #include "common/text.h"
@@ -155,17 +156,35 @@ Result<store::DeviceRecord> Directory::AddDevice(const NewDevice& device) {
 }
 
 Result<std::vector<std::string>> Directory::RetireDevice(std::string_view id) {
-  SG_ASSIGN_OR_RETURN(store::DeviceRecord device, FindDevice(id));
-  auto retired = store_.RetireDevice(device.id, clock_.Now());
-  if (!retired && retired.error().code != ErrorCode::kAlreadyExists) return Fail(retired.error());
-  std::vector<std::string> revoked;
-  if (revoker_ != nullptr) {
-    SG_ASSIGN_OR_RETURN(revoked,
-                        RevokeDeviceCertificates(store_, *revoker_, device.id, std::nullopt,
-                                                 ca::RevocationReason::kCessationOfOperation));
+  SG_TRY_STATUS(FindDevice(id));  // kNotFound, with its message
+  const std::string one(id);
+  SG_ASSIGN_OR_RETURN(RetireReport report, RetireDevices({&one, 1}));
+  if (report.retired.empty() && report.revoked.empty())
+    return Fail(Error::AlreadyExists("device " + one + " is already retired"));
+  return std::move(report.revoked);
+}
+
+Result<RetireReport> Directory::RetireDevices(std::span<const std::string> ids) {
+  RetireReport report;
+  std::vector<std::string> found;  // normalised ids, each once
+  std::unordered_set<std::string> seen;
+  for (const std::string& id : ids) {
+    SG_ASSIGN_OR_RETURN(auto device, store_.FindDevice(AsciiLower(id)));
+    if (!device) {
+      report.not_found.push_back(id);
+      continue;
+    }
+    auto retired = store_.RetireDevice(device->id, clock_.Now());
+    if (!retired && retired.error().code != ErrorCode::kAlreadyExists) return Fail(retired.error());
+    (retired ? report.retired : report.already_retired).push_back(device->id);
+    if (seen.insert(device->id).second) found.push_back(device->id);
   }
-  if (!retired && revoked.empty()) return Fail(retired.error());
-  return revoked;
+  if (revoker_ != nullptr) {
+    SG_ASSIGN_OR_RETURN(report.revoked,
+                        RevokeDevicesCertificates(store_, *revoker_, found, std::nullopt,
+                                                  ca::RevocationReason::kCessationOfOperation));
+  }
+  return report;
 }
 
 Result<DeviceDetails> Directory::ShowDevice(std::string_view id) {

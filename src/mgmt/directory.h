@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,6 +67,14 @@ const std::vector<std::string>& Platforms();
 Result<std::string> NewUuid(Random& random);
 
 // Thread-safe as far as the store is: holds no state of its own.
+// What Directory::RetireDevices did; the lists keep the order the ids were given in.
+struct RetireReport {
+  std::vector<std::string> retired;          // device ids retired by this call
+  std::vector<std::string> already_retired;  // before this call, or named twice in it
+  std::vector<std::string> not_found;
+  std::vector<std::string> revoked;  // serials of the certificates revoked
+};
+
 class Directory {
  public:
   // With a revoker, retiring a device also revokes its certificates.
@@ -81,6 +90,11 @@ class Directory {
   // returns their serials. Retiring an already retired device only revokes what is left valid;
   // kAlreadyExists when there is nothing left to do. kNotFound for an unknown id.
   Result<std::vector<std::string>> RetireDevice(std::string_view id);
+  // Retires several devices, then revokes all their valid certificates in one
+  // Revoker::RevokeMany (each CRL re-signed once). Unknown ids are reported, not refused; an
+  // already retired device has what is left valid revoked. kDatabase / what the revoker returns:
+  // the devices retired and certificates revoked before the failure stay so.
+  Result<RetireReport> RetireDevices(std::span<const std::string> ids);
   // The device and its groups. kNotFound for an unknown id.
   Result<DeviceDetails> ShowDevice(std::string_view id);
   // Devices, oldest first. kNotFound when filter.owner names no user.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/duration.h"
+#include "common/hex_digit.h"
 #include "common/text.h"
 
 namespace scepgate::mgmt {
@@ -54,6 +55,22 @@ Result<store::CertificateRecord> Records::Revoke(std::string_view serial, std::s
   if (revoker_ == nullptr) return Fail(Error::InvalidArgument("revocation is not available here"));
   SG_TRY_STATUS(revoker_->Revoke(NormalizeSerial(serial), r));
   return Certificate(serial);
+}
+
+Result<ca::RevokeReport> Records::RevokeMany(std::span<const std::string> serials,
+                                             std::string_view reason) {
+  SG_ASSIGN_OR_RETURN(ca::RevocationReason r,
+                      ca::ParseRevocationReason(reason.empty() ? "unspecified" : reason));
+  if (revoker_ == nullptr) return Fail(Error::InvalidArgument("revocation is not available here"));
+  if (serials.empty()) return Fail(Error::InvalidArgument("no serial to revoke"));
+  std::vector<std::string> normal;
+  normal.reserve(serials.size());
+  for (const std::string& serial : serials) {
+    normal.push_back(NormalizeSerial(serial));
+    if (!std::ranges::all_of(normal.back(), [](char c) { return HexDigitValue(c) >= 0; }))
+      return Fail(Error::InvalidArgument("'" + serial + "' is not a serial number (hex)"));
+  }
+  return revoker_->RevokeMany(normal, r);
 }
 
 Result<std::vector<store::RequestRecord>> Records::Requests(std::string_view state,

@@ -3,6 +3,7 @@
 // same functions.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,11 @@ class Records {
   // unknown reason name (RFC 5280: "keyCompromise", ...) or when there is no revoker, kNotFound
   // for an unknown serial, kAlreadyExists when already revoked.
   Result<store::CertificateRecord> Revoke(std::string_view serial, std::string_view reason);
+  // Revokes many certificates at once (each CRL re-signed once) and says what happened to each
+  // serial (NormalizeSerial forms). kInvalidArgument for an unknown reason, no revoker, an empty
+  // list or a serial that is not hex; else what ca::Revoker::RevokeMany returns.
+  Result<ca::RevokeReport> RevokeMany(std::span<const std::string> serials,
+                                      std::string_view reason);
   // Request records, newest first, filtered by state and device id ("" = any); `limit` 0 = all.
   // kNotFound for a device id that names no device, kInvalidArgument for a negative limit.
   Result<std::vector<store::RequestRecord>> Requests(std::string_view state,

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "mgmt/directory.h"
 #include "mgmt/profiles.h"
 #include "store/memory_store.h"
@@ -17,11 +19,27 @@ using Strings = std::vector<std::string>;
 class RecordingRevoker final : public ca::Revoker {
  public:
   explicit RecordingRevoker(store::Store& store) : store_(store) {}
-  Status Revoke(std::string_view serial, ca::RevocationReason reason) override {
-    calls.emplace_back(serial);
-    reasons.push_back(reason);
-    return store_.Revoke(serial, static_cast<int>(reason), 500);
+  Result<ca::RevokeReport> RevokeMany(std::span<const std::string> serials,
+                                      ca::RevocationReason reason) override {
+    ++batches;
+    ca::RevokeReport report;
+    for (const std::string& serial : serials) {
+      calls.push_back(serial);
+      reasons.push_back(reason);
+      auto done = store_.Revoke(serial, static_cast<int>(reason), 500);
+      if (done) {
+        report.revoked.push_back(serial);
+      } else if (done.error().code == ErrorCode::kAlreadyExists) {
+        report.already_revoked.push_back(serial);
+      } else if (done.error().code == ErrorCode::kNotFound) {
+        report.not_found.push_back(serial);
+      } else {
+        return Fail(done.error());
+      }
+    }
+    return report;
   }
+  int batches = 0;
   Strings calls;
   std::vector<ca::RevocationReason> reasons;
 
@@ -151,6 +169,29 @@ TEST_F(RevocationTest, DeletingAProfileRevokesItsCertificates) {
   EXPECT_EQ(revoked->size(), 2u);
   EXPECT_TRUE(Revoked("l-wifi") && Revoked("k-wifi"));
   EXPECT_FALSE(Revoked("l-vpn"));
+  EXPECT_EQ(revoker_.batches, 1);  // both devices' certificates in one call: one CRL signing
+}
+
+TEST_F(RevocationTest, RetiringManyDevicesRevokesInOneBatchAndReportsEachId) {
+  AddCert("l1", laptop_, "wifi");
+  AddCert("l2", laptop_, "vpn");
+  AddCert("k1", kiosk_, "wifi");
+  std::string spare = AddDevice("spare");
+  ASSERT_TRUE(dir_.RetireDevice(spare));
+  Directory revoking(store_, clock_, random_, &revoker_);
+  // Ids as people paste them (upper case), one unknown, one named twice, one retired before.
+  std::string upper = laptop_;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  Strings ids{upper, kiosk_, "00000000-0000-4000-8000-000000000000", kiosk_, spare};
+  auto report = revoking.RetireDevices(ids);
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(report->retired, (Strings{laptop_, kiosk_}));
+  EXPECT_EQ(report->already_retired, (Strings{kiosk_, spare}));
+  EXPECT_EQ(report->not_found, Strings{"00000000-0000-4000-8000-000000000000"});
+  EXPECT_EQ(report->revoked, (Strings{"l2", "l1", "k1"}));
+  EXPECT_EQ(revoker_.batches, 1);
+  EXPECT_TRUE(Revoked("l1") && Revoked("l2") && Revoked("k1"));
+  EXPECT_TRUE((*store_.FindDevice(kiosk_))->retired);
 }
 
 }  // namespace

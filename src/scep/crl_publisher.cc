@@ -1,6 +1,8 @@
 #include "scep/crl_publisher.h"
 
+#include <algorithm>
 #include <mutex>
+#include <set>
 
 #include "notify/events.h"
 
@@ -10,26 +12,31 @@ CrlPublisher::CrlPublisher(const CaState& cas, store::Store& store, const Clock&
                            CrlOptions options)
     : cas_(cas), store_(store), clock_(clock), options_(options) {}
 
-Result<std::optional<CrlPublisher::Stored>> CrlPublisher::Load(std::string_view issuer_id) {
-  SG_ASSIGN_OR_RETURN(auto crl, store_.FindCrl(issuer_id));
-  if (!crl) return std::optional<Stored>();
-  return std::optional<Stored>(Stored{std::move(crl->der), crl->this_update});
+Result<std::optional<store::CrlRecord>> CrlPublisher::Load(std::string_view issuer_id) {
+  return store_.FindCrl(issuer_id);
 }
 
 Result<Bytes> CrlPublisher::Get(std::string_view issuer_id) {
+  SG_ASSIGN_OR_RETURN(store::CrlRecord crl, Current(issuer_id));
+  return std::move(crl.der);
+}
+
+Result<store::CrlRecord> CrlPublisher::Current(std::string_view issuer_id) {
   const IssuingCa* ca = cas_.FindById(issuer_id);
   if (ca == nullptr) return Fail(Error::NotFound("no issuing CA " + std::string(issuer_id)));
   SG_ASSIGN_OR_RETURN(auto stored, Load(issuer_id));
   int64_t now = clock_.Now();
   if (!ca->issuer->can_sign()) {
-    if (stored) return std::move(stored->der);  // its key holders keep it fresh
+    if (stored) return std::move(*stored);  // its key holders keep it fresh
     return Fail(Error::NotFound("no CRL of issuing CA " + std::string(issuer_id) +
                                 " was published yet by a node holding its key"));
   }
-  if (stored && now - stored->this_update < options_.refresh_hours * 3600LL) return stored->der;
+  if (stored && now - stored->this_update < options_.refresh_hours * 3600LL)
+    return std::move(*stored);
   std::lock_guard lock(mu_);
   SG_ASSIGN_OR_RETURN(stored, Load(issuer_id));  // another thread may have just signed one
-  if (stored && now - stored->this_update < options_.refresh_hours * 3600LL) return stored->der;
+  if (stored && now - stored->this_update < options_.refresh_hours * 3600LL)
+    return std::move(*stored);
   return PublishLocked(*ca);
 }
 
@@ -74,38 +81,71 @@ Status CrlPublisher::PublishWanted() {
 // started is on this CRL, and on every CRL with a higher number, which took its number later.
 // The store keeps the highest number, so whatever order concurrent publishers (threads,
 // processes) finish in, the stored CRL lists every revocation committed before it was started.
-Result<Bytes> CrlPublisher::PublishLocked(const IssuingCa& ca) {
+Result<store::CrlRecord> CrlPublisher::PublishLocked(const IssuingCa& ca) {
   SG_ASSIGN_OR_RETURN(int64_t number, store_.NextCounter("crl_number." + ca.id));
-  store::CertFilter filter;
-  filter.status = store::CertStatus::kRevoked;
-  filter.issuer_id = ca.id;
-  SG_ASSIGN_OR_RETURN(auto revoked, store_.ListCertificates(filter));
+  SG_ASSIGN_OR_RETURN(auto revoked, store_.ListRevoked(ca.id));
   std::vector<ca::RevokedEntry> entries;
   entries.reserve(revoked.size());
-  for (const auto& c : revoked) {
+  for (const store::RevokedSerial& c : revoked) {
     SG_ASSIGN_OR_RETURN(Bytes serial, HexDecode(c.serial.size() % 2 ? "0" + c.serial : c.serial));
     entries.push_back(
-        {std::move(serial), c.revoked_at, static_cast<ca::RevocationReason>(c.revocation_reason)});
+        {std::move(serial), c.revoked_at, static_cast<ca::RevocationReason>(c.reason)});
   }
   int64_t now = clock_.Now();
   SG_ASSIGN_OR_RETURN(X509CrlPtr crl, ca.issuer->SignCrl(entries, number, now,
                                                          now + options_.validity_hours * 3600LL));
   SG_ASSIGN_OR_RETURN(Bytes der, CrlToDer(*crl));
-  SG_ASSIGN_OR_RETURN(bool stored, store_.StoreCrl({ca.id, number, now, der}));
-  if (stored) return der;
+  store::CrlRecord record{ca.id, number, now, std::move(der)};
+  SG_ASSIGN_OR_RETURN(bool stored, store_.StoreCrl(record));
+  if (stored) return record;
   // A publisher that started later finished first: its CRL is the newer one.
   SG_ASSIGN_OR_RETURN(auto newer, Load(ca.id));
-  return newer ? std::move(newer->der) : std::move(der);
+  return newer ? std::move(*newer) : std::move(record);
 }
 
-Status CrlPublisher::Revoke(std::string_view serial, ca::RevocationReason reason) {
-  SG_ASSIGN_OR_RETURN(auto cert, store_.FindCertificate(serial));
-  if (!cert) return Fail(Error::NotFound("no certificate with serial " + std::string(serial)));
-  int64_t now = clock_.Now();
-  SG_TRY_STATUS(store_.RevokeAndNotify(serial, static_cast<int>(reason), now,
-                                       notify::RevokedEvent(*cert, static_cast<int>(reason), now)));
-  if (cas_.FindById(cert->issuer_id) == nullptr) return {};  // an issuer unknown here
-  return Publish(cert->issuer_id);
+// Revocations are committed kRevokeBatch at a time, so that a bulk revocation holds the store's
+// write lock (SQLite) or its row locks (PostgreSQL) only briefly while enrollments go on. The CRLs
+// are re-signed once at the end, also after a failure: what was revoked must reach them.
+Result<ca::RevokeReport> CrlPublisher::RevokeMany(std::span<const std::string> serials,
+                                                  ca::RevocationReason reason) {
+  constexpr size_t kRevokeBatch = 1000;
+  const int code = static_cast<int>(reason);
+  const int64_t now = clock_.Now();
+  auto event_of = [&](const store::CertificateRecord& c) {
+    return notify::RevokedEvent(c, code, now);
+  };
+  ca::RevokeReport report;
+  std::set<std::string> issuers;
+  Status failed;
+  for (size_t at = 0; at < serials.size(); at += kRevokeBatch) {
+    auto chunk = serials.subspan(at, std::min(kRevokeBatch, serials.size() - at));
+    auto done = store_.RevokeMany(chunk, code, now, event_of);
+    if (!done) {
+      failed = Fail(std::move(done).error());
+      break;
+    }
+    for (store::Revocation& r : *done) {
+      switch (r.outcome) {
+        case store::RevokeOutcome::kRevoked:
+          issuers.insert(r.issuer_id);
+          report.revoked.push_back(std::move(r.serial));
+          break;
+        case store::RevokeOutcome::kNotFound:
+          report.not_found.push_back(std::move(r.serial));
+          break;
+        case store::RevokeOutcome::kAlreadyRevoked:
+          report.already_revoked.push_back(std::move(r.serial));
+          break;
+      }
+    }
+  }
+  for (const std::string& issuer : issuers) {
+    if (cas_.FindById(issuer) == nullptr) continue;  // an issuer unknown here
+    Status published = Publish(issuer);
+    if (!published && failed) failed = std::move(published);
+  }
+  if (!failed) return Fail(std::move(failed).error());
+  return report;
 }
 
 }  // namespace scepgate::scep

@@ -28,6 +28,10 @@ class CrlPublisher final : public ca::Revoker {
   // none is stored or the stored one is older than refresh_hours and this node holds the key.
   // kNotFound for an unknown issuer, or one held elsewhere whose CRL was never published.
   Result<Bytes> Get(std::string_view issuer_id);
+  // Get, with the CRL's number and thisUpdate (what HTTP validators are made of).
+  Result<store::CrlRecord> Current(std::string_view issuer_id);
+  // How long a CRL signed now stays valid (its nextUpdate minus its thisUpdate), in seconds.
+  int64_t validity_seconds() const { return options_.validity_hours * 3600LL; }
   // Signs and stores a new CRL for the issuer; for one whose key is held elsewhere, asks its
   // holders for one (IssuerStore::WantCrl). kNotFound / kCrypto / kDatabase.
   Status Publish(std::string_view issuer_id);
@@ -37,17 +41,14 @@ class CrlPublisher final : public ca::Revoker {
   // records it in the registry. Returns the first error; the others are still tried.
   Status PublishWanted();
 
-  // Revokes a certificate and publishes its issuer's CRL at once. kNotFound for an unknown serial,
-  // kAlreadyExists when already revoked.
-  Status Revoke(std::string_view serial, ca::RevocationReason reason) override;
+  // Revokes the certificates (in store transactions of up to 1000) and re-signs each affected
+  // issuer's CRL once (for an issuer held elsewhere, asks for it). What ca::Revoker says.
+  Result<ca::RevokeReport> RevokeMany(std::span<const std::string> serials,
+                                      ca::RevocationReason reason) override;
 
  private:
-  struct Stored {
-    Bytes der;
-    int64_t this_update = 0;
-  };
-  Result<std::optional<Stored>> Load(std::string_view issuer_id);
-  Result<Bytes> PublishLocked(const IssuingCa& ca);
+  Result<std::optional<store::CrlRecord>> Load(std::string_view issuer_id);
+  Result<store::CrlRecord> PublishLocked(const IssuingCa& ca);
 
   const CaState& cas_;
   store::Store& store_;

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +50,26 @@ struct CertFilter {
   int limit = 0;  // 0 = no limit; newest first
 };
 
+// What RevokeMany did with one serial.
+enum class RevokeOutcome { kRevoked, kNotFound, kAlreadyRevoked };
+
+struct Revocation {
+  std::string serial;
+  RevokeOutcome outcome = RevokeOutcome::kNotFound;
+  std::string issuer_id;  // of the certificate; "" when not found
+};
+
+// The event RevokeMany queues for a certificate it revoked (the record as it was before). Called
+// with the store's lock held: it must not call the store.
+using RevokedEventFn = std::function<OutboxEvent(const CertificateRecord&)>;
+
+// One entry of an issuer's CRL.
+struct RevokedSerial {
+  std::string serial;  // lower-case hex, as stored
+  int64_t revoked_at = 0;
+  int reason = 0;  // RFC 5280 reason code
+};
+
 // A signed CRL as published for one issuing CA.
 struct CrlRecord {
   std::string issuer_id;
@@ -90,6 +112,16 @@ class CertificateStore {
   // The same, queueing `event` in the same transaction (nothing is queued when it fails).
   virtual Status RevokeAndNotify(std::string_view serial, int reason, int64_t revoked_at,
                                  const OutboxEvent& event) = 0;
+
+  // Revokes each valid certificate named, queueing event_of(cert) for it, all in one
+  // transaction. Returns one Revocation per serial, in order (a serial named twice is revoked
+  // once, then found already revoked). kDatabase: nothing was revoked.
+  virtual Result<std::vector<Revocation>> RevokeMany(std::span<const std::string> serials,
+                                                     int reason, int64_t revoked_at,
+                                                     const RevokedEventFn& event_of) = 0;
+
+  // The revoked certificates of the issuer, for its CRL, in no particular order. kDatabase.
+  virtual Result<std::vector<RevokedSerial>> ListRevoked(std::string_view issuer_id) = 0;
 
   // Stores the CRL when it is newer than the one stored for its issuer (a higher number), in one
   // conditional write: a CRL is never replaced by an older one, whatever the order in which

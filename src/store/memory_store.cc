@@ -170,6 +170,40 @@ Status MemoryStore::RevokeAndNotify(std::string_view serial, int reason, int64_t
   return {};
 }
 
+Result<std::vector<Revocation>> MemoryStore::RevokeMany(std::span<const std::string> serials,
+                                                        int reason, int64_t revoked_at,
+                                                        const RevokedEventFn& event_of) {
+  std::lock_guard lock(mu_);
+  std::vector<Revocation> out;
+  out.reserve(serials.size());
+  for (const std::string& serial : serials) {
+    Revocation r{serial, RevokeOutcome::kNotFound, ""};
+    auto it = cert_index_.find(serial);
+    if (it != cert_index_.end()) {
+      const CertificateRecord before = certs_[it->second];
+      r.issuer_id = before.issuer_id;
+      if (RevokeLocked(serial, reason, revoked_at)) {
+        r.outcome = RevokeOutcome::kRevoked;
+        OutboxEvent event = event_of(before);
+        EnqueueLocked(event, event.request_id);
+      } else {
+        r.outcome = RevokeOutcome::kAlreadyRevoked;
+      }
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<std::vector<RevokedSerial>> MemoryStore::ListRevoked(std::string_view issuer_id) {
+  std::lock_guard lock(mu_);
+  std::vector<RevokedSerial> out;
+  for (const CertificateRecord& c : certs_)
+    if (c.status == CertStatus::kRevoked && c.issuer_id == issuer_id)
+      out.push_back({c.serial, c.revoked_at, c.revocation_reason});
+  return out;
+}
+
 Status MemoryStore::RevokeOrExplainLocked(std::string_view serial, int reason, int64_t revoked_at) {
   if (RevokeLocked(serial, reason, revoked_at)) return {};
   std::string what = "certificate " + std::string(serial);

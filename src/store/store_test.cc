@@ -1,6 +1,11 @@
 // Behavioural tests of certificate storage, run against every Store implementation.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <thread>
+
 #include "store/store_test_fixture.h"
 
 namespace scepgate::store {
@@ -155,6 +160,98 @@ TYPED_TEST(StoreTest, RevokeMarksOnceAndReportsUnknownSerials) {
   auto unknown = s.Revoke("cc", 1, 6000);
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound) << unknown.error().message;
+}
+
+OutboxEvent RevokedEventFor(const CertificateRecord& c) {
+  OutboxEvent e;
+  e.type = "certificate.revoked";
+  e.payload = "{\"serial\":\"" + c.serial + "\",\"subject\":\"" + c.subject + "\"}";
+  e.created_at = 5000;
+  return e;
+}
+
+TYPED_TEST(StoreTest, RevokeManyRevokesEachOnceQueuesOneEventEachAndFeedsTheCrl) {
+  Store& s = this->store();
+  ASSERT_TRUE(s.InsertCertificate(MakeCert("aa", 100)));
+  ASSERT_TRUE(s.InsertCertificate(MakeCert("bb", 100, "tid-2", "CN=device-2", "issuer-b")));
+  ASSERT_TRUE(s.InsertCertificate(MakeCert("cc", 100)));
+  ASSERT_TRUE(s.InsertCertificate(MakeCert("dd", 100)));
+  ASSERT_TRUE(s.Revoke("dd", 1, 10));
+  Strings serials{"cc", "zz", "bb", "aa", "dd", "aa"};
+  std::vector<std::string> seen;
+  auto done = s.RevokeMany(serials, 5, 5000, [&](const CertificateRecord& c) {
+    seen.push_back(c.subject);
+    return RevokedEventFor(c);
+  });
+  ASSERT_TRUE(done) << done.error().message;
+  ASSERT_EQ(done->size(), serials.size());
+  const std::vector<std::pair<RevokeOutcome, std::string>> want = {
+      {RevokeOutcome::kRevoked, "issuer-a"},        {RevokeOutcome::kNotFound, ""},
+      {RevokeOutcome::kRevoked, "issuer-b"},        {RevokeOutcome::kRevoked, "issuer-a"},
+      {RevokeOutcome::kAlreadyRevoked, "issuer-a"}, {RevokeOutcome::kAlreadyRevoked, "issuer-a"}};
+  for (size_t i = 0; i < serials.size(); ++i) {
+    EXPECT_EQ((*done)[i].serial, serials[i]);
+    EXPECT_EQ((*done)[i].outcome, want[i].first) << serials[i];
+    EXPECT_EQ((*done)[i].issuer_id, want[i].second) << serials[i];
+  }
+  EXPECT_EQ(seen.size(), 3u);  // one event per certificate revoked, none for the others
+  auto events = s.ListEvents({});
+  ASSERT_TRUE(events);
+  EXPECT_EQ(events->size(), 3u);
+  auto cert = *s.FindCertificate("aa");
+  EXPECT_EQ(cert->revoked_at, 5000);
+  EXPECT_EQ(cert->revocation_reason, 5);
+  EXPECT_EQ((*s.FindCertificate("dd"))->revoked_at, 10);  // untouched
+
+  auto crl = s.ListRevoked("issuer-a");
+  ASSERT_TRUE(crl) << crl.error().message;
+  std::map<std::string, std::pair<int64_t, int>> entries;
+  for (const RevokedSerial& r : *crl) entries[r.serial] = {r.revoked_at, r.reason};
+  EXPECT_EQ(entries, (std::map<std::string, std::pair<int64_t, int>>{
+                         {"aa", {5000, 5}}, {"cc", {5000, 5}}, {"dd", {10, 1}}}));
+  EXPECT_EQ(s.ListRevoked("issuer-b")->size(), 1u);
+  EXPECT_TRUE(s.ListRevoked("issuer-z")->empty());
+  // An empty list is no error.
+  EXPECT_TRUE(s.RevokeMany({}, 1, 1, RevokedEventFor)->empty());
+}
+
+// Overlapping batches from several threads (and, on PostgreSQL, connections), each in its own
+// order: every certificate is revoked by exactly one batch and has exactly one event.
+TYPED_TEST(StoreTest, ConcurrentOverlappingRevokeManyRevokesEachCertificateOnce) {
+  Store& s = this->store();
+  constexpr int kCerts = 60;
+  constexpr int kThreads = 6;
+  constexpr int kRounds = 3;
+  for (int round = 0; round < kRounds; ++round) {
+    Strings all;
+    for (int i = 0; i < kCerts; ++i) {
+      all.push_back("r" + std::to_string(round) + "x" + std::to_string(i));
+      ASSERT_TRUE(s.InsertCertificate(MakeCert(all.back(), 100, "tid-" + all.back())));
+    }
+    std::atomic<int> revoked{0};
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        Strings mine = all;  // every thread names every serial, rotated and some reversed
+        std::rotate(mine.begin(), mine.begin() + (t * 7) % kCerts, mine.end());
+        if (t % 2 == 1) std::reverse(mine.begin(), mine.end());
+        auto done = s.RevokeMany(mine, 4, 6000, RevokedEventFor);
+        if (!done) {
+          failures.fetch_add(1);
+          return;
+        }
+        for (const Revocation& r : *done)
+          if (r.outcome == RevokeOutcome::kRevoked) revoked.fetch_add(1);
+      });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(failures.load(), 0) << "round " << round;
+    EXPECT_EQ(revoked.load(), kCerts) << "round " << round;
+  }
+  auto events = s.ListEvents({});
+  ASSERT_TRUE(events);
+  EXPECT_EQ(events->size(), static_cast<size_t>(kCerts * kRounds));
 }
 
 }  // namespace

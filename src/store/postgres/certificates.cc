@@ -1,6 +1,8 @@
 // PostgresStore's certificates: storage, lookups and revocation. A serial is unique by the primary
 // key; a revocation is an UPDATE conditional on the certificate being valid, so of two revokers
 // racing in any processes exactly one changes it.
+#include <algorithm>
+#include <numeric>
 #include <string>
 
 #include "store/postgres/pooled_work.h"
@@ -38,6 +40,18 @@ const pg::Prepared kRevoke{
     " revocation_reason = $3 WHERE serial = $1 AND status = 'valid' RETURNING 1)"
     " SELECT (SELECT count(*) FROM changed) > 0,"
     " EXISTS (SELECT 1 FROM certificates WHERE serial = $1)"};
+
+// RevokeMany's steps: revoke a valid certificate and return it; say whose a serial is.
+const pg::Prepared kRevokeReturning{"sg_revoke_returning",
+                                    "UPDATE certificates SET status = 'revoked', revoked_at = $2,"
+                                    " revocation_reason = $3 WHERE serial = $1 AND status = 'valid'"
+                                    " RETURNING " +
+                                        std::string(pg::kCertificateColumns)};
+const pg::Prepared kIssuerOf{"sg_issuer_of_certificate",
+                             "SELECT issuer_id FROM certificates WHERE serial = $1"};
+const pg::Prepared kListRevoked{"sg_list_revoked",
+                                "SELECT serial, revoked_at, revocation_reason FROM certificates"
+                                " WHERE status = 'revoked' AND issuer_id = $1"};
 
 Result<std::vector<CertificateRecord>> SelectCertificates(pg::Connection& c,
                                                           const pg::Prepared& statement,
@@ -146,6 +160,50 @@ Status PostgresStore::RevokeAndNotify(std::string_view serial, int reason, int64
     SG_TRY_STATUS(pg::RevokeOrExplain(c, serial, reason, revoked_at));
     SG_TRY_STATUS(pg::EnqueueEventRow(c, event, event.request_id));
     return {};
+  });
+}
+
+// The rows are updated in serial order, whatever the order asked: two batches that overlap lock
+// their common rows in the same order, so they wait for each other instead of deadlocking.
+Result<std::vector<Revocation>> PostgresStore::RevokeMany(std::span<const std::string> serials,
+                                                          int reason, int64_t revoked_at,
+                                                          const RevokedEventFn& event_of) {
+  std::vector<size_t> order(serials.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::ranges::stable_sort(order, [&](size_t a, size_t b) { return serials[a] < serials[b]; });
+  return pg::InTransaction(*pool_, [&](pg::Connection& c) -> Result<std::vector<Revocation>> {
+    std::vector<Revocation> out(serials.size());
+    for (size_t i : order) {
+      Revocation& r = out[i];
+      r.serial = serials[i];
+      SG_ASSIGN_OR_RETURN(auto revoked,
+                          SelectCertificate(c, kRevokeReturning, {r.serial, revoked_at, reason}));
+      if (revoked) {
+        r.outcome = RevokeOutcome::kRevoked;
+        r.issuer_id = revoked->issuer_id;
+        OutboxEvent event = event_of(*revoked);
+        SG_TRY_STATUS(pg::EnqueueEventRow(c, event, event.request_id));
+        continue;
+      }
+      SG_ASSIGN_OR_RETURN(pg::QueryResult rows, pg::Run(c, kIssuerOf, {r.serial}));
+      if (rows.Rows() == 0) continue;  // kNotFound
+      r.outcome = RevokeOutcome::kAlreadyRevoked;
+      SG_ASSIGN_OR_RETURN(r.issuer_id, rows.Text(0, 0));
+    }
+    return out;
+  });
+}
+
+Result<std::vector<RevokedSerial>> PostgresStore::ListRevoked(std::string_view issuer_id) {
+  return pg::Read(*pool_, [&](pg::Connection& c) -> Result<std::vector<RevokedSerial>> {
+    SG_ASSIGN_OR_RETURN(pg::QueryResult rows, pg::Run(c, kListRevoked, {issuer_id}));
+    return pg::ReadRows(rows, [](pg::RowReader& in) {
+      RevokedSerial r;
+      r.serial = in.Text();
+      r.revoked_at = in.Int();
+      r.reason = static_cast<int>(in.Int());
+      return r;
+    });
   });
 }
 

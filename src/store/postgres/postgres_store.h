@@ -64,6 +64,10 @@ class PostgresStore final : public Store {
   Status Revoke(std::string_view serial, int reason, int64_t revoked_at) override;
   Status RevokeAndNotify(std::string_view serial, int reason, int64_t revoked_at,
                          const OutboxEvent& event) override;
+  Result<std::vector<Revocation>> RevokeMany(std::span<const std::string> serials, int reason,
+                                             int64_t revoked_at,
+                                             const RevokedEventFn& event_of) override;
+  Result<std::vector<RevokedSerial>> ListRevoked(std::string_view issuer_id) override;
   Result<bool> StoreCrl(const CrlRecord& crl) override;
   Result<std::optional<CrlRecord>> FindCrl(std::string_view issuer_id) override;
 

@@ -220,6 +220,49 @@ Status SqliteStore::RevokeAndNotify(std::string_view serial, int reason, int64_t
   return tx.Commit();
 }
 
+Result<std::vector<Revocation>> SqliteStore::RevokeMany(std::span<const std::string> serials,
+                                                        int reason, int64_t revoked_at,
+                                                        const RevokedEventFn& event_of) {
+  std::lock_guard lock(mu_);
+  SG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(*db_));
+  std::string find = std::string(kSelectCertificatesSql) + " WHERE serial = ?1";
+  std::vector<Revocation> out;
+  out.reserve(serials.size());
+  for (const std::string& serial : serials) {
+    Revocation r{serial, RevokeOutcome::kNotFound, ""};
+    SG_ASSIGN_OR_RETURN(auto certs,
+                        SelectCertificatesLocked(find, [&](Query& q) { q.BindText(1, serial); }));
+    if (!certs.empty()) {
+      r.issuer_id = certs.front().issuer_id;
+      SG_ASSIGN_OR_RETURN(bool changed, RevokeLocked(serial, reason, revoked_at));
+      r.outcome = changed ? RevokeOutcome::kRevoked : RevokeOutcome::kAlreadyRevoked;
+      if (changed) {
+        OutboxEvent event = event_of(certs.front());
+        SG_TRY_STATUS(EnqueueEventLocked(event, event.request_id));
+      }
+    }
+    out.push_back(std::move(r));
+  }
+  SG_TRY_STATUS(tx.Commit());
+  return out;
+}
+
+Result<std::vector<RevokedSerial>> SqliteStore::ListRevoked(std::string_view issuer_id) {
+  std::lock_guard lock(mu_);
+  SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                      StatementLocked("SELECT serial, revoked_at, revocation_reason"
+                                      " FROM certificates WHERE status = 'revoked'"
+                                      " AND issuer_id = ?1"));
+  Query q(*stmt, "list revoked");
+  q.BindText(1, issuer_id);
+  std::vector<RevokedSerial> out;
+  while (true) {
+    SG_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) return out;
+    out.push_back({q.Text(0), q.Int(1), static_cast<int>(q.Int(2))});
+  }
+}
+
 Result<int64_t> SqliteStore::InsertRequest(const RequestRecord& request) {
   std::lock_guard lock(mu_);
   return InsertRequestLocked(request);
