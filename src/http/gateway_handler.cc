@@ -138,10 +138,11 @@ Response GatewayHandler::Crl(const Request& request, const std::string& name) {
     return Text(503, "CRL unavailable\n");
   }
   constexpr std::string_view kCacheControl = "public, no-cache";
-  Validators v{"\"" + id.substr(0, 16) + "-" + std::to_string(crl->number) + "\"",
-               crl->this_update};
+  const store::CrlRecord& current = **crl;
+  Validators v{"\"" + id.substr(0, 16) + "-" + std::to_string(current.number) + "\"",
+               current.this_update};
   if (NotModified(request, v)) return NotModifiedResponse(v, kCacheControl);
-  Response r{200, "application/pkix-crl", AsString(crl->der), {}};
+  Response r{200, "application/pkix-crl", AsString(current.der), {}};
   AddValidators(r, v);
   r.headers.emplace_back("Cache-Control", std::string(kCacheControl));
   return r;

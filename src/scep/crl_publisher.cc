@@ -12,31 +12,47 @@ CrlPublisher::CrlPublisher(const CaState& cas, store::Store& store, const Clock&
                            CrlOptions options)
     : cas_(cas), store_(store), clock_(clock), options_(options) {}
 
-Result<std::optional<store::CrlRecord>> CrlPublisher::Load(std::string_view issuer_id) {
-  return store_.FindCrl(issuer_id);
+// The DER is read from the store only when the CRL changed since this process last read it: a
+// CRL of 100,000 entries is about 5 MB.
+Result<CrlPublisher::CrlPtr> CrlPublisher::Load(std::string_view issuer_id) {
+  CrlPtr known;
+  {
+    std::lock_guard lock(cache_mu_);
+    auto it = cache_.find(issuer_id);
+    if (it != cache_.end()) known = it->second;
+  }
+  SG_ASSIGN_OR_RETURN(auto stored, store_.FindCrlIfChanged(issuer_id, known ? known->number : -1));
+  if (!stored) return CrlPtr();
+  if (known && stored->number == known->number) return known;
+  return Remember(std::make_shared<const store::CrlRecord>(std::move(*stored)));
+}
+
+CrlPublisher::CrlPtr CrlPublisher::Remember(CrlPtr crl) {
+  std::lock_guard lock(cache_mu_);
+  CrlPtr& slot = cache_[crl->issuer_id];
+  if (!slot || slot->number < crl->number) slot = crl;
+  return crl;
 }
 
 Result<Bytes> CrlPublisher::Get(std::string_view issuer_id) {
-  SG_ASSIGN_OR_RETURN(store::CrlRecord crl, Current(issuer_id));
-  return std::move(crl.der);
+  SG_ASSIGN_OR_RETURN(CrlPtr crl, Current(issuer_id));
+  return crl->der;
 }
 
-Result<store::CrlRecord> CrlPublisher::Current(std::string_view issuer_id) {
+Result<CrlPublisher::CrlPtr> CrlPublisher::Current(std::string_view issuer_id) {
   const IssuingCa* ca = cas_.FindById(issuer_id);
   if (ca == nullptr) return Fail(Error::NotFound("no issuing CA " + std::string(issuer_id)));
-  SG_ASSIGN_OR_RETURN(auto stored, Load(issuer_id));
+  SG_ASSIGN_OR_RETURN(CrlPtr stored, Load(issuer_id));
   int64_t now = clock_.Now();
   if (!ca->issuer->can_sign()) {
-    if (stored) return std::move(*stored);  // its key holders keep it fresh
+    if (stored) return stored;  // its key holders keep it fresh
     return Fail(Error::NotFound("no CRL of issuing CA " + std::string(issuer_id) +
                                 " was published yet by a node holding its key"));
   }
-  if (stored && now - stored->this_update < options_.refresh_hours * 3600LL)
-    return std::move(*stored);
+  if (stored && now - stored->this_update < options_.refresh_hours * 3600LL) return stored;
   std::lock_guard lock(mu_);
   SG_ASSIGN_OR_RETURN(stored, Load(issuer_id));  // another thread may have just signed one
-  if (stored && now - stored->this_update < options_.refresh_hours * 3600LL)
-    return std::move(*stored);
+  if (stored && now - stored->this_update < options_.refresh_hours * 3600LL) return stored;
   return PublishLocked(*ca);
 }
 
@@ -81,7 +97,7 @@ Status CrlPublisher::PublishWanted() {
 // started is on this CRL, and on every CRL with a higher number, which took its number later.
 // The store keeps the highest number, so whatever order concurrent publishers (threads,
 // processes) finish in, the stored CRL lists every revocation committed before it was started.
-Result<store::CrlRecord> CrlPublisher::PublishLocked(const IssuingCa& ca) {
+Result<CrlPublisher::CrlPtr> CrlPublisher::PublishLocked(const IssuingCa& ca) {
   SG_ASSIGN_OR_RETURN(int64_t number, store_.NextCounter("crl_number." + ca.id));
   SG_ASSIGN_OR_RETURN(auto revoked, store_.ListRevoked(ca.id));
   std::vector<ca::RevokedEntry> entries;
@@ -95,12 +111,13 @@ Result<store::CrlRecord> CrlPublisher::PublishLocked(const IssuingCa& ca) {
   SG_ASSIGN_OR_RETURN(X509CrlPtr crl, ca.issuer->SignCrl(entries, number, now,
                                                          now + options_.validity_hours * 3600LL));
   SG_ASSIGN_OR_RETURN(Bytes der, CrlToDer(*crl));
-  store::CrlRecord record{ca.id, number, now, std::move(der)};
-  SG_ASSIGN_OR_RETURN(bool stored, store_.StoreCrl(record));
-  if (stored) return record;
+  auto record = std::make_shared<const store::CrlRecord>(
+      store::CrlRecord{ca.id, number, now, std::move(der)});
+  SG_ASSIGN_OR_RETURN(bool stored, store_.StoreCrl(*record));
+  if (stored) return Remember(record);
   // A publisher that started later finished first: its CRL is the newer one.
-  SG_ASSIGN_OR_RETURN(auto newer, Load(ca.id));
-  return newer ? std::move(*newer) : std::move(record);
+  SG_ASSIGN_OR_RETURN(CrlPtr newer, Load(ca.id));
+  return newer ? newer : record;
 }
 
 // Revocations are committed kRevokeBatch at a time, so that a bulk revocation holds the store's

@@ -5,6 +5,9 @@
 // (PublishWanted); every node serves the stored one.
 #pragma once
 
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 
 #include "ca/revocation.h"
@@ -19,7 +22,8 @@ struct CrlOptions {
   int refresh_hours = 24;
 };
 
-// Thread-safe: publishing is serialised by mu_; reads go to the store.
+// Thread-safe: publishing is serialised by mu_; reads ask the store for the newest number and
+// take the DER from the cache when they have it.
 class CrlPublisher final : public ca::Revoker {
  public:
   CrlPublisher(const CaState& cas, store::Store& store, const Clock& clock, CrlOptions options);
@@ -28,8 +32,10 @@ class CrlPublisher final : public ca::Revoker {
   // none is stored or the stored one is older than refresh_hours and this node holds the key.
   // kNotFound for an unknown issuer, or one held elsewhere whose CRL was never published.
   Result<Bytes> Get(std::string_view issuer_id);
-  // Get, with the CRL's number and thisUpdate (what HTTP validators are made of).
-  Result<store::CrlRecord> Current(std::string_view issuer_id);
+  // A stored CRL, shared: the store reads its DER only when it changed since the last read.
+  using CrlPtr = std::shared_ptr<const store::CrlRecord>;
+  // Get, with the CRL's number and thisUpdate (what HTTP validators are made of). Never null.
+  Result<CrlPtr> Current(std::string_view issuer_id);
   // How long a CRL signed now stays valid (its nextUpdate minus its thisUpdate), in seconds.
   int64_t validity_seconds() const { return options_.validity_hours * 3600LL; }
   // Signs and stores a new CRL for the issuer; for one whose key is held elsewhere, asks its
@@ -47,14 +53,19 @@ class CrlPublisher final : public ca::Revoker {
                                       ca::RevocationReason reason) override;
 
  private:
-  Result<std::optional<store::CrlRecord>> Load(std::string_view issuer_id);
-  Result<store::CrlRecord> PublishLocked(const IssuingCa& ca);
+  // The newest stored CRL of the issuer (null when none), from the cache when unchanged.
+  Result<CrlPtr> Load(std::string_view issuer_id);
+  // Keeps `crl` in the cache unless a newer one is there; returns it.
+  CrlPtr Remember(CrlPtr crl);
+  Result<CrlPtr> PublishLocked(const IssuingCa& ca);
 
   const CaState& cas_;
   store::Store& store_;
   const Clock& clock_;
   CrlOptions options_;
   std::mutex mu_;  // serialises signing so two threads don't both re-sign a stale CRL
+  std::mutex cache_mu_;
+  std::map<std::string, CrlPtr, std::less<>> cache_;  // issuer id -> newest CRL read; cache_mu_
 };
 
 }  // namespace scepgate::scep

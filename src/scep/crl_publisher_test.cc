@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <set>
+#include <thread>
+
 #include "ca/hierarchy.h"
 #include "ca/key_spec.h"
 #include "store/memory_store.h"
@@ -37,6 +41,21 @@ class CrlPublisherTest : public ::testing::Test {
     auto der = publisher_->Get(cas_->current().id);
     EXPECT_TRUE(der) << der.error().message;
     return std::move(*CrlFromDer(*der));
+  }
+
+  void AddCert(const std::string& serial) {
+    store::CertificateRecord rec;
+    rec.serial = serial;
+    rec.issuer_id = cas_->current().id;
+    rec.created_at = kNow;
+    ASSERT_TRUE(store_.InsertCertificate(rec));
+  }
+  static std::set<std::string> Listed(const X509_CRL& crl) {
+    std::set<std::string> out;
+    const STACK_OF(X509_REVOKED)* revoked = X509_CRL_get_REVOKED(const_cast<X509_CRL*>(&crl));
+    for (int i = 0; i < sk_X509_REVOKED_num(revoked); ++i)
+      out.insert(SerialHex(*X509_REVOKED_get0_serialNumber(sk_X509_REVOKED_value(revoked, i))));
+    return out;
   }
 
   store::MemoryStore store_;
@@ -77,6 +96,81 @@ TEST_F(CrlPublisherTest, RevocationResignsAtOnceAndListsTheSerial) {
   EXPECT_EQ(publisher_->Revoke("ffff", ca::RevocationReason::kKeyCompromise).error().code,
             ErrorCode::kNotFound);
   EXPECT_EQ(publisher_->Get("no-such-issuer").error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(CrlPublisherTest, RevokeManySignsTheCrlOnceAndReportsEachSerial) {
+  EXPECT_EQ(CrlNumber(*Current()), 1);
+  std::vector<std::string> serials;
+  for (int i = 1; i <= 2500; ++i) {  // more than one store transaction (1000 each)
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "%x", 0x10000 + i);
+    serials.emplace_back(hex);
+    AddCert(serials.back());
+  }
+  ASSERT_TRUE(publisher_->Revoke(serials[0], ca::RevocationReason::kKeyCompromise));
+  EXPECT_EQ(CrlNumber(*Current()), 2);
+  std::vector<std::string> asked = serials;
+  asked.push_back("abcdef");
+  auto report = publisher_->RevokeMany(asked, ca::RevocationReason::kCessationOfOperation);
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(report->revoked.size(), 2499u);
+  EXPECT_EQ(report->already_revoked, std::vector<std::string>{serials[0]});
+  EXPECT_EQ(report->not_found, std::vector<std::string>{"abcdef"});
+  X509CrlPtr crl = Current();
+  EXPECT_EQ(CrlNumber(*crl), 3) << "2499 revocations, one signing";
+  EXPECT_EQ(Listed(*crl), std::set<std::string>(serials.begin(), serials.end()));
+  // Nothing revoked: nothing signed.
+  ASSERT_TRUE(publisher_->RevokeMany(serials, ca::RevocationReason::kUnspecified));
+  EXPECT_EQ(CrlNumber(*Current()), 3);
+  auto events = store_.ListEvents({});
+  ASSERT_TRUE(events);
+  EXPECT_EQ(events->size(), 2500u) << "one certificate.revoked event per revocation";
+}
+
+// Bulk revocations from several threads while others read the CRL: every revocation ends on the
+// served CRL, the numbers read never go back, and each batch re-signed once.
+TEST_F(CrlPublisherTest, ConcurrentBulkRevocationsAndReadersAgree) {
+  constexpr int kWriters = 4;
+  constexpr int kPerWriter = 300;
+  std::vector<std::vector<std::string>> batches(kWriters);
+  for (int w = 0; w < kWriters; ++w) {
+    for (int i = 0; i < kPerWriter; ++i) {
+      batches[w].push_back(std::to_string(w + 1) + "0" + std::to_string(1000 + i));
+      AddCert(batches[w].back());
+    }
+  }
+  const int64_t first = CrlNumber(*Current());
+  std::atomic<bool> done{false};
+  std::atomic<int> went_back{0};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 2; ++r) {
+    readers.emplace_back([&] {
+      int64_t last = 0;
+      while (!done.load()) {
+        auto crl = publisher_->Current(cas_->current().id);
+        if (!crl) continue;
+        if ((*crl)->number < last) went_back.fetch_add(1);
+        last = (*crl)->number;
+      }
+    });
+  }
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      auto report = publisher_->RevokeMany(batches[w], ca::RevocationReason::kSuperseded);
+      EXPECT_TRUE(report && report->revoked.size() == kPerWriter);
+    });
+  }
+  for (auto& t : writers) t.join();
+  done = true;
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(went_back.load(), 0);
+  X509CrlPtr crl = Current();
+  EXPECT_EQ(CrlNumber(*crl), first + kWriters);
+  std::set<std::string> listed = Listed(*crl);
+  EXPECT_EQ(listed.size(), static_cast<size_t>(kWriters * kPerWriter));
+  for (const auto& batch : batches)
+    for (const auto& serial : batch) EXPECT_TRUE(listed.contains(serial)) << serial;
 }
 
 }  // namespace

@@ -131,6 +131,11 @@ class CertificateStore {
 
   // The newest stored CRL of the issuer, nullopt when none; kDatabase.
   virtual Result<std::optional<CrlRecord>> FindCrl(std::string_view issuer_id) = 0;
+
+  // FindCrl for a caller that holds the CRL numbered `known_number` already: when that is still
+  // the newest, the record comes without its DER (which may be megabytes). kDatabase.
+  virtual Result<std::optional<CrlRecord>> FindCrlIfChanged(std::string_view issuer_id,
+                                                            int64_t known_number) = 0;
 };
 
 }  // namespace scepgate::store

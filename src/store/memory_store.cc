@@ -103,6 +103,17 @@ Result<std::optional<CrlRecord>> MemoryStore::FindCrl(std::string_view issuer_id
   return it->second;
 }
 
+Result<std::optional<CrlRecord>> MemoryStore::FindCrlIfChanged(std::string_view issuer_id,
+                                                               int64_t known_number) {
+  std::lock_guard lock(mu_);
+  auto it = crls_.find(issuer_id);
+  if (it == crls_.end()) return std::nullopt;
+  if (it->second.number != known_number) return it->second;
+  CrlRecord head = it->second;
+  head.der.clear();
+  return head;
+}
+
 Result<std::optional<CertificateRecord>> MemoryStore::FindCertificate(std::string_view serial) {
   std::lock_guard lock(mu_);
   auto it = cert_index_.find(serial);

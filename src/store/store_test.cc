@@ -215,6 +215,23 @@ TYPED_TEST(StoreTest, RevokeManyRevokesEachOnceQueuesOneEventEachAndFeedsTheCrl)
   EXPECT_TRUE(s.RevokeMany({}, 1, 1, RevokedEventFor)->empty());
 }
 
+TYPED_TEST(StoreTest, FindCrlIfChangedLeavesOutTheDerTheCallerHolds) {
+  Store& s = this->store();
+  EXPECT_FALSE(*s.FindCrlIfChanged("issuer-a", -1));
+  ASSERT_TRUE(*s.StoreCrl({"issuer-a", 7, 700, Bytes{0x30, 0x01, 0x07}}));
+  auto fresh = s.FindCrlIfChanged("issuer-a", 6);
+  ASSERT_TRUE(fresh && *fresh) << (fresh ? "none" : fresh.error().message);
+  EXPECT_EQ((*fresh)->number, 7);
+  EXPECT_EQ((*fresh)->this_update, 700);
+  EXPECT_EQ((*fresh)->der, (Bytes{0x30, 0x01, 0x07}));
+  auto same = s.FindCrlIfChanged("issuer-a", 7);
+  ASSERT_TRUE(same && *same);
+  EXPECT_EQ((*same)->number, 7);
+  EXPECT_EQ((*same)->this_update, 700);
+  EXPECT_TRUE((*same)->der.empty());
+  EXPECT_EQ((*s.FindCrl("issuer-a"))->der, (Bytes{0x30, 0x01, 0x07}));
+}
+
 // Overlapping batches from several threads (and, on PostgreSQL, connections), each in its own
 // order: every certificate is revoked by exactly one batch and has exactly one event.
 TYPED_TEST(StoreTest, ConcurrentOverlappingRevokeManyRevokesEachCertificateOnce) {

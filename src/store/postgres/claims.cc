@@ -31,8 +31,10 @@ const pg::Prepared kStoreCrl{"sg_store_crl",
                              " VALUES ($1, $2, $3, $4) ON CONFLICT (issuer_id) DO UPDATE SET"
                              " number = EXCLUDED.number, this_update = EXCLUDED.this_update,"
                              " der = EXCLUDED.der WHERE c.number < EXCLUDED.number"};
-const pg::Prepared kFindCrl{"sg_find_crl",
-                            "SELECT number, this_update, der FROM crls WHERE issuer_id = $1"};
+const pg::Prepared kFindCrlIfChanged{"sg_find_crl_if_changed",
+                                     "SELECT number, this_update,"
+                                     " CASE WHEN number = $2 THEN ''::bytea ELSE der END"
+                                     " FROM crls WHERE issuer_id = $1"};
 
 }  // namespace
 
@@ -82,8 +84,14 @@ Result<bool> PostgresStore::StoreCrl(const CrlRecord& crl) {
 }
 
 Result<std::optional<CrlRecord>> PostgresStore::FindCrl(std::string_view issuer_id) {
+  return FindCrlIfChanged(issuer_id, -1);  // CRL numbers are never negative
+}
+
+Result<std::optional<CrlRecord>> PostgresStore::FindCrlIfChanged(std::string_view issuer_id,
+                                                                 int64_t known_number) {
   return pg::Read(*pool_, [&](pg::Connection& c) -> Result<std::optional<CrlRecord>> {
-    SG_ASSIGN_OR_RETURN(pg::QueryResult rows, pg::Run(c, kFindCrl, {issuer_id}));
+    SG_ASSIGN_OR_RETURN(pg::QueryResult rows,
+                        pg::Run(c, kFindCrlIfChanged, {issuer_id, known_number}));
     return pg::ReadFirst(rows, [&](pg::RowReader& in) {
       CrlRecord crl;
       crl.issuer_id = std::string(issuer_id);

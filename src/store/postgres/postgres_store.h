@@ -70,6 +70,8 @@ class PostgresStore final : public Store {
   Result<std::vector<RevokedSerial>> ListRevoked(std::string_view issuer_id) override;
   Result<bool> StoreCrl(const CrlRecord& crl) override;
   Result<std::optional<CrlRecord>> FindCrl(std::string_view issuer_id) override;
+  Result<std::optional<CrlRecord>> FindCrlIfChanged(std::string_view issuer_id,
+                                                    int64_t known_number) override;
 
   // Requests, claims and issuance (requests.cc, claims.cc).
   Result<int64_t> RecordIssuance(const Issuance& issuance) override;

@@ -68,12 +68,18 @@ Result<bool> SqliteStore::StoreCrl(const CrlRecord& crl) {
 }
 
 Result<std::optional<CrlRecord>> SqliteStore::FindCrl(std::string_view issuer_id) {
+  return FindCrlIfChanged(issuer_id, -1);  // CRL numbers are never negative
+}
+
+Result<std::optional<CrlRecord>> SqliteStore::FindCrlIfChanged(std::string_view issuer_id,
+                                                               int64_t known_number) {
   std::lock_guard lock(mu_);
-  SG_ASSIGN_OR_RETURN(
-      sqlite3_stmt * stmt,
-      StatementLocked("SELECT number, this_update, der FROM crls WHERE issuer_id = ?1"));
+  SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                      StatementLocked("SELECT number, this_update,"
+                                      " CASE WHEN number = ?2 THEN x'' ELSE der END"
+                                      " FROM crls WHERE issuer_id = ?1"));
   Query q(*stmt, "find CRL");
-  q.BindText(1, issuer_id);
+  q.BindText(1, issuer_id).BindInt(2, known_number);
   SG_ASSIGN_OR_RETURN(bool row, q.Step());
   if (!row) return std::nullopt;
   CrlRecord crl;

@@ -99,6 +99,8 @@ class SqliteStore final : public Store {
   // CRLs (claims.cc).
   Result<bool> StoreCrl(const CrlRecord& crl) override;
   Result<std::optional<CrlRecord>> FindCrl(std::string_view issuer_id) override;
+  Result<std::optional<CrlRecord>> FindCrlIfChanged(std::string_view issuer_id,
+                                                    int64_t known_number) override;
 
   Result<int64_t> NextCounter(std::string_view name) override;
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
