@@ -68,11 +68,19 @@ void Show(const std::string& dir, bool json) {
   std::cout << "CRL: " << out["crl_path"].get<std::string>() << "\n";
 }
 
-void Crl(const std::string& dir, const std::string& out_file, bool pem) {
+// The current issuing CA's CRL, or with `root` the root's (signed with DIR/ca/root.key, or
+// `root_key` for an offline root).
+void Crl(const std::string& dir, const std::string& out_file, bool pem, bool root,
+         const std::string& root_key) {
   SystemClock clock;
   auto data = OrDie(OpenDataDir(dir, clock));
-  OrDie(data->crls->Publish(data->cas->current().id));
-  Bytes der = OrDie(data->crls->Get(data->cas->current().id));
+  if (!root && !root_key.empty()) Die(Error::InvalidArgument("--root-key goes with --root"));
+  if (!root_key.empty()) OrDie(UseRootKey(*data, root_key, clock));
+  if (root && data->cas->root_ca() == nullptr)
+    Die(Error::FailedPrecondition("this data dir holds no root certificate (an imported CA)"));
+  const std::string id = root ? data->cas->root_ca()->id : data->cas->current().id;
+  OrDie(data->crls->Publish(id));
+  Bytes der = OrDie(data->crls->Get(id));
   std::string text = AsString(der);
   if (pem) text = OrDie(CrlToPem(*OrDie(CrlFromDer(der))));
   if (out_file.empty() || out_file == "-") {
@@ -105,7 +113,13 @@ void AddCaCommands(CLI::App& app) {
   AddDirOption(*crl, *dir);
   crl->add_option("--out", *out, "write to this file instead of stdout");
   crl->add_flag("--pem", *pem, "PEM instead of DER");
-  crl->callback([dir, out, pem] { Crl(*dir, *out, *pem); });
+  auto root = std::make_shared<bool>(false);
+  auto crl_root_key = std::make_shared<std::string>();
+  crl->add_flag("--root", *root, "the root's CRL (revoked issuing CAs) instead");
+  crl->add_option("--root-key", *crl_root_key,
+                  "with --root: the root CA's private key, when it is not in the data dir");
+  crl->callback(
+      [dir, out, pem, root, crl_root_key] { Crl(*dir, *out, *pem, *root, *crl_root_key); });
 
   CLI::App* roll =
       ca->add_subcommand("rollover", "stage a next issuing CA, served by GetNextCACert");
@@ -118,8 +132,9 @@ void AddCaCommands(CLI::App& app) {
     SystemRandom random;
     ca::KeySpec spec;
     if (!key->empty()) spec = OrDie(ca::ParseKeySpec(*key));
+    Config config = OrDie(LoadConfig(ConfigPath(*dir)));
     OrDie(ca::StageRollover(*dir, key->empty() ? nullptr : &spec, SystemClock().Now(), random,
-                            *root_key));
+                            *root_key, config.crl_base_url));
     std::cout << "next issuing CA staged; "
               << ReloadRunningServer(*dir, "to offer it through GetNextCACert") << "\n";
   });

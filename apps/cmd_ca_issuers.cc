@@ -2,9 +2,14 @@
 // deployment whose node groups each sign with their own (option 2 of docs/high-availability.md).
 #include <iostream>
 
+#include <algorithm>
+
 #include "ca/ca_dir.h"
 #include "ca/extensions.h"
+#include "ca/hierarchy.h"
+#include "ca/issuer.h"
 #include "ca/key_spec.h"
+#include "ca/revocation.h"
 #include "cli_audit.h"
 #include "commands.h"
 #include "data_dir.h"
@@ -35,7 +40,7 @@ void AddIssuer(const AddIssuerFlags& f) {
                                known->id + ")"));
   nlohmann::json args = {{"name", f.name}, {"out", f.out}};
   auto made = ca::CreateSiblingIssuer(f.dir, f.out, f.name, f.key.empty() ? nullptr : &spec,
-                                      clock.Now(), random, f.root_key);
+                                      clock.Now(), random, f.root_key, data->config.crl_base_url);
   if (!made) Audited(*data->store, "ca.add_issuer", f.name, args, Result<void>(Fail(made.error())));
   store::IssuerRecord r;
   r.id = scep::CertSha256(*made->cert);
@@ -71,6 +76,12 @@ void ListIssuers(const std::string& dir, bool json) {
     j["current_here"] = here != nullptr && here->current;
     j["crl_wanted"] = r.crl_wanted;
     j["crl_published"] = r.crl_published;
+    j["revoked"] = r.revoked_at != 0;
+    if (r.revoked_at != 0) {
+      j["revoked_at"] = views::IsoTime(r.revoked_at);
+      j["revocation_reason"] = std::string(
+          ca::RevocationReasonName(static_cast<ca::RevocationReason>(r.revocation_reason)));
+    }
     out.push_back(std::move(j));
   }
   if (json) {
@@ -79,7 +90,10 @@ void ListIssuers(const std::string& dir, bool json) {
   }
   for (const auto& j : out) {
     std::cout << j["id"].get<std::string>().substr(0, 16) << "  "
-              << (j["active"] == true ? "active " : "retired") << "  "
+              << (j["revoked"] == true  ? "revoked"
+                  : j["active"] == true ? "active "
+                                        : "retired")
+              << "  "
               << (j["current_here"] == true ? "signs here  "
                   : j["key_here"] == true   ? "key here    "
                                             : "other nodes ")
@@ -105,9 +119,63 @@ void SetActive(const std::string& dir, const std::string& id, bool active) {
             << "; every node picks this up within [ca] issuer_poll_seconds\n";
 }
 
+struct RevokeIssuerFlags {
+  std::string dir;
+  std::string id;
+  std::string reason = "cACompromise";
+  std::string root_key;
+};
+
+// Revokes an issuing CA through the root's CRL: recorded in the registry (which also retires it
+// on every node), then the root's CRL re-signed here, where the root key is.
+void RevokeIssuer(const RevokeIssuerFlags& f) {
+  SystemClock clock;
+  auto data = OrDie(OpenDataDir(f.dir, clock));
+  if (!f.root_key.empty()) OrDie(UseRootKey(*data, f.root_key, clock));
+  const scep::IssuingCa* root = data->cas->root_ca();
+  if (root == nullptr)
+    Die(Error::FailedPrecondition(
+        "this data dir holds no root certificate (an imported CA): revoke the issuing CA at the "
+        "CA that issued it"));
+  if (!root->issuer->can_sign())
+    Die(Error::FailedPrecondition(
+        "the root CA's key is not in this data dir: pass --root-key FILE"));
+  if (data->cas->current().id == f.id)
+    Die(Error::FailedPrecondition(
+        "this node signs with that issuing CA: roll it over first (`scepgate ca rollover`, "
+        "`scepgate ca activate`), or revoke it from a node that does not sign with it"));
+  auto registry = OrDie(data->store->ListIssuers());
+  auto known = std::ranges::find(registry, f.id, &store::IssuerRecord::id);
+  if (known == registry.end())
+    Die(Error::NotFound("no issuing CA " + f.id +
+                        " is registered (see `scepgate ca list-issuers`)"));
+  auto cert = OrDie(CertFromDer(known->cert_der));
+  if (!ca::IsIssuedBy(*cert, root->issuer->cert()))
+    Die(Error::FailedPrecondition("issuing CA " + f.id + " was not issued by this root"));
+  ca::RevocationReason reason = OrDie(ca::ParseRevocationReason(f.reason));
+  Audited(*data->store, "ca.revoke_issuer", f.id, {{"reason", f.reason}},
+          data->store->RevokeIssuer(f.id, static_cast<int>(reason), clock.Now()));
+  OrDie(data->crls->Publish(root->id));
+  int64_t number = ca::CrlNumber(**CrlFromDer(OrDie(data->crls->Get(root->id))));
+  std::cout << "issuing CA " << f.id << " is revoked (" << ca::RevocationReasonName(reason)
+            << "): the root's CRL number " << number
+            << " lists it (served at /crl/root.crl); every node stops listing it in GetCACert and "
+               "refuses renewals signed by its certificates within [ca] issuer_poll_seconds\n";
+}
+
 }  // namespace
 
 void AddIssuerCommands(CLI::App& ca) {
+  auto revoke = std::make_shared<RevokeIssuerFlags>();
+  CLI::App* rev = ca.add_subcommand(
+      "revoke-issuer", "revoke an issuing CA (e.g. after a compromise) through the root's CRL");
+  AddDirOption(*rev, revoke->dir);
+  rev->add_option("id", revoke->id, "the issuing CA's id (ca list-issuers)")->required();
+  rev->add_option("--reason", revoke->reason, "RFC 5280 reason (default cACompromise)");
+  rev->add_option("--root-key", revoke->root_key,
+                  "the root CA's private key, when it is not in this data dir");
+  rev->callback([revoke] { RevokeIssuer(*revoke); });
+
   auto add = std::make_shared<AddIssuerFlags>();
   CLI::App* cmd = ca.add_subcommand(
       "add-issuer",

@@ -53,6 +53,9 @@ void AddInitCommand(CLI::App& app) {
   cmd->add_option("--offline-root", opts->offline_root,
                   "write the new root CA's private key to this new file (0600, outside the data "
                   "dir) and keep it nowhere else; `ca rollover` then needs it as --root-key");
+  cmd->add_option("--crl-base-url", opts->crl_base_url,
+                  "where relying parties fetch CRLs (e.g. http://pki.example.com/crl): set as [ca] "
+                  "crl_base_url, and the issuing CA names the root's CRL there");
   cmd->add_flag("--force", opts->force, "replace an existing data dir");
   auto join = std::make_shared<JoinOptions>();
   CLI::Option* join_opt =

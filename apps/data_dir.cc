@@ -8,6 +8,7 @@
 #include "ca/ca_dir.h"
 #include "ca/key_spec.h"
 #include "ca/offline_root.h"
+#include "common/config_edit.h"
 #include "common/files.h"
 #include "common/providers.h"
 #include "policy/seal_keys.h"
@@ -122,6 +123,7 @@ Status InitDataDir(const InitOptions& o, const Clock& clock, Random& random) {
   co.import_cert = o.import_cert;
   co.import_key = o.import_key;
   co.offline_root_key = o.offline_root;
+  co.crl_base_url = o.crl_base_url;
   SG_TRY_STATUS(ca::CreateCaDirectory(o.dir, co, clock.Now(), random));
   SG_ASSIGN_OR_RETURN(auto store, store::SqliteStore::Open(DatabasePath(o.dir)));
   ::chmod(DatabasePath(o.dir).c_str(), 0600);
@@ -131,7 +133,10 @@ Status InitDataDir(const InitOptions& o, const Clock& clock, Random& random) {
   // The first sealing key, so that switching to sealed challenges needs no other step.
   SG_TRY_STATUS(policy::RotateSealKey(SealKeyPath(o.dir, Config{}), random));
   // The config holds the challenge: readable by the owner only.
-  return WritePrivateFile(ConfigPath(o.dir), DefaultConfigText(o.challenge));
+  std::string text = DefaultConfigText(o.challenge);
+  if (!o.crl_base_url.empty())
+    text = SetConfigValue(text, "ca", "crl_base_url", TomlString(o.crl_base_url));
+  return WritePrivateFile(ConfigPath(o.dir), text);
 }
 
 Status RegisterOwnIssuers(store::Store& store, const scep::CaState& cas, int64_t now) {
@@ -153,6 +158,28 @@ Status RegisterOwnIssuers(store::Store& store, const scep::CaState& cas, int64_t
       SG_TRY_STATUS(store.SetIssuerActive(ca->id, false));
     }
   }
+  return {};
+}
+
+namespace {
+
+std::unique_ptr<scep::CrlPublisher> MakeCrlPublisher(const DataDir& d, const Clock& clock) {
+  const Config& c = d.config;
+  return std::make_unique<scep::CrlPublisher>(
+      *d.cas, *d.store, clock,
+      scep::CrlOptions{c.crl_validity_hours, c.crl_refresh_hours, c.root_crl_validity_days * 24,
+                       c.root_crl_refresh_days * 24});
+}
+
+}  // namespace
+
+Status UseRootKey(DataDir& d, const fs::path& root_key_file, const Clock& clock) {
+  SG_ASSIGN_OR_RETURN(ca::CaSet set, ca::LoadCaDirectory(d.dir));
+  SG_ASSIGN_OR_RETURN(set.root_key, ca::LoadRootKey(d.dir, set, root_key_file));
+  SG_ASSIGN_OR_RETURN(auto registry, d.store->ListIssuers());
+  d.crls.reset();
+  SG_ASSIGN_OR_RETURN(d.cas, scep::CaState::Build(std::move(set), d.config, registry));
+  d.crls = MakeCrlPublisher(d, clock);
   return {};
 }
 
@@ -179,9 +206,7 @@ Result<std::unique_ptr<DataDir>> OpenDataDir(const fs::path& dir, const Clock& c
   if (!keys &&
       (keys.error().code != ErrorCode::kNotFound || d->config.challenge_format == "sealed"))
     return Fail(keys.error().With("seal key file"));
-  d->crls = std::make_unique<scep::CrlPublisher>(
-      *d->cas, *d->store, clock,
-      scep::CrlOptions{d->config.crl_validity_hours, d->config.crl_refresh_hours});
+  d->crls = MakeCrlPublisher(*d, clock);
   return d;
 }
 

@@ -28,6 +28,7 @@ struct InitOptions {
   std::filesystem::path import_cert;
   std::filesystem::path import_key;
   std::filesystem::path offline_root;  // set: the root key goes there, not into DIR/ca
+  std::string crl_base_url;  // [ca] crl_base_url; the issuing CA names the root's CRL there
   bool force = false;
 };
 
@@ -52,6 +53,11 @@ struct DataDir {
 // Returns kNotFound when DIR is not a data dir (with a hint to run init), or the first error.
 Result<std::unique_ptr<DataDir>> OpenDataDir(const std::filesystem::path& dir, const Clock& clock,
                                              const store::SqliteOptions& store = {});
+
+// Rebuilds d.cas and d.crls with the root key from `root_key_file` (an offline root), so that
+// the root's CRL can be signed. What ca::LoadRootKey returns (kInvalidArgument when the file is
+// not the root's key), kDatabase.
+Status UseRootKey(DataDir& d, const std::filesystem::path& root_key_file, const Clock& clock);
 
 // Records this node's issuing CAs in the store's issuer registry, so that the other nodes of a
 // deployment with several issuing CAs know them: the current one active, archived ones inactive

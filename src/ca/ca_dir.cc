@@ -124,7 +124,7 @@ Status CreateNew(const fs::path& ca, const CreateCaOptions& o, int64_t now, Rand
   SG_ASSIGN_OR_RETURN(EvpPkeyPtr issuing_key, GenerateKey(o.key));
   SG_ASSIGN_OR_RETURN(X509Ptr issuing,
                       MakeIssuingCa(*issuing_key, o.name + " Issuing CA", o.issuing_days, *root,
-                                    *root_key, now, random));
+                                    *root_key, now, random, RootCrlUrl(o.crl_base_url, *root)));
   CaKeyPair pair{std::move(issuing), std::move(issuing_key)};
   SG_ASSIGN_OR_RETURN(CaKeyPair ra,
                       NewRa(o.name + " RA", RaSpec(o.key), o.ra_days, pair, now, random));
@@ -273,6 +273,7 @@ Result<CaSet> LoadCaDirectory(const fs::path& dir) {
   if (Exists(ca / "root.key")) {
     SG_ASSIGN_OR_RETURN(CaKeyPair root, LoadPair(ca, "root"));
     set.root = std::move(root.cert);
+    set.root_key = std::move(root.key);
   } else if (Exists(ca / "root.crt")) {
     SG_ASSIGN_OR_RETURN(set.root, LoadCert(ca / "root.crt"));
   }
@@ -293,7 +294,7 @@ Result<CaSet> LoadCaDirectory(const fs::path& dir) {
 }
 
 Status StageRollover(const fs::path& dir, const KeySpec* key, int64_t now, Random& random,
-                     const fs::path& root_key_file) {
+                     const fs::path& root_key_file, std::string_view crl_base_url) {
   const fs::path ca = dir / "ca";
   SG_ASSIGN_OR_RETURN(CaSet set, LoadCaDirectory(dir));
   if (set.next.cert)
@@ -302,16 +303,17 @@ Status StageRollover(const fs::path& dir, const KeySpec* key, int64_t now, Rando
   SG_ASSIGN_OR_RETURN(KeySpec spec, key ? Result<KeySpec>(*key) : SpecOf(*set.issuing.key));
   SG_ASSIGN_OR_RETURN(EvpPkeyPtr next_key, GenerateKey(spec));
   const X509& current = *set.issuing.cert;
-  SG_ASSIGN_OR_RETURN(X509Ptr next,
-                      MakeIssuingCa(*next_key, CnOr(current, "scepgate Issuing CA"),
-                                    LifetimeDays(current), *set.root, *root_key, now, random));
+  SG_ASSIGN_OR_RETURN(X509Ptr next, MakeIssuingCa(*next_key, CnOr(current, "scepgate Issuing CA"),
+                                                  LifetimeDays(current), *set.root, *root_key, now,
+                                                  random, RootCrlUrl(crl_base_url, *set.root)));
   SG_TRY_STATUS(MakePrivateDirectory(ca / "next"));
   return WritePair(ca / "next", "issuing", *next, *next_key);
 }
 
 Result<CaKeyPair> CreateSiblingIssuer(const fs::path& dir, const fs::path& out,
                                       const std::string& common_name, const KeySpec* key,
-                                      int64_t now, Random& random, const fs::path& root_key_file) {
+                                      int64_t now, Random& random, const fs::path& root_key_file,
+                                      std::string_view crl_base_url) {
   std::error_code ec;
   if (fs::exists(out, ec) && !fs::is_empty(out, ec))
     return Fail(Error::AlreadyExists(out.string() + " is not empty"));
@@ -324,8 +326,9 @@ Result<CaKeyPair> CreateSiblingIssuer(const fs::path& dir, const fs::path& out,
   SG_ASSIGN_OR_RETURN(EvpPkeyPtr root_key, LoadRootKey(dir, set, root_key_file));
   SG_ASSIGN_OR_RETURN(KeySpec spec, key ? Result<KeySpec>(*key) : SpecOf(*set.issuing.key));
   SG_ASSIGN_OR_RETURN(EvpPkeyPtr new_key, GenerateKey(spec));
-  SG_ASSIGN_OR_RETURN(X509Ptr cert, MakeIssuingCa(*new_key, common_name, LifetimeDays(current),
-                                                  *set.root, *root_key, now, random));
+  SG_ASSIGN_OR_RETURN(X509Ptr cert,
+                      MakeIssuingCa(*new_key, common_name, LifetimeDays(current), *set.root,
+                                    *root_key, now, random, RootCrlUrl(crl_base_url, *set.root)));
   SG_TRY_STATUS(MakePrivateDirectory(out));
   SG_TRY_STATUS(WritePair(out, "issuing", *cert, *new_key));
   return CaKeyPair{std::move(cert), std::move(new_key)};

@@ -29,7 +29,8 @@ struct CaKeyPair {
 
 // Everything loaded from DIR/ca. Not thread-safe to mutate; share as const.
 struct CaSet {
-  X509Ptr root;  // may be null when an imported issuing CA came without its root
+  X509Ptr root;         // may be null when an imported issuing CA came without its root
+  EvpPkeyPtr root_key;  // DIR/ca/root.key; null when the root is offline or was not imported
   std::vector<X509Ptr> intermediates;  // imported: issuing CA's issuer first, up to the root
   CaKeyPair issuing;                   // current
   CaKeyPair ra;                        // RA (signs CertReps, decrypts requests)
@@ -46,6 +47,8 @@ struct CreateCaOptions {
   // Set: the new root's key is written once to this file (0600, never over an existing file,
   // never inside DIR) and not kept in DIR/ca. Not with an import.
   std::filesystem::path offline_root_key;
+  // [ca] crl_base_url: the new issuing CA names the root's CRL there (RootCrlUrl).
+  std::string crl_base_url;
   int root_days = 7300;
   int issuing_days = 3650;
   int ra_days = 730;
@@ -69,7 +72,8 @@ Result<CaSet> LoadCaDirectory(const std::filesystem::path& dir);
 // (kFailedPrecondition naming --root-key for an offline root without it, kInvalidArgument when
 // there is no root key here (imported CA) or the file is not the root's key).
 Status StageRollover(const std::filesystem::path& dir, const KeySpec* key, int64_t now,
-                     Random& random, const std::filesystem::path& root_key_file = {});
+                     Random& random, const std::filesystem::path& root_key_file = {},
+                     std::string_view crl_base_url = {});
 
 // Creates another issuing CA under the root of the data dir DIR, for nodes that sign with their
 // own issuing CA (option 2 of docs/high-availability.md): CN `common_name`, the key `key` (or the
@@ -81,7 +85,8 @@ Result<CaKeyPair> CreateSiblingIssuer(const std::filesystem::path& dir,
                                       const std::filesystem::path& out,
                                       const std::string& common_name, const KeySpec* key,
                                       int64_t now, Random& random,
-                                      const std::filesystem::path& root_key_file = {});
+                                      const std::filesystem::path& root_key_file = {},
+                                      std::string_view crl_base_url = {});
 
 // Makes the staged CA current: the current one moves to the archive, a new RA is issued by the
 // new CA. Returns kNotFound when nothing is staged.

@@ -2,10 +2,11 @@
 
 #include <ctime>
 
+#include "ca/san.h"
+
 namespace scepgate::ca::internal {
 
 namespace {
-
 
 Status AddExt(X509& cert, int nid, void* value, bool critical, std::string_view what) {
   if (X509_add1_ext_i2d(&cert, nid, value, critical ? 1 : 0, X509V3_ADD_REPLACE) != 1)
@@ -200,6 +201,23 @@ Result<X509NamePtr> NameWithCommonName(std::string_view common_name) {
                                  static_cast<int>(common_name.size()), -1, 0) != 1)
     return Fail(CryptoError("cannot build the name CN=" + std::string(common_name)));
   return name;
+}
+
+Status AddCrlDistributionPoint(X509& cert, std::string_view url) {
+  SG_ASSIGN_OR_RETURN(GeneralNamesPtr names, UriNames(url));
+  DistPointPtr dp(DIST_POINT_new());
+  if (dp) dp->distpoint = DIST_POINT_NAME_new();
+  if (!dp || dp->distpoint == nullptr)
+    return Fail(CryptoError("cannot build cRLDistributionPoints"));
+  dp->distpoint->type = 0;  // fullName
+  dp->distpoint->name.fullname = names.release();
+  CrlDistPointsPtr cdp(sk_DIST_POINT_new_null());
+  if (!cdp || sk_DIST_POINT_push(cdp.get(), dp.get()) <= 0)
+    return Fail(CryptoError("cannot build cRLDistributionPoints"));
+  (void)dp.release();
+  if (X509_add1_ext_i2d(&cert, NID_crl_distribution_points, cdp.get(), 0, X509V3_ADD_REPLACE) != 1)
+    return Fail(CryptoError("cannot add cRLDistributionPoints"));
+  return {};
 }
 
 }  // namespace scepgate::ca::internal

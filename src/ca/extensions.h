@@ -49,6 +49,8 @@ Status AddSubjectKeyId(X509& cert);
 // authorityKeyIdentifier with keyIdentifier only.
 Status AddAuthorityKeyId(X509& cert, ByteView key_id);
 Status AddAuthorityKeyId(X509_CRL& crl, ByteView key_id);
+// cRLDistributionPoints with one fullName URI. kInvalidArgument for a URI SANs refuse, kCrypto.
+Status AddCrlDistributionPoint(X509& cert, std::string_view url);
 
 // SHA-1 of the certificate's subjectPublicKey bits (RFC 5280 §4.2.1.2 method 1).
 Result<Bytes> PublicKeyId(const X509& cert);

@@ -18,6 +18,7 @@ struct Profile {
   bool is_ca = false;
   int path_len = -1;  // < 0: no pathLenConstraint
   unsigned key_usage = 0;
+  std::string_view crl_url;  // cRLDistributionPoints when not empty
 };
 
 // Signs a certificate for `subject_key` named CN=`common_name`. `parent` null means self-signed.
@@ -44,6 +45,7 @@ Result<X509Ptr> MakeSigned(const EVP_PKEY& subject_key, std::string_view common_
   SG_TRY_STATUS(AddSubjectKeyId(*cert));
   SG_ASSIGN_OR_RETURN(Bytes authority_id, parent ? KeyIdOf(*parent) : PublicKeyId(*cert));
   SG_TRY_STATUS(AddAuthorityKeyId(*cert, authority_id));
+  if (!profile.crl_url.empty()) SG_TRY_STATUS(AddCrlDistributionPoint(*cert, profile.crl_url));
   SG_TRY_STATUS(SignCert(*cert, signer_key));
   return cert;
 }
@@ -52,15 +54,15 @@ Result<X509Ptr> MakeSigned(const EVP_PKEY& subject_key, std::string_view common_
 
 Result<X509Ptr> MakeRootCa(const EVP_PKEY& key, std::string_view common_name, int validity_days,
                            int64_t now, Random& random) {
-  Profile profile{true, -1, kKuKeyCertSign | kKuCrlSign};
+  Profile profile{true, -1, kKuKeyCertSign | kKuCrlSign, {}};
   return MakeSigned(key, common_name, validity_days, nullptr, key, profile, now, random);
 }
 
 Result<X509Ptr> MakeIssuingCa(const EVP_PKEY& subject_key, std::string_view common_name,
                               int validity_days, const X509& parent, const EVP_PKEY& parent_key,
-                              int64_t now, Random& random) {
+                              int64_t now, Random& random, std::string_view crl_url) {
   // digitalSignature too: the issuing CA signs GetNextCACert responses.
-  Profile profile{true, 0, kKuKeyCertSign | kKuCrlSign | kKuDigitalSignature};
+  Profile profile{true, 0, kKuKeyCertSign | kKuCrlSign | kKuDigitalSignature, crl_url};
   return MakeSigned(subject_key, common_name, validity_days, &parent, parent_key, profile, now,
                     random);
 }
@@ -70,9 +72,19 @@ Result<X509Ptr> MakeRaCert(const EVP_PKEY& subject_key, std::string_view common_
                            int64_t now, Random& random) {
   if (!IsRsa(subject_key))
     return Fail(Error::InvalidArgument("the RA key must be RSA (SCEP key transport needs it)"));
-  Profile profile{false, -1, kKuDigitalSignature | kKuKeyEncipherment};
+  Profile profile{false, -1, kKuDigitalSignature | kKuKeyEncipherment, {}};
   return MakeSigned(subject_key, common_name, validity_days, &issuer, issuer_key, profile, now,
                     random);
+}
+
+std::string RootCrlUrl(std::string_view crl_base_url, const X509& root) {
+  if (crl_base_url.empty()) return "";
+  std::string base(crl_base_url);
+  if (base.back() == '/') base.pop_back();
+  auto der = CertToDer(root);
+  auto digest = der ? Digest("SHA256", *der) : Result<Bytes>(Fail(Error::Crypto("")));
+  if (!digest) return "";
+  return base + "/" + HexEncode(*digest) + ".crl";
 }
 
 bool IsIssuedBy(const X509& cert, const X509& issuer) {

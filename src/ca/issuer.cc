@@ -54,23 +54,6 @@ unsigned KeyUsageFor(Purpose purpose, const EVP_PKEY& subject_key) {
   return flags;
 }
 
-Status AddCrlDistributionPoint(X509& cert, const std::string& url) {
-  SG_ASSIGN_OR_RETURN(GeneralNamesPtr names, UriNames(url));
-  DistPointPtr dp(DIST_POINT_new());
-  if (dp) dp->distpoint = DIST_POINT_NAME_new();
-  if (!dp || dp->distpoint == nullptr)
-    return Fail(CryptoError("cannot build cRLDistributionPoints"));
-  dp->distpoint->type = 0;  // fullName
-  dp->distpoint->name.fullname = names.release();
-  CrlDistPointsPtr cdp(sk_DIST_POINT_new_null());
-  if (!cdp || sk_DIST_POINT_push(cdp.get(), dp.get()) <= 0)
-    return Fail(CryptoError("cannot build cRLDistributionPoints"));
-  (void)dp.release();
-  if (X509_add1_ext_i2d(&cert, NID_crl_distribution_points, cdp.get(), 0, X509V3_ADD_REPLACE) != 1)
-    return Fail(CryptoError("cannot add cRLDistributionPoints"));
-  return {};
-}
-
 Status AddCaIssuers(X509& cert, const std::string& url) {
   SG_ASSIGN_OR_RETURN(GeneralNamesPtr names, UriNames(url));
   AccessDescriptionPtr ad(ACCESS_DESCRIPTION_new());

@@ -206,10 +206,15 @@ Status ReadAll(const toml::table& root, Config& c) {
   SG_TRY_STATUS(ca.Str("aia_url", c.aia_url));
   SG_TRY_STATUS(ca.Int("crl_validity_hours", c.crl_validity_hours, 1, 24 * 365));
   SG_TRY_STATUS(ca.Int("crl_refresh_hours", c.crl_refresh_hours, 1, 24 * 365));
+  SG_TRY_STATUS(ca.Int("root_crl_validity_days", c.root_crl_validity_days, 2, 3650));
+  SG_TRY_STATUS(ca.Int("root_crl_refresh_days", c.root_crl_refresh_days, 1, 3650));
   SG_TRY_STATUS(ca.Int("issuer_poll_seconds", c.issuer_poll_seconds, 1, 3600));
   SG_TRY_STATUS(ca.RejectUnknown());
   if (c.crl_refresh_hours >= c.crl_validity_hours)
     return Fail(KeyError("ca", "crl_refresh_hours", "must be less than crl_validity_hours"));
+  if (c.root_crl_refresh_days >= c.root_crl_validity_days)
+    return Fail(
+        KeyError("ca", "root_crl_refresh_days", "must be less than root_crl_validity_days"));
 
   const toml::table* templates = Sub(root, "templates");
   SG_TRY_STATUS(ReadTemplate(templates, "signature", c.signature_template));
@@ -381,6 +386,11 @@ aia_url = ""
 # nextUpdate of each CRL, and how often it is re-signed even without revocations.
 crl_validity_hours = 168
 crl_refresh_hours = 24
+# The root's CRL (the issuing CAs revoked with `scepgate ca revoke-issuer`, none otherwise),
+# served at /crl/root.crl: its nextUpdate, and how often a node holding the root key re-signs it.
+# With the root key offline, `scepgate ca crl --root --root-key FILE` signs it (for these days).
+root_crl_validity_days = 30
+root_crl_refresh_days = 7
 # With several issuing CAs on one database (`scepgate ca add-issuer`): how often this node looks
 # for issuing CAs added or retired elsewhere, and for CRLs it is asked to sign.
 issuer_poll_seconds = 10

@@ -85,7 +85,9 @@ struct Config {
   std::string crl_base_url;  // e.g. "http://pki.example.com/crl" -> CDP <base>/<issuer>.crl
   std::string aia_url;       // caIssuers URL put in issued certificates
   int crl_validity_hours = 168;
-  int crl_refresh_hours = 24;  // re-sign when the current CRL is older than this
+  int crl_refresh_hours = 24;       // re-sign when the current CRL is older than this
+  int root_crl_validity_days = 30;  // nextUpdate of the root's CRL (revoked issuing CAs)
+  int root_crl_refresh_days = 7;    // re-signed where the root key is when older than this
   // How often `serve` reads the issuer registry: issuing CAs added or retired on other nodes,
   // and CRLs they ask this node to sign (option 2 of docs/high-availability.md).
   int issuer_poll_seconds = 10;

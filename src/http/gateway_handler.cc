@@ -131,7 +131,9 @@ Response GatewayHandler::Crl(const Request& request, const std::string& name) {
   if (!name.ends_with(".crl")) return Text(404, "not found\n");
   std::string id = name.substr(0, name.size() - 4);
   if (id == "current") id = cas_.current().id;
-  if (cas_.FindById(id) == nullptr) return Text(404, "no such CRL\n");
+  if (id == "root" && cas_.root_ca() != nullptr) id = cas_.root_ca()->id;
+  const bool root = cas_.root_ca() != nullptr && id == cas_.root_ca()->id;
+  if (cas_.FindById(id) == nullptr && !root) return Text(404, "no such CRL\n");
   auto crl = crls_.Current(id);
   if (!crl) {
     spdlog::error("cannot produce CRL {}: {}", id, crl.error().message);

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "ca/hierarchy.h"
 #include "codec/pki_message.h"
 
@@ -48,6 +50,11 @@ Result<std::unique_ptr<CaState>> CaState::Build(ca::CaSet set, const Config& con
     s->cas_.push_back(MakeIssuing(std::move(*it), config, false));
   s->ra_ = std::move(set.ra);
   s->root_ = std::move(set.root);
+  if (s->root_) {
+    X509_up_ref(s->root_.get());
+    s->root_ca_ = MakeIssuing({X509Ptr(s->root_.get()), std::move(set.root_key)}, config, false);
+    s->root_ca_->active = false;
+  }
   s->foreign_issuers_ = s->ForeignIssuers(registry);
   const size_t held = s->cas_.size();
   for (const store::IssuerRecord& r : registry) {
@@ -63,6 +70,18 @@ Result<std::unique_ptr<CaState>> CaState::Build(ca::CaSet set, const Config& con
     }
     s->cas_.push_back(MakeIssuing({std::move(*cert), nullptr}, config, false));
     s->cas_.back()->active = r.active;
+  }
+  for (const store::IssuerRecord& r : registry) {
+    if (r.revoked_at == 0) continue;
+    auto it = std::ranges::find(s->cas_, r.id, &IssuingCa::id);
+    if (it == s->cas_.end()) continue;
+    (*it)->revoked = true;
+    (*it)->active = false;
+    if ((*it)->current)
+      spdlog::error(
+          "this node's issuing CA {} is revoked: roll over (`scepgate ca rollover`, "
+          "`ca activate`) or join another issuing CA",
+          r.id);
   }
   s->intermediates_ = std::move(set.intermediates);
   s->next_ = std::move(set.next.cert);
@@ -88,8 +107,9 @@ std::string CaState::ForeignIssuers(std::span<const store::IssuerRecord> registr
   std::string out;
   for (const store::IssuerRecord& r : registry) {
     const IssuingCa* ca = FindById(r.id);
-    if (ca != nullptr && ca->issuer->can_sign()) continue;
-    out += r.id + (r.active ? "+" : "-") + ";";
+    const bool revoked = r.revoked_at != 0;
+    if (ca != nullptr && ca->issuer->can_sign() && !revoked) continue;
+    out += r.id + (r.active ? "+" : "-") + (revoked ? "!" : "") + ";";
   }
   return out;
 }

@@ -19,7 +19,8 @@ struct IssuingCa {
   std::string id;                      // SHA-256 thumbprint (hex) of the CA certificate
   std::unique_ptr<ca::Issuer> issuer;  // issuer->can_sign() when this node holds the key
   bool current = false;
-  bool active = true;  // listed in GetCACert (archived ones and retired foreign ones are not)
+  bool active = true;    // listed in GetCACert (archived ones and retired foreign ones are not)
+  bool revoked = false;  // revoked through its root's CRL (`ca revoke-issuer`): never active
 };
 
 class CaState {
@@ -49,6 +50,9 @@ class CaState {
   const X509& ra_cert() const { return *ra_.cert; }
   const EVP_PKEY& ra_key() const { return *ra_.key; }
   const X509* root() const { return root_.get(); }
+  // The root as a CRL signer (its id is the root certificate's SHA-256): can_sign() when
+  // DIR/ca/root.key is here. Null when there is no root certificate (an import without it).
+  const IssuingCa* root_ca() const { return root_ca_.get(); }
   // The CAs between the current issuing CA and the root (imported hierarchies), issuer first.
   const std::vector<X509Ptr>& intermediates() const { return intermediates_; }
   const X509* next_ca() const { return next_.get(); }
@@ -64,6 +68,7 @@ class CaState {
   std::vector<std::unique_ptr<IssuingCa>> cas_;  // current first, then archived newest first
   ca::CaKeyPair ra_;
   X509Ptr root_;
+  std::unique_ptr<IssuingCa> root_ca_;
   std::vector<X509Ptr> intermediates_;
   X509Ptr next_;
   std::string ca_cert_body_;

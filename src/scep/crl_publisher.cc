@@ -4,6 +4,7 @@
 #include <mutex>
 #include <set>
 
+#include "ca/hierarchy.h"
 #include "notify/events.h"
 
 namespace scepgate::scep {
@@ -39,26 +40,40 @@ Result<Bytes> CrlPublisher::Get(std::string_view issuer_id) {
   return crl->der;
 }
 
+const IssuingCa* CrlPublisher::Signer(std::string_view id) const {
+  if (const IssuingCa* ca = cas_.FindById(id)) return ca;
+  const IssuingCa* root = cas_.root_ca();
+  return root != nullptr && root->id == id ? root : nullptr;
+}
+
+int64_t CrlPublisher::RefreshSeconds(const IssuingCa& ca) const {
+  return (&ca == cas_.root_ca() ? options_.root_refresh_hours : options_.refresh_hours) * 3600LL;
+}
+
 Result<CrlPublisher::CrlPtr> CrlPublisher::Current(std::string_view issuer_id) {
-  const IssuingCa* ca = cas_.FindById(issuer_id);
-  if (ca == nullptr) return Fail(Error::NotFound("no issuing CA " + std::string(issuer_id)));
+  const IssuingCa* ca = Signer(issuer_id);
+  if (ca == nullptr) return Fail(Error::NotFound("no CA " + std::string(issuer_id)));
   SG_ASSIGN_OR_RETURN(CrlPtr stored, Load(issuer_id));
   int64_t now = clock_.Now();
   if (!ca->issuer->can_sign()) {
     if (stored) return stored;  // its key holders keep it fresh
-    return Fail(Error::NotFound("no CRL of issuing CA " + std::string(issuer_id) +
-                                " was published yet by a node holding its key"));
+    return Fail(Error::NotFound("no CRL of CA " + std::string(issuer_id) +
+                                " was published yet by a node (or a command) holding its key"));
   }
-  if (stored && now - stored->this_update < options_.refresh_hours * 3600LL) return stored;
+  if (stored && now - stored->this_update < RefreshSeconds(*ca)) return stored;
   std::lock_guard lock(mu_);
   SG_ASSIGN_OR_RETURN(stored, Load(issuer_id));  // another thread may have just signed one
-  if (stored && now - stored->this_update < options_.refresh_hours * 3600LL) return stored;
+  if (stored && now - stored->this_update < RefreshSeconds(*ca)) return stored;
   return PublishLocked(*ca);
 }
 
 Status CrlPublisher::Publish(std::string_view issuer_id) {
-  const IssuingCa* ca = cas_.FindById(issuer_id);
-  if (ca == nullptr) return Fail(Error::NotFound("no issuing CA " + std::string(issuer_id)));
+  const IssuingCa* ca = Signer(issuer_id);
+  if (ca == nullptr) return Fail(Error::NotFound("no CA " + std::string(issuer_id)));
+  if (ca == cas_.root_ca() && !ca->issuer->can_sign())
+    return Fail(
+        Error::FailedPrecondition("the root CA's key is not here: sign its CRL with `scepgate ca "
+                                  "crl --root --root-key FILE`"));
   if (!ca->issuer->can_sign()) return store_.WantCrl(issuer_id);
   std::lock_guard lock(mu_);
   SG_TRY_STATUS(PublishLocked(*ca));
@@ -68,6 +83,8 @@ Status CrlPublisher::Publish(std::string_view issuer_id) {
 Status CrlPublisher::RefreshAll() {
   for (const auto& ca : cas_.all())
     if (ca->issuer->can_sign()) SG_TRY_STATUS(Get(ca->id));
+  if (cas_.root_ca() != nullptr && cas_.root_ca()->issuer->can_sign())
+    SG_TRY_STATUS(Get(cas_.root_ca()->id));
   return {};
 }
 
@@ -99,7 +116,7 @@ Status CrlPublisher::PublishWanted() {
 // processes) finish in, the stored CRL lists every revocation committed before it was started.
 Result<CrlPublisher::CrlPtr> CrlPublisher::PublishLocked(const IssuingCa& ca) {
   SG_ASSIGN_OR_RETURN(int64_t number, store_.NextCounter("crl_number." + ca.id));
-  SG_ASSIGN_OR_RETURN(auto revoked, store_.ListRevoked(ca.id));
+  SG_ASSIGN_OR_RETURN(auto revoked, RevokedUnder(ca));
   std::vector<ca::RevokedEntry> entries;
   entries.reserve(revoked.size());
   for (const store::RevokedSerial& c : revoked) {
@@ -108,8 +125,9 @@ Result<CrlPublisher::CrlPtr> CrlPublisher::PublishLocked(const IssuingCa& ca) {
         {std::move(serial), c.revoked_at, static_cast<ca::RevocationReason>(c.reason)});
   }
   int64_t now = clock_.Now();
-  SG_ASSIGN_OR_RETURN(X509CrlPtr crl, ca.issuer->SignCrl(entries, number, now,
-                                                         now + options_.validity_hours * 3600LL));
+  const int64_t validity =
+      (&ca == cas_.root_ca() ? options_.root_validity_hours : options_.validity_hours) * 3600LL;
+  SG_ASSIGN_OR_RETURN(X509CrlPtr crl, ca.issuer->SignCrl(entries, number, now, now + validity));
   SG_ASSIGN_OR_RETURN(Bytes der, CrlToDer(*crl));
   auto record = std::make_shared<const store::CrlRecord>(
       store::CrlRecord{ca.id, number, now, std::move(der)});
@@ -118,6 +136,22 @@ Result<CrlPublisher::CrlPtr> CrlPublisher::PublishLocked(const IssuingCa& ca) {
   // A publisher that started later finished first: its CRL is the newer one.
   SG_ASSIGN_OR_RETURN(CrlPtr newer, Load(ca.id));
   return newer ? newer : record;
+}
+
+// The root's CRL lists the issuing CAs revoked in the registry (`ca revoke-issuer`) that it issued;
+// an issuing CA's lists the certificates revoked in the store.
+Result<std::vector<store::RevokedSerial>> CrlPublisher::RevokedUnder(const IssuingCa& ca) {
+  if (&ca != cas_.root_ca()) return store_.ListRevoked(ca.id);
+  SG_ASSIGN_OR_RETURN(auto issuers, store_.ListIssuers());
+  std::vector<store::RevokedSerial> out;
+  for (const store::IssuerRecord& r : issuers) {
+    if (r.revoked_at == 0) continue;
+    SG_ASSIGN_OR_RETURN(X509Ptr cert, CertFromDer(r.cert_der));
+    if (!ca::IsIssuedBy(*cert, ca.issuer->cert())) continue;
+    out.push_back(
+        {SerialHex(*X509_get0_serialNumber(cert.get())), r.revoked_at, r.revocation_reason});
+  }
+  return out;
 }
 
 // Revocations are committed kRevokeBatch at a time, so that a bulk revocation holds the store's

@@ -20,6 +20,9 @@ namespace scepgate::scep {
 struct CrlOptions {
   int validity_hours = 168;
   int refresh_hours = 24;
+  // The root's CRL (revoked issuing CAs), signed where the root key is.
+  int root_validity_hours = 720;
+  int root_refresh_hours = 168;
 };
 
 // Thread-safe: publishing is serialised by mu_; reads ask the store for the newest number and
@@ -28,20 +31,21 @@ class CrlPublisher final : public ca::Revoker {
  public:
   CrlPublisher(const CaState& cas, store::Store& store, const Clock& clock, CrlOptions options);
 
-  // Returns the DER of the CRL of the issuing CA `issuer_id`, signing and storing a new one when
-  // none is stored or the stored one is older than refresh_hours and this node holds the key.
-  // kNotFound for an unknown issuer, or one held elsewhere whose CRL was never published.
+  // Returns the DER of the CRL of the issuing CA (or the root) `issuer_id`, signing and storing a
+  // new one when none is stored or the stored one is older than refresh_hours (root_refresh_hours)
+  // and this node holds the key. kNotFound for an unknown CA, or one whose key is elsewhere and
+  // whose CRL was never published.
   Result<Bytes> Get(std::string_view issuer_id);
   // A stored CRL, shared: the store reads its DER only when it changed since the last read.
   using CrlPtr = std::shared_ptr<const store::CrlRecord>;
   // Get, with the CRL's number and thisUpdate (what HTTP validators are made of). Never null.
   Result<CrlPtr> Current(std::string_view issuer_id);
-  // How long a CRL signed now stays valid (its nextUpdate minus its thisUpdate), in seconds.
-  int64_t validity_seconds() const { return options_.validity_hours * 3600LL; }
-  // Signs and stores a new CRL for the issuer; for one whose key is held elsewhere, asks its
-  // holders for one (IssuerStore::WantCrl). kNotFound / kCrypto / kDatabase.
+  // Signs and stores a new CRL for the issuer (or the root); for an issuing CA whose key is held
+  // elsewhere, asks its holders for one (IssuerStore::WantCrl). kFailedPrecondition for the root
+  // without its key here, kNotFound / kCrypto / kDatabase.
   Status Publish(std::string_view issuer_id);
-  // Publishes every held issuing CA's CRL that is missing or stale. Returns the first error.
+  // Publishes every held issuing CA's CRL, and the root's when its key is here, that is missing
+  // or stale. Returns the first error.
   Status RefreshAll();
   // Publishes the CRL of every issuing CA held here that a node without its key asked for, and
   // records it in the registry. Returns the first error; the others are still tried.
@@ -53,6 +57,12 @@ class CrlPublisher final : public ca::Revoker {
                                       ca::RevocationReason reason) override;
 
  private:
+  // The issuing CA or the root with this id; nullptr when neither.
+  const IssuingCa* Signer(std::string_view id) const;
+  // How old a CRL of `ca` may grow before it is re-signed.
+  int64_t RefreshSeconds(const IssuingCa& ca) const;
+  // What the CRL of `ca` lists.
+  Result<std::vector<store::RevokedSerial>> RevokedUnder(const IssuingCa& ca);
   // The newest stored CRL of the issuer (null when none), from the cache when unchanged.
   Result<CrlPtr> Load(std::string_view issuer_id);
   // Keeps `crl` in the cache unless a newer one is there; returns it.

@@ -34,7 +34,16 @@ class CrlPublisherTest : public ::testing::Test {
     set.ra.key = std::move(*ca::GenerateKey(*ca::ParseKeySpec("rsa:2048")));
     set.ra.cert = std::move(
         *ca::MakeRaCert(*set.ra.key, "RA", 365, *set.issuing.cert, *set.issuing.key, kNow, r));
-    cas_ = std::move(*CaState::Build(std::move(set), Config{}));
+    // A second issuing CA under the same root, registered as another node's (option 2).
+    EvpPkeyPtr other_key = std::move(*ca::GenerateKey(spec));
+    other_ = std::move(*ca::MakeIssuingCa(*other_key, "I2", 3650, *set.root, *root_key, kNow, r));
+    set.root_key = std::move(root_key);
+    store::IssuerRecord other;
+    other.id = CertSha256(*other_);
+    other.cert_der = *CertToDer(*other_);
+    other.name = "I2";
+    ASSERT_TRUE(store_.RegisterIssuer(other));
+    cas_ = std::move(*CaState::Build(std::move(set), Config{}, *store_.ListIssuers()));
     publisher_ = std::make_unique<CrlPublisher>(*cas_, store_, clock_, CrlOptions{168, 24});
   }
   X509CrlPtr Current() {
@@ -59,6 +68,7 @@ class CrlPublisherTest : public ::testing::Test {
   }
 
   store::MemoryStore store_;
+  X509Ptr other_;
   FakeClock clock_{kNow};
   std::unique_ptr<CaState> cas_;
   std::unique_ptr<CrlPublisher> publisher_;
@@ -171,6 +181,35 @@ TEST_F(CrlPublisherTest, ConcurrentBulkRevocationsAndReadersAgree) {
   EXPECT_EQ(listed.size(), static_cast<size_t>(kWriters * kPerWriter));
   for (const auto& batch : batches)
     for (const auto& serial : batch) EXPECT_TRUE(listed.contains(serial)) << serial;
+}
+
+TEST_F(CrlPublisherTest, TheRootSignsACrlOfRevokedIssuingCas) {
+  const IssuingCa* root = cas_->root_ca();
+  ASSERT_NE(root, nullptr);
+  ASSERT_TRUE(root->issuer->can_sign());
+  EXPECT_EQ(root->id, CertSha256(*cas_->root()));
+  auto empty = publisher_->Current(root->id);
+  ASSERT_TRUE(empty) << empty.error().message;
+  X509CrlPtr first = *CrlFromDer((*empty)->der);
+  EXPECT_EQ(X509_CRL_verify(first.get(), X509_get0_pubkey(cas_->root())), 1);
+  EXPECT_TRUE(Listed(*first).empty());
+  EXPECT_EQ(*AsnTimeToUnix(*X509_CRL_get0_nextUpdate(first.get())), kNow + 720 * 3600);
+  EXPECT_EQ(X509_NAME_cmp(X509_CRL_get_issuer(first.get()), X509_get_subject_name(cas_->root())),
+            0);
+
+  const std::string other_id = CertSha256(*other_);
+  ASSERT_TRUE(store_.RevokeIssuer(other_id, 2, kNow + 60));
+  clock_.Advance(120);
+  ASSERT_TRUE(publisher_->Publish(root->id));
+  X509CrlPtr crl = *CrlFromDer(*publisher_->Get(root->id));
+  EXPECT_EQ(X509_CRL_verify(crl.get(), X509_get0_pubkey(cas_->root())), 1);
+  EXPECT_EQ(Listed(*crl), std::set<std::string>{SerialHex(*X509_get0_serialNumber(other_.get()))});
+  EXPECT_EQ(CrlNumber(*crl), CrlNumber(*first) + 1);
+  // Kept while fresh (root_refresh_hours), re-signed after.
+  clock_.Advance(167 * 3600);
+  EXPECT_EQ(CrlNumber(**CrlFromDer(*publisher_->Get(root->id))), CrlNumber(*crl));
+  clock_.Advance(2 * 3600);
+  EXPECT_EQ(CrlNumber(**CrlFromDer(*publisher_->Get(root->id))), CrlNumber(*crl) + 1);
 }
 
 }  // namespace

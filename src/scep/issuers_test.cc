@@ -215,5 +215,50 @@ TEST_F(TwoIssuersTest, ARevocationThroughTheNodeWithoutTheKeyIsPublishedByTheKey
   EXPECT_EQ(sk_X509_REVOKED_num(X509_CRL_get_REVOKED(own->get())), 1);
 }
 
+TEST_F(TwoIssuersTest, ARevokedIssuingCaIsNotListedNotRenewedThroughAndOnTheRootCrl) {
+  const std::string id2 = CertSha256(*issuer2_.cert);
+  auto before = Node(issuer1_);
+  ASSERT_FALSE(before->FindById(id2)->revoked);
+  ASSERT_TRUE(store_.RevokeIssuer(id2, 2, kNow + 10));
+  EXPECT_NE(before->ForeignIssuers(*store_.ListIssuers()), before->foreign_issuers())
+      << "a revocation elsewhere makes running nodes rebuild";
+  auto a = Node(issuer1_);
+  const IssuingCa* two = a->FindById(id2);
+  ASSERT_NE(two, nullptr);
+  EXPECT_TRUE(two->revoked);
+  EXPECT_FALSE(two->active);
+  EXPECT_EQ(GetCaCertSubjects(*a), (std::vector<std::string>{"CN=RA", "CN=I1", "CN=R"}));
+
+  // A node without the root key serves the root's CRL once one was signed, never signs one.
+  ASSERT_NE(a->root_ca(), nullptr);
+  EXPECT_FALSE(a->root_ca()->issuer->can_sign());
+  CrlPublisher crls_a(*a, store_, clock_, CrlOptions{});
+  EXPECT_EQ(crls_a.Publish(a->root_ca()->id).error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(crls_a.Current(a->root_ca()->id).error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(crls_a.RefreshAll()) << "skips the root it cannot sign for";
+
+  // Where the root key is, the root's CRL lists CA 2, signed by the root.
+  ca::CaSet set;
+  set.root = Copy(*root_);
+  set.root_key = Copy(*root_key_);
+  set.issuing = {Copy(*issuer1_.cert), Copy(*issuer1_.key)};
+  set.ra = {Copy(*ra_.cert), Copy(*ra_.key)};
+  auto holder = std::move(*CaState::Build(std::move(set), config_, *store_.ListIssuers()));
+  CrlPublisher crls_root(*holder, store_, clock_, CrlOptions{});
+  ASSERT_TRUE(crls_root.RefreshAll());
+  auto served = crls_a.Get(a->root_ca()->id);
+  ASSERT_TRUE(served) << served.error().message;
+  X509CrlPtr crl = std::move(*CrlFromDer(*served));
+  EXPECT_EQ(X509_CRL_verify(crl.get(), X509_get0_pubkey(root_.get())), 1);
+  X509_REVOKED* entry = nullptr;
+  ASSERT_EQ(X509_CRL_get0_by_serial(crl.get(), &entry, X509_get0_serialNumber(issuer2_.cert.get())),
+            1);
+  Asn1EnumeratedPtr reason(static_cast<ASN1_ENUMERATED*>(
+      X509_REVOKED_get_ext_d2i(entry, NID_crl_reason, nullptr, nullptr)));
+  ASSERT_TRUE(reason);
+  EXPECT_EQ(ASN1_ENUMERATED_get(reason.get()), CRL_REASON_CA_COMPROMISE);
+  EXPECT_EQ(sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl.get())), 1);
+}
+
 }  // namespace
 }  // namespace scepgate::scep

@@ -163,6 +163,9 @@ Status Service::ClassifySigner(Context& ctx) {
         "SignerCertificateUnknown: the signing certificate is not in this CA's records"));
   if (known->status == store::CertStatus::kRevoked)
     return Fail(Error::BadRequest("SignerCertificateRevoked: the signing certificate is revoked"));
+  if (issuer->revoked)
+    return Fail(Error::BadRequest(
+        "SignerCertificateRevoked: the issuing CA of the signing certificate is revoked"));
   int64_t now = clock_.Now();
   if (now < known->not_before || now > known->not_after)
     return Fail(

@@ -27,6 +27,9 @@ struct IssuerRecord {
   // (CRL numbers strictly increasing, as for any CRL).
   int64_t crl_wanted = 0;
   int64_t crl_published = 0;
+  // Set by RevokeIssuer: the root's CRL lists the CA from then on (0: not revoked).
+  int64_t revoked_at = 0;
+  int revocation_reason = 0;  // RFC 5280 reason code
 };
 
 // Thread-safe: every implementation may be called from several threads and processes at once.
@@ -47,6 +50,9 @@ class IssuerStore {
   // crl_published = max(crl_published, wanted), so that a revocation after the read keeps the
   // issuer wanted. kNotFound for an unknown id.
   virtual Status CrlPublished(std::string_view id, int64_t wanted) = 0;
+  // Revokes an issuing CA (its root's CRL lists it) and retires it (active = false), in one
+  // conditional write. kNotFound for an unknown id, kAlreadyExists when it is revoked already.
+  virtual Status RevokeIssuer(std::string_view id, int reason, int64_t revoked_at) = 0;
 };
 
 }  // namespace scepgate::store

@@ -40,6 +40,28 @@ TYPED_TEST(IssuersStoreTest, AnIssuerIsRegisteredOnceAndListedInOrder) {
   EXPECT_EQ(s.CrlPublished("nope", 1).error().code, ErrorCode::kNotFound);
 }
 
+TYPED_TEST(IssuersStoreTest, AnIssuerIsRevokedOnceAndRetiredWithIt) {
+  auto& s = this->store();
+  ASSERT_TRUE(s.RegisterIssuer(Issuer("a", 10)));
+  ASSERT_TRUE(s.RegisterIssuer(Issuer("b", 20)));
+  EXPECT_EQ((*s.ListIssuers())[0].revoked_at, 0);
+  ASSERT_TRUE(s.RevokeIssuer("a", 2, 500));
+  auto list = *s.ListIssuers();
+  EXPECT_EQ(list[0].revoked_at, 500);
+  EXPECT_EQ(list[0].revocation_reason, 2);
+  EXPECT_FALSE(list[0].active);
+  EXPECT_TRUE(list[1].active);
+  EXPECT_EQ(list[1].revoked_at, 0);
+  auto again = s.RevokeIssuer("a", 1, 600);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists) << again.error().message;
+  EXPECT_EQ((*s.ListIssuers())[0].revoked_at, 500);
+  EXPECT_EQ(s.RevokeIssuer("nope", 1, 600).error().code, ErrorCode::kNotFound);
+  // Reinstating a revoked CA lists it again in no GetCACert: CaState leaves revoked ones out.
+  ASSERT_TRUE(s.SetIssuerActive("a", true));
+  EXPECT_EQ((*s.ListIssuers())[0].revoked_at, 500);
+}
+
 TYPED_TEST(IssuersStoreTest, ARequestForANewCrlIsNeverLostToAPublisher) {
   auto& s = this->store();
   ASSERT_TRUE(s.RegisterIssuer(Issuer("x", 1)));

@@ -48,6 +48,18 @@ Status MemoryStore::WantCrl(std::string_view id) {
   return {};
 }
 
+Status MemoryStore::RevokeIssuer(std::string_view id, int reason, int64_t revoked_at) {
+  std::lock_guard lock(mu_);
+  auto it = FindIssuer(issuers_, id);
+  if (it == issuers_.end()) return Fail(UnknownIssuer(id));
+  if (it->revoked_at != 0)
+    return Fail(Error::AlreadyExists("issuing CA " + std::string(id) + " is revoked already"));
+  it->revoked_at = revoked_at;
+  it->revocation_reason = reason;
+  it->active = false;
+  return {};
+}
+
 Status MemoryStore::CrlPublished(std::string_view id, int64_t wanted) {
   std::lock_guard lock(mu_);
   auto it = FindIssuer(issuers_, id);

@@ -127,6 +127,45 @@ TEST(OfflineRootTest, TheGatewayServesWithoutTheRootKeyAndARolloverAsksForIt) {
   EXPECT_FALSE(fs::exists(server.dir() / "ca" / "root.key"));
 }
 
+TEST(OfflineRootTest, TheRootCrlIsSignedWithTheKeyFileAndServedOnceSigned) {
+  KeyDir keys;
+  const std::string root_key = keys.Path("root.key");
+  auto started =
+      ServerProcess::Start({{"--challenge", kChallenge, "--offline-root", root_key}, {}});
+  ASSERT_TRUE(started) << started.error().message;
+  ServerProcess& server = **started;
+  // Nothing can sign it yet: nothing is served, and `ca crl --root` asks for the key.
+  auto none = server.ServedCrl("root");
+  ASSERT_FALSE(none);
+  EXPECT_NE(none.error().message.find("HTTP 503"), std::string::npos) << none.error().message;
+  std::string out, err;
+  EXPECT_EQ(server.Cli({"ca", "crl", "--root"}, &out, &err), 1);
+  EXPECT_NE(err.find("--root-key"), std::string::npos) << err;
+  EXPECT_EQ(server.Cli({"ca", "crl", "--root-key", root_key}, &out, &err), 1);
+  EXPECT_NE(err.find("--root-key goes with --root"), std::string::npos) << err;
+
+  const std::string file = keys.Path("root.crl");
+  ASSERT_EQ(server.Cli({"ca", "crl", "--root", "--root-key", root_key, "--out", file}, &out, &err),
+            0)
+      << err;
+  auto der = ReadFile(file);
+  ASSERT_TRUE(der);
+  auto signed_here = CrlFromDer(AsView(*der));
+  ASSERT_TRUE(signed_here);
+  auto served = server.ServedCrl("root");
+  ASSERT_TRUE(served) << served.error().message;
+  EXPECT_EQ(X509_CRL_cmp(served->get(), signed_here->get()), 0);
+  auto root = CertFromPem(*ReadFile(server.dir() / "ca" / "root.crt"));
+  ASSERT_TRUE(root);
+  EXPECT_EQ(X509_CRL_verify(served->get(), X509_get0_pubkey(root->get())), 1);
+  // nextUpdate: [ca] root_crl_validity_days (30) after thisUpdate.
+  auto this_update = AsnTimeToUnix(*X509_CRL_get0_lastUpdate(served->get()));
+  auto next_update = AsnTimeToUnix(*X509_CRL_get0_nextUpdate(served->get()));
+  ASSERT_TRUE(this_update && next_update);
+  EXPECT_EQ(*next_update - *this_update, 30 * 86400);
+  EXPECT_FALSE(fs::exists(server.dir() / "ca" / "root.key"));
+}
+
 TEST(OfflineRootTest, InitRefusesAKeyFileInsideTheDataDirOrOneThatExists) {
   KeyDir tmp;
   const std::string dir = tmp.Path("data");

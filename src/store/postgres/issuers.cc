@@ -12,8 +12,14 @@ const pg::Prepared kRegister{"sg_register_issuer",
                              " crl_wanted, crl_published) VALUES ($1, $2, $3, $4, $5, $6, $7)"
                              " ON CONFLICT (id) DO NOTHING"};
 const pg::Prepared kList{"sg_list_issuers",
-                         "SELECT id, cert_der, name, active, created_at, crl_wanted, crl_published"
-                         " FROM issuers ORDER BY created_at, seq"};
+                         "SELECT id, cert_der, name, active, created_at, crl_wanted, crl_published,"
+                         " revoked_at, revocation_reason FROM issuers ORDER BY created_at, seq"};
+// Says whether it changed the row and whether the id is known.
+const pg::Prepared kRevoke{
+    "sg_revoke_issuer",
+    "WITH changed AS (UPDATE issuers SET revoked_at = $2, revocation_reason = $3, active = false"
+    " WHERE id = $1 AND revoked_at = 0 RETURNING 1)"
+    " SELECT (SELECT count(*) FROM changed) > 0, EXISTS (SELECT 1 FROM issuers WHERE id = $1)"};
 const pg::Prepared kSetActive{"sg_set_issuer_active",
                               "UPDATE issuers SET active = $2 WHERE id = $1"};
 const pg::Prepared kWantCrl{"sg_want_crl",
@@ -62,6 +68,8 @@ Result<std::vector<IssuerRecord>> PostgresStore::ListIssuers() {
       r.created_at = in.Int();
       r.crl_wanted = in.Int();
       r.crl_published = in.Int();
+      r.revoked_at = in.Int();
+      r.revocation_reason = static_cast<int>(in.Int());
       return r;
     });
   });
@@ -72,6 +80,17 @@ Status PostgresStore::SetIssuerActive(std::string_view id, bool active) {
 }
 
 Status PostgresStore::WantCrl(std::string_view id) { return UpdateOne(*pool_, kWantCrl, id, {id}); }
+
+Status PostgresStore::RevokeIssuer(std::string_view id, int reason, int64_t revoked_at) {
+  return pg::Write(*pool_, [&](pg::Connection& c) -> Status {
+    SG_ASSIGN_OR_RETURN(pg::QueryResult rows, pg::Run(c, kRevoke, {id, revoked_at, reason}));
+    SG_ASSIGN_OR_RETURN(bool changed, rows.Bool(0, 0));
+    SG_ASSIGN_OR_RETURN(bool known, rows.Bool(0, 1));
+    if (changed) return {};
+    if (!known) return Fail(UnknownIssuer(id));
+    return Fail(Error::AlreadyExists("issuing CA " + std::string(id) + " is revoked already"));
+  });
+}
 
 Status PostgresStore::CrlPublished(std::string_view id, int64_t wanted) {
   return UpdateOne(*pool_, kCrlPublished, id, {id, wanted});

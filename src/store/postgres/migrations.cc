@@ -288,10 +288,17 @@ constexpr const char* kV3[] = {
     "ALTER TABLE profiles ADD COLUMN key_extractable BOOLEAN NOT NULL DEFAULT true",
 };
 
+// Revoked issuing CAs, listed on their root's CRL; as SQLite's v13.
+constexpr const char* kV4[] = {
+    "ALTER TABLE issuers ADD COLUMN revoked_at BIGINT NOT NULL DEFAULT 0",
+    "ALTER TABLE issuers ADD COLUMN revocation_reason INTEGER NOT NULL DEFAULT 0",
+};
+
 constexpr Migration kMigrations[] = {
     {1, kV1},
     {2, kV2},
     {3, kV3},
+    {4, kV4},
 };
 
 // Takes the migration lock for the rest of the transaction.

@@ -119,6 +119,7 @@ class PostgresStore final : public Store {
   Status SetIssuerActive(std::string_view id, bool active) override;
   Status WantCrl(std::string_view id) override;
   Status CrlPublished(std::string_view id, int64_t wanted) override;
+  Status RevokeIssuer(std::string_view id, int reason, int64_t revoked_at) override;
 
   // The directory (directory.cc, groups.cc).
   Status InsertDevice(const DeviceRecord& device) override;

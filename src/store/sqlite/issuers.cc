@@ -35,13 +35,15 @@ Result<std::vector<IssuerRecord>> SqliteStore::ListIssuers() {
   std::lock_guard lock(mu_);
   SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
                       StatementLocked("SELECT id, cert_der, name, active, created_at, crl_wanted,"
-                                      " crl_published FROM issuers ORDER BY created_at, rowid"));
+                                      " crl_published, revoked_at, revocation_reason FROM issuers"
+                                      " ORDER BY created_at, rowid"));
   Query q(*stmt, "list issuers");
   std::vector<IssuerRecord> out;
   while (true) {
     SG_ASSIGN_OR_RETURN(bool row, q.Step());
     if (!row) return out;
-    out.push_back({q.Text(0), q.Blob(1), q.Text(2), q.Int(3) != 0, q.Int(4), q.Int(5), q.Int(6)});
+    out.push_back({q.Text(0), q.Blob(1), q.Text(2), q.Int(3) != 0, q.Int(4), q.Int(5), q.Int(6),
+                   q.Int(7), static_cast<int>(q.Int(8))});
   }
 }
 
@@ -71,6 +73,24 @@ Status SqliteStore::WantCrl(std::string_view id) {
   SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, StatementLocked("UPDATE issuers SET crl_wanted ="
                                                            " crl_wanted + 1 WHERE id = ?1"));
   return UpdateIssuerLocked(*db_, *stmt, id, "want CRL", [](Query&) {});
+}
+
+Status SqliteStore::RevokeIssuer(std::string_view id, int reason, int64_t revoked_at) {
+  std::lock_guard lock(mu_);
+  SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                      StatementLocked("UPDATE issuers SET revoked_at = ?2, revocation_reason = ?3,"
+                                      " active = 0 WHERE id = ?1 AND revoked_at = 0"));
+  Query q(*stmt, "revoke issuer");
+  q.BindText(1, id).BindInt(2, revoked_at).BindInt(3, reason);
+  SG_TRY_STATUS(q.Run());
+  if (sqlite3_changes(db_.get()) == 1) return {};
+  SG_ASSIGN_OR_RETURN(sqlite3_stmt * exists,
+                      StatementLocked("SELECT 1 FROM issuers WHERE id = ?1"));
+  Query e(*exists, "revoke issuer");
+  e.BindText(1, id);
+  SG_ASSIGN_OR_RETURN(bool found, e.Step());
+  if (!found) return Fail(UnknownIssuer(id));
+  return Fail(Error::AlreadyExists("issuing CA " + std::string(id) + " is revoked already"));
 }
 
 Status SqliteStore::CrlPublished(std::string_view id, int64_t wanted) {

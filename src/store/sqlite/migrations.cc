@@ -324,9 +324,15 @@ ALTER TABLE profiles ADD COLUMN ca_fingerprint TEXT NOT NULL DEFAULT 'sha1'
 ALTER TABLE profiles ADD COLUMN key_extractable INTEGER NOT NULL DEFAULT 1;
 )sql";
 
+// Revoked issuing CAs, listed on their root's CRL.
+constexpr const char* kV13 = R"sql(
+ALTER TABLE issuers ADD COLUMN revoked_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE issuers ADD COLUMN revocation_reason INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4},   {5, kV5},   {6, kV6},
-    {7, kV7}, {8, kV8}, {9, kV9}, {10, kV10}, {11, kV11}, {12, kV12},
+    {1, kV1}, {2, kV2}, {3, kV3},   {4, kV4},   {5, kV5},   {6, kV6},   {7, kV7},
+    {8, kV8}, {9, kV9}, {10, kV10}, {11, kV11}, {12, kV12}, {13, kV13},
 };
 
 int64_t UnixNow() {
