@@ -69,11 +69,15 @@ void ExpectEnrollsAndChains(const ServerProcess& server, const KeyDir& tmp, cons
       << out << err;
 }
 
+// A gateway made by `init --offline-root ROOT_KEY`.
+Result<std::unique_ptr<ServerProcess>> StartWithOfflineRoot(const std::string& root_key) {
+  return ServerProcess::Start({{"--challenge", kChallenge, "--offline-root", root_key}, {}});
+}
+
 TEST(OfflineRootTest, TheGatewayServesWithoutTheRootKeyAndARolloverAsksForIt) {
   KeyDir keys;
   const std::string root_key = keys.Path("root.key");
-  auto started =
-      ServerProcess::Start({{"--challenge", kChallenge, "--offline-root", root_key}, {}});
+  auto started = StartWithOfflineRoot(root_key);
   ASSERT_TRUE(started) << started.error().message;
   ServerProcess& server = **started;
   struct stat st {};
@@ -130,8 +134,7 @@ TEST(OfflineRootTest, TheGatewayServesWithoutTheRootKeyAndARolloverAsksForIt) {
 TEST(OfflineRootTest, TheRootCrlIsSignedWithTheKeyFileAndServedOnceSigned) {
   KeyDir keys;
   const std::string root_key = keys.Path("root.key");
-  auto started =
-      ServerProcess::Start({{"--challenge", kChallenge, "--offline-root", root_key}, {}});
+  auto started = StartWithOfflineRoot(root_key);
   ASSERT_TRUE(started) << started.error().message;
   ServerProcess& server = **started;
   // Nothing can sign it yet: nothing is served, and `ca crl --root` asks for the key.
