@@ -88,8 +88,12 @@ struct ServeStack::Parts {
         service(*d.cas, *d.store, policy, *d.crls, clock, random,
                 WithSpare(std::move(service_options))),
         health(*d.store, *d.cas, clock),
-        gateway({d.config.scep_paths, d.config.crl_path, d.config.max_scep_body}, service, *d.crls,
-                *d.cas, health, random),
+        ocsp(*d.cas, *d.store, clock, random,
+             scep::OcspOptions{d.config.ocsp_validity_minutes, d.config.ocsp_responder_hours,
+                               d.config.ocsp_sign_with_ca, 100000}),
+        gateway({d.config.scep_paths, d.config.crl_path, d.config.max_scep_body, "/ocsp",
+                 d.config.ocsp_cache_seconds},
+                service, *d.crls, ocsp, *d.cas, health, random),
         api({*d.store, clock, random, d.crls.get(), d.config.revoke_on_unassign,
              ChallengeSettingsOf(d), int64_t{d.config.challenge_ttl_minutes} * 60,
              DefaultTrustedCa(*d.cas), d.config.max_body, d.config.max_json_depth,
@@ -122,6 +126,7 @@ struct ServeStack::Parts {
   SpareThread spare;
   scep::Service service;
   scep::HealthCheck health;
+  scep::OcspResponder ocsp;
   http::GatewayHandler gateway;
   http::ApiHandler api;  // the REST API under /api/v1; every other path is the gateway's
   http::PrefixMux mux;

@@ -18,6 +18,7 @@ struct IssuerOptions {
   int backdate_seconds = 300;  // notBefore = now - this
   std::string crl_url;         // CRL distribution point, when non-empty
   std::string aia_url;         // AIA caIssuers URL, when non-empty
+  std::string ocsp_url;        // AIA OCSP URL, when non-empty
 };
 
 struct RevokedEntry {
@@ -53,6 +54,13 @@ class Issuer {
   // `csr`).
   Result<X509Ptr> Issue(const X509_REQ& csr, const CertTemplate& tmpl, ByteView serial, int64_t now,
                         const EVP_PKEY* csr_key = nullptr) const;
+
+  // A delegated OCSP responder certificate for `responder_key` (RFC 6960 §4.2.2.2): CN "<CA's
+  // CN> OCSP Responder", keyUsage digitalSignature, EKU id-kp-OCSPSigning, id-pkix-ocsp-nocheck,
+  // SKI/AKI, valid from now - backdate to min(now + lifetime_seconds, CA notAfter).
+  // kFailedPrecondition without the CA key, kInternal when the CA has expired, kCrypto.
+  Result<X509Ptr> IssueOcspResponder(const EVP_PKEY& responder_key, ByteView serial, int64_t now,
+                                     int64_t lifetime_seconds) const;
 
   // Signs a CRL (v2, CRL number, AKI, reason codes). kCrypto on failure.
   Result<X509CrlPtr> SignCrl(std::span<const RevokedEntry> revoked, int64_t crl_number,

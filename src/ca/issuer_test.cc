@@ -210,6 +210,30 @@ TEST_F(IssuerTest, CdpAndAiaOnlyWhenConfigured) {
   EXPECT_EQ(VerifyChain(*cert, *ca_->root, {ca_->issuing.get()}), "");
 }
 
+TEST_F(IssuerTest, AnOcspUrlGoesIntoTheAuthorityInfoAccessFirst) {
+  X509ReqPtr csr = MakeCsr(*SharedKey("ec:p256"), "ocsp-device", {});
+  IssuerOptions options;
+  options.ocsp_url = "http://pki.example.com/ocsp";
+  options.aia_url = "http://pki.example.com/ca.crt";
+  X509Ptr cert = IssueOrDie(MakeIssuer(options), *csr, CertTemplate{});
+  ASSERT_TRUE(cert);
+  AuthorityInfoAccessPtr aia(static_cast<AUTHORITY_INFO_ACCESS*>(
+      X509_get_ext_d2i(cert.get(), NID_info_access, nullptr, nullptr)));
+  ASSERT_TRUE(aia);
+  ASSERT_EQ(sk_ACCESS_DESCRIPTION_num(aia.get()), 2);
+  const ACCESS_DESCRIPTION* ocsp = sk_ACCESS_DESCRIPTION_value(aia.get(), 0);
+  EXPECT_EQ(OBJ_obj2nid(ocsp->method), NID_ad_OCSP);
+  EXPECT_EQ(
+      std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(ocsp->location->d.ia5))),
+      options.ocsp_url);
+  EXPECT_EQ(OBJ_obj2nid(sk_ACCESS_DESCRIPTION_value(aia.get(), 1)->method), NID_ad_ca_issuers);
+  // What `openssl ocsp` and nginx's ssl_ocsp read from a certificate.
+  std::unique_ptr<STACK_OF(OPENSSL_STRING), decltype(&X509_email_free)> urls(
+      X509_get1_ocsp(cert.get()), &X509_email_free);
+  ASSERT_EQ(sk_OPENSSL_STRING_num(urls.get()), 1);
+  EXPECT_STREQ(sk_OPENSSL_STRING_value(urls.get(), 0), "http://pki.example.com/ocsp");
+}
+
 TEST_F(IssuerTest, ValidityIsBackdatedAndCappedAtTheCa) {
   X509ReqPtr csr = MakeCsr(*SharedKey("ec:p256"), "time-device", {});
   IssuerOptions options;

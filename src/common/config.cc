@@ -122,8 +122,8 @@ Status ReadKeyLimits(TableReader& policy, Config& c) {
 
 Status ReadAll(const toml::table& root, Config& c) {
   for (const auto& [k, v] : root) {
-    static const KeySet kTables = {"server",   "store", "scep",      "challenges", "mgmt", "api",
-                                   "webhooks", "ca",    "templates", "policy",     "log"};
+    static const KeySet kTables = {"server",   "store", "scep", "challenges", "mgmt",   "api",
+                                   "webhooks", "ca",    "ocsp", "templates",  "policy", "log"};
     if (!kTables.contains(k.str())) return Fail(KeyError("", k.str(), "unknown section"));
   }
   TableReader server(Sub(root, "server"), "server");
@@ -204,6 +204,7 @@ Status ReadAll(const toml::table& root, Config& c) {
   SG_TRY_STATUS(ca.Int("backdate_minutes", c.backdate_minutes, 0, 1440));
   SG_TRY_STATUS(ca.Str("crl_base_url", c.crl_base_url));
   SG_TRY_STATUS(ca.Str("aia_url", c.aia_url));
+  SG_TRY_STATUS(ca.Str("ocsp_url", c.ocsp_url));
   SG_TRY_STATUS(ca.Int("crl_validity_hours", c.crl_validity_hours, 1, 24 * 365));
   SG_TRY_STATUS(ca.Int("crl_refresh_hours", c.crl_refresh_hours, 1, 24 * 365));
   SG_TRY_STATUS(ca.Int("root_crl_validity_days", c.root_crl_validity_days, 2, 3650));
@@ -215,6 +216,13 @@ Status ReadAll(const toml::table& root, Config& c) {
   if (c.root_crl_refresh_days >= c.root_crl_validity_days)
     return Fail(
         KeyError("ca", "root_crl_refresh_days", "must be less than root_crl_validity_days"));
+
+  TableReader ocsp(Sub(root, "ocsp"), "ocsp");
+  SG_TRY_STATUS(ocsp.Int("validity_minutes", c.ocsp_validity_minutes, 1, 7 * 24 * 60));
+  SG_TRY_STATUS(ocsp.Int("cache_seconds", c.ocsp_cache_seconds, 0, 7 * 24 * 3600));
+  SG_TRY_STATUS(ocsp.Int("responder_hours", c.ocsp_responder_hours, 2, 24 * 365));
+  SG_TRY_STATUS(ocsp.Bool("sign_with_ca", c.ocsp_sign_with_ca));
+  SG_TRY_STATUS(ocsp.RejectUnknown());
 
   const toml::table* templates = Sub(root, "templates");
   SG_TRY_STATUS(ReadTemplate(templates, "signature", c.signature_template));
@@ -383,6 +391,9 @@ backdate_minutes = 5
 crl_base_url = ""
 # When set, issued certificates carry an AIA caIssuers URL.
 aia_url = ""
+# When set, issued certificates carry an AIA OCSP URL: this gateway's /ocsp as clients reach it,
+# e.g. "http://pki.example.com/ocsp".
+ocsp_url = ""
 # nextUpdate of each CRL, and how often it is re-signed even without revocations.
 crl_validity_hours = 168
 crl_refresh_hours = 24
@@ -394,6 +405,19 @@ root_crl_refresh_days = 7
 # With several issuing CAs on one database (`scepgate ca add-issuer`): how often this node looks
 # for issuing CAs added or retired elsewhere, and for CRLs it is asked to sign.
 issuer_poll_seconds = 10
+
+[ocsp]
+# The OCSP responder at /ocsp (RFC 6960, POST and GET), for every issuing CA this node holds.
+# nextUpdate of each answer: how long a relying party may keep it.
+validity_minutes = 60
+# HTTP max-age of an answer (RFC 5019), never past its nextUpdate. A cache in front (or the
+# relying party's) may serve a "good" answer this long after a revocation; 0: no HTTP caching.
+cache_seconds = 60
+# Answers are signed by a delegated responder certificate (id-kp-OCSPSigning, ocsp-nocheck) that
+# each node issues itself from the CA, keeps in memory only, and renews at half its lifetime.
+responder_hours = 168
+# true: sign with the issuing CA's own key instead.
+sign_with_ca = false
 
 # Templates by purpose, chosen from the key usage the request asks for (as NDES does):
 # digitalSignature only -> signature; keyEncipherment only -> encryption; otherwise general.

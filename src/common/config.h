@@ -84,10 +84,17 @@ struct Config {
   int backdate_minutes = 5;
   std::string crl_base_url;  // e.g. "http://pki.example.com/crl" -> CDP <base>/<issuer>.crl
   std::string aia_url;       // caIssuers URL put in issued certificates
+  std::string ocsp_url;      // AIA OCSP URL put in issued certificates (this gateway's /ocsp)
   int crl_validity_hours = 168;
   int crl_refresh_hours = 24;       // re-sign when the current CRL is older than this
   int root_crl_validity_days = 30;  // nextUpdate of the root's CRL (revoked issuing CAs)
   int root_crl_refresh_days = 7;    // re-signed where the root key is when older than this
+
+  // [ocsp]
+  int ocsp_validity_minutes = 60;  // nextUpdate - thisUpdate of each answer
+  int ocsp_cache_seconds = 60;     // HTTP max-age of an answer (never past its nextUpdate)
+  int ocsp_responder_hours = 168;  // lifetime of a delegated responder certificate
+  bool ocsp_sign_with_ca = false;  // sign with the issuing CA itself, not a delegated one
   // How often `serve` reads the issuer registry: issuing CAs added or retired on other nodes,
   // and CRLs they ask this node to sign (option 2 of docs/high-availability.md).
   int issuer_poll_seconds = 10;

@@ -8,6 +8,7 @@
 #include <openssl/cms.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/ocsp.h>
 #include <openssl/param_build.h>
 #include <openssl/pkcs12.h>
 #include <openssl/pkcs7.h>
@@ -97,6 +98,10 @@ using LibCtxPtr = OsslPtr<OSSL_LIB_CTX, OSSL_LIB_CTX_free>;
 using EcGroupPtr = OsslPtr<EC_GROUP, EC_GROUP_free>;
 // A SEQUENCE OF ANY as d2i_ASN1_SEQUENCE_ANY returns it.
 using AnyStackPtr = OsslPtr<STACK_OF(ASN1_TYPE), FreeAnyStack>;
+using OcspRequestPtr = OsslPtr<OCSP_REQUEST, OCSP_REQUEST_free>;
+using OcspResponsePtr = OsslPtr<OCSP_RESPONSE, OCSP_RESPONSE_free>;
+using OcspBasicRespPtr = OsslPtr<OCSP_BASICRESP, OCSP_BASICRESP_free>;
+using OcspCertIdPtr = OsslPtr<OCSP_CERTID, OCSP_CERTID_free>;
 
 // Returns and clears OpenSSL's error queue as one line ("" when empty).
 std::string DrainOpenSslErrors();

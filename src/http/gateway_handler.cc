@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 #include <strings.h>
 
+#include <algorithm>
 #include <chrono>
+#include <ctime>
 
 #include "codec/get_message.h"
 #include "http/conditional.h"
@@ -25,11 +27,12 @@ Response FromReply(scep::Reply r) {
 }  // namespace
 
 GatewayHandler::GatewayHandler(GatewayRoutes routes, scep::Service& service,
-                               scep::CrlPublisher& crls, const scep::CaState& cas,
-                               scep::HealthCheck& health, Random& random)
+                               scep::CrlPublisher& crls, scep::OcspResponder& ocsp,
+                               const scep::CaState& cas, scep::HealthCheck& health, Random& random)
     : routes_(std::move(routes)),
       service_(service),
       crls_(crls),
+      ocsp_(ocsp),
       cas_(cas),
       health_(health),
       random_(random) {}
@@ -42,6 +45,8 @@ bool GatewayHandler::IsScepPath(const std::string& path) const {
 
 Admission GatewayHandler::Admit(const Request& head, size_t /*fallback*/) {
   if (head.method == "POST" && IsScepPath(head.path)) return {routes_.max_scep_body, {}};
+  constexpr size_t kMaxOcspRequest = 16 * 1024;  // 32 CertIDs with a nonce are under 4 KiB
+  if (head.method == "POST" && head.path == routes_.ocsp_path) return {kMaxOcspRequest, {}};
   return {0, {}};
 }
 
@@ -59,6 +64,10 @@ Response GatewayHandler::Handle(const Request& request) {
                                       h.database + "\nsigning: " + h.signing + "\n");
     if (!h.ok) resp.headers.emplace_back("Retry-After", "5");
     log.message_type = "healthz";
+  } else if (request.path == routes_.ocsp_path ||
+             request.path.starts_with(routes_.ocsp_path + "/")) {
+    resp = Ocsp(request, log.outcome);
+    log.message_type = "ocsp";
   } else if (request.path.starts_with(routes_.crl_path + "/") && request.method == "GET") {
     resp = Crl(request, request.path.substr(routes_.crl_path.size() + 1));
     log.message_type = "crl";
@@ -122,6 +131,47 @@ Response GatewayHandler::Scep(const Request& request, const std::string& correla
   log.outcome = reply.outcome;
   log.fail_info = reply.fail_info;
   return FromReply(std::move(reply));
+}
+
+// RFC 6960 appendix A: POST with the DER request as the body, or GET with it base64 (and URL)
+// encoded after the path. RFC 5019: a cacheable answer carries max-age (never past nextUpdate),
+// Last-Modified, Expires and an ETag (the SHA-1 of the response), and a conditional GET gets 304.
+Response GatewayHandler::Ocsp(const Request& request, std::string& outcome) {
+  Bytes der;
+  if (request.method == "POST" && request.path == routes_.ocsp_path) {
+    der.assign(request.body.begin(), request.body.end());
+  } else if (request.method == "GET" && request.path.size() > routes_.ocsp_path.size() + 1) {
+    auto text = codec::PercentDecode(request.path.substr(routes_.ocsp_path.size() + 1));
+    auto decoded = text ? codec::DecodeGetMessage(*text) : Result<Bytes>(Fail(text.error()));
+    if (decoded) der = std::move(*decoded);  // else an empty body: malformedRequest
+  } else {
+    Response r = Text(405, "method not allowed\n");
+    r.headers.emplace_back("Allow", "GET, POST");
+    return r;
+  }
+  scep::OcspReply reply = ocsp_.Respond(der);
+  outcome = reply.outcome;
+  Response r{200, "application/ocsp-response", AsString(reply.der), {}};
+  if (!reply.cacheable || routes_.ocsp_cache_seconds <= 0) {
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+  }
+  const int64_t now = std::time(nullptr);
+  const int64_t max_age =
+      std::max<int64_t>(0, std::min<int64_t>(routes_.ocsp_cache_seconds, reply.next_update - now));
+  auto sha1 = Digest("SHA1", reply.der);
+  Validators v{"\"" + (sha1 ? HexEncode(*sha1) : std::string("-")) + "\"", reply.this_update};
+  std::string cache_control =
+      "max-age=" + std::to_string(max_age) + ", public, no-transform, must-revalidate";
+  if (NotModified(request, v)) {
+    Response not_modified = NotModifiedResponse(v, cache_control);
+    not_modified.headers.emplace_back("Expires", HttpDate(reply.next_update));
+    return not_modified;
+  }
+  AddValidators(r, v);
+  r.headers.emplace_back("Cache-Control", cache_control);
+  r.headers.emplace_back("Expires", HttpDate(reply.next_update));
+  return r;
 }
 
 // A CRL changes with every revocation, so caches keep it but ask each time (If-None-Match) and

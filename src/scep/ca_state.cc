@@ -27,6 +27,7 @@ ca::IssuerOptions OptionsFor(const Config& config, const std::string& id) {
     o.crl_url = base + "/" + id + ".crl";
   }
   o.aia_url = config.aia_url;
+  o.ocsp_url = config.ocsp_url;
   return o;
 }
 
