@@ -111,7 +111,9 @@ int Run(const Options& o) {
     int len = i2d_OCSP_REQUEST(req.get(), &der);
     bodies.emplace_back(reinterpret_cast<char*>(der), static_cast<size_t>(len));
     OPENSSL_free(der);
-    paths.push_back(url->path + "/" + PercentEncode(sg::Base64Encode(sg::AsView(bodies.back()))));
+    std::string base = url->path;
+    if (base.empty() || base.back() != '/') base += '/';
+    paths.push_back(base + PercentEncode(sg::Base64Encode(sg::AsView(bodies.back()))));
     requests.push_back(std::move(req));
   }
   if (requests.empty())
