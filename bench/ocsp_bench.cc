@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -18,6 +17,7 @@
 #include <thread>
 
 #include "client/http_client.h"
+#include "client/request_builder.h"
 #include "common/files.h"
 #include "common/ossl.h"
 
@@ -61,21 +61,6 @@ sg::X509Ptr LoadCert(const std::string& path) {
   return cert ? std::move(*cert) : nullptr;
 }
 
-std::string PercentEncode(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char ch : s) {
-    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-      out += static_cast<char>(ch);
-    } else {
-      out += '%';
-      out += kHex[ch >> 4];
-      out += kHex[ch & 15];
-    }
-  }
-  return out;
-}
-
 int Run(const Options& o) {
   auto url = sg::client::ParseUrl(o.url);
   if (!url) return std::fprintf(stderr, "ocsp-bench: %s\n", url.error().message.c_str()), 2;
@@ -113,7 +98,7 @@ int Run(const Options& o) {
     OPENSSL_free(der);
     std::string base = url->path;
     if (base.empty() || base.back() != '/') base += '/';
-    paths.push_back(base + PercentEncode(sg::Base64Encode(sg::AsView(bodies.back()))));
+    paths.push_back(base + sg::client::PercentEncode(sg::Base64Encode(sg::AsView(bodies.back()))));
     requests.push_back(std::move(req));
   }
   if (requests.empty())

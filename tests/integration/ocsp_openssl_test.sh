@@ -71,7 +71,12 @@ curl -sf -H 'Content-Type: application/ocsp-request' --data-binary 'not an OCSP 
   -o junk.der "$OCSP" || fail "POST junk failed at the HTTP level"
 openssl ocsp -respin junk.der -resp_text -noverify >junk.out 2>&1 || true
 grep -qi "malformedrequest" junk.out || fail "junk did not get malformedRequest: $(cat junk.out)"
+curl -sf -o badget.der "$OCSP/not*base64%" || fail "GET with a path that is not base64 failed at the HTTP level"
+openssl ocsp -respin badget.der -resp_text -noverify >badget.out 2>&1 || true
+grep -qi "malformedrequest" badget.out || fail "a GET path that is not base64 did not get malformedRequest: $(cat badget.out)"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$OCSP")
+[ "$code" = 405 ] || fail "DELETE $OCSP got $code, not 405"
 openssl ocsp -issuer root.pem -cert issuing.pem -url "$OCSP" -noverify >unauth.out 2>&1 || true
 grep -qi "unauthorized" unauth.out || fail "a CA not served here is not unauthorized: $(cat unauth.out)"
 curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null || fail "the gateway stopped serving"
-pass "junk: malformedRequest; the root's own certificates: unauthorized; still serving"
+pass "junk (POST or GET): malformedRequest; DELETE: 405; the root's own certificates: unauthorized; still serving"
