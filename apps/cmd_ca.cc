@@ -133,8 +133,9 @@ void AddCaCommands(CLI::App& app) {
     ca::KeySpec spec;
     if (!key->empty()) spec = OrDie(ca::ParseKeySpec(*key));
     Config config = OrDie(LoadConfig(ConfigPath(*dir)));
+    auto token = OrDie(OpenConfiguredToken(config));
     OrDie(ca::StageRollover(*dir, key->empty() ? nullptr : &spec, SystemClock().Now(), random,
-                            *root_key, config.crl_base_url));
+                            *root_key, config.crl_base_url, token.get()));
     std::cout << "next issuing CA staged; "
               << ReloadRunningServer(*dir, "to offer it through GetNextCACert") << "\n";
   });
@@ -144,7 +145,8 @@ void AddCaCommands(CLI::App& app) {
   AddDirOption(*act, *dir);
   act->callback([dir] {
     SystemRandom random;
-    OrDie(ca::ActivateRollover(*dir, SystemClock().Now(), random));
+    auto token = OrDie(OpenConfiguredToken(OrDie(LoadConfig(ConfigPath(*dir)))));
+    OrDie(ca::ActivateRollover(*dir, SystemClock().Now(), random, token.get()));
     std::cout << "staged issuing CA is now current; " << ReloadRunningServer(*dir, "to use it")
               << "\n";
   });

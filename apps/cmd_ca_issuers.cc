@@ -39,8 +39,9 @@ void AddIssuer(const AddIssuerFlags& f) {
       Die(Error::AlreadyExists("an issuing CA named '" + f.name + "' is known already (" +
                                known->id + ")"));
   nlohmann::json args = {{"name", f.name}, {"out", f.out}};
-  auto made = ca::CreateSiblingIssuer(f.dir, f.out, f.name, f.key.empty() ? nullptr : &spec,
-                                      clock.Now(), random, f.root_key, data->config.crl_base_url);
+  auto made =
+      ca::CreateSiblingIssuer(f.dir, f.out, f.name, f.key.empty() ? nullptr : &spec, clock.Now(),
+                              random, f.root_key, data->config.crl_base_url, data->token.get());
   if (!made) Audited(*data->store, "ca.add_issuer", f.name, args, Result<void>(Fail(made.error())));
   store::IssuerRecord r;
   r.id = scep::CertSha256(*made->cert);
@@ -53,7 +54,9 @@ void AddIssuer(const AddIssuerFlags& f) {
   std::cout << "issuing CA '" << f.name << "' created and registered\n"
             << "  id: " << r.id << "\n"
             << "  certificate: " << (std::filesystem::path(f.out) / "issuing.crt").string()
-            << "\n  key (0600): " << (std::filesystem::path(f.out) / "issuing.key").string()
+            << (made->uri.empty()
+                    ? "\n  key (0600): " + (std::filesystem::path(f.out) / "issuing.key").string()
+                    : "\n  key: in the token, " + made->uri)
             << "\nmake a node that signs with it:\n"
             << "  scepgate init --dir NEW --join DSN --from " << f.dir << " --issuer " << f.out
             << "\nthen delete " << f.out << " (the key belongs on that node group only)\n";

@@ -56,6 +56,16 @@ void AddInitCommand(CLI::App& app) {
   cmd->add_option("--crl-base-url", opts->crl_base_url,
                   "where relying parties fetch CRLs (e.g. http://pki.example.com/crl): set as [ca] "
                   "crl_base_url, and the issuing CA names the root's CRL there");
+  cmd->add_option("--pkcs11", opts->pkcs11_uri,
+                  "make the CA keys (root, issuing CA, RA) inside this PKCS#11 token, e.g. "
+                  "'pkcs11:token=scepgate;object=scepgate' (object=: label prefix); the PIN comes "
+                  "from --pkcs11-pin-file or SCEPGATE_PKCS11_PIN, never the command line");
+  cmd->add_option("--pkcs11-module", opts->pkcs11_module,
+                  "with --pkcs11: the PKCS#11 library (e.g. /usr/lib/softhsm/libsofthsm2.so), "
+                  "unless the URI has module-path");
+  cmd->add_option("--pkcs11-pin-file", opts->pkcs11_pin_file,
+                  "with --pkcs11: a file (mode 0600) holding the token's user PIN, named in "
+                  "[pkcs11] pin_file");
   cmd->add_flag("--force", opts->force, "replace an existing data dir");
   auto join = std::make_shared<JoinOptions>();
   CLI::Option* join_opt =
@@ -75,8 +85,10 @@ void AddInitCommand(CLI::App& app) {
   from_opt->needs(join_opt);
   password_opt->needs(join_opt);
   issuer_opt->needs(join_opt);
+  cmd->get_option("--pkcs11-module")->needs(cmd->get_option("--pkcs11"));
+  cmd->get_option("--pkcs11-pin-file")->needs(cmd->get_option("--pkcs11"));
   for (const char* other :
-       {"--challenge", "--import-ca", "--import-key", "--offline-root", "--force"})
+       {"--challenge", "--import-ca", "--import-key", "--offline-root", "--force", "--pkcs11"})
     join_opt->excludes(cmd->get_option(other));
   cmd->callback([opts, dir, join] {
     if (!join->dsn.empty()) {
@@ -94,6 +106,9 @@ void AddInitCommand(CLI::App& app) {
     SystemRandom random;
     OrDie(InitDataDir(*opts, clock, random));
     std::cout << "initialised " << *dir << " (config: " << ConfigPath(*dir).string() << ")\n";
+    if (!opts->pkcs11_uri.empty())
+      std::cout << "CA keys made in the PKCS#11 token " << opts->pkcs11_uri
+                << "; the data dir names them in ca/*.p11\n";
     if (!opts->offline_root.empty())
       std::cout << "root CA key written to " << opts->offline_root.string()
                 << " and kept nowhere else: move it offline; `scepgate ca rollover` needs it as "

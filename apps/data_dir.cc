@@ -11,6 +11,7 @@
 #include "common/config_edit.h"
 #include "common/files.h"
 #include "common/providers.h"
+#include "pkcs11/keys.h"
 #include "policy/seal_keys.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/postgres_store.h"
@@ -109,6 +110,13 @@ Status InitDataDir(const InitOptions& o, const Clock& clock, Random& random) {
           "--offline-root is for a new root; an imported issuing CA brings no root key"));
     SG_TRY_STATUS(ca::CheckOfflineRootKeyPath(o.dir, o.offline_root));
   }
+  // The token first: a wrong PIN or a missing token must fail before anything is replaced.
+  std::shared_ptr<pkcs11::TokenKeys> token;
+  if (!o.pkcs11_uri.empty()) {
+    auto opened = pkcs11::OpenTokenKeys(o.pkcs11_uri, o.pkcs11_module, o.pkcs11_pin_file);
+    if (!opened) return Fail(opened.error().With("--pkcs11"));
+    token = std::move(*opened);
+  }
   if (LooksInitialised(o.dir)) {
     if (!o.force)
       return Fail(Error::AlreadyExists(
@@ -124,10 +132,11 @@ Status InitDataDir(const InitOptions& o, const Clock& clock, Random& random) {
   co.import_key = o.import_key;
   co.offline_root_key = o.offline_root;
   co.crl_base_url = o.crl_base_url;
+  co.token = token.get();
   SG_TRY_STATUS(ca::CreateCaDirectory(o.dir, co, clock.Now(), random));
   SG_ASSIGN_OR_RETURN(auto store, store::SqliteStore::Open(DatabasePath(o.dir)));
   ::chmod(DatabasePath(o.dir).c_str(), 0600);
-  SG_ASSIGN_OR_RETURN(ca::CaSet set, ca::LoadCaDirectory(o.dir));
+  SG_ASSIGN_OR_RETURN(ca::CaSet set, ca::LoadCaDirectory(o.dir, token.get()));
   SG_ASSIGN_OR_RETURN(auto cas, scep::CaState::Build(std::move(set), Config{}));
   SG_TRY_STATUS(RegisterOwnIssuers(*store, *cas, clock.Now()));
   // The first sealing key, so that switching to sealed challenges needs no other step.
@@ -136,6 +145,14 @@ Status InitDataDir(const InitOptions& o, const Clock& clock, Random& random) {
   std::string text = DefaultConfigText(o.challenge);
   if (!o.crl_base_url.empty())
     text = SetConfigValue(text, "ca", "crl_base_url", TomlString(o.crl_base_url));
+  if (token) {
+    text = SetConfigValue(text, "pkcs11", "uri", TomlString(o.pkcs11_uri));
+    if (!o.pkcs11_module.empty())
+      text = SetConfigValue(text, "pkcs11", "module", TomlString(o.pkcs11_module));
+    if (!o.pkcs11_pin_file.empty())
+      text = SetConfigValue(text, "pkcs11", "pin_file",
+                            TomlString(fs::absolute(o.pkcs11_pin_file).string()));
+  }
   return WritePrivateFile(ConfigPath(o.dir), text);
 }
 
@@ -173,8 +190,14 @@ std::unique_ptr<scep::CrlPublisher> MakeCrlPublisher(const DataDir& d, const Clo
 
 }  // namespace
 
+Result<std::shared_ptr<ca::KeyToken>> OpenConfiguredToken(const Config& config) {
+  auto token = pkcs11::OpenConfiguredToken(config);
+  if (!token) return Fail(token.error().With("[pkcs11]"));
+  return std::shared_ptr<ca::KeyToken>(std::move(*token));
+}
+
 Status UseRootKey(DataDir& d, const fs::path& root_key_file, const Clock& clock) {
-  SG_ASSIGN_OR_RETURN(ca::CaSet set, ca::LoadCaDirectory(d.dir));
+  SG_ASSIGN_OR_RETURN(ca::CaSet set, ca::LoadCaDirectory(d.dir, d.token.get()));
   SG_ASSIGN_OR_RETURN(set.root_key, ca::LoadRootKey(d.dir, set, root_key_file));
   SG_ASSIGN_OR_RETURN(auto registry, d.store->ListIssuers());
   d.crls.reset();
@@ -197,8 +220,9 @@ Result<std::unique_ptr<DataDir>> OpenDataDir(const fs::path& dir, const Clock& c
   }
   d->config = std::move(*config);
   SG_TRY_STATUS(LoadProviders(d->config.legacy_algorithms));
+  SG_ASSIGN_OR_RETURN(d->token, OpenConfiguredToken(d->config));
   SG_ASSIGN_OR_RETURN(d->store, OpenStore(dir, d->config, store));
-  SG_ASSIGN_OR_RETURN(ca::CaSet set, ca::LoadCaDirectory(dir));
+  SG_ASSIGN_OR_RETURN(ca::CaSet set, ca::LoadCaDirectory(dir, d->token.get()));
   SG_ASSIGN_OR_RETURN(auto registry, d->store->ListIssuers());
   SG_ASSIGN_OR_RETURN(d->cas, scep::CaState::Build(std::move(set), d->config, registry));
   auto keys = policy::LoadSealKeys(SealKeyPath(dir, d->config));

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "ca/key_token.h"
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/random.h"
@@ -29,24 +30,38 @@ struct InitOptions {
   std::filesystem::path import_key;
   std::filesystem::path offline_root;  // set: the root key goes there, not into DIR/ca
   std::string crl_base_url;  // [ca] crl_base_url; the issuing CA names the root's CRL there
+  // --pkcs11: keys made in this token (URI; object= is the label prefix), the module and the
+  // PIN file (else $SCEPGATE_PKCS11_PIN) written to [pkcs11].
+  std::string pkcs11_uri;
+  std::string pkcs11_module;
+  std::string pkcs11_pin_file;
   bool force = false;
 };
 
 // Creates the CA hierarchy, the database (migrated) and a commented scepgate.toml. Returns
 // kAlreadyExists when DIR already holds a scepgate data dir and `force` is false,
 // kInvalidArgument for a bad key spec or import, what ca::CheckOfflineRootKeyPath returns for
-// `offline_root` (checked before `force` removes anything), kIo / kCrypto / kDatabase otherwise.
+// `offline_root` (checked before `force` removes anything), what pkcs11::OpenTokenKeys returns
+// for --pkcs11 (checked first too), kIo / kCrypto / kDatabase otherwise.
 Status InitDataDir(const InitOptions& options, const Clock& clock, Random& random);
 
 // An opened data dir. Members are thread-safe as their own classes say.
 struct DataDir {
   std::filesystem::path dir;
   Config config;
+  // The [pkcs11] token; null when the keys are files. Declared first among the parts that use
+  // it, so that it goes last.
+  std::shared_ptr<ca::KeyToken> token;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<scep::CaState> cas;
   std::unique_ptr<scep::CrlPublisher> crls;
   std::vector<policy::SealKey> seal_keys;  // current first; empty when the file is missing
 };
+
+// The token a data dir's [pkcs11] section names, opened and logged in; null when it names none.
+// Returns what pkcs11::OpenConfiguredToken returns (kPermissionDenied for a wrong PIN, kNotFound
+// for a missing token or module), prefixed with "[pkcs11]".
+Result<std::shared_ptr<ca::KeyToken>> OpenConfiguredToken(const Config& config);
 
 // Loads config, opens the store and the CA. Loads OpenSSL's legacy provider when the config asks.
 // `store` tunes the SQLite store (the server checkpoints in the background).

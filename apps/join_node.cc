@@ -32,11 +32,13 @@ bool InsideDataDir(const fs::path& file) {
 bool OfSourceIssuer(const fs::path& rel) {
   auto it = rel.begin();
   if (it == rel.end() || *it != "ca" || ++it == rel.end()) return false;
-  return *it == "issuing.crt" || *it == "issuing.key" || *it == "next" || *it == "archive";
+  return *it == "issuing.crt" || *it == "issuing.key" || *it == "issuing.p11" || *it == "next" ||
+         *it == "archive";
 }
 
 // Copies FROM/ca into DIR/ca file by file with the modes the layout prescribes, leaving out the
-// root CA's key, and with `own_issuer` the source's issuing CAs.
+// root CA's key (or, in a token, its URI), and with `own_issuer` the source's issuing CAs. Keys
+// in a token are named by .p11 files, copied as they are: the new node opens the same token.
 Status CopyCaDirectory(const fs::path& from, const fs::path& dir, bool own_issuer,
                        std::vector<JoinedFile>& out) {
   std::error_code ec;
@@ -56,7 +58,7 @@ Status CopyCaDirectory(const fs::path& from, const fs::path& dir, bool own_issue
       continue;
     }
     if (!it->is_regular_file()) continue;
-    if (rel == fs::path("ca") / "root.key") {
+    if (rel == fs::path("ca") / "root.key" || rel == fs::path("ca") / "root.p11") {
       root_key = true;
       continue;
     }
@@ -85,9 +87,12 @@ Status CopySecret(const fs::path& from, const fs::path& dir, const std::string& 
   return {};
 }
 
-// DIR/ca/issuing.{crt,key} from the directory `ca add-issuer --out` wrote.
+// DIR/ca/issuing.{crt,key|p11} from the directory `ca add-issuer --out` wrote.
 Status CopyIssuer(const fs::path& issuer, const fs::path& dir, std::vector<JoinedFile>& out) {
-  for (const char* name : {"issuing.key", "issuing.crt"}) {
+  std::error_code ec;
+  const bool in_token =
+      !fs::exists(issuer / "issuing.key", ec) && fs::exists(issuer / "issuing.p11", ec);
+  for (const char* name : {in_token ? "issuing.p11" : "issuing.key", "issuing.crt"}) {
     bool key = fs::path(name).extension() == ".key";
     auto data = key ? ReadPrivateFile(issuer / name) : ReadFile(issuer / name);
     if (!data) return Fail(data.error().With("--issuer"));
@@ -101,7 +106,8 @@ Status CopyIssuer(const fs::path& issuer, const fs::path& dir, std::vector<Joine
 // must know the node's issuing CA when that is one of its own (`--issuer`).
 Status CheckDatabase(const fs::path& dir, const Config& config, bool own_issuer) {
   SG_ASSIGN_OR_RETURN(auto store, OpenStore(dir, config));
-  SG_ASSIGN_OR_RETURN(ca::CaSet set, ca::LoadCaDirectory(dir));
+  SG_ASSIGN_OR_RETURN(auto token, OpenConfiguredToken(config));
+  SG_ASSIGN_OR_RETURN(ca::CaSet set, ca::LoadCaDirectory(dir, token.get()));
   if (own_issuer && (!set.root || !ca::IsIssuedBy(*set.issuing.cert, *set.root)))
     return Fail(Error::FailedPrecondition(
         "--issuer holds an issuing CA the deployment's root did not issue"));

@@ -90,7 +90,7 @@ struct ServeStack::Parts {
         health(*d.store, *d.cas, clock),
         ocsp(*d.cas, *d.store, clock, random,
              scep::OcspOptions{d.config.ocsp_validity_minutes, d.config.ocsp_responder_hours,
-                               d.config.ocsp_sign_with_ca, 100000}),
+                               d.config.ocsp_sign_with_ca, 100000, d.token.get()}),
         gateway({d.config.scep_paths, d.config.crl_path, d.config.max_scep_body, "/ocsp",
                  d.config.ocsp_cache_seconds},
                 service, *d.crls, ocsp, *d.cas, health, random),

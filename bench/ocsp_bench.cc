@@ -20,6 +20,7 @@
 #include "client/request_builder.h"
 #include "common/files.h"
 #include "common/ossl.h"
+#include "common/percent.h"
 
 namespace sg = scepgate;
 using Clock = std::chrono::steady_clock;
@@ -98,7 +99,7 @@ int Run(const Options& o) {
     OPENSSL_free(der);
     std::string base = url->path;
     if (base.empty() || base.back() != '/') base += '/';
-    paths.push_back(base + sg::client::PercentEncode(sg::Base64Encode(sg::AsView(bodies.back()))));
+    paths.push_back(base + sg::PercentEncode(sg::Base64Encode(sg::AsView(bodies.back()))));
     requests.push_back(std::move(req));
   }
   if (requests.empty())

@@ -9,7 +9,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view query(reinterpret_cast<const char*>(data), size);
   auto message = scepgate::codec::QueryParam(query, "message");
   if (message && *message) (void)scepgate::codec::DecodeGetMessage(**message);
-  (void)scepgate::codec::PercentDecode(query);
+  (void)scepgate::PercentDecode(query);
   (void)scepgate::codec::DecodeGetMessage(query);
   return 0;
 }

@@ -7,6 +7,7 @@
 #include "codec/get_message.h"
 #include "codec/pki_message.h"
 #include "codec/test_util.h"
+#include "common/percent.h"
 
 namespace scepgate::fuzz {
 namespace {
@@ -62,7 +63,7 @@ std::vector<Bytes> BuildSeeds() {
 
   std::string b64 = Base64Encode(request);
   seeds.emplace_back(b64.begin(), b64.end());
-  std::string query = "operation=PKIOperation&message=" + client::PercentEncode(b64);
+  std::string query = "operation=PKIOperation&message=" + PercentEncode(b64);
   seeds.emplace_back(query.begin(), query.end());
 
   // HTTP requests as a connection delivers them, and REST API bodies (route byte first).

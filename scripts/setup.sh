@@ -9,6 +9,7 @@ packages=(
   libboost-dev libboost-system-dev
   libsqlite3-dev sqlite3
   libpq-dev postgresql nginx
+  libp11-kit-dev softhsm2
   libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libcurl4-openssl-dev libxml2-dev socat libicu-dev
   libgtest-dev libgmock-dev libbenchmark-dev

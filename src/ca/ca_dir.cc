@@ -10,6 +10,7 @@
 #include "ca/hierarchy.h"
 #include "ca/offline_root.h"
 #include "common/files.h"
+#include "common/text.h"
 
 namespace scepgate::ca {
 
@@ -25,13 +26,45 @@ bool Exists(const fs::path& p) {
   return fs::exists(p, ec);
 }
 
-// Writes STEM.key (0600) and then STEM.crt (0644) in `dir`.
-Status WritePair(const fs::path& dir, const std::string& stem, const X509& cert,
-                 const EVP_PKEY& key) {
-  SG_ASSIGN_OR_RETURN(std::string key_pem, KeyToPem(key));
-  SG_ASSIGN_OR_RETURN(std::string cert_pem, CertToPem(cert));
-  SG_TRY_STATUS(WritePrivateFile(dir / (stem + ".key"), key_pem));
+// Writes STEM.key (0600), or STEM.p11 (the token's URI, 0644) for a key in a token, and then
+// STEM.crt (0644) in `dir`. The other kind of key file goes: a key is named once.
+Status WritePair(const fs::path& dir, const std::string& stem, const CaKeyPair& pair) {
+  SG_ASSIGN_OR_RETURN(std::string cert_pem, CertToPem(*pair.cert));
+  std::error_code ec;
+  if (pair.uri.empty()) {
+    SG_ASSIGN_OR_RETURN(std::string key_pem, KeyToPem(*pair.key));
+    SG_TRY_STATUS(WritePrivateFile(dir / (stem + ".key"), key_pem));
+    fs::remove(dir / (stem + ".p11"), ec);
+  } else {
+    SG_TRY_STATUS(WriteFile(dir / (stem + ".p11"), pair.uri + "\n", 0644));
+    fs::remove(dir / (stem + ".key"), ec);
+  }
   return WriteFile(dir / (stem + ".crt"), cert_pem, 0644);
+}
+
+// A new key of `spec` for `role`: made in `token` when given (its URI returned beside it), else
+// generated here.
+Result<CaKeyPair> MakeKey(KeyToken* token, const KeySpec& spec, std::string_view role) {
+  if (token == nullptr) {
+    SG_ASSIGN_OR_RETURN(EvpPkeyPtr key, GenerateKey(spec));
+    return CaKeyPair{nullptr, std::move(key), ""};
+  }
+  SG_ASSIGN_OR_RETURN(TokenKey made, token->Generate(spec, role));
+  return CaKeyPair{nullptr, std::move(made.key), std::move(made.uri)};
+}
+
+// The key a STEM.p11 file names, loaded from `token` for `cert`. kFailedPrecondition without a
+// token.
+Result<CaKeyPair> LoadTokenPair(const fs::path& uri_file, X509Ptr cert, KeyToken* token) {
+  SG_ASSIGN_OR_RETURN(std::string text, ReadFile(uri_file));
+  std::string uri(TrimBlanks(text));
+  if (token == nullptr)
+    return Fail(Error::FailedPrecondition(
+        uri_file.string() + " names a key in a PKCS#11 token (" + uri +
+        "): set [pkcs11] uri, module and pin_file (or SCEPGATE_PKCS11_PIN)"));
+  auto key = token->Load(uri, *cert);
+  if (!key) return Fail(key.error().With(uri_file.string()));
+  return CaKeyPair{std::move(cert), std::move(*key), std::move(uri)};
 }
 
 Result<X509Ptr> LoadCert(const fs::path& path) {
@@ -50,15 +83,18 @@ Result<EvpPkeyPtr> LoadKey(const fs::path& path) {
   return std::move(*key);
 }
 
-Result<CaKeyPair> LoadPair(const fs::path& dir, const std::string& stem) {
+// STEM.crt and its key: STEM.key, else the token key STEM.p11 names.
+Result<CaKeyPair> LoadPair(const fs::path& dir, const std::string& stem, KeyToken* token) {
   SG_ASSIGN_OR_RETURN(X509Ptr cert, LoadCert(dir / (stem + ".crt")));
+  if (!Exists(dir / (stem + ".key")) && Exists(dir / (stem + ".p11")))
+    return LoadTokenPair(dir / (stem + ".p11"), std::move(cert), token);
   SG_ASSIGN_OR_RETURN(EvpPkeyPtr key, LoadKey(dir / (stem + ".key")));
   if (X509_check_private_key(cert.get(), key.get()) != 1) {
     DrainOpenSslErrors();
     return Fail(Error::InvalidArgument((dir / (stem + ".key")).string() +
                                        " does not match its certificate"));
   }
-  return CaKeyPair{std::move(cert), std::move(key)};
+  return CaKeyPair{std::move(cert), std::move(key), ""};
 }
 
 // Returns every certificate of a PEM bundle, in order. kInvalidArgument when there is none.
@@ -108,47 +144,50 @@ std::string CnOr(const X509& cert, const std::string& fallback) {
   return cn.empty() ? fallback : cn;
 }
 
-// Returns a new RA key and certificate issued by `issuing`.
+// Returns a new RA key (in `token` when given) and certificate issued by `issuing`.
 Result<CaKeyPair> NewRa(const std::string& cn, const KeySpec& spec, int days,
-                        const CaKeyPair& issuing, int64_t now, Random& random) {
-  SG_ASSIGN_OR_RETURN(EvpPkeyPtr key, GenerateKey(spec));
-  SG_ASSIGN_OR_RETURN(X509Ptr cert,
-                      MakeRaCert(*key, cn, days, *issuing.cert, *issuing.key, now, random));
-  return CaKeyPair{std::move(cert), std::move(key)};
+                        const CaKeyPair& issuing, int64_t now, Random& random, KeyToken* token) {
+  SG_ASSIGN_OR_RETURN(CaKeyPair ra, MakeKey(token, spec, "ra"));
+  SG_ASSIGN_OR_RETURN(ra.cert,
+                      MakeRaCert(*ra.key, cn, days, *issuing.cert, *issuing.key, now, random));
+  return ra;
 }
 
 Status CreateNew(const fs::path& ca, const CreateCaOptions& o, int64_t now, Random& random) {
-  SG_ASSIGN_OR_RETURN(EvpPkeyPtr root_key, GenerateKey(o.key));
-  SG_ASSIGN_OR_RETURN(X509Ptr root,
-                      MakeRootCa(*root_key, o.name + " Root CA", o.root_days, now, random));
-  SG_ASSIGN_OR_RETURN(EvpPkeyPtr issuing_key, GenerateKey(o.key));
-  SG_ASSIGN_OR_RETURN(X509Ptr issuing,
-                      MakeIssuingCa(*issuing_key, o.name + " Issuing CA", o.issuing_days, *root,
-                                    *root_key, now, random, RootCrlUrl(o.crl_base_url, *root)));
-  CaKeyPair pair{std::move(issuing), std::move(issuing_key)};
+  // An offline root's key is written to its file: it cannot be in the token.
+  SG_ASSIGN_OR_RETURN(CaKeyPair root,
+                      MakeKey(o.offline_root_key.empty() ? o.token : nullptr, o.key, "root"));
+  SG_ASSIGN_OR_RETURN(root.cert,
+                      MakeRootCa(*root.key, o.name + " Root CA", o.root_days, now, random));
+  SG_ASSIGN_OR_RETURN(CaKeyPair pair, MakeKey(o.token, o.key, "issuing"));
+  SG_ASSIGN_OR_RETURN(
+      pair.cert, MakeIssuingCa(*pair.key, o.name + " Issuing CA", o.issuing_days, *root.cert,
+                               *root.key, now, random, RootCrlUrl(o.crl_base_url, *root.cert)));
   SG_ASSIGN_OR_RETURN(CaKeyPair ra,
-                      NewRa(o.name + " RA", RaSpec(o.key), o.ra_days, pair, now, random));
+                      NewRa(o.name + " RA", RaSpec(o.key), o.ra_days, pair, now, random, o.token));
   // An earlier attempt that stopped before issuing.crt may have left the other mode's files.
   std::error_code ec;
   fs::remove(ca / (o.offline_root_key.empty() ? "root.offline" : "root.key"), ec);
   if (o.offline_root_key.empty()) {
-    SG_TRY_STATUS(WritePair(ca, "root", *root, *root_key));
+    SG_TRY_STATUS(WritePair(ca, "root", root));
   } else {
-    SG_ASSIGN_OR_RETURN(std::string root_pem, CertToPem(*root));
+    fs::remove(ca / "root.p11", ec);
+    SG_ASSIGN_OR_RETURN(std::string root_pem, CertToPem(*root.cert));
     SG_TRY_STATUS(WriteFile(ca / "root.crt", root_pem, 0644));
-    SG_TRY_STATUS(WriteOfflineRootKey(ca, o.offline_root_key, *root_key));
+    SG_TRY_STATUS(WriteOfflineRootKey(ca, o.offline_root_key, *root.key));
   }
-  SG_TRY_STATUS(WritePair(ca, "ra", *ra.cert, *ra.key));
+  SG_TRY_STATUS(WritePair(ca, "ra", ra));
   // issuing.crt last: its presence marks a complete directory.
-  return WritePair(ca, "issuing", *pair.cert, *pair.key);
+  return WritePair(ca, "issuing", pair);
 }
 
-Status CheckImportedCa(const X509& cert, const EVP_PKEY& key, int64_t now) {
+// `key_checked`: the key was loaded from a token for this certificate (KeyToken::Load checks).
+Status CheckImportedCa(const X509& cert, const EVP_PKEY& key, int64_t now, bool key_checked) {
   X509* c = const_cast<X509*>(&cert);
   if ((X509_get_extension_flags(c) & EXFLAG_CA) == 0)
     return Fail(Error::InvalidArgument(
         "the imported certificate is not a CA (it lacks basicConstraints CA:TRUE)"));
-  if (X509_check_private_key(c, &key) != 1) {
+  if (!key_checked && X509_check_private_key(c, &key) != 1) {
     DrainOpenSslErrors();
     return Fail(Error::InvalidArgument("the imported key does not match the imported certificate"));
   }
@@ -179,12 +218,26 @@ Status CreateImported(const fs::path& ca, const CreateCaOptions& o, int64_t now,
     return Fail(Error::InvalidArgument("importing a CA needs both its certificate and its key"));
   SG_ASSIGN_OR_RETURN(std::string pem, ReadFile(o.import_cert));
   SG_ASSIGN_OR_RETURN(std::vector<X509Ptr> chain, CertsFromPem(pem, o.import_cert));
-  SG_ASSIGN_OR_RETURN(EvpPkeyPtr key, LoadKey(o.import_key));
-  SG_TRY_STATUS(CheckImportedCa(*chain.front(), *key, now));
+  // --import-key pkcs11:...: a key already in the token (made there at a key ceremony).
+  const std::string key_name = o.import_key.string();
+  const bool in_token = key_name.starts_with("pkcs11:");
+  if (in_token && o.token == nullptr)
+    return Fail(Error::InvalidArgument("--import-key " + key_name +
+                                       " names a key in a token: give --pkcs11 too"));
+  EvpPkeyPtr key;
+  if (in_token) {
+    auto loaded = o.token->Load(key_name, *chain.front());
+    if (!loaded) return Fail(loaded.error().With("--import-key"));
+    key = std::move(*loaded);
+  } else {
+    SG_ASSIGN_OR_RETURN(key, LoadKey(o.import_key));
+  }
+  SG_TRY_STATUS(CheckImportedCa(*chain.front(), *key, now, in_token));
   SG_TRY_STATUS(CheckImportedChain(chain, o.import_cert));
   // An earlier attempt that stopped before issuing.crt may have left these: none of them belongs
   // to this bundle unless written below.
-  for (const char* stale : {"root.key", "root.crt", "root.offline", "intermediates.crt"}) {
+  for (const char* stale :
+       {"root.key", "root.p11", "root.crt", "root.offline", "intermediates.crt"}) {
     std::error_code ec;
     fs::remove(ca / stale, ec);
   }
@@ -203,11 +256,11 @@ Status CreateImported(const fs::path& ca, const CreateCaOptions& o, int64_t now,
   }
   if (!intermediates.empty())
     SG_TRY_STATUS(WriteFile(ca / "intermediates.crt", intermediates, 0644));
-  CaKeyPair pair{std::move(chain.front()), std::move(key)};
+  CaKeyPair pair{std::move(chain.front()), std::move(key), in_token ? key_name : ""};
   SG_ASSIGN_OR_RETURN(CaKeyPair ra,
-                      NewRa(o.name + " RA", RaSpec(o.key), o.ra_days, pair, now, random));
-  SG_TRY_STATUS(WritePair(ca, "ra", *ra.cert, *ra.key));
-  return WritePair(ca, "issuing", *pair.cert, *pair.key);
+                      NewRa(o.name + " RA", RaSpec(o.key), o.ra_days, pair, now, random, o.token));
+  SG_TRY_STATUS(WritePair(ca, "ra", ra));
+  return WritePair(ca, "issuing", pair);
 }
 
 Result<KeySpec> SpecOf(const EVP_PKEY& key) {
@@ -215,6 +268,22 @@ Result<KeySpec> SpecOf(const EVP_PKEY& key) {
   if (IsRsa(key)) return KeySpec{KeySpec::Kind::kRsa, bits};
   if (bits == 256 || bits == 384) return KeySpec{KeySpec::Kind::kEc, bits};
   return Fail(Error::InvalidArgument("the current issuing key type cannot be repeated; name one"));
+}
+
+// Copies FROM/issuing.key (0600) or, for a key in a token, FROM/issuing.p11 (0644) into TO,
+// removing the other kind there.
+Status CopyKeyFile(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  if (!Exists(from / "issuing.key") && Exists(from / "issuing.p11")) {
+    SG_ASSIGN_OR_RETURN(std::string uri, ReadFile(from / "issuing.p11"));
+    SG_TRY_STATUS(WriteFile(to / "issuing.p11", uri, 0644));
+    fs::remove(to / "issuing.key", ec);
+    return {};
+  }
+  SG_ASSIGN_OR_RETURN(std::string key_pem, ReadFile(from / "issuing.key"));
+  SG_TRY_STATUS(WritePrivateFile(to / "issuing.key", key_pem));
+  fs::remove(to / "issuing.p11", ec);
+  return {};
 }
 
 // Copies the current issuing CA to archive/N (N = one past the highest), via a temporary
@@ -227,20 +296,18 @@ Status ArchiveCurrent(const fs::path& ca) {
   std::error_code ec;
   fs::remove_all(partial, ec);
   SG_TRY_STATUS(MakePrivateDirectory(partial));
-  SG_ASSIGN_OR_RETURN(std::string key_pem, ReadFile(ca / "issuing.key"));
+  SG_TRY_STATUS(CopyKeyFile(ca, partial));
   SG_ASSIGN_OR_RETURN(std::string cert_pem, ReadFile(ca / "issuing.crt"));
-  SG_TRY_STATUS(WritePrivateFile(partial / "issuing.key", key_pem));
   SG_TRY_STATUS(WriteFile(partial / "issuing.crt", cert_pem, 0644));
   fs::rename(partial, target, ec);
   if (ec) return Fail(Error::Io("cannot create " + target.string() + ": " + ec.message()));
   return {};
 }
 
-// Replaces issuing.{key,crt} with the staged files (each replacement is an atomic rename).
+// Replaces issuing.{key|p11,crt} with the staged files (each replacement is an atomic rename).
 Status PromoteNext(const fs::path& ca) {
-  SG_ASSIGN_OR_RETURN(std::string key_pem, ReadFile(ca / "next" / "issuing.key"));
+  SG_TRY_STATUS(CopyKeyFile(ca / "next", ca));
   SG_ASSIGN_OR_RETURN(std::string cert_pem, ReadFile(ca / "next" / "issuing.crt"));
-  SG_TRY_STATUS(WritePrivateFile(ca / "issuing.key", key_pem));
   return WriteFile(ca / "issuing.crt", cert_pem, 0644);
 }
 
@@ -265,13 +332,13 @@ Status CreateCaDirectory(const fs::path& dir, const CreateCaOptions& options, in
   return CreateNew(ca, options, now, random);
 }
 
-Result<CaSet> LoadCaDirectory(const fs::path& dir) {
+Result<CaSet> LoadCaDirectory(const fs::path& dir, KeyToken* token) {
   const fs::path ca = dir / "ca";
   if (!Exists(ca / "issuing.crt"))
     return Fail(Error::NotFound(ca.string() + " holds no CA (run `scepgate init` first)"));
   CaSet set;
-  if (Exists(ca / "root.key")) {
-    SG_ASSIGN_OR_RETURN(CaKeyPair root, LoadPair(ca, "root"));
+  if (Exists(ca / "root.key") || Exists(ca / "root.p11")) {
+    SG_ASSIGN_OR_RETURN(CaKeyPair root, LoadPair(ca, "root", token));
     set.root = std::move(root.cert);
     set.root_key = std::move(root.key);
   } else if (Exists(ca / "root.crt")) {
@@ -281,43 +348,45 @@ Result<CaSet> LoadCaDirectory(const fs::path& dir) {
     SG_ASSIGN_OR_RETURN(std::string pem, ReadFile(ca / "intermediates.crt"));
     SG_ASSIGN_OR_RETURN(set.intermediates, CertsFromPem(pem, ca / "intermediates.crt"));
   }
-  SG_ASSIGN_OR_RETURN(set.issuing, LoadPair(ca, "issuing"));
-  SG_ASSIGN_OR_RETURN(set.ra, LoadPair(ca, "ra"));
+  SG_ASSIGN_OR_RETURN(set.issuing, LoadPair(ca, "issuing", token));
+  SG_ASSIGN_OR_RETURN(set.ra, LoadPair(ca, "ra", token));
   if (Exists(ca / "next" / "issuing.crt")) {
-    SG_ASSIGN_OR_RETURN(set.next, LoadPair(ca / "next", "issuing"));
+    SG_ASSIGN_OR_RETURN(set.next, LoadPair(ca / "next", "issuing", token));
   }
   for (int n : ArchiveNumbers(ca)) {
-    SG_ASSIGN_OR_RETURN(CaKeyPair old, LoadPair(ca / "archive" / std::to_string(n), "issuing"));
+    SG_ASSIGN_OR_RETURN(CaKeyPair old,
+                        LoadPair(ca / "archive" / std::to_string(n), "issuing", token));
     set.previous.push_back(std::move(old));
   }
   return set;
 }
 
 Status StageRollover(const fs::path& dir, const KeySpec* key, int64_t now, Random& random,
-                     const fs::path& root_key_file, std::string_view crl_base_url) {
+                     const fs::path& root_key_file, std::string_view crl_base_url,
+                     KeyToken* token) {
   const fs::path ca = dir / "ca";
-  SG_ASSIGN_OR_RETURN(CaSet set, LoadCaDirectory(dir));
+  SG_ASSIGN_OR_RETURN(CaSet set, LoadCaDirectory(dir, token));
   if (set.next.cert)
     return Fail(Error::AlreadyExists("a rollover is already staged; activate it first"));
   SG_ASSIGN_OR_RETURN(EvpPkeyPtr root_key, LoadRootKey(dir, set, root_key_file));
   SG_ASSIGN_OR_RETURN(KeySpec spec, key ? Result<KeySpec>(*key) : SpecOf(*set.issuing.key));
-  SG_ASSIGN_OR_RETURN(EvpPkeyPtr next_key, GenerateKey(spec));
+  SG_ASSIGN_OR_RETURN(CaKeyPair next, MakeKey(token, spec, "issuing"));
   const X509& current = *set.issuing.cert;
-  SG_ASSIGN_OR_RETURN(X509Ptr next, MakeIssuingCa(*next_key, CnOr(current, "scepgate Issuing CA"),
-                                                  LifetimeDays(current), *set.root, *root_key, now,
-                                                  random, RootCrlUrl(crl_base_url, *set.root)));
+  SG_ASSIGN_OR_RETURN(next.cert, MakeIssuingCa(*next.key, CnOr(current, "scepgate Issuing CA"),
+                                               LifetimeDays(current), *set.root, *root_key, now,
+                                               random, RootCrlUrl(crl_base_url, *set.root)));
   SG_TRY_STATUS(MakePrivateDirectory(ca / "next"));
-  return WritePair(ca / "next", "issuing", *next, *next_key);
+  return WritePair(ca / "next", "issuing", next);
 }
 
 Result<CaKeyPair> CreateSiblingIssuer(const fs::path& dir, const fs::path& out,
                                       const std::string& common_name, const KeySpec* key,
                                       int64_t now, Random& random, const fs::path& root_key_file,
-                                      std::string_view crl_base_url) {
+                                      std::string_view crl_base_url, KeyToken* token) {
   std::error_code ec;
   if (fs::exists(out, ec) && !fs::is_empty(out, ec))
     return Fail(Error::AlreadyExists(out.string() + " is not empty"));
-  SG_ASSIGN_OR_RETURN(CaSet set, LoadCaDirectory(dir));
+  SG_ASSIGN_OR_RETURN(CaSet set, LoadCaDirectory(dir, token));
   const X509& current = *set.issuing.cert;
   if (common_name.empty() || common_name == CnOr(current, ""))
     return Fail(
@@ -325,23 +394,24 @@ Result<CaKeyPair> CreateSiblingIssuer(const fs::path& dir, const fs::path& out,
                                CnOr(current, "") + "')"));
   SG_ASSIGN_OR_RETURN(EvpPkeyPtr root_key, LoadRootKey(dir, set, root_key_file));
   SG_ASSIGN_OR_RETURN(KeySpec spec, key ? Result<KeySpec>(*key) : SpecOf(*set.issuing.key));
-  SG_ASSIGN_OR_RETURN(EvpPkeyPtr new_key, GenerateKey(spec));
-  SG_ASSIGN_OR_RETURN(X509Ptr cert,
-                      MakeIssuingCa(*new_key, common_name, LifetimeDays(current), *set.root,
-                                    *root_key, now, random, RootCrlUrl(crl_base_url, *set.root)));
+  SG_ASSIGN_OR_RETURN(CaKeyPair made, MakeKey(token, spec, "issuing"));
+  SG_ASSIGN_OR_RETURN(
+      made.cert, MakeIssuingCa(*made.key, common_name, LifetimeDays(current), *set.root, *root_key,
+                               now, random, RootCrlUrl(crl_base_url, *set.root)));
   SG_TRY_STATUS(MakePrivateDirectory(out));
-  SG_TRY_STATUS(WritePair(out, "issuing", *cert, *new_key));
-  return CaKeyPair{std::move(cert), std::move(new_key)};
+  SG_TRY_STATUS(WritePair(out, "issuing", made));
+  return made;
 }
 
-Status ActivateRollover(const fs::path& dir, int64_t now, Random& random) {
+Status ActivateRollover(const fs::path& dir, int64_t now, Random& random, KeyToken* token) {
   const fs::path ca = dir / "ca";
   if (!Exists(ca / "next" / "issuing.crt"))
     return Fail(Error::NotFound("no rollover is staged (stage one first)"));
-  SG_ASSIGN_OR_RETURN(CaSet set, LoadCaDirectory(dir));
+  SG_ASSIGN_OR_RETURN(CaSet set, LoadCaDirectory(dir, token));
   const KeySpec ra_spec{KeySpec::Kind::kRsa, std::max(2048, KeyBits(*set.ra.key))};
-  SG_ASSIGN_OR_RETURN(CaKeyPair ra, NewRa(CnOr(*set.ra.cert, "scepgate RA"), ra_spec,
-                                          LifetimeDays(*set.ra.cert), set.next, now, random));
+  SG_ASSIGN_OR_RETURN(CaKeyPair ra,
+                      NewRa(CnOr(*set.ra.cert, "scepgate RA"), ra_spec, LifetimeDays(*set.ra.cert),
+                            set.next, now, random, token));
   // Equal when an earlier activation stopped after promoting the staged CA: only finish it.
   if (X509_cmp(set.next.cert.get(), set.issuing.cert.get()) != 0) {
     // Already archived when an earlier activation stopped before promoting.
@@ -351,7 +421,7 @@ Status ActivateRollover(const fs::path& dir, int64_t now, Random& random) {
     if (!archived) SG_TRY_STATUS(ArchiveCurrent(ca));
     SG_TRY_STATUS(PromoteNext(ca));
   }
-  SG_TRY_STATUS(WritePair(ca, "ra", *ra.cert, *ra.key));
+  SG_TRY_STATUS(WritePair(ca, "ra", ra));
   std::error_code ec;
   fs::remove_all(ca / "next", ec);
   if (ec) return Fail(Error::Io("cannot remove " + (ca / "next").string() + ": " + ec.message()));

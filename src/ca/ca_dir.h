@@ -10,6 +10,9 @@
 //   DIR/ca/ra.crt, ra.key               RA certificate (RSA) issued by the current issuing CA
 //   DIR/ca/next/issuing.crt, .key       staged next issuing CA (GetNextCACert), when staged
 //   DIR/ca/archive/N/issuing.crt, .key  previous issuing CAs, kept to sign their CRLs (N = 1, 2..)
+// A key kept in a PKCS#11 token (init --pkcs11) is named by STEM.p11 (its URI, 0644; no secret)
+// instead of STEM.key: the data dir then holds no private key file. Loading such a directory
+// needs the token (ca/key_token.h); without it, kFailedPrecondition names [pkcs11].
 #pragma once
 
 #include <filesystem>
@@ -17,6 +20,7 @@
 #include <vector>
 
 #include "ca/key_spec.h"
+#include "ca/key_token.h"
 #include "common/ossl.h"
 #include "common/random.h"
 
@@ -25,6 +29,7 @@ namespace scepgate::ca {
 struct CaKeyPair {
   X509Ptr cert;
   EvpPkeyPtr key;
+  std::string uri = {};  // the token's URI of `key` (STEM.p11); empty for a key file
 };
 
 // Everything loaded from DIR/ca. Not thread-safe to mutate; share as const.
@@ -49,6 +54,9 @@ struct CreateCaOptions {
   std::filesystem::path offline_root_key;
   // [ca] crl_base_url: the new issuing CA names the root's CRL there (RootCrlUrl).
   std::string crl_base_url;
+  // Set: the root (unless offline), issuing CA and RA keys are made in this token, and an
+  // import_key that is a "pkcs11:" URI names a key already in it.
+  KeyToken* token = nullptr;
   int root_days = 7300;
   int issuing_days = 3650;
   int ra_days = 730;
@@ -62,34 +70,40 @@ struct CreateCaOptions {
 Status CreateCaDirectory(const std::filesystem::path& dir, const CreateCaOptions& options,
                          int64_t now, Random& random);
 
-// Loads DIR/ca. Returns kNotFound when it was never created, kInvalidArgument for a file that
-// does not parse or a key that does not match its certificate.
-Result<CaSet> LoadCaDirectory(const std::filesystem::path& dir);
+// Loads DIR/ca, keys named by .p11 files from `token`. Returns kNotFound when it was never
+// created, kInvalidArgument for a file that does not parse or a key that does not match its
+// certificate, kFailedPrecondition for a key in a token when `token` is null, and what
+// KeyToken::Load returns.
+Result<CaSet> LoadCaDirectory(const std::filesystem::path& dir, KeyToken* token = nullptr);
 
 // Stages a next issuing CA signed by the root, with the same key type as the current one unless
 // `key` says otherwise. The root key is DIR/ca/root.key, or `root_key_file` when given (an
-// offline root). Returns kAlreadyExists when one is staged, and what LoadRootKey returns
+// offline root). With `token`, the new key is made in it (and keys named by .p11 files load from
+// it). Returns kAlreadyExists when one is staged, and what LoadRootKey returns
 // (kFailedPrecondition naming --root-key for an offline root without it, kInvalidArgument when
 // there is no root key here (imported CA) or the file is not the root's key).
 Status StageRollover(const std::filesystem::path& dir, const KeySpec* key, int64_t now,
                      Random& random, const std::filesystem::path& root_key_file = {},
-                     std::string_view crl_base_url = {});
+                     std::string_view crl_base_url = {}, KeyToken* token = nullptr);
 
 // Creates another issuing CA under the root of the data dir DIR, for nodes that sign with their
 // own issuing CA (option 2 of docs/high-availability.md): CN `common_name`, the key `key` (or the
 // current issuing CA's type when null), the current one's lifetime. Writes OUT/issuing.key (0600)
 // and OUT/issuing.crt (0644) in OUT (created 0700; it must be absent or empty) and returns the
-// pair. The root key is found as StageRollover finds it, with the same errors; kAlreadyExists
-// when OUT holds anything, kInvalidArgument for an empty name or one the current issuing CA has.
+// pair; with `token`, the key is made there and OUT/issuing.p11 names it. The root key is found as
+// StageRollover finds it, with the same errors; kAlreadyExists when OUT holds anything,
+// kInvalidArgument for an empty name or one the current issuing CA has.
 Result<CaKeyPair> CreateSiblingIssuer(const std::filesystem::path& dir,
                                       const std::filesystem::path& out,
                                       const std::string& common_name, const KeySpec* key,
                                       int64_t now, Random& random,
                                       const std::filesystem::path& root_key_file = {},
-                                      std::string_view crl_base_url = {});
+                                      std::string_view crl_base_url = {},
+                                      KeyToken* token = nullptr);
 
 // Makes the staged CA current: the current one moves to the archive, a new RA is issued by the
-// new CA. Returns kNotFound when nothing is staged.
-Status ActivateRollover(const std::filesystem::path& dir, int64_t now, Random& random);
+// new CA (its key in `token` when given). Returns kNotFound when nothing is staged.
+Status ActivateRollover(const std::filesystem::path& dir, int64_t now, Random& random,
+                        KeyToken* token = nullptr);
 
 }  // namespace scepgate::ca

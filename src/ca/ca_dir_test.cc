@@ -343,5 +343,87 @@ TEST_F(CaDirTest, ActivationResumesAfterAnInterruption) {
   }
 }
 
+// Every file under `dir` whose name ends in `suffix`.
+std::vector<fs::path> FilesEndingIn(const fs::path& dir, std::string_view suffix) {
+  std::vector<fs::path> out;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file() && e.path().string().ends_with(suffix)) out.push_back(e.path());
+  return out;
+}
+
+// init --pkcs11: every key is made in the token, the directory names each by a .p11 file and
+// holds no private key file; a rollover keeps them there, archive included.
+TEST_F(CaDirTest, KeysInATokenLeaveNoKeyFileBehind) {
+  FakeKeyToken token;
+  CreateCaOptions o = Options();
+  o.token = &token;
+  ASSERT_TRUE(CreateCaDirectory(dir(), o, now_, random_));
+  EXPECT_EQ(token.size(), 3u);  // root, issuing CA, RA
+  EXPECT_THAT(FilesEndingIn(dir(), ".key"), ::testing::IsEmpty());
+  for (const char* stem : {"root", "issuing", "ra"}) {
+    auto uri = ReadFile(ca() / (std::string(stem) + ".p11"));
+    ASSERT_TRUE(uri) << stem;
+    EXPECT_THAT(*uri, HasSubstr("pkcs11:token=fake;object=" + std::string(stem)));
+  }
+  auto loaded = LoadCaDirectory(dir(), &token);
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_TRUE(loaded->root_key);
+  EXPECT_FALSE(loaded->issuing.uri.empty());
+  EXPECT_TRUE(IsIssuedBy(*loaded->issuing.cert, *loaded->root));
+
+  auto without = LoadCaDirectory(dir());
+  ASSERT_FALSE(without);
+  EXPECT_EQ(without.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_THAT(without.error().message, HasSubstr("[pkcs11]"));
+
+  ASSERT_TRUE(StageRollover(dir(), nullptr, now_, random_, {}, {}, &token));
+  ASSERT_TRUE(ActivateRollover(dir(), now_, random_, &token));
+  EXPECT_EQ(token.size(), 5u);  // + next issuing CA, + its RA
+  EXPECT_THAT(FilesEndingIn(dir(), ".key"), ::testing::IsEmpty());
+  EXPECT_TRUE(fs::exists(ca() / "archive" / "1" / "issuing.p11"));
+  auto rolled = LoadCaDirectory(dir(), &token);
+  ASSERT_TRUE(rolled) << rolled.error().message;
+  ASSERT_EQ(rolled->previous.size(), 1u);
+  EXPECT_TRUE(SameCert(*rolled->previous[0].cert, *loaded->issuing.cert));
+  EXPECT_TRUE(IsIssuedBy(*rolled->ra.cert, *rolled->issuing.cert));
+}
+
+// A key that does not sign for its certificate (the token was swapped) fails the load.
+TEST_F(CaDirTest, ATokenKeyOfAnotherCertificateFailsTheLoad) {
+  FakeKeyToken token;
+  CreateCaOptions o = Options();
+  o.token = &token;
+  ASSERT_TRUE(CreateCaDirectory(dir(), o, now_, random_));
+  ASSERT_TRUE(WriteFile(ca() / "issuing.p11", *ReadFile(ca() / "ra.p11"), 0644));
+  auto loaded = LoadCaDirectory(dir(), &token);
+  ASSERT_FALSE(loaded);
+  EXPECT_EQ(loaded.error().code, ErrorCode::kInvalidArgument) << loaded.error().message;
+}
+
+// --import-key pkcs11:...: an issuing CA whose key was made in the token beforehand.
+TEST_F(CaDirTest, ImportsAnIssuingCaWhoseKeyIsInTheToken) {
+  FakeKeyToken token;
+  auto made = token.Generate(*ParseKeySpec("ec:p256"), "ceremony");
+  ASSERT_TRUE(made);
+  TestCa outside = MakeTestCa("ec:p256", now_);
+  auto issuing = MakeIssuingCa(*made->key, "Ceremony CA", 100, *outside.root, *outside.root_key,
+                               now_, random_, "");
+  ASSERT_TRUE(issuing);
+  WritePem(dir() / "import.crt", {issuing->get(), outside.root.get()});
+  CreateCaOptions o = Options();
+  o.import_cert = dir() / "import.crt";
+  o.import_key = made->uri;
+  auto no_token = CreateCaDirectory(dir(), o, now_, random_);
+  ASSERT_FALSE(no_token);
+  EXPECT_THAT(no_token.error().message, HasSubstr("--pkcs11"));
+  o.token = &token;
+  ASSERT_TRUE(CreateCaDirectory(dir(), o, now_, random_));
+  EXPECT_EQ(*ReadFile(ca() / "issuing.p11"), made->uri + "\n");
+  EXPECT_THAT(FilesEndingIn(dir(), ".key"), ::testing::IsEmpty());
+  auto loaded = LoadCaDirectory(dir(), &token);
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_TRUE(SameCert(*loaded->issuing.cert, **issuing));
+}
+
 }  // namespace
 }  // namespace scepgate::ca

@@ -72,6 +72,15 @@ bool RootKeyOffline(const fs::path& dir) {
 Result<EvpPkeyPtr> LoadRootKey(const fs::path& dir, const CaSet& set,
                                const fs::path& root_key_file) {
   const fs::path in_dir = dir / "ca" / "root.key";
+  // The root's key in a token (root.p11), loaded with the directory and checked then.
+  if (root_key_file.empty() && set.root_key && set.root && !fs::exists(in_dir)) {
+    if (!IsIssuedBy(*set.issuing.cert, *set.root))
+      return Fail(Error::InvalidArgument(
+          "the current issuing CA was not issued by the root CA, so the root cannot sign its "
+          "successor"));
+    EVP_PKEY_up_ref(set.root_key.get());
+    return EvpPkeyPtr(set.root_key.get());
+  }
   std::error_code ec;
   if (root_key_file.empty() && !fs::exists(in_dir, ec)) {
     if (RootKeyOffline(dir))

@@ -31,7 +31,8 @@ Status MarkRootKeyElsewhere(const std::filesystem::path& ca_dir, std::string_vie
 bool RootKeyOffline(const std::filesystem::path& dir);
 
 // The root CA's private key, to sign with: read from `root_key_file` when given, else from
-// DIR/ca/root.key; it must be the key of `set.root`, which must have issued the current issuing
+// DIR/ca/root.key, or `set.root_key` when a token holds it (root.p11); it must be the key of
+// `set.root`, which must have issued the current issuing
 // CA. Returns kFailedPrecondition naming --root-key when the key is offline and no file is
 // given; kInvalidArgument when there is no root key here (an imported CA), no root certificate,
 // a key of another certificate, or a current CA the root did not issue; kNotFound (with the path)

@@ -1,5 +1,5 @@
-#include "common/asn1_text.h"
 #include "ca/test_util.h"
+#include "common/asn1_text.h"
 
 #include <gtest/gtest.h>
 
@@ -241,6 +241,41 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
+}
+
+namespace {
+EvpPkeyPtr Ref(const EvpPkeyPtr& key) {
+  EVP_PKEY_up_ref(key.get());
+  return EvpPkeyPtr(key.get());
+}
+}  // namespace
+
+Result<TokenKey> FakeKeyToken::Generate(const KeySpec& spec, std::string_view role) {
+  SG_ASSIGN_OR_RETURN(EvpPkeyPtr key, GenerateKey(spec));
+  std::lock_guard lock(mu_);
+  std::string uri = "pkcs11:token=fake;object=" + std::string(role) + "-" +
+                    std::to_string(keys_.size() + 1) + ";type=private";
+  TokenKey out{Ref(key), uri};
+  keys_.emplace(std::move(uri), std::move(key));
+  return out;
+}
+
+Result<EvpPkeyPtr> FakeKeyToken::GenerateEphemeral(const KeySpec& spec) {
+  return GenerateKey(spec);
+}
+
+Result<EvpPkeyPtr> FakeKeyToken::Load(std::string_view uri, const X509& cert) {
+  std::lock_guard lock(mu_);
+  auto it = keys_.find(uri);
+  if (it == keys_.end())
+    return Fail(Error::NotFound("token 'fake' holds no key " + std::string(uri)));
+  SG_TRY_STATUS(CheckKeySigns(*it->second, cert));
+  return Ref(it->second);
+}
+
+size_t FakeKeyToken::size() const {
+  std::lock_guard lock(mu_);
+  return keys_.size();
 }
 
 }  // namespace scepgate::ca::testutil

@@ -3,16 +3,18 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "ca/key_spec.h"
+#include "ca/key_token.h"
 #include "ca/san.h"
 #include "common/ossl.h"
 
 namespace scepgate::ca::testutil {
-
 
 // Returns a reference to a key generated once per spec ("rsa:2048", "ec:p256", ...).
 EvpPkeyPtr SharedKey(std::string_view spec);
@@ -59,6 +61,21 @@ int64_t NotAfterOf(const X509& cert);
 // verifies, else OpenSSL's reason.
 std::string VerifyChain(const X509& leaf, const X509& root,
                         const std::vector<const X509*>& intermediates);
+
+// A KeyToken that keeps its keys in memory (made here, handed out by reference): how ca_dir
+// treats a token without a PKCS#11 module. Thread-safe.
+class FakeKeyToken final : public KeyToken {
+ public:
+  Result<TokenKey> Generate(const KeySpec& spec, std::string_view role) override;
+  Result<EvpPkeyPtr> GenerateEphemeral(const KeySpec& spec) override;
+  Result<EvpPkeyPtr> Load(std::string_view uri, const X509& cert) override;
+  std::string Describe() const override { return "token 'fake'"; }
+  size_t size() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, EvpPkeyPtr, std::less<>> keys_;  // guarded by mu_
+};
 
 // A fresh directory, removed with its contents on destruction.
 class TempDir {

@@ -35,7 +35,4 @@ Result<X509Ptr> MakeSelfSignedSigner(const EVP_PKEY& key, std::string_view commo
 // Lower-case hex SHA-256 of the key's SubjectPublicKeyInfo: a stable transaction ID.
 Result<std::string> TransactionIdFor(const EVP_PKEY& key);
 
-// Percent-encodes everything but unreserved characters (RFC 3986), for GET `message`.
-std::string PercentEncode(std::string_view text);
-
 }  // namespace scepgate::client

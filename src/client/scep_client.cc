@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "client/request_builder.h"
+#include "common/percent.h"
 
 namespace scepgate::client {
 namespace {

@@ -7,26 +7,6 @@
 
 namespace scepgate::codec {
 
-Result<std::string> PercentDecode(std::string_view raw) {
-  std::string out;
-  out.reserve(raw.size());
-  for (size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] != '%') {
-      out += raw[i];  // '+' stays '+': base64 needs it
-      continue;
-    }
-    if (raw.size() - i < 3) {
-      return Fail(Error::BadRequest("truncated percent escape"));
-    }
-    int hi = HexDigitValue(raw[i + 1]);
-    int lo = HexDigitValue(raw[i + 2]);
-    if (hi < 0 || lo < 0) return Fail(Error::BadRequest("malformed percent escape"));
-    out += static_cast<char>(hi * 16 + lo);
-    i += 2;
-  }
-  return out;
-}
-
 Result<std::optional<std::string>> QueryParam(std::string_view query, std::string_view key) {
   while (true) {
     size_t amp = query.find('&');

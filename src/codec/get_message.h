@@ -6,12 +6,9 @@
 #include <string_view>
 
 #include "common/ossl.h"
+#include "common/percent.h"
 
 namespace scepgate::codec {
-
-// Percent-decodes a raw query value without turning '+' into space. Returns kBadRequest on a
-// malformed escape.
-Result<std::string> PercentDecode(std::string_view raw);
 
 // Returns the value of `key` in a raw query string ("a=1&b=2"), percent-decoded, or nullopt.
 // Returns kBadRequest on a malformed escape.

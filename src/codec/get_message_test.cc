@@ -5,20 +5,6 @@
 namespace scepgate::codec {
 namespace {
 
-TEST(PercentDecodeTest, KeepsPlusAndDecodesEscapes) {
-  EXPECT_EQ(PercentDecode("a+b%2Bc%2fd%0A"), "a+b+c/d\n");
-  EXPECT_EQ(PercentDecode(""), "");
-  EXPECT_EQ(PercentDecode("%00"), std::string(1, '\0'));
-}
-
-TEST(PercentDecodeTest, RejectsMalformedEscapes) {
-  for (const char* bad : {"%zz", "%4", "%", "abc%", "%g0", "x%0"}) {
-    auto r = PercentDecode(bad);
-    ASSERT_FALSE(r) << bad;
-    EXPECT_EQ(r.error().code, ErrorCode::kBadRequest) << bad;
-  }
-}
-
 TEST(QueryParamTest, FindsFirstMatchCaseSensitively) {
   std::string_view q = "operation=PKIOperation&message=ab%2Bc+d&message=second&flag";
   EXPECT_EQ(QueryParam(q, "operation").value(), "PKIOperation");

@@ -122,8 +122,9 @@ Status ReadKeyLimits(TableReader& policy, Config& c) {
 
 Status ReadAll(const toml::table& root, Config& c) {
   for (const auto& [k, v] : root) {
-    static const KeySet kTables = {"server",   "store", "scep", "challenges", "mgmt",   "api",
-                                   "webhooks", "ca",    "ocsp", "templates",  "policy", "log"};
+    static const KeySet kTables = {"server", "store",    "scep",  "challenges", "mgmt",
+                                   "api",    "webhooks", "ca",    "ocsp",       "templates",
+                                   "policy", "log",      "pkcs11"};
     if (!kTables.contains(k.str())) return Fail(KeyError("", k.str(), "unknown section"));
   }
   TableReader server(Sub(root, "server"), "server");
@@ -223,6 +224,12 @@ Status ReadAll(const toml::table& root, Config& c) {
   SG_TRY_STATUS(ocsp.Int("responder_hours", c.ocsp_responder_hours, 2, 24 * 365));
   SG_TRY_STATUS(ocsp.Bool("sign_with_ca", c.ocsp_sign_with_ca));
   SG_TRY_STATUS(ocsp.RejectUnknown());
+
+  TableReader pkcs11(Sub(root, "pkcs11"), "pkcs11");
+  SG_TRY_STATUS(pkcs11.Str("uri", c.pkcs11_uri));
+  SG_TRY_STATUS(pkcs11.Str("module", c.pkcs11_module));
+  SG_TRY_STATUS(pkcs11.Str("pin_file", c.pkcs11_pin_file));
+  SG_TRY_STATUS(pkcs11.RejectUnknown());
 
   const toml::table* templates = Sub(root, "templates");
   SG_TRY_STATUS(ReadTemplate(templates, "signature", c.signature_template));
@@ -418,6 +425,19 @@ cache_seconds = 60
 responder_hours = 168
 # true: sign with the issuing CA's own key instead.
 sign_with_ca = false
+
+[pkcs11]
+# CA keys in a PKCS#11 token (`scepgate init --pkcs11 URI`): the issuing CA, RA and, when online,
+# root keys are made inside the token and never leave it; the data dir names each by a .p11
+# file. The OCSP responder keys are then session objects of the token. Empty: keys are files.
+# The token, and object= the label prefix of the keys scepgate makes, e.g.
+# "pkcs11:token=scepgate;object=scepgate".
+uri = ""
+# The PKCS#11 library, e.g. "/usr/lib/softhsm/libsofthsm2.so".
+module = ""
+# A file (mode 0600 or 0400) holding the user PIN. Empty: the PIN is read from the environment
+# variable SCEPGATE_PKCS11_PIN. The PIN is never taken from a command line.
+pin_file = ""
 
 # Templates by purpose, chosen from the key usage the request asks for (as NDES does):
 # digitalSignature only -> signature; keyEncipherment only -> encryption; otherwise general.

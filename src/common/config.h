@@ -95,6 +95,10 @@ struct Config {
   int ocsp_cache_seconds = 60;     // HTTP max-age of an answer (never past its nextUpdate)
   int ocsp_responder_hours = 168;  // lifetime of a delegated responder certificate
   bool ocsp_sign_with_ca = false;  // sign with the issuing CA itself, not a delegated one
+  // [pkcs11]: CA keys in a token (a key the CA directory names by a .p11 file)
+  std::string pkcs11_uri;       // token (and object= label prefix) new keys are made in
+  std::string pkcs11_module;    // the PKCS#11 library
+  std::string pkcs11_pin_file;  // the user PIN (file 0600/0400); else $SCEPGATE_PKCS11_PIN
   // How often `serve` reads the issuer registry: issuing CAs added or retired on other nodes,
   // and CRLs they ask this node to sign (option 2 of docs/high-availability.md).
   int issuer_poll_seconds = 10;

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "codec/get_message.h"
+#include "common/percent.h"
 
 namespace scepgate::http {
 namespace {
@@ -78,7 +79,7 @@ Result<RouteMatch> Router::Match(std::string_view method, std::string_view path)
       continue;
     }
     for (auto& [name, raw] : *params) {
-      auto decoded = codec::PercentDecode(raw);
+      auto decoded = PercentDecode(raw);
       if (!decoded)
         return Fail(Error::InvalidArgument("malformed percent-escape in path parameter " + name));
       match.params.emplace_back(name, std::move(*decoded));

@@ -8,6 +8,7 @@
 #include <ctime>
 
 #include "codec/get_message.h"
+#include "common/percent.h"
 #include "http/conditional.h"
 
 namespace scepgate::http {
@@ -141,7 +142,7 @@ Response GatewayHandler::Ocsp(const Request& request, std::string& outcome) {
   if (request.method == "POST" && request.path == routes_.ocsp_path) {
     der.assign(request.body.begin(), request.body.end());
   } else if (request.method == "GET" && request.path.size() > routes_.ocsp_path.size() + 1) {
-    auto text = codec::PercentDecode(request.path.substr(routes_.ocsp_path.size() + 1));
+    auto text = PercentDecode(request.path.substr(routes_.ocsp_path.size() + 1));
     auto decoded = text ? codec::DecodeGetMessage(*text) : Result<Bytes>(Fail(text.error()));
     if (decoded) der = std::move(*decoded);  // else an empty body: malformedRequest
   } else {

@@ -53,7 +53,8 @@ Result<std::unique_ptr<CaState>> CaState::Build(ca::CaSet set, const Config& con
   s->root_ = std::move(set.root);
   if (s->root_) {
     X509_up_ref(s->root_.get());
-    s->root_ca_ = MakeIssuing({X509Ptr(s->root_.get()), std::move(set.root_key)}, config, false);
+    s->root_ca_ =
+        MakeIssuing({X509Ptr(s->root_.get()), std::move(set.root_key), ""}, config, false);
     s->root_ca_->active = false;
   }
   s->foreign_issuers_ = s->ForeignIssuers(registry);
@@ -69,7 +70,7 @@ Result<std::unique_ptr<CaState>> CaState::Build(ca::CaSet set, const Config& con
                    r.name);
       continue;
     }
-    s->cas_.push_back(MakeIssuing({std::move(*cert), nullptr}, config, false));
+    s->cas_.push_back(MakeIssuing({std::move(*cert), nullptr, ""}, config, false));
     s->cas_.back()->active = r.active;
   }
   for (const store::IssuerRecord& r : registry) {

@@ -60,13 +60,15 @@ Result<std::shared_ptr<const OcspResponder::Signer>> OcspResponder::SignerFor(co
   } else {
     const int64_t lifetime = int64_t{options_.responder_hours} * 3600;
     SG_ASSIGN_OR_RETURN(ca::KeySpec spec, ca::ParseKeySpec("ec:p256"));
-    SG_ASSIGN_OR_RETURN(signer->key, ca::GenerateKey(spec));
+    SG_ASSIGN_OR_RETURN(signer->key, options_.token ? options_.token->GenerateEphemeral(spec)
+                                                    : ca::GenerateKey(spec));
     SG_ASSIGN_OR_RETURN(Bytes serial, ca::RandomSerial(random_));
     SG_ASSIGN_OR_RETURN(signer->cert,
                         ca.issuer->IssueOcspResponder(*signer->key, serial, now, lifetime));
     signer->renew_at = now + lifetime / 2;
-    spdlog::info("OCSP: new responder certificate for issuing CA {} (serial {}), renewed after {}",
-                 ca.id.substr(0, 16), HexEncode(serial), signer->renew_at);
+    spdlog::info("OCSP: new responder certificate for issuing CA {} (serial {}{}), renewed in {} h",
+                 ca.id.substr(0, 16), HexEncode(serial), options_.token ? ", key in the token" : "",
+                 (signer->renew_at - now) / 3600);
   }
   if (!signer->cert) return Fail(Error::Crypto("cannot copy the CA certificate"));
   std::shared_ptr<const Signer> out = signer;

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 
+#include "ca/key_token.h"
 #include "ca/ocsp.h"
 #include "common/clock.h"
 #include "common/random.h"
@@ -26,6 +27,9 @@ struct OcspOptions {
   int responder_hours = 168;  // delegated responder certificate lifetime
   bool sign_with_ca = false;
   size_t max_cached = 100'000;  // signed answers kept; the cache starts over when full
+  // Set: responder keys are session keys of this token ([pkcs11]), never in this process's
+  // memory; null: EC keys made in memory. Must outlive the responder.
+  ca::KeyToken* token = nullptr;
 };
 
 struct OcspReply {

@@ -2,6 +2,7 @@
 // registration order, and the CRL counters never lose a request for a new CRL.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -60,6 +61,43 @@ TYPED_TEST(IssuersStoreTest, AnIssuerIsRevokedOnceAndRetiredWithIt) {
   // Reinstating a revoked CA lists it again in no GetCACert: CaState leaves revoked ones out.
   ASSERT_TRUE(s.SetIssuerActive("a", true));
   EXPECT_EQ((*s.ListIssuers())[0].revoked_at, 500);
+}
+
+// Revoking an issuing CA is a conditional write: of many threads revoking it at once, exactly one
+// succeeds, and the time and reason recorded are that one's.
+TYPED_TEST(IssuersStoreTest, OfParallelRevocationsOfAnIssuerExactlyOneWins) {
+  auto& s = this->store();
+  constexpr int kRounds = 10, kThreads = 8;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string id = "ca-" + std::to_string(round);
+    ASSERT_TRUE(s.RegisterIssuer(Issuer(id, round)));
+    std::atomic<bool> go{false};
+    std::atomic<int> won{-1};
+    std::atomic<int> refused{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+      threads.emplace_back([&, t] {
+        while (!go.load()) std::this_thread::yield();
+        auto r = s.RevokeIssuer(id, 1 + t % 6, 1000 + t);
+        if (r) {
+          int none = -1;
+          EXPECT_TRUE(won.compare_exchange_strong(none, t)) << "two revocations won";
+        } else {
+          EXPECT_EQ(r.error().code, ErrorCode::kAlreadyExists) << r.error().message;
+          refused.fetch_add(1);
+        }
+      });
+    go = true;
+    for (auto& t : threads) t.join();
+    ASSERT_GE(won.load(), 0) << "no revocation won in round " << round;
+    EXPECT_EQ(refused.load(), kThreads - 1);
+    auto list = *s.ListIssuers();
+    auto it = std::ranges::find(list, id, &IssuerRecord::id);
+    ASSERT_NE(it, list.end());
+    EXPECT_EQ(it->revoked_at, 1000 + won.load());
+    EXPECT_EQ(it->revocation_reason, 1 + won.load() % 6);
+    EXPECT_FALSE(it->active);
+  }
 }
 
 TYPED_TEST(IssuersStoreTest, ARequestForANewCrlIsNeverLostToAPublisher) {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "codec/pki_message.h"
+#include "common/percent.h"
 #include "gateway_fixture.h"
 
 namespace scepgate::testing {
@@ -141,7 +142,7 @@ TEST_F(EnrollTest, GetWithUrlOver40KbIsServed) {
   o.msg.transaction_id = *client::TransactionIdFor(*id.key);
   auto out = client::BuildMessage(gw_->ca(), *der, *id.signer, *id.key, o.msg);
   ASSERT_TRUE(out);
-  size_t url_len = client::PercentEncode(Base64Encode(out->der)).size();
+  size_t url_len = PercentEncode(Base64Encode(out->der)).size();
   ASSERT_GT(url_len, 40u * 1024) << "message too small to prove the point";
   ASSERT_LT(url_len, 64u * 1024);
   auto reply = gw_->scep().PkiOperation(out->der, true);

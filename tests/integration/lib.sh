@@ -14,11 +14,32 @@ pass() { echo "ok: $*"; }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
+# softhsm_token: a SoftHSM2 token "interop" whose files live in $WORK/hsm, made by the
+# scepgate-test-token binary in $SCEPGATE_TEST_TOKEN; its user PIN in $WORK/hsm/pin (0600).
+# Exports SOFTHSM2_CONF and sets P11_MODULE and P11_PIN_FILE.
+softhsm_token() {
+  [ -x "${SCEPGATE_TEST_TOKEN:-}" ] || fail "SCEPGATE_TEST_TOKEN must name scepgate-test-token"
+  mkdir -p "$WORK/hsm"
+  P11_PIN_FILE="$WORK/hsm/pin"
+  (umask 077; python3 -c 'import secrets; print(secrets.token_hex(8))' >"$P11_PIN_FILE")
+  P11_MODULE=$(SCEPGATE_PKCS11_PIN=$(cat "$P11_PIN_FILE") "$SCEPGATE_TEST_TOKEN" "$WORK/hsm" interop) ||
+    fail "cannot make a SoftHSM2 token"
+  export SOFTHSM2_CONF="$WORK/hsm/softhsm2.conf"
+}
+
 # start_gateway CHALLENGE [toml-edits...]: init a data dir in $WORK/data, apply sed edits, serve.
+# With SCEPGATE_TEST_TOKEN set, the CA keys are made in a SoftHSM2 token (softhsm_token).
 start_gateway() {
   local challenge=$1; shift
   DATA="$WORK/data"
-  "$SCEPGATE" init --dir "$DATA" --challenge "$challenge" --name Interop >/dev/null
+  local init_args=()
+  if [ -n "${SCEPGATE_TEST_TOKEN:-}" ]; then
+    softhsm_token
+    init_args=(--pkcs11 "pkcs11:token=interop;object=interop" --pkcs11-module "$P11_MODULE"
+      --pkcs11-pin-file "$P11_PIN_FILE")
+  fi
+  "$SCEPGATE" init --dir "$DATA" --challenge "$challenge" --name Interop \
+    ${init_args[@]+"${init_args[@]}"} >/dev/null
   for edit in "$@"; do sed -i "$edit" "$DATA/scepgate.toml"; done
   PORT=$(free_port)
   URL="http://127.0.0.1:$PORT/scep"
@@ -61,4 +82,36 @@ owned() {
 for _ in \$(seq 1 100); do owned && break; sleep 0.1; done
 owned || { echo "certmonger did not take its bus name"; exit 1; }
 HEAD
+}
+
+# ha_up [NAME=VALUE...]: scripts/ha-up.sh in $WORK/ha, run with SCEPGATE and the given
+# environment (HA_TOML_EDITS, HA_ISSUERS, HA_TLS_CERT, ...): PostgreSQL, two nodes sharing it and
+# nginx in front, all on 127.0.0.1. Sets HA, and URL, NODE1_URL, NODE2_URL, NODE1_PID, NODE2_PID,
+# DSN and CHALLENGE from its ha.env. From then on `fail` also shows the last lines of the nodes'
+# and nginx's logs, and the EXIT trap stops everything (scripts/ha-down.sh) before $WORK goes.
+ha_up() {
+  HA="$WORK/ha"
+  HA_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../scripts" && pwd)
+  fail() {
+    echo "FAIL: $*" >&2
+    local f
+    for f in "$HA/node1.log" "$HA/node2.log" "$HA/nginx/error.log"; do
+      [ -f "$f" ] && { echo "--- last lines of $f:" >&2; tail -n 15 "$f" >&2; }
+    done
+    exit 1
+  }
+  ha_cleanup() {
+    [ -d "$HA" ] && bash "$HA_SCRIPTS/ha-down.sh" "$HA" >/dev/null 2>&1
+    cleanup
+  }
+  trap ha_cleanup EXIT
+  chmod 711 "$WORK"  # PostgreSQL runs as the postgres user and must reach $HA/pg
+  env SCEPGATE="$SCEPGATE" "$@" timeout 180 bash "$HA_SCRIPTS/ha-up.sh" "$HA" \
+    >"$WORK/ha-up.out" 2>"$WORK/ha-up.log" || { cat "$WORK/ha-up.log" >&2; fail "scripts/ha-up.sh failed"; }
+  ha_val() { sed -n "s/^$1=//p" "$HA/ha.env"; }
+  URL=$(ha_val url) NODE1_URL=$(ha_val node1_url) NODE2_URL=$(ha_val node2_url)
+  NODE1_PID=$(ha_val node1_pid) NODE2_PID=$(ha_val node2_pid)
+  DSN=$(ha_val dsn) CHALLENGE=$(ha_val challenge)
+  [ -n "$NODE1_URL" ] && [ -n "$NODE2_URL" ] && [ -n "$CHALLENGE" ] ||
+    fail "ha-up.sh printed: $(cat "$WORK/ha-up.out")"
 }

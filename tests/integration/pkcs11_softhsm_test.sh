@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# CA keys in a PKCS#11 token (SoftHSM2, a token made for this test in its own directory):
+# `scepgate init --pkcs11` makes the root, issuing CA and RA keys inside the token and the data
+# dir holds no private key file; micromdm's scepclient enrolls (the RA key decrypts, the CA key
+# signs, both in the token); a revocation shows in the CRL and in OCSP (the responder's key is a
+# session key of the token); a rollover makes the next keys in the token too; a wrong PIN or a
+# missing token stops `serve` at start with a clear error, and the PIN is in no log or config.
+# Usage: pkcs11_softhsm_test.sh SCEPGATE SCEPGATE_TEST_TOKEN
+SCEPGATE=$(realpath "$1")
+export SCEPGATE_TEST_TOKEN=$(realpath "$2")
+source "$(dirname "$0")/lib.sh"
+command -v scepclient >/dev/null || fail "scepclient is not installed (Debian package scep)"
+
+start_gateway "hsm-secret" 's/^legacy_algorithms = false/legacy_algorithms = true/'
+PIN=$(cat "$P11_PIN_FILE")
+chain_file
+cd "$WORK"
+
+keys=$(find "$DATA" -name '*.key')
+[ -z "$keys" ] || fail "the data dir holds private key files: $keys"
+for stem in root issuing ra; do
+  grep -q "^pkcs11:token=interop;object=interop-$stem-" "$DATA/ca/$stem.p11" ||
+    fail "ca/$stem.p11 does not name a key in the token: $(cat "$DATA/ca/$stem.p11")"
+done
+pass "init --pkcs11: root, issuing CA and RA keys in the token, no private key file in the data dir"
+
+enroll() {
+  mkdir -p "$1"
+  timeout 60 scepclient -private-key "$1/key.pem" -server-url "$URL" -challenge hsm-secret \
+    -cn "$1" >"$1/out.log" 2>&1 || { cat "$1/out.log"; fail "scepclient did not enroll $1"; }
+  cp "$1/client.pem" "$1.pem"
+}
+enroll laptop
+enroll phone
+verify_cert laptop.pem || fail "the certificate does not chain to the root"
+pass "scepclient enrolled twice through the token (RA decrypts, issuing CA signs)"
+
+OCSP="http://127.0.0.1:$PORT/ocsp"
+ask() {
+  openssl ocsp -issuer issuing.pem -url "$OCSP" -CAfile root.pem "$@" >ask.out 2>ask.err ||
+    { cat ask.out ask.err >&2; fail "openssl ocsp $*"; }
+  grep -q "Response verify OK" ask.err || { cat ask.out ask.err >&2; fail "the answer does not verify"; }
+}
+ask -cert laptop.pem
+grep -q "laptop.pem: good" ask.out || fail "laptop is not good: $(cat ask.out)"
+grep -q "key in the token" "$WORK/serve.log" || fail "the OCSP responder key is not the token's"
+
+serial=$("$SCEPGATE" cert list --dir "$DATA" --json | python3 -c '
+import json,sys; print([c["serial"] for c in json.load(sys.stdin) if "phone" in c["subject"]][0])')
+"$SCEPGATE" cert revoke "$serial" --reason keyCompromise --dir "$DATA" >/dev/null ||
+  fail "cert revoke failed"
+ask -cert phone.pem
+grep -q "phone.pem: revoked" ask.out || fail "phone is not revoked: $(cat ask.out)"
+curl -sf -o current.crl "http://127.0.0.1:$PORT/crl/current.crl" || fail "no CRL"
+cat root.pem issuing.pem >chain.pem
+openssl crl -inform DER -in current.crl -CAfile chain.pem -noout -text >crl.txt 2>crl.err ||
+  fail "the CRL does not parse: $(cat crl.err)"
+grep -q "verify OK" crl.err || fail "the CRL signed in the token does not verify: $(cat crl.err)"
+grep -qi "Serial Number: $serial" crl.txt || fail "the CRL does not list $serial"
+pass "revoked: OCSP (signed by a token session key) and the CRL (signed in the token) say so"
+
+stop_gateway() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
+serve() {
+  "$SCEPGATE" serve --dir "$DATA" --listen "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  fail "gateway did not start"
+}
+stop_gateway
+"$SCEPGATE" ca rollover --dir "$DATA" >/dev/null || fail "ca rollover failed"
+"$SCEPGATE" ca activate --dir "$DATA" >/dev/null || fail "ca activate failed"
+keys=$(find "$DATA" -name '*.key')
+[ -z "$keys" ] || fail "the rollover left private key files: $keys"
+[ -f "$DATA/ca/archive/1/issuing.p11" ] || fail "the archived issuing CA is not named by a .p11 file"
+cmp -s "$DATA/ca/issuing.p11" "$DATA/ca/archive/1/issuing.p11" && fail "the new issuing CA kept the old key"
+serve
+chain_file
+enroll tablet
+verify_cert tablet.pem || fail "a certificate of the new issuing CA does not chain"
+aki() { openssl x509 -in "$1" -noout -ext authorityKeyIdentifier | tail -n 1; }
+[ "$(aki tablet.pem)" != "$(aki phone.pem)" ] || fail "the new certificate was signed by the old key"
+pass "rollover: the next issuing CA and RA keys made in the token; enrollment goes on"
+
+# Start-up failures: nothing is served, the reason is clear, the PIN is never shown.
+stop_gateway
+start_fails() {
+  local log=$1 want=$2; shift 2
+  if env "$@" timeout 20 "$SCEPGATE" serve --dir "$DATA" --listen "127.0.0.1:$PORT" >"$log" 2>&1; then
+    fail "serve started ($*)"
+  fi
+  grep -q "$want" "$log" || fail "serve did not say '$want': $(cat "$log")"
+}
+(umask 077; echo "not-the-pin" >"$WORK/hsm/wrong-pin")
+sed -i "s|^pin_file = .*|pin_file = \"$WORK/hsm/wrong-pin\"|" "$DATA/scepgate.toml"
+start_fails wrong.log "wrong PIN" SCEPGATE_X=1
+sed -i "s|^pin_file = .*|pin_file = \"$P11_PIN_FILE\"|" "$DATA/scepgate.toml"
+mkdir -p "$WORK/empty/tokens"
+echo "directories.tokendir = $WORK/empty/tokens" >"$WORK/empty/softhsm2.conf"
+start_fails missing.log "no PKCS#11 token matches" SOFTHSM2_CONF="$WORK/empty/softhsm2.conf"
+chmod 644 "$P11_PIN_FILE"
+start_fails open.log "chmod 600" SCEPGATE_X=1
+chmod 600 "$P11_PIN_FILE"
+pass "a wrong PIN, a missing token and a PIN file others may read stop serve at start"
+
+# The PIN from the environment instead of a file.
+sed -i 's|^pin_file = .*|pin_file = ""|' "$DATA/scepgate.toml"
+start_fails nopin.log "SCEPGATE_PKCS11_PIN" SCEPGATE_X=1
+SCEPGATE_PKCS11_PIN="$PIN" serve
+enroll watch
+pass "the PIN from SCEPGATE_PKCS11_PIN"
+
+for f in "$WORK"/*.log "$DATA/scepgate.toml"; do
+  if grep -qF -- "$PIN" "$f"; then fail "the PIN appears in $f"; fi
+done
+pass "the PIN is in no log and not in the config"
