@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "ca/hierarchy.h"
 #include "ca/issuer.h"
 #include "ca/key_spec.h"
 
@@ -29,8 +30,13 @@ const char* StatusName(Status s) {
 }  // namespace
 
 OcspResponder::OcspResponder(const CaState& cas, store::CertificateStore& store, const Clock& clock,
-                             Random& random, OcspOptions options)
-    : cas_(cas), store_(store), clock_(clock), random_(random), options_(options) {
+                             Random& random, OcspOptions options, store::IssuerStore* issuers)
+    : cas_(cas),
+      store_(store),
+      issuers_(issuers),
+      clock_(clock),
+      random_(random),
+      options_(options) {
   for (const auto& ca : cas_.all()) {
     if (!ca->issuer->can_sign()) continue;  // its key holders answer for it
     auto hashes = ca::OcspHashesOf(ca->issuer->cert());
@@ -38,8 +44,45 @@ OcspResponder::OcspResponder(const CaState& cas, store::CertificateStore& store,
       spdlog::error("OCSP: cannot hash issuing CA {}: {}", ca->id, hashes.error().message);
       continue;
     }
-    known_.push_back({ca.get(), std::move(*hashes)});
+    known_.push_back({ca.get(), std::move(*hashes), false});
   }
+  const IssuingCa* root = cas_.root_ca();
+  if (issuers_ != nullptr && root != nullptr && root->issuer->can_sign()) {
+    auto hashes = ca::OcspHashesOf(root->issuer->cert());
+    if (hashes) known_.push_back({root, std::move(*hashes), true});
+  }
+}
+
+scepgate::Status OcspResponder::ReadStatus(const Known& known,
+                                           std::vector<ca::OcspAnswer>& answers) {
+  if (known.root) {
+    // The root's certificates: the issuing CAs of the registry, by serial.
+    SG_ASSIGN_OR_RETURN(auto registry, issuers_->ListIssuers());
+    for (const store::IssuerRecord& r : registry) {
+      auto cert = CertFromDer(r.cert_der);
+      if (!cert || !ca::IsIssuedBy(**cert, known.ca->issuer->cert())) continue;
+      const std::string serial = SerialHex(*X509_get0_serialNumber(cert->get()));
+      for (ca::OcspAnswer& a : answers) {
+        if (a.id->serial_hex != serial) continue;
+        a.status = r.revoked_at > 0 ? Status::kRevoked : Status::kGood;
+        a.revoked_at = r.revoked_at;
+        a.reason = r.revoked_at > 0 ? r.revocation_reason : -1;
+      }
+    }
+    return {};
+  }
+  for (ca::OcspAnswer& a : answers) {
+    SG_ASSIGN_OR_RETURN(auto found, store_.FindCertificate(a.id->serial_hex));
+    if (!found || found->issuer_id != known.ca->id) continue;  // unknown: not this CA's
+    if (found->status == store::CertStatus::kRevoked) {
+      a.status = Status::kRevoked;
+      a.revoked_at = found->revoked_at;
+      a.reason = found->revocation_reason;
+    } else {
+      a.status = Status::kGood;
+    }
+  }
+  return {};
 }
 
 const OcspResponder::Known* OcspResponder::IssuerOf(const ca::OcspCertId& id) const {
@@ -97,25 +140,14 @@ OcspReply OcspResponder::Respond(ByteView request) {
 
   std::vector<ca::OcspAnswer> answers(info->ids.size());
   for (size_t i = 0; i < answers.size(); ++i) {
-    ca::OcspAnswer& a = answers[i];
-    a.id = &info->ids[i];
-    a.this_update = now;
-    a.next_update = now + validity;
-    auto found = store_.FindCertificate(a.id->serial_hex);
-    if (!found) {
-      spdlog::error("OCSP: cannot read certificate {}: {}", a.id->serial_hex,
-                    found.error().message);
-      return ErrorReply(ca::OcspError::kTryLater, "tryLater");
-    }
-    if (!*found || (*found)->issuer_id != ca.id) continue;  // kUnknown: not one of this CA's
-    const store::CertificateRecord& cert = **found;
-    if (cert.status == store::CertStatus::kRevoked) {
-      a.status = Status::kRevoked;
-      a.revoked_at = cert.revoked_at;
-      a.reason = cert.revocation_reason;
-    } else {
-      a.status = Status::kGood;
-    }
+    answers[i].id = &info->ids[i];
+    answers[i].this_update = now;
+    answers[i].next_update = now + validity;
+  }
+  if (scepgate::Status read = ReadStatus(*known, answers); !read) {
+    spdlog::error("OCSP: cannot read the status of {}: {}", info->ids.front().serial_hex,
+                  read.error().message);
+    return ErrorReply(ca::OcspError::kTryLater, "tryLater");
   }
 
   const bool cacheable = answers.size() == 1 && !info->nonce;

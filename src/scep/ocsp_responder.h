@@ -19,6 +19,7 @@
 #include "common/random.h"
 #include "scep/ca_state.h"
 #include "store/certificates.h"
+#include "store/issuers.h"
 
 namespace scepgate::scep {
 
@@ -43,9 +44,13 @@ struct OcspReply {
 // Thread-safe.
 class OcspResponder {
  public:
-  // `cas` and `store` must outlive the responder. Computes each CA's CertID hashes.
+  // `cas`, `store` and `issuers` must outlive the responder. Computes each CA's CertID hashes.
+  // With `issuers` (the registry of issuing CAs) and the root's key here, the root is answered
+  // for too: the status of each issuing CA it issued, from the registry (revoked by `ca
+  // revoke-issuer`), so that a relying party checking the whole chain by OCSP (nginx `ssl_ocsp
+  // on`) gets an answer for the issuing CA as well.
   OcspResponder(const CaState& cas, store::CertificateStore& store, const Clock& clock,
-                Random& random, OcspOptions options);
+                Random& random, OcspOptions options, store::IssuerStore* issuers = nullptr);
 
   // Answers a DER OCSPRequest; never fails. malformedRequest for what does not parse (or asks
   // about more than 32 certificates), unauthorized when a CertID names no issuing CA this node
@@ -61,6 +66,7 @@ class OcspResponder {
   struct Known {
     const IssuingCa* ca = nullptr;
     ca::OcspIssuerHashes hashes;
+    bool root = false;  // the root: its certificates are the issuing CAs of the registry
   };
   struct Cached {
     Bytes der;
@@ -72,6 +78,8 @@ class OcspResponder {
   };
 
   const Known* IssuerOf(const ca::OcspCertId& id) const;
+  // Fills each answer's status from the store (or, for the root, the registry). kDatabase.
+  Status ReadStatus(const Known& known, std::vector<ca::OcspAnswer>& answers);
   // The current signer of `ca`, issuing a new delegated certificate when due. kCrypto.
   Result<std::shared_ptr<const Signer>> SignerFor(const IssuingCa& ca);
   Result<Bytes> Sign(const IssuingCa& ca, std::span<const ca::OcspAnswer> answers,
@@ -79,6 +87,7 @@ class OcspResponder {
 
   const CaState& cas_;
   store::CertificateStore& store_;
+  store::IssuerStore* issuers_;
   const Clock& clock_;
   Random& random_;
   OcspOptions options_;

@@ -30,7 +30,8 @@ class OcspResponderTest : public ::testing::Test {
  protected:
   void SetUp() override { Build(false); }
 
-  void Build(bool sign_with_ca) {
+  // `with_root`: the root's key is here and the responder reads the issuer registry.
+  void Build(bool sign_with_ca, bool with_root = false) {
     SystemRandom r;
     auto spec = *ca::ParseKeySpec("ec:p256");
     ca::CaSet set;
@@ -41,6 +42,10 @@ class OcspResponderTest : public ::testing::Test {
     set.issuing.cert = std::move(
         *ca::MakeIssuingCa(*set.issuing.key, "I", 3650, *set.root, *root_key_, kNow - 100, r));
     issuing_.reset(X509_dup(set.issuing.cert.get()));
+    if (with_root) {
+      EVP_PKEY_up_ref(root_key_.get());
+      set.root_key.reset(root_key_.get());
+    }
     set.ra.key = std::move(*ca::GenerateKey(*ca::ParseKeySpec("rsa:2048")));
     set.ra.cert = std::move(*ca::MakeRaCert(*set.ra.key, "RA", 365, *set.issuing.cert,
                                             *set.issuing.key, kNow - 100, r));
@@ -49,7 +54,8 @@ class OcspResponderTest : public ::testing::Test {
     o.validity_minutes = 60;
     o.responder_hours = 24;
     o.sign_with_ca = sign_with_ca;
-    responder_ = std::make_unique<OcspResponder>(*cas_, store_, clock_, random_, o);
+    responder_ = std::make_unique<OcspResponder>(*cas_, store_, clock_, random_, o,
+                                                 with_root ? &store_ : nullptr);
   }
   void AddCert(const std::string& serial) {
     store::CertificateRecord rec;
@@ -130,6 +136,33 @@ class OcspResponderTest : public ::testing::Test {
   std::unique_ptr<CaState> cas_;
   std::unique_ptr<OcspResponder> responder_;
 };
+
+// With the root's key here, the root answers for the issuing CAs it issued, from the registry:
+// good, then revoked at once after RevokeIssuer; a serial it never issued is unknown.
+TEST_F(OcspResponderTest, TheRootAnswersForItsIssuingCasFromTheRegistry) {
+  Build(false, true);
+  const std::string id = cas_->current().id;
+  ASSERT_TRUE(store_.RegisterIssuer({id, *CertToDer(*issuing_), "I", true, kNow, 0, 0}));
+  const std::string serial = SerialHex(*X509_get0_serialNumber(issuing_.get()));
+  Parsed good = Ask(serial, false, root_.get());
+  ASSERT_EQ(good.response_status, OCSP_RESPONSE_STATUS_SUCCESSFUL);
+  EXPECT_EQ(good.cert_status, V_OCSP_CERTSTATUS_GOOD);
+  EXPECT_EQ(Ask("7777", false, root_.get()).cert_status, V_OCSP_CERTSTATUS_UNKNOWN);
+  ASSERT_TRUE(store_.RevokeIssuer(id, 2, kNow + 1));
+  Parsed revoked = Ask(serial, false, root_.get());
+  EXPECT_EQ(revoked.cert_status, V_OCSP_CERTSTATUS_REVOKED);
+  EXPECT_EQ(revoked.reason, 2);
+  // The issuing CA's own certificates are still answered by it.
+  AddCert("abc");
+  EXPECT_EQ(Ask("abc").cert_status, V_OCSP_CERTSTATUS_GOOD);
+}
+
+// Without the registry (or the root's key) the root's certificates stay unauthorized.
+TEST_F(OcspResponderTest, WithoutTheRootKeyTheRootIsNotAnsweredFor) {
+  OcspRequestPtr req = Request(*root_, "01", false);
+  OcspReply reply = responder_->Respond(Der(req.get()));
+  EXPECT_EQ(reply.outcome, "unauthorized");
+}
 
 TEST_F(OcspResponderTest, GoodRevokedAndUnknownFollowTheStoreAtOnce) {
   AddCert("1a2b");

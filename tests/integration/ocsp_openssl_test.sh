@@ -4,7 +4,8 @@
 # after `scepgate cert revoke`) and unknown, several certificates in one request; a GET with the
 # base64 request in the path (made with -reqout, sent with curl) gets a cacheable answer with
 # RFC 5019's headers and a 304 on If-None-Match; junk gets malformedRequest, a CA not served here
-# unauthorized, and the gateway keeps serving. Certificates come from micromdm's scepclient.
+# unauthorized, the root (its key here) answers for the issuing CA, and the gateway keeps
+# serving. Certificates come from micromdm's scepclient.
 SCEPGATE=$(realpath "$1")
 source "$(dirname "$0")/lib.sh"
 command -v scepclient >/dev/null || fail "scepclient is not installed (Debian package scep)"
@@ -76,7 +77,11 @@ openssl ocsp -respin badget.der -resp_text -noverify >badget.out 2>&1 || true
 grep -qi "malformedrequest" badget.out || fail "a GET path that is not base64 did not get malformedRequest: $(cat badget.out)"
 code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$OCSP")
 [ "$code" = 405 ] || fail "DELETE $OCSP got $code, not 405"
-openssl ocsp -issuer root.pem -cert issuing.pem -url "$OCSP" -noverify >unauth.out 2>&1 || true
+ask -issuer root.pem -cert issuing.pem
+grep -q "issuing.pem: good" ask.out || fail "the root does not answer good for its issuing CA: $(cat ask.out)"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=Foreign \
+  -keyout foreign.key -out foreign.pem 2>/dev/null || fail "openssl could not make a foreign CA"
+openssl ocsp -issuer foreign.pem -serial 0x01 -url "$OCSP" -noverify >unauth.out 2>&1 || true
 grep -qi "unauthorized" unauth.out || fail "a CA not served here is not unauthorized: $(cat unauth.out)"
 curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null || fail "the gateway stopped serving"
-pass "junk (POST or GET): malformedRequest; DELETE: 405; the root's own certificates: unauthorized; still serving"
+pass "junk (POST or GET): malformedRequest; DELETE: 405; the root answers good for its issuing CA; a foreign CA: unauthorized; still serving"
