@@ -1,4 +1,5 @@
 // `scepgate ca show|crl|rollover|activate` (and the issuer commands of cmd_ca_issuers.cc).
+#include <cstdlib>
 #include <iostream>
 
 #include "ca/ca_dir.h"
@@ -7,6 +8,7 @@
 #include "commands.h"
 #include "common/files.h"
 #include "data_dir.h"
+#include "scep/expiry.h"
 #include "server_pid.h"
 #include "views.h"
 
@@ -91,6 +93,38 @@ void Crl(const std::string& dir, const std::string& out_file, bool pem, bool roo
   }
 }
 
+// `ca status`: how long each CA and RA certificate has left. With `check`, exits 1 when one is
+// within [ca] expiry_warning_days or expired (for monitoring scripts).
+void ExpiryStatus(const std::string& dir, bool json, bool check) {
+  SystemClock clock;
+  auto data = OrDie(OpenDataDir(dir, clock));
+  const int64_t now = clock.Now();
+  auto items = scep::ExpiryOf(*data->cas, now, int64_t{data->config.expiry_warning_days} * 86400);
+  const scep::ExpiryState worst = scep::WorstOf(items);
+  if (json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& i : items)
+      out.push_back({{"role", i.role},
+                     {"subject", i.subject},
+                     {"sha256", i.sha256},
+                     {"not_after", IsoTime(i.not_after)},
+                     {"days_left", i.seconds_left / 86400},
+                     {"state", scep::ExpiryStateName(i.state)}});
+    std::cout << nlohmann::json{{"state", scep::ExpiryStateName(worst)},
+                                {"warning_days", data->config.expiry_warning_days},
+                                {"certificates", out}}
+                     .dump(2)
+              << "\n";
+  } else {
+    for (const auto& i : items)
+      std::cout << i.role << ": " << i.subject << "\n  not after " << IsoTime(i.not_after) << " ("
+                << i.seconds_left / 86400 << " days): " << scep::ExpiryStateName(i.state) << "\n";
+    std::cout << "state: " << scep::ExpiryStateName(worst) << " (warning window "
+              << data->config.expiry_warning_days << " days)\n";
+  }
+  if (check && worst != scep::ExpiryState::kOk) std::exit(1);
+}
+
 }  // namespace
 
 void AddCaCommands(CLI::App& app) {
@@ -107,6 +141,15 @@ void AddCaCommands(CLI::App& app) {
   AddDirOption(*show, *dir);
   show->add_flag("--json", *json, "print JSON");
   show->callback([dir, json] { Show(*dir, *json); });
+
+  auto check = std::make_shared<bool>(false);
+  CLI::App* status = ca->add_subcommand(
+      "status", "how long the root, intermediates, issuing CA, RA and staged CA have left");
+  AddDirOption(*status, *dir);
+  status->add_flag("--json", *json, "print JSON");
+  status->add_flag("--check", *check,
+                   "exit 1 when one is within [ca] expiry_warning_days or expired");
+  status->callback([dir, json, check] { ExpiryStatus(*dir, *json, *check); });
 
   CLI::App* crl =
       ca->add_subcommand("crl", "sign a fresh CRL for the current issuing CA and print it (DER)");

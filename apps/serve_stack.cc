@@ -16,6 +16,7 @@
 #include "notify/notifier.h"
 #include "notify/validation_webhook.h"
 #include "policy/pipeline.h"
+#include "scep/expiry.h"
 #include "scep/service.h"
 
 namespace scepgate::app {
@@ -87,7 +88,7 @@ struct ServeStack::Parts {
         policy(WithValidator(PolicyOptions(d)), *d.store, targeting, clock),
         service(*d.cas, *d.store, policy, *d.crls, clock, random,
                 WithSpare(std::move(service_options))),
-        health(*d.store, *d.cas, clock),
+        health(*d.store, *d.cas, clock, int64_t{d.config.expiry_warning_days} * 86400),
         ocsp(*d.cas, *d.store, clock, random,
              scep::OcspOptions{d.config.ocsp_validity_minutes, d.config.ocsp_responder_hours,
                                d.config.ocsp_sign_with_ca, 100000, d.token.get()},
@@ -101,6 +102,12 @@ struct ServeStack::Parts {
              d.config.token_default_expiry_days}),
         mux(std::string(http::kApiPrefix), api, gateway),
         refresher(std::chrono::seconds(d.config.issuer_poll_seconds), CrlRefresh(*d.crls)),
+        expiry(*d.cas, *d.store, clock, int64_t{d.config.expiry_warning_days} * 86400),
+        expiry_thread(std::chrono::hours(1),
+                      [this] {
+                        if (auto checked = expiry.Check(); !checked)
+                          spdlog::error("expiry watch: {}", checked.error().message);
+                      }),
         webhook_sender(notify::MakeCurlSender(d.config.webhook_timeout_seconds)),
         notifier(*d.store, *webhook_sender, clock, NotifierOptionsOf(d.config)),
         notifier_thread(notifier, d.config.webhook_poll_ms) {}
@@ -132,6 +139,8 @@ struct ServeStack::Parts {
   http::ApiHandler api;  // the REST API under /api/v1; every other path is the gateway's
   http::PrefixMux mux;
   PeriodicThread refresher;  // CrlRefresh
+  scep::ExpiryWatch expiry;
+  PeriodicThread expiry_thread;  // expiry.Check() hourly
   std::unique_ptr<notify::WebhookSender> webhook_sender;
   notify::Notifier notifier;
   notify::NotifierThread notifier_thread;

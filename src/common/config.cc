@@ -211,6 +211,7 @@ Status ReadAll(const toml::table& root, Config& c) {
   SG_TRY_STATUS(ca.Int("root_crl_validity_days", c.root_crl_validity_days, 2, 3650));
   SG_TRY_STATUS(ca.Int("root_crl_refresh_days", c.root_crl_refresh_days, 1, 3650));
   SG_TRY_STATUS(ca.Int("issuer_poll_seconds", c.issuer_poll_seconds, 1, 3600));
+  SG_TRY_STATUS(ca.Int("expiry_warning_days", c.expiry_warning_days, 1, 3650));
   SG_TRY_STATUS(ca.RejectUnknown());
   if (c.crl_refresh_hours >= c.crl_validity_hours)
     return Fail(KeyError("ca", "crl_refresh_hours", "must be less than crl_validity_hours"));
@@ -411,6 +412,10 @@ root_crl_validity_days = 30
 root_crl_refresh_days = 7
 # With several issuing CAs on one database (`scepgate ca add-issuer`): how often this node looks
 # for issuing CAs added or retired elsewhere, and for CRLs it is asked to sign.
+# How long before the RA, an issuing CA, an intermediate or the root expires that `serve` warns:
+# a log line and a ca.expiring event once a day, "expiry: warning" in /healthz, and `scepgate ca
+# status` (exit 1 with --check).
+expiry_warning_days = 30
 issuer_poll_seconds = 10
 
 [ocsp]

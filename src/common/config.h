@@ -89,6 +89,8 @@ struct Config {
   int crl_refresh_hours = 24;       // re-sign when the current CRL is older than this
   int root_crl_validity_days = 30;  // nextUpdate of the root's CRL (revoked issuing CAs)
   int root_crl_refresh_days = 7;    // re-signed where the root key is when older than this
+  int expiry_warning_days = 30;     // warn (log, ca.expiring event, /healthz) this long before a
+                                    // CA or RA certificate expires
 
   // [ocsp]
   int ocsp_validity_minutes = 60;  // nextUpdate - thisUpdate of each answer

@@ -48,6 +48,19 @@ TEST_F(ConfigTest, TokenDefaultExpiryIsReadAndBounded) {
   EXPECT_FALSE(Load("[api]\ntoken_default_expiry_day = 1\n"));
 }
 
+TEST_F(ConfigTest, ExpiryWarningAndPkcs11AreRead) {
+  EXPECT_EQ(Load(DefaultConfigText(""))->expiry_warning_days, 30);
+  EXPECT_EQ(Load("[ca]\nexpiry_warning_days = 90\n")->expiry_warning_days, 90);
+  EXPECT_FALSE(Load("[ca]\nexpiry_warning_days = 0\n"));
+  auto p11 = Load(
+      "[pkcs11]\nuri = \"pkcs11:token=t\"\nmodule = \"/m.so\"\npin_file = \"/p\"\n");
+  ASSERT_TRUE(p11) << p11.error().message;
+  EXPECT_EQ(p11->pkcs11_uri, "pkcs11:token=t");
+  EXPECT_EQ(p11->pkcs11_module, "/m.so");
+  EXPECT_EQ(p11->pkcs11_pin_file, "/p");
+  EXPECT_FALSE(Load("[pkcs11]\npin = \"1234\"\n"));
+}
+
 TEST_F(ConfigTest, StoreBackendIsSqliteUnlessAPostgresDsnIsGiven) {
   auto defaults = Load(DefaultConfigText(""));
   ASSERT_TRUE(defaults) << defaults.error().message;

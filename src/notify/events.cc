@@ -62,6 +62,18 @@ store::OutboxEvent FailedEvent(const store::RequestRecord& r, int64_t now) {
   return Make(kRequestFailed, data, now);
 }
 
+store::OutboxEvent ExpiringEvent(const std::string& role, const std::string& subject,
+                                 const std::string& sha256, int64_t not_after,
+                                 const std::string& state, int64_t now) {
+  nlohmann::json data = {{"role", role},
+                         {"subject", subject},
+                         {"sha256", sha256},
+                         {"not_after", Iso(not_after)},
+                         {"days_left", (not_after - now) / 86400},
+                         {"state", state}};
+  return Make(kCaExpiring, data, now);
+}
+
 store::OutboxEvent RevokedEvent(const store::CertificateRecord& c, int reason, int64_t now) {
   nlohmann::json data = {
       {"serial", c.serial},

@@ -12,6 +12,7 @@ namespace scepgate::notify {
 inline constexpr char kCertificateIssued[] = "certificate.issued";
 inline constexpr char kRequestFailed[] = "request.failed";
 inline constexpr char kCertificateRevoked[] = "certificate.revoked";
+inline constexpr char kCaExpiring[] = "ca.expiring";
 
 // data: serial, issuer_id, subject, sans, not_before, not_after, sha256, device_id, user_upn,
 // profile, transaction_id, renewal, correlation_id. Due at once.
@@ -23,6 +24,12 @@ store::OutboxEvent FailedEvent(const store::RequestRecord& request, int64_t now)
 // data: serial, issuer_id, subject, reason (RFC 5280 name), revoked_at, device_id, user_upn,
 // profile. Due at once.
 store::OutboxEvent RevokedEvent(const store::CertificateRecord& cert, int reason, int64_t now);
+
+// data: role (root, intermediate, issuing, ra, next), subject, sha256, not_after, days_left,
+// state (warning or expired). Due at once.
+store::OutboxEvent ExpiringEvent(const std::string& role, const std::string& subject,
+                                 const std::string& sha256, int64_t not_after,
+                                 const std::string& state, int64_t now);
 
 // The body POSTed for an event: {"id", "type", "created_at" (ISO 8601), "request_id", "data"}.
 // Returns the data unparsed as "data" is embedded verbatim when it is valid JSON; kInternal when

@@ -1,5 +1,7 @@
 #include "scep/health.h"
 
+#include "scep/expiry.h"
+
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -48,7 +50,15 @@ HealthReport HealthCheck::Probe() {
     spdlog::error("healthz: cannot sign with the {} key: {}", issuing ? "RA" : "issuing CA",
                   issuing ? ra.error().message : issuing.error().message);
   }
-  r.ok = r.database == "ok" && r.signing == "ok";
+  // An expired RA or issuing CA cannot serve an enrollment (clients refuse what it signs); an
+  // expired root or intermediate, or one in the warning window, is reported but still serves.
+  const auto items = ExpiryOf(cas_, clock_.Now(), expiry_warning_seconds_);
+  r.expiry = ExpiryStateName(WorstOf(items));
+  bool can_enroll = true;
+  for (const ExpiryItem& i : items)
+    if ((i.role == "ra" || i.role == "issuing") && i.state == ExpiryState::kExpired)
+      can_enroll = false;
+  r.ok = r.database == "ok" && r.signing == "ok" && can_enroll;
   return r;
 }
 

@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "client/http_client.h"
 #include "codec/pki_message.h"
 #include "common/files.h"
 #include "gateway_fixture.h"
@@ -132,6 +133,45 @@ TEST(LifecycleTest, RolloverIsServedThenActivatedAndOldCertificatesStayRevocable
 
 namespace scepgate::testing {
 namespace {
+
+// `ca status` tells how long each CA and RA certificate has left; inside [ca]
+// expiry_warning_days, `--check` exits 1, /healthz says "expiry: warning" (still 200) and serve
+// logs it and queues a ca.expiring event.
+TEST(LifecycleTest, ExpiryIsReportedByCaStatusHealthzTheLogAndAnEvent) {
+  auto started = ServerProcess::Start({{"--challenge", kChallenge}, {}});
+  ASSERT_TRUE(started) << started.error().message;
+  ServerProcess& server = **started;
+  std::string out, err;
+  ASSERT_EQ(server.Cli({"ca", "status", "--check", "--json"}, &out, &err), 0) << err << out;
+  auto fresh = nlohmann::json::parse(out);
+  EXPECT_EQ(fresh["state"], "ok");
+  ASSERT_EQ(fresh["certificates"].size(), 3u);  // root, issuing, ra
+  EXPECT_EQ(fresh["certificates"][2]["role"], "ra");
+  EXPECT_GE(fresh["certificates"][2]["days_left"].get<int>(), 729);
+
+  // A window longer than the RA's two years: the RA (and the ten-year issuing CA) are in it.
+  ASSERT_TRUE(server.Configure({{"ca.expiry_warning_days", "3650"}}));
+  EXPECT_EQ(server.Cli({"ca", "status", "--check"}, &out, &err), 1) << err << out;
+  EXPECT_NE(out.find("ra: CN=scepgate RA"), std::string::npos) << out;
+  EXPECT_NE(out.find("state: warning"), std::string::npos) << out;
+  ASSERT_TRUE(server.Restart());
+  auto http = client::MakeHttpClient();
+  auto health = http->Get({"127.0.0.1", server.port(), "/"}, "/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_NE(health->body.find("expiry: warning"), std::string::npos) << health->body;
+  std::string log;
+  for (int i = 0; i < 50 && log.find("expires in") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    log = server.Log();
+  }
+  EXPECT_NE(log.find("the ra certificate CN=scepgate RA expires in"), std::string::npos) << log;
+  ASSERT_EQ(server.Cli({"events", "list", "--json"}, &out, &err), 0) << err;
+  int expiring = 0;
+  for (const auto& e : nlohmann::json::parse(out))
+    if (e["type"] == "ca.expiring") ++expiring;
+  EXPECT_EQ(expiring, 2) << out;  // the RA and the issuing CA, once each today
+}
 
 // Settings changed in scepgate.toml take effect on SIGHUP; a config that does not load leaves the
 // running one in place, and enrollments in flight during reloads all succeed.
