@@ -340,7 +340,8 @@ void AddGroupCommands(CLI::App& app) {
     CLI::App* cmd = Command(
         *group, name, help, f, [add_it](mgmt::Directory& d, store::Store& s, const Flags& fl) {
           store::GroupMember m = MemberFrom(fl);
-          Status st = add_it ? d.AddMember(fl.id, m) : d.RemoveMember(fl.id, m);
+          auto changed = add_it ? d.AddMember(fl.id, m) : d.RemoveMember(fl.id, m);
+          Status st = changed ? Status{} : Status(Fail(changed.error()));
           RecordCliChange(s, add_it ? "group.add-member" : "group.remove-member", fl.id,
                           {{store::MemberKindName(m.kind), m.id}}, st ? nullptr : &st.error());
           OrDie(st);

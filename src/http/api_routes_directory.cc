@@ -121,10 +121,8 @@ Result<store::GroupMember> MemberOf(const json& body) {
 
 Result<ApiReply> AddMember(const ApiDeps& d, ApiCall& call) {
   SG_ASSIGN_OR_RETURN(store::GroupMember m, MemberOf(call.body));
-  mgmt::Directory directory = DirectoryOf(d);
-  SG_TRY_STATUS(directory.AddMember(call.Param("name"), m));
-  SG_ASSIGN_OR_RETURN(auto shown, directory.ShowGroup(call.Param("name")));
-  return ApiReply{200, views::GroupDetailsJson(shown)};
+  SG_ASSIGN_OR_RETURN(mgmt::Membership added, DirectoryOf(d).AddMember(call.Param("name"), m));
+  return ApiReply{200, views::MembershipJson(added)};
 }
 
 Result<ApiReply> RemoveMember(const ApiDeps& d, ApiCall& call) {
@@ -135,10 +133,8 @@ Result<ApiReply> RemoveMember(const ApiDeps& d, ApiCall& call) {
   json member = {{kind, call.Param("member")}};
   call.args = member;
   SG_ASSIGN_OR_RETURN(store::GroupMember m, MemberOf(member));
-  mgmt::Directory directory = DirectoryOf(d);
-  SG_TRY_STATUS(directory.RemoveMember(call.Param("name"), m));
-  SG_ASSIGN_OR_RETURN(auto shown, directory.ShowGroup(call.Param("name")));
-  return ApiReply{200, views::GroupDetailsJson(shown)};
+  SG_ASSIGN_OR_RETURN(mgmt::Membership removed, DirectoryOf(d).RemoveMember(call.Param("name"), m));
+  return ApiReply{200, views::MembershipJson(removed)};
 }
 
 }  // namespace

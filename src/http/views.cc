@@ -165,6 +165,11 @@ nlohmann::json GroupDetailsJson(const mgmt::GroupDetails& g) {
   return j;
 }
 
+nlohmann::json MembershipJson(const mgmt::Membership& m) {
+  return {{"group", GroupJson(m.group)},
+          {"member", {{"kind", store::MemberKindName(m.member.kind)}, {"id", m.member.id}}}};
+}
+
 nlohmann::json ProfileJson(const store::ProfileRecord& p) {
   return {
       {"name", p.name},

@@ -37,6 +37,8 @@ nlohmann::json UserDetailsJson(const mgmt::UserDetails& u);
 nlohmann::json GroupSummaryJson(const mgmt::GroupSummary& s);
 // GroupJson + {members: [{kind: "device"|"user", id}...]}.
 nlohmann::json GroupDetailsJson(const mgmt::GroupDetails& g);
+// {"group": Group, "member": {"kind", "id"}}: what a membership change did.
+nlohmann::json MembershipJson(const mgmt::Membership& m);
 // A SCEP profile: {name, type, subject, sans, strong_mapping, purpose, ekus, key_type,
 // min_key_size, hash, validity_days, renewal_threshold, urls, trusted_ca, require_approval,
 // created_at, updated_at}; SANs as stored ("dns:FORMAT", ...).

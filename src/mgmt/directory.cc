@@ -289,16 +289,19 @@ Result<GroupDetails> Directory::ShowGroup(std::string_view name) {
   return out;
 }
 
-Status Directory::AddMember(std::string_view group, const store::GroupMember& member) {
+Result<Membership> Directory::AddMember(std::string_view group, const store::GroupMember& member) {
   SG_ASSIGN_OR_RETURN(store::GroupRecord g, FindGroup(group));
   SG_ASSIGN_OR_RETURN(store::GroupMember m, Canonical(member));
-  return store_.AddGroupMember(g.name, m);
+  SG_TRY_STATUS(store_.AddGroupMember(g.name, m));
+  return Membership{std::move(g), std::move(m)};
 }
 
-Status Directory::RemoveMember(std::string_view group, const store::GroupMember& member) {
+Result<Membership> Directory::RemoveMember(std::string_view group,
+                                           const store::GroupMember& member) {
   SG_ASSIGN_OR_RETURN(store::GroupRecord g, FindGroup(group));
   SG_ASSIGN_OR_RETURN(store::GroupMember m, Canonical(member));
-  return store_.RemoveGroupMember(g.name, m);
+  SG_TRY_STATUS(store_.RemoveGroupMember(g.name, m));
+  return Membership{std::move(g), std::move(m)};
 }
 
 }  // namespace scepgate::mgmt

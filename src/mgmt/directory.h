@@ -56,6 +56,12 @@ struct GroupSummary {
   int users = 0;
 };
 
+// A group and one of its members, as a membership change reports it.
+struct Membership {
+  store::GroupRecord group;
+  store::GroupMember member;
+};
+
 struct GroupDetails {
   store::GroupRecord group;
   std::vector<store::GroupMember> members;
@@ -123,11 +129,13 @@ class Directory {
   Result<std::vector<GroupSummary>> ListGroups();
   // The group and its members. kNotFound for an unknown group.
   Result<GroupDetails> ShowGroup(std::string_view name);
-  // Adds a device (by id) or user (by UPN, any case) to a group. kNotFound when the group or the
+  // Adds a device (by id) or user (by UPN, any case) to a group, in time independent of the
+  // group's size. Returns the group and the member as stored. kNotFound when the group or the
   // member does not exist, kAlreadyExists when it is already a member.
-  Status AddMember(std::string_view group, const store::GroupMember& member);
-  // kNotFound when the group does not exist or `member` is not one of its members.
-  Status RemoveMember(std::string_view group, const store::GroupMember& member);
+  Result<Membership> AddMember(std::string_view group, const store::GroupMember& member);
+  // Returns what was removed. kNotFound when the group does not exist or `member` is not one of
+  // its members.
+  Result<Membership> RemoveMember(std::string_view group, const store::GroupMember& member);
 
  private:
   Result<store::DeviceRecord> FindDevice(std::string_view id);
