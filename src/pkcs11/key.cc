@@ -48,9 +48,12 @@ TokenRef* EcRef(const EC_KEY* ec) {
   return static_cast<TokenRef*>(EC_KEY_get_ex_data(ec, GetMethods().ec_index));
 }
 
-// PKCS#1 v1.5 signature padding over a DigestInfo (CKM_RSA_PKCS), or a raw RSA operation over a
-// block OpenSSL padded itself, PSS for instance (CKM_RSA_X_509).
-int RsaPrivEnc(int flen, const unsigned char* from, unsigned char* to, RSA* rsa, int padding) {
+// A private RSA operation in the token: a signature (PKCS#1 v1.5 padding over the DigestInfo
+// OpenSSL built, CKM_RSA_PKCS; or a raw operation over a block OpenSSL padded itself, PSS for
+// instance, CKM_RSA_X_509) or, with `decrypt`, a decryption with the same two paddings. Returns
+// the output's length, or -1 with an OpenSSL error raised.
+int RsaPrivate(bool decrypt, int flen, const unsigned char* from, unsigned char* to, RSA* rsa,
+               int padding) {
   TokenRef* ref = RsaRef(rsa);
   if (ref == nullptr) return -1;
   CK_MECHANISM_TYPE mech;
@@ -62,34 +65,23 @@ int RsaPrivEnc(int flen, const unsigned char* from, unsigned char* to, RSA* rsa,
     RaiseError(Error::InvalidArgument("RSA padding not supported by a token key"));
     return -1;
   }
-  auto sig = ref->token->Sign(ref->handle, mech, ByteView(from, static_cast<size_t>(flen)));
-  if (!sig || sig->size() > static_cast<size_t>(RSA_size(rsa))) {
-    RaiseError(sig ? Error::Crypto("token signature too long") : sig.error());
+  const ByteView in(from, static_cast<size_t>(flen));
+  auto out = decrypt ? ref->token->Decrypt(ref->handle, mech, in)
+                     : ref->token->Sign(ref->handle, mech, in);
+  if (!out || out->size() > static_cast<size_t>(RSA_size(rsa))) {
+    RaiseError(out ? Error::Crypto("the token's RSA output is too long") : out.error());
     return -1;
   }
-  std::memcpy(to, sig->data(), sig->size());
-  return static_cast<int>(sig->size());
+  std::memcpy(to, out->data(), out->size());
+  return static_cast<int>(out->size());
+}
+
+int RsaPrivEnc(int flen, const unsigned char* from, unsigned char* to, RSA* rsa, int padding) {
+  return RsaPrivate(false, flen, from, to, rsa, padding);
 }
 
 int RsaPrivDec(int flen, const unsigned char* from, unsigned char* to, RSA* rsa, int padding) {
-  TokenRef* ref = RsaRef(rsa);
-  if (ref == nullptr) return -1;
-  CK_MECHANISM_TYPE mech;
-  if (padding == RSA_PKCS1_PADDING) {
-    mech = CKM_RSA_PKCS;
-  } else if (padding == RSA_NO_PADDING) {
-    mech = CKM_RSA_X_509;
-  } else {
-    RaiseError(Error::InvalidArgument("RSA padding not supported by a token key"));
-    return -1;
-  }
-  auto plain = ref->token->Decrypt(ref->handle, mech, ByteView(from, static_cast<size_t>(flen)));
-  if (!plain || plain->size() > static_cast<size_t>(RSA_size(rsa))) {
-    RaiseError(plain ? Error::Crypto("token plaintext too long") : plain.error());
-    return -1;
-  }
-  std::memcpy(to, plain->data(), plain->size());
-  return static_cast<int>(plain->size());
+  return RsaPrivate(true, flen, from, to, rsa, padding);
 }
 
 ECDSA_SIG* EcSignSig(const unsigned char* dgst, int dlen, const BIGNUM* /*kinv*/,

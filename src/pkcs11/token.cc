@@ -368,33 +368,31 @@ Result<Token::Generated> Token::GenerateKeyPair(const KeyPairSpec& spec) {
 }
 
 Result<Bytes> Token::Sign(CK_OBJECT_HANDLE key, CK_MECHANISM_TYPE mechanism, ByteView data) {
-  SG_ASSIGN_OR_RETURN(Lease s, Acquire());
-  CK_MECHANISM mech{mechanism, nullptr, 0};
-  CK_RV rv = s.Check(f().C_SignInit(s.get(), &mech, key));
-  if (rv != CKR_OK) return Fail(TokenError("C_SignInit", rv));
-  CK_ULONG size = 0;
-  auto* in = const_cast<CK_BYTE*>(data.data());
-  rv = f().C_Sign(s.get(), in, data.size(), nullptr, &size);
-  if (rv != CKR_OK) return Fail(TokenError("C_Sign", s.Check(rv)));
-  Bytes out(size);
-  rv = f().C_Sign(s.get(), in, data.size(), out.data(), &size);
-  if (rv != CKR_OK) return Fail(TokenError("C_Sign", s.Check(rv)));
-  out.resize(size);
-  return out;
+  return Crypt(false, key, mechanism, data);
 }
 
 Result<Bytes> Token::Decrypt(CK_OBJECT_HANDLE key, CK_MECHANISM_TYPE mechanism, ByteView data) {
+  return Crypt(true, key, mechanism, data);
+}
+
+Result<Bytes> Token::Crypt(bool decrypt, CK_OBJECT_HANDLE key, CK_MECHANISM_TYPE mechanism,
+                           ByteView data) {
+  // C_SignInit/C_Sign and C_DecryptInit/C_Decrypt take the same arguments.
+  const auto init = decrypt ? f().C_DecryptInit : f().C_SignInit;
+  const auto run = decrypt ? f().C_Decrypt : f().C_Sign;
+  const char* name = decrypt ? "C_Decrypt" : "C_Sign";
   SG_ASSIGN_OR_RETURN(Lease s, Acquire());
   CK_MECHANISM mech{mechanism, nullptr, 0};
-  CK_RV rv = s.Check(f().C_DecryptInit(s.get(), &mech, key));
-  if (rv != CKR_OK) return Fail(TokenError("C_DecryptInit", rv));
+  CK_RV rv = s.Check(init(s.get(), &mech, key));
+  if (rv != CKR_OK) return Fail(TokenError(std::string(name) + "Init", rv));
   CK_ULONG size = 0;
   auto* in = const_cast<CK_BYTE*>(data.data());
-  rv = f().C_Decrypt(s.get(), in, data.size(), nullptr, &size);
-  if (rv != CKR_OK) return Fail(TokenError("C_Decrypt", s.Check(rv)));
+  // The first call asks for the size and leaves the operation active; the second does it.
+  rv = run(s.get(), in, data.size(), nullptr, &size);
+  if (rv != CKR_OK) return Fail(TokenError(name, s.Check(rv)));
   Bytes out(size);
-  rv = f().C_Decrypt(s.get(), in, data.size(), out.data(), &size);
-  if (rv != CKR_OK) return Fail(TokenError("C_Decrypt", s.Check(rv)));
+  rv = run(s.get(), in, data.size(), out.data(), &size);
+  if (rv != CKR_OK) return Fail(TokenError(name, s.Check(rv)));
   out.resize(size);
   return out;
 }

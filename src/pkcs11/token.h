@@ -84,6 +84,9 @@ class Token : public std::enable_shared_from_this<Token> {
   // A session from the pool (opened when none is free), given back by its destructor.
   class Lease;
   Result<Lease> Acquire();
+  // Sign or Decrypt: the two run alike.
+  Result<Bytes> Crypt(bool decrypt, CK_OBJECT_HANDLE key, CK_MECHANISM_TYPE mechanism,
+                      ByteView data);
   void Release(CK_SESSION_HANDLE session);
   CK_FUNCTION_LIST& f() const;
 

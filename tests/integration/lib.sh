@@ -56,6 +56,25 @@ start_gateway() {
 chain_file() { cat "$DATA/ca/root.crt" > "$WORK/root.pem"; cp "$DATA/ca/issuing.crt" "$WORK/issuing.pem"; }
 verify_cert() { chain_file; openssl verify -CAfile "$WORK/root.pem" -untrusted "$WORK/issuing.pem" "$1" >/dev/null; }
 
+# scep_enroll NAME CHALLENGE: micromdm's scepclient enrolls CN=NAME at $URL with a new key in
+# $WORK/NAME (key.pem, client.pem), the certificate also copied to $WORK/NAME.pem.
+scep_enroll() {
+  mkdir -p "$WORK/$1"
+  timeout 60 scepclient -private-key "$WORK/$1/key.pem" -server-url "$URL" -challenge "$2" \
+    -cn "$1" >"$WORK/$1/out.log" 2>&1 || { cat "$WORK/$1/out.log" >&2; fail "scepclient did not enroll $1"; }
+  cp "$WORK/$1/client.pem" "$WORK/$1.pem"
+}
+
+# ocsp_ask ARGS...: `openssl ocsp` against $OCSP asking about ARGS (-cert FILE, -serial N, ...)
+# of the issuing CA ($WORK/issuing.pem, from chain_file), the answer verified against the root;
+# its output in $WORK/ask.out and ask.err.
+ocsp_ask() {
+  openssl ocsp -issuer "$WORK/issuing.pem" -url "$OCSP" -CAfile "$WORK/root.pem" "$@" \
+    >"$WORK/ask.out" 2>"$WORK/ask.err" || { cat "$WORK/ask.out" "$WORK/ask.err" >&2; fail "openssl ocsp $*"; }
+  grep -q "Response verify OK" "$WORK/ask.err" ||
+    { cat "$WORK/ask.out" "$WORK/ask.err" >&2; fail "the answer does not verify"; }
+}
+
 # expect_linked CERT_PEM DEVICE_ID PROFILE: the certificate's record names the device and profile.
 expect_linked() {
   local serial

@@ -37,9 +37,7 @@ cat "$WORK/issuing.pem" "$WORK/root.pem" >"$WORK/client-ca.pem"
 cd "$WORK"
 
 enroll() {
-  mkdir -p "$1"
-  timeout 60 scepclient -private-key "$1/key.pem" -server-url "$URL" -challenge ocsp-nginx-secret \
-    -cn "$1" >"$1/out.log" 2>&1 || { cat "$1/out.log" >&2; fail "scepclient did not enroll $1"; }
+  scep_enroll "$1" ocsp-nginx-secret
   verify_cert "$1/client.pem" || fail "$1's certificate does not chain to the root"
 }
 enroll alice

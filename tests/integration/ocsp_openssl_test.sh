@@ -15,34 +15,22 @@ OCSP="http://127.0.0.1:$PORT/ocsp"
 chain_file
 cd "$WORK"
 
-enroll() {
-  mkdir -p "$1"
-  timeout 60 scepclient -private-key "$1/key.pem" -server-url "$URL" -challenge ocsp-secret \
-    -cn "$1" >"$1/out.log" 2>&1 || { cat "$1/out.log"; fail "scepclient did not enroll $1"; }
-  cp "$1/client.pem" "$1.pem"
-}
-enroll laptop
-enroll phone
+scep_enroll laptop ocsp-secret
+scep_enroll phone ocsp-secret
 
-# ask ARGS...: `openssl ocsp` against the gateway, the answer verified against the root.
-ask() {
-  openssl ocsp -issuer issuing.pem -url "$OCSP" -CAfile root.pem "$@" >ask.out 2>ask.err ||
-    { cat ask.out ask.err >&2; fail "openssl ocsp $*"; }
-  grep -q "Response verify OK" ask.err || { cat ask.out ask.err >&2; fail "the answer does not verify"; }
-}
 
-ask -cert laptop.pem
+ocsp_ask -cert laptop.pem
 grep -q "laptop.pem: good" ask.out || fail "laptop is not good: $(cat ask.out)"
 pass "POST with a nonce: good, signed by the delegated responder, verified against the root"
 
-ask -serial 0x1234abcd
+ocsp_ask -serial 0x1234abcd
 grep -q "0x1234abcd: unknown" ask.out || fail "an unknown serial is not unknown: $(cat ask.out)"
 pass "a serial this CA never issued: unknown"
 
 serial=$(openssl x509 -in phone.pem -noout -serial | cut -d= -f2)
 "$SCEPGATE" cert revoke "$serial" --reason keyCompromise --dir "$DATA" >/dev/null ||
   fail "cert revoke failed"
-ask -cert phone.pem -cert laptop.pem
+ocsp_ask -cert phone.pem -cert laptop.pem
 grep -q "phone.pem: revoked" ask.out || fail "phone is not revoked: $(cat ask.out)"
 grep -q "Reason: keyCompromise" ask.out || fail "no reason given: $(cat ask.out)"
 grep -q "laptop.pem: good" ask.out || fail "laptop is not good next to it: $(cat ask.out)"
@@ -77,7 +65,7 @@ openssl ocsp -respin badget.der -resp_text -noverify >badget.out 2>&1 || true
 grep -qi "malformedrequest" badget.out || fail "a GET path that is not base64 did not get malformedRequest: $(cat badget.out)"
 code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$OCSP")
 [ "$code" = 405 ] || fail "DELETE $OCSP got $code, not 405"
-ask -issuer root.pem -cert issuing.pem
+ocsp_ask -issuer root.pem -cert issuing.pem
 grep -q "issuing.pem: good" ask.out || fail "the root does not answer good for its issuing CA: $(cat ask.out)"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=Foreign \
   -keyout foreign.key -out foreign.pem 2>/dev/null || fail "openssl could not make a foreign CA"

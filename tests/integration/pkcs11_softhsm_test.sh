@@ -24,24 +24,13 @@ for stem in root issuing ra; do
 done
 pass "init --pkcs11: root, issuing CA and RA keys in the token, no private key file in the data dir"
 
-enroll() {
-  mkdir -p "$1"
-  timeout 60 scepclient -private-key "$1/key.pem" -server-url "$URL" -challenge hsm-secret \
-    -cn "$1" >"$1/out.log" 2>&1 || { cat "$1/out.log"; fail "scepclient did not enroll $1"; }
-  cp "$1/client.pem" "$1.pem"
-}
-enroll laptop
-enroll phone
+scep_enroll laptop hsm-secret
+scep_enroll phone hsm-secret
 verify_cert laptop.pem || fail "the certificate does not chain to the root"
 pass "scepclient enrolled twice through the token (RA decrypts, issuing CA signs)"
 
 OCSP="http://127.0.0.1:$PORT/ocsp"
-ask() {
-  openssl ocsp -issuer issuing.pem -url "$OCSP" -CAfile root.pem "$@" >ask.out 2>ask.err ||
-    { cat ask.out ask.err >&2; fail "openssl ocsp $*"; }
-  grep -q "Response verify OK" ask.err || { cat ask.out ask.err >&2; fail "the answer does not verify"; }
-}
-ask -cert laptop.pem
+ocsp_ask -cert laptop.pem
 grep -q "laptop.pem: good" ask.out || fail "laptop is not good: $(cat ask.out)"
 grep -q "key in the token" "$WORK/serve.log" || fail "the OCSP responder key is not the token's"
 
@@ -49,7 +38,7 @@ serial=$("$SCEPGATE" cert list --dir "$DATA" --json | python3 -c '
 import json,sys; print([c["serial"] for c in json.load(sys.stdin) if "phone" in c["subject"]][0])')
 "$SCEPGATE" cert revoke "$serial" --reason keyCompromise --dir "$DATA" >/dev/null ||
   fail "cert revoke failed"
-ask -cert phone.pem
+ocsp_ask -cert phone.pem
 grep -q "phone.pem: revoked" ask.out || fail "phone is not revoked: $(cat ask.out)"
 curl -sf -o current.crl "http://127.0.0.1:$PORT/crl/current.crl" || fail "no CRL"
 cat root.pem issuing.pem >chain.pem
@@ -80,7 +69,7 @@ keys=$(find "$DATA" -name '*.key')
 cmp -s "$DATA/ca/issuing.p11" "$DATA/ca/archive/1/issuing.p11" && fail "the new issuing CA kept the old key"
 serve
 chain_file
-enroll tablet
+scep_enroll tablet hsm-secret
 verify_cert tablet.pem || fail "a certificate of the new issuing CA does not chain"
 aki() { openssl x509 -in "$1" -noout -ext authorityKeyIdentifier | tail -n 1; }
 [ "$(aki tablet.pem)" != "$(aki phone.pem)" ] || fail "the new certificate was signed by the old key"
@@ -111,7 +100,7 @@ pass "a wrong PIN, a missing token and a PIN file others may read stop serve at 
 sed -i 's|^pin_file = .*|pin_file = ""|' "$DATA/scepgate.toml"
 start_fails nopin.log "SCEPGATE_PKCS11_PIN" SCEPGATE_X=1
 SCEPGATE_PKCS11_PIN="$PIN" serve
-enroll watch
+scep_enroll watch hsm-secret
 pass "the PIN from SCEPGATE_PKCS11_PIN"
 
 for f in "$WORK"/*.log "$DATA/scepgate.toml"; do
