@@ -7,35 +7,13 @@
 # CA's CRL) shows on node2's CRL, served by both nodes, within the registry poll.
 #   bash tests/integration/ha_two_issuers_test.sh SCEPGATE
 SCEPGATE=$(realpath "$1")
-REPO=$(cd "$(dirname "$0")/../.." && pwd)
 source "$(dirname "$0")/lib.sh"
-
-HA="$WORK/ha"
-fail() {
-  echo "FAIL: $*" >&2
-  local f
-  for f in "$HA/node1.log" "$HA/node2.log"; do
-    [ -f "$f" ] && { echo "--- last lines of $f:" >&2; tail -n 15 "$f" >&2; }
-  done
-  exit 1
-}
-ha_cleanup() {
-  [ -d "$HA" ] && bash "$REPO/scripts/ha-down.sh" "$HA" >/dev/null 2>&1
-  cleanup
-}
-trap ha_cleanup EXIT
 
 for tool in nginx psql scepclient openssl curl; do
   command -v "$tool" >/dev/null || fail "$tool is not installed (bash scripts/setup.sh)"
 done
-chmod 711 "$WORK"  # PostgreSQL runs as the postgres user and must reach $HA/pg
-
-SCEPGATE="$SCEPGATE" HA_ISSUERS=2 HA_TOML_EDITS='s/^legacy_algorithms = false/legacy_algorithms = true/
-s/^issuer_poll_seconds = 10/issuer_poll_seconds = 1/' \
-  timeout 180 bash "$REPO/scripts/ha-up.sh" "$HA" >"$WORK/ha-up.out" 2>"$WORK/ha-up.log" ||
-  { cat "$WORK/ha-up.log" >&2; fail "scripts/ha-up.sh failed"; }
-val() { sed -n "s/^$1=//p" "$HA/ha.env"; }
-URL=$(val url) NODE1_URL=$(val node1_url) NODE2_URL=$(val node2_url) CHALLENGE=$(val challenge)
+ha_up HA_ISSUERS=2 HA_TOML_EDITS='s/^legacy_algorithms = false/legacy_algorithms = true/
+s/^issuer_poll_seconds = 10/issuer_poll_seconds = 1/'
 [ ! -e "$HA/issuer-2" ] || fail "ha-up.sh left the second issuing CA's key outside node2"
 cmp -s "$HA/node1/ca/issuing.crt" "$HA/node2/ca/issuing.crt" && fail "both nodes hold one issuing CA"
 [ "$(stat -c %a "$HA/node2/ca/issuing.key")" = 600 ] || fail "node2's issuing key is not 0600"
@@ -43,7 +21,7 @@ pass "ha-up.sh HA_ISSUERS=2: node2 signs with its own issuing CA"
 
 # GetCACert of each node: RA, own issuing CA, the other one, root.
 for n in 1 2; do
-  u=$(val node${n}_url)
+  u=$(ha_val node${n}_url)
   curl -sf -o "$WORK/ca$n.der" "$u?operation=GetCACert" || fail "GetCACert from node$n"
   openssl pkcs7 -inform DER -in "$WORK/ca$n.der" -print_certs -out "$WORK/ca$n.pem" ||
     fail "node$n's GetCACert is not a certs-only SignedData"
@@ -85,7 +63,7 @@ id2=$(openssl x509 -in "$HA/node2/ca/issuing.crt" -outform DER | sha256sum | cut
 "$SCEPGATE" cert revoke "$serial" --reason keyCompromise --dir "$HA/node1" >/dev/null ||
   fail "revoking through node1"
 for n in 1 2; do
-  base=$(val node${n}_url); base=${base%/scep}
+  base=$(ha_val node${n}_url); base=${base%/scep}
   listed=""
   for _ in $(seq 1 100); do
     if curl -sf -o "$WORK/crl$n.der" "$base/crl/$id2.crl"; then
