@@ -103,6 +103,28 @@ SCEPGATE_PKCS11_PIN="$PIN" serve
 scep_enroll watch hsm-secret
 pass "the PIN from SCEPGATE_PKCS11_PIN"
 
+# A reload (SIGHUP) opens the data dir again: the token already open in the process is shared,
+# and enrollment goes on through it.
+"$SCEPGATE" reload --dir "$DATA" >/dev/null || fail "scepgate reload failed"
+for _ in $(seq 1 100); do
+  grep -qE "reloaded: |reload failed" "$WORK/serve.log" && break
+  sleep 0.1
+done
+grep -q "reloaded: " "$WORK/serve.log" || fail "serve did not reload: $(tail -n 5 "$WORK/serve.log")"
+scep_enroll ring hsm-secret
+# A reload with a wrong PIN is refused (the open token is shared only for the same PIN) and the
+# running stack stays.
+sed -i "s|^pin_file = .*|pin_file = \"$WORK/hsm/wrong-pin\"|" "$DATA/scepgate.toml"
+"$SCEPGATE" reload --dir "$DATA" >/dev/null || fail "scepgate reload failed"
+for _ in $(seq 1 100); do
+  grep -q "reload failed" "$WORK/serve.log" && break
+  sleep 0.1
+done
+grep -q "reload failed.*wrong PIN" "$WORK/serve.log" ||
+  fail "a reload with a wrong PIN was not refused: $(tail -n 5 "$WORK/serve.log")"
+scep_enroll bell hsm-secret
+pass "after a reload, enrollment goes on through the token; a reload with a wrong PIN is refused"
+
 for f in "$WORK"/*.log "$DATA/scepgate.toml"; do
   if grep -qF -- "$PIN" "$f"; then fail "the PIN appears in $f"; fi
 done
