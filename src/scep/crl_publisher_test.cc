@@ -11,6 +11,7 @@
 
 #include "ca/hierarchy.h"
 #include "ca/key_spec.h"
+#include "scep/test_records.h"
 #include "store/memory_store.h"
 
 namespace scepgate::scep {
@@ -53,11 +54,7 @@ class CrlPublisherTest : public ::testing::Test {
   }
 
   void AddCert(const std::string& serial) {
-    store::CertificateRecord rec;
-    rec.serial = serial;
-    rec.issuer_id = cas_->current().id;
-    rec.created_at = kNow;
-    ASSERT_TRUE(store_.InsertCertificate(rec));
+    testing::InsertCertificate(store_, serial, cas_->current().id, kNow);
   }
   static std::set<std::string> Listed(const X509_CRL& crl) {
     std::set<std::string> out;

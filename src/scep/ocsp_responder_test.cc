@@ -12,6 +12,7 @@
 
 #include "ca/hierarchy.h"
 #include "ca/key_spec.h"
+#include "scep/test_records.h"
 #include "store/memory_store.h"
 
 namespace scepgate::scep {
@@ -58,11 +59,7 @@ class OcspResponderTest : public ::testing::Test {
                                                  with_root ? &store_ : nullptr);
   }
   void AddCert(const std::string& serial) {
-    store::CertificateRecord rec;
-    rec.serial = serial;
-    rec.issuer_id = cas_->current().id;
-    rec.created_at = kNow;
-    ASSERT_TRUE(store_.InsertCertificate(rec));
+    testing::InsertCertificate(store_, serial, cas_->current().id, kNow);
   }
   OcspRequestPtr Request(const X509& issuer, const std::string& serial_hex, bool nonce) {
     OcspRequestPtr req(OCSP_REQUEST_new());
