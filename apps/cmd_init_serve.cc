@@ -20,6 +20,7 @@
 #include "http/api_handler.h"
 #include "http/reloadable.h"
 #include "http/server.h"
+#include "http/tls_options.h"
 #include "join_node.h"
 #include "serve_stack.h"
 #include "server_pid.h"
@@ -66,6 +67,9 @@ void AddInitCommand(CLI::App& app) {
   cmd->add_option("--pkcs11-pin-file", opts->pkcs11_pin_file,
                   "with --pkcs11: a file (mode 0600) holding the token's user PIN, named in "
                   "[pkcs11] pin_file");
+  cmd->add_option("--admin-name", opts->admin_names,
+                  "a host name or IP address of the admin listener's TLS certificate (repeat "
+                  "it; default: localhost, 127.0.0.1, ::1 and this host's name)");
   cmd->add_flag("--force", opts->force, "replace an existing data dir");
   auto join = std::make_shared<JoinOptions>();
   CLI::Option* join_opt =
@@ -93,6 +97,7 @@ void AddInitCommand(CLI::App& app) {
   cmd->callback([opts, dir, join] {
     if (!join->dsn.empty()) {
       join->dir = *dir;
+      join->admin_names = opts->admin_names;
       auto files = OrDie(JoinNode(*join));
       std::cout << "joined " << *dir << " to the deployment of " << join->from.string()
                 << "; files written (mode):\n";
@@ -141,10 +146,17 @@ class Serving {
         clock_(clock),
         random_(random),
         stack_(first),
-        handler_(std::move(first)),
+        public_(PublicOf(first)),
+        admin_(AdminOf(first)),
         started_with_(stack_->data().config) {}
 
-  http::ReloadableHandler& handler() { return handler_; }
+  // The stack serving now.
+  std::shared_ptr<ServeStack> stack() {
+    std::lock_guard lock(mu_);
+    return stack_;
+  }
+  http::ReloadableHandler& public_handler() { return public_; }
+  http::ReloadableHandler& admin_handler() { return admin_; }
   const Config& started_with() const { return started_with_; }
 
   // Opens the data dir again and serves new requests from it (SIGHUP, or the issuer registry
@@ -164,7 +176,8 @@ class Serving {
       std::lock_guard lock(mu_);
       stack_ = *next;
     }
-    handler_.Replace(std::move(*next));
+    public_.Replace(PublicOf(*next));
+    admin_.Replace(AdminOf(*next));
     spdlog::info("reloaded: issuing CA {}", issuing);
   }
 
@@ -186,9 +199,20 @@ class Serving {
   }
 
  private:
+  // The stack's handlers, each keeping the whole stack alive while a request uses it.
+  static std::shared_ptr<http::Handler> PublicOf(const std::shared_ptr<ServeStack>& stack) {
+    return {stack, &stack->public_handler()};
+  }
+  static std::shared_ptr<http::Handler> AdminOf(const std::shared_ptr<ServeStack>& stack) {
+    return {stack, &stack->admin_handler()};
+  }
+
   void WarnAboutRestart(const Config& c) const {
     const Config& s = started_with_;
-    if (c.listen != s.listen || c.threads != s.threads ||
+    if (c.listen != s.listen || c.admin_listen != s.admin_listen || c.admin_tls != s.admin_tls ||
+        c.admin_client_ca != s.admin_client_ca || c.tls_cert != s.tls_cert ||
+        c.admin_tls_cert != s.admin_tls_cert ||
+        c.admin_client_cert_required != s.admin_client_cert_required || c.threads != s.threads ||
         c.max_request_line != s.max_request_line || c.max_header_bytes != s.max_header_bytes ||
         c.max_connections != s.max_connections ||
         c.max_connections_per_address != s.max_connections_per_address ||
@@ -196,8 +220,8 @@ class Serving {
         c.trusted_proxies != s.trusted_proxies || c.log_level != s.log_level ||
         c.log_json != s.log_json || c.issuer_poll_seconds != s.issuer_poll_seconds)
       spdlog::warn(
-          "[server] and [log] settings, and [ca] issuer_poll_seconds, take effect at the "
-          "next restart");
+          "[server], [admin] and [log] settings, and [ca] issuer_poll_seconds, take effect at "
+          "the next restart (a reload reads the TLS certificate files again)");
     if (s.legacy_algorithms && !c.legacy_algorithms)
       spdlog::warn("single DES stays accepted until the next restart");
   }
@@ -208,21 +232,14 @@ class Serving {
   std::mutex reload_mu_;  // one reload at a time
   std::mutex mu_;         // guards stack_
   std::shared_ptr<ServeStack> stack_;
-  http::ReloadableHandler handler_;
+  http::ReloadableHandler public_;  // the public listener's: the gateway
+  http::ReloadableHandler admin_;   // the admin listener's: the REST API
   const Config started_with_;
 };
 
-void Serve(const std::string& dir, const std::string& listen) {
-  SystemClock clock;
-  SystemRandom random;
-  // Logging first: the stack starts threads (CRL refresher, notifier) that log.
-  if (auto config = LoadConfig(ConfigPath(dir)))
-    OrDie(InitLogging(config->log_level, config->log_json));
-  Serving serving(dir, clock, random, OrDie(ServeStack::Open(dir, clock, random)));
-  const Config& c = serving.started_with();
-
+// The options both listeners share, from [server].
+http::ServerOptions ListenerOptions(const Config& c) {
   http::ServerOptions so;
-  ParseListen(listen.empty() ? c.listen : listen, so);
   so.threads = WorkerThreads(c);
   so.max_request_line = c.max_request_line;
   so.max_header_bytes = c.max_header_bytes;
@@ -231,10 +248,74 @@ void Serve(const std::string& dir, const std::string& listen) {
   so.max_connections_per_address = c.max_connections_per_address;
   so.read_timeout_seconds = c.read_timeout_seconds;
   so.trusted_proxies = OrDie(IpNetworks::Parse(c.trusted_proxies));
+  return so;
+}
+
+// The PEM of the data dir's issuing CAs (every one the registry knows) and the CAs between them
+// and the root: what builds a client certificate's chain up to [admin] client_ca.
+std::string IssuerChainPem(const scep::CaState& cas) {
+  std::string pem;
+  for (const auto& ca : cas.all())
+    if (auto text = CertToPem(ca->issuer->cert())) pem += *text;
+  for (const X509Ptr& between : cas.intermediates())
+    if (auto text = CertToPem(*between)) pem += *text;
+  return pem;
+}
+
+// The admin listener's options, or nullopt when there is none ("" or "off").
+std::optional<http::ServerOptions> AdminOptions(const std::string& dir, const Config& c,
+                                                const std::string& admin_listen,
+                                                const scep::CaState& cas) {
+  std::string where = admin_listen.empty() ? c.admin_listen : admin_listen;
+  if (where.empty() || where == "off") return std::nullopt;
+  http::ServerOptions so = ListenerOptions(c);
+  ParseListen(where, so);
+  so.threads = std::min(so.threads, 2);  // administration, not enrollment traffic
+  so.trusted_proxies = {};
+  if (c.admin_tls) {
+    const std::filesystem::path d(dir);
+    http::TlsOptions tls{(d / c.admin_tls_cert).string(), (d / c.admin_tls_key).string(),
+                         c.admin_client_ca.empty() ? "" : (d / c.admin_client_ca).string(),
+                         c.admin_client_cert_required,
+                         c.admin_client_ca.empty() ? "" : IssuerChainPem(cas)};
+    so.tls = tls;
+  }
+  return so;
+}
+
+bool IsLoopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
+void Serve(const std::string& dir, const std::string& listen, const std::string& admin_listen) {
+  SystemClock clock;
+  SystemRandom random;
+  // Logging first: the stack starts threads (CRL refresher, notifier) that log.
+  if (auto config = LoadConfig(ConfigPath(dir)))
+    OrDie(InitLogging(config->log_level, config->log_json));
+  Serving serving(dir, clock, random, OrDie(ServeStack::Open(dir, clock, random)));
+  const Config& c = serving.started_with();
+
+  http::ServerOptions so = ListenerOptions(c);
+  ParseListen(listen.empty() ? c.listen : listen, so);
+  if (!c.tls_cert.empty())
+    so.tls = http::TlsOptions{(std::filesystem::path(dir) / c.tls_cert).string(),
+                              (std::filesystem::path(dir) / c.tls_key).string(), "", false, ""};
+  std::optional<http::ServerOptions> admin_so =
+      AdminOptions(dir, c, admin_listen, *serving.stack()->data().cas);
   uint64_t fd_limit = http::RaiseFileLimit();
 
-  http::Server server(so, serving.handler());
+  http::Server server(so, serving.public_handler());
   OrDie(server.Listen());
+  std::optional<http::Server> admin;
+  if (admin_so) {
+    admin.emplace(*admin_so, serving.admin_handler());
+    if (auto listening = admin->Listen(); !listening) Die(listening.error().With("[admin] listen"));
+    if (!admin_so->tls && !IsLoopback(admin_so->host))
+      spdlog::warn(
+          "the admin listener on {} speaks plain HTTP: bearer tokens cross the network in clear",
+          admin_so->host);
+  }
   ServerPidFile pid_file = OrDie(ServerPidFile::Create(dir));  // for `scepgate reload`
   if (c.open_enrollment)
     spdlog::warn("open_enrollment is on: anyone who reaches this gateway can enroll");
@@ -244,13 +325,35 @@ void Serve(const std::string& dir, const std::string& listen) {
         "'()+,-./:=?): "
         "Windows devices cannot send it");
   spdlog::info(
-      "scepgate serving SCEP on http://{}:{}{} and the REST API on {} ({} threads, at most {} "
-      "connections with {} open files allowed, data dir {})",
-      so.host, server.port(), c.scep_paths.front(), http::kApiPrefix, so.threads,
+      "scepgate serving SCEP on {}://{}:{}{} ({} threads, at most {} connections with {} open "
+      "files allowed, data dir {})",
+      so.tls ? "https" : "http", so.host, server.port(), c.scep_paths.front(), so.threads,
       server.connection_cap(), fd_limit, dir);
+  if (admin)
+    spdlog::info("scepgate serving the REST API on {}://{}:{}{}{}",
+                 admin_so->tls ? "https" : "http", admin_so->host, admin->port(), http::kApiPrefix,
+                 admin_so->tls && !admin_so->tls->client_ca_file.empty()
+                     ? " (client certificates accepted)"
+                     : "");
+  else
+    spdlog::info("no admin listener ([admin] listen is empty): the REST API is not served");
+  std::thread admin_thread;
+  if (admin) admin_thread = std::thread([&] { admin->Run(/*handle_signals=*/false); });
   PeriodicThread issuer_watch(std::chrono::seconds(c.issuer_poll_seconds),
                               [&serving] { serving.CheckIssuerRegistry(); });
-  server.Run(/*handle_signals=*/true, [&] { serving.Reload("SIGHUP"); });
+  server.Run(/*handle_signals=*/true, [&] {
+    serving.Reload("SIGHUP");
+    for (http::Server* s : {&server, admin ? &*admin : nullptr}) {
+      if (s == nullptr || (s == &server ? !so.tls : !admin_so->tls)) continue;
+      if (auto reloaded = s->ReloadTls(); !reloaded)
+        spdlog::error("TLS certificate not reloaded, still using the old one: {}",
+                      reloaded.error().message);
+    }
+  });
+  if (admin) {
+    admin->Stop();
+    admin_thread.join();
+  }
   spdlog::info("scepgate stopped");
 }
 
@@ -275,12 +378,18 @@ void AddReloadCommand(CLI::App& app) {
 void AddServeCommand(CLI::App& app) {
   auto dir = std::make_shared<std::string>();
   auto listen = std::make_shared<std::string>();
+  auto admin_listen = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand(
-      "serve", "serve SCEP, CRLs, /healthz and the REST API (/api/v1) over HTTP");
+      "serve",
+      "serve SCEP, CRLs, OCSP and /healthz on the public listener, and the REST API (/api/v1) "
+      "on the admin listener (TLS)");
   AddDirOption(*cmd, *dir);
   cmd->add_option("--listen", *listen,
-                  "HOST:PORT to listen on (default: the config's server.listen)");
-  cmd->callback([dir, listen] { Serve(*dir, *listen); });
+                  "HOST:PORT of the public listener (default: the config's server.listen)");
+  cmd->add_option("--admin-listen", *admin_listen,
+                  "HOST:PORT of the admin listener, or `off` (default: the config's "
+                  "admin.listen); port 0 picks a free one, named in the log");
+  cmd->callback([dir, listen, admin_listen] { Serve(*dir, *listen, *admin_listen); });
 }
 
 }  // namespace scepgate::app

@@ -32,6 +32,7 @@ void AddPayloadCommand(CLI::App& app);
 void AddTokenCommands(CLI::App& app);
 void AddAuditCommands(CLI::App& app);
 void AddMigrateCommand(CLI::App& app);
+void AddAdminCertCommand(CLI::App& app);
 
 // Adds the --dir option (env SCEPGATE_DIR, default ./data) to a subcommand.
 void AddDirOption(CLI::App& cmd, std::string& dir);

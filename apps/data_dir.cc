@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "admin_cert.h"
 #include "ca/ca_dir.h"
 #include "ca/key_spec.h"
 #include "ca/offline_root.h"
@@ -110,6 +111,7 @@ Status InitDataDir(const InitOptions& o, const Clock& clock, Random& random) {
           "--offline-root is for a new root; an imported issuing CA brings no root key"));
     SG_TRY_STATUS(ca::CheckOfflineRootKeyPath(o.dir, o.offline_root));
   }
+  SG_TRY_STATUS(CheckAdminNames(o.admin_names));
   // The token first: a wrong PIN or a missing token must fail before anything is replaced.
   std::shared_ptr<pkcs11::TokenKeys> token;
   if (!o.pkcs11_uri.empty()) {
@@ -139,6 +141,9 @@ Status InitDataDir(const InitOptions& o, const Clock& clock, Random& random) {
   SG_ASSIGN_OR_RETURN(ca::CaSet set, ca::LoadCaDirectory(o.dir, token.get()));
   SG_ASSIGN_OR_RETURN(auto cas, scep::CaState::Build(std::move(set), Config{}));
   SG_TRY_STATUS(RegisterOwnIssuers(*store, *cas, clock.Now()));
+  SG_TRY_STATUS(IssueAdminCert(o.dir, Config{}, *cas,
+                               o.admin_names.empty() ? DefaultAdminNames() : o.admin_names,
+                               clock.Now(), random));
   // The first sealing key, so that switching to sealed challenges needs no other step.
   SG_TRY_STATUS(policy::RotateSealKey(SealKeyPath(o.dir, Config{}), random));
   // The config holds the challenge: readable by the owner only.

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "ca/key_token.h"
 #include "common/clock.h"
@@ -35,6 +36,8 @@ struct InitOptions {
   std::string pkcs11_uri;
   std::string pkcs11_module;
   std::string pkcs11_pin_file;
+  // Names of the admin listener's TLS certificate (apps/admin_cert.h); empty: the defaults.
+  std::vector<std::string> admin_names;
   bool force = false;
 };
 

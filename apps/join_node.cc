@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "admin_cert.h"
 #include "ca/ca_dir.h"
 #include "ca/hierarchy.h"
 #include "ca/offline_root.h"
@@ -104,7 +105,9 @@ Status CopyIssuer(const fs::path& issuer, const fs::path& dir, std::vector<Joine
 
 // The database must be this deployment's: empty, or holding certificates of its CAs; and it
 // must know the node's issuing CA when that is one of its own (`--issuer`).
-Status CheckDatabase(const fs::path& dir, const Config& config, bool own_issuer) {
+// Returns the node's CA state.
+Result<std::unique_ptr<scep::CaState>> CheckDatabase(const fs::path& dir, const Config& config,
+                                                     bool own_issuer) {
   SG_ASSIGN_OR_RETURN(auto store, OpenStore(dir, config));
   SG_ASSIGN_OR_RETURN(auto token, OpenConfiguredToken(config));
   SG_ASSIGN_OR_RETURN(ca::CaSet set, ca::LoadCaDirectory(dir, token.get()));
@@ -126,7 +129,7 @@ Status CheckDatabase(const fs::path& dir, const Config& config, bool own_issuer)
       return Fail(Error::FailedPrecondition(
           "the database holds certificates of another CA (issuer " + c.issuer_id +
           "): it is not the database of the node in --from"));
-  return {};
+  return cas;
 }
 
 Result<std::vector<JoinedFile>> Join(const JoinOptions& o, const Config& source,
@@ -153,7 +156,14 @@ Result<std::vector<JoinedFile>> Join(const JoinOptions& o, const Config& source,
   files.insert(files.begin(), {"scepgate.toml", kPrivate});
 
   SG_ASSIGN_OR_RETURN(Config config, LoadConfig(ConfigPath(o.dir)));
-  SG_TRY_STATUS(CheckDatabase(o.dir, config, own_issuer));
+  SG_ASSIGN_OR_RETURN(auto cas, CheckDatabase(o.dir, config, own_issuer));
+  // Its own admin certificate, for its own names: it is another machine.
+  SystemRandom random;
+  SG_TRY_STATUS(IssueAdminCert(o.dir, config, *cas,
+                               o.admin_names.empty() ? DefaultAdminNames() : o.admin_names,
+                               SystemClock().Now(), random));
+  files.push_back({config.admin_tls_key, kPrivate});
+  files.push_back({config.admin_tls_cert, kPublic});
   return files;
 }
 

@@ -21,6 +21,8 @@ struct JoinOptions {
   // the new node signs with it instead of the source's issuing CA (whose key, current, staged or
   // archived, it then does not get). Empty = the source's.
   std::filesystem::path issuer;
+  // Names of the node's own admin TLS certificate (apps/admin_cert.h); empty: the defaults.
+  std::vector<std::string> admin_names;
 };
 
 // One file the new node got, for the report `init --join` prints.
@@ -33,8 +35,9 @@ struct JoinedFile {
 // certificate and key of the source but the root CA's key, which stays where it is: the new node
 // gets ca/root.offline instead), the seal key file and the password file when they live in the
 // source's data dir. Keys, config and secrets 0600, certificates 0644, directories 0700. Then
-// opens the database to check that it answers and holds this CA's records. With `issuer`, DIR/ca
-// gets that issuing CA instead of the source's.
+// opens the database to check that it answers and holds this CA's records, and issues the node
+// its own admin TLS certificate. With `issuer`, DIR/ca gets that issuing CA
+// instead of the source's.
 // Returns kAlreadyExists when DIR holds anything, kFailedPrecondition when the source keeps its
 // records in SQLite, the database holds certificates of another CA, or `issuer` is not
 // registered in it (or was not issued by the deployment's root), kInvalidArgument for a

@@ -9,6 +9,7 @@
 #include "ca/cert_template.h"
 #include "common/overlap.h"
 #include "common/periodic.h"
+#include "http/admin_fallback.h"
 #include "http/api_handler.h"
 #include "http/gateway_handler.h"
 #include "http/mux.h"
@@ -63,6 +64,12 @@ policy::PipelineOptions PolicyOptions(const DataDir& data) {
   return o;
 }
 
+// [admin] client_roles, checked by LoadConfig already.
+std::vector<std::pair<mgmt::Role, std::string>> ClientRolesOf(const Config& c) {
+  auto roles = http::ParseClientRoles(c.admin_client_roles);
+  return roles ? std::move(*roles) : std::vector<std::pair<mgmt::Role, std::string>>{};
+}
+
 }  // namespace
 
 notify::NotifierOptions NotifierOptionsOf(const Config& c) {
@@ -99,8 +106,9 @@ struct ServeStack::Parts {
         api({*d.store, clock, random, d.crls.get(), d.config.revoke_on_unassign,
              ChallengeSettingsOf(d), int64_t{d.config.challenge_ttl_minutes} * 60,
              DefaultTrustedCa(*d.cas), d.config.max_body, d.config.max_json_depth,
-             d.config.token_default_expiry_days}),
-        mux(std::string(http::kApiPrefix), api, gateway),
+             d.config.token_default_expiry_days, ClientRolesOf(d.config)}),
+        admin_other(gateway),
+        admin(std::string(http::kApiPrefix), api, admin_other),
         refresher(std::chrono::seconds(d.config.issuer_poll_seconds), CrlRefresh(*d.crls)),
         expiry(*d.cas, *d.store, clock, int64_t{d.config.expiry_warning_days} * 86400),
         expiry_thread(std::chrono::hours(1),
@@ -136,8 +144,9 @@ struct ServeStack::Parts {
   scep::HealthCheck health;
   scep::OcspResponder ocsp;
   http::GatewayHandler gateway;
-  http::ApiHandler api;  // the REST API under /api/v1; every other path is the gateway's
-  http::PrefixMux mux;
+  http::ApiHandler api;             // the REST API under /api/v1, on the admin listener
+  http::AdminFallback admin_other;  // the admin listener's other paths
+  http::PrefixMux admin;
   PeriodicThread refresher;  // CrlRefresh
   scep::ExpiryWatch expiry;
   PeriodicThread expiry_thread;  // expiry.Check() hourly
@@ -170,12 +179,8 @@ ServeStack::ServeStack(std::unique_ptr<DataDir> data, std::unique_ptr<Parts> par
 
 ServeStack::~ServeStack() = default;
 
-http::Admission ServeStack::Admit(const http::Request& head, size_t fallback) {
-  return parts_->mux.Admit(head, fallback);
-}
+http::Handler& ServeStack::public_handler() { return parts_->gateway; }
 
-http::Response ServeStack::Handle(const http::Request& request) {
-  return parts_->mux.Handle(request);
-}
+http::Handler& ServeStack::admin_handler() { return parts_->admin; }
 
 }  // namespace scepgate::app

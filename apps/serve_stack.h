@@ -1,7 +1,7 @@
 // Everything `scepgate serve` answers requests with, opened from a data dir: store, CA, policy,
-// SCEP service, REST API, CRL refresher and webhook notifier. The server holds one at a time and
-// opens a new one on SIGHUP (http/reloadable.h), so a CA activated or a setting changed takes
-// effect without a restart.
+// SCEP service (public listener), REST API (admin listener), CRL refresher and webhook notifier.
+// The server holds one at a time and opens a new one on SIGHUP (http/reloadable.h), so a CA
+// activated or a setting changed takes effect without a restart.
 #pragma once
 
 #include <filesystem>
@@ -19,19 +19,21 @@ namespace scepgate::app {
 // The webhook delivery settings of a config, with this process's worker name. Thread-safe.
 notify::NotifierOptions NotifierOptionsOf(const Config& c);
 
-// Thread-safe as a Handler; its threads stop when it is destroyed.
-class ServeStack final : public http::Handler {
+// Thread-safe; its threads stop when it is destroyed.
+class ServeStack final {
  public:
   // Opens the data dir and builds every part. Returns what OpenDataDir returns, or
   // kInvalidArgument for a template the config names wrongly.
   static Result<std::shared_ptr<ServeStack>> Open(const std::filesystem::path& dir,
                                                   const Clock& clock, Random& random);
-  ~ServeStack() override;
+  ~ServeStack();
   ServeStack(const ServeStack&) = delete;
   ServeStack& operator=(const ServeStack&) = delete;
 
-  http::Admission Admit(const http::Request& head, size_t fallback) override;
-  http::Response Handle(const http::Request& request) override;
+  // What the public listener serves: SCEP, CRLs, OCSP, /healthz. Never the REST API.
+  http::Handler& public_handler();
+  // What the admin listener serves: the REST API under /api/v1 (and /healthz).
+  http::Handler& admin_handler();
 
   const DataDir& data() const { return *data_; }
 

@@ -42,7 +42,7 @@ start_servers() {
   sg_port=$(free_port)
   "$BUILD/apps/scepgate" init --dir "$dir/sg" --key rsa:2048 --challenge bench >/dev/null
   sed -i 's/^level = "info"/level = "warn"/' "$dir/sg/scepgate.toml"
-  "$BUILD/apps/scepgate" serve --dir "$dir/sg" --listen "127.0.0.1:$sg_port" >"$dir/sg.log" 2>&1 &
+  "$BUILD/apps/scepgate" serve --dir "$dir/sg" --listen "127.0.0.1:$sg_port" --admin-listen off >"$dir/sg.log" 2>&1 &
   PIDS+=($!)
   mm_port=$(free_port)
   (cd "$dir" && scepserver ca -init -keySize 2048 -depot "$dir/depot" >/dev/null 2>&1)

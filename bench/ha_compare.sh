@@ -32,7 +32,7 @@ wait_up() { for _ in $(seq 1 100); do curl -sf "$1?operation=GetCACaps" >/dev/nu
 port=$(free_port)
 "$SCEPGATE" init --dir "$WORK/sqlite" --key rsa:2048 --challenge bench >/dev/null
 sed -i 's/^level = "info"/level = "warn"/' "$WORK/sqlite/scepgate.toml"
-"$SCEPGATE" serve --dir "$WORK/sqlite" --listen "127.0.0.1:$port" >"$WORK/sqlite.log" 2>&1 &
+"$SCEPGATE" serve --dir "$WORK/sqlite" --listen "127.0.0.1:$port" --admin-listen off >"$WORK/sqlite.log" 2>&1 &
 SQLITE_PID=$!
 SQLITE_URL="http://127.0.0.1:$port/scep"
 wait_up "$SQLITE_URL"

@@ -21,7 +21,7 @@ kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
 
 # run LABEL [config lines...]: one fresh server, one flood; prints "before peak" in KiB.
 run() {
-  local dir="$WORK/d$RANDOM" port
+  local dir="$WORK/d$RANDOM" port admin_port
   "$SCEPGATE" init --dir "$dir" --challenge bench >/dev/null
   shift
   for line in "$@"; do
@@ -35,14 +35,18 @@ open(path, "w").write(text)
 EOF
   done
   port=$(free_port)
-  "$SCEPGATE" serve --dir "$dir" --listen "127.0.0.1:$port" 2>"$dir/serve.log" &
+  admin_port=$(free_port)
+  # The API's listener in plain HTTP, so the flood is the same bytes on both listeners.
+  sed -i 's/^tls = true/tls = false/' "$dir/scepgate.toml"
+  "$SCEPGATE" serve --dir "$dir" --listen "127.0.0.1:$port" --admin-listen "127.0.0.1:$admin_port" \
+    2>"$dir/serve.log" &
   PID=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
   local before peak
   before=$(kib "$PID" VmRSS)
-  python3 - "$port" "$CONNS" <<'EOF'
+  python3 - "$port" "$admin_port" "$CONNS" <<'EOF'
 import socket, sys, threading
-port, conns = int(sys.argv[1]), int(sys.argv[2])
+ports, conns = (int(sys.argv[1]), int(sys.argv[2])), int(sys.argv[3])
 body = b"x" * (2 * 1024 * 1024)
 heads = [
     b"POST /scep?operation=PKIOperation HTTP/1.1\r\nHost: b\r\nContent-Length: %d\r\n\r\n" % len(body),
@@ -51,7 +55,7 @@ heads = [
 ]
 def one(i):
     try:
-        s = socket.create_connection(("127.0.0.1", port), timeout=30)
+        s = socket.create_connection(("127.0.0.1", ports[i % 2]), timeout=30)
         s.sendall(heads[i % 2])
         s.sendall(body)
         s.recv(4096)

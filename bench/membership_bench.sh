@@ -16,18 +16,22 @@ PID=""
 cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+ADMIN_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 
 "$BUILD/apps/scepgate" init --dir "$WORK/d" --challenge bench >/dev/null
 sed -i 's/^level = "info"/level = "warn"/' "$WORK/d/scepgate.toml"
 TOKEN=$("$BUILD/apps/scepgate" token create --role operator --name bench --dir "$WORK/d")
-"$BUILD/apps/scepgate" serve --dir "$WORK/d" --listen "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
+"$BUILD/apps/scepgate" serve --dir "$WORK/d" --listen "127.0.0.1:$PORT" \
+  --admin-listen "127.0.0.1:$ADMIN_PORT" >"$WORK/serve.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 
-SCEPGATE_TOKEN="$TOKEN" python3 - "$PORT" "$SIZE" "$STEP" <<'PY'
-import http.client, json, os, statistics, sys, time
+SCEPGATE_TOKEN="$TOKEN" python3 - "$ADMIN_PORT" "$SIZE" "$STEP" "$WORK/d/ca/root.crt" <<'PY'
+import http.client, json, os, ssl, statistics, sys, time
 port, size, step = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-conn = http.client.HTTPConnection("127.0.0.1", port)
+# The admin listener: HTTPS with the certificate init issued, under the data dir's root.
+conn = http.client.HTTPSConnection("127.0.0.1", port,
+                                   context=ssl.create_default_context(cafile=sys.argv[4]))
 head = {"Authorization": "Bearer " + os.environ["SCEPGATE_TOKEN"], "Content-Type": "application/json"}
 def call(method, path, body):
     conn.request(method, "/api/v1" + path, json.dumps(body), head)

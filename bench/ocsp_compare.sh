@@ -34,7 +34,7 @@ CHALLENGE=$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')
 "$BUILD/apps/scepgate" init --dir "$DATA" --key rsa:2048 --challenge "$CHALLENGE" >/dev/null
 sed -i 's/^level = "info"/level = "warn"/' "$DATA/scepgate.toml"
 SG_PORT=$(free_port)
-"$BUILD/apps/scepgate" serve --dir "$DATA" --listen "127.0.0.1:$SG_PORT" >"$WORK/serve.log" 2>&1 &
+"$BUILD/apps/scepgate" serve --dir "$DATA" --listen "127.0.0.1:$SG_PORT" --admin-listen off >"$WORK/serve.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$SG_PORT/healthz" >/dev/null && break; sleep 0.1; done
 # The challenge is a throwaway made for this run (scepgate-bench takes it as an argument).

@@ -41,7 +41,7 @@ serve() {  # NAME INIT-ARGS... -> sets URL_<NAME>
   "$BUILD/apps/scepgate" init --dir "$WORK/$name" --key "$KEY" --challenge bench "$@" >/dev/null
   sed -i 's/^level = "info"/level = "warn"/' "$WORK/$name/scepgate.toml"
   port=$(free_port)
-  "$BUILD/apps/scepgate" serve --dir "$WORK/$name" --listen "127.0.0.1:$port" >"$WORK/$name.log" 2>&1 &
+  "$BUILD/apps/scepgate" serve --dir "$WORK/$name" --listen "127.0.0.1:$port" --admin-listen off >"$WORK/$name.log" 2>&1 &
   PIDS+=($!)
   printf -v "URL_$name" 'http://127.0.0.1:%s/scep' "$port"
   wait_up "http://127.0.0.1:$port/scep"

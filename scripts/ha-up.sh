@@ -7,7 +7,8 @@
 #   DIR/nginx.conf          nginx, running from DIR/nginx with deploy/nginx/scepgate.conf rendered
 #                           for these ports (DIR/nginx/scepgate.conf), plain HTTP
 # Prints, on stdout and into DIR/ha.env (mode 0600), exactly:
-#   url=  node1_pid=  node2_pid=  node1_url=  node2_url=  dsn=  challenge=  dir=
+#   url=  node1_pid=  node2_pid=  node1_url=  node2_url=  node1_admin=  node2_admin=  dsn=
+#   challenge=  dir=
 # and, with HA_TLS_CERT and HA_TLS_KEY set, tls_url= last. Everything else goes to stderr or to
 # log files in DIR. On failure it says what failed and stops what it started (scripts/ha-down.sh).
 #
@@ -161,18 +162,19 @@ join_node() {
     { tail_log "$DIR/join.log"; die "scepgate init --join failed"; }
 }
 
-# write_starter N PORT: DIR/start-nodeN.sh, which starts node N in the background (log appended
+# write_starter N PORT ADMIN_PORT: DIR/start-nodeN.sh, which starts node N in the background (log appended
 # to DIR/nodeN.log, pid into DIR/nodeN.pid), waits until it answers /healthz and prints its pid.
 write_starter() {
-  local n=$1 port=$2 f="$DIR/start-node$1.sh"
+  local n=$1 port=$2 admin_port=$3 f="$DIR/start-node$1.sh"
   {
     echo '#!/usr/bin/env bash'
     echo "# Written by scripts/ha-up.sh: starts node$n of $DIR again; prints its pid."
     echo 'set -euo pipefail'
-    printf 'SCEPGATE=%q NODE=%q LOG=%q PIDFILE=%q PORT=%q\n' "$SCEPGATE" "$DIR/node$n" \
-      "$DIR/node$n.log" "$DIR/node$n.pid" "$port"
+    printf 'SCEPGATE=%q NODE=%q LOG=%q PIDFILE=%q PORT=%q ADMIN_PORT=%q\n' "$SCEPGATE" \
+      "$DIR/node$n" "$DIR/node$n.log" "$DIR/node$n.pid" "$port" "$admin_port"
     cat <<'EOF'
-"$SCEPGATE" serve --dir "$NODE" --listen "127.0.0.1:$PORT" </dev/null >>"$LOG" 2>&1 3>&- &
+"$SCEPGATE" serve --dir "$NODE" --listen "127.0.0.1:$PORT" --admin-listen "127.0.0.1:$ADMIN_PORT" \
+  </dev/null >>"$LOG" 2>&1 3>&- &
 pid=$!
 echo "$pid" >"$PIDFILE"
 for _ in $(seq 1 300); do
@@ -204,8 +206,10 @@ start_nodes() {
   fi
   NODE1_PORT=$(free_port)
   NODE2_PORT=$(free_port)
-  write_starter 1 "$NODE1_PORT"
-  write_starter 2 "$NODE2_PORT"
+  NODE1_ADMIN_PORT=$(free_port)
+  NODE2_ADMIN_PORT=$(free_port)
+  write_starter 1 "$NODE1_PORT" "$NODE1_ADMIN_PORT"
+  write_starter 2 "$NODE2_PORT" "$NODE2_ADMIN_PORT"
   NODE1_PID=$(bash "$DIR/start-node1.sh") || die "node1 did not start"
   NODE2_PID=$(bash "$DIR/start-node2.sh") || die "node2 did not start"
 }
@@ -299,6 +303,8 @@ main() {
       echo "node2_pid=$NODE2_PID"
       echo "node1_url=http://127.0.0.1:$NODE1_PORT/scep"
       echo "node2_url=http://127.0.0.1:$NODE2_PORT/scep"
+      echo "node1_admin=https://127.0.0.1:$NODE1_ADMIN_PORT"
+      echo "node2_admin=https://127.0.0.1:$NODE2_ADMIN_PORT"
       echo "dsn=$DSN"
       echo "challenge=$CHALLENGE"
       echo "dir=$DIR"

@@ -191,6 +191,30 @@ Result<X509Ptr> Issuer::Issue(const X509_REQ& csr, const CertTemplate& tmpl, Byt
   return cert;
 }
 
+Result<X509Ptr> Issuer::IssueTlsServer(const EVP_PKEY& key, std::string_view common_name,
+                                       const GENERAL_NAMES& sans, ByteView serial, int64_t now,
+                                       int validity_days) const {
+  if (!can_sign()) return Fail(NoKey());
+  if (sk_GENERAL_NAME_num(&sans) <= 0 || validity_days <= 0)
+    return Fail(Error::InvalidArgument("a TLS server certificate needs names and a lifetime"));
+  SG_ASSIGN_OR_RETURN(int64_t ca_not_after, NotAfter(*cert_));
+  if (ca_not_after <= now) return Fail(Error::Internal("the issuing CA has expired"));
+  SG_ASSIGN_OR_RETURN(X509NamePtr subject, NameWithCommonName(common_name));
+  SG_ASSIGN_OR_RETURN(X509Ptr cert,
+                      NewCert({serial, *subject, *X509_get_subject_name(cert_.get()), key,
+                               now - options_.backdate_seconds,
+                               std::min(now + int64_t{validity_days} * 86400, ca_not_after)}));
+  SG_TRY_STATUS(AddBasicConstraints(*cert, false, -1));
+  SG_TRY_STATUS(AddKeyUsage(*cert, KeyUsageFor(Purpose::kGeneral, key) & ~kKuKeyAgreement));
+  SG_ASSIGN_OR_RETURN(ObjectStackPtr ekus, EkuStack({"serverAuth"}));
+  SG_TRY_STATUS(
+      AddUsageNamesAndKeyIds(*cert, *cert_, ekus.get(), const_cast<GENERAL_NAMES*>(&sans)));
+  if (!options_.crl_url.empty()) SG_TRY_STATUS(AddCrlDistributionPoint(*cert, options_.crl_url));
+  SG_TRY_STATUS(AddAuthorityInfoAccess(*cert, options_.ocsp_url, options_.aia_url));
+  SG_TRY_STATUS(SignCert(*cert, *key_));
+  return cert;
+}
+
 Result<X509Ptr> Issuer::IssueOcspResponder(const EVP_PKEY& responder_key, ByteView serial,
                                            int64_t now, int64_t lifetime_seconds) const {
   if (!can_sign()) return Fail(NoKey());

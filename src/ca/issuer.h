@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ca/cert_template.h"
@@ -62,6 +63,15 @@ class Issuer {
   Result<X509Ptr> IssueOcspResponder(const EVP_PKEY& responder_key, ByteView serial, int64_t now,
                                      int64_t lifetime_seconds) const;
 
+  // A TLS server certificate for `key` (scepgate's own listeners): CN `common_name`, the
+  // subjectAltNames `sans` (which TLS clients match the host name against), keyUsage
+  // digitalSignature (and keyEncipherment for RSA), EKU serverAuth, SKI/AKI, CDP/AIA when
+  // configured; valid from now - backdate to min(now + validity_days, CA notAfter).
+  // kFailedPrecondition without the CA key, kInvalidArgument without names or days, kInternal
+  // when the CA has expired, kCrypto.
+  Result<X509Ptr> IssueTlsServer(const EVP_PKEY& key, std::string_view common_name,
+                                 const GENERAL_NAMES& sans, ByteView serial, int64_t now,
+                                 int validity_days) const;
   // Signs a CRL (v2, CRL number, AKI, reason codes). kCrypto on failure.
   Result<X509CrlPtr> SignCrl(std::span<const RevokedEntry> revoked, int64_t crl_number,
                              int64_t this_update, int64_t next_update) const;

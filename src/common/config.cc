@@ -122,9 +122,9 @@ Status ReadKeyLimits(TableReader& policy, Config& c) {
 
 Status ReadAll(const toml::table& root, Config& c) {
   for (const auto& [k, v] : root) {
-    static const KeySet kTables = {"server", "store",    "scep",  "challenges", "mgmt",
-                                   "api",    "webhooks", "ca",    "ocsp",       "templates",
-                                   "policy", "log",      "pkcs11"};
+    static const KeySet kTables = {"server", "store",    "scep",   "challenges", "mgmt",
+                                   "api",    "webhooks", "ca",     "ocsp",       "templates",
+                                   "policy", "log",      "pkcs11", "admin"};
     if (!kTables.contains(k.str())) return Fail(KeyError("", k.str(), "unknown section"));
   }
   TableReader server(Sub(root, "server"), "server");
@@ -144,7 +144,37 @@ Status ReadAll(const toml::table& root, Config& c) {
   if (auto nets = IpNetworks::Parse(c.trusted_proxies); !nets)
     return Fail(Error::InvalidArgument("[server] trusted_proxies: " + nets.error().message));
   SG_TRY_STATUS(server.Str("crl_path", c.crl_path));
+  SG_TRY_STATUS(server.Str("tls_cert", c.tls_cert));
+  SG_TRY_STATUS(server.Str("tls_key", c.tls_key));
   SG_TRY_STATUS(server.RejectUnknown());
+  if (c.tls_cert.empty() != c.tls_key.empty())
+    return Fail(KeyError("server", "tls_cert", "tls_cert and tls_key go together"));
+
+  TableReader admin(Sub(root, "admin"), "admin");
+  SG_TRY_STATUS(admin.Str("listen", c.admin_listen));
+  SG_TRY_STATUS(admin.Bool("tls", c.admin_tls));
+  SG_TRY_STATUS(admin.Str("tls_cert", c.admin_tls_cert));
+  SG_TRY_STATUS(admin.Str("tls_key", c.admin_tls_key));
+  SG_TRY_STATUS(admin.Str("client_ca", c.admin_client_ca));
+  SG_TRY_STATUS(admin.Bool("client_cert_required", c.admin_client_cert_required));
+  SG_TRY_STATUS(admin.StrList("client_roles", c.admin_client_roles));
+  SG_TRY_STATUS(admin.RejectUnknown());
+  for (const std::string& entry : c.admin_client_roles) {
+    static const KeySet kRoles = {"admin", "operator", "auditor"};
+    auto colon = entry.find(':');
+    if (colon == std::string::npos || colon + 1 == entry.size() ||
+        !kRoles.contains(entry.substr(0, colon)))
+      return Fail(KeyError("admin", "client_roles",
+                           "'" + entry + "' is not ROLE:SUBJECT (admin, operator or auditor)"));
+  }
+  if (!c.admin_client_roles.empty() && c.admin_client_ca.empty())
+    return Fail(KeyError("admin", "client_roles", "needs client_ca"));
+  if (c.admin_tls && (c.admin_tls_cert.empty() || c.admin_tls_key.empty()))
+    return Fail(KeyError("admin", "tls_cert", "tls = true needs tls_cert and tls_key"));
+  if (c.admin_client_cert_required && c.admin_client_ca.empty())
+    return Fail(KeyError("admin", "client_cert_required", "needs client_ca"));
+  if (!c.admin_client_ca.empty() && !c.admin_tls)
+    return Fail(KeyError("admin", "client_ca", "client certificates need tls = true"));
 
   TableReader store(Sub(root, "store"), "store");
   SG_TRY_STATUS(store.Str("backend", c.store_backend));
@@ -319,6 +349,31 @@ read_timeout_seconds = 30
 trusted_proxies = []
 # CRLs are served as <crl_path>/<issuer-id>.crl, and the current issuing CA's as <crl_path>/current.crl.
 crl_path = "/crl"
+# TLS on this listener: a PEM certificate chain (leaf first) and its key (mode 0600), relative
+# to the data dir. Unset: plain HTTP, for a TLS-terminating proxy in front (deploy/nginx). SCEP
+# itself needs no TLS: its messages are signed and encrypted.
+# tls_cert = "public/tls.crt"
+# tls_key = "public/tls.key"
+
+[admin]
+# The REST API (/api/v1) is served only here, never on the public listener above. Keep it on
+# loopback or a management network. "" = no admin listener.
+listen = "127.0.0.1:8443"
+# TLS 1.2 or later on the admin listener. `scepgate init` issues tls_cert from its own CA for the
+# names given with --admin-name (default: localhost, 127.0.0.1, ::1 and the host name);
+# `scepgate admin-cert` issues it again. Clients trust ca/root.crt.
+tls = true
+tls_cert = "admin/tls.crt"
+tls_key = "admin/tls.key"
+# PEM CAs whose client certificates the admin listener accepts (e.g. "ca/root.crt"); "" = none.
+# client_ca = ""
+# With client_ca: refuse (at the handshake) a client that presents no certificate.
+client_cert_required = false
+# Client certificates (under client_ca) that act with a role when a request has no bearer token:
+# "ROLE:SUBJECT", ROLE admin, operator or auditor, SUBJECT as `scepgate cert show` prints it.
+# The audit log names them cert:<thumbprint> (<subject>). One scepgate issued and has revoked is
+# refused. Example: ["admin:CN=alice,O=Example", "auditor:CN=monitoring"]
+client_roles = []
 
 [store]
 # Where scepgate keeps its records: "sqlite" (scepgate.db in the data dir; one machine) or

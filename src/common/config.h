@@ -36,6 +36,21 @@ struct Config {
   std::vector<std::string> trusted_proxies;
   std::string crl_path =
       "/crl";  // CRLs served as <crl_path>/<issuer>.crl and <crl_path>/current.crl
+  // TLS on the public listener (relative to the data dir): both set, or neither (plain HTTP, as
+  // behind a TLS-terminating proxy).
+  std::string tls_cert;
+  std::string tls_key;
+
+  // [admin]: the listener of the REST API, apart from the public one
+  std::string admin_listen = "127.0.0.1:8443";   // "" = no admin listener (and no REST API)
+  bool admin_tls = true;                         // false: plain HTTP (loopback only, say)
+  std::string admin_tls_cert = "admin/tls.crt";  // relative to the data dir; init issues it
+  std::string admin_tls_key = "admin/tls.key";
+  std::string admin_client_ca;              // PEM CAs of client certificates; "" = none accepted
+  bool admin_client_cert_required = false;  // then a client without one fails the handshake
+  // Client certificates that act with a role when no bearer token is given: "ROLE:SUBJECT"
+  // (admin, operator or auditor; the subject as scepgate prints it, e.g. "CN=alice,O=Example").
+  std::vector<std::string> admin_client_roles;
 
   // [store]
   std::string store_backend = "sqlite";  // "sqlite" (scepgate.db in the data dir) | "postgres"

@@ -52,13 +52,36 @@ TEST_F(ConfigTest, ExpiryWarningAndPkcs11AreRead) {
   EXPECT_EQ(Load(DefaultConfigText(""))->expiry_warning_days, 30);
   EXPECT_EQ(Load("[ca]\nexpiry_warning_days = 90\n")->expiry_warning_days, 90);
   EXPECT_FALSE(Load("[ca]\nexpiry_warning_days = 0\n"));
-  auto p11 = Load(
-      "[pkcs11]\nuri = \"pkcs11:token=t\"\nmodule = \"/m.so\"\npin_file = \"/p\"\n");
+  auto p11 = Load("[pkcs11]\nuri = \"pkcs11:token=t\"\nmodule = \"/m.so\"\npin_file = \"/p\"\n");
   ASSERT_TRUE(p11) << p11.error().message;
   EXPECT_EQ(p11->pkcs11_uri, "pkcs11:token=t");
   EXPECT_EQ(p11->pkcs11_module, "/m.so");
   EXPECT_EQ(p11->pkcs11_pin_file, "/p");
   EXPECT_FALSE(Load("[pkcs11]\npin = \"1234\"\n"));
+}
+
+TEST_F(ConfigTest, TheAdminListenerIsTlsOnLoopbackByDefaultAndItsSettingsAreChecked) {
+  auto d = Load(DefaultConfigText(""));
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_EQ(d->admin_listen, "127.0.0.1:8443");
+  EXPECT_TRUE(d->admin_tls);
+  EXPECT_EQ(d->admin_tls_cert, "admin/tls.crt");
+  EXPECT_EQ(d->admin_tls_key, "admin/tls.key");
+  EXPECT_EQ(d->admin_client_ca, "");
+  EXPECT_EQ(d->tls_cert, "");
+  auto set = Load(
+      "[admin]\nlisten = \"10.0.0.5:9443\"\nclient_ca = \"ca/root.crt\"\n"
+      "client_cert_required = true\n[server]\ntls_cert = \"p.crt\"\ntls_key = \"p.key\"\n");
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_EQ(set->admin_listen, "10.0.0.5:9443");
+  EXPECT_TRUE(set->admin_client_cert_required);
+  EXPECT_EQ(set->tls_key, "p.key");
+  EXPECT_EQ(Load("[admin]\nlisten = \"\"\n")->admin_listen, "");
+  EXPECT_FALSE(Load("[admin]\ntls_cert = \"\"\n"));                     // TLS without a cert
+  EXPECT_FALSE(Load("[admin]\nclient_cert_required = true\n"));         // without client_ca
+  EXPECT_FALSE(Load("[admin]\ntls = false\nclient_ca = \"r.crt\"\n"));  // no TLS, no certs
+  EXPECT_FALSE(Load("[server]\ntls_cert = \"p.crt\"\n"));               // without its key
+  EXPECT_FALSE(Load("[admin]\nport = 1\n"));
 }
 
 TEST_F(ConfigTest, StoreBackendIsSqliteUnlessAPostgresDsnIsGiven) {

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <strings.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "http/api_body.h"
@@ -100,13 +101,55 @@ Response ApiHandler::Handle(const Request& request) {
   return resp;
 }
 
-std::expected<store::TokenRecord, Response> ApiHandler::Authenticate(const Request& request) {
+Result<std::vector<std::pair<mgmt::Role, std::string>>> ParseClientRoles(
+    const std::vector<std::string>& entries) {
+  std::vector<std::pair<mgmt::Role, std::string>> out;
+  for (const std::string& entry : entries) {
+    auto colon = entry.find(':');
+    auto role = colon == std::string::npos ? Result<mgmt::Role>(Fail(Error::InvalidArgument("")))
+                                           : mgmt::ParseRole(entry.substr(0, colon));
+    if (!role || colon + 1 >= entry.size())
+      return Fail(Error::InvalidArgument("client role '" + entry +
+                                         "' is not ROLE:SUBJECT (admin, operator or auditor, "
+                                         "then a subject such as CN=alice,O=Example)"));
+    out.emplace_back(*role, entry.substr(colon + 1));
+  }
+  return out;
+}
+
+std::expected<ApiHandler::Caller, Response> ApiHandler::AuthenticateCertificate(
+    const std::string& der) {
+  auto cert = CertFromDer(ByteView(reinterpret_cast<const uint8_t*>(der.data()), der.size()));
+  if (!cert) return std::unexpected(FromError(cert.error()));
+  std::string subject = NameToString(*X509_get_subject_name(cert->get()));
+  auto mapped =
+      std::ranges::find(deps_.client_roles, subject, &std::pair<mgmt::Role, std::string>::second);
+  if (mapped == deps_.client_roles.end())
+    return std::unexpected(Unauthenticated(
+        "the client certificate " + subject + " has no role ([admin] client_roles)", true));
+  // A certificate of ours that has been revoked no longer speaks for anyone.
+  auto record = deps_.store.FindCertificate(SerialHex(*X509_get0_serialNumber(cert->get())));
+  if (!record) return std::unexpected(FromError(record.error()));
+  auto sha256 =
+      Digest("SHA256", ByteView(reinterpret_cast<const uint8_t*>(der.data()), der.size()));
+  if (!sha256) return std::unexpected(FromError(sha256.error()));
+  std::string thumbprint = HexEncode(*sha256);
+  if (*record && (*record)->sha256 == thumbprint &&
+      (*record)->status == store::CertStatus::kRevoked)
+    return std::unexpected(Unauthenticated("the client certificate is revoked", true));
+  return Caller{"cert:" + thumbprint.substr(0, 12) + " (" + subject + ")",
+                std::string(mgmt::RoleName(mapped->first))};
+}
+
+std::expected<ApiHandler::Caller, Response> ApiHandler::Authenticate(const Request& request) {
   std::string presented = BearerToken(request);
+  if (presented.empty() && !request.client_cert.empty() && !deps_.client_roles.empty())
+    return AuthenticateCertificate(request.client_cert);
   if (presented.empty())
     return std::unexpected(
         Unauthenticated("a bearer token is required (scepgate token create)", false));
   auto who = mgmt::Tokens(deps_.store, deps_.clock, deps_.random).Authenticate(presented);
-  if (who) return std::move(*who);
+  if (who) return Caller{mgmt::TokenActor(*who), who->role};
   if (who.error().code == ErrorCode::kNotFound ||
       who.error().code == ErrorCode::kFailedPrecondition)
     return std::unexpected(Unauthenticated("the token is unknown, revoked or expired", true));
@@ -125,13 +168,13 @@ Admission ApiHandler::Admit(const Request& head, size_t /*fallback*/) {
 Response ApiHandler::Serve(const Request& request, std::string& actor) {
   auto match = router_.Match(request.method, request.path);
   bool open = match && match->route != nullptr && match->route->open;
-  std::optional<store::TokenRecord> token;
+  std::optional<Caller> caller;
   if (!open) {
     // Who asks comes first: an unauthenticated client learns nothing of the routes.
     auto who = Authenticate(request);
     if (!who) return std::move(who.error());
-    token = std::move(*who);
-    actor = mgmt::TokenActor(*token);
+    caller = std::move(*who);
+    actor = caller->actor;
   }
   if (!match) return FromError(match.error());
   if (match->route == nullptr) {
@@ -144,11 +187,11 @@ Response ApiHandler::Serve(const Request& request, std::string& actor) {
   }
   const Route& route = *match->route;
   ApiCall call(request);
-  if (token) {
-    auto role = mgmt::ParseRole(token->role);
+  if (caller) {
+    auto role = mgmt::ParseRole(caller->role);
     if (!role || !mgmt::RoleAllows(*role, route.role))
       return ApiError(403, "forbidden",
-                      "role " + token->role + " may not " + route.method + " " + route.pattern +
+                      "role " + caller->role + " may not " + route.method + " " + route.pattern +
                           " (needs " + mgmt::RoleName(route.role) + ")");
     call.role = *role;
   }
@@ -158,10 +201,10 @@ Response ApiHandler::Serve(const Request& request, std::string& actor) {
     if (!body) return FromError(body.error());
     call.body = std::move(*body);
   }
-  return Run(route, call, token ? &*token : nullptr);
+  return Run(route, call, caller ? &*caller : nullptr);
 }
 
-Response ApiHandler::Run(const Route& route, ApiCall& call, const store::TokenRecord* token) {
+Response ApiHandler::Run(const Route& route, ApiCall& call, const Caller* caller) {
   call.args = call.body;
   if (!call.params.empty()) call.target = call.params.front().second;
   Result<ApiReply> reply = [&]() -> Result<ApiReply> {
@@ -171,9 +214,8 @@ Response ApiHandler::Run(const Route& route, ApiCall& call, const store::TokenRe
       return Fail(Error::Internal(std::string("api route threw: ") + e.what()));
     }
   }();
-  if (!route.action.empty() && token != nullptr) {
-    mgmt::AuditEntry entry{mgmt::TokenActor(*token), route.action, call.target,
-                           AuditArgs(call.args)};
+  if (!route.action.empty() && caller != nullptr) {
+    mgmt::AuditEntry entry{caller->actor, route.action, call.target, AuditArgs(call.args)};
     if (auto st = mgmt::AuditLog(deps_.store, deps_.clock).Record(entry, reply); !st)
       spdlog::error("cannot write the audit log: {}", st.error().message);
   }

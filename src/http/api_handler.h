@@ -2,8 +2,11 @@
 // bodies, errors as {"error": {"code", "message"}}, and an audit entry for every change. The
 // routes call the same mgmt functions as the CLI and answer the same JSON (http/views.h).
 //
+// Who calls: a bearer token, or else a TLS client certificate that ApiDeps::client_roles names.
+//
 // Statuses: 200 (201 for a creation), 400 kInvalidArgument and malformed JSON, 401 no, unknown,
-// revoked or expired token (with WWW-Authenticate: Bearer), 403 beyond the token's role
+// revoked or expired token, or a client certificate with no role or revoked (with
+// WWW-Authenticate: Bearer), 403 beyond the token's role
 // ("forbidden") or kPermissionDenied (a rule of separation of duties, "permissionDenied"), 404
 // kNotFound and unknown paths, 405 a known path with another method, 409 kAlreadyExists and
 // kFailedPrecondition (a state conflict), 422 kPolicyDenied (understood, and refused by policy,
@@ -14,6 +17,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "ca/revocation.h"
 #include "common/clock.h"
@@ -21,6 +26,7 @@
 #include "http/api_router.h"
 #include "http/handler.h"
 #include "mgmt/challenges.h"
+#include "mgmt/tokens.h"
 #include "store/store.h"
 
 namespace scepgate::http {
@@ -38,7 +44,16 @@ struct ApiDeps {
   size_t max_body = 1024 * 1024;         // largest body, read only once the token is known
   int max_json_depth = 32;               // deepest nesting of a JSON body
   int token_default_expiry_days = 0;     // a token created without "expires_in"; 0 = never
+  // Client certificates (verified by the admin listener's TLS) that act with a role, by subject
+  // as scepgate prints it ("CN=alice,O=Example"): a request without a bearer token that carries
+  // one of them acts with its role. A certificate scepgate issued and has revoked is refused.
+  std::vector<std::pair<mgmt::Role, std::string>> client_roles = {};
 };
+
+// Parses [admin] client_roles entries "ROLE:SUBJECT" (ROLE admin, operator or auditor).
+// kInvalidArgument naming the first entry that is not of that form.
+Result<std::vector<std::pair<mgmt::Role, std::string>>> ParseClientRoles(
+    const std::vector<std::string>& entries);
 
 // The HTTP status for an error code (see the file comment).
 int HttpStatusFor(ErrorCode code);
@@ -60,11 +75,18 @@ class ApiHandler final : public Handler {
   const Router& router() const { return router_; }
 
  private:
-  // The token the request presents, or the 401 (or 500) to answer.
-  std::expected<store::TokenRecord, Response> Authenticate(const Request& request);
+  // Who asks: the actor named in the log and the audit entries, and the role.
+  struct Caller {
+    std::string actor;  // "token:<id> (<name>)" or "cert:<sha256 prefix> (<subject>)"
+    std::string role;
+  };
+  // The caller the request's token (or else client certificate) names, or the 401 (or 500) to
+  // answer.
+  std::expected<Caller, Response> Authenticate(const Request& request);
+  std::expected<Caller, Response> AuthenticateCertificate(const std::string& der);
   Response Serve(const Request& request, std::string& actor);
   // Runs the route and writes the audit entry of a change.
-  Response Run(const Route& route, ApiCall& call, const store::TokenRecord* token);
+  Response Run(const Route& route, ApiCall& call, const Caller* caller);
 
   ApiDeps deps_;
   Router router_;

@@ -61,8 +61,8 @@ Response GatewayHandler::Handle(const Request& request) {
     resp = Scep(request, correlation_id, log);
   } else if (request.path == "/healthz") {
     scep::HealthReport h = health_.Check();
-    resp = Text(h.ok ? 200 : 503, std::string(h.ok ? "ok" : "unhealthy") + "\ndatabase: " +
-                                      h.database + "\nsigning: " + h.signing +
+    resp = Text(h.ok ? 200 : 503, std::string(h.ok ? "ok" : "unhealthy") +
+                                      "\ndatabase: " + h.database + "\nsigning: " + h.signing +
                                       "\nexpiry: " + h.expiry + "\n");
     if (!h.ok) resp.headers.emplace_back("Retry-After", "5");
     log.message_type = "healthz";

@@ -17,6 +17,9 @@ struct Request {
   std::string query;   // raw query after '?', not decoded
   std::string body;
   std::string remote_addr;
+  // DER of the client certificate the TLS handshake verified (http/tls_context.h); "" on plain
+  // HTTP or when the client presented none.
+  std::string client_cert;
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased, in order
 };
 

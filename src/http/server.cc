@@ -14,6 +14,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <algorithm>
 #include <array>
@@ -22,11 +23,13 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "http/connection_limits.h"
 #include "http/forwarded.h"
 #include "http/request_head.h"
+#include "http/tls_context.h"
 
 namespace scepgate::http {
 
@@ -34,6 +37,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 namespace {
 
@@ -83,28 +87,54 @@ class Throttled {
 // The response text an exception in a handler turns into.
 Response InternalError() { return Response{500, "text/plain", "internal error\n", {}}; }
 
-// One connection: read a request's head, admit it, read its body, answer, repeat while
-// keep-alive. Every callback runs on the connection's strand.
-class Session : public std::enable_shared_from_this<Session> {
+// One connection: (on TLS, a handshake, then) read a request's head, admit it, read its body,
+// answer, repeat while keep-alive. Every callback runs on the connection's strand. `Stream` is
+// beast::tcp_stream or TlsStream.
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
  public:
+  template <class... TlsContext>
   Session(tcp::socket socket, ConnectionSlot slot, std::string remote, const ServerOptions& options,
-          Handler& handler)
-      : stream_(std::move(socket)),
+          Handler& handler, TlsContext&... tls)
+      : stream_(std::move(socket), tls...),
         slot_(std::move(slot)),
         remote_(std::move(remote)),
         options_(options),
         handler_(handler),
         limits_{options.max_request_line, options.max_header_bytes} {}
 
-  void Start() { ReadNext(); }
+  // `tls` (TLS only) is kept alive with the connection: ReloadTls may replace the listener's.
+  void Start(std::shared_ptr<asio::ssl::context> tls = nullptr) {
+    tls_ = std::move(tls);
+    if constexpr (kTls) {
+      Tcp().expires_after(std::chrono::seconds(options_.read_timeout_seconds));
+      stream_.async_handshake(
+          asio::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+            if (ec) return self->HandshakeFailed(ec);
+            self->client_cert_ = VerifiedPeerCertificate(self->stream_.native_handle());
+            self->ReadNext();
+          });
+    } else {
+      ReadNext();
+    }
+  }
 
  private:
   // More than any head HeadTooLarge lets through, so a read always has room.
   size_t HeadCap() const { return limits_.max_request_line + limits_.max_header_bytes + 8; }
 
+  beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+
+  void HandshakeFailed(const beast::error_code& ec) {
+    spdlog::debug("remote={} TLS handshake failed: {}", remote_, ec.message());
+    ShutdownSocket();
+  }
+
   void ReadNext() {
     scanned_ = 0;
-    stream_.expires_after(std::chrono::seconds(options_.read_timeout_seconds));
+    Tcp().expires_after(std::chrono::seconds(options_.read_timeout_seconds));
     ReadHead();
   }
 
@@ -118,7 +148,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return Reject(too_large->status, too_large->reason);
     size_t room = std::min<size_t>(16384, HeadCap() - data.size());
     stream_.async_read_some(buffer_.prepare(room),
-                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
                               self->buffer_.commit(n);
                               if (ec) return self->Close();  // EOF, reset or timeout mid-head
                               self->ReadHead();
@@ -134,6 +164,7 @@ class Session : public std::enable_shared_from_this<Session> {
     head_ = std::move(*head);
     head_.request.remote_addr =
         ClientAddress(options_.trusted_proxies, remote_, ForwardedFor(head_.request));
+    head_.request.client_cert = client_cert_;
 
     Admission admission;
     try {
@@ -164,7 +195,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void SendContinue() {
     static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
     asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                         if (ec) return self->Close();
                         self->ReadBody();
                       });
@@ -172,12 +203,13 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void ReadBody() {
     bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                         if (ec == bhttp::error::body_limit)
                           return self->Reject(413, "request body too large");
                         if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
                             ec == bhttp::error::partial_message || ec == asio::error::eof ||
-                            ec == asio::error::connection_reset)
+                            ec == asio::error::connection_reset ||
+                            ec == asio::ssl::error::stream_truncated)
                           return self->Close();
                         if (ec) return self->Reject(400, "malformed body: " + ec.message());
                         self->OnRequest();
@@ -227,32 +259,47 @@ class Session : public std::enable_shared_from_this<Session> {
     res->prepare_payload();
     bhttp::async_write(
         stream_, *res,
-        [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
+        [self = this->shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
           if (ec) return self->Close();
           if (!keep_alive) return self->Linger();
           self->ReadNext();
         });
   }
 
+  // Ends the connection: on TLS with a close_notify first (waiting a little for the peer's).
   void Close() {
+    if constexpr (kTls) {
+      if (closing_) return;
+      closing_ = true;
+      Tcp().expires_after(std::chrono::seconds(kLingerSeconds));
+      stream_.async_shutdown(
+          [self = this->shared_from_this()](beast::error_code) { self->ShutdownSocket(); });
+    } else {
+      ShutdownSocket();
+    }
+  }
+
+  void ShutdownSocket() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    Tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
   }
 
   // Closes after a final answer the client may still be sending to (a 413 read from the headers
   // alone): half-closes, then reads and drops what arrives until the client closes, a cap or a
   // short timeout. Closing with unread data makes the kernel send a reset, which can discard the
   // answer before the client reads it.
+  // On TLS too the TCP half-close comes without a close_notify first: the peer, still sending,
+  // must not be answered with a reset, and what it sends is decrypted and dropped.
   void Linger() {
-    Close();
+    ShutdownSocket();
     lingered_ = 0;
-    stream_.expires_after(std::chrono::seconds(kLingerSeconds));
+    Tcp().expires_after(std::chrono::seconds(kLingerSeconds));
     DrainSome();
   }
 
   void DrainSome() {
     stream_.async_read_some(asio::buffer(drain_),
-                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
                               self->lingered_ += n;
                               if (ec || self->lingered_ > kLingerMaxBytes)
                                 return;  // the socket closes with us
@@ -263,7 +310,7 @@ class Session : public std::enable_shared_from_this<Session> {
   static constexpr int kLingerSeconds = 5;
   static constexpr std::size_t kLingerMaxBytes = 16 * 1024 * 1024;
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   ConnectionSlot slot_;  // the connection's place under the caps, given back with the session
   std::string remote_;
   const ServerOptions& options_;
@@ -275,6 +322,9 @@ class Session : public std::enable_shared_from_this<Session> {
   Head head_;
   std::array<char, 16384> drain_{};  // what Linger reads and drops
   std::size_t lingered_ = 0;
+  std::shared_ptr<asio::ssl::context> tls_;  // the context stream_ was made with (TLS only)
+  std::string client_cert_;  // DER of the client certificate the handshake verified, or ""
+  bool closing_ = false;     // TLS: the close_notify exchange has begun
 };
 
 // True for accept errors that mean the process or system is out of descriptors or memory.
@@ -338,22 +388,34 @@ struct Server::Impl {
       busy.Warn("connection limit reached (" + std::to_string(limits->open()) + " open, " +
                 std::to_string(limits->open_from(remote)) + " from " + remote +
                 "): refusing new connections");
-      TurnAway(socket);
+      TurnAway(socket, /*answer=*/TlsContext() == nullptr);
       return;
     }
-    std::make_shared<Session>(std::move(socket), std::move(*slot), std::move(remote), options,
-                              handler)
+    if (auto ctx = TlsContext()) {
+      std::make_shared<Session<TlsStream>>(std::move(socket), std::move(*slot), std::move(remote),
+                                           options, handler, *ctx)
+          ->Start(ctx);
+      return;
+    }
+    std::make_shared<Session<beast::tcp_stream>>(std::move(socket), std::move(*slot),
+                                                 std::move(remote), options, handler)
         ->Start();
   }
 
-  // A best-effort 503 to a connection over the caps, then close. Never blocks.
-  static void TurnAway(tcp::socket& socket) {
+  std::shared_ptr<asio::ssl::context> TlsContext() {
+    std::lock_guard lock(tls_mu);
+    return tls;
+  }
+
+  // A best-effort 503 to a connection over the caps (when `answer`: plain HTTP, where it can be
+  // read without a handshake), then close. Never blocks.
+  static void TurnAway(tcp::socket& socket, bool answer) {
     static constexpr std::string_view kBusy =
         "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\n"
         "Connection: close\r\n\r\n";
     boost::system::error_code ec;
     socket.non_blocking(true, ec);
-    if (!ec) socket.write_some(asio::buffer(kBusy.data(), kBusy.size()), ec);
+    if (!ec && answer) socket.write_some(asio::buffer(kBusy.data(), kBusy.size()), ec);
     socket.shutdown(tcp::socket::shutdown_both, ec);
     socket.close(ec);
   }
@@ -409,6 +471,8 @@ struct Server::Impl {
   asio::steady_timer pause;  // between accepts while out of descriptors
   size_t cap = 0;
   int spare_fd = -1;  // closed to make room to shed a connection when out of descriptors
+  std::mutex tls_mu;
+  std::shared_ptr<asio::ssl::context> tls;  // guarded by tls_mu; null: plain HTTP
   Throttled accept_errors{std::chrono::seconds(10)};
   Throttled busy{std::chrono::seconds(10)};
 };
@@ -419,6 +483,11 @@ Server::Server(ServerOptions options, Handler& handler)
 Server::~Server() = default;
 
 Status Server::Listen() {
+  if (impl_->options.tls) {
+    SG_ASSIGN_OR_RETURN(auto ctx, MakeServerTlsContext(*impl_->options.tls));
+    std::lock_guard lock(impl_->tls_mu);
+    impl_->tls = std::move(ctx);
+  }
   boost::system::error_code ec;
   auto addr = asio::ip::make_address(impl_->options.host, ec);
   if (ec) return Fail(Error::InvalidArgument("bad listen address '" + impl_->options.host + "'"));
@@ -433,6 +502,15 @@ Status Server::Listen() {
                           std::to_string(impl_->options.port) + ": " + ec.message()));
   impl_->SetCap();
   impl_->spare_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  return {};
+}
+
+Status Server::ReloadTls() {
+  if (!impl_->options.tls)
+    return Fail(Error::FailedPrecondition("this listener does not speak TLS"));
+  SG_ASSIGN_OR_RETURN(auto ctx, MakeServerTlsContext(*impl_->options.tls));
+  std::lock_guard lock(impl_->tls_mu);
+  impl_->tls = std::move(ctx);
   return {};
 }
 

@@ -7,11 +7,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/error.h"
 #include "common/ip_networks.h"
 #include "http/handler.h"
+#include "http/tls_options.h"
 
 namespace scepgate::http {
 
@@ -28,6 +30,9 @@ struct ServerOptions {
   // Peers whose X-Forwarded-For names the client (http/forwarded.h); exempt from the per-address
   // cap, since every connection through a proxy comes from the proxy.
   IpNetworks trusted_proxies;
+  // Set: the listener speaks TLS only (http/tls_context.h); requests carry the client certificate
+  // the handshake verified, if any (Request::client_cert).
+  std::optional<TlsOptions> tls;
 };
 
 // Thread-safe: Run() blocks on `threads` workers; Stop() may be called from any thread.
@@ -38,8 +43,13 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds and listens. Returns kIo when the address cannot be bound.
+  // Binds and listens. Returns kIo when the address cannot be bound, and what
+  // MakeServerTlsContext returns for TLS files that cannot be used.
   Status Listen();
+  // Reads the TLS files again (a renewed certificate): connections accepted from now on use
+  // them, open ones keep theirs. Returns what MakeServerTlsContext returns, the old files staying
+  // in use; kFailedPrecondition when the listener has no TLS.
+  Status ReloadTls();
   // The bound port (after Listen).
   uint16_t port() const;
   // The connection cap in force: max_connections, lowered to fit the process's file-descriptor

@@ -1,5 +1,5 @@
 // Base fixture for tests of the REST API of a real `scepgate serve`: three tokens (admin,
-// operator, auditor) from `scepgate token create`, and calls over real sockets.
+// operator, auditor) from `scepgate token create`, and calls over HTTPS to its admin listener.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -37,6 +37,7 @@ class ApiTest : public CliTest {
     admin_ = Token("admin", "it-admin");
     operator_ = Token("operator", "it-operator");
     auditor_ = Token("auditor", "it-auditor");
+    http_ = client::MakeTlsHttpClient(10, (server_->dir() / "ca" / "root.crt").string());
   }
 
   // `scepgate token create`: the token alone on stdout.
@@ -57,7 +58,7 @@ class ApiTest : public CliTest {
       r.body = body;
       r.content_type = "application/json";
     }
-    auto got = http_->Send({"127.0.0.1", server_->port(), "/"}, r);
+    auto got = http_->Send({"127.0.0.1", server_->admin_port(), "/", /*tls=*/true}, r);
     EXPECT_TRUE(got) << got.error().message;
     Reply out;
     if (!got) return out;
@@ -75,7 +76,7 @@ class ApiTest : public CliTest {
     return r.body;
   }
 
-  std::unique_ptr<client::HttpClient> http_ = client::MakeHttpClient(10);
+  std::unique_ptr<client::HttpClient> http_;  // HTTPS to the admin listener, trusting the root
   std::string admin_, operator_, auditor_;
 };
 

@@ -246,10 +246,41 @@ TEST_F(ApiTest, AMalformedBodyGets400AndTheServerKeepsServing) {
   auto health = http_->Get({"127.0.0.1", server_->port(), "/healthz"}, "/healthz");
   ASSERT_TRUE(health);
   EXPECT_EQ(health->status, 200);
-  // The gateway's own paths are unchanged beside the API.
+  // The gateway's own paths are on the public listener.
   auto caps = http_->Get({"127.0.0.1", server_->port(), "/scep"}, "/scep?operation=GetCACaps");
   ASSERT_TRUE(caps);
   EXPECT_EQ(caps->status, 200);
+}
+
+TEST_F(ApiTest, TheApiIsServedOnlyOnTheAdminListenerAndOnlyOverTls) {
+  // The public listener has no REST API, with a token or without.
+  client::HttpRequest r;
+  r.target = "/api/v1/devices";
+  r.headers.emplace_back("Authorization", "Bearer " + admin_);
+  auto pub = http_->Send({"127.0.0.1", server_->port(), "/"}, r);
+  ASSERT_TRUE(pub) << pub.error().message;
+  EXPECT_EQ(pub->status, 404);
+  // Nor does the admin listener serve SCEP.
+  auto caps =
+      http_->Get({"127.0.0.1", server_->admin_port(), "/scep", true}, "/scep?operation=GetCACaps");
+  ASSERT_TRUE(caps) << caps.error().message;
+  EXPECT_EQ(caps->status, 404);
+  // Plain HTTP to the admin listener gets no answer: the handshake fails.
+  auto plain = client::MakeHttpClient(5)->Send({"127.0.0.1", server_->admin_port(), "/"}, r);
+  EXPECT_TRUE(!plain || plain->status == 0) << plain->status;
+  // A client that does not trust scepgate's root refuses the certificate.
+  auto untrusted =
+      client::MakeTlsHttpClient(5)->Send({"127.0.0.1", server_->admin_port(), "/", true}, r);
+  ASSERT_FALSE(untrusted);
+  EXPECT_NE(untrusted.error().message.find("certificate"), std::string::npos)
+      << untrusted.error().message;
+  // TLS 1.1 is refused; the admin listener goes on serving.
+  std::string out, err;
+  RunCommand({"openssl", "s_client", "-connect",
+              "127.0.0.1:" + std::to_string(server_->admin_port()), "-tls1_1"},
+             &out, &err);
+  EXPECT_NE((out + err).find("alert protocol version"), std::string::npos) << out << err;
+  EXPECT_EQ(Call("GET", "/devices", auditor_).status, 200);
 }
 
 TEST_F(ApiTest, NamesAreCheckedAndA2MbDeviceNameIsRefusedWhileTheServerKeepsAnswering) {

@@ -48,7 +48,7 @@ SCEPGATE="$SCEPGATE" HA_TLS_CERT="$WORK/tls.crt" HA_TLS_KEY="$WORK/tls.key" \
   timeout 180 bash "$REPO/scripts/ha-up.sh" "$HA" >"$WORK/ha-up.out" 2>"$WORK/ha-up.log" ||
   { cat "$WORK/ha-up.log" >&2; fail "scripts/ha-up.sh failed"; }
 keys=$(cut -d= -f1 "$WORK/ha-up.out" | tr '\n' ' ')
-[ "$keys" = "url node1_pid node2_pid node1_url node2_url dsn challenge dir tls_url " ] ||
+[ "$keys" = "url node1_pid node2_pid node1_url node2_url node1_admin node2_admin dsn challenge dir tls_url " ] ||
   fail "ha-up.sh printed: $(cat "$WORK/ha-up.out")"
 cmp -s "$WORK/ha-up.out" "$HA/ha.env" || fail "ha.env differs from what ha-up.sh printed"
 val() { sed -n "s/^$1=//p" "$HA/ha.env"; }

@@ -58,8 +58,10 @@ uintmax_t DatabaseBytes(const fs::path& dir) {
 class HardeningHttpTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
+    // The admin listener in plain HTTP, so that raw bytes reach the REST API as they reach SCEP.
     auto s = ServerProcess::Start(
-        {{"--challenge", kChallenge}, {{"server.max_connections_per_address", "16"}}});
+        {{"--challenge", kChallenge},
+         {{"server.max_connections_per_address", "16"}, {"admin.tls", "false"}}});
     ASSERT_TRUE(s) << s.error().message;
     server_ = std::move(*s);
   }
@@ -68,7 +70,14 @@ class HardeningHttpTest : public ::testing::Test {
 
   // Sends `bytes` on a new connection from `source` and returns the answer.
   static std::string Exchange(std::string_view bytes, const char* source = "127.0.0.1") {
-    TestSocket s(server_->port(), source);
+    return ExchangeWith(server_->port(), bytes, source);
+  }
+  // The same with the admin listener.
+  static std::string AdminExchange(std::string_view bytes) {
+    return ExchangeWith(server_->admin_port(), bytes, "127.0.0.1");
+  }
+  static std::string ExchangeWith(uint16_t port, std::string_view bytes, const char* source) {
+    TestSocket s(port, source);
     EXPECT_TRUE(s.ok());
     s.Send(bytes);
     return s.ReadHead(std::chrono::seconds(5));
@@ -111,9 +120,10 @@ TEST_F(HardeningHttpTest, SmugglingShapedFramingIsRefused) {
 
 TEST_F(HardeningHttpTest, BodiesAreRefusedFromTheHeadBeforeTheyAreRead) {
   // 2 MiB announced, none sent: the answers come from the heads alone.
-  EXPECT_EQ(StatusOf(Exchange("POST /api/v1/devices HTTP/1.1\r\nHost: x\r\n"
-                              "Content-Type: application/json\r\nContent-Length: 2097152\r\n\r\n")),
-            401);
+  EXPECT_EQ(
+      StatusOf(AdminExchange("POST /api/v1/devices HTTP/1.1\r\nHost: x\r\n"
+                             "Content-Type: application/json\r\nContent-Length: 2097152\r\n\r\n")),
+      401);
   EXPECT_EQ(StatusOf(Exchange("POST /scep?operation=PKIOperation HTTP/1.1\r\nHost: x\r\n"
                               "Content-Length: 2097152\r\n\r\n")),
             413);
@@ -126,9 +136,10 @@ TEST_F(HardeningHttpTest, AJsonBodyNestedAHundredThousandDeepGets400) {
   ASSERT_EQ(server_->Cli({"token", "create", "--role", "operator", "--name", "deep"}, &out), 0);
   std::string token = out.substr(0, out.find('\n'));
   std::string body = R"({"id":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
-  std::string r = Exchange("POST /api/v1/devices HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
-                           token + "\r\nContent-Type: application/json\r\nContent-Length: " +
-                           std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+  std::string r = AdminExchange(
+      "POST /api/v1/devices HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
+      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\nConnection: close\r\n\r\n" + body);
   EXPECT_EQ(StatusOf(r), 400) << r;
 }
 

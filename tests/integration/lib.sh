@@ -42,8 +42,10 @@ start_gateway() {
     ${init_args[@]+"${init_args[@]}"} >/dev/null
   for edit in "$@"; do sed -i "$edit" "$DATA/scepgate.toml"; done
   PORT=$(free_port)
+  ADMIN_PORT=$(free_port)
   URL="http://127.0.0.1:$PORT/scep"
-  "$SCEPGATE" serve --dir "$DATA" --listen "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
+  "$SCEPGATE" serve --dir "$DATA" --listen "127.0.0.1:$PORT" --admin-listen "127.0.0.1:$ADMIN_PORT" \
+    >"$WORK/serve.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do
     if curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then return 0; fi

@@ -16,8 +16,10 @@ PIN=$(cat "$P11_PIN_FILE")
 chain_file
 cd "$WORK"
 
-keys=$(find "$DATA" -name '*.key')
+# No CA or RA key file; the admin listener's TLS key (admin/tls.key) is a file, as a service's is.
+keys=$(find "$DATA/ca" -name '*.key')
 [ -z "$keys" ] || fail "the data dir holds private key files: $keys"
+[ -f "$DATA/admin/tls.key" ] || fail "init issued no admin TLS key"
 for stem in root issuing ra; do
   grep -q "^pkcs11:token=interop;object=interop-$stem-" "$DATA/ca/$stem.p11" ||
     fail "ca/$stem.p11 does not name a key in the token: $(cat "$DATA/ca/$stem.p11")"
@@ -51,7 +53,8 @@ pass "revoked: OCSP (signed by a token session key) and the CRL (signed in the t
 
 stop_gateway() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
 serve() {
-  "$SCEPGATE" serve --dir "$DATA" --listen "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
+  "$SCEPGATE" serve --dir "$DATA" --listen "127.0.0.1:$PORT" --admin-listen "127.0.0.1:$ADMIN_PORT" \
+    >"$WORK/serve.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do
     curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return 0
@@ -63,7 +66,7 @@ serve() {
 stop_gateway
 "$SCEPGATE" ca rollover --dir "$DATA" >/dev/null || fail "ca rollover failed"
 "$SCEPGATE" ca activate --dir "$DATA" >/dev/null || fail "ca activate failed"
-keys=$(find "$DATA" -name '*.key')
+keys=$(find "$DATA/ca" -name '*.key')
 [ -z "$keys" ] || fail "the rollover left private key files: $keys"
 [ -f "$DATA/ca/archive/1/issuing.p11" ] || fail "the archived issuing CA is not named by a .p11 file"
 cmp -s "$DATA/ca/issuing.p11" "$DATA/ca/archive/1/issuing.p11" && fail "the new issuing CA kept the old key"
@@ -79,7 +82,8 @@ pass "rollover: the next issuing CA and RA keys made in the token; enrollment go
 stop_gateway
 start_fails() {
   local log=$1 want=$2; shift 2
-  if env "$@" timeout 20 "$SCEPGATE" serve --dir "$DATA" --listen "127.0.0.1:$PORT" >"$log" 2>&1; then
+  if env "$@" timeout 20 "$SCEPGATE" serve --dir "$DATA" --listen "127.0.0.1:$PORT" \
+    --admin-listen "127.0.0.1:$ADMIN_PORT" >"$log" 2>&1; then
     fail "serve started ($*)"
   fi
   grep -q "$want" "$log" || fail "serve did not say '$want': $(cat "$log")"

@@ -99,6 +99,7 @@ Result<std::unique_ptr<ServerProcess>> ServerProcess::Start(const ServerOptions&
   }
   SG_TRY_STATUS(s->Configure(options.config));
   s->port_ = FreePort();
+  s->admin_port_ = FreePort();
   s->max_open_files_ = options.max_open_files;
   SG_TRY_STATUS(s->Spawn());
   return s;
@@ -116,9 +117,10 @@ Status ServerProcess::Spawn() {
       ::setrlimit(RLIMIT_NOFILE, &lim);
     }
     std::string listen = "127.0.0.1:" + std::to_string(port_);
+    std::string admin_listen = "127.0.0.1:" + std::to_string(admin_port_);
     std::string bin = ScepgateBinary();
     ::execl(bin.c_str(), bin.c_str(), "serve", "--dir", dir_.c_str(), "--listen", listen.c_str(),
-            static_cast<char*>(nullptr));
+            "--admin-listen", admin_listen.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   auto http = client::MakeHttpClient(2);

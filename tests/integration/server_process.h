@@ -1,5 +1,5 @@
 // Runs the real scepgate binary for integration tests: `init` into a fresh temp data dir, then
-// `serve` on a free 127.0.0.1 port, stopped (SIGTERM) when the object goes away.
+// `serve` on free 127.0.0.1 ports (public and admin), stopped (SIGTERM) when the object goes away.
 #pragma once
 
 #include <sys/types.h>
@@ -39,6 +39,9 @@ class ServerProcess {
   // it cannot be fetched, kBadRequest when the answer is not HTTP 200 with a CRL.
   Result<X509CrlPtr> ServedCrl(const std::string& issuer = "current") const;
   uint16_t port() const { return port_; }
+  // The admin listener's port (the REST API; TLS unless the config says admin.tls = false, with
+  // the certificate init issued for 127.0.0.1, under DIR/ca/root.crt).
+  uint16_t admin_port() const { return admin_port_; }
   const std::filesystem::path& dir() const { return dir_; }
 
   // Runs `scepgate ARGS... --dir DIR`; returns the exit code, fills stdout (and stderr) text.
@@ -71,6 +74,7 @@ class ServerProcess {
   std::filesystem::path dir_;
   uint64_t max_open_files_ = 0;
   uint16_t port_ = 0;
+  uint16_t admin_port_ = 0;
   pid_t pid_ = -1;
 };
 
