@@ -15,6 +15,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   scep certmonger strongswan-pki libstrongswan-extra-plugins
   dbus util-linux procps curl python3 iproute2
+  prometheus
 )
 
 missing=()
