@@ -13,9 +13,10 @@ JOBS=${JOBS:-$(nproc)}
 # the server: exactly-once claims (16 threads, 8 processes), leases, the notifier's workers, the
 # HTTP server's connection handling, the CRL publisher and the SCEP service; store_pg_test runs
 # the same store tests on a PostgreSQL server it starts (its connection pool shared by the
-# threads); pkcs11_test signs with one SoftHSM2 token key from 8 threads (the session pool).
+# threads); pkcs11_test signs with one SoftHSM2 token key from 8 threads (the session pool);
+# metrics_test updates counters, gauges and histograms from 8 threads while another renders.
 # Every test of each binary runs.
-targets=(store_test store_pg_test notify_test http_unit_test scep_test pkcs11_test)
+targets=(store_test store_pg_test notify_test http_unit_test scep_test pkcs11_test metrics_test)
 # -Wno-tsan: g++ warns that TSan does not model atomic_thread_fence (used inside Boost.Asio's
 # scheduler); the fences there pair with mutexes TSan does see.
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
