@@ -14,21 +14,45 @@
 namespace scepgate::app {
 namespace {
 
-void ListCerts(const std::string& dir, bool json, const std::string& status, int limit) {
+// `cert list`: one page with --limit (the cursor of the next on stderr when it is full), or
+// every certificate, read a page at a time so that a store of millions never sits in memory.
+void ListCerts(const std::string& dir, bool json, mgmt::CertQuery query) {
+  constexpr int kStreamPage = 1000;
   SystemClock clock;
   auto data = OrDie(OpenDataDir(dir, clock));
-  auto certs = OrDie(mgmt::Records(*data->store).Certificates(status, limit));
-  if (json) {
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& c : certs) arr.push_back(CertificateJson(c));
-    std::cout << arr.dump(2) << "\n";
-    return;
+  mgmt::Records records(*data->store);
+  const bool one_page = query.limit > 0;
+  if (!one_page) query.limit = kStreamPage;
+  if (json)
+    std::cout << "[";
+  else
+    std::printf("%-34s %-8s %-20s %s\n", "SERIAL", "STATUS", "NOT_AFTER", "SUBJECT");
+  bool first = true;
+  for (;;) {
+    mgmt::CertPage page = OrDie(records.CertificatePage(query));
+    for (const auto& c : page.items) {
+      if (json) {
+        std::string item = CertificateJson(c).dump(2);
+        // Indented one level inside the array, as dump(2) of the whole array would print it.
+        for (size_t at = item.find('\n'); at != std::string::npos; at = item.find('\n', at + 1))
+          item.insert(at + 1, "  ");
+        std::cout << (first ? "\n  " : ",\n  ") << item;
+      } else {
+        std::printf("%-34s %-8s %-20s %s\n", c.serial.c_str(),
+                    c.status == store::CertStatus::kRevoked ? "revoked" : "valid",
+                    IsoTime(c.not_after).c_str(), c.subject.c_str());
+      }
+      first = false;
+    }
+    if (page.next_cursor.empty()) break;
+    if (one_page) {
+      std::cout.flush();
+      std::cerr << "more: --cursor " << page.next_cursor << "\n";
+      break;
+    }
+    query.cursor = page.next_cursor;
   }
-  std::printf("%-34s %-8s %-20s %s\n", "SERIAL", "STATUS", "NOT_AFTER", "SUBJECT");
-  for (const auto& c : certs)
-    std::printf("%-34s %-8s %-20s %s\n", c.serial.c_str(),
-                c.status == store::CertStatus::kRevoked ? "revoked" : "valid",
-                IsoTime(c.not_after).c_str(), c.subject.c_str());
+  if (json) std::cout << (first ? "]\n" : "\n]\n");
 }
 
 void ShowCert(const std::string& dir, const std::string& serial, bool pem) {
@@ -122,8 +146,6 @@ void AddCertCommands(CLI::App& app) {
   cert->require_subcommand(1);
   auto dir = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
-  auto status = std::make_shared<std::string>();
-  auto limit = std::make_shared<int>(0);
   auto serial = std::make_shared<std::string>();
   auto pem = std::make_shared<bool>(false);
   auto reason = std::make_shared<std::string>();
@@ -131,9 +153,27 @@ void AddCertCommands(CLI::App& app) {
   CLI::App* list = cert->add_subcommand("list", "list issued certificates, newest first");
   AddDirOption(*list, *dir);
   list->add_flag("--json", *json, "print JSON");
-  list->add_option("--status", *status, "valid or revoked");
-  list->add_option("--limit", *limit, "at most this many (0 = all)");
-  list->callback([=] { ListCerts(*dir, *json, *status, *limit); });
+  auto query = std::make_shared<mgmt::CertQuery>();
+  list->add_option("--status", query->status, "valid or revoked");
+  list->add_option("--issuer", query->issuer, "issued by this issuing CA (its id)");
+  list->add_option("--subject-prefix", query->subject_prefix,
+                   "whose subject starts with this, as listed (e.g. 'CN=LAPTOP-')");
+  list->add_option("--serial-prefix", query->serial_prefix, "whose serial starts with this (hex)");
+  list->add_option("--device", query->device, "linked to this device (id)");
+  list->add_option("--profile", query->profile, "issued for this profile");
+  list->add_option("--issued-after", query->issued_after,
+                   "issued at or after (2026-12-05, 2026-12-05T08:30:00Z or unix seconds)");
+  list->add_option("--issued-before", query->issued_before, "issued before (same forms)");
+  CLI::Option* limit_opt = list->add_option(
+      "--limit", query->limit,
+      "one page of at most this many; when it is full, the cursor of the next page is printed "
+      "on stderr (default: every certificate, read a page at a time)");
+  list->add_option("--cursor", query->cursor, "the page after this cursor (from a --limit run)")
+      ->needs(limit_opt);
+  auto all = std::make_shared<bool>(false);  // the default; named for scripts that say so
+  list->add_flag("--all", *all, "every certificate (the default), streamed a page at a time")
+      ->excludes(limit_opt);
+  list->callback([=] { ListCerts(*dir, *json, *query); });
 
   CLI::App* show = cert->add_subcommand("show", "show one certificate");
   AddDirOption(*show, *dir);

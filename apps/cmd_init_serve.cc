@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "common/asn1_text.h"
+#include "common/files.h"
 #include "common/log.h"
 #include "common/periodic.h"
 #include "data_dir.h"
@@ -22,6 +23,8 @@
 #include "http/server.h"
 #include "http/tls_options.h"
 #include "join_node.h"
+#include "metrics/registry.h"
+#include "scep/expiry.h"
 #include "serve_stack.h"
 #include "server_pid.h"
 
@@ -141,10 +144,12 @@ void ParseListen(const std::string& where, http::ServerOptions& so) {
 // What `serve` serves from now. Thread-safe.
 class Serving {
  public:
-  Serving(std::string dir, const Clock& clock, Random& random, std::shared_ptr<ServeStack> first)
+  Serving(std::string dir, const Clock& clock, Random& random, std::shared_ptr<ServeStack> first,
+          ServeMetrics metrics)
       : dir_(std::move(dir)),
         clock_(clock),
         random_(random),
+        metrics_(metrics),
         stack_(first),
         public_(PublicOf(first)),
         admin_(AdminOf(first)),
@@ -165,7 +170,7 @@ class Serving {
   void Reload(std::string_view why) {
     std::lock_guard reloading(reload_mu_);
     spdlog::info("{}: reloading {}", why, dir_);
-    auto next = ServeStack::Open(dir_, clock_, random_);
+    auto next = ServeStack::Open(dir_, clock_, random_, metrics_);
     if (!next) {
       spdlog::error("reload failed, still serving as before: {}", next.error().message);
       return;
@@ -229,6 +234,7 @@ class Serving {
   const std::string dir_;
   const Clock& clock_;
   Random& random_;
+  const ServeMetrics metrics_;
   std::mutex reload_mu_;  // one reload at a time
   std::mutex mu_;         // guards stack_
   std::shared_ptr<ServeStack> stack_;
@@ -249,6 +255,36 @@ http::ServerOptions ListenerOptions(const Config& c) {
   so.read_timeout_seconds = c.read_timeout_seconds;
   so.trusted_proxies = OrDie(IpNetworks::Parse(c.trusted_proxies));
   return so;
+}
+
+// scepgate_certificate_expiry_seconds: the seconds left to each certificate enrollment rests on
+// (scep/expiry.h) and to the admin listener's, read at each scrape.
+void AddExpiryGauge(metrics::Registry& registry, Serving& serving, const Clock& clock,
+                    const std::string& dir) {
+  registry.AddCallbackGauge(
+      "scepgate_certificate_expiry_seconds",
+      "Seconds until each CA, RA and listener certificate of this node expires (negative once "
+      "expired).",
+      {"role", "subject"}, [&serving, &clock, dir]() -> Result<std::vector<metrics::GaugeSample>> {
+        std::shared_ptr<ServeStack> stack = serving.stack();
+        const DataDir& d = stack->data();
+        const int64_t now = clock.Now();
+        std::vector<metrics::GaugeSample> out;
+        for (const scep::ExpiryItem& item : scep::ExpiryOf(*d.cas, now, 0))
+          out.push_back({{item.role, item.subject}, static_cast<double>(item.seconds_left)});
+        for (const auto& [subject, not_after] : stack->ResponderCertificates())
+          out.push_back({{"ocsp-responder", subject}, static_cast<double>(not_after - now)});
+        if (d.config.admin_tls && !d.config.admin_listen.empty()) {
+          auto pem = ReadFile(std::filesystem::path(dir) / d.config.admin_tls_cert);
+          auto cert = pem ? CertFromPem(*pem) : Result<X509Ptr>(Fail(pem.error()));
+          auto not_after = cert ? AsnTimeToUnix(*X509_get0_notAfter(cert->get()))
+                                : Result<int64_t>(Fail(cert.error()));
+          if (not_after)
+            out.push_back({{"admin-tls", NameToString(*X509_get_subject_name(cert->get()))},
+                           static_cast<double>(*not_after - now)});
+        }
+        return out;
+      });
 }
 
 // The PEM of the data dir's issuing CAs (every one the registry knows) and the CAs between them
@@ -293,8 +329,14 @@ void Serve(const std::string& dir, const std::string& listen, const std::string&
   // Logging first: the stack starts threads (CRL refresher, notifier) that log.
   if (auto config = LoadConfig(ConfigPath(dir)))
     OrDie(InitLogging(config->log_level, config->log_json));
-  Serving serving(dir, clock, random, OrDie(ServeStack::Open(dir, clock, random)));
+  // The metrics outlive every stack: a reload keeps the counts.
+  metrics::Registry registry;
+  http::RequestMetrics requests(registry);
+  const ServeMetrics metrics{&registry, &requests};
+  Serving serving(dir, clock, random, OrDie(ServeStack::Open(dir, clock, random, metrics)),
+                  metrics);
   const Config& c = serving.started_with();
+  AddExpiryGauge(registry, serving, clock, dir);
 
   http::ServerOptions so = ListenerOptions(c);
   ParseListen(listen.empty() ? c.listen : listen, so);

@@ -88,7 +88,8 @@ notify::NotifierOptions NotifierOptionsOf(const Config& c) {
 }
 
 struct ServeStack::Parts {
-  Parts(DataDir& d, const Clock& clock, Random& random, scep::ServiceOptions service_options)
+  Parts(DataDir& d, const Clock& clock, Random& random, scep::ServiceOptions service_options,
+        ServeMetrics metrics)
       : validation_sender(notify::MakeCurlSender(d.config.validation_timeout_seconds)),
         validation(MakeValidation(d, clock)),
         targeting(*d.store),
@@ -102,12 +103,12 @@ struct ServeStack::Parts {
              d.store.get()),
         gateway({d.config.scep_paths, d.config.crl_path, d.config.max_scep_body, "/ocsp",
                  d.config.ocsp_cache_seconds},
-                service, *d.crls, ocsp, *d.cas, health, random),
+                service, *d.crls, ocsp, *d.cas, health, random, metrics.requests),
         api({*d.store, clock, random, d.crls.get(), d.config.revoke_on_unassign,
              ChallengeSettingsOf(d), int64_t{d.config.challenge_ttl_minutes} * 60,
              DefaultTrustedCa(*d.cas), d.config.max_body, d.config.max_json_depth,
-             d.config.token_default_expiry_days, ClientRolesOf(d.config)}),
-        admin_other(gateway),
+             d.config.token_default_expiry_days, ClientRolesOf(d.config), metrics.requests}),
+        admin_other(gateway, api, metrics.registry),
         admin(std::string(http::kApiPrefix), api, admin_other),
         refresher(std::chrono::seconds(d.config.issuer_poll_seconds), CrlRefresh(*d.crls)),
         expiry(*d.cas, *d.store, clock, int64_t{d.config.expiry_warning_days} * 86400),
@@ -156,7 +157,8 @@ struct ServeStack::Parts {
 };
 
 Result<std::shared_ptr<ServeStack>> ServeStack::Open(const std::filesystem::path& dir,
-                                                     const Clock& clock, Random& random) {
+                                                     const Clock& clock, Random& random,
+                                                     ServeMetrics metrics) {
   store::SqliteOptions store_options;
   store_options.background_checkpoints = true;
   SG_ASSIGN_OR_RETURN(auto data, OpenDataDir(dir, clock, store_options));
@@ -170,7 +172,7 @@ Result<std::shared_ptr<ServeStack>> ServeStack::Open(const std::filesystem::path
   SG_ASSIGN_OR_RETURN(service_options.general_template, ToTemplate(c.general_template, "general"));
   service_options.max_transaction_id = c.max_transaction_id;
   service_options.signer_clock_skew_seconds = c.signer_clock_skew_seconds;
-  auto parts = std::make_unique<Parts>(*data, clock, random, std::move(service_options));
+  auto parts = std::make_unique<Parts>(*data, clock, random, std::move(service_options), metrics);
   return std::shared_ptr<ServeStack>(new ServeStack(std::move(data), std::move(parts)));
 }
 
@@ -178,6 +180,10 @@ ServeStack::ServeStack(std::unique_ptr<DataDir> data, std::unique_ptr<Parts> par
     : data_(std::move(data)), parts_(std::move(parts)) {}
 
 ServeStack::~ServeStack() = default;
+
+std::vector<std::pair<std::string, int64_t>> ServeStack::ResponderCertificates() {
+  return parts_->ocsp.ResponderCertificates();
+}
 
 http::Handler& ServeStack::public_handler() { return parts_->gateway; }
 

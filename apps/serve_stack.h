@@ -12,6 +12,8 @@
 #include "common/random.h"
 #include "data_dir.h"
 #include "http/handler.h"
+#include "http/request_metrics.h"
+#include "metrics/registry.h"
 #include "notify/notifier.h"
 
 namespace scepgate::app {
@@ -19,13 +21,20 @@ namespace scepgate::app {
 // The webhook delivery settings of a config, with this process's worker name. Thread-safe.
 notify::NotifierOptions NotifierOptionsOf(const Config& c);
 
+// Where a stack counts what it serves: one per process, kept across reloads. Both may be null.
+struct ServeMetrics {
+  const metrics::Registry* registry = nullptr;  // rendered at the admin listener's /metrics
+  http::RequestMetrics* requests = nullptr;
+};
+
 // Thread-safe; its threads stop when it is destroyed.
 class ServeStack final {
  public:
   // Opens the data dir and builds every part. Returns what OpenDataDir returns, or
   // kInvalidArgument for a template the config names wrongly.
   static Result<std::shared_ptr<ServeStack>> Open(const std::filesystem::path& dir,
-                                                  const Clock& clock, Random& random);
+                                                  const Clock& clock, Random& random,
+                                                  ServeMetrics metrics = {});
   ~ServeStack();
   ServeStack(const ServeStack&) = delete;
   ServeStack& operator=(const ServeStack&) = delete;
@@ -36,6 +45,8 @@ class ServeStack final {
   http::Handler& admin_handler();
 
   const DataDir& data() const { return *data_; }
+  // The OCSP responder's delegated certificates in use: subject and notAfter. Thread-safe.
+  std::vector<std::pair<std::string, int64_t>> ResponderCertificates();
 
  private:
   struct Parts;  // built in order, destroyed in reverse

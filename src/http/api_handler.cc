@@ -95,10 +95,22 @@ Response ApiHandler::Handle(const Request& request) {
   Response resp = Serve(request, actor);
   double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  if (deps_.metrics != nullptr) deps_.metrics->Api(resp.status, ms / 1000);
   spdlog::info(
       "remote={} method={} path={} operation=api actor=\"{}\" http_status={} duration_ms={:.2f}",
       request.remote_addr, request.method, request.path, actor, resp.status, ms);
   return resp;
+}
+
+std::optional<Response> ApiHandler::Refusal(const Request& request, mgmt::Role needed) {
+  auto who = Authenticate(request);
+  if (!who) return std::move(who.error());
+  auto role = mgmt::ParseRole(who->role);
+  if (!role || !mgmt::RoleAllows(*role, needed))
+    return ApiError(403, "forbidden",
+                    "role " + who->role + " may not " + request.method + " " + request.path +
+                        " (needs " + mgmt::RoleName(needed) + ")");
+  return std::nullopt;
 }
 
 Result<std::vector<std::pair<mgmt::Role, std::string>>> ParseClientRoles(
@@ -220,7 +232,8 @@ Response ApiHandler::Run(const Route& route, ApiCall& call, const Caller* caller
       spdlog::error("cannot write the audit log: {}", st.error().message);
   }
   if (!reply) return FromError(reply.error());
-  return Response{reply->status, "application/json", Dump(reply->body, 2) + "\n", {}};
+  return Response{reply->status, "application/json", Dump(reply->body, 2) + "\n",
+                  std::move(reply->headers)};
 }
 
 }  // namespace scepgate::http

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,6 +26,7 @@
 #include "common/random.h"
 #include "http/api_router.h"
 #include "http/handler.h"
+#include "http/request_metrics.h"
 #include "mgmt/challenges.h"
 #include "mgmt/tokens.h"
 #include "store/store.h"
@@ -48,6 +50,7 @@ struct ApiDeps {
   // as scepgate prints it ("CN=alice,O=Example"): a request without a bearer token that carries
   // one of them acts with its role. A certificate scepgate issued and has revoked is refused.
   std::vector<std::pair<mgmt::Role, std::string>> client_roles = {};
+  RequestMetrics* metrics = nullptr;  // calls counted there; null: not counted
 };
 
 // Parses [admin] client_roles entries "ROLE:SUBJECT" (ROLE admin, operator or auditor).
@@ -73,6 +76,10 @@ class ApiHandler final : public Handler {
   Admission Admit(const Request& head, size_t fallback) override;
   Response Handle(const Request& request) override;
   const Router& router() const { return router_; }
+  // For a path outside the API that needs a caller of at least `role` (/metrics): the 401 or 403
+  // to answer, or nullopt when the request's token or client certificate has the role.
+  // Thread-safe.
+  std::optional<Response> Refusal(const Request& request, mgmt::Role role);
 
  private:
   // Who asks: the actor named in the log and the audit entries, and the role.

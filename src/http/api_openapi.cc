@@ -284,8 +284,13 @@ const std::vector<Op>& Ops() {
        "mint a one-time challenge; one whose certificate carries a user identity that no admin "
        "set needs admin (else 403 permissionDenied)",
        "operator", "ChallengeInput", "Challenge", 201, {}},
-      {"GET", "/certificates", "issued certificates, newest first",
-       "auditor", "", "Certificate[]", 200, {"status", "limit"}},
+      {"GET", "/certificates",
+       "issued certificates, newest first, a page at a time (limit 1-1000, default 100); a full "
+       "page names the next in X-Next-Cursor and Link rel=next (?cursor=); times are "
+       "2026-12-05, 2026-12-05T08:30:00Z or unix seconds",
+       "auditor", "", "Certificate[]", 200,
+       {"status", "issuer", "subject_prefix", "serial_prefix", "device", "profile",
+        "issued_after", "issued_before", "cursor", "limit"}},
       {"GET", "/certificates/{serial}", "one certificate", "auditor", "", "Certificate", 200, {}},
       {"POST", "/certificates/{serial}/revoke", "revoke, re-sign the CRL",
        "operator", "RevokeInput", "Certificate", 200, {}},

@@ -22,6 +22,7 @@ inline constexpr std::string_view kApiPrefix = "/api/v1";
 struct ApiReply {
   int status = 200;
   nlohmann::json body;
+  std::vector<std::pair<std::string, std::string>> headers = {};  // extra response headers
 };
 
 // One call of a route. Not thread-safe; lives for one request.

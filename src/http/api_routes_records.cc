@@ -23,11 +23,45 @@ json Array(const List& items, Fn view) {
   return arr;
 }
 
+constexpr int kDefaultPage = 100;
+constexpr int kMaxPage = 1000;
+
+// GET /certificates: one page (?limit, 100 by default, at most 1000), filtered by ?status,
+// issuer, subject_prefix, serial_prefix, device, profile, issued_after, issued_before. A full
+// page names where the next one starts: X-Next-Cursor and a Link rel="next" with ?cursor=.
 Result<ApiReply> ListCertificates(const ApiDeps& d, ApiCall& call) {
-  SG_ASSIGN_OR_RETURN(std::string status, call.Query("status"));
-  SG_ASSIGN_OR_RETURN(int limit, call.QueryCount("limit", 0));
-  SG_ASSIGN_OR_RETURN(auto certs, mgmt::Records(d.store).Certificates(status, limit));
-  return ApiReply{200, Array(certs, views::CertificateJson)};
+  mgmt::CertQuery q;
+  for (auto [key, field] : {std::pair{"status", &q.status},
+                            {"issuer", &q.issuer},
+                            {"subject_prefix", &q.subject_prefix},
+                            {"serial_prefix", &q.serial_prefix},
+                            {"device", &q.device},
+                            {"profile", &q.profile},
+                            {"issued_after", &q.issued_after},
+                            {"issued_before", &q.issued_before},
+                            {"cursor", &q.cursor}}) {
+    SG_ASSIGN_OR_RETURN(*field, call.Query(key));
+  }
+  SG_ASSIGN_OR_RETURN(q.limit, call.QueryCount("limit", kDefaultPage));
+  if (q.limit == 0 || q.limit > kMaxPage)
+    return Fail(Error::InvalidArgument("limit is 1 to " + std::to_string(kMaxPage)));
+  SG_ASSIGN_OR_RETURN(mgmt::CertPage page, mgmt::Records(d.store).CertificatePage(q));
+  ApiReply reply{200, Array(page.items, views::CertificateJson)};
+  if (!page.next_cursor.empty()) {
+    reply.headers.emplace_back("X-Next-Cursor", page.next_cursor);
+    std::string next = "/api/v1/certificates?cursor=" + page.next_cursor;
+    std::string query = call.request.query;
+    // The same query with the new cursor: the request's parameters but its cursor.
+    for (size_t at = 0; at < query.size();) {
+      size_t end = query.find('&', at);
+      std::string part = query.substr(at, end == std::string::npos ? end : end - at);
+      if (!part.empty() && !part.starts_with("cursor=")) next += "&" + part;
+      if (end == std::string::npos) break;
+      at = end + 1;
+    }
+    reply.headers.emplace_back("Link", "<" + next + ">; rel=\"next\"");
+  }
+  return reply;
 }
 
 Result<ApiReply> RevokeCertificate(const ApiDeps& d, ApiCall& call) {

@@ -29,14 +29,16 @@ Response FromReply(scep::Reply r) {
 
 GatewayHandler::GatewayHandler(GatewayRoutes routes, scep::Service& service,
                                scep::CrlPublisher& crls, scep::OcspResponder& ocsp,
-                               const scep::CaState& cas, scep::HealthCheck& health, Random& random)
+                               const scep::CaState& cas, scep::HealthCheck& health, Random& random,
+                               RequestMetrics* metrics)
     : routes_(std::move(routes)),
       service_(service),
       crls_(crls),
       ocsp_(ocsp),
       cas_(cas),
       health_(health),
-      random_(random) {}
+      random_(random),
+      metrics_(metrics) {}
 
 bool GatewayHandler::IsScepPath(const std::string& path) const {
   for (const auto& p : routes_.scep_paths)
@@ -78,6 +80,9 @@ Response GatewayHandler::Handle(const Request& request) {
   }
   double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  if (metrics_ != nullptr)
+    metrics_->Gateway(log.message_type.empty() ? "-" : log.message_type, log.outcome, log.fail_info,
+                      ms / 1000);
   spdlog::info(
       "remote={} method={} path={} operation={} transaction_id={} outcome={} fail_info={} "
       "http_status={} duration_ms={:.2f} correlation_id={}",

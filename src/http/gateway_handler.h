@@ -8,6 +8,7 @@
 
 #include "common/random.h"
 #include "http/handler.h"
+#include "http/request_metrics.h"
 #include "scep/crl_publisher.h"
 #include "scep/health.h"
 #include "scep/ocsp_responder.h"
@@ -28,7 +29,7 @@ class GatewayHandler final : public Handler {
  public:
   GatewayHandler(GatewayRoutes routes, scep::Service& service, scep::CrlPublisher& crls,
                  scep::OcspResponder& ocsp, const scep::CaState& cas, scep::HealthCheck& health,
-                 Random& random);
+                 Random& random, RequestMetrics* metrics = nullptr);
   // A POST to a SCEP path may carry up to max_scep_body, one to the OCSP path 16 KiB; any other
   // request no body at all.
   Admission Admit(const Request& head, size_t fallback) override;
@@ -47,6 +48,7 @@ class GatewayHandler final : public Handler {
   const scep::CaState& cas_;
   scep::HealthCheck& health_;
   Random& random_;
+  RequestMetrics* metrics_;  // null: nothing counted
 };
 
 }  // namespace scepgate::http

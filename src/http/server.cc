@@ -383,6 +383,9 @@ struct Server::Impl {
     auto ep = socket.remote_endpoint(ec);
     if (ec) return;  // the peer is gone already
     std::string remote = ep.address().to_string();
+    // Answers go out at once: with Nagle's algorithm, the second TLS record of an answer waits
+    // for the client's delayed ACK of the first (40 ms).
+    socket.set_option(tcp::no_delay(true), ec);
     auto slot = limits->Admit(remote, !options.trusted_proxies.Contains(remote));
     if (!slot) {
       busy.Warn("connection limit reached (" + std::to_string(limits->open()) + " open, " +

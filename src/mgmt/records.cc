@@ -5,6 +5,7 @@
 #include "common/duration.h"
 #include "common/hex_digit.h"
 #include "common/text.h"
+#include "common/utc_time.h"
 
 namespace scepgate::mgmt {
 namespace {
@@ -29,18 +30,50 @@ Result<int64_t> ParseChallengeTtl(std::string_view text) {
   return ParseDuration(text, {.bare_unit = 60});
 }
 
-Result<std::vector<store::CertificateRecord>> Records::Certificates(std::string_view status,
-                                                                    int limit) {
-  SG_TRY_STATUS(CheckLimit(limit));
+Result<CertPage> Records::CertificatePage(const CertQuery& q) {
+  SG_TRY_STATUS(CheckLimit(q.limit));
   store::CertFilter f;
-  f.limit = limit;
-  if (status == "valid")
+  f.limit = q.limit;
+  if (q.status == "valid")
     f.status = store::CertStatus::kValid;
-  else if (status == "revoked")
+  else if (q.status == "revoked")
     f.status = store::CertStatus::kRevoked;
-  else if (!status.empty())
+  else if (!q.status.empty())
     return Fail(Error::InvalidArgument("status is valid or revoked"));
-  return store_.ListCertificates(f);
+  if (!q.issuer.empty()) f.issuer_id = AsciiLower(q.issuer);
+  f.subject_prefix = q.subject_prefix;
+  if (!q.serial_prefix.empty()) {
+    std::string hex = AsciiLower(q.serial_prefix);
+    std::erase(hex, ':');
+    if (hex.starts_with("0x")) hex = hex.substr(2);
+    // Leading zeros are not stored (NormalizeSerial).
+    hex.erase(0, std::min(hex.find_first_not_of('0'), hex.size()));
+    if (hex.find_first_not_of("0123456789abcdef") != std::string::npos)
+      return Fail(Error::InvalidArgument("serial_prefix must be hexadecimal"));
+    f.serial_prefix = hex;
+  }
+  f.device_id = q.device;
+  f.profile = q.profile;
+  if (!q.issued_after.empty()) {
+    auto t = ParseUtcTime(q.issued_after);
+    if (!t) return Fail(t.error().With("issued_after"));
+    f.issued_from = *t;
+  }
+  if (!q.issued_before.empty()) {
+    auto t = ParseUtcTime(q.issued_before);
+    if (!t) return Fail(t.error().With("issued_before"));
+    f.issued_until = *t;
+  }
+  if (!q.cursor.empty()) {
+    auto c = store::ParseCertCursor(q.cursor);
+    if (!c) return Fail(c.error().With("cursor"));
+    f.after = *c;
+  }
+  CertPage page;
+  SG_ASSIGN_OR_RETURN(page.items, store_.ListCertificates(f));
+  if (q.limit > 0 && page.items.size() == static_cast<size_t>(q.limit))
+    page.next_cursor = store::CertCursorText(page.items.back());
+  return page;
 }
 
 Result<store::CertificateRecord> Records::Certificate(std::string_view serial) {

@@ -23,14 +23,35 @@ std::string NormalizeSerial(std::string_view serial);
 // the range.
 Result<int64_t> ParseChallengeTtl(std::string_view text);
 
+// A page of certificates as an administrator asks for it (`cert list`, GET /certificates); every
+// field is text as typed, "" when not given.
+struct CertQuery {
+  std::string status;          // "valid" or "revoked"
+  std::string issuer;          // an issuing CA's id
+  std::string subject_prefix;  // the subject (as listed: "CN=dev-1,O=Example") starts with it
+  std::string serial_prefix;   // hex, any case, colons allowed
+  std::string device;          // linked to this device id
+  std::string profile;         // issued for this profile
+  std::string issued_after;    // created at or after (ParseUtcTime)
+  std::string issued_before;   // created before
+  std::string cursor;          // where the previous page ended (CertPage::next_cursor)
+  int limit = 0;               // at most this many; 0 = all
+};
+
+struct CertPage {
+  std::vector<store::CertificateRecord> items;  // newest first
+  std::string next_cursor;  // set when the page is full: ask again with it for the rest
+};
+
 // Thread-safe as far as the store and the revoker are: holds no state of its own.
 class Records {
  public:
   Records(store::Store& store, ca::Revoker* revoker = nullptr) : store_(store), revoker_(revoker) {}
 
-  // Newest first; `status` "" (any), "valid" or "revoked"; `limit` 0 = all. kInvalidArgument for
-  // another status or a negative limit; kDatabase.
-  Result<std::vector<store::CertificateRecord>> Certificates(std::string_view status, int limit);
+  // One page of certificates matching `query`, newest first. kInvalidArgument naming the field
+  // for a status, serial prefix, time or cursor that does not parse, or a negative limit;
+  // kDatabase.
+  Result<CertPage> CertificatePage(const CertQuery& query);
   // The certificate with this serial (any form NormalizeSerial takes). kNotFound when none.
   Result<store::CertificateRecord> Certificate(std::string_view serial);
   // Revokes the certificate and re-signs its CRL; returns it as revoked. kInvalidArgument for an

@@ -1,6 +1,9 @@
 // Records over a MemoryStore: serial forms, TTLs, filters and their refusals.
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <vector>
+
 #include "mgmt/challenges.h"
 #include "mgmt/records.h"
 #include "store/memory_store.h"
@@ -27,9 +30,22 @@ TEST(RecordsTest, ChallengeTtlsHaveUnits) {
 TEST(RecordsTest, FiltersAreCheckedAndUnknownThingsAreNotFound) {
   store::MemoryStore store;
   Records records(store);
-  EXPECT_TRUE(records.Certificates("", 0)->empty());
-  EXPECT_EQ(records.Certificates("expired", 0).error().code, ErrorCode::kInvalidArgument);
-  EXPECT_EQ(records.Certificates("valid", -1).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(records.CertificatePage({})->items.empty());
+  auto page_of = [&](auto set) {
+    CertQuery q;
+    set(q);
+    return records.CertificatePage(q);
+  };
+  for (auto bad : std::vector<std::function<void(CertQuery&)>>{
+           [](CertQuery& q) { q.status = "expired"; }, [](CertQuery& q) { q.limit = -1; },
+           [](CertQuery& q) { q.serial_prefix = "0xzz"; },
+           [](CertQuery& q) { q.issued_after = "yesterday"; },
+           [](CertQuery& q) { q.issued_before = "2026-02-30"; },
+           [](CertQuery& q) { q.cursor = "12"; }, [](CertQuery& q) { q.cursor = "1.-2"; }}) {
+    auto r = page_of(bad);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << r.error().message;
+  }
   EXPECT_EQ(records.Certificate("0a").error().code, ErrorCode::kNotFound);
   EXPECT_EQ(records.Requests("", "no-such-device", 0).error().code, ErrorCode::kNotFound);
   EXPECT_TRUE(records.Requests("failed", "", 0)->empty());

@@ -126,6 +126,18 @@ Result<Bytes> OcspResponder::Sign(const IssuingCa& ca, std::span<const ca::OcspA
   return ca::SignOcspResponse(*signer->cert, key, answers, nonce);
 }
 
+std::vector<std::pair<std::string, int64_t>> OcspResponder::ResponderCertificates() {
+  std::lock_guard lock(mu_);
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (const auto& [id, signer] : signers_) {
+    if (!signer->key) continue;  // the CA signs itself
+    auto not_after = AsnTimeToUnix(*X509_get0_notAfter(signer->cert.get()));
+    if (not_after)
+      out.emplace_back(NameToString(*X509_get_subject_name(signer->cert.get())), *not_after);
+  }
+  return out;
+}
+
 OcspReply OcspResponder::Respond(ByteView request) {
   auto info = ca::ParseOcspRequest(request);
   if (!info) return ErrorReply(ca::OcspError::kMalformedRequest, "malformedRequest");

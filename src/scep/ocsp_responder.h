@@ -57,6 +57,10 @@ class OcspResponder {
   // signs for, tryLater when the store cannot be read, internalError when signing fails.
   OcspReply Respond(ByteView request);
 
+  // The delegated responder certificates signing now (made at the first request for each CA,
+  // renewed when due): subject and notAfter of each; empty with sign_with_ca. Thread-safe.
+  std::vector<std::pair<std::string, int64_t>> ResponderCertificates();
+
  private:
   struct Signer {
     X509Ptr cert;

@@ -42,12 +42,35 @@ struct CertificateRecord {
   std::string profile;
   std::string challenge_id;
   int64_t request_id = 0;  // the request that produced it; set by RecordIssuance
+  // Its place in the store's order of insertion, set by ListCertificates only (0 elsewhere):
+  // with created_at, the cursor of the next page (CertCursor).
+  int64_t seq = 0;
 };
+
+// Where a page of ListCertificates ends: the last certificate listed (created_at, seq). The next
+// page holds what comes after it in newest-first order.
+struct CertCursor {
+  int64_t created_at = 0;
+  int64_t seq = 0;
+  friend bool operator==(const CertCursor&, const CertCursor&) = default;
+};
+
+// The cursor of `cert` ("<created_at>.<seq>", opaque to clients).
+std::string CertCursorText(const CertificateRecord& cert);
+// Parses what CertCursorText wrote. kInvalidArgument for anything else.
+Result<CertCursor> ParseCertCursor(std::string_view text);
 
 struct CertFilter {
   std::optional<CertStatus> status;
   std::optional<std::string> issuer_id;
-  int limit = 0;  // 0 = no limit; newest first
+  int limit = 0;                    // 0 = no limit; newest first
+  std::string subject_prefix;       // the subject (RFC 2253 form) starts with it; "" = any
+  std::string serial_prefix;        // the serial (lower-case hex) starts with it; "" = any
+  std::string device_id;            // linked to this device; "" = any
+  std::string profile;              // issued for this profile; "" = any
+  int64_t issued_from = 0;          // created_at >= this; 0 = no bound
+  int64_t issued_until = 0;         // created_at < this; 0 = no bound
+  std::optional<CertCursor> after;  // only what comes after this cursor (the next page)
 };
 
 // What RevokeMany did with one serial.

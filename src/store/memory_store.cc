@@ -143,11 +143,23 @@ Result<std::optional<CertificateRecord>> MemoryStore::FindLatestBySubject(
 
 Result<std::vector<CertificateRecord>> MemoryStore::ListCertificates(const CertFilter& filter) {
   std::lock_guard lock(mu_);
+  auto seq_of = [&](const CertificateRecord& c) {
+    return static_cast<int64_t>(cert_index_.find(c.serial)->second) + 1;
+  };
   auto out = NewestFirstLocked([&](const CertificateRecord& c) {
     return (!filter.status || c.status == *filter.status) &&
-           (!filter.issuer_id || c.issuer_id == *filter.issuer_id);
+           (!filter.issuer_id || c.issuer_id == *filter.issuer_id) &&
+           c.subject.starts_with(filter.subject_prefix) &&
+           c.serial.starts_with(filter.serial_prefix) &&
+           (filter.device_id.empty() || c.device_id == filter.device_id) &&
+           (filter.profile.empty() || c.profile == filter.profile) &&
+           (filter.issued_from == 0 || c.created_at >= filter.issued_from) &&
+           (filter.issued_until == 0 || c.created_at < filter.issued_until) &&
+           (!filter.after || std::pair(c.created_at, seq_of(c)) <
+                                 std::pair(filter.after->created_at, filter.after->seq));
   });
   ApplyLimit(out, filter.limit);
+  for (CertificateRecord& c : out) c.seq = seq_of(c);
   return out;
 }
 

@@ -138,6 +138,68 @@ TYPED_TEST(StoreTest, ListCertificatesFiltersLimitsAndOrdersNewestFirst) {
   EXPECT_TRUE(s.ListCertificates(Certs({}, "ca-z"))->empty());
 }
 
+TYPED_TEST(StoreTest, ListCertificatesPagesByCursorOverTiesAndFilters) {
+  Store& s = this->store();
+  // 23 certificates over 5 seconds, several in the same second, inserted out of time order.
+  Strings all;
+  for (int i = 0; i < 23; ++i) {
+    std::string serial = (i % 2 ? "ab" : "cd") + std::to_string(100 + i);
+    CertificateRecord c = MakeCert(serial, 1000 + (i * 7) % 5, "t",
+                                   i % 3 ? "CN=laptop-" + std::to_string(i) : "CN=phone-1");
+    c.device_id = i % 4 == 0 ? "dev-4" : "";
+    c.profile = i % 2 ? "wifi" : "vpn";
+    ASSERT_TRUE(s.InsertCertificate(c));
+  }
+  Strings everything = SerialsOf(*s.ListCertificates({}));
+  ASSERT_EQ(everything.size(), 23u);
+  // Pages of 5 walk the same order, each certificate once, whatever ties there are.
+  auto walk = [&](CertFilter f) {
+    Strings got;
+    f.limit = 5;
+    for (int pages = 0; pages < 30; ++pages) {
+      auto page = s.ListCertificates(f);
+      EXPECT_TRUE(page) << page.error().message;
+      if (!page || page->empty()) break;
+      for (const auto& c : *page) {
+        got.push_back(c.serial);
+        EXPECT_GT(c.seq, 0) << c.serial;
+      }
+      f.after = CertCursor{page->back().created_at, page->back().seq};
+      if (ParseCertCursor(CertCursorText(page->back())) != *f.after) ADD_FAILURE() << "cursor";
+    }
+    return got;
+  };
+  EXPECT_EQ(walk({}), everything);
+  // Each filter, paged, gives what the filter gives unpaged, in the same order.
+  std::vector<CertFilter> filters(6);
+  filters[0].subject_prefix = "CN=laptop-";
+  filters[1].serial_prefix = "ab1";
+  filters[2].device_id = "dev-4";
+  filters[3].profile = "wifi";
+  filters[4].issued_from = 1001;
+  filters[4].issued_until = 1003;
+  filters[5].status = CertStatus::kValid;
+  filters[5].subject_prefix = "CN=phone";
+  for (size_t i = 0; i < filters.size(); ++i) {
+    Strings unpaged = SerialsOf(*s.ListCertificates(filters[i]));
+    EXPECT_FALSE(unpaged.empty()) << i;
+    EXPECT_LT(unpaged.size(), 23u) << i;
+    EXPECT_EQ(walk(filters[i]), unpaged) << i;
+    for (const std::string& serial : unpaged)
+      EXPECT_NE(std::ranges::find(everything, serial), everything.end());
+  }
+  auto in_range = s.ListCertificates(filters[4]);
+  ASSERT_TRUE(in_range);
+  for (const auto& c : *in_range)
+    EXPECT_TRUE(c.created_at >= 1001 && c.created_at < 1003) << c.created_at;
+  // A subject prefix is a prefix, not a pattern.
+  CertFilter pattern;
+  pattern.subject_prefix = "CN=%";
+  EXPECT_TRUE(s.ListCertificates(pattern)->empty());
+  pattern.subject_prefix = "CN=lapto_";
+  EXPECT_TRUE(s.ListCertificates(pattern)->empty());
+}
+
 TYPED_TEST(StoreTest, RevokeMarksOnceAndReportsUnknownSerials) {
   Store& s = this->store();
   ASSERT_TRUE(s.InsertCertificate(MakeCert("aa", 100)));

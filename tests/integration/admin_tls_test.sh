@@ -12,7 +12,7 @@
 #   bash tests/integration/admin_tls_test.sh SCEPGATE
 SCEPGATE=$(realpath "$1")
 source "$(dirname "$0")/lib.sh"
-for tool in scepclient openssl curl python3; do
+for tool in scepclient openssl curl python3 promtool; do
   command -v "$tool" >/dev/null || fail "$tool is not installed (bash scripts/setup.sh)"
 done
 
@@ -58,19 +58,7 @@ serial_of() {
     python3 -c 'import json,sys; print([c["serial"] for c in json.load(sys.stdin) if c["subject"].startswith("CN='"$1"'")][0])'
 }
 ALICE=$(subject_of alice) MONITOR=$(subject_of monitor)
-stop_gateway() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
-restart() {
-  stop_gateway
-  "$SCEPGATE" serve --dir "$DATA" --listen "127.0.0.1:$PORT" --admin-listen "127.0.0.1:$ADMIN_PORT" \
-    >>"$WORK/serve.log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 1 100); do
-    curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  fail "serve did not restart"
-}
+restart() { stop_gateway; serve_gateway; }
 python3 - "$DATA/scepgate.toml" "$ALICE" "$MONITOR" <<'EOF'
 import json, re, sys
 path, alice, monitor = sys.argv[1:]
@@ -95,6 +83,23 @@ grep -q "cert:[0-9a-f]\{12\} (CN=alice" <<<"$audit" || fail "the audit log does 
 [ "$(api -H "Authorization: Bearer $TOKEN" "$ADMIN/api/v1/tokens")" = 200 ] ||
   fail "a token no longer works beside client certificates"
 pass "client certificates act with their roles (operator, auditor), none without one; audited"
+
+# --- /metrics ----------------------------------------------------------------------------------
+scep_enroll carol admin-secret  # counted by this process (the restart above began from zero)
+[ "$(api "$ADMIN/metrics")" = 401 ] || fail "/metrics answered without a caller: $(cat api.out)"
+[ "$(as bob "$ADMIN/metrics")" = 401 ] || fail "/metrics answered bob, who has no role"
+[ "$(as monitor "$ADMIN/metrics")" = 200 ] || fail "monitor (auditor) could not read /metrics"
+promtool check metrics <api.out >promtool.out 2>&1 || fail "promtool: $(cat promtool.out)"
+grep -q '^scepgate_certificates_issued_total{kind="enrollment"} 1$' api.out ||
+  fail "/metrics does not count the enrollment: $(grep issued api.out)"
+grep -q '^scepgate_requests_total{operation="PKIOperation/PKCSReq",outcome="issued",fail_info=""} 1$' api.out ||
+  fail "/metrics does not count the PKCSReqs: $(grep requests_total api.out)"
+grep -q '^scepgate_certificate_expiry_seconds{role="ra",subject="CN=Interop RA"} [0-9]' api.out ||
+  fail "/metrics has no RA expiry: $(grep expiry api.out)"
+grep -q '^scepgate_certificate_expiry_seconds{role="admin-tls",' api.out || fail "/metrics has no admin-tls expiry"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/metrics")" = 404 ] ||
+  fail "the public listener serves /metrics"
+pass "/metrics: auditors only, promtool-clean, counts enrollments, expiry of the RA and admin certificate"
 
 "$SCEPGATE" cert revoke --dir "$DATA" "$(serial_of alice)" >/dev/null || fail "cert revoke failed"
 [ "$(as alice "$ADMIN/api/v1/devices")" = 401 ] || fail "a revoked certificate still got in"

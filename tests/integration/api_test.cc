@@ -252,6 +252,47 @@ TEST_F(ApiTest, AMalformedBodyGets400AndTheServerKeepsServing) {
   EXPECT_EQ(caps->status, 200);
 }
 
+TEST_F(ApiTest, CertificatesComeAPageAtATimeWithACursorAndFilters) {
+  for (int i = 0; i < 7; ++i) ExpectEnrolls(server_->Url(), "x");
+  json everything = Json({"cert", "list"});
+  ASSERT_EQ(everything.size(), 7u);
+  // Pages of 3 through the API: Link rel=next until the last, the same 7 in the same order.
+  json walked = json::array();
+  std::string next = "/certificates?limit=3&status=valid";
+  for (int pages = 0; pages < 5 && !next.empty(); ++pages) {
+    Reply r = Call("GET", next, auditor_);
+    ASSERT_EQ(r.status, 200) << r.raw;
+    for (const json& c : r.body) walked.push_back(c);
+    std::string link = r.Header("Link");
+    next.clear();
+    if (!link.empty()) {
+      ASSERT_EQ(link.find("</api/v1"), 0u) << link;
+      next = link.substr(8, link.find('>') - 8);
+      EXPECT_NE(next.find("status=valid"), std::string::npos) << link;
+      EXPECT_NE(next.find("cursor=" + r.Header("X-Next-Cursor")), std::string::npos) << link;
+    }
+  }
+  EXPECT_EQ(walked, everything);
+  // The CLI pages the same way: the cursor of the next page on stderr.
+  std::string out, err;
+  ASSERT_EQ(server_->Cli({"cert", "list", "--json", "--limit", "3"}, &out, &err), 0) << err;
+  EXPECT_EQ(json::parse(out), json(std::vector<json>(everything.begin(), everything.begin() + 3)));
+  ASSERT_TRUE(err.starts_with("more: --cursor ")) << err;
+  std::string cursor = err.substr(15, err.find('\n') - 15);
+  json second = Json({"cert", "list", "--limit", "3", "--cursor", cursor});
+  EXPECT_EQ(second, json(std::vector<json>(everything.begin() + 3, everything.begin() + 6)));
+  // Filters: a serial prefix finds its certificate; time bounds; bad values are 400.
+  std::string serial = everything[4]["serial"];
+  json one = Expect(200, "GET", "/certificates?serial_prefix=" + serial, auditor_);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0]["serial"], serial);
+  EXPECT_EQ(Expect(200, "GET", "/certificates?issued_before=2000-01-01", auditor_).size(), 0u);
+  EXPECT_EQ(Expect(200, "GET", "/certificates?issued_after=2000-01-01", auditor_).size(), 7u);
+  for (const char* bad : {"limit=0", "limit=1001", "cursor=x", "issued_after=yesterday",
+                          "serial_prefix=xyz", "status=expired"})
+    Expect(400, "GET", std::string("/certificates?") + bad, auditor_);
+}
+
 TEST_F(ApiTest, TheApiIsServedOnlyOnTheAdminListenerAndOnlyOverTls) {
   // The public listener has no REST API, with a token or without.
   client::HttpRequest r;

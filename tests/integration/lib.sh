@@ -44,15 +44,23 @@ start_gateway() {
   PORT=$(free_port)
   ADMIN_PORT=$(free_port)
   URL="http://127.0.0.1:$PORT/scep"
+  serve_gateway
+}
+
+# serve_gateway: `scepgate serve` of $DATA on $PORT and $ADMIN_PORT (log appended to
+# $WORK/serve.log), once it answers /healthz; stop_gateway stops it.
+serve_gateway() {
   "$SCEPGATE" serve --dir "$DATA" --listen "127.0.0.1:$PORT" --admin-listen "127.0.0.1:$ADMIN_PORT" \
-    >"$WORK/serve.log" 2>&1 &
+    >>"$WORK/serve.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do
     if curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then return 0; fi
+    kill -0 "$SERVER_PID" 2>/dev/null || break
     sleep 0.1
   done
   fail "gateway did not start"
 }
+stop_gateway() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
 
 # chain_file: root + issuing CA in one PEM, for openssl verify.
 chain_file() { cat "$DATA/ca/root.crt" > "$WORK/root.pem"; cp "$DATA/ca/issuing.crt" "$WORK/issuing.pem"; }

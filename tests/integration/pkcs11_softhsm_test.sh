@@ -51,18 +51,6 @@ grep -q "verify OK" crl.err || fail "the CRL signed in the token does not verify
 grep -qiE "Serial Number: 0?$serial\$" crl.txt || fail "the CRL does not list $serial: $(cat crl.txt)"
 pass "revoked: OCSP (signed by a token session key) and the CRL (signed in the token) say so"
 
-stop_gateway() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
-serve() {
-  "$SCEPGATE" serve --dir "$DATA" --listen "127.0.0.1:$PORT" --admin-listen "127.0.0.1:$ADMIN_PORT" \
-    >"$WORK/serve.log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 1 100); do
-    curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  fail "gateway did not start"
-}
 stop_gateway
 "$SCEPGATE" ca rollover --dir "$DATA" >/dev/null || fail "ca rollover failed"
 "$SCEPGATE" ca activate --dir "$DATA" >/dev/null || fail "ca activate failed"
@@ -70,7 +58,7 @@ keys=$(find "$DATA/ca" -name '*.key')
 [ -z "$keys" ] || fail "the rollover left private key files: $keys"
 [ -f "$DATA/ca/archive/1/issuing.p11" ] || fail "the archived issuing CA is not named by a .p11 file"
 cmp -s "$DATA/ca/issuing.p11" "$DATA/ca/archive/1/issuing.p11" && fail "the new issuing CA kept the old key"
-serve
+serve_gateway
 chain_file
 scep_enroll tablet hsm-secret
 verify_cert tablet.pem || fail "a certificate of the new issuing CA does not chain"
@@ -103,7 +91,7 @@ pass "a wrong PIN, a missing token and a PIN file others may read stop serve at 
 # The PIN from the environment instead of a file.
 sed -i 's|^pin_file = .*|pin_file = ""|' "$DATA/scepgate.toml"
 start_fails nopin.log "SCEPGATE_PKCS11_PIN" SCEPGATE_X=1
-SCEPGATE_PKCS11_PIN="$PIN" serve
+SCEPGATE_PKCS11_PIN="$PIN" serve_gateway
 scep_enroll watch hsm-secret
 pass "the PIN from SCEPGATE_PKCS11_PIN"
 

@@ -131,14 +131,31 @@ Result<std::optional<CertificateRecord>> PostgresStore::FindLatestBySubject(
 
 Result<std::vector<CertificateRecord>> PostgresStore::ListCertificates(const CertFilter& filter) {
   // Only fixed fragments go into the SQL; every value is a parameter.
+  // The list order is (created_at, seq) descending; seq is the cursor's, read after the rest.
   pg::ParamList params;
-  std::string sql = kSelect + " WHERE true";
+  std::string sql =
+      "SELECT " + std::string(pg::kCertificateColumns) + ", seq FROM certificates WHERE true";
   if (filter.status) sql += " AND status = " + params.Add(pg::CertStatusName(*filter.status));
   if (filter.issuer_id) sql += " AND issuer_id = " + params.Add(*filter.issuer_id);
+  if (!filter.subject_prefix.empty())
+    sql += " AND starts_with(subject, " + params.Add(filter.subject_prefix) + ")";
+  if (!filter.serial_prefix.empty())
+    sql += " AND starts_with(serial, " + params.Add(filter.serial_prefix) + ")";
+  if (!filter.device_id.empty()) sql += " AND device_id = " + params.Add(filter.device_id);
+  if (!filter.profile.empty()) sql += " AND profile = " + params.Add(filter.profile);
+  if (filter.issued_from != 0) sql += " AND created_at >= " + params.Add(filter.issued_from);
+  if (filter.issued_until != 0) sql += " AND created_at < " + params.Add(filter.issued_until);
+  if (filter.after)
+    sql += " AND (created_at, seq) < (" + params.Add(filter.after->created_at) + ", " +
+           params.Add(filter.after->seq) + ")";
   sql += " ORDER BY created_at DESC, seq DESC LIMIT " + params.Add(pg::LimitParam(filter.limit));
   return pg::Read(*pool_, [&](pg::Connection& c) -> Result<std::vector<CertificateRecord>> {
     SG_ASSIGN_OR_RETURN(pg::QueryResult rows, c.ExecParams(sql, params.values()));
-    return pg::ReadRows(rows, pg::ReadCertificate);
+    return pg::ReadRows(rows, [](pg::RowReader& in) {
+      CertificateRecord cert = pg::ReadCertificate(in);
+      cert.seq = in.Int();
+      return cert;
+    });
   });
 }
 

@@ -294,11 +294,13 @@ constexpr const char* kV4[] = {
     "ALTER TABLE issuers ADD COLUMN revocation_reason INTEGER NOT NULL DEFAULT 0",
 };
 
+// Lists of certificates filtered by profile, paged newest first; as SQLite's v14.
+constexpr const char* kV5[] = {
+    "CREATE INDEX certificates_profile ON certificates (profile, created_at, seq)",
+};
+
 constexpr Migration kMigrations[] = {
-    {1, kV1},
-    {2, kV2},
-    {3, kV3},
-    {4, kV4},
+    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5},
 };
 
 // Takes the migration lock for the rest of the transaction.

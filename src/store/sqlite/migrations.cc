@@ -330,9 +330,18 @@ ALTER TABLE issuers ADD COLUMN revoked_at INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE issuers ADD COLUMN revocation_reason INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Lists of certificates page by (created_at, rowid), newest first, and filter by status, profile
+// or subject prefix; an index on created_at carries the rowid with it.
+constexpr const char* kV14 = R"sql(
+CREATE INDEX certificates_created_at ON certificates (created_at);
+CREATE INDEX certificates_profile ON certificates (profile, created_at);
+CREATE INDEX certificates_subject ON certificates (subject);
+CREATE INDEX certificates_status_created_at ON certificates (status, created_at);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kV1}, {2, kV2}, {3, kV3},   {4, kV4},   {5, kV5},   {6, kV6},   {7, kV7},
-    {8, kV8}, {9, kV9}, {10, kV10}, {11, kV11}, {12, kV12}, {13, kV13},
+    {8, kV8}, {9, kV9}, {10, kV10}, {11, kV11}, {12, kV12}, {13, kV13}, {14, kV14},
 };
 
 int64_t UnixNow() {

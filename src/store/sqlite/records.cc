@@ -19,6 +19,12 @@ const char* const kSelectCertificatesSql =
     " revoked_at, revocation_reason, created_at, device_id, user_upn, profile, challenge_id,"
     " request_id FROM certificates";
 
+const char* const kSelectCertificatesWithSeqSql =
+    "SELECT serial, issuer_id, subject, sans, not_before, not_after, sha1, sha256,"
+    " public_key_sha256, transaction_id, request_signer_sha256, template_name, der, status,"
+    " revoked_at, revocation_reason, created_at, device_id, user_upn, profile, challenge_id,"
+    " request_id, rowid FROM certificates";
+
 const char* const kInsertRequestSql =
     "INSERT INTO requests (correlation_id, transaction_id, message_type, state, fail_info, reason,"
     " signer_subject, signer_sha256, cert_serial, remote_addr, renewal, created_at, duration_us,"

@@ -17,6 +17,9 @@ namespace scepgate::store {
 extern const char* const kInsertCertificateSql;
 // "SELECT <every certificate column> FROM certificates"; append WHERE / ORDER BY / LIMIT.
 extern const char* const kSelectCertificatesSql;
+// The same with the rowid last (column kCertificateSeqColumn): the seq of a list's cursor.
+extern const char* const kSelectCertificatesWithSeqSql;
+inline constexpr int kCertificateSeqColumn = 22;
 // "INSERT INTO requests (...) VALUES (?1, ..., ?18)" (the id is assigned by SQLite).
 extern const char* const kInsertRequestSql;
 // "SELECT id, <every other request column> FROM requests"; append WHERE / ORDER BY / LIMIT.

@@ -78,7 +78,8 @@ Result<int64_t> SqliteStore::InsertRequestLocked(const RequestRecord& request) {
 
 template <class BindFn>
 Result<std::vector<CertificateRecord>> SqliteStore::SelectCertificatesLocked(const std::string& sql,
-                                                                             BindFn bind) {
+                                                                             BindFn bind,
+                                                                             bool with_seq) {
   SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, StatementLocked(sql));
   Query q(*stmt, "select certificates");
   bind(q);
@@ -87,6 +88,7 @@ Result<std::vector<CertificateRecord>> SqliteStore::SelectCertificatesLocked(con
     SG_ASSIGN_OR_RETURN(bool row, q.Step());
     if (!row) return out;
     SG_ASSIGN_OR_RETURN(CertificateRecord cert, ReadCertificate(q));
+    if (with_seq) cert.seq = q.Int(kCertificateSeqColumn);
     out.push_back(std::move(cert));
   }
 }
@@ -157,18 +159,57 @@ Result<std::optional<CertificateRecord>> SqliteStore::FindLatestBySubject(
   return std::move(certs.front());
 }
 
+namespace {
+
+// The least string greater than every string that starts with `prefix` (byte order): the prefix
+// with its last byte below 0xff incremented, what follows it dropped. "" when there is none
+// (empty, or all 0xff): then only the lower bound applies.
+std::string PrefixEnd(std::string prefix) {
+  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xff) prefix.pop_back();
+  if (!prefix.empty())
+    prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
+  return prefix;
+}
+
+}  // namespace
+
 Result<std::vector<CertificateRecord>> SqliteStore::ListCertificates(const CertFilter& filter) {
   std::lock_guard lock(mu_);
   // Only fixed fragments go into the SQL; every value is a bound parameter.
-  std::string sql = std::string(kSelectCertificatesSql) + " WHERE 1";
+  // The list order is (created_at, rowid) descending, rowid being the cursor's seq.
+  std::string sql = std::string(kSelectCertificatesWithSeqSql) + " WHERE 1";
   if (filter.status) sql += " AND status = ?1";
   if (filter.issuer_id) sql += " AND issuer_id = ?2";
+  // A prefix as a range (byte order, SQLite's BINARY collation), so that an index serves it.
+  const std::string subject_end = PrefixEnd(filter.subject_prefix);
+  const std::string serial_end = PrefixEnd(filter.serial_prefix);
+  if (!filter.subject_prefix.empty())
+    sql += subject_end.empty() ? " AND subject >= ?4" : " AND subject >= ?4 AND subject < ?12";
+  if (!filter.serial_prefix.empty())
+    sql += serial_end.empty() ? " AND serial >= ?5" : " AND serial >= ?5 AND serial < ?13";
+  if (!filter.device_id.empty()) sql += " AND device_id = ?6";
+  if (!filter.profile.empty()) sql += " AND profile = ?7";
+  if (filter.issued_from != 0) sql += " AND created_at >= ?8";
+  if (filter.issued_until != 0) sql += " AND created_at < ?9";
+  if (filter.after) sql += " AND (created_at, rowid) < (?10, ?11)";
   sql += " ORDER BY created_at DESC, rowid DESC LIMIT ?3";
-  return SelectCertificatesLocked(sql, [&](Query& q) {
-    if (filter.status) q.BindText(1, CertStatusName(*filter.status));
-    if (filter.issuer_id) q.BindText(2, *filter.issuer_id);
-    q.BindInt(3, SqlLimit(filter.limit));
-  });
+  return SelectCertificatesLocked(
+      sql,
+      [&](Query& q) {
+        if (filter.status) q.BindText(1, CertStatusName(*filter.status));
+        if (filter.issuer_id) q.BindText(2, *filter.issuer_id);
+        q.BindInt(3, SqlLimit(filter.limit));
+        if (!filter.subject_prefix.empty()) q.BindText(4, filter.subject_prefix);
+        if (!filter.serial_prefix.empty()) q.BindText(5, filter.serial_prefix);
+        if (!filter.device_id.empty()) q.BindText(6, filter.device_id);
+        if (!filter.profile.empty()) q.BindText(7, filter.profile);
+        if (filter.issued_from != 0) q.BindInt(8, filter.issued_from);
+        if (filter.issued_until != 0) q.BindInt(9, filter.issued_until);
+        if (filter.after) q.BindInt(10, filter.after->created_at).BindInt(11, filter.after->seq);
+        if (!filter.subject_prefix.empty() && !subject_end.empty()) q.BindText(12, subject_end);
+        if (!filter.serial_prefix.empty() && !serial_end.empty()) q.BindText(13, serial_end);
+      },
+      /*with_seq=*/true);
 }
 
 Result<std::vector<CertificateRecord>> SqliteStore::CertificatesOfDevice(

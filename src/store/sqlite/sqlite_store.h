@@ -181,10 +181,12 @@ class SqliteStore final : public Store {
   Status InsertClaimLocked(const TransactionClaim& claim);
   // Fills in the serial of the claim made by held request `request_id`. kDatabase.
   Status FillClaimLocked(int64_t request_id, std::string_view serial);
-  // Runs a certificate SELECT whose parameters `bind` sets; returns every row.
+  // Runs a certificate SELECT whose parameters `bind` sets; returns every row. `with_seq`: the
+  // query is kSelectCertificatesWithSeqSql's, and each record gets its seq.
   template <class BindFn>
   Result<std::vector<CertificateRecord>> SelectCertificatesLocked(const std::string& sql,
-                                                                  BindFn bind);
+                                                                  BindFn bind,
+                                                                  bool with_seq = false);
   // Runs a SELECT whose parameters `bind` sets and returns every row, read by `read`.
   template <class Row, class BindFn, class ReadFn>
   Result<std::vector<Row>> SelectLocked(const std::string& sql, BindFn bind, ReadFn read);

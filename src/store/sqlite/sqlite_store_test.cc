@@ -18,10 +18,14 @@
 namespace scepgate::store {
 namespace {
 
-// What versions 8, 9 and 10 added, for taking a file back to an older schema.
+// What versions 8 to 14 added, for taking a file back to an older schema.
+const std::string kDropV14 =
+    " DROP INDEX certificates_created_at; DROP INDEX certificates_profile;"
+    " DROP INDEX certificates_subject; DROP INDEX certificates_status_created_at;";
 const std::string kDropV12 =
     " ALTER TABLE profiles DROP COLUMN ca_fingerprint;"
-    " ALTER TABLE profiles DROP COLUMN key_extractable;";
+    " ALTER TABLE profiles DROP COLUMN key_extractable;" +
+    kDropV14;
 const std::string kDropV11 = " DROP TABLE issuers;" + kDropV12;
 const std::string kDropV10 =
     " DROP TABLE transactions; DROP TABLE crls; ALTER TABLE outbox DROP COLUMN lease_owner;"

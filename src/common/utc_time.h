@@ -1,0 +1,16 @@
+// Points in time as administrators type them on a command line or in a query string.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "common/error.h"
+
+namespace scepgate {
+
+// Unix seconds from "2026-12-05", "2026-12-05T08:30:00Z" (UTC; a fraction of a second is not
+// accepted) or plain unix seconds ("1796459400"). kInvalidArgument naming the accepted forms
+// for anything else, an impossible date included. Thread-safe.
+Result<int64_t> ParseUtcTime(std::string_view text);
+
+}  // namespace scepgate
