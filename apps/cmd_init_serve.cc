@@ -19,6 +19,7 @@
 #include "common/periodic.h"
 #include "data_dir.h"
 #include "http/api_handler.h"
+#include "http/metrics_handler.h"
 #include "http/reloadable.h"
 #include "http/server.h"
 #include "http/tls_options.h"
@@ -217,7 +218,8 @@ class Serving {
     if (c.listen != s.listen || c.admin_listen != s.admin_listen || c.admin_tls != s.admin_tls ||
         c.admin_client_ca != s.admin_client_ca || c.tls_cert != s.tls_cert ||
         c.admin_tls_cert != s.admin_tls_cert ||
-        c.admin_client_cert_required != s.admin_client_cert_required || c.threads != s.threads ||
+        c.admin_client_cert_required != s.admin_client_cert_required ||
+        c.metrics_listen != s.metrics_listen || c.threads != s.threads ||
         c.max_request_line != s.max_request_line || c.max_header_bytes != s.max_header_bytes ||
         c.max_connections != s.max_connections ||
         c.max_connections_per_address != s.max_connections_per_address ||
@@ -225,7 +227,8 @@ class Serving {
         c.trusted_proxies != s.trusted_proxies || c.log_level != s.log_level ||
         c.log_json != s.log_json || c.issuer_poll_seconds != s.issuer_poll_seconds)
       spdlog::warn(
-          "[server], [admin] and [log] settings, and [ca] issuer_poll_seconds, take effect at "
+          "[server], [admin], [metrics] and [log] settings, and [ca] issuer_poll_seconds, take "
+          "effect at "
           "the next restart (a reload reads the TLS certificate files again)");
     if (s.legacy_algorithms && !c.legacy_algorithms)
       spdlog::warn("single DES stays accepted until the next restart");
@@ -287,6 +290,48 @@ void AddExpiryGauge(metrics::Registry& registry, Serving& serving, const Clock& 
       });
 }
 
+// scepgate_outbox_events{state}: the events waiting for delivery (pending), delivered, and
+// given up (dead), read from the store at each scrape; the same on every node of a deployment.
+void AddOutboxGauge(metrics::Registry& registry, Serving& serving) {
+  registry.AddCallbackGauge(
+      "scepgate_outbox_events",
+      "Webhook events in the outbox by state: pending (the backlog), delivered, dead (given up).",
+      {"state"}, [&serving]() -> Result<std::vector<metrics::GaugeSample>> {
+        SG_ASSIGN_OR_RETURN(auto counts, serving.stack()->data().store->CountEvents());
+        std::vector<metrics::GaugeSample> out;
+        for (const char* state : {"pending", "delivered", "dead"})
+          out.push_back({{state}, static_cast<double>(counts[state])});
+        return out;
+      });
+}
+
+// scepgate_up{part}: 1 when this node reaches its database (part="database") and signs with the
+// keys an enrollment needs (part="signing"), as /healthz says; 0 otherwise.
+void AddHealthGauge(metrics::Registry& registry, Serving& serving) {
+  registry.AddCallbackGauge(
+      "scepgate_up", "1 when this node reaches its database, and signs with its keys; else 0.",
+      {"part"}, [&serving]() -> Result<std::vector<metrics::GaugeSample>> {
+        scep::HealthReport h = serving.stack()->Health();
+        return std::vector<metrics::GaugeSample>{{{"database"}, h.database == "ok" ? 1.0 : 0.0},
+                                                 {{"signing"}, h.signing == "ok" ? 1.0 : 0.0}};
+      });
+}
+
+// scepgate_challenges{state}: one-time challenges minted, by state (used, unused, expired), read
+// from the store at each scrape.
+void AddChallengeGauge(metrics::Registry& registry, Serving& serving, const Clock& clock) {
+  registry.AddCallbackGauge(
+      "scepgate_challenges",
+      "One-time challenges in the store by state: used, unused (still valid), expired (unused).",
+      {"state"}, [&serving, &clock]() -> Result<std::vector<metrics::GaugeSample>> {
+        SG_ASSIGN_OR_RETURN(store::ChallengeCounts n,
+                            serving.stack()->data().store->CountChallenges(clock.Now()));
+        return std::vector<metrics::GaugeSample>{{{"used"}, static_cast<double>(n.used)},
+                                                 {{"unused"}, static_cast<double>(n.unused)},
+                                                 {{"expired"}, static_cast<double>(n.expired)}};
+      });
+}
+
 // The PEM of the data dir's issuing CAs (every one the registry knows) and the CAs between them
 // and the root: what builds a client certificate's chain up to [admin] client_ca.
 std::string IssuerChainPem(const scep::CaState& cas) {
@@ -337,6 +382,9 @@ void Serve(const std::string& dir, const std::string& listen, const std::string&
                   metrics);
   const Config& c = serving.started_with();
   AddExpiryGauge(registry, serving, clock, dir);
+  AddOutboxGauge(registry, serving);
+  AddChallengeGauge(registry, serving, clock);
+  AddHealthGauge(registry, serving);
 
   http::ServerOptions so = ListenerOptions(c);
   ParseListen(listen.empty() ? c.listen : listen, so);
@@ -379,8 +427,25 @@ void Serve(const std::string& dir, const std::string& listen, const std::string&
                      : "");
   else
     spdlog::info("no admin listener ([admin] listen is empty): the REST API is not served");
+  // [metrics] listen: /metrics alone, plain HTTP, no token.
+  http::MetricsHandler metrics_handler(registry);
+  std::optional<http::Server> metrics_server;
+  if (!c.metrics_listen.empty()) {
+    http::ServerOptions mo = ListenerOptions(c);
+    ParseListen(c.metrics_listen, mo);
+    mo.threads = 1;
+    mo.trusted_proxies = {};
+    metrics_server.emplace(mo, metrics_handler);
+    if (auto listening = metrics_server->Listen(); !listening)
+      Die(listening.error().With("[metrics] listen"));
+    spdlog::info("scepgate serving /metrics on http://{}:{}/metrics", mo.host,
+                 metrics_server->port());
+  }
   std::thread admin_thread;
   if (admin) admin_thread = std::thread([&] { admin->Run(/*handle_signals=*/false); });
+  std::thread metrics_thread;
+  if (metrics_server)
+    metrics_thread = std::thread([&] { metrics_server->Run(/*handle_signals=*/false); });
   PeriodicThread issuer_watch(std::chrono::seconds(c.issuer_poll_seconds),
                               [&serving] { serving.CheckIssuerRegistry(); });
   server.Run(/*handle_signals=*/true, [&] {
@@ -395,6 +460,10 @@ void Serve(const std::string& dir, const std::string& listen, const std::string&
   if (admin) {
     admin->Stop();
     admin_thread.join();
+  }
+  if (metrics_server) {
+    metrics_server->Stop();
+    metrics_thread.join();
   }
   spdlog::info("scepgate stopped");
 }

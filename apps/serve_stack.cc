@@ -118,9 +118,15 @@ struct ServeStack::Parts {
                           spdlog::error("expiry watch: {}", checked.error().message);
                       }),
         webhook_sender(notify::MakeCurlSender(d.config.webhook_timeout_seconds)),
-        notifier(*d.store, *webhook_sender, clock, NotifierOptionsOf(d.config)),
+        notifier(*d.store, *webhook_sender, clock,
+                 WithCounts(NotifierOptionsOf(d.config), metrics)),
         notifier_thread(notifier, d.config.webhook_poll_ms) {}
 
+  static notify::NotifierOptions WithCounts(notify::NotifierOptions o, ServeMetrics metrics) {
+    if (metrics.requests != nullptr)
+      o.on_attempt = [requests = metrics.requests](std::string_view r) { requests->Webhook(r); };
+    return o;
+  }
   std::optional<notify::ValidationWebhook> MakeValidation(const DataDir& d, const Clock& clock) {
     if (d.config.validation_url.empty()) return std::nullopt;
     return std::make_optional<notify::ValidationWebhook>(
@@ -180,6 +186,8 @@ ServeStack::ServeStack(std::unique_ptr<DataDir> data, std::unique_ptr<Parts> par
     : data_(std::move(data)), parts_(std::move(parts)) {}
 
 ServeStack::~ServeStack() = default;
+
+scep::HealthReport ServeStack::Health() { return parts_->health.Check(); }
 
 std::vector<std::pair<std::string, int64_t>> ServeStack::ResponderCertificates() {
   return parts_->ocsp.ResponderCertificates();

@@ -15,6 +15,7 @@
 #include "http/request_metrics.h"
 #include "metrics/registry.h"
 #include "notify/notifier.h"
+#include "scep/health.h"
 
 namespace scepgate::app {
 
@@ -45,6 +46,8 @@ class ServeStack final {
   http::Handler& admin_handler();
 
   const DataDir& data() const { return *data_; }
+  // What /healthz reports now (probed at most once a second). Thread-safe.
+  scep::HealthReport Health();
   // The OCSP responder's delegated certificates in use: subject and notAfter. Thread-safe.
   std::vector<std::pair<std::string, int64_t>> ResponderCertificates();
 

@@ -124,7 +124,7 @@ Status ReadAll(const toml::table& root, Config& c) {
   for (const auto& [k, v] : root) {
     static const KeySet kTables = {"server", "store",    "scep",   "challenges", "mgmt",
                                    "api",    "webhooks", "ca",     "ocsp",       "templates",
-                                   "policy", "log",      "pkcs11", "admin"};
+                                   "policy", "log",      "pkcs11", "admin",      "metrics"};
     if (!kTables.contains(k.str())) return Fail(KeyError("", k.str(), "unknown section"));
   }
   TableReader server(Sub(root, "server"), "server");
@@ -169,6 +169,10 @@ Status ReadAll(const toml::table& root, Config& c) {
   }
   if (!c.admin_client_roles.empty() && c.admin_client_ca.empty())
     return Fail(KeyError("admin", "client_roles", "needs client_ca"));
+
+  TableReader metrics(Sub(root, "metrics"), "metrics");
+  SG_TRY_STATUS(metrics.Str("listen", c.metrics_listen));
+  SG_TRY_STATUS(metrics.RejectUnknown());
   if (c.admin_tls && (c.admin_tls_cert.empty() || c.admin_tls_key.empty()))
     return Fail(KeyError("admin", "tls_cert", "tls = true needs tls_cert and tls_key"));
   if (c.admin_client_cert_required && c.admin_client_ca.empty())
@@ -374,6 +378,11 @@ client_cert_required = false
 # The audit log names them cert:<thumbprint> (<subject>). One scepgate issued and has revoked is
 # refused. Example: ["admin:CN=alice,O=Example", "auditor:CN=monitoring"]
 client_roles = []
+
+[metrics]
+# A listener of its own for Prometheus: plain HTTP, GET /metrics only, no token (the admin
+# listener's /metrics needs an auditor's). Keep it on loopback or a monitoring network.
+# listen = "127.0.0.1:9810"
 
 [store]
 # Where scepgate keeps its records: "sqlite" (scepgate.db in the data dir; one machine) or

@@ -52,6 +52,11 @@ struct Config {
   // (admin, operator or auditor; the subject as scepgate prints it, e.g. "CN=alice,O=Example").
   std::vector<std::string> admin_client_roles;
 
+  // [metrics]
+  // A plain-HTTP listener serving /metrics alone without a token, for a Prometheus on the same
+  // host or network: "" = none (the admin listener's /metrics, for auditors, is always there).
+  std::string metrics_listen;
+
   // [store]
   std::string store_backend = "sqlite";  // "sqlite" (scepgate.db in the data dir) | "postgres"
   // PostgreSQL connection: a libpq URI or key=value string without the password; libpq's

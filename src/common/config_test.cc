@@ -82,6 +82,17 @@ TEST_F(ConfigTest, TheAdminListenerIsTlsOnLoopbackByDefaultAndItsSettingsAreChec
   EXPECT_FALSE(Load("[admin]\ntls = false\nclient_ca = \"r.crt\"\n"));  // no TLS, no certs
   EXPECT_FALSE(Load("[server]\ntls_cert = \"p.crt\"\n"));               // without its key
   EXPECT_FALSE(Load("[admin]\nport = 1\n"));
+  auto roles = Load(
+      "[admin]\nclient_ca = \"r.crt\"\nclient_roles = [\"admin:CN=alice,O=Example\", "
+      "\"auditor:CN=prometheus\"]\n");
+  ASSERT_TRUE(roles) << roles.error().message;
+  EXPECT_EQ(roles->admin_client_roles.size(), 2u);
+  EXPECT_FALSE(Load("[admin]\nclient_ca = \"r.crt\"\nclient_roles = [\"root:CN=x\"]\n"));
+  EXPECT_FALSE(Load("[admin]\nclient_ca = \"r.crt\"\nclient_roles = [\"admin\"]\n"));
+  EXPECT_FALSE(Load("[admin]\nclient_roles = [\"admin:CN=x\"]\n"));  // without client_ca
+  EXPECT_EQ(d->metrics_listen, "");
+  EXPECT_EQ(Load("[metrics]\nlisten = \"127.0.0.1:9810\"\n")->metrics_listen, "127.0.0.1:9810");
+  EXPECT_FALSE(Load("[metrics]\npath = \"/m\"\n"));
 }
 
 TEST_F(ConfigTest, StoreBackendIsSqliteUnlessAPostgresDsnIsGiven) {

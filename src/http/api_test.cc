@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "ca/hierarchy.h"
+#include "ca/key_spec.h"
 #include "common/clock.h"
 #include "common/random.h"
 #include "http/api_handler.h"
@@ -49,6 +51,82 @@ class ApiTest : public ::testing::Test {
   std::map<std::string, std::string> tokens_;
   std::map<std::string, std::string> ids_;
 };
+
+// A request without a token, carrying a verified client certificate CN=`cn` (self-signed here:
+// the listener's TLS verifies the chain, the handler only maps the subject).
+struct CertCaller {
+  std::string der;
+  std::string serial;
+  std::string sha256;
+};
+CertCaller MakeCertCaller(const std::string& cn) {
+  SystemRandom random;
+  EvpPkeyPtr key = *ca::GenerateKey(*ca::ParseKeySpec("ec:p256"));
+  X509Ptr cert = *ca::MakeRootCa(*key, cn, 30, 1700000000, random);
+  Bytes der = *CertToDer(*cert);
+  return {std::string(der.begin(), der.end()), SerialHex(*X509_get0_serialNumber(cert.get())),
+          HexEncode(*Digest("SHA256", der))};
+}
+
+TEST(ClientCertificates, ActWithTheirRoleUnlessUnmappedOrRevoked) {
+  store::MemoryStore store;
+  FakeClock clock{1700000000};
+  SystemRandom random;
+  ApiDeps deps{store, clock, random, nullptr, false, {}, 3600, ""};
+  deps.client_roles = {{mgmt::Role::kOperator, "CN=alice"}, {mgmt::Role::kAuditor, "CN=mon"}};
+  ApiHandler api(deps);
+  auto call = [&](const CertCaller& who, const std::string& method, const std::string& body) {
+    Request r;
+    r.method = method;
+    r.target = r.path = "/api/v1/devices";
+    r.body = body;
+    r.client_cert = who.der;
+    return api.Handle(r);
+  };
+  CertCaller alice = MakeCertCaller("alice"), mon = MakeCertCaller("mon"),
+             bob = MakeCertCaller("bob");
+  const std::string device = R"({"name":"LAPTOP-9","platform":"windows"})";
+  EXPECT_EQ(call(alice, "POST", device).status, 201);
+  EXPECT_EQ(call(mon, "GET", "").status, 200);
+  EXPECT_EQ(call(mon, "POST", device).status, 403);
+  Response unmapped = call(bob, "GET", "");
+  EXPECT_EQ(unmapped.status, 401);
+  EXPECT_NE(unmapped.body.find("has no role"), std::string::npos) << unmapped.body;
+  auto audit = store.ListAudit({});
+  ASSERT_TRUE(audit && !audit->empty());
+  EXPECT_EQ(audit->front().actor, "cert:" + alice.sha256.substr(0, 12) + " (CN=alice)");
+  // Once scepgate has revoked it, the certificate speaks for no one.
+  store::CertificateRecord rec;
+  rec.serial = alice.serial;
+  rec.sha256 = alice.sha256;
+  rec.subject = "CN=alice";
+  ASSERT_TRUE(store.InsertCertificate(rec));
+  EXPECT_EQ(call(alice, "GET", "").status, 200);
+  ASSERT_TRUE(store.Revoke(alice.serial, 1, 1700000001));
+  Response revoked = call(alice, "GET", "");
+  EXPECT_EQ(revoked.status, 401);
+  EXPECT_NE(revoked.body.find("revoked"), std::string::npos) << revoked.body;
+  // Without client roles, a certificate alone is no credential.
+  ApiHandler plain(ApiDeps{store, clock, random, nullptr, false, {}, 3600, ""});
+  Request r;
+  r.method = "GET";
+  r.target = r.path = "/api/v1/devices";
+  r.client_cert = mon.der;
+  EXPECT_EQ(plain.Handle(r).status, 401);
+}
+
+TEST(ClientRoles, ParseRoleColonSubjectAndRefuseTheRest) {
+  auto roles = ParseClientRoles({"admin:CN=alice,O=Example", "auditor:CN=a:b"});
+  ASSERT_TRUE(roles) << roles.error().message;
+  ASSERT_EQ(roles->size(), 2u);
+  EXPECT_EQ((*roles)[0], (std::pair{mgmt::Role::kAdmin, std::string("CN=alice,O=Example")}));
+  EXPECT_EQ((*roles)[1], (std::pair{mgmt::Role::kAuditor, std::string("CN=a:b")}));
+  for (const char* bad : {"admin", "admin:", "root:CN=x", ":CN=x", ""}) {
+    auto r = ParseClientRoles({bad});
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  }
+}
 
 TEST_F(ApiTest, NoTokenUnknownTokenAndRevokedTokenGet401WithAChallenge) {
   Response none = Call("GET", "/api/v1/devices", "");

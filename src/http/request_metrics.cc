@@ -71,7 +71,10 @@ RequestMetrics::RequestMetrics(metrics::Registry& registry)
                                         {"status"})),
       api_duration_(registry.AddHistogram("scepgate_api_request_duration_seconds",
                                           "Time to answer a REST API call.",
-                                          metrics::LatencyBuckets())) {}
+                                          metrics::LatencyBuckets())),
+      webhooks_(registry.AddCounter("scepgate_webhook_deliveries_total",
+                                    "Webhook delivery attempts of this process, by result.",
+                                    {"result"})) {}
 
 void RequestMetrics::Gateway(std::string_view operation, std::string_view outcome,
                              std::string_view fail_info, double seconds) {
@@ -81,6 +84,8 @@ void RequestMetrics::Gateway(std::string_view operation, std::string_view outcom
   if (outcome == "issued" && op == "PKIOperation/PKCSReq") issued_.Inc({"enrollment"});
   if (outcome == "issued" && op == "PKIOperation/RenewalReq") issued_.Inc({"renewal"});
 }
+
+void RequestMetrics::Webhook(std::string_view result) { webhooks_.Inc({Word(result)}); }
 
 void RequestMetrics::Api(int status, double seconds) {
   api_requests_.Inc({StatusClass(status)});

@@ -24,6 +24,9 @@ class RequestMetrics {
                double seconds);
   // One REST API call answered with `status`. Thread-safe.
   void Api(int status, double seconds);
+  // One webhook delivery attempt: "delivered", "failed" (retried later) or "dead" (given up).
+  // Thread-safe.
+  void Webhook(std::string_view result);
 
  private:
   metrics::CounterFamily& requests_;
@@ -31,6 +34,7 @@ class RequestMetrics {
   metrics::CounterFamily& issued_;
   metrics::CounterFamily& api_requests_;
   metrics::HistogramFamily& api_duration_;
+  metrics::CounterFamily& webhooks_;
 };
 
 }  // namespace scepgate::http

@@ -65,6 +65,7 @@ Result<int> Notifier::DeliverDue() {
       if (event.type == kCertificateIssued) then = store::RequestTransition{"issued", "notified"};
       marked = store_.MarkEventDelivered(event.id, options_.owner, clock_.Now(), then);
       if (marked) ++delivered;
+      if (options_.on_attempt) options_.on_attempt("delivered");
     } else {
       int attempts = event.attempts + 1;
       bool give_up = attempts >= options_.max_attempts;
@@ -72,6 +73,7 @@ Result<int> Notifier::DeliverDue() {
                    attempts, error, give_up ? " (giving up)" : "");
       marked = store_.MarkEventFailed(event.id, options_.owner, error,
                                       clock_.Now() + Backoff(attempts), give_up);
+      if (options_.on_attempt) options_.on_attempt(give_up ? "dead" : "failed");
     }
     if (!marked && marked.error().code == ErrorCode::kConflict) {
       spdlog::warn("event={} outlived its lease of {} s; another worker has it", event.id,

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.h"
@@ -26,6 +28,9 @@ struct NotifierOptions {
   // (every URL timing out), or another worker may send it too once the lease runs out.
   int lease_seconds = 60;
   std::string owner = "worker";  // this worker's name in the leases; unique per process
+  // Called after each delivery attempt with "delivered", "failed" (to be retried) or "dead"
+  // (given up), for /metrics; may be empty. Called on the delivering thread.
+  std::function<void(std::string_view result)> on_attempt = {};
 };
 
 // A worker name unique to this process: host, pid and start time. Thread-safe.

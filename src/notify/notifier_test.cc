@@ -128,6 +128,23 @@ TEST_F(NotifierTest, FailuresBackOffExponentiallyThenGiveUp) {
   EXPECT_EQ(n.Backoff(3), 25);  // capped
 }
 
+TEST_F(NotifierTest, EachAttemptIsReportedDeliveredFailedOrDead) {
+  Issue("aa");
+  Issue("bb");
+  sender_.script = {200, 500, 500};
+  std::vector<std::string> results;
+  NotifierOptions o;
+  o.urls = {"http://a.example/hook"};
+  o.max_attempts = 2;
+  o.backoff_seconds = 10;
+  o.on_attempt = [&](std::string_view r) { results.emplace_back(r); };
+  Notifier n(store_, sender_, clock_, o);
+  EXPECT_EQ(*n.DeliverDue(), 1);
+  clock_.Advance(10);
+  EXPECT_EQ(*n.DeliverDue(), 0);
+  EXPECT_EQ(results, (std::vector<std::string>{"delivered", "failed", "dead"}));
+}
+
 TEST_F(NotifierTest, APartialFailureRetriesTheWholeEvent) {
   Issue("aa");
   sender_.script = {200, 500};

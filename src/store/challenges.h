@@ -43,6 +43,13 @@ struct ChallengeUse {
   int64_t used_at = 0;
 };
 
+struct ChallengeCounts {
+  int64_t used = 0;
+  int64_t unused = 0;   // not used, not expired
+  int64_t expired = 0;  // not used, expired
+  friend bool operator==(const ChallengeCounts&, const ChallengeCounts&) = default;
+};
+
 // One-time challenges (store/memory_challenges.cc, sqlite/challenges.cc).
 // Thread-safe: every implementation may be called from several threads at once.
 class ChallengeStore {
@@ -58,6 +65,10 @@ class ChallengeStore {
 
   // Returns the use of the challenge with this id, nullopt when unused; kDatabase.
   virtual Result<std::optional<ChallengeUse>> FindChallengeUse(std::string_view challenge_id) = 0;
+
+  // How many minted challenges are used, unused and still valid at `now`, and unused and
+  // expired, for /metrics. kDatabase.
+  virtual Result<ChallengeCounts> CountChallenges(int64_t now) = 0;
 };
 
 }  // namespace scepgate::store

@@ -114,6 +114,24 @@ TYPED_TEST(ChallengeStoreTest, IssuanceLinksTheCertificateAndUsesTheChallengeOnc
   EXPECT_EQ((*s.FindChallengeUse("h1"))->transaction_id, "tx-1");
 }
 
+TYPED_TEST(ChallengeStoreTest, ChallengesAreCountedUsedUnusedAndExpired) {
+  Store& s = this->store();
+  EXPECT_EQ(*s.CountChallenges(1000), ChallengeCounts{});
+  for (const char* id : {"h1", "h2", "h3", "h4"}) {
+    ChallengeRecord c = MakeChallenge(id);
+    c.expires_at = id == std::string("h4") ? 500 : 3700;
+    ASSERT_TRUE(s.InsertChallenge(c));
+  }
+  Issuance used = MakeIssuance(MakeCert("c1", 10, "tx-1"), MakeRequest("corr-1", 10));
+  used.challenge_use = MakeUse("h1", "tx-1");
+  ASSERT_TRUE(s.RecordIssuance(used));
+  auto counts = s.CountChallenges(1000);
+  ASSERT_TRUE(counts) << counts.error().message;
+  EXPECT_EQ(*counts, (ChallengeCounts{1, 2, 1}));
+  // Later, the unused ones have expired too; a used one stays used.
+  EXPECT_EQ(*s.CountChallenges(4000), (ChallengeCounts{1, 0, 3}));
+}
+
 TYPED_TEST(ChallengeStoreTest, IssuanceRevokesTheSupersededCertificate) {
   Store& s = this->store();
   ASSERT_TRUE(s.RecordIssuance(MakeIssuance(MakeCert("old", 10, "tx-1"), MakeRequest("a", 10))));

@@ -29,4 +29,18 @@ Result<std::optional<ChallengeUse>> MemoryStore::FindChallengeUse(std::string_vi
   return it->second;
 }
 
+Result<ChallengeCounts> MemoryStore::CountChallenges(int64_t now) {
+  std::lock_guard lock(mu_);
+  ChallengeCounts n;
+  for (const auto& [id, c] : challenges_) {
+    if (challenge_uses_.contains(id))
+      ++n.used;
+    else if (c.expires_at > now)
+      ++n.unused;
+    else
+      ++n.expired;
+  }
+  return n;
+}
+
 }  // namespace scepgate::store

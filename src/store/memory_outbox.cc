@@ -97,6 +97,13 @@ Result<std::vector<OutboxEvent>> MemoryStore::ListEvents(const EventFilter& filt
   return out;
 }
 
+Result<std::map<std::string, int64_t>> MemoryStore::CountEvents() {
+  std::lock_guard lock(mu_);
+  std::map<std::string, int64_t> out;
+  for (const OutboxEvent& e : outbox_ | std::views::values) ++out[e.state];
+  return out;
+}
+
 Result<int> MemoryStore::PruneEvents(int64_t created_before, int limit) {
   std::lock_guard lock(mu_);
   int pruned = 0;

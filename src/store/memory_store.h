@@ -45,6 +45,7 @@ class MemoryStore final : public Store {
   Status InsertChallenge(const ChallengeRecord& challenge) override;
   Result<std::optional<ChallengeRecord>> FindChallenge(std::string_view id) override;
   Result<std::optional<ChallengeUse>> FindChallengeUse(std::string_view challenge_id) override;
+  Result<ChallengeCounts> CountChallenges(int64_t now) override;
 
   // Requests awaiting approval (memory_pending.cc).
   Result<int64_t> RecordPending(const RequestRecord& request, const PendingRecord& pending,
@@ -65,6 +66,7 @@ class MemoryStore final : public Store {
   Status MarkEventFailed(int64_t id, std::string_view owner, std::string_view error,
                          int64_t next_attempt_at, bool give_up) override;
   Result<std::vector<OutboxEvent>> ListEvents(const EventFilter& filter) override;
+  Result<std::map<std::string, int64_t>> CountEvents() override;
   Result<int> PruneEvents(int64_t created_before, int limit) override;
 
   Result<bool> StoreCrl(const CrlRecord& crl) override;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -74,6 +75,10 @@ class OutboxStore {
 
   // Newest first. kDatabase.
   virtual Result<std::vector<OutboxEvent>> ListEvents(const EventFilter& filter) = 0;
+
+  // How many events are in each state ("pending", "delivered", "dead"; a state with none is left
+  // out): the backlog, and what was given up, for /metrics. kDatabase.
+  virtual Result<std::map<std::string, int64_t>> CountEvents() = 0;
 
   // Deletes, whatever their state, the events created before `created_before` among the `limit`
   // oldest (by id; it stops at the first younger one). Returns how many went; kDatabase.

@@ -83,6 +83,20 @@ TYPED_TEST(OutboxStoreTest, FailedAttemptsBackOffThenGiveUp) {
   ExpectCode(s.MarkEventFailed(*id, "w1", "x", 1, false), ErrorCode::kConflict);
 }
 
+TYPED_TEST(OutboxStoreTest, EventsAreCountedByState) {
+  Store& s = this->store();
+  EXPECT_TRUE(s.CountEvents()->empty());
+  for (int64_t at : {10, 11, 12, 13}) ASSERT_TRUE(s.EnqueueEvent(MakeEvent("request.failed", at)));
+  auto taken = s.ClaimEvents(100, 2, 60, "w1");
+  ASSERT_EQ(taken->size(), 2u);
+  ASSERT_TRUE(s.MarkEventDelivered((*taken)[0].id, "w1", 20, std::nullopt));
+  ASSERT_TRUE(s.MarkEventFailed((*taken)[1].id, "w1", "HTTP 500", 20, true));
+  auto counts = s.CountEvents();
+  ASSERT_TRUE(counts) << counts.error().message;
+  EXPECT_EQ(*counts,
+            (std::map<std::string, int64_t>{{"dead", 1}, {"delivered", 1}, {"pending", 2}}));
+}
+
 TYPED_TEST(OutboxStoreTest, PruningTakesTheOldestUpToTheFirstYoungerAndNeverReusesIds) {
   Store& s = this->store();
   for (int64_t at : {10, 20, 30, 25, 40})

@@ -7,6 +7,8 @@
 # - A client certificate named in [admin] client_roles acts with its role (operator alice may add
 #   a device, auditor monitor may only read) and the audit log names it; one without a role gets
 #   401; once `scepgate cert revoke` revokes alice's certificate, it gets 401 too.
+# - /metrics answers auditors only (token or client certificate), passes `promtool check metrics`
+#   and counts an enrollment; [metrics] listen serves it in plain HTTP without a token.
 # - `scepgate admin-cert --name` and `scepgate reload` put a new certificate in service.
 # - With client_cert_required, a client without a certificate fails the handshake.
 #   bash tests/integration/admin_tls_test.sh SCEPGATE
@@ -97,9 +99,21 @@ grep -q '^scepgate_requests_total{operation="PKIOperation/PKCSReq",outcome="issu
 grep -q '^scepgate_certificate_expiry_seconds{role="ra",subject="CN=Interop RA"} [0-9]' api.out ||
   fail "/metrics has no RA expiry: $(grep expiry api.out)"
 grep -q '^scepgate_certificate_expiry_seconds{role="admin-tls",' api.out || fail "/metrics has no admin-tls expiry"
+grep -q '^scepgate_up{part="database"} 1$' api.out || fail "/metrics: database not up: $(grep up api.out)"
+grep -q '^scepgate_outbox_events{state="pending"} [0-9]' api.out || fail "/metrics has no outbox backlog"
+grep -q '^scepgate_challenges{state="unused"} 0$' api.out || fail "/metrics: challenges: $(grep challenges api.out)"
 [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/metrics")" = 404 ] ||
   fail "the public listener serves /metrics"
-pass "/metrics: auditors only, promtool-clean, counts enrollments, expiry of the RA and admin certificate"
+# [metrics] listen: the same text, plain HTTP, no token; nothing else there.
+METRICS_PORT=$(free_port)
+sed -i "s|^# listen = \"127.0.0.1:9810\"|listen = \"127.0.0.1:$METRICS_PORT\"|" "$DATA/scepgate.toml"
+restart
+curl -sf -o metrics.txt "http://127.0.0.1:$METRICS_PORT/metrics" || fail "[metrics] listen does not serve /metrics"
+promtool check metrics <metrics.txt >promtool.out 2>&1 || fail "promtool ([metrics] listen): $(cat promtool.out)"
+grep -q '^scepgate_up{part="signing"} 1$' metrics.txt || fail "[metrics] listen: $(grep up metrics.txt)"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$METRICS_PORT/api/v1/devices")" = 404 ] ||
+  fail "the metrics listener serves more than /metrics"
+pass "/metrics: auditors only (or [metrics] listen), promtool-clean, enrollments, expiry, health"
 
 "$SCEPGATE" cert revoke --dir "$DATA" "$(serial_of alice)" >/dev/null || fail "cert revoke failed"
 [ "$(as alice "$ADMIN/api/v1/devices")" = 401 ] || fail "a revoked certificate still got in"

@@ -109,6 +109,24 @@ Result<std::optional<ChallengeRecord>> PostgresStore::FindChallenge(std::string_
   });
 }
 
+Result<ChallengeCounts> PostgresStore::CountChallenges(int64_t now) {
+  return pg::Read(*pool_, [&](pg::Connection& c) -> Result<ChallengeCounts> {
+    SG_ASSIGN_OR_RETURN(
+        pg::QueryResult rows,
+        c.ExecParams("SELECT count(u.challenge_id),"
+                     " count(*) FILTER (WHERE u.challenge_id IS NULL AND c.expires_at > $1),"
+                     " count(*) FILTER (WHERE u.challenge_id IS NULL AND c.expires_at <= $1)"
+                     " FROM challenges c LEFT JOIN challenge_uses u ON u.challenge_id = c.id",
+                     {now}));
+    SG_ASSIGN_OR_RETURN(auto counts, pg::ReadRows(rows, [](pg::RowReader& in) {
+                          int64_t used = in.Int();
+                          int64_t unused = in.Int();
+                          return ChallengeCounts{used, unused, in.Int()};
+                        }));
+    return counts.empty() ? ChallengeCounts{} : counts.front();
+  });
+}
+
 Result<std::optional<ChallengeUse>> PostgresStore::FindChallengeUse(std::string_view challenge_id) {
   return pg::Read(*pool_, [&](pg::Connection& c) -> Result<std::optional<ChallengeUse>> {
     SG_ASSIGN_OR_RETURN(pg::QueryResult rows, pg::Run(c, kFindUse, {challenge_id}));

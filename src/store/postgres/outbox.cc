@@ -127,6 +127,18 @@ Result<std::vector<OutboxEvent>> PostgresStore::ListEvents(const EventFilter& fi
   });
 }
 
+Result<std::map<std::string, int64_t>> PostgresStore::CountEvents() {
+  return pg::Read(*pool_, [&](pg::Connection& c) -> Result<std::map<std::string, int64_t>> {
+    SG_ASSIGN_OR_RETURN(pg::QueryResult rows,
+                        c.ExecParams("SELECT state, count(*) FROM outbox GROUP BY state", {}));
+    SG_ASSIGN_OR_RETURN(auto pairs, pg::ReadRows(rows, [](pg::RowReader& in) {
+                          std::string state = in.Text();
+                          return std::pair{state, in.Int()};
+                        }));
+    return std::map<std::string, int64_t>(pairs.begin(), pairs.end());
+  });
+}
+
 Result<int> PostgresStore::PruneEvents(int64_t created_before, int limit) {
   return pg::Write(*pool_, [&](pg::Connection& c) -> Result<int> {
     SG_ASSIGN_OR_RETURN(pg::QueryResult done,

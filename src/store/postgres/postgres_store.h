@@ -95,6 +95,7 @@ class PostgresStore final : public Store {
   Status InsertChallenge(const ChallengeRecord& challenge) override;
   Result<std::optional<ChallengeRecord>> FindChallenge(std::string_view id) override;
   Result<std::optional<ChallengeUse>> FindChallengeUse(std::string_view challenge_id) override;
+  Result<ChallengeCounts> CountChallenges(int64_t now) override;
 
   // The outbox (outbox.cc).
   Result<int64_t> EnqueueEvent(const OutboxEvent& event) override;
@@ -106,6 +107,7 @@ class PostgresStore final : public Store {
   Status MarkEventFailed(int64_t id, std::string_view owner, std::string_view error,
                          int64_t next_attempt_at, bool give_up) override;
   Result<std::vector<OutboxEvent>> ListEvents(const EventFilter& filter) override;
+  Result<std::map<std::string, int64_t>> CountEvents() override;
   Result<int> PruneEvents(int64_t created_before, int limit) override;
 
   // Counters and settings (settings.cc).

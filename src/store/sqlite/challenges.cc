@@ -75,6 +75,21 @@ Result<std::optional<ChallengeRecord>> SqliteStore::FindChallenge(std::string_vi
   return c;
 }
 
+Result<ChallengeCounts> SqliteStore::CountChallenges(int64_t now) {
+  std::lock_guard lock(mu_);
+  SG_ASSIGN_OR_RETURN(
+      sqlite3_stmt * stmt,
+      StatementLocked("SELECT COALESCE(SUM(u.challenge_id IS NOT NULL), 0),"
+                      " COALESCE(SUM(u.challenge_id IS NULL AND c.expires_at > ?1), 0),"
+                      " COALESCE(SUM(u.challenge_id IS NULL AND c.expires_at <= ?1), 0)"
+                      " FROM challenges c LEFT JOIN challenge_uses u ON u.challenge_id = c.id"));
+  Query q(*stmt, "count challenges");
+  q.BindInt(1, now);
+  SG_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return ChallengeCounts{};
+  return ChallengeCounts{q.Int(0), q.Int(1), q.Int(2)};
+}
+
 Result<std::optional<ChallengeUse>> SqliteStore::FindChallengeUse(std::string_view challenge_id) {
   std::lock_guard lock(mu_);
   SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,

@@ -77,6 +77,19 @@ Result<std::vector<OutboxEvent>> SqliteStore::ListEvents(const EventFilter& filt
   });
 }
 
+Result<std::map<std::string, int64_t>> SqliteStore::CountEvents() {
+  std::lock_guard lock(mu_);
+  SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                      StatementLocked("SELECT state, COUNT(*) FROM outbox GROUP BY state"));
+  Query q(*stmt, "count events");
+  std::map<std::string, int64_t> out;
+  while (true) {
+    SG_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) return out;
+    out[q.Text(0)] = q.Int(1);
+  }
+}
+
 Result<std::vector<OutboxEvent>> SqliteStore::ClaimEvents(int64_t now, int limit, int lease_seconds,
                                                           std::string_view owner) {
   std::lock_guard lock(mu_);

@@ -74,6 +74,7 @@ class SqliteStore final : public Store {
   Status InsertChallenge(const ChallengeRecord& challenge) override;
   Result<std::optional<ChallengeRecord>> FindChallenge(std::string_view id) override;
   Result<std::optional<ChallengeUse>> FindChallengeUse(std::string_view challenge_id) override;
+  Result<ChallengeCounts> CountChallenges(int64_t now) override;
 
   // Requests awaiting approval (pending.cc).
   Result<int64_t> RecordPending(const RequestRecord& request, const PendingRecord& pending,
@@ -94,6 +95,7 @@ class SqliteStore final : public Store {
   Status MarkEventFailed(int64_t id, std::string_view owner, std::string_view error,
                          int64_t next_attempt_at, bool give_up) override;
   Result<std::vector<OutboxEvent>> ListEvents(const EventFilter& filter) override;
+  Result<std::map<std::string, int64_t>> CountEvents() override;
   Result<int> PruneEvents(int64_t created_before, int limit) override;
 
   // CRLs (claims.cc).
