@@ -3,11 +3,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 
 #include "ca/key_spec.h"
 #include "common/files.h"
 #include "common/san_text.h"
+#include "policy/name_rules.h"
 
 namespace scepgate::app {
 
@@ -22,22 +22,9 @@ bool IsIpAddress(const std::string& name) {
   return sans.has_value();
 }
 
-// RFC 1123 host name: labels of letters, digits and hyphens, not starting or ending with one.
+// A host name as the CA accepts one in any certificate (policy/name_rules.h), no wildcard.
 bool IsHostName(std::string_view name) {
-  if (name.empty() || name.size() > 253) return false;
-  size_t start = 0;
-  while (start <= name.size()) {
-    size_t dot = name.find('.', start);
-    std::string_view label =
-        name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
-      return false;
-    if (!std::ranges::all_of(label, [](unsigned char c) { return std::isalnum(c) || c == '-'; }))
-      return false;
-    if (dot == std::string_view::npos) break;
-    start = dot + 1;
-  }
-  return true;
+  return !name.empty() && policy::CheckSubjectAltName("DNS:" + std::string(name), {}).has_value();
 }
 
 // "DNS:x" or "IP:x" for each name. kInvalidArgument naming the first that is neither.
