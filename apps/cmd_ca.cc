@@ -5,10 +5,12 @@
 #include "ca/ca_dir.h"
 #include "ca/key_spec.h"
 #include "ca/offline_root.h"
+#include "cli_audit.h"
 #include "commands.h"
 #include "common/files.h"
 #include "data_dir.h"
 #include "scep/expiry.h"
+#include "scep/ra_renewal.h"
 #include "server_pid.h"
 #include "views.h"
 
@@ -93,8 +95,25 @@ void Crl(const std::string& dir, const std::string& out_file, bool pem, bool roo
   }
 }
 
-// `ca status`: how long each CA and RA certificate has left. With `check`, exits 1 when one is
-// within [ca] expiry_warning_days or expired (for monitoring scripts).
+// What each node holding this RA key last reported about its RA certificate
+// (scep/ra_renewal.h): node, serving, loaded (a renewal not served yet, or ""), seen_at.
+nlohmann::json RaNodes(const DataDir& data) {
+  nlohmann::json out = nlohmann::json::array();
+  auto nodes = data.store->ListNodeRa();
+  if (!nodes) return out;
+  const std::string key = scep::KeyId(data.cas->ra_cert());
+  for (const auto& n : *nodes)
+    if (n.key_id == key)
+      out.push_back({{"node", n.node},
+                     {"serving", n.serving},
+                     {"loaded", n.loaded},
+                     {"seen_at", IsoTime(n.seen_at)}});
+  return out;
+}
+
+// `ca status`: how long each CA and RA certificate has left, and the RA each node serves. With
+// `check`, exits 1 when one is within [ca] expiry_warning_days or expired (for monitoring
+// scripts).
 void ExpiryStatus(const std::string& dir, bool json, bool check) {
   SystemClock clock;
   auto data = OrDie(OpenDataDir(dir, clock));
@@ -112,7 +131,8 @@ void ExpiryStatus(const std::string& dir, bool json, bool check) {
                      {"state", scep::ExpiryStateName(i.state)}});
     std::cout << nlohmann::json{{"state", scep::ExpiryStateName(worst)},
                                 {"warning_days", data->config.expiry_warning_days},
-                                {"certificates", out}}
+                                {"certificates", out},
+                                {"ra_nodes", RaNodes(*data)}}
                      .dump(2)
               << "\n";
   } else {
@@ -122,7 +142,32 @@ void ExpiryStatus(const std::string& dir, bool json, bool check) {
     std::cout << "state: " << scep::ExpiryStateName(worst) << " (warning window "
               << data->config.expiry_warning_days << " days)\n";
   }
+  if (nlohmann::json nodes = RaNodes(*data); !json && !nodes.empty()) {
+    std::cout << "RA certificate served by each node (last report):\n";
+    for (const auto& n : nodes) {
+      std::string loaded = n["loaded"];
+      std::cout << "  " << n["node"].get<std::string>() << ": "
+                << n["serving"].get<std::string>().substr(0, 16)
+                << (loaded.empty() ? "" : ", renewal loaded " + loaded.substr(0, 16)) << " ("
+                << n["seen_at"].get<std::string>() << ")\n";
+    }
+  }
   if (check && worst != scep::ExpiryState::kOk) std::exit(1);
+}
+
+// `ca renew-ra`: publishes a renewal of the served RA certificate for the running nodes.
+void RenewRa(const std::string& dir) {
+  SystemClock clock;
+  SystemRandom random;
+  auto data = OrDie(OpenDataDir(dir, clock));
+  const std::string old_id = scep::CertSha256(data->cas->ra_cert());
+  scep::RaRenewal renewal(data->dir, *data->store, clock, random, RaRenewalOptionsOf(*data));
+  auto record = Audited(*data->store, "ca.renew_ra", old_id, nlohmann::json::object(),
+                        renewal.Renew(*data->cas));
+  std::cout << "published a renewal of the RA certificate " << old_id << ": " << record.id
+            << ", valid until " << IsoTime(record.not_after)
+            << "\nevery running node loads it within [ca] issuer_poll_seconds and serves it once "
+               "all have; a stopped node does when it starts\n";
 }
 
 }  // namespace
@@ -193,6 +238,12 @@ void AddCaCommands(CLI::App& app) {
     std::cout << "staged issuing CA is now current; " << ReloadRunningServer(*dir, "to use it")
               << "\n";
   });
+
+  CLI::App* renew_ra = ca->add_subcommand(
+      "renew-ra",
+      "renew the RA certificate now for the same key (running nodes load it, then serve it)");
+  AddDirOption(*renew_ra, *dir);
+  renew_ra->callback([dir] { RenewRa(*dir); });
 
   AddIssuerCommands(*ca);
 }

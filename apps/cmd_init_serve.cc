@@ -204,6 +204,20 @@ class Serving {
       Reload("issuing CAs were added or retired");
   }
 
+  // One round of the RA certificate's renewal (scep/ra_renewal.h); reloads when the data dir
+  // now holds a renewal to load or to serve.
+  void CheckRaRenewal() {
+    std::shared_ptr<ServeStack> stack = this->stack();
+    const DataDir& data = stack->data();
+    scep::RaRenewal renewal(data.dir, *data.store, clock_, random_, RaRenewalOptionsOf(data));
+    auto round = renewal.Check(*data.cas);
+    if (!round) {
+      spdlog::error("RA certificate renewal: {}", round.error().message);
+      return;
+    }
+    if (round->changed) Reload("the RA certificate was renewed");
+  }
+
  private:
   // The stack's handlers, each keeping the whole stack alive while a request uses it.
   static std::shared_ptr<http::Handler> PublicOf(const std::shared_ptr<ServeStack>& stack) {
@@ -446,8 +460,10 @@ void Serve(const std::string& dir, const std::string& listen, const std::string&
   std::thread metrics_thread;
   if (metrics_server)
     metrics_thread = std::thread([&] { metrics_server->Run(/*handle_signals=*/false); });
-  PeriodicThread issuer_watch(std::chrono::seconds(c.issuer_poll_seconds),
-                              [&serving] { serving.CheckIssuerRegistry(); });
+  PeriodicThread issuer_watch(std::chrono::seconds(c.issuer_poll_seconds), [&serving] {
+    serving.CheckIssuerRegistry();
+    serving.CheckRaRenewal();
+  });
   server.Run(/*handle_signals=*/true, [&] {
     serving.Reload("SIGHUP");
     for (http::Server* s : {&server, admin ? &*admin : nullptr}) {

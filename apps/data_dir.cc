@@ -239,4 +239,13 @@ Result<std::unique_ptr<DataDir>> OpenDataDir(const fs::path& dir, const Clock& c
   return d;
 }
 
+scep::RaRenewalOptions RaRenewalOptionsOf(const DataDir& data) {
+  scep::RaRenewalOptions o;
+  o.node = scep::NodeName(data.dir);
+  o.renew_before_seconds = int64_t{data.config.ra_renew_days} * 86400;
+  // A node reports every issuer_poll_seconds: six missed reports and it counts as stopped.
+  o.live_seconds = std::max<int64_t>(60, int64_t{6} * data.config.issuer_poll_seconds);
+  return o;
+}
+
 }  // namespace scepgate::app

@@ -16,6 +16,7 @@
 #include "policy/sealed_challenge.h"
 #include "scep/ca_state.h"
 #include "scep/crl_publisher.h"
+#include "scep/ra_renewal.h"
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
@@ -113,5 +114,9 @@ std::vector<std::string> CaChain(const scep::CaState& cas);
 std::string DefaultTrustedCa(const scep::CaState& cas);
 // How challenges are minted here: the config's format, the current seal key, the CA chain.
 mgmt::ChallengeSettings ChallengeSettingsOf(const DataDir& data);
+
+// The RA renewal settings of the data dir `data` ([ca] ra_renew_days, issuer_poll_seconds) and its
+// node name. Thread-safe.
+scep::RaRenewalOptions RaRenewalOptionsOf(const DataDir& data);
 
 }  // namespace scepgate::app

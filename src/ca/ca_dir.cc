@@ -97,6 +97,25 @@ Result<CaKeyPair> LoadPair(const fs::path& dir, const std::string& stem, KeyToke
   return CaKeyPair{std::move(cert), std::move(key), ""};
 }
 
+// True when both certificates certify the same public key.
+bool SameKey(const X509& a, const X509& b) {
+  const EVP_PKEY* ka = X509_get0_pubkey(const_cast<X509*>(&a));
+  const EVP_PKEY* kb = X509_get0_pubkey(const_cast<X509*>(&b));
+  bool same = ka != nullptr && kb != nullptr && EVP_PKEY_eq(ka, kb) == 1;
+  DrainOpenSslErrors();
+  return same;
+}
+
+// Another certificate of the RA key at `path` (ra-next.crt, ra-previous.crt), or null when the
+// file is absent. kInvalidArgument when it certifies another key than `ra`.
+Result<X509Ptr> LoadOtherRa(const fs::path& path, const X509& ra) {
+  if (!Exists(path)) return X509Ptr();
+  SG_ASSIGN_OR_RETURN(X509Ptr cert, LoadCert(path));
+  if (!SameKey(*cert, ra))
+    return Fail(Error::InvalidArgument(path.string() + " certifies another key than ra.crt"));
+  return cert;
+}
+
 // Returns every certificate of a PEM bundle, in order. kInvalidArgument when there is none.
 Result<std::vector<X509Ptr>> CertsFromPem(const std::string& pem, const fs::path& path) {
   BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
@@ -350,6 +369,8 @@ Result<CaSet> LoadCaDirectory(const fs::path& dir, KeyToken* token) {
   }
   SG_ASSIGN_OR_RETURN(set.issuing, LoadPair(ca, "issuing", token));
   SG_ASSIGN_OR_RETURN(set.ra, LoadPair(ca, "ra", token));
+  SG_ASSIGN_OR_RETURN(set.ra_next, LoadOtherRa(ca / "ra-next.crt", *set.ra.cert));
+  SG_ASSIGN_OR_RETURN(set.ra_previous, LoadOtherRa(ca / "ra-previous.crt", *set.ra.cert));
   if (Exists(ca / "next" / "issuing.crt")) {
     SG_ASSIGN_OR_RETURN(set.next, LoadPair(ca / "next", "issuing", token));
   }
@@ -423,8 +444,41 @@ Status ActivateRollover(const fs::path& dir, int64_t now, Random& random, KeyTok
   }
   SG_TRY_STATUS(WritePair(ca, "ra", ra));
   std::error_code ec;
+  // Renewals of the old RA key certify nothing this node holds any more.
+  fs::remove(ca / "ra-next.crt", ec);
+  fs::remove(ca / "ra-previous.crt", ec);
   fs::remove_all(ca / "next", ec);
   if (ec) return Fail(Error::Io("cannot remove " + (ca / "next").string() + ": " + ec.message()));
+  return {};
+}
+
+Status StageRaCertificate(const fs::path& dir, const X509& cert) {
+  const fs::path ca = dir / "ca";
+  if (!Exists(ca / "ra.crt"))
+    return Fail(Error::NotFound(ca.string() + " holds no RA (run `scepgate init` first)"));
+  SG_ASSIGN_OR_RETURN(X509Ptr ra, LoadCert(ca / "ra.crt"));
+  if (!SameKey(cert, *ra))
+    return Fail(Error::InvalidArgument("the RA certificate to stage certifies another key than " +
+                                       (ca / "ra.crt").string()));
+  SG_ASSIGN_OR_RETURN(std::string pem, CertToPem(cert));
+  return WriteFile(ca / "ra-next.crt", pem, 0644);
+}
+
+Status PromoteRaCertificate(const fs::path& dir) {
+  const fs::path ca = dir / "ca";
+  if (!Exists(ca / "ra-next.crt"))
+    return Fail(Error::NotFound("no renewal of the RA certificate is staged"));
+  SG_ASSIGN_OR_RETURN(std::string next, ReadFile(ca / "ra-next.crt"));
+  SG_ASSIGN_OR_RETURN(std::string served, ReadFile(ca / "ra.crt"));
+  // Equal when an earlier promotion stopped after writing ra.crt: only finish it.
+  if (next != served) {
+    SG_TRY_STATUS(WriteFile(ca / "ra-previous.crt", served, 0644));
+    SG_TRY_STATUS(WriteFile(ca / "ra.crt", next, 0644));
+  }
+  std::error_code ec;
+  fs::remove(ca / "ra-next.crt", ec);
+  if (ec)
+    return Fail(Error::Io("cannot remove " + (ca / "ra-next.crt").string() + ": " + ec.message()));
   return {};
 }
 

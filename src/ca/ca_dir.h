@@ -1,5 +1,6 @@
 // The CA material in a data directory, and its life cycle: create, load, stage a rollover,
-// activate it. Layout (keys 0600, certificates PEM 0644, directories 0700):
+// activate it, renew the RA certificate. Layout (keys 0600, certificates PEM 0644, directories
+// 0700):
 //   DIR/ca/root.crt, root.key           self-signed root (with --import-ca: root.crt only, and
 //                                       only when the imported chain ends in a self-signed cert)
 //   DIR/ca/root.offline                 with --offline-root: root.crt only, its key was written to
@@ -8,6 +9,10 @@
 //                                       root, the issuing CA's issuer first (when there are any)
 //   DIR/ca/issuing.crt, issuing.key     current issuing CA
 //   DIR/ca/ra.crt, ra.key               RA certificate (RSA) issued by the current issuing CA
+//   DIR/ca/ra-next.crt                  a renewal of ra.crt for the same key, published by a node
+//                                       and loaded, not yet served (scep/ra_renewal.h)
+//   DIR/ca/ra-previous.crt              the RA certificate the served one renewed, for the
+//                                       clients that still encrypt to it
 //   DIR/ca/next/issuing.crt, .key       staged next issuing CA (GetNextCACert), when staged
 //   DIR/ca/archive/N/issuing.crt, .key  previous issuing CAs, kept to sign their CRLs (N = 1, 2..)
 // A key kept in a PKCS#11 token (init --pkcs11) is named by STEM.p11 (its URI, 0644; no secret)
@@ -39,8 +44,10 @@ struct CaSet {
   std::vector<X509Ptr> intermediates;  // imported: issuing CA's issuer first, up to the root
   CaKeyPair issuing;                   // current
   CaKeyPair ra;                        // RA (signs CertReps, decrypts requests)
-  CaKeyPair next;                      // staged rollover; cert null when none
-  std::vector<CaKeyPair> previous;     // archived issuing CAs, oldest first
+  X509Ptr ra_next;      // DIR/ca/ra-next.crt: the RA key's renewal, loaded, not served; or null
+  X509Ptr ra_previous;  // DIR/ca/ra-previous.crt: the RA key's certificate before; or null
+  CaKeyPair next;       // staged rollover; cert null when none
+  std::vector<CaKeyPair> previous;  // archived issuing CAs, oldest first
 };
 
 struct CreateCaOptions {
@@ -100,6 +107,15 @@ Result<CaKeyPair> CreateSiblingIssuer(const std::filesystem::path& dir,
                                       const std::filesystem::path& root_key_file = {},
                                       std::string_view crl_base_url = {},
                                       KeyToken* token = nullptr);
+
+// Writes `cert`, a renewal of the RA certificate for the same key, as DIR/ca/ra-next.crt.
+// kInvalidArgument when it certifies another key than DIR/ca/ra.crt, kNotFound without a CA,
+// kIo.
+Status StageRaCertificate(const std::filesystem::path& dir, const X509& cert);
+
+// Serves the staged renewal: DIR/ca/ra.crt becomes ra-previous.crt and ra-next.crt becomes
+// ra.crt. Safe to run again after a crash part way. kNotFound when none is staged, kIo.
+Status PromoteRaCertificate(const std::filesystem::path& dir);
 
 // Makes the staged CA current: the current one moves to the archive, a new RA is issued by the
 // new CA (its key in `token` when given). Returns kNotFound when nothing is staged.

@@ -215,6 +215,29 @@ Result<X509Ptr> Issuer::IssueTlsServer(const EVP_PKEY& key, std::string_view com
   return cert;
 }
 
+Result<X509Ptr> Issuer::RenewRa(const X509& ra, ByteView serial, int64_t now) const {
+  if (!can_sign()) return Fail(NoKey());
+  X509* old = const_cast<X509*>(&ra);
+  const EVP_PKEY* key = X509_get0_pubkey(old);
+  if (key == nullptr || !IsRsa(*key))
+    return Fail(Error::InvalidArgument("the RA key must be RSA (SCEP key transport needs it)"));
+  SG_ASSIGN_OR_RETURN(int64_t ca_not_after, NotAfter(*cert_));
+  if (ca_not_after <= now) return Fail(Error::Internal("the issuing CA has expired"));
+  auto not_before = AsnTimeToUnix(*X509_get0_notBefore(old));
+  SG_ASSIGN_OR_RETURN(int64_t not_after, NotAfter(ra));
+  if (!not_before) return Fail(not_before.error());
+  const int64_t lifetime = std::max<int64_t>(86400, not_after - *not_before);
+  SG_ASSIGN_OR_RETURN(
+      X509Ptr cert,
+      NewCert({serial, *X509_get_subject_name(old), *X509_get_subject_name(cert_.get()), *key,
+               now - options_.backdate_seconds, std::min(now + lifetime, ca_not_after)}));
+  SG_TRY_STATUS(AddBasicConstraints(*cert, false, -1));
+  SG_TRY_STATUS(AddKeyUsage(*cert, kKuDigitalSignature | kKuKeyEncipherment));
+  SG_TRY_STATUS(AddUsageNamesAndKeyIds(*cert, *cert_, nullptr, nullptr));
+  SG_TRY_STATUS(SignCert(*cert, *key_));
+  return cert;
+}
+
 Result<X509Ptr> Issuer::IssueOcspResponder(const EVP_PKEY& responder_key, ByteView serial,
                                            int64_t now, int64_t lifetime_seconds) const {
   if (!can_sign()) return Fail(NoKey());

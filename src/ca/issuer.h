@@ -72,6 +72,12 @@ class Issuer {
   Result<X509Ptr> IssueTlsServer(const EVP_PKEY& key, std::string_view common_name,
                                  const GENERAL_NAMES& sans, ByteView serial, int64_t now,
                                  int validity_days) const;
+  // A renewal of the RA certificate `ra` for the same RSA key: its subject, keyUsage
+  // digitalSignature + keyEncipherment, CA:FALSE, SKI/AKI, valid from now - backdate for as long
+  // as `ra` was (at most to the CA's notAfter). kFailedPrecondition without the CA key,
+  // kInvalidArgument for a key that is not RSA, kInternal when the CA has expired, kCrypto.
+  Result<X509Ptr> RenewRa(const X509& ra, ByteView serial, int64_t now) const;
+
   // Signs a CRL (v2, CRL number, AKI, reason codes). kCrypto on failure.
   Result<X509CrlPtr> SignCrl(std::span<const RevokedEntry> revoked, int64_t crl_number,
                              int64_t this_update, int64_t next_update) const;

@@ -246,6 +246,7 @@ Status ReadAll(const toml::table& root, Config& c) {
   SG_TRY_STATUS(ca.Int("root_crl_refresh_days", c.root_crl_refresh_days, 1, 3650));
   SG_TRY_STATUS(ca.Int("issuer_poll_seconds", c.issuer_poll_seconds, 1, 3600));
   SG_TRY_STATUS(ca.Int("expiry_warning_days", c.expiry_warning_days, 1, 3650));
+  SG_TRY_STATUS(ca.Int("ra_renew_days", c.ra_renew_days, 0, 3650));
   SG_TRY_STATUS(ca.RejectUnknown());
   if (c.crl_refresh_hours >= c.crl_validity_hours)
     return Fail(KeyError("ca", "crl_refresh_hours", "must be less than crl_validity_hours"));
@@ -474,12 +475,16 @@ crl_refresh_hours = 24
 # With the root key offline, `scepgate ca crl --root --root-key FILE` signs it (for these days).
 root_crl_validity_days = 30
 root_crl_refresh_days = 7
-# With several issuing CAs on one database (`scepgate ca add-issuer`): how often this node looks
-# for issuing CAs added or retired elsewhere, and for CRLs it is asked to sign.
 # How long before the RA, an issuing CA, an intermediate or the root expires that `serve` warns:
 # a log line and a ca.expiring event once a day, "expiry: warning" in /healthz, and `scepgate ca
 # status` (exit 1 with --check).
 expiry_warning_days = 30
+# How long before the RA certificate ends that `serve` renews it for the same key (at most half
+# its lifetime before), on a node holding the current issuing CA's key. With several nodes the
+# renewal is served once every running node has loaded it. 0: only `scepgate ca renew-ra`.
+ra_renew_days = 60
+# With several nodes on one database: how often this node looks for issuing CAs added or
+# retired elsewhere, CRLs it is asked to sign, and a renewed RA certificate to load or serve.
 issuer_poll_seconds = 10
 
 [ocsp]

@@ -111,6 +111,9 @@ struct Config {
   int root_crl_refresh_days = 7;    // re-signed where the root key is when older than this
   int expiry_warning_days = 30;     // warn (log, ca.expiring event, /healthz) this long before a
                                     // CA or RA certificate expires
+  // Renew the RA certificate (same key, scep/ra_renewal.h) this long before it ends (at most
+  // half its lifetime); 0: only `scepgate ca renew-ra`.
+  int ra_renew_days = 60;
 
   // [ocsp]
   int ocsp_validity_minutes = 60;  // nextUpdate - thisUpdate of each answer

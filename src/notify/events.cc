@@ -74,6 +74,16 @@ store::OutboxEvent ExpiringEvent(const std::string& role, const std::string& sub
   return Make(kCaExpiring, data, now);
 }
 
+store::OutboxEvent RaRenewedEvent(const store::RaCertificateRecord& record,
+                                  const std::string& subject, int64_t now) {
+  nlohmann::json data = {{"subject", subject},
+                         {"sha256", record.id},
+                         {"replaces", record.replaces},
+                         {"not_after", Iso(record.not_after)},
+                         {"node", record.created_by}};
+  return Make(kRaRenewed, data, now);
+}
+
 store::OutboxEvent RevokedEvent(const store::CertificateRecord& c, int reason, int64_t now) {
   nlohmann::json data = {
       {"serial", c.serial},

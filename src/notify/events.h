@@ -13,6 +13,7 @@ inline constexpr char kCertificateIssued[] = "certificate.issued";
 inline constexpr char kRequestFailed[] = "request.failed";
 inline constexpr char kCertificateRevoked[] = "certificate.revoked";
 inline constexpr char kCaExpiring[] = "ca.expiring";
+inline constexpr char kRaRenewed[] = "ca.ra_renewed";
 
 // data: serial, issuer_id, subject, sans, not_before, not_after, sha256, device_id, user_upn,
 // profile, transaction_id, renewal, correlation_id. Due at once.
@@ -30,6 +31,11 @@ store::OutboxEvent RevokedEvent(const store::CertificateRecord& cert, int reason
 store::OutboxEvent ExpiringEvent(const std::string& role, const std::string& subject,
                                  const std::string& sha256, int64_t not_after,
                                  const std::string& state, int64_t now);
+
+// data: subject, sha256 (of the new RA certificate), replaces (the old one's sha256), not_after,
+// node (that published it). Due at once.
+store::OutboxEvent RaRenewedEvent(const store::RaCertificateRecord& record,
+                                  const std::string& subject, int64_t now);
 
 // The body POSTed for an event: {"id", "type", "created_at" (ISO 8601), "request_id", "data"}.
 // Returns the data unparsed as "data" is embedded verbatim when it is valid JSON; kInternal when

@@ -43,6 +43,13 @@ std::unique_ptr<IssuingCa> MakeIssuing(ca::CaKeyPair pair, const Config& config,
 
 }  // namespace
 
+std::vector<const X509*> CaState::OtherRaCerts() const {
+  std::vector<const X509*> out;
+  for (const X509* c : {ra_next_.get(), ra_previous_.get()})
+    if (c != nullptr) out.push_back(c);
+  return out;
+}
+
 Result<std::unique_ptr<CaState>> CaState::Build(ca::CaSet set, const Config& config,
                                                 std::span<const store::IssuerRecord> registry) {
   std::unique_ptr<CaState> s(new CaState());
@@ -50,6 +57,8 @@ Result<std::unique_ptr<CaState>> CaState::Build(ca::CaSet set, const Config& con
   for (auto it = set.previous.rbegin(); it != set.previous.rend(); ++it)
     s->cas_.push_back(MakeIssuing(std::move(*it), config, false));
   s->ra_ = std::move(set.ra);
+  s->ra_next_ = std::move(set.ra_next);
+  s->ra_previous_ = std::move(set.ra_previous);
   s->root_ = std::move(set.root);
   if (s->root_) {
     X509_up_ref(s->root_.get());

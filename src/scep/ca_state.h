@@ -47,8 +47,15 @@ class CaState {
   // The issuing CA whose subject is `name` (newest first), or nullptr.
   const IssuingCa* FindByName(const X509_NAME& name) const;
 
+  // The RA certificate served (GetCACert, CertRep signatures) and its key.
   const X509& ra_cert() const { return *ra_.cert; }
   const EVP_PKEY& ra_key() const { return *ra_.key; }
+  // A published renewal of the RA certificate this node has loaded but does not serve yet
+  // (scep/ra_renewal.h), or null.
+  const X509* ra_next() const { return ra_next_.get(); }
+  // The RA key's other certificates, which clients may still encrypt to: the loaded renewal
+  // and the certificate the served one renewed (those present).
+  std::vector<const X509*> OtherRaCerts() const;
   const X509* root() const { return root_.get(); }
   // The root as a CRL signer (its id is the root certificate's SHA-256): can_sign() when
   // DIR/ca/root.key is here. Null when there is no root certificate (an import without it).
@@ -67,6 +74,8 @@ class CaState {
   CaState() = default;
   std::vector<std::unique_ptr<IssuingCa>> cas_;  // current first, then archived newest first
   ca::CaKeyPair ra_;
+  X509Ptr ra_next_;
+  X509Ptr ra_previous_;
   X509Ptr root_;
   std::unique_ptr<IssuingCa> root_ca_;
   std::vector<X509Ptr> intermediates_;

@@ -71,9 +71,11 @@ Reply Service::PkiOperation(ByteView der, const Peer& peer) {
     std::atomic<int>& n;
     ~Done() { n.fetch_sub(1); }
   } done{in_flight_};
-  Context ctx{
-      peer, std::chrono::steady_clock::now(), {}, NID_aes_256_cbc, {}, false, std::nullopt, {},
-      false};
+  Context ctx{peer,    std::chrono::steady_clock::now(),
+              {},      NID_aes_256_cbc,
+              nullptr, {},
+              false,   std::nullopt,
+              {},      false};
   ctx.record.correlation_id = peer.correlation_id;
   ctx.record.remote_addr = peer.remote_addr;
   ctx.record.created_at = clock_.Now();
@@ -125,6 +127,15 @@ Reply Service::Dispatch(Context& ctx) {
         ctx, Error::BadMessageCheck("SignatureInvalid: the message signature does not verify"));
   if (auto st = ClassifySigner(ctx); !st) return Failure(ctx, st.error());
   auto opened = codec::OpenEnvelope(ctx.request.enveloped, cas_.ra_cert(), cas_.ra_key());
+  // A client may encrypt to another certificate of the RA key: the renewal another node serves
+  // already, or the one this node served before.
+  for (const X509* other : cas_.OtherRaCerts()) {
+    if (opened || opened.error().code != ErrorCode::kBadMessageCheck) break;
+    if (auto again = codec::OpenEnvelope(ctx.request.enveloped, *other, cas_.ra_key())) {
+      opened = std::move(again);
+      ctx.ra_cert = other;
+    }
+  }
   if (!opened) return Failure(ctx, opened.error());
   ctx.cipher_nid = opened->cipher_nid;
   ctx.request.enveloped = std::move(opened->content);  // from here on: the decrypted content
@@ -240,7 +251,8 @@ Reply Service::Encode(Context& ctx, codec::CertRepParams p) {
   Result<Bytes> der = random_.Generate(16);
   if (der) {
     p.sender_nonce = std::move(*der);
-    der = codec::EncodeCertRep(p, cas_.ra_cert(), cas_.ra_key());
+    der = codec::EncodeCertRep(p, ctx.ra_cert != nullptr ? *ctx.ra_cert : cas_.ra_cert(),
+                               cas_.ra_key());
   }
   if (!der) {
     spdlog::error("correlation_id={} cannot encode CertRep: {}", ctx.peer.correlation_id,

@@ -23,6 +23,10 @@ struct Service::Context {
   std::chrono::steady_clock::time_point started;
   codec::PkiRequest request;
   int cipher_nid = NID_aes_256_cbc;
+  // The RA certificate the client encrypted to (another one of the RA key after a renewal); the
+  // CertRep is signed as that one, which is what a client that cached it checks. Null: the served
+  // one.
+  const X509* ra_cert = nullptr;
   std::string signer_sha256;
   bool renewal = false;
   std::optional<store::CertificateRecord> renewed;  // the signer's record, when a renewal

@@ -78,6 +78,11 @@ class MemoryStore final : public Store {
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
   Status SetSetting(std::string_view key, std::string_view value) override;
 
+  // Renewals of the RA certificate and what each node serves (memory_ra_certs.cc).
+  Status PublishRaCertificate(const RaCertificateRecord& record) override;
+  Result<std::optional<RaCertificateRecord>> LatestRaCertificate(std::string_view key_id) override;
+  Status ReportNodeRa(const NodeRaRecord& record) override;
+  Result<std::vector<NodeRaRecord>> ListNodeRa() override;
   // Issuing CAs of the deployment (memory_issuers.cc).
   Status RegisterIssuer(const IssuerRecord& issuer) override;
   Result<std::vector<IssuerRecord>> ListIssuers() override;
@@ -163,6 +168,8 @@ class MemoryStore final : public Store {
   std::vector<RequestRecord> requests_;                       // id order; guarded by mu_
   std::map<std::string, int64_t, std::less<>> counters_;      // guarded by mu_
   std::vector<IssuerRecord> issuers_;                         // registration order; mu_
+  std::vector<RaCertificateRecord> ra_certs_;                 // publication order; mu_
+  std::map<std::string, NodeRaRecord, std::less<>> node_ra_;  // by node; guarded by mu_
   std::map<std::string, std::string, std::less<>> settings_;  // guarded by mu_
   std::vector<DeviceRecord> devices_;                         // insertion order; mu_
   std::map<std::string, UserRecord, std::less<>> users_;      // folded UPN -> user; mu_

@@ -29,6 +29,7 @@
 #include "store/issuers.h"
 #include "store/outbox.h"
 #include "store/profiles.h"
+#include "store/ra_certs.h"
 #include "store/requests.h"
 #include "store/settings.h"
 #include "store/tokens_audit.h"
@@ -45,6 +46,7 @@ class Store : public CertificateStore,
               public ProfileStore,
               public TokenAuditStore,
               public SettingsStore,
-              public IssuerStore {};
+              public IssuerStore,
+              public RaCertificateStore {};
 
 }  // namespace scepgate::store

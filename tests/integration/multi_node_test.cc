@@ -222,6 +222,73 @@ TEST_F(MultiNodeTest, AOneTimeChallengeIsSpentOnceAcrossNodes) {
   }
 }
 
+// The shared RA certificate renewed for the same key while both nodes serve: of eight
+// `ca renew-ra` at once one publishes, both nodes load the renewal and then serve it, and a
+// client that fetched the old certificate before still enrolls through either node.
+TEST_F(MultiNodeTest, TheRaCertificateIsRenewedOnceAndBothNodesServeTheRenewal) {
+  for (ServerProcess* node : {a_.get(), b_.get()}) {
+    ASSERT_TRUE(node->Configure({{"ca.issuer_poll_seconds", "1"}}));
+    ASSERT_TRUE(node->Restart());
+  }
+  GatewayClient before(b_->Url());
+  ASSERT_FALSE(before.ca().recipients.empty());
+  X509Ptr old_ra = CertDup(*before.ca().recipients.front());
+  const int rounds = Rounds(2);
+  for (int round = 0; round < rounds; ++round) {
+    // Clients that fetched the certificates before this round's renewal.
+    std::vector<std::unique_ptr<GatewayClient>> cached;
+    for (ServerProcess* node : {a_.get(), b_.get()})
+      cached.push_back(std::make_unique<GatewayClient>(node->Url()));
+    X509Ptr served = CertDup(*cached[0]->ca().recipients.front());
+    std::atomic<int> published{0}, refused{0};
+    AllAtOnce(8, [&](int i) {
+      std::string out, err;
+      int code = (i % 2 ? a_ : b_)->Cli({"ca", "renew-ra"}, &out, &err);
+      if (code == 0)
+        ++published;
+      else if (err.find("renewed already") != std::string::npos)
+        ++refused;
+    });
+    EXPECT_EQ(published.load(), 1) << "round " << round;
+    EXPECT_EQ(refused.load(), 7) << "round " << round;
+
+    // Both nodes load it, then serve it (each polls every second).
+    X509Ptr on_a, on_b;
+    for (int i = 0; i < 200; ++i) {
+      GatewayClient ga(a_->Url()), gb(b_->Url());
+      on_a = CertDup(*ga.ca().recipients.front());
+      on_b = CertDup(*gb.ca().recipients.front());
+      if (X509_cmp(on_a.get(), served.get()) != 0 && X509_cmp(on_b.get(), served.get()) != 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_NE(X509_cmp(on_a.get(), served.get()), 0) << "round " << round << ": node A\n"
+                                                     << a_->Log();
+    ASSERT_EQ(X509_cmp(on_a.get(), on_b.get()), 0) << "round " << round;
+    EXPECT_EQ(EVP_PKEY_eq(X509_get0_pubkey(on_a.get()), X509_get0_pubkey(old_ra.get())), 1);
+    EXPECT_GT(*AsnTimeToUnix(*X509_get0_notAfter(on_a.get())),
+              *AsnTimeToUnix(*X509_get0_notAfter(served.get())));
+
+    // Through either node: a client that cached the certificate served before this round, and
+    // one that fetches the renewal.
+    for (size_t n = 0; n < cached.size(); ++n) {
+      EnrollOptions o;
+      o.csr.subject = "/CN=ra-round-" + std::to_string(round);
+      o.csr.challenge = "x";
+      auto rep = cached[n]->Enroll(NewIdentity(), o);
+      ASSERT_TRUE(rep) << rep.error().message;
+      EXPECT_EQ(rep->status, codec::PkiStatus::kSuccess)
+          << "node " << n << ": " << rep->fail_info_text;
+      GatewayClient fresh_client(n == 0 ? a_->Url() : b_->Url());
+      auto fresh = fresh_client.Enroll(NewIdentity(), o);
+      ASSERT_TRUE(fresh) << fresh.error().message;
+      EXPECT_EQ(fresh->status, codec::PkiStatus::kSuccess) << fresh->fail_info_text;
+    }
+  }
+  std::string status;
+  ASSERT_EQ(a_->Cli({"ca", "status"}, &status), 0);
+  EXPECT_NE(status.find("RA certificate served by each node"), std::string::npos) << status;
+}
+
 // A single machine on SQLite moved onto PostgreSQL with `scepgate migrate --from-sqlite`: every
 // record reads back the same, and the node goes on where it stopped (resends, CRL numbers, ids).
 TEST(MigrateTest, ASqliteNodesRecordsMoveToPostgresAndItGoesOnWhereItStopped) {

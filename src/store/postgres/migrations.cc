@@ -299,8 +299,30 @@ constexpr const char* kV5[] = {
     "CREATE INDEX certificates_profile ON certificates (profile, created_at, seq)",
 };
 
+// Renewals of the shared RA certificate and what each node serves; as SQLite's v15.
+constexpr const char* kV6[] = {
+    R"sql(CREATE TABLE ra_certificates (
+  id TEXT NOT NULL PRIMARY KEY,
+  key_id TEXT NOT NULL,
+  replaces TEXT NOT NULL UNIQUE,
+  cert_der BYTEA NOT NULL,
+  not_after BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  created_by TEXT NOT NULL,
+  seq BIGINT GENERATED ALWAYS AS IDENTITY
+))sql",
+    "CREATE INDEX ra_certificates_key ON ra_certificates (key_id, not_after)",
+    R"sql(CREATE TABLE node_ra (
+  node TEXT NOT NULL PRIMARY KEY,
+  key_id TEXT NOT NULL,
+  serving TEXT NOT NULL,
+  loaded TEXT NOT NULL,
+  seen_at BIGINT NOT NULL
+))sql",
+};
+
 constexpr Migration kMigrations[] = {
-    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5},
+    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6},
 };
 
 // Takes the migration lock for the rest of the transaction.

@@ -115,6 +115,11 @@ class PostgresStore final : public Store {
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
   Status SetSetting(std::string_view key, std::string_view value) override;
 
+  // Renewals of the RA certificate and what each node serves (postgres/ra_certs.cc).
+  Status PublishRaCertificate(const RaCertificateRecord& record) override;
+  Result<std::optional<RaCertificateRecord>> LatestRaCertificate(std::string_view key_id) override;
+  Status ReportNodeRa(const NodeRaRecord& record) override;
+  Result<std::vector<NodeRaRecord>> ListNodeRa() override;
   // Issuing CAs of the deployment (postgres/issuers.cc).
   Status RegisterIssuer(const IssuerRecord& issuer) override;
   Result<std::vector<IssuerRecord>> ListIssuers() override;

@@ -232,5 +232,26 @@ TEST_F(PgProcessesTest, AStoredCrlIsNeverReplacedByAnOlderNumber) {
   }
 }
 
+// Nodes renewing the shared RA certificate at once: one renewal of each certificate is published.
+TEST_F(PgProcessesTest, OneRenewalOfTheRaCertificateIsPublished) {
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string old = "ra-" + std::to_string(round);
+    auto codes = Race([&](int i, Store& s) {
+      RaCertificateRecord r{
+          old + "-" + std::to_string(i), "ra-key", old, Bytes{0x30, 0x00}, 100 + round, 10,
+          "node-" + std::to_string(i)};
+      auto published = s.PublishRaCertificate(r);
+      return published ? 0 : published.error().code == ErrorCode::kAlreadyExists ? 1 : 2;
+    });
+    EXPECT_EQ(CountOf(codes, 0), 1) << "round " << round;
+    EXPECT_EQ(CountOf(codes, 1), kProcesses - 1) << "round " << round;
+    auto store = Open();
+    ASSERT_TRUE(store);
+    auto latest = store->LatestRaCertificate("ra-key");
+    ASSERT_TRUE(latest && *latest);
+    EXPECT_EQ((*latest)->replaces, old);
+  }
+}
+
 }  // namespace
 }  // namespace scepgate::store

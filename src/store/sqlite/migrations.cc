@@ -339,9 +339,31 @@ CREATE INDEX certificates_subject ON certificates (subject);
 CREATE INDEX certificates_status_created_at ON certificates (status, created_at);
 )sql";
 
+// Renewals of the shared RA certificate (one per certificate it replaces) and what each node
+// serves (scep/ra_renewal.h).
+constexpr const char* kV15 = R"sql(
+CREATE TABLE ra_certificates (
+  id TEXT NOT NULL PRIMARY KEY,
+  key_id TEXT NOT NULL,
+  replaces TEXT NOT NULL UNIQUE,
+  cert_der BLOB NOT NULL,
+  not_after INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE INDEX ra_certificates_key ON ra_certificates (key_id, not_after);
+CREATE TABLE node_ra (
+  node TEXT NOT NULL PRIMARY KEY,
+  key_id TEXT NOT NULL,
+  serving TEXT NOT NULL,
+  loaded TEXT NOT NULL,
+  seen_at INTEGER NOT NULL
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kV1}, {2, kV2}, {3, kV3},   {4, kV4},   {5, kV5},   {6, kV6},   {7, kV7},
-    {8, kV8}, {9, kV9}, {10, kV10}, {11, kV11}, {12, kV12}, {13, kV13}, {14, kV14},
+    {1, kV1}, {2, kV2},   {3, kV3},   {4, kV4},   {5, kV5},   {6, kV6},   {7, kV7},   {8, kV8},
+    {9, kV9}, {10, kV10}, {11, kV11}, {12, kV12}, {13, kV13}, {14, kV14}, {15, kV15},
 };
 
 int64_t UnixNow() {

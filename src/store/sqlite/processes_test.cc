@@ -145,5 +145,24 @@ TEST_F(ProcessesTest, EachEventIsLeasedByOneProcess) {
   EXPECT_EQ(std::set<int64_t>(ids.begin(), ids.end()).size(), static_cast<size_t>(kEvents));
 }
 
+// Nodes renewing the shared RA certificate at once: one renewal of each certificate is published.
+TEST_F(ProcessesTest, OneRenewalOfTheRaCertificateIsPublished) {
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string old = "ra-" + std::to_string(round);
+    auto codes = RaceProcesses(file_, [&](int i, Store& s) {
+      RaCertificateRecord r{
+          old + "-" + std::to_string(i), "ra-key", old, Bytes{0x30, 0x00}, 100 + round, 10,
+          "node-" + std::to_string(i)};
+      auto published = s.PublishRaCertificate(r);
+      return published ? 0 : published.error().code == ErrorCode::kAlreadyExists ? 1 : 2;
+    });
+    EXPECT_EQ(CountOf(codes, 0), 1) << "round " << round;
+    EXPECT_EQ(CountOf(codes, 1), kProcesses - 1) << "round " << round;
+    auto latest = store_->LatestRaCertificate("ra-key");
+    ASSERT_TRUE(latest && *latest);
+    EXPECT_EQ((*latest)->replaces, old);
+  }
+}
+
 }  // namespace
 }  // namespace scepgate::store

@@ -19,7 +19,9 @@ namespace scepgate::store {
 namespace {
 
 // What versions 8 to 14 added, for taking a file back to an older schema.
+const std::string kDropV15 = " DROP TABLE ra_certificates; DROP TABLE node_ra;";
 const std::string kDropV14 =
+    kDropV15 +
     " DROP INDEX certificates_created_at; DROP INDEX certificates_profile;"
     " DROP INDEX certificates_subject; DROP INDEX certificates_status_created_at;";
 const std::string kDropV12 =
