@@ -3,7 +3,6 @@
 #include <stdlib.h>
 
 #include <chrono>
-#include <ctime>
 #include <set>
 
 #include "common/config.h"
@@ -11,6 +10,7 @@
 #include "data_dir.h"
 #include "data_dir_files.h"
 #include "store/sqlite/online_backup.h"
+#include "views.h"
 
 #ifndef SCEPGATE_VERSION
 #define SCEPGATE_VERSION "unknown"
@@ -24,15 +24,6 @@ using archive::BundleSource;
 using archive::TarType;
 
 constexpr int kFormatVersion = 1;
-
-std::string UtcNow(int64_t now) {
-  std::time_t t = static_cast<std::time_t>(now);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -118,7 +109,7 @@ nlohmann::json About(const Config& config, const BackupReport& r, int64_t now) {
       {"format", "scepgate-backup"},
       {"format_version", kFormatVersion},
       {"scepgate_version", SCEPGATE_VERSION},
-      {"created_at", UtcNow(now)},
+      {"created_at", IsoTime(now)},
       {"store_backend", config.store_backend},
       {"keys", r.keys_in_token ? "in the PKCS#11 token [pkcs11] names: not in this backup"
                                : "files in ca/"},
