@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 
@@ -66,6 +67,9 @@ Status AddLayoutDir(const fs::path& dir, const fs::path& sub, std::vector<Bundle
   if (!fs::is_directory(dir / sub, ec)) return {};
   sources.push_back({sub.generic_string(), TarType::kDirectory, kDirectoryMode, "", {}});
   SG_ASSIGN_OR_RETURN(auto files, ListLayoutFiles(dir, sub));
+  // In name order (a directory still comes before what it holds): the same data dir gives the
+  // same listing.
+  std::ranges::sort(files, {}, [](const DataDirFile& f) { return f.path.generic_string(); });
   for (const DataDirFile& f : files) {
     if (f.directory) {
       sources.push_back({f.path.generic_string(), TarType::kDirectory, f.mode, "", {}});

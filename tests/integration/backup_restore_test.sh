@@ -11,7 +11,6 @@ CLIENTS=${BACKUP_CLIENTS:-4}
 ROUNDS=${BACKUP_ROUNDS:-30}
 
 start_gateway "load-secret" 's/^legacy_algorithms = false/legacy_algorithms = true/'
-export SCEPGATE_DIR="$DATA"
 curl -sf "$URL?operation=GetCACert" -o "$WORK/cacert.before" || fail "GetCACert"
 
 # serials DIR FILE: the serials of every certificate in DIR's store, one a line, sorted.
