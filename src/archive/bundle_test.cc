@@ -102,6 +102,26 @@ TEST(Bundle, RefusesAManifestThatDoesNotMatchTheEntries) {
   EXPECT_FALSE(fs::exists(dir.path() / "restored"));
 }
 
+TEST(Bundle, RefusesAnEntryOutsideTheDirectoryAndWritesNothing) {
+  TempDir dir;
+  auto out = WriteSample(dir);
+  std::string data = Slurp(out);
+  // The header of ca/issuing.key (its name at the start of a block) renamed to climb out.
+  size_t at = data.find(std::string("ca/issuing.key\0", 15));
+  ASSERT_NE(at, std::string::npos);
+  ASSERT_EQ(at % 512, 0u);
+  data.replace(at, 14, "../../etc/keyX");
+  FixChecksum(data, at);
+  Spit(out, data);
+  auto target = dir.path() / "restored";
+  auto extracted = ExtractBundle(out, target);
+  ASSERT_FALSE(extracted);
+  EXPECT_NE(extracted.error().message.find("unsafe path"), std::string::npos)
+      << extracted.error().message;
+  EXPECT_FALSE(fs::exists(target));
+  EXPECT_FALSE(fs::exists(dir.path() / "etc"));
+}
+
 TEST(Bundle, RefusesATruncatedBundleAndWritesNothing) {
   TempDir dir;
   auto out = WriteSample(dir);

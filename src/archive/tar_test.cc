@@ -32,15 +32,6 @@ Result<std::vector<ReadEntry>> ReadAll(const std::filesystem::path& file) {
   }
 }
 
-// Rewrites the checksum of the header at `offset` after a test changed it.
-void FixChecksum(std::string& archive, size_t offset) {
-  std::memset(archive.data() + offset + 148, ' ', 8);
-  unsigned sum = 0;
-  for (size_t i = 0; i < kTarBlock; ++i) sum += static_cast<unsigned char>(archive[offset + i]);
-  std::snprintf(archive.data() + offset + 148, 8, "%06o", sum);
-  archive[offset + 155] = ' ';
-}
-
 std::filesystem::path WriteSample(const TempDir& dir) {
   auto out = dir.path() / "a.tar";
   auto w = TarWriter::Create(out);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -48,6 +50,15 @@ inline unsigned ModeOf(const std::filesystem::path& p) {
   struct stat st {};
   ::stat(p.c_str(), &st);
   return st.st_mode & 07777;
+}
+
+// Rewrites the checksum of the tar header at `offset` after a test changed it.
+inline void FixChecksum(std::string& archive, size_t offset) {
+  std::memset(archive.data() + offset + 148, ' ', 8);
+  unsigned sum = 0;
+  for (size_t i = 0; i < 512; ++i) sum += static_cast<unsigned char>(archive[offset + i]);
+  std::snprintf(archive.data() + offset + 148, 8, "%06o", sum);
+  archive[offset + 155] = ' ';
 }
 
 }  // namespace scepgate::archive
