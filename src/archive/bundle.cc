@@ -254,6 +254,7 @@ Result<Bundle> ExtractBundle(const fs::path& file, const fs::path& dir) {
   SG_ASSIGN_OR_RETURN(Bundle bundle, VerifyBundle(file));
   SG_ASSIGN_OR_RETURN(TarReader r, TarReader::Open(file));
   Status st;
+  if (!existed && dir.has_parent_path()) fs::create_directories(dir.parent_path(), ec);
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
     st = Fail(Error::Io(dir.string() + ": " + std::strerror(errno)));
   if (st && ::chmod(dir.c_str(), 0700) != 0)

@@ -58,7 +58,8 @@ Result<std::vector<BundleEntry>> WriteBundle(const std::filesystem::path& out,
 Result<Bundle> VerifyBundle(const std::filesystem::path& file);
 
 // VerifyBundle, then writes the entries below `dir` with their recorded modes (`dir` itself is
-// created with mode 0700), checking each digest again as it writes. Returns the manifest;
+// created with mode 0700, its missing parents as mkdir -p makes them), checking each digest again
+// as it writes. Returns the manifest;
 // kAlreadyExists when `dir` exists and is not empty, VerifyBundle's errors (nothing written),
 // kInvalidArgument / kIo while writing (what was written is removed, `dir` too if this made it).
 Result<Bundle> ExtractBundle(const std::filesystem::path& file, const std::filesystem::path& dir);

@@ -53,7 +53,7 @@ TEST(Bundle, WritesAManifestFirstAndExtractsWithModes) {
   EXPECT_EQ(verified->entries[3].mode, 0600u);
   EXPECT_EQ(verified->entries[3].sha256.size(), 64u);
 
-  auto target = dir.path() / "restored";
+  auto target = dir.path() / "parent" / "restored";
   auto extracted = ExtractBundle(out, target);
   ASSERT_TRUE(extracted) << extracted.error().message;
   EXPECT_EQ(ModeOf(target), 0700u);
