@@ -2,7 +2,8 @@
 # `scepgate backup` while `serve` runs under load (micromdm scepclient enrolling from several
 # clients at once), then `scepgate restore` into a new data dir: every certificate issued before
 # the backup started is in the restored store, the restored dir serves (same CA, enrollment
-# works), keys are 0600, and a damaged backup is refused with nothing written.
+# works), keys are 0600, and a damaged backup, or one whose CA key does not match its certificate,
+# is refused with nothing left behind.
 # BACKUP_CLIENTS (4) clients enroll at most BACKUP_ROUNDS (30) times each.
 SCEPGATE=$(realpath "$1")
 source "$(dirname "$0")/lib.sh"
@@ -120,6 +121,19 @@ fi
 grep -q "SHA-256 differs" "$WORK/damaged.out" || { cat "$WORK/damaged.out" >&2; fail "no digest error"; }
 [ ! -e "$WORK/damaged" ] || fail "a damaged backup left files behind"
 pass "a damaged backup is refused and writes nothing"
+
+# A CA key that does not match its certificate is refused after extraction, and removed again.
+cp -a "$NEW" "$WORK/mismatch"
+cp -p "$WORK/mismatch/ca/ra.key" "$WORK/mismatch/ca/issuing.key"
+"$SCEPGATE" backup --dir "$WORK/mismatch" --out "$WORK/mismatch.tar" >/dev/null ||
+  fail "backup of the mismatched dir"
+if "$SCEPGATE" restore --from "$WORK/mismatch.tar" --dir "$WORK/mismatched" >"$WORK/mismatch.out" 2>&1; then
+  fail "a key that does not match its certificate was restored"
+fi
+grep -q "issuing.key does not match its certificate" "$WORK/mismatch.out" ||
+  { cat "$WORK/mismatch.out" >&2; fail "no key mismatch reported"; }
+[ ! -e "$WORK/mismatched" ] || fail "a refused restore left files behind"
+pass "a CA key that does not match its certificate is refused"
 
 # The restored dir serves: the same CA, and a new enrollment.
 stop_gateway
