@@ -4,11 +4,16 @@
 # the backup started is in the restored store, the restored dir serves (same CA, enrollment
 # works), keys are 0600, and a damaged backup, or one whose CA key does not match its certificate,
 # is refused with nothing left behind.
-# BACKUP_CLIENTS (4) clients enroll at most BACKUP_ROUNDS (30) times each.
+# BACKUP_CLIENTS (4) clients enroll at most BACKUP_ROUNDS (30) times each. With
+# SCEPGATE_TEST_TOKEN (scepgate-test-token), the CA keys are in a SoftHSM2 token (lib.sh): the
+# backup then holds the .p11 files naming them and no key or PIN, and the restored dir serves
+# with the same token.
 SCEPGATE=$(realpath "$1")
 source "$(dirname "$0")/lib.sh"
 command -v scepclient >/dev/null || fail "scepclient is not installed (Debian package scep)"
 CLIENTS=${BACKUP_CLIENTS:-4}
+CA_KEYS="ca/issuing.key ca/root.key ca/ra.key"
+[ -z "${SCEPGATE_TEST_TOKEN:-}" ] || CA_KEYS="ca/issuing.p11 ca/root.p11 ca/ra.p11"
 ROUNDS=${BACKUP_ROUNDS:-30}
 
 start_gateway "load-secret" 's/^legacy_algorithms = false/legacy_algorithms = true/'
@@ -71,17 +76,18 @@ cat "$WORK/backup.out"
 
 [ "$(stat -c %a "$WORK/backup.tar")" = 600 ] || fail "the backup file is not mode 0600"
 tar -tvf "$WORK/backup.tar" >"$WORK/backup.list" || fail "tar cannot read the backup"
-for f in manifest.json scepgate.toml scepgate.db ca/issuing.key ca/root.key ca/ra.key \
-  admin/tls.key seal-keys; do
+for f in manifest.json scepgate.toml scepgate.db $CA_KEYS admin/tls.key seal-keys; do
   grep -q " $f\$" "$WORK/backup.list" || { cat "$WORK/backup.list" >&2; fail "$f is not in the backup"; }
 done
-tar -xOf "$WORK/backup.tar" manifest.json | python3 -c '
+tar -xOf "$WORK/backup.tar" manifest.json >"$WORK/manifest.json" || fail "tar -x manifest.json"
+python3 - "$WORK/manifest.json" "${CA_KEYS%% *}" <<'PY' || fail "the manifest is not as expected"
 import json,sys
-m=json.load(sys.stdin)
+m=json.load(open(sys.argv[1]))
 assert m["format"]=="scepgate-backup" and m["store_backend"]=="sqlite", m
 files={f["path"]:f for f in m["files"]}
-assert files["ca/issuing.key"]["mode"]=="0600" and len(files["scepgate.db"]["sha256"])==64, files
-' || fail "the manifest is not as expected"
+key_mode = "0600" if sys.argv[2].endswith(".key") else "0644"  # a .p11 names a key in a token
+assert files[sys.argv[2]]["mode"] == key_mode and len(files["scepgate.db"]["sha256"]) == 64, files
+PY
 pass "the backup is a tar file (mode 0600) with a manifest"
 
 # Restore on "another machine": a new dir.
@@ -89,8 +95,17 @@ NEW="$WORK/restored"
 "$SCEPGATE" restore --from "$WORK/backup.tar" --dir "$NEW" >"$WORK/restore.out" 2>&1 ||
   { cat "$WORK/restore.out" >&2; fail "restore failed"; }
 grep -q "integrity_check" "$WORK/restore.out" || { cat "$WORK/restore.out" >&2; fail "no database check"; }
-grep -q "matches its certificate" "$WORK/restore.out" || fail "no key check reported"
-for f in ca/issuing.key ca/root.key ca/ra.key admin/tls.key seal-keys scepgate.toml scepgate.db; do
+if [ -n "${SCEPGATE_TEST_TOKEN:-}" ]; then
+  grep -q "keys: in the PKCS#11 token" "$WORK/backup.out" || fail "backup does not say the keys stay in the token"
+  grep -q "keys: in the PKCS#11 token" "$WORK/restore.out" || fail "restore does not say the keys are in the token"
+  ! grep -q "\.key\$" <<<"$(grep " ca/" "$WORK/backup.list")" || fail "a CA key file is in the backup"
+  ! grep -qF "$(cat "$P11_PIN_FILE")" "$WORK/backup.tar" || fail "the PIN is in the backup"
+  KEY_FILES="admin/tls.key"
+else
+  grep -q "matches its certificate" "$WORK/restore.out" || fail "no key check reported"
+  KEY_FILES="$CA_KEYS admin/tls.key"
+fi
+for f in $KEY_FILES seal-keys scepgate.toml scepgate.db; do
   [ "$(stat -c %a "$NEW/$f")" = 600 ] || fail "$f is mode $(stat -c %a "$NEW/$f"), not 0600"
 done
 for f in ca/issuing.crt ca/root.crt ca/ra.crt; do
@@ -123,17 +138,19 @@ grep -q "SHA-256 differs" "$WORK/damaged.out" || { cat "$WORK/damaged.out" >&2; 
 pass "a damaged backup is refused and writes nothing"
 
 # A CA key that does not match its certificate is refused after extraction, and removed again.
-cp -a "$NEW" "$WORK/mismatch"
-cp -p "$WORK/mismatch/ca/ra.key" "$WORK/mismatch/ca/issuing.key"
-"$SCEPGATE" backup --dir "$WORK/mismatch" --out "$WORK/mismatch.tar" >/dev/null ||
-  fail "backup of the mismatched dir"
-if "$SCEPGATE" restore --from "$WORK/mismatch.tar" --dir "$WORK/mismatched" >"$WORK/mismatch.out" 2>&1; then
-  fail "a key that does not match its certificate was restored"
+if [ -z "${SCEPGATE_TEST_TOKEN:-}" ]; then
+  cp -a "$NEW" "$WORK/mismatch"
+  cp -p "$WORK/mismatch/ca/ra.key" "$WORK/mismatch/ca/issuing.key"
+  "$SCEPGATE" backup --dir "$WORK/mismatch" --out "$WORK/mismatch.tar" >/dev/null ||
+    fail "backup of the mismatched dir"
+  if "$SCEPGATE" restore --from "$WORK/mismatch.tar" --dir "$WORK/mismatched" >"$WORK/mismatch.out" 2>&1; then
+    fail "a key that does not match its certificate was restored"
+  fi
+  grep -q "issuing.key does not match its certificate" "$WORK/mismatch.out" ||
+    { cat "$WORK/mismatch.out" >&2; fail "no key mismatch reported"; }
+  [ ! -e "$WORK/mismatched" ] || fail "a refused restore left files behind"
+  pass "a CA key that does not match its certificate is refused"
 fi
-grep -q "issuing.key does not match its certificate" "$WORK/mismatch.out" ||
-  { cat "$WORK/mismatch.out" >&2; fail "no key mismatch reported"; }
-[ ! -e "$WORK/mismatched" ] || fail "a refused restore left files behind"
-pass "a CA key that does not match its certificate is refused"
 
 # The restored dir serves: the same CA, and a new enrollment.
 stop_gateway
