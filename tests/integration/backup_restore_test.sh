@@ -156,6 +156,7 @@ fi
 stop_gateway
 DATA="$NEW"
 PORT=$(free_port)
+# shellcheck disable=SC2034  # serve_gateway (lib.sh) reads it
 ADMIN_PORT=$(free_port)
 URL="http://127.0.0.1:$PORT/scep"
 serve_gateway
