@@ -47,11 +47,12 @@ Result<RestoreReport> RestoreDataDir(const fs::path& from, const fs::path& dir) 
   std::error_code ec;
   const bool existed = fs::exists(dir, ec);
   RestoreReport report;
-  SG_ASSIGN_OR_RETURN(report.bundle, archive::ExtractBundle(from, dir));
-  if (report.bundle.about.value("format", "") != "scepgate-backup") {
-    Empty(dir, existed);
-    return Fail(Error::InvalidArgument(from.string() + " is not a scepgate backup"));
-  }
+  auto is_backup = [&](const archive::Bundle& b) -> Status {
+    if (b.about.value("format", "") != "scepgate-backup")
+      return Fail(Error::InvalidArgument(from.string() + " is not a scepgate backup"));
+    return {};
+  };
+  SG_ASSIGN_OR_RETURN(report.bundle, archive::ExtractBundle(from, dir, is_backup));
   if (auto st = CheckRestored(dir, report); !st) {
     Empty(dir, existed);
     return Fail(st.error().With("nothing was restored"));

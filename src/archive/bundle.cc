@@ -246,12 +246,14 @@ Result<Bundle> VerifyBundle(const fs::path& file) {
   return manifest;
 }
 
-Result<Bundle> ExtractBundle(const fs::path& file, const fs::path& dir) {
+Result<Bundle> ExtractBundle(const fs::path& file, const fs::path& dir,
+                             const std::function<Status(const Bundle&)>& accept) {
   std::error_code ec;
   const bool existed = fs::exists(dir, ec);
   if (existed && !fs::is_empty(dir, ec))
     return Fail(Error::AlreadyExists(dir.string() + " is not empty: restore into a new directory"));
   SG_ASSIGN_OR_RETURN(Bundle bundle, VerifyBundle(file));
+  if (accept) SG_TRY_STATUS(accept(bundle));
   SG_ASSIGN_OR_RETURN(TarReader r, TarReader::Open(file));
   Status st;
   if (!existed && dir.has_parent_path()) fs::create_directories(dir.parent_path(), ec);

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -62,7 +63,10 @@ Result<Bundle> VerifyBundle(const std::filesystem::path& file);
 // as it writes. Returns the manifest;
 // kAlreadyExists when `dir` exists and is not empty, VerifyBundle's errors (nothing written),
 // kInvalidArgument / kIo while writing (what was written is removed, `dir` too if this made it).
-Result<Bundle> ExtractBundle(const std::filesystem::path& file, const std::filesystem::path& dir);
+// `accept`, when given, sees the verified manifest before anything is written; its error is
+// returned as it is.
+Result<Bundle> ExtractBundle(const std::filesystem::path& file, const std::filesystem::path& dir,
+                             const std::function<Status(const Bundle&)>& accept = nullptr);
 
 // "0600" for 0600.
 std::string ModeText(unsigned mode);

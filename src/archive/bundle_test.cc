@@ -148,6 +148,19 @@ TEST(Bundle, RefusesATarWithoutManifest) {
   EXPECT_NE(verified.error().message.find("not a scepgate backup"), std::string::npos);
 }
 
+TEST(Bundle, ExtractsNothingWhenTheCallerRefusesTheManifest) {
+  TempDir dir;
+  auto out = WriteSample(dir);
+  auto refused = ExtractBundle(out, dir.path() / "restored", [](const Bundle& b) -> Status {
+    if (b.about.value("format", "") != "scepgate-backup")
+      return Fail(Error::InvalidArgument("not a scepgate backup"));
+    return {};
+  });
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message, "not a scepgate backup");
+  EXPECT_FALSE(fs::exists(dir.path() / "restored"));
+}
+
 TEST(Bundle, RefusesToOverwriteTheOutput) {
   TempDir dir;
   auto out = WriteSample(dir);
