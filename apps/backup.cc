@@ -3,7 +3,9 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <set>
 
 #include "common/config.h"
@@ -36,7 +38,8 @@ class ScratchDir {
   static Result<ScratchDir> Beside(const fs::path& out) {
     std::string pattern = out.string() + ".tmp-XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr)
-      return Fail(Error::Io("cannot make a temporary directory beside " + out.string()));
+      return Fail(Error::Io("cannot make a temporary directory beside " + out.string() + ": " +
+                            std::strerror(errno)));
     return ScratchDir(pattern);
   }
   ScratchDir(ScratchDir&& other) noexcept : path_(std::exchange(other.path_, {})) {}
