@@ -33,6 +33,8 @@ void AddTokenCommands(CLI::App& app);
 void AddAuditCommands(CLI::App& app);
 void AddMigrateCommand(CLI::App& app);
 void AddAdminCertCommand(CLI::App& app);
+// `backup` and `restore` (backup.h).
+void AddBackupCommands(CLI::App& app);
 
 // Adds the --dir option (env SCEPGATE_DIR, default ./data) to a subcommand.
 void AddDirOption(CLI::App& cmd, std::string& dir);

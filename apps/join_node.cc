@@ -9,6 +9,7 @@
 #include "common/config_edit.h"
 #include "common/files.h"
 #include "data_dir.h"
+#include "data_dir_files.h"
 #include "scep/ca_state.h"
 
 namespace scepgate::app {
@@ -16,18 +17,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr unsigned kPrivate = 0600;
-constexpr unsigned kPublic = 0644;
+constexpr unsigned kPrivate = kPrivateMode;
+constexpr unsigned kPublic = kPublicMode;
 constexpr const char* kPasswordFile = "db-password";
 constexpr const char* kRootKeyElsewhere =
     "This node was made with `scepgate init --join`: the root CA's private key was not copied\n"
     "to it and stays with the node it came from (or offline). Commands that sign with it (ca\n"
     "rollover) take that key file with --root-key.\n";
-
-// A path relative to the data dir that stays inside it.
-bool InsideDataDir(const fs::path& file) {
-  return !file.is_absolute() && !file.empty() && *file.begin() != "..";
-}
 
 // Whether FROM/ca/`rel` belongs to the source's issuing CA (current, staged, archived).
 bool OfSourceIssuer(const fs::path& rel) {
@@ -42,31 +38,27 @@ bool OfSourceIssuer(const fs::path& rel) {
 // in a token are named by .p11 files, copied as they are: the new node opens the same token.
 Status CopyCaDirectory(const fs::path& from, const fs::path& dir, bool own_issuer,
                        std::vector<JoinedFile>& out) {
-  std::error_code ec;
-  fs::recursive_directory_iterator it(from / "ca", ec), end;
-  if (ec) return Fail(Error::Io("cannot read " + (from / "ca").string() + ": " + ec.message()));
-  SG_TRY_STATUS(MakePrivateDirectory(dir / "ca"));
   bool root_key = false;
-  for (; it != end; it.increment(ec)) {
-    if (ec) return Fail(Error::Io("cannot read " + (from / "ca").string() + ": " + ec.message()));
-    fs::path rel = fs::relative(it->path(), from);
-    if (own_issuer && OfSourceIssuer(rel)) {
-      if (it->is_directory()) it.disable_recursion_pending();
+  SG_ASSIGN_OR_RETURN(
+      auto files, ListLayoutFiles(from, "ca", [&](const fs::path& rel) {
+        if (own_issuer && OfSourceIssuer(rel)) return true;
+        if (rel == fs::path("ca") / "root.key" || rel == fs::path("ca") / "root.p11") {
+          root_key = true;
+          return true;
+        }
+        return false;
+      }));
+  SG_TRY_STATUS(MakePrivateDirectory(dir / "ca"));
+  for (const DataDirFile& f : files) {
+    if (f.directory) {
+      SG_TRY_STATUS(MakePrivateDirectory(dir / f.path));
       continue;
     }
-    if (it->is_directory()) {
-      SG_TRY_STATUS(MakePrivateDirectory(dir / rel));
-      continue;
-    }
-    if (!it->is_regular_file()) continue;
-    if (rel == fs::path("ca") / "root.key" || rel == fs::path("ca") / "root.p11") {
-      root_key = true;
-      continue;
-    }
-    bool key = rel.extension() == ".key";
-    SG_ASSIGN_OR_RETURN(std::string data, key ? ReadPrivateFile(it->path()) : ReadFile(it->path()));
-    SG_TRY_STATUS(WriteFile(dir / rel, data, key ? kPrivate : kPublic));
-    out.push_back({rel, key ? kPrivate : kPublic});
+    bool key = f.mode == kPrivate;
+    SG_ASSIGN_OR_RETURN(std::string data,
+                        key ? ReadPrivateFile(from / f.path) : ReadFile(from / f.path));
+    SG_TRY_STATUS(WriteFile(dir / f.path, data, f.mode));
+    out.push_back({f.path, f.mode});
   }
   if (root_key) {
     SG_TRY_STATUS(ca::MarkRootKeyElsewhere(dir / "ca", kRootKeyElsewhere));

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
     scepgate::app::AddAuditCommands(app);
     scepgate::app::AddMigrateCommand(app);
     scepgate::app::AddAdminCertCommand(app);
+    scepgate::app::AddBackupCommands(app);
     return scepgate::app::ParseAndRun(app, argc, argv, "scepgate");
   } catch (const std::exception& e) {  // library exceptions end here, with a message
     std::cerr << "scepgate: " << e.what() << "\n";

@@ -13,7 +13,7 @@ CC=${CC:-$(command -v clang-19 || true)}
 [ -n "$CXX" ] && [ -n "$CC" ] || { echo "fuzz.sh: clang 19 not found (set CXX and CC)" >&2; exit 1; }
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(parse_request envelope content get_message certs_only cert_rep
-                                     sealed_challenge http_request api_body)
+                                     sealed_challenge http_request api_body tar)
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSCEPGATE_FUZZ=ON \
   -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_C_COMPILER="$CC" \
   -DCMAKE_CXX_FLAGS="-Wno-deprecated-declarations -Wno-unknown-warning-option" >/dev/null
