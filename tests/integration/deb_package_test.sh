@@ -109,7 +109,12 @@ grep -qw rollover <<<"$completion" || fail "bash completion of 'scepgate ca' off
 if command -v systemd-analyze >/dev/null; then
   systemd-analyze verify "$UNIT" >"$WORK/verify.log" 2>&1 || { cat "$WORK/verify.log" >&2; fail "systemd-analyze verify"; }
   ! grep -q scepgate "$WORK/verify.log" || { cat "$WORK/verify.log" >&2; fail "systemd-analyze verify warns about the unit"; }
-  pass "systemd-analyze verify"
+  # Its sandbox, rated as `systemd-analyze security` rates it (0 best, 10 worst): at most 2.0.
+  if grep -q -- --offline <<<"$(systemd-analyze --help 2>/dev/null || true)"; then
+    systemd-analyze security --offline=true --threshold=20 "$UNIT" >"$WORK/security.log" 2>&1 ||
+      { cat "$WORK/security.log" >&2; fail "systemd-analyze security rates the unit above 2.0"; }
+  fi
+  pass "systemd-analyze verify, security: $(grep -o 'exposure level.*' "$WORK/security.log" 2>/dev/null || echo n/a)"
 fi
 pass "binaries, man pages and completion installed"
 
