@@ -70,7 +70,9 @@ def roff(text):
 
 def entry_roff(head, detail, desc):
     names = ", ".join(f"\\fB{roff(n)}\\fR" for n in head.split(","))
-    return f".TP\n{names}{' ' + roff(detail) if detail else ''}\n{roff(desc) if desc else ''}\n"
+    # The value's type (TEXT, INT, ...) in italics, then its default, Env:, Needs:, Excludes:.
+    detail = re.sub(r"^([A-Z][A-Z0-9_:]*)", r"\\fI\1\\fR", roff(detail)) if detail else ""
+    return f".TP\n{names}{' ' + detail if detail else ''}\n{roff(desc) if desc else ''}\n"
 
 
 def commands_roff(program):
@@ -82,8 +84,9 @@ def commands_roff(program):
         out.append(f'.SS "{name} {" ".join(path)}"\n')
         if parsed["description"]:
             out.append(roff(parsed["description"]) + "\n")
-        out.append(f".PP\n\\fB{roff(name + ' ' + ' '.join(path))}\\fR"
-                   f" {roff(parsed['usage'].split(' ', 1)[1] if ' ' in parsed['usage'] else '')}\n")
+        # "Usage: /path/to/program sub command [OPTIONS] ...": what follows the command.
+        rest = " ".join(parsed["usage"].split()[1 + len(path):])
+        out.append(f".PP\n\\fB{roff(name + ' ' + ' '.join(path))}\\fR {roff(rest)}\n")
         for section in ("Positionals", "Options"):
             entries = [e for e in parsed["sections"].get(section, []) if e[0] != "-h,--help"]
             if entries:

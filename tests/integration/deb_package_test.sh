@@ -223,6 +223,8 @@ grep -q "$DATA was kept" "$WORK/purge.log" || { cat "$WORK/purge.log" >&2; fail 
 [ ! -e /etc/scepgate ] || fail "/etc/scepgate is still there"
 ! getent passwd scepgate >/dev/null || fail "the scepgate user is still there"
 ! getent group scepgate >/dev/null || fail "the scepgate group is still there"
+leftovers=$(find /etc/systemd /var/lib/systemd -name '*scepgate*' 2>/dev/null || true)
+[ -z "$leftovers" ] || fail "purge left systemd state behind: $leftovers"
 [ -f "$DATA/ca/issuing.key" ] && [ -f "$DATA/scepgate.db" ] || fail "purge removed the data dir"
 grep -q "not-installed\|^$" <<<"$(dpkg-query -W -f='${Status}' scepgate 2>/dev/null || true)" ||
   fail "dpkg still knows the package"
