@@ -32,7 +32,9 @@ MAINPID=""
 SYSTEMD=""
 [ -d /run/systemd/system ] && SYSTEMD=1
 deb_cleanup() {
+  # The service first: userdel refuses a user that still runs a process.
   if [ -n "$SYSTEMD" ] && [ -n "$INSTALLED" ]; then systemctl stop scepgate 2>/dev/null || true; fi
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; fi
   if [ -n "$INSTALLED" ]; then dpkg --purge scepgate >/dev/null 2>&1 || true; fi
   if [ -n "$INSTALLED" ]; then rm -rf "$DATA"; fi
   cleanup
@@ -181,8 +183,8 @@ openssl verify -CAfile "$DATA/ca/root.crt" -untrusted "$DATA/ca/issuing.crt" "$W
   fail "the certificate does not chain to the package's CA"
 pass "scepclient enrolled"
 
-as_scepgate sed -i 's/^challenge = "deb-secret"/challenge = "deb-rotated"/' "$DATA/scepgate.toml"
-grep -q '^challenge = "deb-rotated"' "$DATA/scepgate.toml" || fail "the challenge line of scepgate.toml was not found"
+as_scepgate sed -i -E "s/^challenge = [\"']deb-secret[\"']\$/challenge = 'deb-rotated'/" "$DATA/scepgate.toml"
+grep -q "^challenge = 'deb-rotated'" "$DATA/scepgate.toml" || fail "the challenge line of scepgate.toml was not found"
 if [ -n "$SYSTEMD" ]; then
   systemctl reload scepgate || fail "systemctl reload scepgate"
 else
@@ -198,7 +200,10 @@ for _ in $(seq 1 50); do
 done
 [ -n "$reloaded" ] || { cat "$WORK/rotated.log" >&2; fail "the new challenge does not enroll after ExecReload"; }
 kill -0 "$MAINPID" || fail "the service died on reload"
-pass "ExecReload (SIGHUP) made the new challenge count"
+mkdir "$WORK/old"
+if timeout 60 scepclient -private-key "$WORK/old/key.pem" -server-url "$URL" -challenge deb-secret \
+  -cn deb-old >"$WORK/old.log" 2>&1; then fail "the old challenge still enrolls after ExecReload"; fi
+pass "ExecReload (SIGHUP) made the new challenge count, and the old one not"
 
 as_scepgate scepgate reload --dir "$DATA" >/dev/null || fail "scepgate reload as the scepgate user"
 strays=$(find "$DATA" ! -user scepgate)
@@ -216,6 +221,17 @@ fi
 ! curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 || fail "the service still answers after stop"
 pass "service stopped"
 
+# The symlink that enables the unit.
+WANTS=/etc/systemd/system/multi-user.target.wants/scepgate.service
+
+# Reinstalled over itself (an upgrade) with a data dir: the data is untouched, and the unit stays
+# as the administrator left it (started by hand here, never enabled).
+dpkg -i "$DEB" >"$WORK/reinstall.log" 2>&1 || { cat "$WORK/reinstall.log" >&2; fail "dpkg -i over the installed package"; }
+[ -f "$DATA/scepgate.db" ] && [ -z "$(find "$DATA" ! -user scepgate)" ] || fail "the upgrade changed the data dir"
+[ ! -e "$WANTS" ] || fail "the upgrade enabled a unit the administrator had not enabled"
+! grep -q "scepgate init" "$WORK/reinstall.log" || fail "the upgrade asked for a data dir that exists"
+pass "upgrade kept the data dir and the unit's state"
+
 dpkg --purge scepgate >"$WORK/purge.log" 2>&1 || { cat "$WORK/purge.log" >&2; fail "dpkg --purge failed"; }
 grep -q "$DATA was kept" "$WORK/purge.log" || { cat "$WORK/purge.log" >&2; fail "purge did not say the data dir was kept"; }
 [ ! -e /usr/bin/scepgate ] || fail "/usr/bin/scepgate is still there"
@@ -228,6 +244,23 @@ leftovers=$(find /etc/systemd /var/lib/systemd -name '*scepgate*' 2>/dev/null ||
 [ -f "$DATA/ca/issuing.key" ] && [ -f "$DATA/scepgate.db" ] || fail "purge removed the data dir"
 grep -q "not-installed\|^$" <<<"$(dpkg-query -W -f='${Status}' scepgate 2>/dev/null || true)" ||
   fail "dpkg still knows the package"
+pass "purged: binaries, unit, /etc/scepgate and the user gone, $DATA kept"
+
+# Installed again on the kept data dir, now owned by a uid nobody has (as when the new scepgate
+# user gets another uid): postinst gives it to the new user and enables the unit.
+orphan=3999999
+! getent passwd "$orphan" >/dev/null || fail "uid $orphan exists"
+chown -R "$orphan:$orphan" "$DATA"
+dpkg -i "$DEB" >"$WORK/again.log" 2>&1 || { cat "$WORK/again.log" >&2; fail "dpkg -i on a kept data dir"; }
+grep -q "belonged to a removed user" "$WORK/again.log" || { cat "$WORK/again.log" >&2; fail "postinst did not say it took the data dir over"; }
+strays=$(find "$DATA" ! -user scepgate -o ! -group scepgate)
+[ -z "$strays" ] || fail "not given to the new scepgate user: $strays"
+[ -L "$WANTS" ] || fail "the unit is not enabled although the data dir exists"
+as_scepgate scepgate ca show --dir "$DATA" >/dev/null || fail "the new scepgate user cannot read the kept data dir"
+pass "reinstalled on the kept data dir: given to the new user, unit enabled"
+dpkg --purge scepgate >"$WORK/purge2.log" 2>&1 || { cat "$WORK/purge2.log" >&2; fail "the second dpkg --purge failed"; }
+[ ! -e "$WANTS" ] || fail "purge left the unit enabled"
+! getent passwd scepgate >/dev/null || fail "the scepgate user is still there"
 rm -rf "$DATA"
 INSTALLED=""
-pass "purged: binaries, unit, /etc/scepgate and the user gone, $DATA kept (then removed by the test)"
+pass "purged again; the test removed $DATA"
