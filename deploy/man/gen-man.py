@@ -64,7 +64,8 @@ def helptree(program, path=()):
 
 
 def roff(text):
-    text = text.replace("\\", "\\e").replace("-", "\\-")
+    # \: after "|" lets a long list of values (a|b|c) break there.
+    text = text.replace("\\", "\\e").replace("-", "\\-").replace("|", "|\\:")
     return re.sub(r"^([.'])", r"\\&\1", text, flags=re.M)
 
 
