@@ -98,6 +98,13 @@ grep -q "$ENV_FILE" <<<"$(dpkg-query -W -f='${Conffiles}' scepgate)" || fail "$E
   fail "the unit was enabled without a data dir"
 pass "installed: user, $DATA 0700, /etc/scepgate 0750 root:scepgate, unit not enabled"
 
+if command -v readelf >/dev/null; then
+  for b in /usr/bin/scepgate /usr/bin/scepgate-agent; do
+    flags=$(readelf -d "$b")
+    grep -q "NOW PIE" <<<"$flags" || fail "$b is not a PIE with full RELRO (BIND_NOW)"
+    grep -q GNU_RELRO <<<"$(readelf -l "$b")" || fail "$b has no RELRO segment"
+  done
+fi
 /usr/bin/scepgate --help >/dev/null || fail "/usr/bin/scepgate --help"
 /usr/bin/scepgate-agent --help >/dev/null || fail "/usr/bin/scepgate-agent --help"
 if command -v man >/dev/null; then
