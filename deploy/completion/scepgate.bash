@@ -5,17 +5,41 @@
 # options that take a value. Needs nothing from the bash-completion package.
 
 # _scepgate_help PROGRAM [SUBCOMMAND...]: one line per name: "S sub", "O --flag", "V --option"
-# (an option that takes a value).
+# (an option that takes a value), and "E --option a b c" when its description starts with its
+# values as a|b|c, or gives them so after a word ending in a colon ("key type: rsa|ec"); values
+# with a colon are left out (bash splits words there).
 _scepgate_help() {
   "$@" --help 2>/dev/null | awk '
-    /^[A-Za-z][^:]*:$/ { section = substr($0, 1, length($0) - 1); next }
+    function values(desc,   n, w, i, v, prev) {
+      n = split(desc, w, /[ \t]+/)
+      prev = ":"
+      for (i = 1; i <= n; i++) {
+        if (w[i] == "") continue
+        v = w[i]
+        sub(/[,;.)]+$/, "", v)
+        if (prev ~ /:$/ && v ~ /^[A-Za-z0-9._-]+(\|[A-Za-z0-9._-]+)+$/) { gsub(/\|/, " ", v); return v }
+        prev = w[i]
+      }
+      return ""
+    }
+    function enum(desc,   v) {
+      if (pending == "") return
+      v = values(desc)
+      if (v != "") for (i2 = 1; i2 <= pn; i2++) print "E " pnames[i2] " " v
+      pending = ""
+    }
+    /^[A-Za-z][^:]*:$/ { pending = ""; section = substr($0, 1, length($0) - 1); next }
     /^  [^ ]/ {
+      pending = ""
       if (section == "Subcommands") { print "S " $1; next }
       if (section != "Options") next
       kind = ($0 ~ /^  [^ ]+ [A-Z]/) ? "V" : "O"
-      n = split($1, names, ",")
-      for (i = 1; i <= n; i++) print kind " " names[i]
-    }'
+      pn = split($1, pnames, ",")
+      for (i = 1; i <= pn; i++) print kind " " pnames[i]
+      if (kind == "V") { pending = 1; if (length($0) > 30) enum(substr($0, 31)) }
+      next
+    }
+    /^   / { enum($0); next }'
 }
 
 # _scepgate_has HELP LINE: HELP (from _scepgate_help) has LINE.
@@ -41,7 +65,10 @@ _scepgate() {
   done
 
   if [[ $prev == -* ]] && _scepgate_has "$help" "V $prev"; then
-    if [[ $prev == --dir ]]; then
+    kind=$(sed -n "s/^E $prev //p" <<<"$help")
+    if [[ -n $kind ]]; then
+      mapfile -t COMPREPLY < <(compgen -W "$kind" -- "$cur")
+    elif [[ $prev == --dir ]]; then
       mapfile -t COMPREPLY < <(compgen -d -- "$cur")
     else
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")

@@ -57,6 +57,12 @@ check() {
   for sub in $subs; do check "$prog" "$name" "$page" "$@" "$sub"; done
 }
 
+# Values listed as a|b|c in an option's description are offered after it.
+offered=$(complete_words "$SCEPGATE" cert revoke --reason "")
+grep -qxF keyCompromise <<<"$offered" || fail "the completion of 'scepgate cert revoke --reason' offers: $offered"
+offered=$(complete_words "$SCEPGATE" init --dir "")
+! grep -q -- '^-' <<<"$offered" || fail "the completion of '--dir' offers options: $offered"
+
 for pair in "$SCEPGATE:scepgate" "$AGENT:scepgate-agent"; do
   prog=${pair%%:*} name=${pair##*:}
   [ -f "$MAN_DIR/$name.1.gz" ] || fail "$MAN_DIR/$name.1.gz is not built (target scepgate-man)"
