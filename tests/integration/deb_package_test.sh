@@ -271,3 +271,12 @@ dpkg --purge scepgate >"$WORK/purge2.log" 2>&1 || { cat "$WORK/purge2.log" >&2; 
 rm -rf "$DATA"
 INSTALLED=""
 pass "purged again; the test removed $DATA"
+
+# Installed and purged before any data dir was made: nothing stays, /var/lib/scepgate included.
+INSTALLED=1
+dpkg -i "$DEB" >/dev/null 2>&1 || fail "dpkg -i (third time)"
+dpkg --purge scepgate >"$WORK/purge3.log" 2>&1 || { cat "$WORK/purge3.log" >&2; fail "dpkg --purge (third time)"; }
+[ ! -e "$DATA" ] || fail "purge kept an empty $DATA"
+! grep -q "was kept" "$WORK/purge3.log" || fail "purge says it kept an empty data dir"
+INSTALLED=""
+pass "install and purge without a data dir leave nothing"
