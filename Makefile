@@ -1,6 +1,7 @@
 # scepgate: the two commands a newcomer needs.
 #   make run   set up, build, and serve SCEP on 127.0.0.1:8080 from a fresh data dir (./data)
 #   make test  set up, build, and run every test (unit + integration) through CTest
+#   make deb   set up, build the two binaries and their man pages, and make the Debian package
 BUILD ?= build
 DATA ?= data
 JOBS ?= $(shell nproc)
@@ -9,14 +10,18 @@ LISTEN ?= 127.0.0.1:8080
 # keeps `make test` within CI's budget. `make BUILD_TYPE=RelWithDebInfo` for a debuggable build.
 BUILD_TYPE ?= Release
 
-.PHONY: setup build run test bench bench-ha format tidy fuzz tsan clean
+DEB_TARGETS = scepgate scepgate-agent scepgate-man
+
+.PHONY: setup configure build run test deb bench bench-ha format tidy fuzz tsan clean
 
 setup:
 	bash scripts/setup.sh
 
-build: setup
+configure: setup
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
 	  -DCMAKE_CXX_FLAGS_RELEASE='-O2 -DNDEBUG' -DCMAKE_C_FLAGS_RELEASE='-O2 -DNDEBUG'
+
+build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: build
@@ -26,6 +31,12 @@ run: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j 2 --timeout 900
+
+# The Debian package (CPack, deploy/CMakeLists.txt) in $(BUILD): only what it holds is built.
+deb: configure
+	cmake --build $(BUILD) -j $(JOBS) --target $(DEB_TARGETS)
+	cd $(BUILD) && cpack -G DEB
+	@cd $(BUILD) && echo "deb: $$PWD/$$(ls -t scepgate_*.deb | head -n 1)"
 
 bench: build
 	bash bench/compare.sh

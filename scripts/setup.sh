@@ -16,6 +16,7 @@ packages=(
   scep certmonger strongswan-pki libstrongswan-extra-plugins
   dbus util-linux procps curl python3 iproute2
   prometheus
+  dpkg-dev adduser man-db systemd  # make deb (dpkg-shlibdeps); the deb_package and cli_docs tests
 )
 
 missing=()
