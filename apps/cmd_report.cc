@@ -45,9 +45,12 @@ void Run(const Flags& f) {
   auto data = OrDie(OpenDataDir(f.dir, clock));
   auto rows = OrDie(mgmt::Report(*data->store, clock).ForProfile(f.profile));
   if (!f.json) return PrintTable(rows);
-  nlohmann::json arr = nlohmann::json::array();
-  for (const auto& r : rows) arr.push_back(ReportRowJson(r));
-  std::cout << arr.dump(2) << "\n";
+  // One row at a time: the whole fleet's array is never built as one document.
+  std::string out = "[";
+  for (size_t i = 0; i < rows.size(); ++i)
+    out += (i == 0 ? "\n  " : ",\n  ") + ReportRowJson(rows[i]).dump();
+  out += rows.empty() ? "]\n" : "\n]\n";
+  std::cout << out;
 }
 
 }  // namespace

@@ -274,8 +274,10 @@ const std::vector<Op>& Ops() {
        "admin", "", "ProfileDeleted", 200, {}},
       {"GET", "/profiles/{name}/targets", "the devices a profile targets",
        "auditor", "", "Device[]", 200, {}},
-      {"GET", "/profiles/{name}/report", "per-device status of a profile",
-       "auditor", "", "ReportRow[]", 200, {}},
+      {"GET", "/profiles/{name}/report",
+       "per-device status of a profile, oldest device first, a page at a time (limit 1-1000, "
+       "default 100); a full page names the next in X-Next-Cursor and Link rel=next (?cursor=)",
+       "auditor", "", "ReportRow[]", 200, {"cursor", "limit"}},
       {"POST", "/profiles/{name}/assignments", "assign a profile to a group",
        "admin", "AssignmentInput", "Assignment", 201, {}},
       {"DELETE", "/profiles/{name}/assignments/{group}", "remove an assignment",

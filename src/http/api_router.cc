@@ -91,4 +91,19 @@ Result<RouteMatch> Router::Match(std::string_view method, std::string_view path)
   return match;
 }
 
+void LinkNextPage(ApiReply& reply, std::string_view path, std::string_view query,
+                  const std::string& cursor) {
+  if (cursor.empty()) return;
+  reply.headers.emplace_back("X-Next-Cursor", cursor);
+  std::string next = std::string(path) + "?cursor=" + cursor;
+  for (size_t at = 0; at < query.size();) {
+    size_t end = query.find('&', at);
+    std::string_view part = query.substr(at, end == std::string_view::npos ? end : end - at);
+    if (!part.empty() && !part.starts_with("cursor=")) next += "&" + std::string(part);
+    if (end == std::string_view::npos) break;
+    at = end + 1;
+  }
+  reply.headers.emplace_back("Link", "<" + next + ">; rel=\"next\"");
+}
+
 }  // namespace scepgate::http

@@ -19,6 +19,13 @@ namespace scepgate::http {
 inline constexpr std::string_view kApiPrefix = "/api/v1";
 
 // What a route answers on success; errors are Result errors, mapped to statuses by ApiHandler.
+struct ApiReply;
+
+// Names where the next page of a paged list starts, when `cursor` is not empty: X-Next-Cursor, and
+// a Link rel="next" to `path` with the request's `query` but its cursor replaced. Thread-safe.
+void LinkNextPage(ApiReply& reply, std::string_view path, std::string_view query,
+                  const std::string& cursor);
+
 struct ApiReply {
   int status = 200;
   nlohmann::json body;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "common/percent.h"
 #include "http/api_body.h"
 #include "http/api_routes.h"
 #include "http/views.h"
@@ -126,6 +127,25 @@ Result<ApiReply> IssueChallenge(const ApiDeps& d, ApiCall& call) {
   return ApiReply{201, views::IssuedChallengeJson(issued)};
 }
 
+// GET /profiles/{name}/report: one page (?limit, 100 by default, at most 1000; ?cursor), each
+// targeted device's status; a full page names where the next one starts (X-Next-Cursor, Link).
+Result<ApiReply> ProfileReport(const ApiDeps& d, ApiCall& call) {
+  constexpr int kDefaultPage = 100;
+  constexpr int kMaxPage = 1000;
+  SG_ASSIGN_OR_RETURN(int limit, call.QueryCount("limit", kDefaultPage));
+  if (limit == 0 || limit > kMaxPage)
+    return Fail(Error::InvalidArgument("limit is 1 to " + std::to_string(kMaxPage)));
+  SG_ASSIGN_OR_RETURN(std::string cursor, call.Query("cursor"));
+  const std::string name = call.Param("name");
+  SG_ASSIGN_OR_RETURN(
+      mgmt::ReportPage page,
+      mgmt::Report(d.store, d.clock).Page(name, cursor, static_cast<size_t>(limit)));
+  ApiReply reply{200, Array(page.rows, views::ReportRowJson)};
+  LinkNextPage(reply, "/api/v1/profiles/" + PercentEncode(name) + "/report", call.request.query,
+               page.next_cursor);
+  return reply;
+}
+
 }  // namespace
 
 void AddProfileRoutes(Router& router, const ApiDeps& deps) {
@@ -155,12 +175,7 @@ void AddProfileRoutes(Router& router, const ApiDeps& deps) {
                               mgmt::Targeting(dd.store).TargetedDevices(call.Param("name")));
           return ApiReply{200, Array(devices, views::DeviceJson)};
         });
-  route("GET", "/profiles/{name}/report", Role::kAuditor, "",
-        [](const ApiDeps& dd, ApiCall& call) -> Result<ApiReply> {
-          SG_ASSIGN_OR_RETURN(auto rows,
-                              mgmt::Report(dd.store, dd.clock).ForProfile(call.Param("name")));
-          return ApiReply{200, Array(rows, views::ReportRowJson)};
-        });
+  route("GET", "/profiles/{name}/report", Role::kAuditor, "", ProfileReport);
   route("POST", "/profiles/{name}/assignments", Role::kAdmin, "assignment.add", Assign);
   route("DELETE", "/profiles/{name}/assignments/{group}", Role::kAdmin, "assignment.remove",
         Unassign);

@@ -47,20 +47,7 @@ Result<ApiReply> ListCertificates(const ApiDeps& d, ApiCall& call) {
     return Fail(Error::InvalidArgument("limit is 1 to " + std::to_string(kMaxPage)));
   SG_ASSIGN_OR_RETURN(mgmt::CertPage page, mgmt::Records(d.store).CertificatePage(q));
   ApiReply reply{200, Array(page.items, views::CertificateJson)};
-  if (!page.next_cursor.empty()) {
-    reply.headers.emplace_back("X-Next-Cursor", page.next_cursor);
-    std::string next = "/api/v1/certificates?cursor=" + page.next_cursor;
-    std::string query = call.request.query;
-    // The same query with the new cursor: the request's parameters but its cursor.
-    for (size_t at = 0; at < query.size();) {
-      size_t end = query.find('&', at);
-      std::string part = query.substr(at, end == std::string::npos ? end : end - at);
-      if (!part.empty() && !part.starts_with("cursor=")) next += "&" + part;
-      if (end == std::string::npos) break;
-      at = end + 1;
-    }
-    reply.headers.emplace_back("Link", "<" + next + ">; rel=\"next\"");
-  }
+  LinkNextPage(reply, "/api/v1/certificates", call.request.query, page.next_cursor);
   return reply;
 }
 

@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,6 +64,12 @@ struct DeviceStatus {
   std::optional<EffectiveCertificate> certificate;  // set exactly when status is Succeeded
 };
 
+// One page of the report, and where the next one starts ("" after the last page).
+struct ReportPage {
+  std::vector<DeviceStatus> rows;
+  std::string next_cursor;
+};
+
 // Thread-safe as far as the store is: holds no state of its own.
 class Report {
  public:
@@ -72,9 +79,16 @@ class Report {
   // first). Returns kNotFound for an unknown profile, kDatabase when the store fails.
   Result<std::vector<DeviceStatus>> ForProfile(std::string_view profile);
 
+  // At most `limit` rows (0: all) of the report, from the device after `cursor` (a page's
+  // next_cursor; "" for the first page). A cursor whose device is no longer targeted goes on
+  // with the next device created after it. kInvalidArgument for a malformed cursor, and the
+  // errors of ForProfile.
+  Result<ReportPage> Page(std::string_view profile, std::string_view cursor, size_t limit);
+
  private:
-  // The row for one targeted device and the profile (its canonical name). kDatabase.
-  Result<DeviceStatus> ForDevice(const store::DeviceRecord& device, const std::string& profile);
+  // The rows of `devices` for the profile (its canonical name), in their order. kDatabase.
+  Result<std::vector<DeviceStatus>> Rows(std::span<const store::DeviceRecord> devices,
+                                         const std::string& profile);
 
   store::Store& store_;
   const Clock& clock_;

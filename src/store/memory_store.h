@@ -78,6 +78,9 @@ class MemoryStore final : public Store {
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
   Status SetSetting(std::string_view key, std::string_view value) override;
 
+  // The status report's view of many devices (memory_report_states.cc).
+  Result<std::vector<ProfileDeviceState>> ProfileDeviceStates(
+      std::string_view profile, std::span<const std::string> device_ids, int64_t now) override;
   // Renewals of the RA certificate and what each node serves (memory_ra_certs.cc).
   Status PublishRaCertificate(const RaCertificateRecord& record) override;
   Result<std::optional<RaCertificateRecord>> LatestRaCertificate(std::string_view key_id) override;

@@ -30,6 +30,7 @@
 #include "store/outbox.h"
 #include "store/profiles.h"
 #include "store/ra_certs.h"
+#include "store/report_states.h"
 #include "store/requests.h"
 #include "store/settings.h"
 #include "store/tokens_audit.h"
@@ -47,6 +48,7 @@ class Store : public CertificateStore,
               public TokenAuditStore,
               public SettingsStore,
               public IssuerStore,
-              public RaCertificateStore {};
+              public RaCertificateStore,
+              public ReportStore {};
 
 }  // namespace scepgate::store

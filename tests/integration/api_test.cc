@@ -293,6 +293,46 @@ TEST_F(ApiTest, CertificatesComeAPageAtATimeWithACursorAndFilters) {
     Expect(400, "GET", std::string("/certificates?") + bad, auditor_);
 }
 
+TEST_F(ApiTest, TheProfileReportComesAPageAtATime) {
+  ASSERT_EQ(server_->Cli({"group", "add", "fleet"}), 0);
+  for (int i = 0; i < 7; ++i) {
+    std::string id;
+    ASSERT_EQ(
+        server_->Cli(
+            {"device", "add", "--name", "pc-" + std::to_string(i), "--platform", "windows"}, &id),
+        0);
+    while (!id.empty() && id.back() == '\n') id.pop_back();
+    ASSERT_EQ(server_->Cli({"group", "add-member", "fleet", "--device", id}), 0);
+  }
+  ASSERT_EQ(server_->Cli({"profile", "create", "fleet-wifi", "--type", "device", "--subject",
+                          "CN={{DeviceName}}", "--url", server_->Url()}),
+            0);
+  ASSERT_EQ(server_->Cli({"assign", "fleet-wifi", "--group", "fleet"}), 0);
+  json everything = Json({"report", "--profile", "fleet-wifi"});
+  ASSERT_EQ(everything.size(), 7u);
+  json walked = json::array();
+  std::string next = "/profiles/fleet-wifi/report?limit=3";
+  int pages = 0;
+  for (; pages < 5 && !next.empty(); ++pages) {
+    Reply r = Call("GET", next, auditor_);
+    ASSERT_EQ(r.status, 200) << r.raw;
+    for (const json& row : r.body) walked.push_back(row);
+    std::string link = r.Header("Link");
+    next.clear();
+    if (!link.empty()) {
+      ASSERT_EQ(link.find("</api/v1/profiles/fleet-wifi/report?cursor="), 0u) << link;
+      EXPECT_NE(link.find("limit=3"), std::string::npos) << link;
+      next = link.substr(8, link.find('>') - 8);
+    }
+  }
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(walked, everything);
+  EXPECT_EQ(Expect(200, "GET", "/profiles/fleet-wifi/report", auditor_), everything);
+  for (const char* bad : {"limit=0", "limit=1001", "cursor=x", "cursor=12", "cursor=-1.x"})
+    Expect(400, "GET", std::string("/profiles/fleet-wifi/report?") + bad, auditor_);
+  Expect(404, "GET", "/profiles/nope/report", auditor_);
+}
+
 TEST_F(ApiTest, TheApiIsServedOnlyOnTheAdminListenerAndOnlyOverTls) {
   // The public listener has no REST API, with a token or without.
   client::HttpRequest r;
