@@ -12,6 +12,11 @@ namespace scepgate::store {
 
 Result<DirectoryBatchOutcome> SqliteStore::ApplyDirectoryBatch(const DirectoryBatch& batch) {
   std::lock_guard lock(mu_);
+  // A bulk import touches pages all over the devices' and members' indexes (random UUIDs): with
+  // SQLite's default 2 MB page cache a batch re-reads and re-writes them hundreds of thousands of
+  // times (100,000 devices: 13 s). 64 MiB, taken only as pages are used, holds a large directory's
+  // indexes. The setting stays on this connection.
+  SG_TRY_STATUS(Exec(*db_, "PRAGMA cache_size = -65536"));
   SG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(*db_));
   DirectoryBatchOutcome out;
   auto added = [&] { return sqlite3_changes(db_.get()) == 1; };
