@@ -112,6 +112,27 @@ TEST_F(ImportTest, CliDryRunWritesNothingAndAnUnknownColumnRefusesTheFile) {
   EXPECT_TRUE(Json({"device", "list"}).empty());
 }
 
+TEST_F(ImportTest, UserImportDefaultsToUserRowsAndIdsOutDashPrintsTheIds) {
+  std::string users = Write("users.csv",
+                            "upn,email,sid,groups\n"
+                            "carol@example.com,carol@example.com,S-1-5-21-1-2-3-1001,staff\n"
+                            "dave@example.com,,S-1-bad,\n");
+  std::string out, err;
+  EXPECT_EQ(server_->Cli({"user", "import", users, "--create-groups"}, &out, &err), 1);
+  EXPECT_NE(out.find("users: 1 added, 0 existing, 1 refused"), std::string::npos) << out;
+  EXPECT_NE(out.find("line 3 (user): SID 'S-1-bad'"), std::string::npos) << out;
+  json carol = Json({"user", "show", "carol@example.com"});
+  EXPECT_EQ(carol["sid"], "S-1-5-21-1-2-3-1001");
+  EXPECT_EQ(carol["identity_by_admin"], true);
+  EXPECT_EQ(carol["groups"], json({"staff"}));
+
+  std::string devices = Write(
+      "devices.jsonl", "{\"name\":\"a\",\"platform\":\"ios\",\"owner\":\"CAROL@example.com\"}\n");
+  EXPECT_EQ(server_->Cli({"device", "import", devices, "--ids-out", "-"}, &out, &err), 0) << err;
+  EXPECT_TRUE(out.starts_with("line,id,name\n1,")) << out;  // the summary goes to stderr then
+  EXPECT_NE(err.find("devices: 1 added"), std::string::npos) << err;
+}
+
 TEST_F(ImportTest, ApiImportsCsvAndJsonLinesAnswersTheReportAndRefusesTooLargeBodies) {
   Reply csv = Post("?create_groups=true", "text/csv", kCsv);
   ASSERT_EQ(csv.status, 200) << csv.raw;
