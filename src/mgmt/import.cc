@@ -39,7 +39,7 @@ void TallyDryRun(ImportReport& report, const RowPlan& plan) {
 
 // Writes `plans` through the store, one batch; on kNotFound (a row's reference vanished
 // since it was checked) row by row, refusing those that still fail.
-Status Write(store::Store& store, std::span<const RowPlan> plans, ImportReport& report) {
+Status Write(store::DirectoryStore& store, std::span<const RowPlan> plans, ImportReport& report) {
   store::DirectoryBatch batch;
   std::vector<const RowPlan*> device_rows;
   for (const RowPlan& p : plans) {

@@ -18,7 +18,7 @@
 #include "common/random.h"
 #include "mgmt/import_rows.h"
 #include "mgmt/tokens.h"
-#include "store/store.h"
+#include "store/directory.h"
 
 namespace scepgate::mgmt {
 
@@ -60,7 +60,7 @@ struct ImportReport {
 // Thread-safe as far as the store is: holds no state of its own.
 class Importer {
  public:
-  Importer(store::Store& store, const Clock& clock, Random& random)
+  Importer(store::DirectoryStore& store, const Clock& clock, Random& random)
       : store_(store), clock_(clock), random_(random) {}
 
   // Imports `text`. Refused rows are reported, not returned as errors. kInvalidArgument for a
@@ -70,7 +70,7 @@ class Importer {
   Result<ImportReport> Import(std::string_view text, const ImportOptions& options);
 
  private:
-  store::Store& store_;
+  store::DirectoryStore& store_;
   const Clock& clock_;
   Random& random_;
 };

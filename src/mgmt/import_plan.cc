@@ -38,7 +38,7 @@ Status CheckColumns(const ImportRow& row, const std::string& type,
 
 }  // namespace
 
-Result<ImportPlanner> ImportPlanner::Load(store::Store& store, bool with_devices) {
+Result<ImportPlanner> ImportPlanner::Load(store::DirectoryStore& store, bool with_devices) {
   ImportPlanner p;
   p.store_ = &store;
   SG_ASSIGN_OR_RETURN(auto users, store.ListUsers());

@@ -13,7 +13,7 @@
 #include "common/error.h"
 #include "common/random.h"
 #include "mgmt/import.h"
-#include "store/store.h"
+#include "store/directory.h"
 
 namespace scepgate::mgmt {
 
@@ -32,7 +32,7 @@ struct RowPlan {
 class ImportPlanner {
  public:
   // Reads the users and groups once (and the devices' ids when `with_devices`). kDatabase.
-  static Result<ImportPlanner> Load(store::Store& store, bool with_devices);
+  static Result<ImportPlanner> Load(store::DirectoryStore& store, bool with_devices);
 
   // The row's plan, remembering what it adds for the rows after it. kInvalidArgument,
   // kNotFound or kPermissionDenied with the reason when the row is refused; nothing is then
@@ -61,7 +61,7 @@ class ImportPlanner {
   std::unordered_map<std::string, std::string> groups_;  // FoldCase(name) -> name
   std::unordered_set<std::string> devices_;              // ids, lower-case
   bool with_devices_ = false;
-  store::Store* store_ = nullptr;
+  store::DirectoryStore* store_ = nullptr;
 };
 
 }  // namespace scepgate::mgmt

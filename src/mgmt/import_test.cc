@@ -8,6 +8,59 @@
 namespace scepgate::mgmt {
 namespace {
 
+// The directory of a MemoryStore, except that a batch holding a device named "vanishes" fails
+// with kNotFound, as one whose reference went away between the check and the write does.
+class FlakyDirectory final : public store::DirectoryStore {
+ public:
+  explicit FlakyDirectory(store::MemoryStore& store) : s_(store) {}
+  int batches = 0;
+
+  Result<store::DirectoryBatchOutcome> ApplyDirectoryBatch(
+      const store::DirectoryBatch& batch) override {
+    ++batches;
+    for (const store::DeviceRecord& d : batch.devices)
+      if (d.name == "vanishes") return Fail(Error::NotFound("owner gone@example.com not found"));
+    return s_.ApplyDirectoryBatch(batch);
+  }
+  Status InsertDevice(const store::DeviceRecord& d) override { return s_.InsertDevice(d); }
+  Result<std::optional<store::DeviceRecord>> FindDevice(std::string_view id) override {
+    return s_.FindDevice(id);
+  }
+  Result<std::vector<store::DeviceRecord>> ListDevices(const store::DeviceFilter& f) override {
+    return s_.ListDevices(f);
+  }
+  Status RetireDevice(std::string_view id, int64_t at) override { return s_.RetireDevice(id, at); }
+  Status InsertUser(const store::UserRecord& u) override { return s_.InsertUser(u); }
+  Result<std::optional<store::UserRecord>> FindUser(std::string_view upn) override {
+    return s_.FindUser(upn);
+  }
+  Result<std::vector<store::UserRecord>> ListUsers() override { return s_.ListUsers(); }
+  Status DisableUser(std::string_view upn, int64_t at) override { return s_.DisableUser(upn, at); }
+  Status UpdateUserIdentity(const store::UserRecord& u) override {
+    return s_.UpdateUserIdentity(u);
+  }
+  Status InsertGroup(const store::GroupRecord& g) override { return s_.InsertGroup(g); }
+  Result<std::optional<store::GroupRecord>> FindGroup(std::string_view name) override {
+    return s_.FindGroup(name);
+  }
+  Result<std::vector<store::GroupRecord>> ListGroups() override { return s_.ListGroups(); }
+  Status AddGroupMember(std::string_view g, const store::GroupMember& m) override {
+    return s_.AddGroupMember(g, m);
+  }
+  Status RemoveGroupMember(std::string_view g, const store::GroupMember& m) override {
+    return s_.RemoveGroupMember(g, m);
+  }
+  Result<std::vector<store::GroupMember>> ListGroupMembers(std::string_view g) override {
+    return s_.ListGroupMembers(g);
+  }
+  Result<std::vector<store::GroupRecord>> GroupsOf(const store::GroupMember& m) override {
+    return s_.GroupsOf(m);
+  }
+
+ private:
+  store::MemoryStore& s_;
+};
+
 class ImportTest : public ::testing::Test {
  protected:
   ImportReport Run(std::string_view text, ImportOptions options = {}) {
@@ -151,6 +204,25 @@ TEST_F(ImportTest, SmallBatchesGiveTheSameResult) {
   EXPECT_EQ(report.members.added, 3);
   EXPECT_EQ(report.minted.size(), 4u);
   EXPECT_EQ(dir_.ShowGroup("g")->members.size(), 3u);
+}
+
+TEST_F(ImportTest, ABatchThatFailsWithNotFoundIsWrittenRowByRowAndOnlyTheCulpritIsRefused) {
+  FlakyDirectory flaky(store_);
+  Importer importer(flaky, clock_, random_);
+  ImportOptions options;
+  options.batch_size = 10;
+  options.create_groups = true;
+  auto report =
+      importer.Import("name,platform,groups\nfirst,ios,g\nvanishes,ios,g\nlast,ios,g\n", options);
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(flaky.batches, 4);  // the batch of 3, then each row
+  EXPECT_EQ(report->devices.added, 2);
+  EXPECT_EQ(report->devices.refused, 1);
+  ASSERT_EQ(report->refused.size(), 1u);
+  EXPECT_EQ(report->refused[0].line, 3);
+  EXPECT_NE(report->refused[0].reason.find("gone@example.com"), std::string::npos);
+  EXPECT_EQ(report->minted.size(), 2u);
+  EXPECT_EQ(dir_.ShowGroup("g")->members.size(), 2u);  // "g" came with the first row
 }
 
 }  // namespace
