@@ -263,6 +263,8 @@ void AddDeviceCommands(CLI::App& app) {
   show->add_option("id", f->id, "device id")->required();
   AddJsonFlag(*show, *f);
 
+  AddImportCommand(*device, "device");
+
   CLI::App* retire = Command(
       *device, "retire", "retire devices and revoke their certificates (each CRL re-signed once)",
       f, RetireDevices);
@@ -276,6 +278,8 @@ void AddUserCommands(CLI::App& app) {
   CLI::App* user = app.add_subcommand("user", "directory users (disabled, never deleted)");
   user->require_subcommand(1);
   auto f = std::make_shared<Flags>();
+
+  AddImportCommand(*user, "user");
 
   CLI::App* add = Command(*user, "add", "add a user", f, AddUser);
   add->add_option("--upn", f->upn, "user principal name (name@domain)")->required();

@@ -23,6 +23,8 @@ void AddRequestCommands(CLI::App& app);
 void AddDeviceCommands(CLI::App& app);
 void AddUserCommands(CLI::App& app);
 void AddGroupCommands(CLI::App& app);
+// `import` under `device` or `user` (cmd_import.cc); rows without a type are `default_type`.
+void AddImportCommand(CLI::App& parent, const std::string& default_type);
 void AddProfileCommands(CLI::App& app);
 void AddAssignCommand(CLI::App& app);
 void AddChallengeCommands(CLI::App& app);

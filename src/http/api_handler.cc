@@ -174,6 +174,17 @@ Admission ApiHandler::Admit(const Request& head, size_t /*fallback*/) {
   if (open) return {deps_.max_body, {}};
   auto token = Authenticate(head);
   if (!token) return {0, std::move(token.error())};
+  if (match && match->route != nullptr && match->route->max_body > 0) {
+    size_t limit = match->route->max_body;
+    std::string length = HeaderValue(head, "content-length");
+    bool digits = !length.empty() && length.size() < 20 &&
+                  std::ranges::all_of(length, [](unsigned char c) { return c >= '0' && c <= '9'; });
+    if (digits && std::stoull(length) > limit)
+      return {0, ApiError(413, "payloadTooLarge",
+                          "the body is " + length + " bytes; this route takes at most " +
+                              std::to_string(limit) + ": split the file and send each part")};
+    return {limit, {}};
+  }
   return {deps_.max_body, {}};
 }
 
@@ -208,7 +219,7 @@ Response ApiHandler::Serve(const Request& request, std::string& actor) {
     call.role = *role;
   }
   call.params = std::move(match->params);
-  if (route.method != "GET") {
+  if (route.method != "GET" && !route.raw_body) {
     auto body = ParseBody(request.body, deps_.max_json_depth);
     if (!body) return FromError(body.error());
     call.body = std::move(*body);

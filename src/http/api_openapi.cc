@@ -88,6 +88,16 @@ json Schemas() {
                              {"name", "platform"})},
       {"Retired", Object({{"id", "string"}, {"revoked", "string[]"}})},
       {"RetireManyInput", Object({{"ids", "string[]"}}, {"ids"})},
+      {"ImportCounts",
+       Object({{"added", "integer"}, {"existing", "integer"}, {"refused", "integer"}})},
+      {"ImportReport", Object({{"rows", "integer"},
+                               {"dry_run", "boolean"},
+                               {"devices", "ImportCounts"},
+                               {"users", "ImportCounts"},
+                               {"groups", "ImportCounts"},
+                               {"memberships", "ImportCounts"},
+                               {"refused", "object[]"},
+                               {"ids", "object[]"}})},
       {"RetireReport", Object({{"retired", "string[]"},
                                {"already_retired", "string[]"},
                                {"not_found", "string[]"},
@@ -247,6 +257,13 @@ const std::vector<Op>& Ops() {
        "retire many devices, revoke their certificates with each CRL re-signed once; unknown "
        "ids are reported, the others retired", "operator", "RetireManyInput", "RetireReport", 200,
        {}},
+      {"POST", "/devices/import",
+       "bulk import of devices, users and memberships: the body is CSV with a header row "
+       "(text/csv) or JSON lines (application/x-ndjson), at most 64 MiB (else 413: split the "
+       "file); rows as `scepgate device import` reads them. Bad rows are refused (line, reason) "
+       "and nothing of them written, the others imported; existing users, devices (same id) and "
+       "memberships are left as they are. 200 even with refused rows",
+       "admin", "ImportRows", "ImportReport", 200, {"create_groups", "dry_run", "type"}},
       {"GET", "/users", "list users by UPN", "auditor", "", "User[]", 200, {}},
       {"POST", "/users", "add a user; a SID needs admin (else 403 permissionDenied)",
        "operator", "UserInput", "User", 201, {}},
@@ -332,7 +349,11 @@ json Operation(const Op& op) {
     params.push_back(
         {{"name", q}, {"in", "query"}, {"required", false}, {"schema", Type("string")}});
   if (!params.empty()) o["parameters"] = params;
-  if (*op.input != '\0')
+  if (std::string_view(op.input) == "ImportRows") {  // not JSON: the rows of a file
+    json text = {{"schema", Type("string")}};
+    o["requestBody"] = {{"required", true},
+                        {"content", {{"text/csv", text}, {"application/x-ndjson", text}}}};
+  } else if (*op.input != '\0')
     o["requestBody"] = {{"required", true},
                         {"content", {{"application/json", {{"schema", Type(op.input)}}}}}};
   json responses = {{std::to_string(op.status),

@@ -65,6 +65,11 @@ struct Route {
   std::string action;                    // audit action of a change ("device.add"); "" for reads
   RouteFn fn;
   bool open = false;  // served without a token (the OpenAPI document)
+  // The body is not JSON: the route reads request.body itself (the bulk import's CSV).
+  bool raw_body = false;
+  // The largest body this route takes; 0: the API's max_body. Over it: 413 before the body is
+  // read, telling the limit.
+  size_t max_body = 0;
 };
 
 struct RouteMatch {

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "common/text.h"
+#include "mgmt/directory_rules.h"
 #include "mgmt/names.h"
 #include "mgmt/revocation.h"
 
@@ -129,16 +130,46 @@ Result<store::GroupMember> Directory::Canonical(const store::GroupMember& member
   return out;
 }
 
-Result<store::DeviceRecord> Directory::AddDevice(const NewDevice& device) {
-  SG_ASSIGN_OR_RETURN(std::string name, CheckName(device.name, "device name"));
-  SG_ASSIGN_OR_RETURN(std::string serial,
+Result<store::DeviceRecord> CheckNewDevice(const NewDevice& device) {
+  store::DeviceRecord d;
+  SG_ASSIGN_OR_RETURN(d.name, CheckName(device.name, "device name"));
+  SG_ASSIGN_OR_RETURN(d.serial_number,
                       CheckText(device.serial_number, "serial number", kMaxNameBytes));
-  std::string platform = AsciiLower(device.platform);
-  if (std::ranges::find(Platforms(), platform) == Platforms().end()) {
+  d.platform = AsciiLower(device.platform);
+  if (std::ranges::find(Platforms(), d.platform) == Platforms().end()) {
     return Fail(Error::InvalidArgument("unknown platform '" + device.platform +
                                        "' (windows|ios|ipados|macos|android|linux|network)"));
   }
-  store::DeviceRecord d;
+  d.owner = device.owner;
+  return d;
+}
+
+Result<store::UserRecord> CheckNewUser(const NewUser& user, Role by) {
+  if (!user.sid.empty() && !RoleAllows(by, Role::kAdmin))
+    return Fail(
+        Error::PermissionDenied("only an admin may set a user's SID (it maps certificates onto "
+                                "Active Directory accounts)"));
+  store::UserRecord u;
+  SG_ASSIGN_OR_RETURN(u.upn, CheckName(user.upn, "UPN"));
+  SG_TRY_STATUS(CheckUpn(u.upn, "UPN"));
+  u.email = user.email;
+  u.sid = user.sid;
+  u.on_prem_dn = user.on_prem_dn;
+  SG_TRY_STATUS(CheckIdentity(u.email, u.sid, u.on_prem_dn));
+  u.identity_by_admin = RoleAllows(by, Role::kAdmin);
+  return u;
+}
+
+Result<store::GroupRecord> CheckNewGroup(std::string_view name, std::string_view description) {
+  store::GroupRecord g;
+  SG_ASSIGN_OR_RETURN(g.name, CheckName(name, "group name"));
+  SG_ASSIGN_OR_RETURN(g.description, CheckText(description, "group description"));
+  return g;
+}
+
+Result<store::DeviceRecord> Directory::AddDevice(const NewDevice& device) {
+  SG_ASSIGN_OR_RETURN(store::DeviceRecord d, CheckNewDevice(device));
+  d.owner.clear();
   if (!device.owner.empty()) {
     SG_ASSIGN_OR_RETURN(store::UserRecord owner, FindUser(device.owner));
     if (owner.disabled) {
@@ -147,9 +178,6 @@ Result<store::DeviceRecord> Directory::AddDevice(const NewDevice& device) {
     d.owner = owner.upn;
   }
   SG_ASSIGN_OR_RETURN(d.id, NewUuid(random_));
-  d.name = std::move(name);
-  d.platform = platform;
-  d.serial_number = std::move(serial);
   d.created_at = clock_.Now();
   SG_TRY_STATUS(store_.InsertDevice(d));
   return d;
@@ -203,18 +231,7 @@ Result<std::vector<store::DeviceRecord>> Directory::ListDevices(const store::Dev
 }
 
 Result<store::UserRecord> Directory::AddUser(const NewUser& user, Role by) {
-  if (!user.sid.empty() && !RoleAllows(by, Role::kAdmin))
-    return Fail(
-        Error::PermissionDenied("only an admin may set a user's SID (it maps certificates onto "
-                                "Active Directory accounts)"));
-  store::UserRecord u;
-  SG_ASSIGN_OR_RETURN(u.upn, CheckName(user.upn, "UPN"));
-  SG_TRY_STATUS(CheckUpn(u.upn, "UPN"));
-  u.email = user.email;
-  u.sid = user.sid;
-  u.on_prem_dn = user.on_prem_dn;
-  SG_TRY_STATUS(CheckIdentity(u.email, u.sid, u.on_prem_dn));
-  u.identity_by_admin = RoleAllows(by, Role::kAdmin);
+  SG_ASSIGN_OR_RETURN(store::UserRecord u, CheckNewUser(user, by));
   SG_ASSIGN_OR_RETURN(auto same, FindUserByFold(u.upn));
   if (same) return Fail(Error::AlreadyExists("user " + u.upn + " already exists"));
   u.created_at = clock_.Now();
@@ -259,9 +276,7 @@ Result<std::vector<store::UserRecord>> Directory::ListUsers() { return store_.Li
 
 Result<store::GroupRecord> Directory::AddGroup(std::string_view name,
                                                std::string_view description) {
-  store::GroupRecord g;
-  SG_ASSIGN_OR_RETURN(g.name, CheckName(name, "group name"));
-  SG_ASSIGN_OR_RETURN(g.description, CheckText(description, "group description"));
+  SG_ASSIGN_OR_RETURN(store::GroupRecord g, CheckNewGroup(name, description));
   SG_ASSIGN_OR_RETURN(auto same, FindGroupByFold(g.name));
   if (same) return Fail(Error::AlreadyExists("group " + g.name + " already exists"));
   g.created_at = clock_.Now();

@@ -63,6 +63,30 @@ struct DeviceFilter {
 // "device" or "user".
 const char* MemberKindName(MemberKind kind);
 
+// A membership to add in a DirectoryBatch.
+struct BatchMember {
+  std::string group;
+  GroupMember member;
+};
+
+// Items written together by DirectoryStore::ApplyDirectoryBatch (a bulk import, mgmt/import.h):
+// users, then groups, then devices, then memberships.
+struct DirectoryBatch {
+  std::vector<UserRecord> users;
+  std::vector<GroupRecord> groups;
+  std::vector<DeviceRecord> devices;
+  std::vector<BatchMember> members;
+};
+
+// Per item of a DirectoryBatch, in the same order: true when it was added, false when it was
+// already there (same UPN or group name in any case, same device id, same membership).
+struct DirectoryBatchOutcome {
+  std::vector<bool> users;
+  std::vector<bool> groups;
+  std::vector<bool> devices;
+  std::vector<bool> members;
+};
+
 // Devices, users and groups (store/memory_directory.cc, sqlite/directory.cc).
 // Thread-safe: every implementation may be called from several threads at once.
 class DirectoryStore {
@@ -122,6 +146,12 @@ class DirectoryStore {
 
   // The groups `member` belongs to, by name. kDatabase.
   virtual Result<std::vector<GroupRecord>> GroupsOf(const GroupMember& member) = 0;
+
+  // Writes `batch` all or nothing: users, groups, devices, then memberships. Items already there
+  // are left unchanged (an existing user or device keeps its fields) and reported false in the
+  // outcome. Returns kNotFound, and writes nothing, when a device owner, a member's group, device
+  // or user is neither stored nor earlier in the batch; kDatabase otherwise.
+  virtual Result<DirectoryBatchOutcome> ApplyDirectoryBatch(const DirectoryBatch& batch) = 0;
 };
 
 }  // namespace scepgate::store

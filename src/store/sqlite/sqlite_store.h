@@ -141,6 +141,7 @@ class SqliteStore final : public Store {
   Status RemoveGroupMember(std::string_view group, const GroupMember& member) override;
   Result<std::vector<GroupMember>> ListGroupMembers(std::string_view group) override;
   Result<std::vector<GroupRecord>> GroupsOf(const GroupMember& member) override;
+  Result<DirectoryBatchOutcome> ApplyDirectoryBatch(const DirectoryBatch& batch) override;
 
   // Profiles and assignments (profiles.cc).
   Status InsertProfile(const ProfileRecord& profile) override;
