@@ -9,50 +9,26 @@
 #include "data_dir.h"
 #include "mgmt/approvals.h"
 #include "mgmt/records.h"
+#include "paged_list.h"
 #include "views.h"
 
 namespace scepgate::app {
 namespace {
 
-// `cert list`: one page with --limit (the cursor of the next on stderr when it is full), or
-// every certificate, read a page at a time so that a store of millions never sits in memory.
-void ListCerts(const std::string& dir, bool json, mgmt::CertQuery query) {
-  constexpr int kStreamPage = 1000;
+// `cert list`: one page with --limit, or every certificate a page at a time (PrintPaged).
+void ListCerts(const std::string& dir, bool json, mgmt::CertQuery query, const PageFlags& page) {
   SystemClock clock;
   auto data = OrDie(OpenDataDir(dir, clock));
   mgmt::Records records(*data->store);
-  const bool one_page = query.limit > 0;
-  if (!one_page) query.limit = kStreamPage;
-  if (json)
-    std::cout << "[";
-  else
-    std::printf("%-34s %-8s %-20s %s\n", "SERIAL", "STATUS", "NOT_AFTER", "SUBJECT");
-  bool first = true;
-  for (;;) {
-    mgmt::CertPage page = OrDie(records.CertificatePage(query));
-    for (const auto& c : page.items) {
-      if (json) {
-        std::string item = CertificateJson(c).dump(2);
-        // Indented one level inside the array, as dump(2) of the whole array would print it.
-        for (size_t at = item.find('\n'); at != std::string::npos; at = item.find('\n', at + 1))
-          item.insert(at + 1, "  ");
-        std::cout << (first ? "\n  " : ",\n  ") << item;
-      } else {
+  PrintPaged(
+      page, json, QueryPages(query, [&](const auto& q) { return records.CertificatePage(q); }),
+      CertificateJson,
+      [] { std::printf("%-34s %-8s %-20s %s\n", "SERIAL", "STATUS", "NOT_AFTER", "SUBJECT"); },
+      [](const store::CertificateRecord& c) {
         std::printf("%-34s %-8s %-20s %s\n", c.serial.c_str(),
                     c.status == store::CertStatus::kRevoked ? "revoked" : "valid",
                     IsoTime(c.not_after).c_str(), c.subject.c_str());
-      }
-      first = false;
-    }
-    if (page.next_cursor.empty()) break;
-    if (one_page) {
-      std::cout.flush();
-      std::cerr << "more: --cursor " << page.next_cursor << "\n";
-      break;
-    }
-    query.cursor = page.next_cursor;
-  }
-  if (json) std::cout << (first ? "]\n" : "\n]\n");
+      });
 }
 
 void ShowCert(const std::string& dir, const std::string& serial, bool pem) {
@@ -103,24 +79,25 @@ void Revoke(const std::string& dir, const std::vector<std::string>& args, const 
   }
 }
 
-void ListRequests(const std::string& dir, bool json, const std::string& state,
-                  const std::string& device, int limit) {
+void ListRequests(const std::string& dir, bool json, mgmt::RequestQuery query,
+                  const PageFlags& page) {
   SystemClock clock;
   auto data = OrDie(OpenDataDir(dir, clock));
-  auto reqs = OrDie(mgmt::Records(*data->store).Requests(state, device, limit));
-  if (json) {
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& r : reqs) arr.push_back(RequestJson(r));
-    std::cout << arr.dump(2) << "\n";
-    return;
-  }
-  std::printf("%-6s %-20s %-10s %-7s %-8s %-16s %-34s %s\n", "ID", "TIME", "TYPE", "RENEWAL",
-              "STATE", "FAIL_INFO", "SERIAL", "TRANSACTION / REASON");
-  for (const auto& r : reqs)
-    std::printf("%-6lld %-20s %-10s %-7s %-8s %-16s %-34s %s%s%s\n", static_cast<long long>(r.id),
-                IsoTime(r.created_at).c_str(), r.message_type.c_str(), r.renewal ? "yes" : "no",
-                r.state.c_str(), r.fail_info.c_str(), r.cert_serial.c_str(),
-                r.transaction_id.c_str(), r.reason.empty() ? "" : " / ", r.reason.c_str());
+  mgmt::Records records(*data->store);
+  PrintPaged(
+      page, json, QueryPages(query, [&](const auto& q) { return records.RequestPage(q); }),
+      RequestJson,
+      [] {
+        std::printf("%-6s %-20s %-10s %-7s %-8s %-16s %-34s %s\n", "ID", "TIME", "TYPE", "RENEWAL",
+                    "STATE", "FAIL_INFO", "SERIAL", "TRANSACTION / REASON");
+      },
+      [](const store::RequestRecord& r) {
+        std::printf("%-6lld %-20s %-10s %-7s %-8s %-16s %-34s %s%s%s\n",
+                    static_cast<long long>(r.id), IsoTime(r.created_at).c_str(),
+                    r.message_type.c_str(), r.renewal ? "yes" : "no", r.state.c_str(),
+                    r.fail_info.c_str(), r.cert_serial.c_str(), r.transaction_id.c_str(),
+                    r.reason.empty() ? "" : " / ", r.reason.c_str());
+      });
 }
 
 }  // namespace
@@ -144,13 +121,13 @@ void Decide(const std::string& dir, int64_t id, bool approve, const std::string&
 void AddCertCommands(CLI::App& app) {
   CLI::App* cert = app.add_subcommand("cert", "list, show and revoke issued certificates");
   cert->require_subcommand(1);
-  auto dir = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
   auto serial = std::make_shared<std::string>();
   auto pem = std::make_shared<bool>(false);
   auto reason = std::make_shared<std::string>();
 
   CLI::App* list = cert->add_subcommand("list", "list issued certificates, newest first");
+  auto dir = std::make_shared<std::string>();
   AddDirOption(*list, *dir);
   list->add_flag("--json", *json, "print JSON");
   auto query = std::make_shared<mgmt::CertQuery>();
@@ -164,16 +141,9 @@ void AddCertCommands(CLI::App& app) {
   list->add_option("--issued-after", query->issued_after,
                    "issued at or after (2026-12-05, 2026-12-05T08:30:00Z or unix seconds)");
   list->add_option("--issued-before", query->issued_before, "issued before (same forms)");
-  CLI::Option* limit_opt = list->add_option(
-      "--limit", query->limit,
-      "one page of at most this many; when it is full, the cursor of the next page is printed "
-      "on stderr (default: every certificate, read a page at a time)");
-  list->add_option("--cursor", query->cursor, "the page after this cursor (from a --limit run)")
-      ->needs(limit_opt);
-  auto all = std::make_shared<bool>(false);  // the default; named for scripts that say so
-  list->add_flag("--all", *all, "every certificate (the default), streamed a page at a time")
-      ->excludes(limit_opt);
-  list->callback([=] { ListCerts(*dir, *json, *query); });
+  auto page = std::make_shared<PageFlags>();
+  AddPageFlags(*list, *page, "certificate");
+  list->callback([=] { ListCerts(*dir, *json, *query, *page); });
 
   CLI::App* show = cert->add_subcommand("show", "show one certificate");
   AddDirOption(*show, *dir);
@@ -209,16 +179,19 @@ void AddRequestCommands(CLI::App& app) {
   requests->require_subcommand(1);
   auto dir = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
-  auto state = std::make_shared<std::string>();
-  auto device = std::make_shared<std::string>();
-  auto limit = std::make_shared<int>(0);
+  auto query = std::make_shared<mgmt::RequestQuery>();
+  auto page = std::make_shared<PageFlags>();
   CLI::App* list = requests->add_subcommand("list", "list requests, newest first");
   AddDirOption(*list, *dir);
   list->add_flag("--json", *json, "print JSON");
-  list->add_option("--state", *state, "issued, failed, answered, ...");
-  list->add_option("--device", *device, "only the requests of this device (id)");
-  list->add_option("--limit", *limit, "at most this many (0 = all)");
-  list->callback([=] { ListRequests(*dir, *json, *state, *device, *limit); });
+  list->add_option("--state", query->state, "issued, failed, answered, ...");
+  list->add_option("--device", query->device, "only the requests of this device (id)");
+  list->add_option("--profile", query->profile, "only the requests for this profile");
+  list->add_option("--created-after", query->created_after,
+                   "made at or after (2026-12-05, 2026-12-05T08:30:00Z or unix seconds)");
+  list->add_option("--created-before", query->created_before, "made before (same forms)");
+  AddPageFlags(*list, *page, "request");
+  list->callback([=] { ListRequests(*dir, *json, *query, *page); });
 
   auto id = std::make_shared<int64_t>(0);
   auto reason = std::make_shared<std::string>();

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "data_dir.h"
 #include "mgmt/directory.h"
+#include "paged_list.h"
 #include "views.h"
 
 namespace scepgate::app {
@@ -31,6 +32,7 @@ struct Flags {
   std::string user;
   std::vector<std::string> ids;  // positional, for commands on many devices
   std::string file;              // --from-file
+  PageFlags page;                // list: --limit, --cursor
 };
 
 // Opens the data dir and runs `fn` on a Directory over its store (and the store, for the audit
@@ -79,19 +81,20 @@ void AddDevice(mgmt::Directory& d, store::Store& s, const Flags& f) {
 }
 
 void ListDevices(mgmt::Directory& d, store::Store&, const Flags& f) {
-  store::DeviceFilter filter;
-  if (!f.owner.empty()) filter.owner = f.owner;
-  filter.include_retired = f.all;
-  auto devices = OrDie(d.ListDevices(filter));
-  if (f.json) {
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& dev : devices) arr.push_back(DeviceJson(dev));
-    return PrintJson(arr);
-  }
-  std::printf("%-36s %-8s %-8s %-24s %s\n", "ID", "PLATFORM", "STATUS", "OWNER", "NAME");
-  for (const auto& dev : devices)
-    std::printf("%-36s %-8s %-8s %-24s %s\n", dev.id.c_str(), dev.platform.c_str(),
-                dev.retired ? "retired" : "active", dev.owner.c_str(), dev.name.c_str());
+  mgmt::DeviceQuery query;
+  query.owner = f.owner;
+  query.platform = f.platform;
+  query.name_prefix = f.name;
+  query.include_retired = f.all;
+  PrintPaged(
+      f.page, f.json, QueryPages(query, [&](const auto& q) { return d.DevicePage(q); }), DeviceJson,
+      [] {
+        std::printf("%-36s %-8s %-8s %-24s %s\n", "ID", "PLATFORM", "STATUS", "OWNER", "NAME");
+      },
+      [](const store::DeviceRecord& dev) {
+        std::printf("%-36s %-8s %-8s %-24s %s\n", dev.id.c_str(), dev.platform.c_str(),
+                    dev.retired ? "retired" : "active", dev.owner.c_str(), dev.name.c_str());
+      });
 }
 
 void ShowDevice(mgmt::Directory& d, store::Store&, const Flags& f) {
@@ -146,16 +149,14 @@ void SetUserIdentity(mgmt::Directory& d, store::Store& s, const Flags& f,
 }
 
 void ListUsers(mgmt::Directory& d, store::Store&, const Flags& f) {
-  auto users = OrDie(d.ListUsers());
-  if (f.json) {
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& u : users) arr.push_back(UserJson(u));
-    return PrintJson(arr);
-  }
-  std::printf("%-32s %-9s %-32s %s\n", "UPN", "STATUS", "EMAIL", "SID");
-  for (const auto& u : users)
-    std::printf("%-32s %-9s %-32s %s\n", u.upn.c_str(), u.disabled ? "disabled" : "active",
-                u.email.c_str(), u.sid.c_str());
+  mgmt::UserQuery query;
+  PrintPaged(
+      f.page, f.json, QueryPages(query, [&](const auto& q) { return d.UserPage(q); }), UserJson,
+      [] { std::printf("%-32s %-9s %-32s %s\n", "UPN", "STATUS", "EMAIL", "SID"); },
+      [](const store::UserRecord& u) {
+        std::printf("%-32s %-9s %-32s %s\n", u.upn.c_str(), u.disabled ? "disabled" : "active",
+                    u.email.c_str(), u.sid.c_str());
+      });
 }
 
 void ShowUser(mgmt::Directory& d, store::Store&, const Flags& f) {
@@ -256,7 +257,10 @@ void AddDeviceCommands(CLI::App& app) {
 
   CLI::App* list = Command(*device, "list", "list devices, oldest first", f, ListDevices);
   list->add_option("--owner", f->owner, "only the devices of this UPN");
+  list->add_option("--platform", f->platform, "only this platform");
+  list->add_option("--name-prefix", f->name, "only devices whose name starts with this");
   list->add_flag("--all", f->all, "include retired devices");
+  AddPageFlags(*list, f->page, "device", 0, /*all_flag=*/false);
   AddJsonFlag(*list, *f);
 
   CLI::App* show = Command(*device, "show", "show a device and its groups", f, ShowDevice);
@@ -301,6 +305,7 @@ void AddUserCommands(CLI::App& app) {
   AddJsonFlag(*set, *f);
 
   CLI::App* list = Command(*user, "list", "list users by UPN", f, ListUsers);
+  AddPageFlags(*list, f->page, "user");
   AddJsonFlag(*list, *f);
 
   CLI::App* show = Command(*user, "show", "show a user, its groups and devices", f, ShowUser);

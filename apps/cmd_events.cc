@@ -10,6 +10,7 @@
 #include "mgmt/records.h"
 #include "notify/notifier.h"
 #include "notify/webhook.h"
+#include "paged_list.h"
 #include "serve_stack.h"
 #include "views.h"
 
@@ -19,7 +20,8 @@ namespace {
 struct Flags {
   std::string dir;
   std::string state;
-  int limit = 50;
+  std::string type;
+  PageFlags page;
   bool json = false;
   int for_seconds = 0;  // deliver: keep delivering this long; 0 = one pass
 };
@@ -27,18 +29,22 @@ struct Flags {
 void List(const Flags& f) {
   SystemClock clock;
   auto data = OrDie(OpenDataDir(f.dir, clock));
-  auto events = OrDie(mgmt::Records(*data->store).Events(f.state, f.limit));
-  if (f.json) {
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& e : events) arr.push_back(EventJson(e));
-    std::cout << arr.dump(2) << "\n";
-    return;
-  }
-  std::printf("%-6s %-20s %-9s %-8s %-20s %s\n", "ID", "TYPE", "STATE", "ATTEMPTS", "CREATED",
-              "LAST ERROR");
-  for (const auto& e : events)
-    std::printf("%-6lld %-20s %-9s %-8d %-20s %s\n", static_cast<long long>(e.id), e.type.c_str(),
-                e.state.c_str(), e.attempts, IsoTime(e.created_at).c_str(), e.last_error.c_str());
+  mgmt::Records records(*data->store);
+  mgmt::EventQuery query;
+  query.state = f.state;
+  query.type = f.type;
+  PrintPaged(
+      f.page, f.json, QueryPages(query, [&](const auto& q) { return records.EventPage(q); }),
+      EventJson,
+      [] {
+        std::printf("%-6s %-20s %-9s %-8s %-20s %s\n", "ID", "TYPE", "STATE", "ATTEMPTS", "CREATED",
+                    "LAST ERROR");
+      },
+      [](const store::OutboxEvent& e) {
+        std::printf("%-6lld %-20s %-9s %-8d %-20s %s\n", static_cast<long long>(e.id),
+                    e.type.c_str(), e.state.c_str(), e.attempts, IsoTime(e.created_at).c_str(),
+                    e.last_error.c_str());
+      });
 }
 
 // A delivery worker beside (or instead of) the server's: safe with any number of others on the
@@ -70,7 +76,8 @@ void AddEventCommands(CLI::App& app) {
   CLI::App* list = group->add_subcommand("list", "list events, newest first");
   AddDirOption(*list, f->dir);
   list->add_option("--state", f->state, "pending, delivered or dead");
-  list->add_option("--limit", f->limit, "at most this many (0: all)");
+  list->add_option("--type", f->type, "only events of this type (certificate.issued, ...)");
+  AddPageFlags(*list, f->page, "event", /*one_page_default=*/50);
   list->add_flag("--json", f->json, "print JSON");
   list->callback([f] { List(*f); });
   CLI::App* deliver = group->add_subcommand(

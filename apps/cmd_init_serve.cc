@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <condition_variable>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <memory>
@@ -32,7 +33,15 @@
 namespace scepgate::app {
 
 void AddDirOption(CLI::App& cmd, std::string& dir) {
-  cmd.add_option("--dir", dir, "data directory")->envname("SCEPGATE_DIR")->default_val("data");
+  // The environment is read when this command is the one run, not through CLI11's envname: this
+  // CLI11 fills an option from the environment in every subcommand of a group, including those
+  // not run, and the subcommands of a group share one `dir` string, so SCEPGATE_DIR would
+  // overwrite a --dir given to the command that runs.
+  cmd.add_option("--dir", dir, "data directory (default: $SCEPGATE_DIR, else ./data)");
+  cmd.preparse_callback([&dir](size_t) {
+    const char* env = std::getenv("SCEPGATE_DIR");
+    dir = env != nullptr && *env != '\0' ? env : "data";
+  });
 }
 
 void Die(const Error& error) {

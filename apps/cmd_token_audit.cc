@@ -7,7 +7,9 @@
 #include "cli_audit.h"
 #include "commands.h"
 #include "data_dir.h"
+#include "mgmt/audit.h"
 #include "mgmt/tokens.h"
+#include "paged_list.h"
 #include "views.h"
 
 namespace scepgate::app {
@@ -25,7 +27,8 @@ struct Flags {
   std::string id;
   std::string expires_in;
   bool json = false;
-  int limit = 50;
+  mgmt::AuditQuery audit;  // audit list
+  PageFlags page;          // audit list
 };
 
 void Create(const Flags& f) {
@@ -86,19 +89,19 @@ void Revoke(const Flags& f) {
 void ListAudit(const Flags& f) {
   SystemClock clock;
   auto data = OrDie(OpenDataDir(f.dir, clock));
-  auto entries = OrDie(mgmt::AuditLog(*data->store, clock).List(f.limit));
-  if (f.json) {
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& e : entries) arr.push_back(AuditJson(e));
-    std::cout << arr.dump(2) << "\n";
-    return;
-  }
-  std::printf("%-6s %-20s %-28s %-20s %-10s %s\n", "ID", "TIME", "ACTOR", "ACTION", "OUTCOME",
-              "TARGET");
-  for (const auto& e : entries)
-    std::printf("%-6lld %-20s %-28s %-20s %-10s %s\n", static_cast<long long>(e.id),
-                IsoTime(e.at).c_str(), e.actor.c_str(), e.action.c_str(), e.outcome.c_str(),
-                e.target.c_str());
+  mgmt::AuditLog log(*data->store, clock);
+  mgmt::AuditQuery query = f.audit;
+  PrintPaged(
+      f.page, f.json, QueryPages(query, [&](const auto& q) { return log.List(q); }), AuditJson,
+      [] {
+        std::printf("%-6s %-20s %-28s %-20s %-10s %s\n", "ID", "TIME", "ACTOR", "ACTION", "OUTCOME",
+                    "TARGET");
+      },
+      [](const store::AuditRecord& e) {
+        std::printf("%-6lld %-20s %-28s %-20s %-10s %s\n", static_cast<long long>(e.id),
+                    IsoTime(e.at).c_str(), e.actor.c_str(), e.action.c_str(), e.outcome.c_str(),
+                    e.target.c_str());
+      });
 }
 
 }  // namespace
@@ -137,7 +140,14 @@ void AddAuditCommands(CLI::App& app) {
   CLI::App* list = group->add_subcommand("list", "list audit entries, newest first");
   AddDirOption(*list, f->dir);
   list->add_flag("--json", f->json, "print JSON");
-  list->add_option("--limit", f->limit, "at most this many (0: all)")->default_val(50);
+  list->add_option("--action", f->audit.action,
+                   "only this action, or those starting with it ('device.' for every device "
+                   "change)");
+  list->add_option("--actor", f->audit.actor, "only this actor (as listed: 'cli:root', ...)");
+  list->add_option("--after", f->audit.after,
+                   "at or after (2026-12-05, 2026-12-05T08:30:00Z or unix seconds)");
+  list->add_option("--before", f->audit.before, "before (same forms)");
+  AddPageFlags(*list, f->page, "entry", /*one_page_default=*/50);
   list->callback([f] { ListAudit(*f); });
 }
 

@@ -4,8 +4,8 @@
 # (some revoked, some expired) and requests (issued, failed, pending). Then, REPS times each:
 # `scepgate report --profile wifi --json` for the whole report, the whole report walked through
 # the REST API 1000 rows a page (HTTPS, one kept-alive connection), and PAGES single pages of 100
-# (first and middle). Prints medians (and p99 of the single pages), and the whole-report time at
-# N/10 devices beside it, to show how it scales.
+# (first and middle), and of the device list. Prints medians (and p99 of the single pages), and
+# the whole-report time at N/10 devices beside it, to show how it scales.
 #
 #   bash bench/report_bench.sh [BUILD_DIR]     (env: N=100000 REPS=3 PAGES=100; KEEP=1 keeps the
 #   stores in the printed directory)
@@ -133,11 +133,22 @@ for _ in range(reps):
         sys.exit(f"walked {rows} rows, want {n}")
 print(f"whole report through the API, pages of 1000: {statistics.median(walks):.3f} s (median of {reps}, {len(cursors)} pages)")
 middle = cursors[len(cursors) // 2 - 1]
-for name, q in [("first page of 100", "limit=100"), ("middle page of 100", f"limit=100&cursor={middle}")]:
+# The device list of the same store, a page at a time: its cursor from the middle of a walk.
+path, device_cursors = "/api/v1/devices?limit=1000", []
+while path:
+    r, _ = get(path)
+    nxt = r.getheader("X-Next-Cursor")
+    device_cursors.append(nxt)
+    path = f"/api/v1/devices?limit=1000&cursor={nxt}" if nxt else None
+device_middle = device_cursors[len(device_cursors) // 2 - 1]
+for name, path in [("first page of 100", "/api/v1/profiles/wifi/report?limit=100"),
+                   ("middle page of 100", f"/api/v1/profiles/wifi/report?limit=100&cursor={middle}"),
+                   ("devices, first 100", "/api/v1/devices?limit=100"),
+                   ("devices, middle 100", f"/api/v1/devices?limit=100&cursor={device_middle}")]:
     times = []
     for _ in range(pages):
         t = time.perf_counter()
-        get("/api/v1/profiles/wifi/report?" + q)
+        get(path)
         times.append((time.perf_counter() - t) * 1000)
     times.sort()
     print(f"{name:20} p50 {statistics.median(times):8.1f} ms  p99 {times[int(len(times) * 0.99) - 1]:8.1f} ms")

@@ -247,8 +247,11 @@ const std::vector<Op>& Ops() {
   // clang-format off
   // method, path, summary, least role, request schema, response schema, status, query
   static const std::vector<Op> kOps = {
-      {"GET", "/devices", "list devices, oldest first",
-       "auditor", "", "Device[]", 200, {"owner", "all"}},
+      {"GET", "/devices",
+       "devices, oldest first, a page at a time (limit 1-1000, default 100; X-Next-Cursor and "
+       "Link rel=next name the next page, ?cursor=); all=true lists retired ones too",
+       "auditor", "", "Device[]", 200,
+       {"owner", "platform", "name_prefix", "all", "cursor", "limit"}},
       {"POST", "/devices", "add a device", "operator", "DeviceInput", "Device", 201, {}},
       {"GET", "/devices/{id}", "a device and its groups", "auditor", "", "DeviceDetails", 200, {}},
       {"POST", "/devices/{id}/retire", "retire a device, revoke its certificates",
@@ -264,7 +267,8 @@ const std::vector<Op>& Ops() {
        "and nothing of them written, the others imported; existing users, devices (same id) and "
        "memberships are left as they are. 200 even with refused rows",
        "admin", "ImportRows", "ImportReport", 200, {"create_groups", "dry_run", "type"}},
-      {"GET", "/users", "list users by UPN", "auditor", "", "User[]", 200, {}},
+      {"GET", "/users", "users by UPN, a page at a time (limit 1-1000, default 100; ?cursor=)",
+       "auditor", "", "User[]", 200, {"cursor", "limit"}},
       {"POST", "/users", "add a user; a SID needs admin (else 403 permissionDenied)",
        "operator", "UserInput", "User", 201, {}},
       {"PATCH", "/users/{upn}",
@@ -316,16 +320,23 @@ const std::vector<Op>& Ops() {
       {"POST", "/certificates/revoke",
        "revoke many certificates, each CRL re-signed once; unknown serials are reported, the "
        "others revoked", "operator", "RevokeManyInput", "RevokeReport", 200, {}},
-      {"GET", "/requests", "request records, newest first",
-       "auditor", "", "Request[]", 200, {"state", "device", "limit"}},
+      {"GET", "/requests",
+       "request records, newest first, a page at a time (limit 1-1000, default 100; ?cursor=); "
+       "times as for /certificates",
+       "auditor", "", "Request[]", 200,
+       {"state", "device", "profile", "created_after", "created_before", "cursor", "limit"}},
       {"POST", "/requests/{id}/approve", "approve a held request",
        "admin", "", "Decision", 200, {}},
       {"POST", "/requests/{id}/reject", "reject a held request",
        "admin", "RejectInput", "Decision", 200, {}},
-      {"GET", "/events", "notification events, newest first",
-       "auditor", "", "Event[]", 200, {"state", "limit"}},
-      {"GET", "/audit", "the audit log, newest first",
-       "auditor", "", "AuditEntry[]", 200, {"limit"}},
+      {"GET", "/events",
+       "notification events, newest first, a page at a time (limit 1-1000, default 100; "
+       "?cursor=)", "auditor", "", "Event[]", 200, {"state", "type", "cursor", "limit"}},
+      {"GET", "/audit",
+       "the audit log, newest first, a page at a time (limit 1-1000, default 100; ?cursor=); "
+       "action matches its start (device. for every device change); times as for /certificates",
+       "auditor", "", "AuditEntry[]", 200,
+       {"action", "actor", "after", "before", "cursor", "limit"}},
       {"GET", "/tokens", "API tokens (never their secrets)", "admin", "", "Token[]", 200, {}},
       {"POST", "/tokens", "create a token, shown once",
        "admin", "TokenInput", "TokenCreated", 201, {}},

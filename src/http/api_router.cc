@@ -67,6 +67,13 @@ Result<int> ApiCall::QueryCount(std::string_view key, int fallback) const {
   return value;
 }
 
+Result<int> ApiCall::PageLimit() const {
+  SG_ASSIGN_OR_RETURN(int limit, QueryCount("limit", kDefaultPage));
+  if (limit == 0 || limit > kMaxPage)
+    return Fail(Error::InvalidArgument("limit is 1 to " + std::to_string(kMaxPage)));
+  return limit;
+}
+
 void Router::Add(Route route) { routes_.push_back(std::move(route)); }
 
 Result<RouteMatch> Router::Match(std::string_view method, std::string_view path) const {
@@ -95,7 +102,7 @@ void LinkNextPage(ApiReply& reply, std::string_view path, std::string_view query
                   const std::string& cursor) {
   if (cursor.empty()) return;
   reply.headers.emplace_back("X-Next-Cursor", cursor);
-  std::string next = std::string(path) + "?cursor=" + cursor;
+  std::string next = std::string(path) + "?cursor=" + PercentEncode(cursor);
   for (size_t at = 0; at < query.size();) {
     size_t end = query.find('&', at);
     std::string_view part = query.substr(at, end == std::string_view::npos ? end : end - at);

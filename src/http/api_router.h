@@ -54,6 +54,11 @@ struct ApiCall {
   // The query parameter `key` as a whole number >= 0; `fallback` when absent. kInvalidArgument
   // otherwise.
   Result<int> QueryCount(std::string_view key, int fallback) const;
+  // ?limit of a paged list: 1 to kMaxPage, kDefaultPage when absent. kInvalidArgument otherwise.
+  Result<int> PageLimit() const;
+
+  static constexpr int kDefaultPage = 100;
+  static constexpr int kMaxPage = 1000;
 };
 
 using RouteFn = std::function<Result<ApiReply>(ApiCall&)>;

@@ -18,21 +18,30 @@ mgmt::Directory DirectoryOf(const ApiDeps& d) {
   return mgmt::Directory(d.store, d.clock, d.random, d.revoker);
 }
 
-template <class List, class Fn>
-json Array(const List& items, Fn view) {
-  json arr = json::array();
-  for (const auto& item : items) arr.push_back(view(item));
-  return arr;
+// GET /devices: one page, oldest first, filtered by ?owner, platform, name_prefix, all (retired
+// too: true or 1); ?limit (100 by default, at most 1000) and ?cursor as /certificates.
+Result<ApiReply> ListDevices(const ApiDeps& d, ApiCall& call) {
+  mgmt::DeviceQuery q;
+  for (auto [key, field] : {std::pair{"owner", &q.owner},
+                            {"platform", &q.platform},
+                            {"name_prefix", &q.name_prefix},
+                            {"cursor", &q.cursor}}) {
+    SG_ASSIGN_OR_RETURN(*field, call.Query(key));
+  }
+  SG_ASSIGN_OR_RETURN(std::string all, call.Query("all"));
+  q.include_retired = all == "true" || all == "1";
+  SG_ASSIGN_OR_RETURN(q.limit, call.PageLimit());
+  SG_ASSIGN_OR_RETURN(auto page, DirectoryOf(d).DevicePage(q));
+  return PagedReply(page, views::DeviceJson, "/devices", call);
 }
 
-Result<ApiReply> ListDevices(const ApiDeps& d, ApiCall& call) {
-  store::DeviceFilter filter;
-  SG_ASSIGN_OR_RETURN(std::string owner, call.Query("owner"));
-  SG_ASSIGN_OR_RETURN(std::string all, call.Query("all"));
-  if (!owner.empty()) filter.owner = owner;
-  filter.include_retired = all == "true" || all == "1";
-  SG_ASSIGN_OR_RETURN(auto devices, DirectoryOf(d).ListDevices(filter));
-  return ApiReply{200, Array(devices, views::DeviceJson)};
+// GET /users: one page by UPN; ?limit and ?cursor as /certificates.
+Result<ApiReply> ListUsers(const ApiDeps& d, ApiCall& call) {
+  mgmt::UserQuery q;
+  SG_ASSIGN_OR_RETURN(q.cursor, call.Query("cursor"));
+  SG_ASSIGN_OR_RETURN(q.limit, call.PageLimit());
+  SG_ASSIGN_OR_RETURN(auto page, DirectoryOf(d).UserPage(q));
+  return PagedReply(page, views::UserJson, "/users", call);
 }
 
 Result<ApiReply> AddDevice(const ApiDeps& d, ApiCall& call) {
@@ -200,10 +209,7 @@ void AddDirectoryRoutes(Router& router, const ApiDeps& deps) {
               [dp = &d](ApiCall& call) { return ImportDevices(*dp, call); }, false, true,
               kMaxImportBytes});
 
-  route("GET", "/users", Role::kAuditor, "", [](const ApiDeps& dd, ApiCall&) -> Result<ApiReply> {
-    SG_ASSIGN_OR_RETURN(auto users, DirectoryOf(dd).ListUsers());
-    return ApiReply{200, Array(users, views::UserJson)};
-  });
+  route("GET", "/users", Role::kAuditor, "", ListUsers);
   route("POST", "/users", Role::kOperator, "user.add", AddUser);
   route("GET", "/users/{upn}", Role::kAuditor, "",
         [](const ApiDeps& dd, ApiCall& call) -> Result<ApiReply> {

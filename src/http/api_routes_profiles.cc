@@ -55,13 +55,6 @@ mgmt::Profiles ProfilesOf(const ApiDeps& d) {
   return mgmt::Profiles(d.store, d.clock, d.revoke_on_unassign ? d.revoker : nullptr);
 }
 
-template <class List, class Fn>
-json Array(const List& items, Fn view) {
-  json arr = json::array();
-  for (const auto& item : items) arr.push_back(view(item));
-  return arr;
-}
-
 Status CheckProfileBody(const json& body, bool with_name) {
   for (const auto& [key, value] : body.items()) {
     if (with_name && key == "name") continue;
@@ -130,11 +123,7 @@ Result<ApiReply> IssueChallenge(const ApiDeps& d, ApiCall& call) {
 // GET /profiles/{name}/report: one page (?limit, 100 by default, at most 1000; ?cursor), each
 // targeted device's status; a full page names where the next one starts (X-Next-Cursor, Link).
 Result<ApiReply> ProfileReport(const ApiDeps& d, ApiCall& call) {
-  constexpr int kDefaultPage = 100;
-  constexpr int kMaxPage = 1000;
-  SG_ASSIGN_OR_RETURN(int limit, call.QueryCount("limit", kDefaultPage));
-  if (limit == 0 || limit > kMaxPage)
-    return Fail(Error::InvalidArgument("limit is 1 to " + std::to_string(kMaxPage)));
+  SG_ASSIGN_OR_RETURN(int limit, call.PageLimit());
   SG_ASSIGN_OR_RETURN(std::string cursor, call.Query("cursor"));
   const std::string name = call.Param("name");
   SG_ASSIGN_OR_RETURN(

@@ -16,16 +16,6 @@ namespace {
 using mgmt::Role;
 using nlohmann::json;
 
-template <class List, class Fn>
-json Array(const List& items, Fn view) {
-  json arr = json::array();
-  for (const auto& item : items) arr.push_back(view(item));
-  return arr;
-}
-
-constexpr int kDefaultPage = 100;
-constexpr int kMaxPage = 1000;
-
 // GET /certificates: one page (?limit, 100 by default, at most 1000), filtered by ?status,
 // issuer, subject_prefix, serial_prefix, device, profile, issued_after, issued_before. A full
 // page names where the next one starts: X-Next-Cursor and a Link rel="next" with ?cursor=.
@@ -42,13 +32,9 @@ Result<ApiReply> ListCertificates(const ApiDeps& d, ApiCall& call) {
                             {"cursor", &q.cursor}}) {
     SG_ASSIGN_OR_RETURN(*field, call.Query(key));
   }
-  SG_ASSIGN_OR_RETURN(q.limit, call.QueryCount("limit", kDefaultPage));
-  if (q.limit == 0 || q.limit > kMaxPage)
-    return Fail(Error::InvalidArgument("limit is 1 to " + std::to_string(kMaxPage)));
+  SG_ASSIGN_OR_RETURN(q.limit, call.PageLimit());
   SG_ASSIGN_OR_RETURN(mgmt::CertPage page, mgmt::Records(d.store).CertificatePage(q));
-  ApiReply reply{200, Array(page.items, views::CertificateJson)};
-  LinkNextPage(reply, "/api/v1/certificates", call.request.query, page.next_cursor);
-  return reply;
+  return PagedReply(page, views::CertificateJson, "/certificates", call);
 }
 
 Result<ApiReply> RevokeCertificate(const ApiDeps& d, ApiCall& call) {
@@ -73,12 +59,21 @@ Result<ApiReply> RevokeCertificates(const ApiDeps& d, ApiCall& call) {
   return ApiReply{200, views::RevokeReportJson(report)};
 }
 
+// GET /requests: one page, newest first, filtered by ?state, device, profile, created_after,
+// created_before; paged as /certificates.
 Result<ApiReply> ListRequests(const ApiDeps& d, ApiCall& call) {
-  SG_ASSIGN_OR_RETURN(std::string state, call.Query("state"));
-  SG_ASSIGN_OR_RETURN(std::string device, call.Query("device"));
-  SG_ASSIGN_OR_RETURN(int limit, call.QueryCount("limit", 0));
-  SG_ASSIGN_OR_RETURN(auto requests, mgmt::Records(d.store).Requests(state, device, limit));
-  return ApiReply{200, Array(requests, views::RequestJson)};
+  mgmt::RequestQuery q;
+  for (auto [key, field] : {std::pair{"state", &q.state},
+                            {"device", &q.device},
+                            {"profile", &q.profile},
+                            {"created_after", &q.created_after},
+                            {"created_before", &q.created_before},
+                            {"cursor", &q.cursor}}) {
+    SG_ASSIGN_OR_RETURN(*field, call.Query(key));
+  }
+  SG_ASSIGN_OR_RETURN(q.limit, call.PageLimit());
+  SG_ASSIGN_OR_RETURN(auto page, mgmt::Records(d.store).RequestPage(q));
+  return PagedReply(page, views::RequestJson, "/requests", call);
 }
 
 // POST /requests/{id}/approve|reject: the request id, as a whole number. kInvalidArgument.
@@ -106,17 +101,32 @@ Result<ApiReply> RejectRequest(const ApiDeps& d, ApiCall& call) {
   return ApiReply{200, {{"id", id}, {"decision", "rejected"}, {"reason", reason}}};
 }
 
+// GET /events: one page, newest first, filtered by ?state and type; paged as /certificates.
 Result<ApiReply> ListEvents(const ApiDeps& d, ApiCall& call) {
-  SG_ASSIGN_OR_RETURN(std::string state, call.Query("state"));
-  SG_ASSIGN_OR_RETURN(int limit, call.QueryCount("limit", 50));  // as `events list`
-  SG_ASSIGN_OR_RETURN(auto events, mgmt::Records(d.store).Events(state, limit));
-  return ApiReply{200, Array(events, views::EventJson)};
+  mgmt::EventQuery q;
+  for (auto [key, field] :
+       {std::pair{"state", &q.state}, {"type", &q.type}, {"cursor", &q.cursor}}) {
+    SG_ASSIGN_OR_RETURN(*field, call.Query(key));
+  }
+  SG_ASSIGN_OR_RETURN(q.limit, call.PageLimit());
+  SG_ASSIGN_OR_RETURN(auto page, mgmt::Records(d.store).EventPage(q));
+  return PagedReply(page, views::EventJson, "/events", call);
 }
 
+// GET /audit: one page, newest first, filtered by ?action (or its start), actor, after, before;
+// paged as /certificates.
 Result<ApiReply> ListAudit(const ApiDeps& d, ApiCall& call) {
-  SG_ASSIGN_OR_RETURN(int limit, call.QueryCount("limit", 50));  // as `audit list`
-  SG_ASSIGN_OR_RETURN(auto entries, mgmt::AuditLog(d.store, d.clock).List(limit));
-  return ApiReply{200, Array(entries, views::AuditJson)};
+  mgmt::AuditQuery q;
+  for (auto [key, field] : {std::pair{"action", &q.action},
+                            {"actor", &q.actor},
+                            {"after", &q.after},
+                            {"before", &q.before},
+                            {"cursor", &q.cursor}}) {
+    SG_ASSIGN_OR_RETURN(*field, call.Query(key));
+  }
+  SG_ASSIGN_OR_RETURN(q.limit, call.PageLimit());
+  SG_ASSIGN_OR_RETURN(auto page, mgmt::AuditLog(d.store, d.clock).List(q));
+  return PagedReply(page, views::AuditJson, "/audit", call);
 }
 
 Result<ApiReply> CreateToken(const ApiDeps& d, ApiCall& call) {

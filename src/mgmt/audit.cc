@@ -21,11 +21,19 @@ Status AuditLog::Record(const AuditEntry& entry, const Error* error) {
   return {};
 }
 
-Result<std::vector<store::AuditRecord>> AuditLog::List(int limit) {
-  if (limit < 0) return Fail(Error::InvalidArgument("limit must not be negative"));
-  store::AuditFilter filter;
-  filter.limit = limit;
-  return store_.ListAudit(filter);
+Result<Page<store::AuditRecord>> AuditLog::List(const AuditQuery& q) {
+  SG_TRY_STATUS(CheckPageLimit(q.limit));
+  store::AuditFilter f;
+  f.limit = q.limit;
+  f.action_prefix = q.action;
+  f.actor = q.actor;
+  SG_ASSIGN_OR_RETURN(f.at_from, PageTimeBound(q.after, "after"));
+  SG_ASSIGN_OR_RETURN(f.at_until, PageTimeBound(q.before, "before"));
+  SG_ASSIGN_OR_RETURN(auto before, PageCursor(q.cursor, store::ParseIdCursor));
+  f.before_id = before.value_or(0);
+  SG_ASSIGN_OR_RETURN(auto items, store_.ListAudit(f));
+  return MakePage(std::move(items), q.limit,
+                  [](const store::AuditRecord& e) { return std::to_string(e.id); });
 }
 
 }  // namespace scepgate::mgmt

@@ -7,6 +7,7 @@
 
 #include "common/clock.h"
 #include "common/error.h"
+#include "mgmt/page.h"
 #include "store/store.h"
 
 namespace scepgate::mgmt {
@@ -21,6 +22,16 @@ struct AuditEntry {
 // "token:<id> (<name>)", or "token:<id>" when the token has no name.
 std::string TokenActor(const store::TokenRecord& token);
 
+// A page of the audit log (`audit list`, GET /audit); text as typed, "" when not given.
+struct AuditQuery {
+  std::string action;  // the action, or its start ("device." for every device change)
+  std::string actor;   // exactly this actor ("cli:root", "token:ab12cd (ci)")
+  std::string after;   // at or after this time (ParseUtcTime)
+  std::string before;  // before this time
+  std::string cursor;  // where the previous page ended
+  int limit = 0;       // at most this many; 0 = all
+};
+
 // Thread-safe as far as the store is: holds no state of its own.
 class AuditLog {
  public:
@@ -33,8 +44,9 @@ class AuditLog {
   Status Record(const AuditEntry& entry, const Result<T>& result) {
     return Record(entry, result ? nullptr : &result.error());
   }
-  // The newest `limit` entries (0: all), newest first. kInvalidArgument for a negative limit.
-  Result<std::vector<store::AuditRecord>> List(int limit);
+  // One page of entries, newest first. kInvalidArgument naming the field for a time or cursor
+  // that does not parse, or a negative limit; kDatabase.
+  Result<Page<store::AuditRecord>> List(const AuditQuery& query);
 
  private:
   store::Store& store_;

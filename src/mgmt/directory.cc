@@ -91,7 +91,7 @@ Result<store::DeviceRecord> Directory::FindDevice(std::string_view id) {
 Result<std::optional<store::UserRecord>> Directory::FindUserByFold(std::string_view upn) {
   SG_ASSIGN_OR_RETURN(auto found, store_.FindUser(upn));
   if (found) return found;
-  SG_ASSIGN_OR_RETURN(auto users, store_.ListUsers());
+  SG_ASSIGN_OR_RETURN(auto users, store_.ListUsers({}));
   for (auto& u : users)
     if (SameName(u.upn, upn)) return std::move(u);
   return std::nullopt;
@@ -230,6 +230,21 @@ Result<std::vector<store::DeviceRecord>> Directory::ListDevices(const store::Dev
   return store_.ListDevices(filter);
 }
 
+Result<Page<store::DeviceRecord>> Directory::DevicePage(const DeviceQuery& q) {
+  SG_TRY_STATUS(CheckPageLimit(q.limit));
+  store::DeviceFilter f;
+  f.limit = q.limit;
+  if (!q.owner.empty()) f.owner = q.owner;
+  f.platform = q.platform;
+  f.name_prefix = q.name_prefix;
+  f.include_retired = q.include_retired;
+  SG_ASSIGN_OR_RETURN(f.after, PageCursor(q.cursor, store::ParseSeqCursor));
+  SG_ASSIGN_OR_RETURN(auto items, ListDevices(f));
+  return MakePage(std::move(items), q.limit, [](const store::DeviceRecord& d) {
+    return store::SeqCursorText(d.created_at, d.seq);
+  });
+}
+
 Result<store::UserRecord> Directory::AddUser(const NewUser& user, Role by) {
   SG_ASSIGN_OR_RETURN(store::UserRecord u, CheckNewUser(user, by));
   SG_ASSIGN_OR_RETURN(auto same, FindUserByFold(u.upn));
@@ -272,7 +287,17 @@ Result<UserDetails> Directory::ShowUser(std::string_view upn) {
   return out;
 }
 
-Result<std::vector<store::UserRecord>> Directory::ListUsers() { return store_.ListUsers(); }
+Result<Page<store::UserRecord>> Directory::UserPage(const UserQuery& q) {
+  SG_TRY_STATUS(CheckPageLimit(q.limit));
+  store::UserFilter f;
+  f.limit = q.limit;
+  f.include_disabled = q.include_disabled;
+  SG_ASSIGN_OR_RETURN(auto after, PageCursor(q.cursor, store::ParseUpnCursor));
+  f.after = after.value_or("");
+  SG_ASSIGN_OR_RETURN(auto items, store_.ListUsers(f));
+  return MakePage(std::move(items), q.limit,
+                  [](const store::UserRecord& u) { return store::UpnCursorText(u.upn); });
+}
 
 Result<store::GroupRecord> Directory::AddGroup(std::string_view name,
                                                std::string_view description) {

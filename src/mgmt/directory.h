@@ -13,6 +13,7 @@
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/random.h"
+#include "mgmt/page.h"
 #include "mgmt/tokens.h"
 #include "store/store.h"
 
@@ -81,6 +82,23 @@ struct RetireReport {
   std::vector<std::string> revoked;  // serials of the certificates revoked
 };
 
+// A page of devices (`device list`, GET /devices); text as typed, "" when not given.
+struct DeviceQuery {
+  std::string owner;             // of this user (UPN, any case)
+  std::string platform;          // windows|ios|ipados|macos|android|linux|network
+  std::string name_prefix;       // the name starts with it
+  bool include_retired = false;  // retired devices too
+  std::string cursor;            // where the previous page ended
+  int limit = 0;                 // at most this many; 0 = all
+};
+
+// A page of users (`user list`, GET /users).
+struct UserQuery {
+  bool include_disabled = true;
+  std::string cursor;  // where the previous page ended
+  int limit = 0;       // at most this many; 0 = all
+};
+
 class Directory {
  public:
   // With a revoker, retiring a device also revokes its certificates.
@@ -105,6 +123,9 @@ class Directory {
   Result<DeviceDetails> ShowDevice(std::string_view id);
   // Devices, oldest first. kNotFound when filter.owner names no user.
   Result<std::vector<store::DeviceRecord>> ListDevices(const store::DeviceFilter& filter);
+  // One page of devices, oldest first. kNotFound when query.owner names no user,
+  // kInvalidArgument for a cursor that does not parse or a negative limit; kDatabase.
+  Result<Page<store::DeviceRecord>> DevicePage(const DeviceQuery& query);
 
   // Adds a user on behalf of `by` and returns it; the user's identity counts as set by an admin
   // when `by` is admin. kPermissionDenied when `by` is below admin and a SID is given,
@@ -120,7 +141,9 @@ class Directory {
   Status DisableUser(std::string_view upn);
   // The user, its groups and devices. kNotFound for an unknown UPN.
   Result<UserDetails> ShowUser(std::string_view upn);
-  Result<std::vector<store::UserRecord>> ListUsers();
+  // One page of users by UPN (ASCII case folded). kInvalidArgument for a cursor that does not
+  // parse or a negative limit; kDatabase.
+  Result<Page<store::UserRecord>> UserPage(const UserQuery& query);
 
   // Adds a group and returns it. kInvalidArgument for a name or description that
   // mgmt/names.h refuses, kAlreadyExists when the name is taken (in any case, Unicode-aware).

@@ -41,7 +41,7 @@ Status CheckColumns(const ImportRow& row, const std::string& type,
 Result<ImportPlanner> ImportPlanner::Load(store::DirectoryStore& store, bool with_devices) {
   ImportPlanner p;
   p.store_ = &store;
-  SG_ASSIGN_OR_RETURN(auto users, store.ListUsers());
+  SG_ASSIGN_OR_RETURN(auto users, store.ListUsers({}));
   for (store::UserRecord& u : users) {
     std::string key = FoldCase(u.upn);  // before u.upn is moved from
     p.users_.emplace(std::move(key), KnownUser{std::move(u.upn), u.disabled});

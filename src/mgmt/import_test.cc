@@ -34,7 +34,9 @@ class FlakyDirectory final : public store::DirectoryStore {
   Result<std::optional<store::UserRecord>> FindUser(std::string_view upn) override {
     return s_.FindUser(upn);
   }
-  Result<std::vector<store::UserRecord>> ListUsers() override { return s_.ListUsers(); }
+  Result<std::vector<store::UserRecord>> ListUsers(const store::UserFilter& f) override {
+    return s_.ListUsers(f);
+  }
   Status DisableUser(std::string_view upn, int64_t at) override { return s_.DisableUser(upn, at); }
   Status UpdateUserIdentity(const store::UserRecord& u) override {
     return s_.UpdateUserIdentity(u);

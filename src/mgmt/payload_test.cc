@@ -89,7 +89,6 @@ TEST(SplitRfc4514Test, ReturnsRdnsInDerOrderUnescaped) {
 
 // --- exporters --------------------------------------------------------------------------------
 
-
 TEST(PayloadJsonTest, CarriesEverythingTheAgentNeeds) {
   PayloadContent c = Sample();
   auto text = PayloadJson(c);

@@ -8,14 +8,7 @@
 #include "common/utc_time.h"
 
 namespace scepgate::mgmt {
-namespace {
-
-Status CheckLimit(int limit) {
-  if (limit < 0) return Fail(Error::InvalidArgument("limit must not be negative"));
-  return {};
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::string NormalizeSerial(std::string_view serial) {
   std::string s = AsciiLower(serial);
@@ -31,7 +24,7 @@ Result<int64_t> ParseChallengeTtl(std::string_view text) {
 }
 
 Result<CertPage> Records::CertificatePage(const CertQuery& q) {
-  SG_TRY_STATUS(CheckLimit(q.limit));
+  SG_TRY_STATUS(CheckPageLimit(q.limit));
   store::CertFilter f;
   f.limit = q.limit;
   if (q.status == "valid")
@@ -54,26 +47,11 @@ Result<CertPage> Records::CertificatePage(const CertQuery& q) {
   }
   f.device_id = q.device;
   f.profile = q.profile;
-  if (!q.issued_after.empty()) {
-    auto t = ParseUtcTime(q.issued_after);
-    if (!t) return Fail(t.error().With("issued_after"));
-    f.issued_from = *t;
-  }
-  if (!q.issued_before.empty()) {
-    auto t = ParseUtcTime(q.issued_before);
-    if (!t) return Fail(t.error().With("issued_before"));
-    f.issued_until = *t;
-  }
-  if (!q.cursor.empty()) {
-    auto c = store::ParseCertCursor(q.cursor);
-    if (!c) return Fail(c.error().With("cursor"));
-    f.after = *c;
-  }
-  CertPage page;
-  SG_ASSIGN_OR_RETURN(page.items, store_.ListCertificates(f));
-  if (q.limit > 0 && page.items.size() == static_cast<size_t>(q.limit))
-    page.next_cursor = store::CertCursorText(page.items.back());
-  return page;
+  SG_ASSIGN_OR_RETURN(f.issued_from, PageTimeBound(q.issued_after, "issued_after"));
+  SG_ASSIGN_OR_RETURN(f.issued_until, PageTimeBound(q.issued_before, "issued_before"));
+  SG_ASSIGN_OR_RETURN(f.after, PageCursor(q.cursor, store::ParseCertCursor));
+  SG_ASSIGN_OR_RETURN(auto items, store_.ListCertificates(f));
+  return MakePage(std::move(items), q.limit, store::CertCursorText);
 }
 
 Result<store::CertificateRecord> Records::Certificate(std::string_view serial) {
@@ -106,31 +84,42 @@ Result<ca::RevokeReport> Records::RevokeMany(std::span<const std::string> serial
   return revoker_->RevokeMany(normal, r);
 }
 
-Result<std::vector<store::RequestRecord>> Records::Requests(std::string_view state,
-                                                            std::string_view device, int limit) {
-  SG_TRY_STATUS(CheckLimit(limit));
+Result<Page<store::RequestRecord>> Records::RequestPage(const RequestQuery& q) {
+  SG_TRY_STATUS(CheckPageLimit(q.limit));
   store::RequestFilter f;
-  f.limit = limit;
-  if (!state.empty()) f.state = std::string(state);
-  if (!device.empty()) {
+  f.limit = q.limit;
+  if (!q.state.empty()) f.state = q.state;
+  if (!q.device.empty()) {
     // An unknown id is a mistake to report, not an empty list.
-    SG_ASSIGN_OR_RETURN(auto found, store_.FindDevice(device));
-    if (!found) return Fail(Error::NotFound("no device with id " + std::string(device)));
-    f.device_id = std::string(device);
+    SG_ASSIGN_OR_RETURN(auto found, store_.FindDevice(q.device));
+    if (!found) return Fail(Error::NotFound("no device with id " + q.device));
+    f.device_id = q.device;
   }
-  return store_.ListRequests(f);
+  f.profile = q.profile;
+  SG_ASSIGN_OR_RETURN(f.created_from, PageTimeBound(q.created_after, "created_after"));
+  SG_ASSIGN_OR_RETURN(f.created_until, PageTimeBound(q.created_before, "created_before"));
+  SG_ASSIGN_OR_RETURN(f.after, PageCursor(q.cursor, store::ParseSeqCursor));
+  SG_ASSIGN_OR_RETURN(auto items, store_.ListRequests(f));
+  return MakePage(std::move(items), q.limit, [](const store::RequestRecord& r) {
+    return store::SeqCursorText(r.created_at, r.id);
+  });
 }
 
-Result<std::vector<store::OutboxEvent>> Records::Events(std::string_view state, int limit) {
-  SG_TRY_STATUS(CheckLimit(limit));
+Result<Page<store::OutboxEvent>> Records::EventPage(const EventQuery& q) {
+  SG_TRY_STATUS(CheckPageLimit(q.limit));
   store::EventFilter f;
-  f.limit = limit;
-  if (!state.empty()) {
-    if (state != "pending" && state != "delivered" && state != "dead")
+  f.limit = q.limit;
+  if (!q.state.empty()) {
+    if (q.state != "pending" && q.state != "delivered" && q.state != "dead")
       return Fail(Error::InvalidArgument("state is pending, delivered or dead"));
-    f.state = std::string(state);
+    f.state = q.state;
   }
-  return store_.ListEvents(f);
+  f.type = q.type;
+  SG_ASSIGN_OR_RETURN(auto before, PageCursor(q.cursor, store::ParseIdCursor));
+  f.before_id = before.value_or(0);
+  SG_ASSIGN_OR_RETURN(auto items, store_.ListEvents(f));
+  return MakePage(std::move(items), q.limit,
+                  [](const store::OutboxEvent& e) { return std::to_string(e.id); });
 }
 
 }  // namespace scepgate::mgmt

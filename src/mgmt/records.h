@@ -10,6 +10,7 @@
 
 #include "ca/revocation.h"
 #include "common/error.h"
+#include "mgmt/page.h"
 #include "store/store.h"
 
 namespace scepgate::mgmt {
@@ -38,9 +39,25 @@ struct CertQuery {
   int limit = 0;               // at most this many; 0 = all
 };
 
-struct CertPage {
-  std::vector<store::CertificateRecord> items;  // newest first
-  std::string next_cursor;  // set when the page is full: ask again with it for the rest
+using CertPage = Page<store::CertificateRecord>;  // newest first
+
+// A page of request records (`requests list`, GET /requests); text as typed, "" when not given.
+struct RequestQuery {
+  std::string state;           // "issued", "failed", "pending", ...
+  std::string device;          // of this device id
+  std::string profile;         // of this profile (any case)
+  std::string created_after;   // at or after (ParseUtcTime)
+  std::string created_before;  // before
+  std::string cursor;          // where the previous page ended
+  int limit = 0;               // at most this many; 0 = all
+};
+
+// A page of notification events (`events list`, GET /events).
+struct EventQuery {
+  std::string state;   // "pending", "delivered" or "dead"
+  std::string type;    // "certificate.issued", ...
+  std::string cursor;  // where the previous page ended
+  int limit = 0;       // at most this many; 0 = all
 };
 
 // Thread-safe as far as the store and the revoker are: holds no state of its own.
@@ -63,13 +80,13 @@ class Records {
   // list or a serial that is not hex; else what ca::Revoker::RevokeMany returns.
   Result<ca::RevokeReport> RevokeMany(std::span<const std::string> serials,
                                       std::string_view reason);
-  // Request records, newest first, filtered by state and device id ("" = any); `limit` 0 = all.
-  // kNotFound for a device id that names no device, kInvalidArgument for a negative limit.
-  Result<std::vector<store::RequestRecord>> Requests(std::string_view state,
-                                                     std::string_view device, int limit);
-  // Notification events, newest first; `state` "", "pending", "delivered" or "dead".
-  // kInvalidArgument for another state or a negative limit.
-  Result<std::vector<store::OutboxEvent>> Events(std::string_view state, int limit);
+  // One page of request records, newest first. kNotFound for a device id that names no device,
+  // kInvalidArgument naming the field for a time or cursor that does not parse or a negative
+  // limit; kDatabase.
+  Result<Page<store::RequestRecord>> RequestPage(const RequestQuery& query);
+  // One page of notification events, newest first. kInvalidArgument for a state other than
+  // pending, delivered or dead, a cursor that does not parse or a negative limit; kDatabase.
+  Result<Page<store::OutboxEvent>> EventPage(const EventQuery& query);
 
  private:
   store::Store& store_;

@@ -47,10 +47,31 @@ TEST(RecordsTest, FiltersAreCheckedAndUnknownThingsAreNotFound) {
     EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << r.error().message;
   }
   EXPECT_EQ(records.Certificate("0a").error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(records.Requests("", "no-such-device", 0).error().code, ErrorCode::kNotFound);
-  EXPECT_TRUE(records.Requests("failed", "", 0)->empty());
-  EXPECT_EQ(records.Events("lost", 0).error().code, ErrorCode::kInvalidArgument);
-  EXPECT_TRUE(records.Events("dead", 10)->empty());
+  auto requests = [&](const std::function<void(RequestQuery&)>& set) {
+    RequestQuery q;
+    set(q);
+    return records.RequestPage(q);
+  };
+  EXPECT_EQ(requests([](RequestQuery& q) { q.device = "no-such-device"; }).error().code,
+            ErrorCode::kNotFound);
+  EXPECT_TRUE(requests([](RequestQuery& q) { q.state = "failed"; })->items.empty());
+  for (auto bad : std::vector<std::function<void(RequestQuery&)>>{
+           [](RequestQuery& q) { q.created_after = "soon"; },
+           [](RequestQuery& q) { q.created_before = "2026-13-01"; },
+           [](RequestQuery& q) { q.cursor = "7"; }, [](RequestQuery& q) { q.limit = -1; }}) {
+    EXPECT_EQ(requests(bad).error().code, ErrorCode::kInvalidArgument);
+  }
+  auto events = [&](const std::string& state, const std::string& cursor, int limit) {
+    EventQuery q;
+    q.state = state;
+    q.cursor = cursor;
+    q.limit = limit;
+    return records.EventPage(q);
+  };
+  EXPECT_EQ(events("lost", "", 0).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(events("", "0", 0).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(events("", "x1", 0).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(events("dead", "", 10)->items.empty());
   // Without a revoker nothing is revoked; a bad reason is named first.
   EXPECT_EQ(records.Revoke("0a", "sometimes").error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(records.Revoke("0a", "").error().code, ErrorCode::kInvalidArgument);

@@ -1,7 +1,6 @@
 #include "mgmt/report.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdint>
 #include <span>
 #include <unordered_map>
@@ -14,33 +13,6 @@ namespace {
 
 // Devices per store query: the ids travel as one parameter.
 constexpr size_t kDevicesPerQuery = 10'000;
-
-// "<created_at>.<device id>" of a device: where a page ends.
-std::string CursorOf(const store::DeviceRecord& d) {
-  return std::to_string(d.created_at) + "." + d.id;
-}
-
-// Where the page after `cursor` starts in `devices` (report order: created_at, then insertion):
-// after the cursor's device, or, when that one is no longer there, at the first device created
-// after it. kInvalidArgument for a malformed cursor.
-Result<size_t> StartAfter(const std::vector<store::DeviceRecord>& devices,
-                          std::string_view cursor) {
-  if (cursor.empty()) return 0;
-  const size_t dot = cursor.find('.');
-  int64_t created_at = 0;
-  const char* end = cursor.data() + (dot == std::string_view::npos ? 0 : dot);
-  auto [stop, ec] = std::from_chars(cursor.data(), end, created_at);
-  if (dot == std::string_view::npos || dot == 0 || dot + 1 == cursor.size() || ec != std::errc() ||
-      stop != end || created_at < 0)
-    return Fail(
-        Error::InvalidArgument("not a cursor of this report: '" + std::string(cursor) + "'"));
-  const std::string_view id = cursor.substr(dot + 1);
-  for (size_t i = 0; i < devices.size(); ++i)
-    if (devices[i].id == id && devices[i].created_at == created_at) return i + 1;
-  size_t i = 0;
-  while (i < devices.size() && devices[i].created_at <= created_at) ++i;
-  return i;
-}
 
 // The precedence documented in report.h.
 DeploymentStatus StatusOf(const std::optional<EffectiveCertificate>& cert,
@@ -75,14 +47,27 @@ Result<std::vector<DeviceStatus>> Report::ForProfile(std::string_view profile) {
 Result<ReportPage> Report::Page(std::string_view profile, std::string_view cursor, size_t limit) {
   SG_ASSIGN_OR_RETURN(auto found, store_.FindProfile(profile));
   if (!found) return Fail(Error::NotFound("no profile named " + std::string(profile)));
-  SG_ASSIGN_OR_RETURN(auto devices, Targeting(store_).TargetedDevices(found->name));
-  SG_ASSIGN_OR_RETURN(size_t start, StartAfter(devices, cursor));
-  const size_t end = limit == 0
-                         ? devices.size()
-                         : std::min(devices.size(), start + std::min(limit, SIZE_MAX - start));
+  // The targeted devices after the cursor, one more than the page to know whether another
+  // follows: a page costs its own size, whatever the size of the fleet.
+  store::DeviceFilter filter;
+  filter.targeted_by = found->name;
+  if (!cursor.empty()) {
+    auto after = store::ParseSeqCursor(cursor);
+    if (!after) {
+      return Fail(
+          Error::InvalidArgument("not a cursor of this report: '" + std::string(cursor) + "'"));
+    }
+    filter.after = *after;
+  }
+  constexpr size_t kMaxLimit = 1'000'000;
+  if (limit > 0) filter.limit = static_cast<int>(std::min(limit, kMaxLimit) + 1);
+  SG_ASSIGN_OR_RETURN(auto devices, store_.ListDevices(filter));
   ReportPage page;
-  SG_ASSIGN_OR_RETURN(page.rows, Rows(std::span(devices).subspan(start, end - start), found->name));
-  if (end < devices.size() && end > start) page.next_cursor = CursorOf(devices[end - 1]);
+  if (limit > 0 && devices.size() > limit) {
+    devices.resize(limit);
+    page.next_cursor = store::SeqCursorText(devices.back().created_at, devices.back().seq);
+  }
+  SG_ASSIGN_OR_RETURN(page.rows, Rows(devices, found->name));
   return page;
 }
 

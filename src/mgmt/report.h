@@ -80,9 +80,10 @@ class Report {
   Result<std::vector<DeviceStatus>> ForProfile(std::string_view profile);
 
   // At most `limit` rows (0: all) of the report, from the device after `cursor` (a page's
-  // next_cursor; "" for the first page). A cursor whose device is no longer targeted goes on
-  // with the next device created after it. kInvalidArgument for a malformed cursor, and the
-  // errors of ForProfile.
+  // next_cursor; "" for the first page). A cursor is a position in the devices' order (time
+  // added, then insertion), so the next page starts after it whether or not its device is still
+  // targeted; a page costs its own size. kInvalidArgument for a malformed cursor, and the errors
+  // of ForProfile.
   Result<ReportPage> Page(std::string_view profile, std::string_view cursor, size_t limit);
 
  private:

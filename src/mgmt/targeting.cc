@@ -112,22 +112,9 @@ Result<bool> Targeting::IsTargeted(std::string_view profile, std::string_view de
 
 Result<std::vector<store::DeviceRecord>> Targeting::TargetedDevices(std::string_view profile) {
   SG_ASSIGN_OR_RETURN(store::ProfileRecord p, FindProfile(profile));
-  SG_ASSIGN_OR_RETURN(auto assigned, store_.ListAssignments(p.name));
-  const store::MemberKind kind =
-      p.cert_type == "user" ? store::MemberKind::kUser : store::MemberKind::kDevice;
-  std::set<std::string> members;  // folded UPNs or device ids in an assigned group
-  for (const auto& g : assigned) {
-    SG_ASSIGN_OR_RETURN(auto listed, store_.ListGroupMembers(g.name));
-    for (const auto& m : listed) {
-      if (m.kind == kind) members.insert(AsciiLower(m.id));
-    }
-  }
-  SG_ASSIGN_OR_RETURN(auto devices, store_.ListDevices(store::DeviceFilter{}));
-  std::erase_if(devices, [&](const store::DeviceRecord& d) {
-    const std::string& key = kind == store::MemberKind::kUser ? d.owner : d.id;
-    return d.retired || key.empty() || !members.contains(AsciiLower(key));
-  });
-  return devices;
+  store::DeviceFilter filter;
+  filter.targeted_by = p.name;
+  return store_.ListDevices(filter);
 }
 
 Result<Resolved> Targeting::Resolve(std::string_view profile, std::string_view device_id) {

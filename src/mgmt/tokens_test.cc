@@ -134,17 +134,36 @@ TEST(AuditLogTest, RecordsTheOutcomeOfEachChange) {
   ASSERT_TRUE(log.Record({TokenActor(token), "device.add", "d1", R"({"name":"x"})"}, nullptr));
   Error e = Error::NotFound("no user with UPN a@b");
   ASSERT_TRUE(log.Record({"cli:root", "user.disable", "a@b", ""}, &e));
-  auto all = log.List(0);
-  ASSERT_EQ(all->size(), 2u);
-  EXPECT_EQ((*all)[0].actor, "cli:root");
-  EXPECT_EQ((*all)[0].outcome, "notFound");
-  EXPECT_EQ((*all)[0].detail, "no user with UPN a@b");
-  EXPECT_EQ((*all)[0].args, "{}");
-  EXPECT_EQ((*all)[1].actor, "token:abc (ci)");
-  EXPECT_EQ((*all)[1].outcome, "ok");
-  EXPECT_EQ((*all)[1].at, 42);
-  EXPECT_EQ(log.List(1)->size(), 1u);
-  EXPECT_FALSE(log.List(-1));
+  auto page = [&](int limit, const std::string& cursor = "") {
+    AuditQuery q;
+    q.limit = limit;
+    q.cursor = cursor;
+    return log.List(q);
+  };
+  auto listed = page(0);
+  ASSERT_TRUE(listed);
+  const auto& all = listed->items;
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_TRUE(listed->next_cursor.empty());
+  EXPECT_EQ(all[0].actor, "cli:root");
+  EXPECT_EQ(all[0].outcome, "notFound");
+  EXPECT_EQ(all[0].detail, "no user with UPN a@b");
+  EXPECT_EQ(all[0].args, "{}");
+  EXPECT_EQ(all[1].actor, "token:abc (ci)");
+  EXPECT_EQ(all[1].outcome, "ok");
+  EXPECT_EQ(all[1].at, 42);
+  // A page of one names where the next starts; the next holds the older entry.
+  auto first = page(1);
+  ASSERT_EQ(first->items.size(), 1u);
+  ASSERT_FALSE(first->next_cursor.empty());
+  auto second = page(1, first->next_cursor);
+  ASSERT_EQ(second->items.size(), 1u);
+  EXPECT_EQ(second->items[0].actor, "token:abc (ci)");
+  EXPECT_FALSE(page(-1));
+  EXPECT_FALSE(page(1, "x"));
+  AuditQuery bad_time;
+  bad_time.after = "tomorrow";
+  EXPECT_EQ(log.List(bad_time).error().code, ErrorCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "common/ossl.h"
 #include "store/outbox.h"
+#include "store/page_cursor.h"
 
 namespace scepgate::store {
 
@@ -49,11 +50,7 @@ struct CertificateRecord {
 
 // Where a page of ListCertificates ends: the last certificate listed (created_at, seq). The next
 // page holds what comes after it in newest-first order.
-struct CertCursor {
-  int64_t created_at = 0;
-  int64_t seq = 0;
-  friend bool operator==(const CertCursor&, const CertCursor&) = default;
-};
+using CertCursor = SeqCursor;
 
 // The cursor of `cert` ("<created_at>.<seq>", opaque to clients).
 std::string CertCursorText(const CertificateRecord& cert);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "store/page_cursor.h"
 
 namespace scepgate::store {
 
@@ -23,6 +24,9 @@ struct DeviceRecord {
   bool retired = false;
   int64_t retired_at = 0;
   int64_t created_at = 0;
+  // Its place in the store's order of insertion, set by ListDevices (may be 0 in a record read
+  // otherwise): with created_at, the cursor of the next page.
+  int64_t seq = 0;
 };
 
 // A directory user. Disabled, never deleted. The UPN is unique regardless of (ASCII) case.
@@ -57,7 +61,20 @@ struct GroupMember {
 struct DeviceFilter {
   std::optional<std::string> owner;  // only devices of this UPN (any case)
   bool include_retired = false;
-  int limit = 0;  // 0 = no limit; oldest first
+  int limit = 0;                   // 0 = no limit; oldest first
+  std::string platform;            // only this platform; "" = any
+  std::string name_prefix;         // the name starts with it (exact case); "" = any
+  std::optional<SeqCursor> after;  // only what comes after this cursor (the next page)
+  // Only the devices this profile targets (its name, any case; mgmt/targeting.h): those in a
+  // group assigned to it, or for a user profile those whose owner is; never a retired one. A
+  // profile that does not exist targets none. "" = any.
+  std::string targeted_by;
+};
+
+struct UserFilter {
+  int limit = 0;  // 0 = no limit; by UPN, ASCII case folded
+  bool include_disabled = true;
+  std::string after;  // only UPNs whose folded form sorts after this folded UPN; "" = all
 };
 
 // "device" or "user".
@@ -113,8 +130,8 @@ class DirectoryStore {
   // Returns the user with this UPN (any case), nullopt when none; kDatabase.
   virtual Result<std::optional<UserRecord>> FindUser(std::string_view upn) = 0;
 
-  // Every user, by UPN (ASCII case folded). kDatabase.
-  virtual Result<std::vector<UserRecord>> ListUsers() = 0;
+  // Users by UPN (ASCII case folded, then compared byte by byte). kDatabase.
+  virtual Result<std::vector<UserRecord>> ListUsers(const UserFilter& filter) = 0;
 
   // Marks the user disabled. Returns kNotFound for an unknown UPN, kAlreadyExists when the user
   // is already disabled, kDatabase otherwise.

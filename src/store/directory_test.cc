@@ -84,14 +84,14 @@ TYPED_TEST(DirectoryStoreTest, UserRoundTripKeepsEveryFieldAndMatchesAnyCase) {
 TYPED_TEST(DirectoryStoreTest, DuplicateUpnInAnyCaseIsAlreadyExists) {
   ASSERT_TRUE(this->store().InsertUser(MakeUser("alice@example.com")));
   ExpectCode(this->store().InsertUser(MakeUser("ALICE@example.com")), ErrorCode::kAlreadyExists);
-  EXPECT_EQ(this->store().ListUsers()->size(), 1u);
+  EXPECT_EQ(this->store().ListUsers({})->size(), 1u);
 }
 
 TYPED_TEST(DirectoryStoreTest, UsersAreListedByUpnIgnoringCase) {
   for (const char* upn : {"carol@x", "Bob@x", "alice@x"}) {
     ASSERT_TRUE(this->store().InsertUser(MakeUser(upn)));
   }
-  auto users = this->store().ListUsers();
+  auto users = this->store().ListUsers({});
   ASSERT_TRUE(users);
   Strings upns;
   for (const auto& u : *users) upns.push_back(u.upn);

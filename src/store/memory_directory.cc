@@ -1,5 +1,6 @@
 // MemoryStore's directory: devices, users, groups and their members.
 #include <algorithm>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -64,11 +65,40 @@ Result<std::optional<DeviceRecord>> MemoryStore::FindDevice(std::string_view id)
 
 Result<std::vector<DeviceRecord>> MemoryStore::ListDevices(const DeviceFilter& filter) {
   std::lock_guard lock(mu_);
+  // Targeting: the folded device ids (device profile) or UPNs (user profile) in a group
+  // assigned to the profile.
+  std::set<std::string, std::less<>> targeted;
+  bool by_owner = false;
+  if (!filter.targeted_by.empty()) {
+    auto profile = profiles_.find(AsciiLower(filter.targeted_by));
+    if (profile == profiles_.end()) return std::vector<DeviceRecord>{};
+    by_owner = profile->second.profile.cert_type == "user";
+    const MemberKind kind = by_owner ? MemberKind::kUser : MemberKind::kDevice;
+    for (const std::string& key : profile->second.groups) {
+      auto group = groups_.find(key);
+      if (group == groups_.end()) continue;
+      for (const GroupMember& m : group->second.members)
+        if (m.kind == kind) targeted.insert(AsciiLower(m.id));
+    }
+  }
   std::vector<DeviceRecord> out;
-  for (const DeviceRecord& d : devices_) {
+  for (size_t i = 0; i < devices_.size(); ++i) {
+    const DeviceRecord& d = devices_[i];
     if (d.retired && !filter.include_retired) continue;
+    if (!filter.targeted_by.empty()) {
+      const std::string& key = by_owner ? d.owner : d.id;
+      if (d.retired || key.empty() || !targeted.contains(AsciiLower(key))) continue;
+    }
     if (filter.owner && AsciiLower(d.owner) != AsciiLower(*filter.owner)) continue;
+    if (!filter.platform.empty() && d.platform != filter.platform) continue;
+    if (!d.name.starts_with(filter.name_prefix)) continue;
+    const auto seq = static_cast<int64_t>(i) + 1;  // devices are never removed
+    if (filter.after &&
+        std::pair(d.created_at, seq) <= std::pair(filter.after->created_at, filter.after->seq)) {
+      continue;
+    }
     out.push_back(d);
+    out.back().seq = seq;
   }
   std::ranges::stable_sort(out, std::ranges::less{}, &DeviceRecord::created_at);
   if (filter.limit > 0 && out.size() > static_cast<size_t>(filter.limit)) out.resize(filter.limit);
@@ -112,10 +142,16 @@ Status MemoryStore::UpdateUserIdentity(const UserRecord& user) {
   return {};
 }
 
-Result<std::vector<UserRecord>> MemoryStore::ListUsers() {
+Result<std::vector<UserRecord>> MemoryStore::ListUsers(const UserFilter& filter) {
   std::lock_guard lock(mu_);
   std::vector<UserRecord> out;
-  for (const auto& [key, user] : users_) out.push_back(user);
+  // users_ is keyed by the folded UPN: its order is the list's.
+  auto it = filter.after.empty() ? users_.begin() : users_.upper_bound(filter.after);
+  for (; it != users_.end(); ++it) {
+    if (filter.limit > 0 && out.size() >= static_cast<size_t>(filter.limit)) break;
+    if (it->second.disabled && !filter.include_disabled) continue;
+    out.push_back(it->second);
+  }
   return out;
 }
 

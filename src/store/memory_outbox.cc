@@ -92,7 +92,10 @@ Result<std::vector<OutboxEvent>> MemoryStore::ListEvents(const EventFilter& filt
   std::vector<OutboxEvent> out;
   for (const OutboxEvent& e : outbox_ | std::views::values | std::views::reverse) {
     if (filter.limit > 0 && out.size() >= static_cast<size_t>(filter.limit)) break;
-    if (!filter.state || e.state == *filter.state) out.push_back(e);
+    if (filter.before_id != 0 && e.id >= filter.before_id) continue;
+    if (filter.state && e.state != *filter.state) continue;
+    if (!filter.type.empty() && e.type != filter.type) continue;
+    out.push_back(e);
   }
   return out;
 }

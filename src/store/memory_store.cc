@@ -4,6 +4,8 @@
 #include <ranges>
 #include <utility>
 
+#include "common/text.h"
+
 namespace scepgate::store {
 namespace {
 
@@ -254,6 +256,13 @@ Result<std::vector<RequestRecord>> MemoryStore::ListRequests(const RequestFilter
     if (filter.state && r.state != *filter.state) continue;
     if (filter.transaction_id && r.transaction_id != *filter.transaction_id) continue;
     if (filter.device_id && r.device_id != *filter.device_id) continue;
+    if (!filter.profile.empty() && AsciiLower(r.profile) != AsciiLower(filter.profile)) continue;
+    if (filter.created_from != 0 && r.created_at < filter.created_from) continue;
+    if (filter.created_until != 0 && r.created_at >= filter.created_until) continue;
+    if (filter.after &&
+        std::pair(r.created_at, r.id) >= std::pair(filter.after->created_at, filter.after->seq)) {
+      continue;
+    }
     out.push_back(r);
   }
   std::ranges::stable_sort(out, std::ranges::greater{}, &RequestRecord::created_at);

@@ -53,6 +53,11 @@ Result<std::vector<AuditRecord>> MemoryStore::ListAudit(const AuditFilter& filte
   std::vector<AuditRecord> out;
   for (auto it = audit_.rbegin(); it != audit_.rend(); ++it) {
     if (filter.limit > 0 && out.size() >= static_cast<size_t>(filter.limit)) break;
+    if (filter.before_id != 0 && it->id >= filter.before_id) continue;
+    if (!it->action.starts_with(filter.action_prefix)) continue;
+    if (!filter.actor.empty() && it->actor != filter.actor) continue;
+    if (filter.at_from != 0 && it->at < filter.at_from) continue;
+    if (filter.at_until != 0 && it->at >= filter.at_until) continue;
     out.push_back(*it);
   }
   return out;

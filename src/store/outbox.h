@@ -30,7 +30,9 @@ struct OutboxEvent {
 
 struct EventFilter {
   std::optional<std::string> state;
-  int limit = 0;  // 0 = no limit; newest first
+  int limit = 0;          // 0 = no limit; newest first
+  std::string type;       // only events of this type ("certificate.issued", ...); "" = any
+  int64_t before_id = 0;  // only ids below this (the next page); 0 = no bound
 };
 
 // A change of a request's state made together with another write: applied only when the record

@@ -45,7 +45,11 @@ struct RequestFilter {
   std::optional<std::string> state;
   std::optional<std::string> transaction_id;
   std::optional<std::string> device_id;
-  int limit = 0;  // 0 = no limit; newest first
+  int limit = 0;                   // 0 = no limit; newest first
+  std::string profile;             // of this profile (any case); "" = any
+  int64_t created_from = 0;        // created_at >= this; 0 = no bound
+  int64_t created_until = 0;       // created_at < this; 0 = no bound
+  std::optional<SeqCursor> after;  // only what comes after (created_at, id) (the next page)
 };
 
 // A SCEP transaction, claimed by the first request that is issued or held for it: at most one

@@ -38,7 +38,12 @@ struct AuditRecord {
 };
 
 struct AuditFilter {
-  int limit = 0;  // 0 = no limit; newest first
+  int limit = 0;              // 0 = no limit; newest first
+  std::string action_prefix;  // the action starts with it ("device." or "device.add"); "" = any
+  std::string actor;          // exactly this actor; "" = any
+  int64_t at_from = 0;        // at >= this; 0 = no bound
+  int64_t at_until = 0;       // at < this; 0 = no bound
+  int64_t before_id = 0;      // only ids below this (the next page); 0 = no bound
 };
 
 // Tokens and the audit log (store/memory_tokens_audit.cc, sqlite/tokens_audit.cc).

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <string>
 #include <thread>
 
@@ -331,6 +332,95 @@ TEST_F(ApiTest, TheProfileReportComesAPageAtATime) {
   for (const char* bad : {"limit=0", "limit=1001", "cursor=x", "cursor=12", "cursor=-1.x"})
     Expect(400, "GET", std::string("/profiles/fleet-wifi/report?") + bad, auditor_);
   Expect(404, "GET", "/profiles/nope/report", auditor_);
+}
+
+// Every list of the API is paged like /certificates and adds up to what the CLI lists; the CLI's
+// --limit/--cursor pages the same way.
+TEST_F(ApiTest, EveryListComesAPageAtATimeAndAddsUpToTheCliList) {
+  for (int i = 0; i < 4; ++i) ExpectEnrolls(server_->Url(), "x");
+  for (int i = 0; i < 7; ++i) {
+    ASSERT_EQ(server_->Cli({"device", "add", "--name", "pc-" + std::to_string(i), "--platform",
+                            i % 2 == 0 ? "windows" : "linux"}),
+              0);
+  }
+  for (const char* upn :
+       {"c@example.com", "A@example.com", "e@example.com", "b@example.com", "D@example.com"}) {
+    ASSERT_EQ(server_->Cli({"user", "add", "--upn", upn}), 0);
+  }
+  struct List {
+    std::vector<std::string> cli;  // the CLI command that lists everything
+    std::string path;              // the API route
+    size_t at_least;               // items there must be
+  };
+  for (const List& list :
+       {List{{"device", "list"}, "/devices", 7}, List{{"user", "list"}, "/users", 5},
+        List{{"requests", "list"}, "/requests", 4}, List{{"events", "list", "--all"}, "/events", 0},
+        List{{"audit", "list", "--all"}, "/audit", 12},
+        List{{"cert", "list"}, "/certificates", 4}}) {
+    SCOPED_TRACE(list.path);
+    json everything = Json(list.cli);
+    ASSERT_GE(everything.size(), list.at_least);
+    json walked = json::array();
+    std::string next = list.path + "?limit=3";
+    for (int pages = 0; pages < 20 && !next.empty(); ++pages) {
+      Reply r = Call("GET", next, auditor_);
+      ASSERT_EQ(r.status, 200) << r.raw;
+      for (const json& item : r.body) walked.push_back(item);
+      std::string link = r.Header("Link");
+      next.clear();
+      if (!link.empty()) {
+        ASSERT_EQ(link.find("</api/v1" + list.path + "?cursor="), 0u) << link;
+        EXPECT_NE(link.find("limit=3"), std::string::npos) << link;
+        next = link.substr(8, link.find('>') - 8);
+      }
+    }
+    EXPECT_EQ(walked, everything);
+    if (everything.size() > 3) {
+      // The CLI: one page, the cursor of the next on stderr, then the next page from it.
+      std::vector<std::string> args = list.cli;
+      if (args.back() == "--all") args.pop_back();
+      std::vector<std::string> first = args;
+      for (const char* a : {"--json", "--limit", "3"}) first.push_back(a);
+      std::string out, err;
+      ASSERT_EQ(server_->Cli(first, &out, &err), 0) << err;
+      EXPECT_EQ(json::parse(out),
+                json(std::vector<json>(everything.begin(), everything.begin() + 3)));
+      ASSERT_TRUE(err.starts_with("more: --cursor ")) << err;
+      std::vector<std::string> second = args;
+      for (const std::string& a : {std::string("--limit"), std::string("3"),
+                                   std::string("--cursor"), err.substr(15, err.find('\n') - 15)})
+        second.push_back(a);
+      size_t end = std::min<size_t>(6, everything.size());
+      EXPECT_EQ(Json(second), json(std::vector<json>(everything.begin() + 3,
+                                                     everything.begin() + static_cast<long>(end))));
+    }
+    for (const char* bad : {"limit=0", "limit=1001", "limit=x", "cursor=x", "cursor=-1"})
+      Expect(400, "GET", list.path + "?" + bad, auditor_);
+  }
+  // Filters.
+  EXPECT_EQ(Expect(200, "GET", "/devices?platform=windows", auditor_).size(), 4u);
+  EXPECT_EQ(Expect(200, "GET", "/devices?name_prefix=pc-1", auditor_).size(), 1u);
+  EXPECT_EQ(Expect(200, "GET", "/audit?action=user.", auditor_).size(), 5u);
+  EXPECT_EQ(Expect(200, "GET", "/audit?action=user.add&before=2000-01-01", auditor_).size(), 0u);
+  EXPECT_EQ(Expect(200, "GET", "/requests?created_after=2000-01-01", auditor_).size(),
+            Json({"requests", "list"}).size());
+  EXPECT_EQ(Expect(200, "GET", "/requests?created_before=2000-01-01", auditor_).size(), 0u);
+  Expect(400, "GET", "/requests?created_after=soon", auditor_);
+  Expect(400, "GET", "/events?state=lost", auditor_);
+  Expect(404, "GET", "/requests?device=no-such-device", auditor_);
+
+  // SCEPGATE_DIR names the data dir of a command given no --dir, and never overrides one given
+  // (this CLI11 would fill it into every subcommand of a group, the one run included).
+  json devices = Json({"device", "list"});
+  ASSERT_EQ(setenv("SCEPGATE_DIR", "/nonexistent/scepgate-data", 1), 0);
+  EXPECT_EQ(Json({"device", "list"}), devices);
+  EXPECT_EQ(Json({"cert", "list"}).size(), 4u);
+  ASSERT_EQ(setenv("SCEPGATE_DIR", server_->dir().c_str(), 1), 0);
+  std::string out, err;
+  int code = RunCommand({ScepgateBinary(), "device", "list", "--json"}, &out, &err);
+  unsetenv("SCEPGATE_DIR");
+  ASSERT_EQ(code, 0) << err;
+  EXPECT_EQ(json::parse(out), devices);
 }
 
 TEST_F(ApiTest, TheApiIsServedOnlyOnTheAdminListenerAndOnlyOverTls) {

@@ -13,7 +13,7 @@ namespace scepgate::store {
 namespace {
 
 constexpr const char* kSelectDevices =
-    "SELECT id, name, platform, serial_number, owner, retired, retired_at, created_at"
+    "SELECT id, name, platform, serial_number, owner, retired, retired_at, created_at, seq"
     " FROM devices";
 constexpr const char* kSelectUsers =
     "SELECT upn, email, sid, on_prem_dn, disabled, disabled_at, created_at, identity_by_admin"
@@ -39,7 +39,6 @@ const pg::Prepared kInsertUser{"sg_insert_user",
                                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"};
 const pg::Prepared kFindUser{
     "sg_find_user", std::string(kSelectUsers) + " WHERE upn_key = lower($1::text COLLATE \"C\")"};
-const pg::Prepared kListUsers{"sg_list_users", std::string(kSelectUsers) + " ORDER BY upn_key"};
 const pg::Prepared kDisableUser{
     "sg_disable_user",
     "WITH changed AS (UPDATE users SET disabled = true, disabled_at = $2"
@@ -61,6 +60,7 @@ DeviceRecord ReadDevice(pg::RowReader& in) {
   d.retired = in.Bool();
   d.retired_at = in.Int();
   d.created_at = in.Int();
+  d.seq = in.Int();
   return d;
 }
 
@@ -110,6 +110,28 @@ Result<std::vector<DeviceRecord>> PostgresStore::ListDevices(const DeviceFilter&
   if (filter.owner) {
     sql += " AND owner_key = lower(" + params.Add(*filter.owner) + "::text COLLATE \"C\")";
   }
+  if (!filter.platform.empty()) sql += " AND platform = " + params.Add(filter.platform);
+  if (!filter.name_prefix.empty())
+    sql += " AND starts_with(name, " + params.Add(filter.name_prefix) + ")";
+  if (filter.after) {
+    sql += " AND (created_at, seq) > (" + params.Add(filter.after->created_at) + ", " +
+           params.Add(filter.after->seq) + ")";
+  }
+  // Targeting (mgmt/targeting.h) as index lookups per device: the profile's id only when its
+  // type matches, its assignments, the group's member by the primary key.
+  if (!filter.targeted_by.empty()) {
+    const std::string name = "lower(" + params.Add(filter.targeted_by) + "::text COLLATE \"C\")";
+    sql +=
+        " AND NOT retired AND (EXISTS (SELECT 1 FROM assignments a JOIN group_members m"
+        " ON m.group_id = a.group_id AND m.kind = 'device' AND m.member_key = devices.id"
+        " WHERE a.profile_id = (SELECT id FROM profiles WHERE name_key = " +
+        name +
+        " AND cert_type = 'device'))"
+        " OR (owner_key <> '' AND EXISTS (SELECT 1 FROM assignments a JOIN group_members m"
+        " ON m.group_id = a.group_id AND m.kind = 'user' AND m.member_key = devices.owner_key"
+        " WHERE a.profile_id = (SELECT id FROM profiles WHERE name_key = " +
+        name + " AND cert_type = 'user'))))";
+  }
   sql += " ORDER BY created_at ASC, seq ASC LIMIT " + params.Add(pg::LimitParam(filter.limit));
   return pg::Read(*pool_, [&](pg::Connection& c) -> Result<std::vector<DeviceRecord>> {
     SG_ASSIGN_OR_RETURN(pg::QueryResult rows, c.ExecParams(sql, params.values()));
@@ -144,9 +166,16 @@ Result<std::optional<UserRecord>> PostgresStore::FindUser(std::string_view upn) 
   });
 }
 
-Result<std::vector<UserRecord>> PostgresStore::ListUsers() {
+Result<std::vector<UserRecord>> PostgresStore::ListUsers(const UserFilter& filter) {
+  // upn_key is the UPN with ASCII case folded, in byte order: the cursor's order.
+  pg::ParamList params;
+  std::string sql = std::string(kSelectUsers) + " WHERE true";
+  if (!filter.include_disabled) sql += " AND NOT disabled";
+  if (!filter.after.empty())
+    sql += " AND upn_key > (" + params.Add(filter.after) + "::text COLLATE \"C\")";
+  sql += " ORDER BY upn_key LIMIT " + params.Add(pg::LimitParam(filter.limit));
   return pg::Read(*pool_, [&](pg::Connection& c) -> Result<std::vector<UserRecord>> {
-    SG_ASSIGN_OR_RETURN(pg::QueryResult rows, pg::Run(c, kListUsers, {}));
+    SG_ASSIGN_OR_RETURN(pg::QueryResult rows, c.ExecParams(sql, params.values()));
     return pg::ReadRows(rows, ReadUser);
   });
 }

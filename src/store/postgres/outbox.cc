@@ -120,6 +120,8 @@ Result<std::vector<OutboxEvent>> PostgresStore::ListEvents(const EventFilter& fi
   pg::ParamList params;
   std::string sql = kSelect + " WHERE true";
   if (filter.state) sql += " AND state = " + params.Add(*filter.state);
+  if (!filter.type.empty()) sql += " AND type = " + params.Add(filter.type);
+  if (filter.before_id != 0) sql += " AND id < " + params.Add(filter.before_id);
   sql += " ORDER BY id DESC LIMIT " + params.Add(pg::LimitParam(filter.limit));
   return pg::Read(*pool_, [&](pg::Connection& c) -> Result<std::vector<OutboxEvent>> {
     SG_ASSIGN_OR_RETURN(pg::QueryResult rows, c.ExecParams(sql, params.values()));

@@ -138,7 +138,7 @@ class PostgresStore final : public Store {
   Status RetireDevice(std::string_view id, int64_t retired_at) override;
   Status InsertUser(const UserRecord& user) override;
   Result<std::optional<UserRecord>> FindUser(std::string_view upn) override;
-  Result<std::vector<UserRecord>> ListUsers() override;
+  Result<std::vector<UserRecord>> ListUsers(const UserFilter& filter) override;
   Status DisableUser(std::string_view upn, int64_t disabled_at) override;
   Status UpdateUserIdentity(const UserRecord& user) override;
   Status InsertGroup(const GroupRecord& group) override;

@@ -182,6 +182,16 @@ Result<std::vector<RequestRecord>> PostgresStore::ListRequests(const RequestFilt
   if (filter.state) sql += " AND state = " + params.Add(*filter.state);
   if (filter.transaction_id) sql += " AND transaction_id = " + params.Add(*filter.transaction_id);
   if (filter.device_id) sql += " AND device_id = " + params.Add(*filter.device_id);
+  if (!filter.profile.empty()) {
+    sql += " AND lower(profile COLLATE \"C\") = lower(" + params.Add(filter.profile) +
+           "::text COLLATE \"C\")";
+  }
+  if (filter.created_from != 0) sql += " AND created_at >= " + params.Add(filter.created_from);
+  if (filter.created_until != 0) sql += " AND created_at < " + params.Add(filter.created_until);
+  if (filter.after) {
+    sql += " AND (created_at, id) < (" + params.Add(filter.after->created_at) + ", " +
+           params.Add(filter.after->seq) + ")";
+  }
   sql += " ORDER BY created_at DESC, id DESC LIMIT " + params.Add(pg::LimitParam(filter.limit));
   return pg::Read(*pool_, [&](pg::Connection& c) -> Result<std::vector<RequestRecord>> {
     SG_ASSIGN_OR_RETURN(pg::QueryResult rows, c.ExecParams(sql, params.values()));

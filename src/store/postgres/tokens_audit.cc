@@ -31,9 +31,6 @@ const pg::Prepared kRevokeToken{
 const pg::Prepared kAppendAudit{"sg_append_audit",
                                 "INSERT INTO audit_log (at, actor, action, target, args, outcome,"
                                 " detail) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"};
-const pg::Prepared kListAudit{"sg_list_audit",
-                              "SELECT id, at, actor, action, target, args, outcome, detail"
-                              " FROM audit_log ORDER BY id DESC LIMIT $1"};
 
 TokenRecord ReadToken(pg::RowReader& in) {
   TokenRecord t;
@@ -108,9 +105,19 @@ Result<int64_t> PostgresStore::AppendAudit(const AuditRecord& a) {
 }
 
 Result<std::vector<AuditRecord>> PostgresStore::ListAudit(const AuditFilter& filter) {
+  // Only fixed fragments go into the SQL; every value is a parameter.
+  pg::ParamList params;
+  std::string sql =
+      "SELECT id, at, actor, action, target, args, outcome, detail FROM audit_log WHERE true";
+  if (!filter.action_prefix.empty())
+    sql += " AND starts_with(action, " + params.Add(filter.action_prefix) + ")";
+  if (!filter.actor.empty()) sql += " AND actor = " + params.Add(filter.actor);
+  if (filter.at_from != 0) sql += " AND at >= " + params.Add(filter.at_from);
+  if (filter.at_until != 0) sql += " AND at < " + params.Add(filter.at_until);
+  if (filter.before_id != 0) sql += " AND id < " + params.Add(filter.before_id);
+  sql += " ORDER BY id DESC LIMIT " + params.Add(pg::LimitParam(filter.limit));
   return pg::Read(*pool_, [&](pg::Connection& c) -> Result<std::vector<AuditRecord>> {
-    SG_ASSIGN_OR_RETURN(pg::QueryResult rows,
-                        pg::Run(c, kListAudit, {pg::LimitParam(filter.limit)}));
+    SG_ASSIGN_OR_RETURN(pg::QueryResult rows, c.ExecParams(sql, params.values()));
     return pg::ReadRows(rows, ReadAudit);
   });
 }

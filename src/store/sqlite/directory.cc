@@ -9,7 +9,7 @@ namespace scepgate::store {
 namespace {
 
 constexpr const char* kSelectDevicesSql =
-    "SELECT id, name, platform, serial_number, owner, retired, retired_at, created_at"
+    "SELECT id, name, platform, serial_number, owner, retired, retired_at, created_at, rowid"
     " FROM devices";
 constexpr const char* kSelectUsersSql =
     "SELECT upn, email, sid, on_prem_dn, disabled, disabled_at, created_at, identity_by_admin"
@@ -26,6 +26,7 @@ DeviceRecord ReadDevice(const Query& q) {
   d.retired = q.Int(5) != 0;
   d.retired_at = q.Int(6);
   d.created_at = q.Int(7);
+  d.seq = q.Int(8);
   return d;
 }
 
@@ -155,14 +156,33 @@ Result<std::optional<DeviceRecord>> SqliteStore::FindDevice(std::string_view id)
 
 Result<std::vector<DeviceRecord>> SqliteStore::ListDevices(const DeviceFilter& filter) {
   std::lock_guard lock(mu_);
-  // Only fixed fragments go into the SQL; every value is a bound parameter.
+  // Only fixed fragments go into the SQL; every value is a bound parameter. The order is
+  // (created_at, rowid), rowid being the cursor's seq.
   std::string sql = std::string(kSelectDevicesSql) + " WHERE 1";
   if (!filter.include_retired) sql += " AND retired = 0";
   if (filter.owner) sql += " AND owner = ?1";
+  if (!filter.platform.empty()) sql += " AND platform = ?3";
+  if (!filter.name_prefix.empty()) sql += " AND substr(name, 1, length(?4)) = ?4";
+  if (filter.after) sql += " AND (created_at, rowid) > (?5, ?6)";
+  // Targeting (mgmt/targeting.h) as two index lookups per device: the profile's id only when its
+  // type matches, its assignments, the group's member by the primary key (member is NOCASE).
+  if (!filter.targeted_by.empty()) {
+    sql +=
+        " AND retired = 0 AND (EXISTS (SELECT 1 FROM assignments a JOIN group_members m"
+        " ON m.group_id = a.group_id AND m.kind = 'device' AND m.member = devices.id"
+        " WHERE a.profile_id = (SELECT id FROM profiles WHERE name = ?7 AND cert_type = 'device'))"
+        " OR (owner <> '' AND EXISTS (SELECT 1 FROM assignments a JOIN group_members m"
+        " ON m.group_id = a.group_id AND m.kind = 'user' AND m.member = devices.owner"
+        " WHERE a.profile_id = (SELECT id FROM profiles WHERE name = ?7 AND cert_type = 'user'))))";
+  }
   sql += " ORDER BY created_at ASC, rowid ASC LIMIT ?2";
   auto bind = [&](Query& q) {
     if (filter.owner) q.BindText(1, *filter.owner);
     q.BindInt(2, SqlLimit(filter.limit));
+    if (!filter.platform.empty()) q.BindText(3, filter.platform);
+    if (!filter.name_prefix.empty()) q.BindText(4, filter.name_prefix);
+    if (filter.after) q.BindInt(5, filter.after->created_at).BindInt(6, filter.after->seq);
+    if (!filter.targeted_by.empty()) q.BindText(7, filter.targeted_by);
   };
   return SelectLocked<DeviceRecord>(sql, bind, ReadDevice);
 }
@@ -195,10 +215,18 @@ Result<std::optional<UserRecord>> SqliteStore::FindUser(std::string_view upn) {
       ReadUser));
 }
 
-Result<std::vector<UserRecord>> SqliteStore::ListUsers() {
+Result<std::vector<UserRecord>> SqliteStore::ListUsers(const UserFilter& filter) {
   std::lock_guard lock(mu_);
-  return SelectLocked<UserRecord>(
-      std::string(kSelectUsersSql) + " ORDER BY upn", [](Query&) {}, ReadUser);
+  // upn is COLLATE NOCASE: its order and comparisons fold ASCII case, as the cursor does.
+  std::string sql = std::string(kSelectUsersSql) + " WHERE 1";
+  if (!filter.include_disabled) sql += " AND disabled = 0";
+  if (!filter.after.empty()) sql += " AND upn > ?2";
+  sql += " ORDER BY upn LIMIT ?1";
+  auto bind = [&](Query& q) {
+    q.BindInt(1, SqlLimit(filter.limit));
+    if (!filter.after.empty()) q.BindText(2, filter.after);
+  };
+  return SelectLocked<UserRecord>(sql, bind, ReadUser);
 }
 
 Status SqliteStore::DisableUser(std::string_view upn, int64_t disabled_at) {

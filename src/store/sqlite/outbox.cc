@@ -70,10 +70,14 @@ Result<std::vector<OutboxEvent>> SqliteStore::ListEvents(const EventFilter& filt
   std::lock_guard lock(mu_);
   std::string sql = std::string(kSelectEventsSql) + " WHERE 1";
   if (filter.state) sql += " AND state = ?1";
+  if (!filter.type.empty()) sql += " AND type = ?3";
+  if (filter.before_id != 0) sql += " AND id < ?4";
   sql += " ORDER BY id DESC LIMIT ?2";
   return SelectEventsLocked(sql, [&](Query& q) {
     if (filter.state) q.BindText(1, *filter.state);
     q.BindInt(2, SqlLimit(filter.limit));
+    if (!filter.type.empty()) q.BindText(3, filter.type);
+    if (filter.before_id != 0) q.BindInt(4, filter.before_id);
   });
 }
 

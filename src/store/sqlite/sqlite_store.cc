@@ -325,6 +325,10 @@ Result<std::vector<RequestRecord>> SqliteStore::ListRequests(const RequestFilter
   if (filter.state) sql += " AND state = ?1";
   if (filter.transaction_id) sql += " AND transaction_id = ?2";
   if (filter.device_id) sql += " AND device_id = ?4";
+  if (!filter.profile.empty()) sql += " AND profile = ?5 COLLATE NOCASE";
+  if (filter.created_from != 0) sql += " AND created_at >= ?6";
+  if (filter.created_until != 0) sql += " AND created_at < ?7";
+  if (filter.after) sql += " AND (created_at, id) < (?8, ?9)";
   sql += " ORDER BY created_at DESC, id DESC LIMIT ?3";
   SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, StatementLocked(sql));
   Query q(*stmt, "list requests");
@@ -332,6 +336,10 @@ Result<std::vector<RequestRecord>> SqliteStore::ListRequests(const RequestFilter
   if (filter.transaction_id) q.BindText(2, *filter.transaction_id);
   q.BindInt(3, SqlLimit(filter.limit));
   if (filter.device_id) q.BindText(4, *filter.device_id);
+  if (!filter.profile.empty()) q.BindText(5, filter.profile);
+  if (filter.created_from != 0) q.BindInt(6, filter.created_from);
+  if (filter.created_until != 0) q.BindInt(7, filter.created_until);
+  if (filter.after) q.BindInt(8, filter.after->created_at).BindInt(9, filter.after->seq);
   std::vector<RequestRecord> out;
   while (true) {
     SG_ASSIGN_OR_RETURN(bool row, q.Step());

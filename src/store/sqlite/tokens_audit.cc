@@ -100,11 +100,24 @@ Result<int64_t> SqliteStore::AppendAudit(const AuditRecord& a) {
 
 Result<std::vector<AuditRecord>> SqliteStore::ListAudit(const AuditFilter& filter) {
   std::lock_guard lock(mu_);
-  SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
-                      StatementLocked("SELECT id, at, actor, action, target, args, outcome, detail"
-                                      " FROM audit_log ORDER BY id DESC LIMIT ?1"));
+  std::string sql =
+      "SELECT id, at, actor, action, target, args, outcome, detail FROM audit_log"
+      " WHERE 1";
+  // A prefix as a comparison of the first characters, exact case (actions are lower case).
+  if (!filter.action_prefix.empty()) sql += " AND substr(action, 1, length(?2)) = ?2";
+  if (!filter.actor.empty()) sql += " AND actor = ?3";
+  if (filter.at_from != 0) sql += " AND at >= ?4";
+  if (filter.at_until != 0) sql += " AND at < ?5";
+  if (filter.before_id != 0) sql += " AND id < ?6";
+  sql += " ORDER BY id DESC LIMIT ?1";
+  SG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, StatementLocked(sql));
   Query q(*stmt, "list audit entries");
   q.BindInt(1, SqlLimit(filter.limit));
+  if (!filter.action_prefix.empty()) q.BindText(2, filter.action_prefix);
+  if (!filter.actor.empty()) q.BindText(3, filter.actor);
+  if (filter.at_from != 0) q.BindInt(4, filter.at_from);
+  if (filter.at_until != 0) q.BindInt(5, filter.at_until);
+  if (filter.before_id != 0) q.BindInt(6, filter.before_id);
   std::vector<AuditRecord> out;
   while (true) {
     SG_ASSIGN_OR_RETURN(bool row, q.Step());
