@@ -18,8 +18,12 @@
 namespace scepgate::store {
 namespace {
 
-// What versions 8 to 14 added, for taking a file back to an older schema.
-const std::string kDropV15 = " DROP TABLE ra_certificates; DROP TABLE node_ra;";
+// What versions 8 to 16 added, for taking a file back to an older schema.
+const std::string kDropV16 =
+    " DROP INDEX certificates_device_id;"
+    " CREATE INDEX certificates_device_id ON certificates (device_id);"
+    " DROP INDEX requests_device_id; CREATE INDEX requests_device_id ON requests (device_id);";
+const std::string kDropV15 = kDropV16 + " DROP TABLE ra_certificates; DROP TABLE node_ra;";
 const std::string kDropV14 =
     kDropV15 +
     " DROP INDEX certificates_created_at; DROP INDEX certificates_profile;"
