@@ -49,6 +49,26 @@ void Die(const Error& error) {
   throw CLI::RuntimeError(1);
 }
 
+namespace {
+
+// The static challenge of `init --challenge-file`: the first line of the file (which must be
+// mode 0600, ReadPrivateFile) or of standard input ("-"), without its line ending.
+// kInvalidArgument when it is empty; the errors of ReadPrivateFile.
+Result<std::string> ReadChallengeFile(const std::string& path) {
+  std::string text;
+  if (path == "-") {
+    std::getline(std::cin, text);
+  } else {
+    SG_ASSIGN_OR_RETURN(text, ReadPrivateFile(path));
+    text = text.substr(0, text.find('\n'));
+  }
+  if (!text.empty() && text.back() == '\r') text.pop_back();
+  if (text.empty()) return Fail(Error::InvalidArgument("--challenge-file: the challenge is empty"));
+  return text;
+}
+
+}  // namespace
+
 void AddInitCommand(CLI::App& app) {
   auto opts = std::make_shared<InitOptions>();
   auto dir = std::make_shared<std::string>();
@@ -59,8 +79,15 @@ void AddInitCommand(CLI::App& app) {
       ->default_val("scepgate");
   cmd->add_option("--key", opts->key, "CA key: rsa:2048|rsa:3072|rsa:4096|ec:p256|ec:p384")
       ->default_val("rsa:2048");
-  cmd->add_option("--challenge", opts->challenge,
-                  "static challenge password written into the config");
+  CLI::Option* challenge_opt = cmd->add_option(
+      "--challenge", opts->challenge,
+      "static challenge password written into the config (visible to other users in the "
+      "process list while init runs: prefer --challenge-file)");
+  auto challenge_file = std::make_shared<std::string>();
+  cmd->add_option("--challenge-file", *challenge_file,
+                  "read the static challenge from this file (mode 0600; its first line) or, "
+                  "with '-', from standard input")
+      ->excludes(challenge_opt);
   cmd->add_option("--import-ca", opts->import_cert,
                   "PEM of an existing issuing CA (and its chain) to use");
   cmd->add_option("--import-key", opts->import_key, "PEM private key of the imported issuing CA");
@@ -104,10 +131,10 @@ void AddInitCommand(CLI::App& app) {
   issuer_opt->needs(join_opt);
   cmd->get_option("--pkcs11-module")->needs(cmd->get_option("--pkcs11"));
   cmd->get_option("--pkcs11-pin-file")->needs(cmd->get_option("--pkcs11"));
-  for (const char* other :
-       {"--challenge", "--import-ca", "--import-key", "--offline-root", "--force", "--pkcs11"})
+  for (const char* other : {"--challenge", "--challenge-file", "--import-ca", "--import-key",
+                            "--offline-root", "--force", "--pkcs11"})
     join_opt->excludes(cmd->get_option(other));
-  cmd->callback([opts, dir, join] {
+  cmd->callback([opts, dir, join, challenge_file] {
     if (!join->dsn.empty()) {
       join->dir = *dir;
       join->admin_names = opts->admin_names;
@@ -120,6 +147,7 @@ void AddInitCommand(CLI::App& app) {
       return;
     }
     opts->dir = *dir;
+    if (!challenge_file->empty()) opts->challenge = OrDie(ReadChallengeFile(*challenge_file));
     SystemClock clock;
     SystemRandom random;
     OrDie(InitDataDir(*opts, clock, random));

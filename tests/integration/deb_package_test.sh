@@ -129,8 +129,9 @@ pass "binaries, man pages and completion installed"
 
 # --- The data dir, made as the scepgate user ---------------------------------------------------
 as_scepgate() { (cd / && runuser -u scepgate -- "$@"); }
-as_scepgate scepgate init --dir "$DATA" --name DebTest --challenge deb-secret >/dev/null ||
-  fail "scepgate init as the scepgate user"
+# As the postinst note says: the challenge on standard input, never on the command line.
+echo deb-secret | as_scepgate scepgate init --dir "$DATA" --name DebTest --challenge-file - \
+  >/dev/null || fail "scepgate init as the scepgate user"
 as_scepgate sed -i 's/^legacy_algorithms = false/legacy_algorithms = true/' "$DATA/scepgate.toml"
 PORT=$(free_port)
 ADMIN_PORT=$(free_port)

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "codec/pki_message.h"
+#include "common/files.h"
 #include "common/percent.h"
 #include "gateway_fixture.h"
 
@@ -329,6 +330,37 @@ TEST_F(EnrollTest, KeysArePrivateAndInitRefusesToOverwrite) {
   EXPECT_NE(RunCommand({ScepgateBinary(), "init", "--dir", server_->dir().string()}, nullptr, &err),
             0);
   EXPECT_NE(err.find("--force"), std::string::npos) << err;
+}
+
+// `init --challenge-file`: the secret never on the command line; the file must be private.
+TEST_F(EnrollTest, TheStaticChallengeComesFromAPrivateFile) {
+  const std::filesystem::path work = server_->dir().parent_path() / "challenge-file";
+  std::filesystem::create_directories(work);
+  const std::filesystem::path secret = work / "challenge.txt";
+  ASSERT_TRUE(WriteFile(secret, "from-a-file\nignored second line\n", 0644));
+  std::string out, err;
+  EXPECT_EQ(RunCommand({ScepgateBinary(), "init", "--dir", (work / "open").string(),
+                        "--challenge-file", secret.string()},
+                       &out, &err),
+            1);
+  EXPECT_NE(err.find("mode"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(work / "open" / "scepgate.toml"));
+  EXPECT_NE(RunCommand({ScepgateBinary(), "init", "--dir", (work / "both").string(), "--challenge",
+                        "x", "--challenge-file", secret.string()},
+                       &out, &err),
+            0);
+  std::filesystem::permissions(
+      secret, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  ASSERT_EQ(RunCommand({ScepgateBinary(), "init", "--dir", (work / "private").string(),
+                        "--challenge-file", secret.string()},
+                       &out, &err),
+            0)
+      << err;
+  auto config = ReadFile(work / "private" / "scepgate.toml");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_NE(config->find("challenge = 'from-a-file'"), std::string::npos) << *config;
+  EXPECT_EQ(config->find("ignored"), std::string::npos);
+  std::filesystem::remove_all(work);
 }
 
 }  // namespace
