@@ -7,8 +7,10 @@
 #include "cli_audit.h"
 #include "commands.h"
 #include "data_dir.h"
+#include "mgmt/directory.h"
 #include "mgmt/profiles.h"
 #include "mgmt/targeting.h"
+#include "paged_list.h"
 #include "scep/ca_state.h"
 #include "views.h"
 
@@ -37,6 +39,7 @@ struct Flags {
   std::string ca_fingerprint;
   bool key_extractable = true;
   std::string group;
+  PageFlags page;  // targets: --limit, --cursor
   bool remove = false;
 };
 
@@ -171,17 +174,18 @@ void Show(DataDir& data, const Clock& clock, const CLI::App&, const Flags& f) {
   PrintJson(ProfileDetailsJson(shown));
 }
 
-void Targets(DataDir& data, const Clock&, const CLI::App&, const Flags& f) {
-  auto devices = OrDie(mgmt::Targeting(*data.store).TargetedDevices(f.name));
-  if (f.json) {
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& d : devices) arr.push_back(DeviceJson(d));
-    return PrintJson(arr);
-  }
-  std::printf("%-36s %-8s %-24s %s\n", "ID", "PLATFORM", "OWNER", "NAME");
-  for (const auto& d : devices)
-    std::printf("%-36s %-8s %-24s %s\n", d.id.c_str(), d.platform.c_str(), d.owner.c_str(),
-                d.name.c_str());
+void Targets(DataDir& data, const Clock& clock, const CLI::App&, const Flags& f) {
+  SystemRandom random;
+  mgmt::Directory directory(*data.store, clock, random);
+  mgmt::DeviceQuery query;
+  query.targeted_by = f.name;
+  PrintPaged(
+      f.page, f.json, QueryPages(query, [&](const auto& q) { return directory.DevicePage(q); }),
+      DeviceJson, [] { std::printf("%-36s %-8s %-24s %s\n", "ID", "PLATFORM", "OWNER", "NAME"); },
+      [](const store::DeviceRecord& d) {
+        std::printf("%-36s %-8s %-24s %s\n", d.id.c_str(), d.platform.c_str(), d.owner.c_str(),
+                    d.name.c_str());
+      });
 }
 
 // Registers a subcommand whose callback opens the data dir and runs `fn(data, clock, cmd, f)`.
@@ -259,6 +263,7 @@ void AddProfileCommands(CLI::App& app) {
   CLI::App* targets =
       Command(*profile, "targets", "list the devices a profile targets", f, Targets);
   targets->add_option("name", f->name, "profile name")->required();
+  AddPageFlags(*targets, f->page, "device");
   AddJsonFlag(*targets, *f);
 
   CLI::App* del = Command(

@@ -251,7 +251,7 @@ const std::vector<Op>& Ops() {
        "devices, oldest first, a page at a time (limit 1-1000, default 100; X-Next-Cursor and "
        "Link rel=next name the next page, ?cursor=); all=true lists retired ones too",
        "auditor", "", "Device[]", 200,
-       {"owner", "platform", "name_prefix", "all", "cursor", "limit"}},
+       {"owner", "platform", "name_prefix", "targeted_by", "all", "cursor", "limit"}},
       {"POST", "/devices", "add a device", "operator", "DeviceInput", "Device", 201, {}},
       {"GET", "/devices/{id}", "a device and its groups", "auditor", "", "DeviceDetails", 200, {}},
       {"POST", "/devices/{id}/retire", "retire a device, revoke its certificates",
@@ -293,8 +293,9 @@ const std::vector<Op>& Ops() {
        "admin", "ProfileUpdate", "Profile", 200, {}},
       {"DELETE", "/profiles/{name}", "delete a profile and its assignments",
        "admin", "", "ProfileDeleted", 200, {}},
-      {"GET", "/profiles/{name}/targets", "the devices a profile targets",
-       "auditor", "", "Device[]", 200, {}},
+      {"GET", "/profiles/{name}/targets",
+       "the devices a profile targets, oldest first, a page at a time (limit 1-1000, default "
+       "100; ?cursor=)", "auditor", "", "Device[]", 200, {"cursor", "limit"}},
       {"GET", "/profiles/{name}/report",
        "per-device status of a profile, oldest device first, a page at a time (limit 1-1000, "
        "default 100); a full page names the next in X-Next-Cursor and Link rel=next (?cursor=)",

@@ -25,6 +25,7 @@ Result<ApiReply> ListDevices(const ApiDeps& d, ApiCall& call) {
   for (auto [key, field] : {std::pair{"owner", &q.owner},
                             {"platform", &q.platform},
                             {"name_prefix", &q.name_prefix},
+                            {"targeted_by", &q.targeted_by},
                             {"cursor", &q.cursor}}) {
     SG_ASSIGN_OR_RETURN(*field, call.Query(key));
   }

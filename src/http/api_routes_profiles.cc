@@ -8,6 +8,7 @@
 #include "http/api_routes.h"
 #include "http/views.h"
 #include "mgmt/challenges.h"
+#include "mgmt/directory.h"
 #include "mgmt/profiles.h"
 #include "mgmt/records.h"
 #include "mgmt/report.h"
@@ -120,6 +121,18 @@ Result<ApiReply> IssueChallenge(const ApiDeps& d, ApiCall& call) {
   return ApiReply{201, views::IssuedChallengeJson(issued)};
 }
 
+// GET /profiles/{name}/targets: the devices the profile targets, oldest first, paged as /devices.
+Result<ApiReply> ProfileTargets(const ApiDeps& d, ApiCall& call) {
+  mgmt::DeviceQuery q;
+  q.targeted_by = call.Param("name");
+  SG_ASSIGN_OR_RETURN(q.cursor, call.Query("cursor"));
+  SG_ASSIGN_OR_RETURN(q.limit, call.PageLimit());
+  SG_ASSIGN_OR_RETURN(auto page,
+                      mgmt::Directory(d.store, d.clock, d.random, d.revoker).DevicePage(q));
+  return PagedReply(page, views::DeviceJson,
+                    "/profiles/" + PercentEncode(q.targeted_by) + "/targets", call);
+}
+
 // GET /profiles/{name}/report: one page (?limit, 100 by default, at most 1000; ?cursor), each
 // targeted device's status; a full page names where the next one starts (X-Next-Cursor, Link).
 Result<ApiReply> ProfileReport(const ApiDeps& d, ApiCall& call) {
@@ -158,12 +171,7 @@ void AddProfileRoutes(Router& router, const ApiDeps& deps) {
         });
   route("PATCH", "/profiles/{name}", Role::kAdmin, "profile.update", UpdateProfile);
   route("DELETE", "/profiles/{name}", Role::kAdmin, "profile.delete", DeleteProfile);
-  route("GET", "/profiles/{name}/targets", Role::kAuditor, "",
-        [](const ApiDeps& dd, ApiCall& call) -> Result<ApiReply> {
-          SG_ASSIGN_OR_RETURN(auto devices,
-                              mgmt::Targeting(dd.store).TargetedDevices(call.Param("name")));
-          return ApiReply{200, Array(devices, views::DeviceJson)};
-        });
+  route("GET", "/profiles/{name}/targets", Role::kAuditor, "", ProfileTargets);
   route("GET", "/profiles/{name}/report", Role::kAuditor, "", ProfileReport);
   route("POST", "/profiles/{name}/assignments", Role::kAdmin, "assignment.add", Assign);
   route("DELETE", "/profiles/{name}/assignments/{group}", Role::kAdmin, "assignment.remove",

@@ -238,6 +238,11 @@ Result<Page<store::DeviceRecord>> Directory::DevicePage(const DeviceQuery& q) {
   f.platform = q.platform;
   f.name_prefix = q.name_prefix;
   f.include_retired = q.include_retired;
+  if (!q.targeted_by.empty()) {
+    SG_ASSIGN_OR_RETURN(auto profile, store_.FindProfile(q.targeted_by));
+    if (!profile) return Fail(Error::NotFound("no profile named " + q.targeted_by));
+    f.targeted_by = profile->name;
+  }
   SG_ASSIGN_OR_RETURN(f.after, PageCursor(q.cursor, store::ParseSeqCursor));
   SG_ASSIGN_OR_RETURN(auto items, ListDevices(f));
   return MakePage(std::move(items), q.limit, [](const store::DeviceRecord& d) {

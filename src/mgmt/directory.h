@@ -88,6 +88,7 @@ struct DeviceQuery {
   std::string platform;          // windows|ios|ipados|macos|android|linux|network
   std::string name_prefix;       // the name starts with it
   bool include_retired = false;  // retired devices too
+  std::string targeted_by;       // only those this profile targets (mgmt/targeting.h)
   std::string cursor;            // where the previous page ended
   int limit = 0;                 // at most this many; 0 = all
 };
@@ -123,8 +124,9 @@ class Directory {
   Result<DeviceDetails> ShowDevice(std::string_view id);
   // Devices, oldest first. kNotFound when filter.owner names no user.
   Result<std::vector<store::DeviceRecord>> ListDevices(const store::DeviceFilter& filter);
-  // One page of devices, oldest first. kNotFound when query.owner names no user,
-  // kInvalidArgument for a cursor that does not parse or a negative limit; kDatabase.
+  // One page of devices, oldest first. kNotFound when query.owner names no user or
+  // query.targeted_by no profile, kInvalidArgument for a cursor that does not parse or a
+  // negative limit; kDatabase.
   Result<Page<store::DeviceRecord>> DevicePage(const DeviceQuery& query);
 
   // Adds a user on behalf of `by` and returns it; the user's identity counts as set by an admin

@@ -329,6 +329,19 @@ TEST_F(ApiTest, TheProfileReportComesAPageAtATime) {
   EXPECT_EQ(pages, 3);
   EXPECT_EQ(walked, everything);
   EXPECT_EQ(Expect(200, "GET", "/profiles/fleet-wifi/report", auditor_), everything);
+  // The targeted devices page the same way, as `profile targets` lists them.
+  json targets = Json({"profile", "targets", "fleet-wifi"});
+  ASSERT_EQ(targets.size(), 7u);
+  json first = Expect(200, "GET", "/profiles/fleet-wifi/targets?limit=4", auditor_);
+  ASSERT_EQ(first.size(), 4u);
+  Reply full = Call("GET", "/profiles/fleet-wifi/targets?limit=4", auditor_);
+  json rest = Expect(200, "GET",
+                     "/profiles/fleet-wifi/targets?limit=4&cursor=" + full.Header("X-Next-Cursor"),
+                     auditor_);
+  for (const json& d : rest) first.push_back(d);
+  EXPECT_EQ(first, targets);
+  EXPECT_EQ(Expect(200, "GET", "/devices?targeted_by=FLEET-WIFI", auditor_), targets);
+  Expect(404, "GET", "/profiles/nope/targets", auditor_);
   for (const char* bad : {"limit=0", "limit=1001", "cursor=x", "cursor=12", "cursor=-1.x"})
     Expect(400, "GET", std::string("/profiles/fleet-wifi/report?") + bad, auditor_);
   Expect(404, "GET", "/profiles/nope/report", auditor_);
