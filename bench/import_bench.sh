@@ -4,8 +4,8 @@
 # one CSV file (users first, then devices without ids: scepgate mints them, --ids-out keeps them)
 # and one JSON-lines file (the same rows, devices with ids). Each is imported with
 # --create-groups into a fresh SQLite data dir and into a fresh database on a throw-away
-# PostgreSQL (initdb in a temporary directory, loopback only, run as user postgres under root as
-# scripts/ha-common.sh does), then the JSON-lines file once more (everything already there: the
+# PostgreSQL (bench/pg_common.sh: initdb in a temporary directory, loopback only, run as user
+# postgres under root), then the JSON-lines file once more (everything already there: the
 # idempotent re-run). Prints seconds and rows/s for each run. The target: 100,000 devices and
 # their memberships in <= 30 s.
 #
@@ -22,16 +22,13 @@ HERE=$(cd "$(dirname "$0")/.." && pwd)
 SCEPGATE="$BUILD/apps/scepgate"
 WORK=$(mktemp -d /tmp/sg-import-XXXXXX)
 chmod 755 "$WORK"
-PGBIN="" PGDATA=""
+# shellcheck source=pg_common.sh
+source "$HERE/bench/pg_common.sh"
 cleanup() {
-  if [ -n "$PGDATA" ] && [ -f "$PGDATA/postmaster.pid" ]; then
-    as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate -w stop >/dev/null 2>&1 || true
-  fi
+  pg_stop
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-# shellcheck source=../scripts/ha-common.sh
-source "$HERE/scripts/ha-common.sh"
 
 python3 - "$WORK" "$DEVICES" "$USERS" "$GROUP_COUNT" <<'PY'
 import csv, json, random, sys, uuid
@@ -90,33 +87,11 @@ grep -q "devices: 0 added, $DEVICES existing" "$WORK/out.txt" ||
   { cat "$WORK/out.txt" >&2; echo "the re-run added something" >&2; exit 1; }
 
 [ "$PG" = 1 ] || exit 0
-PGBIN=$(pg_bindir)
-PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-mkdir -p "$WORK/pg"
-PG_SUPER=$(id -un)
-if [ "$(id -u)" -eq 0 ]; then
-  PG_SUPER=postgres
-  chown postgres: "$WORK/pg"
-fi
-PGDATA="$WORK/pg/data"
-as_pg "$PGBIN/initdb" -D "$PGDATA" -U "$PG_SUPER" -E UTF8 --no-locale --no-sync \
-  --auth-local=peer --auth-host=trust >"$WORK/pg/initdb.log" 2>&1
-as_pg sh -c 'cat >>"$1/postgresql.conf"' sh "$PGDATA" <<EOF
-listen_addresses = '127.0.0.1'
-port = $PG_PORT
-unix_socket_directories = '$WORK/pg'
-EOF
-as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$WORK/pg/postgres.log" -w -t 60 start >/dev/null
+pg_start "$WORK/pg"
 # pg_dir NAME: a database for one run, and a fresh data dir on it.
 pg_dir() {
-  as_pg "$PGBIN/psql" -X -q -h "$WORK/pg" -p "$PG_PORT" -U "$PG_SUPER" -d postgres \
-    -c "CREATE DATABASE $1" >/dev/null
   fresh_sqlite "$WORK/pg-$1"
-  sed -i -e '/^\[store\]/,/^\[/{' -e 's|^backend = .*|backend = "postgres"|' \
-    -e "s|^# dsn = \"\"|dsn = \"postgresql://$PG_SUPER@127.0.0.1:$PG_PORT/$1\"|" -e '}' \
-    "$WORK/pg-$1/scepgate.toml"
-  # What init wrote into SQLite (the issuing CA's record, ...) into the database.
-  "$SCEPGATE" migrate --from-sqlite "$WORK/pg-$1/scepgate.db" --dir "$WORK/pg-$1" >/dev/null
+  pg_use_database "$WORK/pg-$1" "$1"
 }
 pg_dir csvdb
 run postgres "csv (ids minted)" "$WORK/pg-csvdb" "$WORK/fleet.csv" --ids-out "$WORK/ids-pg.csv"

@@ -321,8 +321,19 @@ constexpr const char* kV6[] = {
 ))sql",
 };
 
+// Lists of certificates filtered by status, subject prefix or serial prefix, paged newest first:
+// SQLite's v14 index on (status, created_at), and subject and serial in the C collation. The
+// prefix filters are starts_with(), which the planner (PostgreSQL 15 and later) turns into a
+// range over a btree index only when the index's collation is C; the database's default
+// collation may be another, and then neither the primary key nor a plain index would serve it.
+constexpr const char* kV7[] = {
+    "CREATE INDEX certificates_status_created_at ON certificates (status, created_at, seq)",
+    R"sql(CREATE INDEX certificates_subject ON certificates (subject COLLATE "C"))sql",
+    R"sql(CREATE INDEX certificates_serial ON certificates (serial COLLATE "C"))sql",
+};
+
 constexpr Migration kMigrations[] = {
-    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6},
+    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7},
 };
 
 // Takes the migration lock for the rest of the transaction.

@@ -109,6 +109,32 @@ TEST_F(PgMigrationsTest, ADatabaseOfANewerScepgateIsRefused) {
   EXPECT_NE(refused.error().message.find(want), std::string::npos) << refused.error().message;
 }
 
+// What the planner does with the filters of a certificate list (version 7) when it may not read
+// the whole table: a page of one status walks down its own index, and a prefix (starts_with)
+// becomes a range over an index (the C-collated one, which serves it in any database collation).
+TEST_F(PgMigrationsTest, TheStatusAndPrefixFiltersOfTheCertificateListHaveIndexes) {
+  ASSERT_TRUE(PostgresStore::Open(Options()));
+  PG_ASSERT_OK_AND_ASSIGN(conn, Connection::Connect(dsn_));
+  PG_ASSERT_OK(conn.Exec("SET enable_seqscan = off"));
+  auto plan_of = [&](const std::string& where) {
+    auto rows = conn.Exec("EXPLAIN (COSTS OFF) SELECT * FROM certificates WHERE " + where +
+                          " ORDER BY created_at DESC, seq DESC LIMIT 100");
+    EXPECT_TRUE(rows) << rows.error().message;
+    std::string plan;
+    for (int i = 0; rows && i < rows->Rows(); ++i) plan += rows->Text(i, 0).value() + "\n";
+    return plan;
+  };
+  std::string status = plan_of("status = 'revoked'");
+  EXPECT_NE(status.find("Index Scan Backward using certificates_status_created_at"),
+            std::string::npos)
+      << status;
+  std::string subject = plan_of("starts_with(subject, 'CN=device-1')");
+  EXPECT_NE(subject.find("using certificates_subject"), std::string::npos) << subject;
+  EXPECT_NE(subject.find("subject >= 'CN=device-1'"), std::string::npos) << subject;
+  std::string serial = plan_of("starts_with(serial, 'ab')");
+  EXPECT_NE(serial.find("serial >= 'ab'"), std::string::npos) << serial;
+}
+
 TEST_F(PgMigrationsTest, AnUnreachableServerIsConnectionLost) {
   PostgresOptions options;
   options.dsn = "postgresql://postgres@127.0.0.1:1/x?connect_timeout=2";
