@@ -1,5 +1,5 @@
 // SqliteStore's view of many devices for the status report: each device id looked up through the
-// device_id indexes of certificates and requests, the newest row per device kept by a window.
+// device_id indexes of certificates and requests, newest first, one row kept per device.
 #include <map>
 
 #include "store/json_lists.h"
@@ -9,21 +9,19 @@
 namespace scepgate::store {
 namespace {
 
-// CROSS JOIN keeps json_each outside, so that each id is one index lookup.
+// CROSS JOIN keeps json_each outside, so that each id is one lookup: its newest row of the
+// profile, found in the covering device_id index (schema 16) newest first, only ties in
+// created_at sorted, then that one row read by its key.
 constexpr const char* kNewestValidCertificates =
-    "SELECT device_id, serial, not_after FROM ("
-    " SELECT c.device_id, c.serial, c.not_after, row_number() OVER"
-    " (PARTITION BY c.device_id ORDER BY c.created_at DESC, c.rowid DESC) AS n"
-    " FROM json_each(?1) AS d CROSS JOIN certificates AS c ON c.device_id = d.value"
-    " WHERE c.status = 'valid' AND c.not_after >= ?3 AND lower(c.profile) = lower(?2))"
-    " WHERE n = 1";
+    "SELECT c.device_id, c.serial, c.not_after FROM json_each(?1) AS d"
+    " CROSS JOIN certificates AS c ON c.rowid = (SELECT n.rowid FROM certificates AS n"
+    " WHERE n.device_id = d.value AND n.status = 'valid' AND n.not_after >= ?3"
+    " AND lower(n.profile) = lower(?2) ORDER BY n.created_at DESC, n.rowid DESC LIMIT 1)";
 constexpr const char* kNewestRequests =
-    "SELECT device_id, id, created_at, state, reason FROM ("
-    " SELECT r.device_id, r.id, r.created_at, r.state, r.reason, row_number() OVER"
-    " (PARTITION BY r.device_id ORDER BY r.created_at DESC, r.id DESC) AS n"
-    " FROM json_each(?1) AS d CROSS JOIN requests AS r ON r.device_id = d.value"
-    " WHERE lower(r.profile) = lower(?2))"
-    " WHERE n = 1";
+    "SELECT r.device_id, r.id, r.created_at, r.state, r.reason FROM json_each(?1) AS d"
+    " CROSS JOIN requests AS r ON r.id = (SELECT n.id FROM requests AS n"
+    " WHERE n.device_id = d.value AND lower(n.profile) = lower(?2)"
+    " ORDER BY n.created_at DESC, n.id DESC LIMIT 1)";
 
 }  // namespace
 
