@@ -365,13 +365,15 @@ CREATE TABLE node_ra (
 // expiry, profile and serial, and its requests' time, profile, state and reason: indexes holding
 // them answer it without reading the rows (a certificate's DER, about 1 KB, pushes its later
 // columns into overflow pages). Each serves every other use of the one-column index it replaces
-// (a device's certificates, newest first, included).
+// (a device's certificates, newest first, included). The index on status alone goes:
+// (status, created_at) of v14 serves every query it did, and it cost a write per enrollment.
 constexpr const char* kV16 = R"sql(
 DROP INDEX certificates_device_id;
 CREATE INDEX certificates_device_id ON certificates (device_id, created_at, status, not_after,
                                                      profile, serial);
 DROP INDEX requests_device_id;
 CREATE INDEX requests_device_id ON requests (device_id, created_at, profile, state, reason);
+DROP INDEX certificates_status;
 )sql";
 
 constexpr Migration kMigrations[] = {

@@ -22,7 +22,8 @@ namespace {
 const std::string kDropV16 =
     " DROP INDEX certificates_device_id;"
     " CREATE INDEX certificates_device_id ON certificates (device_id);"
-    " DROP INDEX requests_device_id; CREATE INDEX requests_device_id ON requests (device_id);";
+    " DROP INDEX requests_device_id; CREATE INDEX requests_device_id ON requests (device_id);"
+    " CREATE INDEX certificates_status ON certificates (status);";
 const std::string kDropV15 = kDropV16 + " DROP TABLE ra_certificates; DROP TABLE node_ra;";
 const std::string kDropV14 =
     kDropV15 +
