@@ -332,7 +332,9 @@ constexpr const char* kV7[] = {
     "CREATE INDEX certificates_status_created_at ON certificates (status, created_at, seq)",
     "DROP INDEX certificates_status",
     R"sql(CREATE INDEX certificates_subject ON certificates (subject COLLATE "C"))sql",
-    R"sql(CREATE INDEX certificates_serial ON certificates (serial COLLATE "C"))sql",
+    // Serials are lower-case hex: in the C collation they sort and compare as in any other, and
+    // the primary key itself then serves the prefix, with no second index to write.
+    R"sql(ALTER TABLE certificates ALTER COLUMN serial TYPE TEXT COLLATE "C")sql",
 };
 
 constexpr Migration kMigrations[] = {

@@ -132,6 +132,7 @@ TEST_F(PgMigrationsTest, TheStatusAndPrefixFiltersOfTheCertificateListHaveIndexe
   EXPECT_NE(subject.find("using certificates_subject"), std::string::npos) << subject;
   EXPECT_NE(subject.find("subject >= 'CN=device-1'"), std::string::npos) << subject;
   std::string serial = plan_of("starts_with(serial, 'ab')");
+  EXPECT_NE(serial.find("using certificates_pkey"), std::string::npos) << serial;
   EXPECT_NE(serial.find("serial >= 'ab'"), std::string::npos) << serial;
 }
 
