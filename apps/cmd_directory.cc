@@ -30,6 +30,7 @@ struct Flags {
   std::string description;
   std::string device;
   std::string user;
+  std::string kind;              // group members --kind
   std::vector<std::string> ids;  // positional, for commands on many devices
   std::string file;              // --from-file
   PageFlags page;                // list: --limit, --cursor
@@ -180,18 +181,30 @@ void ListGroups(mgmt::Directory& d, store::Store&, const Flags& f) {
     return PrintJson(arr);
   }
   std::printf("%-24s %7s %5s %s\n", "NAME", "DEVICES", "USERS", "DESCRIPTION");
-  for (const auto& s : groups)
-    std::printf("%-24s %7d %5d %s\n", s.group.name.c_str(), s.devices, s.users,
-                s.group.description.c_str());
+  for (const auto& s : groups) {
+    std::printf("%-24s %7lld %5lld %s\n", s.group.name.c_str(), static_cast<long long>(s.devices),
+                static_cast<long long>(s.users), s.group.description.c_str());
+  }
 }
 
 void ShowGroup(mgmt::Directory& d, store::Store&, const Flags& f) {
-  mgmt::GroupDetails shown = OrDie(d.ShowGroup(f.id));
-  if (f.json) return PrintJson(GroupDetailsJson(shown));
+  mgmt::GroupSummary shown = OrDie(d.ShowGroup(f.id));
+  if (f.json) return PrintJson(GroupSummaryJson(shown));
   std::cout << "name:        " << shown.group.name << "\ndescription: " << shown.group.description
-            << "\ncreated:     " << IsoTime(shown.group.created_at) << "\nmembers:\n";
-  for (const auto& m : shown.members)
-    std::cout << "  " << store::MemberKindName(m.kind) << " " << m.id << "\n";
+            << "\ncreated:     " << IsoTime(shown.group.created_at)
+            << "\ndevices:     " << shown.devices << "\nusers:       " << shown.users << "\n";
+}
+
+// `group members NAME`: devices, then users, by id; a page at a time as `device list`.
+void ListMembers(mgmt::Directory& d, store::Store&, const Flags& f) {
+  mgmt::MemberQuery query;
+  query.kind = f.kind;
+  PrintPaged(
+      f.page, f.json, QueryPages(query, [&](const auto& q) { return d.MemberPage(f.id, q); }),
+      MemberJson, [] { std::printf("%-7s %s\n", "KIND", "ID"); },
+      [](const store::GroupMember& m) {
+        std::printf("%-7s %s\n", store::MemberKindName(m.kind), m.id.c_str());
+      });
 }
 
 // Registers a subcommand whose callback runs `fn(directory, store, flags)`.
@@ -341,9 +354,17 @@ void AddGroupCommands(CLI::App& app) {
   CLI::App* list = Command(*group, "list", "list groups with member counts", f, ListGroups);
   AddJsonFlag(*list, *f);
 
-  CLI::App* show = Command(*group, "show", "show a group and its members", f, ShowGroup);
+  CLI::App* show = Command(*group, "show", "show a group and its member counts", f, ShowGroup);
   show->add_option("name", f->id, "group name")->required();
   AddJsonFlag(*show, *f);
+
+  CLI::App* members = Command(*group, "members", "list a group's members, devices then users by id",
+                              f, ListMembers);
+  members->add_option("name", f->id, "group name")->required();
+  members->add_option("--kind", f->kind, "only devices or only users")
+      ->check(CLI::IsMember({"device", "user"}));
+  AddPageFlags(*members, f->page, "member");
+  AddJsonFlag(*members, *f);
 
   auto member_command = [&](const std::string& name, const std::string& help, bool add_it) {
     CLI::App* cmd = Command(

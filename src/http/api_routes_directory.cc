@@ -1,5 +1,6 @@
 // /api/v1/devices, /users, /groups: mgmt::Directory, answered as `scepgate device|user|group ...
 // --json` prints.
+#include "common/percent.h"
 #include "common/text.h"
 #include "http/api_body.h"
 #include "http/api_routes.h"
@@ -43,6 +44,18 @@ Result<ApiReply> ListUsers(const ApiDeps& d, ApiCall& call) {
   SG_ASSIGN_OR_RETURN(q.limit, call.PageLimit());
   SG_ASSIGN_OR_RETURN(auto page, DirectoryOf(d).UserPage(q));
   return PagedReply(page, views::UserJson, "/users", call);
+}
+
+// GET /groups/{name}/members: one page, devices then users by id; ?kind=device|user, ?limit and
+// ?cursor as /certificates.
+Result<ApiReply> ListMembers(const ApiDeps& d, ApiCall& call) {
+  mgmt::MemberQuery q;
+  SG_ASSIGN_OR_RETURN(q.kind, call.Query("kind"));
+  SG_ASSIGN_OR_RETURN(q.cursor, call.Query("cursor"));
+  SG_ASSIGN_OR_RETURN(q.limit, call.PageLimit());
+  const std::string group = call.Param("name");
+  SG_ASSIGN_OR_RETURN(auto page, DirectoryOf(d).MemberPage(group, q));
+  return PagedReply(page, views::MemberJson, "/groups/" + PercentEncode(group) + "/members", call);
 }
 
 Result<ApiReply> AddDevice(const ApiDeps& d, ApiCall& call) {
@@ -228,8 +241,9 @@ void AddDirectoryRoutes(Router& router, const ApiDeps& deps) {
   route("GET", "/groups/{name}", Role::kAuditor, "",
         [](const ApiDeps& dd, ApiCall& call) -> Result<ApiReply> {
           SG_ASSIGN_OR_RETURN(auto shown, DirectoryOf(dd).ShowGroup(call.Param("name")));
-          return ApiReply{200, views::GroupDetailsJson(shown)};
+          return ApiReply{200, views::GroupSummaryJson(shown)};
         });
+  route("GET", "/groups/{name}/members", Role::kAuditor, "", ListMembers);
   route("POST", "/groups/{name}/members", Role::kOperator, "group.add-member", AddMember);
   route("DELETE", "/groups/{name}/members/{kind}/{member}", Role::kOperator, "group.remove-member",
         RemoveMember);

@@ -156,18 +156,12 @@ nlohmann::json GroupSummaryJson(const mgmt::GroupSummary& s) {
   return j;
 }
 
-nlohmann::json GroupDetailsJson(const mgmt::GroupDetails& g) {
-  nlohmann::json members = nlohmann::json::array();
-  for (const auto& m : g.members)
-    members.push_back({{"kind", store::MemberKindName(m.kind)}, {"id", m.id}});
-  nlohmann::json j = GroupJson(g.group);
-  j["members"] = members;
-  return j;
+nlohmann::json MemberJson(const store::GroupMember& m) {
+  return {{"kind", store::MemberKindName(m.kind)}, {"id", m.id}};
 }
 
 nlohmann::json MembershipJson(const mgmt::Membership& m) {
-  return {{"group", GroupJson(m.group)},
-          {"member", {{"kind", store::MemberKindName(m.member.kind)}, {"id", m.member.id}}}};
+  return {{"group", GroupJson(m.group)}, {"member", MemberJson(m.member)}};
 }
 
 nlohmann::json ProfileJson(const store::ProfileRecord& p) {

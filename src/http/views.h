@@ -36,7 +36,7 @@ nlohmann::json UserDetailsJson(const mgmt::UserDetails& u);
 // GroupJson + {devices: count, users: count}.
 nlohmann::json GroupSummaryJson(const mgmt::GroupSummary& s);
 // GroupJson + {members: [{kind: "device"|"user", id}...]}.
-nlohmann::json GroupDetailsJson(const mgmt::GroupDetails& g);
+nlohmann::json MemberJson(const store::GroupMember& m);
 // {"group": Group, "member": {"kind", "id"}}: what a membership change did.
 nlohmann::json MembershipJson(const mgmt::Membership& m);
 // A SCEP profile: {name, type, subject, sans, strong_mapping, purpose, ekus, key_type,

@@ -314,24 +314,43 @@ Result<store::GroupRecord> Directory::AddGroup(std::string_view name,
   return g;
 }
 
+namespace {
+
+Result<GroupSummary> Summarize(store::Store& store, store::GroupRecord group) {
+  SG_ASSIGN_OR_RETURN(store::MemberCounts counts, store.CountGroupMembers(group.name));
+  return GroupSummary{std::move(group), counts.devices, counts.users};
+}
+
+}  // namespace
+
 Result<std::vector<GroupSummary>> Directory::ListGroups() {
   SG_ASSIGN_OR_RETURN(auto groups, store_.ListGroups());
   std::vector<GroupSummary> out;
   for (store::GroupRecord& g : groups) {
-    SG_ASSIGN_OR_RETURN(auto members, store_.ListGroupMembers(g.name));
-    GroupSummary s;
-    s.group = std::move(g);
-    for (const auto& m : members) ++(m.kind == store::MemberKind::kUser ? s.users : s.devices);
+    SG_ASSIGN_OR_RETURN(GroupSummary s, Summarize(store_, std::move(g)));
     out.push_back(std::move(s));
   }
   return out;
 }
 
-Result<GroupDetails> Directory::ShowGroup(std::string_view name) {
-  GroupDetails out;
-  SG_ASSIGN_OR_RETURN(out.group, FindGroup(name));
-  SG_ASSIGN_OR_RETURN(out.members, store_.ListGroupMembers(out.group.name));
-  return out;
+Result<GroupSummary> Directory::ShowGroup(std::string_view name) {
+  SG_ASSIGN_OR_RETURN(store::GroupRecord g, FindGroup(name));
+  return Summarize(store_, std::move(g));
+}
+
+Result<Page<store::GroupMember>> Directory::MemberPage(std::string_view group,
+                                                       const MemberQuery& query) {
+  SG_TRY_STATUS(CheckPageLimit(query.limit));
+  store::MemberFilter f;
+  if (query.kind == "device") f.kind = store::MemberKind::kDevice;
+  if (query.kind == "user") f.kind = store::MemberKind::kUser;
+  if (!query.kind.empty() && !f.kind)
+    return Fail(Error::InvalidArgument("kind: must be device or user, not " + query.kind));
+  SG_ASSIGN_OR_RETURN(f.after, PageCursor(query.cursor, store::ParseMemberCursor));
+  f.limit = query.limit;
+  SG_ASSIGN_OR_RETURN(store::GroupRecord g, FindGroup(group));
+  SG_ASSIGN_OR_RETURN(auto items, store_.ListGroupMembers(g.name, f));
+  return MakePage(std::move(items), query.limit, store::MemberCursorText);
 }
 
 Result<Membership> Directory::AddMember(std::string_view group, const store::GroupMember& member) {

@@ -51,21 +51,17 @@ struct UserDetails {
   std::vector<store::DeviceRecord> devices;  // owned, retired ones included
 };
 
+// A group and how many members it has (`group list`, `group show`, GET /groups[/{name}]).
 struct GroupSummary {
   store::GroupRecord group;
-  int devices = 0;  // member counts
-  int users = 0;
+  int64_t devices = 0;  // member counts
+  int64_t users = 0;
 };
 
 // A group and one of its members, as a membership change reports it.
 struct Membership {
   store::GroupRecord group;
   store::GroupMember member;
-};
-
-struct GroupDetails {
-  store::GroupRecord group;
-  std::vector<store::GroupMember> members;
 };
 
 // The platforms a device may have, lower-case.
@@ -96,6 +92,14 @@ struct DeviceQuery {
 // A page of users (`user list`, GET /users).
 struct UserQuery {
   bool include_disabled = true;
+  std::string cursor;  // where the previous page ended
+  int limit = 0;       // at most this many; 0 = all
+};
+
+// A page of a group's members (`group members`, GET /groups/{name}/members): devices, then users,
+// each by id regardless of ASCII case.
+struct MemberQuery {
+  std::string kind;    // "device" or "user": only those; "" = both
   std::string cursor;  // where the previous page ended
   int limit = 0;       // at most this many; 0 = all
 };
@@ -150,10 +154,13 @@ class Directory {
   // Adds a group and returns it. kInvalidArgument for a name or description that
   // mgmt/names.h refuses, kAlreadyExists when the name is taken (in any case, Unicode-aware).
   Result<store::GroupRecord> AddGroup(std::string_view name, std::string_view description);
-  // Every group with its member counts, by name.
+  // Every group with its member counts (counted in the store), by name. kDatabase.
   Result<std::vector<GroupSummary>> ListGroups();
-  // The group and its members. kNotFound for an unknown group.
-  Result<GroupDetails> ShowGroup(std::string_view name);
+  // The group and its member counts. kNotFound for an unknown group; kDatabase.
+  Result<GroupSummary> ShowGroup(std::string_view name);
+  // One page of the group's members. kNotFound for an unknown group, kInvalidArgument for a kind
+  // other than device or user, a cursor that does not parse or a negative limit; kDatabase.
+  Result<Page<store::GroupMember>> MemberPage(std::string_view group, const MemberQuery& query);
   // Adds a device (by id) or user (by UPN, any case) to a group, in time independent of the
   // group's size. Returns the group and the member as stored. kNotFound when the group or the
   // member does not exist, kAlreadyExists when it is already a member.

@@ -214,7 +214,10 @@ TEST_F(DirectoryTest, MembershipRulesAndCounts) {
   ASSERT_EQ(shown_user->devices.size(), 1u);
   EXPECT_EQ(shown_user->devices.front().id, device.id);
   EXPECT_EQ(dir_.ShowDevice(device.id)->groups.front().name, "Staff");
-  EXPECT_EQ(dir_.ShowGroup("staff")->members.front().id, user.upn);
+  MemberQuery users;
+  users.kind = "user";
+  EXPECT_EQ(dir_.MemberPage("staff", users)->items.front().id, user.upn);
+  EXPECT_EQ(dir_.ShowGroup("staff")->users, 1);
 
   ASSERT_TRUE(dir_.RemoveMember("staff", Member(MemberKind::kUser, "bob@x.com")));
   ExpectCode(dir_.RemoveMember("staff", Member(MemberKind::kUser, "bob@x.com")),

@@ -58,6 +58,37 @@ struct GroupMember {
   std::string id;  // device id or user UPN
 };
 
+// Which members of a group to list. Members are ordered by kind (devices, then users), then by
+// id regardless of ASCII case: the order of the membership key, so that a page is read from the
+// index whatever the group's size.
+struct MemberFilter {
+  std::optional<MemberKind> kind;    // only members of this kind
+  std::optional<GroupMember> after;  // members after this one (its id in any case)
+  int limit = 0;                     // at most this many; 0 = all
+};
+
+// Where a member list starts, as the SQL stores compare it: the kind's name and the folded id.
+// The list holds the members after this position; ("", "") is before every member.
+struct MemberPosition {
+  std::string kind;
+  std::string id;
+};
+
+// The start of the list `filter` asks for: after its cursor, and not before the first member of
+// the kind it asks for. Thread-safe.
+MemberPosition MemberListStart(const MemberFilter& filter);
+
+// The cursor of a member list (page_cursor.h): "<kind>.<hex of the folded id>". Thread-safe.
+std::string MemberCursorText(const GroupMember& member);
+// The member of MemberCursorText, its id folded. kInvalidArgument for anything else. Thread-safe.
+Result<GroupMember> ParseMemberCursor(std::string_view text);
+
+// How many devices and users a group has.
+struct MemberCounts {
+  int64_t devices = 0;
+  int64_t users = 0;
+};
+
 struct DeviceFilter {
   std::optional<std::string> owner;  // only devices of this UPN (any case)
   bool include_retired = false;
@@ -158,8 +189,14 @@ class DirectoryStore {
   // its members, kDatabase otherwise.
   virtual Status RemoveGroupMember(std::string_view group, const GroupMember& member) = 0;
 
-  // The group's members in the order they were added. kNotFound for an unknown group; kDatabase.
-  virtual Result<std::vector<GroupMember>> ListGroupMembers(std::string_view group) = 0;
+  // The group's members that `filter` selects, in its order. kNotFound for an unknown group;
+  // kDatabase.
+  virtual Result<std::vector<GroupMember>> ListGroupMembers(std::string_view group,
+                                                            const MemberFilter& filter) = 0;
+
+  // How many devices and users the group has, counted in the store. kNotFound for an unknown
+  // group; kDatabase.
+  virtual Result<MemberCounts> CountGroupMembers(std::string_view group) = 0;
 
   // The groups `member` belongs to, by name. kDatabase.
   virtual Result<std::vector<GroupRecord>> GroupsOf(const GroupMember& member) = 0;

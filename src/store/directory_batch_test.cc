@@ -65,7 +65,7 @@ TYPED_TEST(DirectoryBatchTest, AddsEverythingWithReferencesWithinTheBatch) {
   auto d1 = this->store().FindDevice("d1");
   ASSERT_TRUE(d1 && d1->has_value());
   EXPECT_EQ((*d1)->owner, "a@x");
-  EXPECT_EQ(this->store().ListGroupMembers("laptops")->size(), 3u);
+  EXPECT_EQ(this->store().ListGroupMembers("laptops", {})->size(), 3u);
 }
 
 TYPED_TEST(DirectoryBatchTest, ExistingItemsAreReportedAndLeftUnchanged) {
@@ -91,7 +91,7 @@ TYPED_TEST(DirectoryBatchTest, ExistingItemsAreReportedAndLeftUnchanged) {
   ASSERT_TRUE(again);
   EXPECT_EQ(again->devices, std::vector<bool>({false, false}));
   EXPECT_EQ(again->members, std::vector<bool>({false, false, false}));
-  EXPECT_EQ(this->store().ListGroupMembers("laptops")->size(), 3u);
+  EXPECT_EQ(this->store().ListGroupMembers("laptops", {})->size(), 3u);
 }
 
 TYPED_TEST(DirectoryBatchTest, MissingReferenceWritesNothing) {

@@ -196,7 +196,7 @@ TYPED_TEST(DirectoryStoreTest, MembersAreAddedListedAndRemoved) {
   ASSERT_TRUE(this->store().AddGroupMember("G1", User("u@x")));
   ASSERT_TRUE(this->store().AddGroupMember("g0", User("u@x")));
 
-  auto members = this->store().ListGroupMembers("g1");
+  auto members = this->store().ListGroupMembers("g1", {});
   ASSERT_TRUE(members) << members.error().message;
   ASSERT_EQ(members->size(), 2u);
   EXPECT_EQ((*members)[0].kind, MemberKind::kDevice);
@@ -207,7 +207,7 @@ TYPED_TEST(DirectoryStoreTest, MembersAreAddedListedAndRemoved) {
   EXPECT_EQ(NamesOf(*this->store().GroupsOf(Device("d"))), (Strings{"g1"}));
 
   ASSERT_TRUE(this->store().RemoveGroupMember("g1", User("U@x")));
-  EXPECT_EQ(this->store().ListGroupMembers("g1")->size(), 1u);
+  EXPECT_EQ(this->store().ListGroupMembers("g1", {})->size(), 1u);
   EXPECT_EQ(NamesOf(*this->store().GroupsOf(User("u@x"))), (Strings{"G0"}));
 }
 
@@ -221,8 +221,8 @@ TYPED_TEST(DirectoryStoreTest, MembershipErrors) {
   ExpectCode(this->store().AddGroupMember("g", Device("ghost")), ErrorCode::kNotFound);
   ExpectCode(this->store().RemoveGroupMember("g", Device("ghost")), ErrorCode::kNotFound);
   ExpectCode(this->store().RemoveGroupMember("nogroup", User("u@x")), ErrorCode::kNotFound);
-  ExpectCode(this->store().ListGroupMembers("nogroup"), ErrorCode::kNotFound);
-  EXPECT_EQ(this->store().ListGroupMembers("g")->size(), 1u);
+  ExpectCode(this->store().ListGroupMembers("nogroup", {}), ErrorCode::kNotFound);
+  EXPECT_EQ(this->store().ListGroupMembers("g", {})->size(), 1u);
   EXPECT_TRUE(this->store().GroupsOf(Device("ghost"))->empty());
 }
 

@@ -51,11 +51,7 @@ Result<DirectoryBatchOutcome> MemoryStore::ApplyDirectoryBatch(const DirectoryBa
   }
   for (const BatchMember& m : batch.members) {
     GroupEntry& entry = groups_.find(AsciiLower(m.group))->second;
-    bool there = std::ranges::any_of(entry.members, [&](const GroupMember& x) {
-      return x.kind == m.member.kind && AsciiLower(x.id) == AsciiLower(m.member.id);
-    });
-    if (!there) entry.members.push_back(m.member);
-    out.members.push_back(!there);
+    out.members.push_back(entry.members.emplace(KeyOf(m.member), m.member).second);
   }
   return out;
 }

@@ -10,10 +10,6 @@
 namespace scepgate::store {
 namespace {
 
-bool SameMember(const GroupMember& a, const GroupMember& b) {
-  return a.kind == b.kind && AsciiLower(a.id) == AsciiLower(b.id);
-}
-
 std::string Describe(const GroupMember& member) {
   return std::string(MemberKindName(member.kind)) + " " + member.id;
 }
@@ -22,6 +18,15 @@ std::string Describe(const GroupMember& member) {
 
 const char* MemberKindName(MemberKind kind) {
   return kind == MemberKind::kUser ? "user" : "device";
+}
+
+MemberPosition MemberListStart(const MemberFilter& filter) {
+  MemberPosition start;
+  if (filter.after) start = {MemberKindName(filter.after->kind), AsciiLower(filter.after->id)};
+  // Member ids are never empty, so (kind, "") is just before the kind's first member.
+  if (filter.kind && start.kind < MemberKindName(*filter.kind))
+    start = {MemberKindName(*filter.kind), ""};
+  return start;
 }
 
 DeviceRecord* MemoryStore::DeviceLocked(std::string_view id) {
@@ -77,8 +82,8 @@ Result<std::vector<DeviceRecord>> MemoryStore::ListDevices(const DeviceFilter& f
     for (const std::string& key : profile->second.groups) {
       auto group = groups_.find(key);
       if (group == groups_.end()) continue;
-      for (const GroupMember& m : group->second.members)
-        if (m.kind == kind) targeted.insert(AsciiLower(m.id));
+      for (const auto& [member_key, m] : group->second.members)
+        if (m.kind == kind) targeted.insert(member_key.second);
     }
   }
   std::vector<DeviceRecord> out;
@@ -194,39 +199,56 @@ Status MemoryStore::AddGroupMember(std::string_view group, const GroupMember& me
   std::lock_guard lock(mu_);
   SG_ASSIGN_OR_RETURN(GroupEntry * entry, GroupLocked(group));
   SG_TRY_STATUS(CheckMemberExistsLocked(member));
-  auto same = [&](const GroupMember& m) { return SameMember(m, member); };
-  if (std::ranges::any_of(entry->members, same)) {
+  if (!entry->members.emplace(KeyOf(member), member).second) {
     return Fail(Error::AlreadyExists(Describe(member) + " is already a member of group " +
                                      entry->group.name));
   }
-  entry->members.push_back(member);
   return {};
 }
 
 Status MemoryStore::RemoveGroupMember(std::string_view group, const GroupMember& member) {
   std::lock_guard lock(mu_);
   SG_ASSIGN_OR_RETURN(GroupEntry * entry, GroupLocked(group));
-  auto removed =
-      std::erase_if(entry->members, [&](const GroupMember& m) { return SameMember(m, member); });
-  if (removed == 0) {
+  if (entry->members.erase(KeyOf(member)) == 0) {
     return Fail(
         Error::NotFound(Describe(member) + " is not a member of group " + entry->group.name));
   }
   return {};
 }
 
-Result<std::vector<GroupMember>> MemoryStore::ListGroupMembers(std::string_view group) {
+MemoryStore::MemberKey MemoryStore::KeyOf(const GroupMember& member) {
+  return {member.kind, AsciiLower(member.id)};
+}
+
+Result<std::vector<GroupMember>> MemoryStore::ListGroupMembers(std::string_view group,
+                                                               const MemberFilter& filter) {
   std::lock_guard lock(mu_);
   SG_ASSIGN_OR_RETURN(GroupEntry * entry, GroupLocked(group));
-  return entry->members;
+  auto it =
+      filter.after ? entry->members.upper_bound(KeyOf(*filter.after)) : entry->members.begin();
+  std::vector<GroupMember> out;
+  for (; it != entry->members.end(); ++it) {
+    if (filter.limit > 0 && out.size() >= static_cast<size_t>(filter.limit)) break;
+    if (filter.kind && it->second.kind != *filter.kind) continue;
+    out.push_back(it->second);
+  }
+  return out;
+}
+
+Result<MemberCounts> MemoryStore::CountGroupMembers(std::string_view group) {
+  std::lock_guard lock(mu_);
+  SG_ASSIGN_OR_RETURN(GroupEntry * entry, GroupLocked(group));
+  MemberCounts counts;
+  for (const auto& [key, m] : entry->members)
+    ++(m.kind == MemberKind::kUser ? counts.users : counts.devices);
+  return counts;
 }
 
 Result<std::vector<GroupRecord>> MemoryStore::GroupsOf(const GroupMember& member) {
   std::lock_guard lock(mu_);
   std::vector<GroupRecord> out;
   for (const auto& [key, entry] : groups_) {
-    auto same = [&](const GroupMember& m) { return SameMember(m, member); };
-    if (std::ranges::any_of(entry.members, same)) out.push_back(entry.group);
+    if (entry.members.contains(KeyOf(member))) out.push_back(entry.group);
   }
   return out;
 }

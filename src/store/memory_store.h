@@ -109,7 +109,9 @@ class MemoryStore final : public Store {
   Result<std::vector<GroupRecord>> ListGroups() override;
   Status AddGroupMember(std::string_view group, const GroupMember& member) override;
   Status RemoveGroupMember(std::string_view group, const GroupMember& member) override;
-  Result<std::vector<GroupMember>> ListGroupMembers(std::string_view group) override;
+  Result<std::vector<GroupMember>> ListGroupMembers(std::string_view group,
+                                                    const MemberFilter& filter) override;
+  Result<MemberCounts> CountGroupMembers(std::string_view group) override;
   Result<std::vector<GroupRecord>> GroupsOf(const GroupMember& member) override;
   Result<DirectoryBatchOutcome> ApplyDirectoryBatch(const DirectoryBatch& batch) override;
 
@@ -133,9 +135,12 @@ class MemoryStore final : public Store {
   Result<std::vector<AuditRecord>> ListAudit(const AuditFilter& filter) override;
 
  private:
+  // A member's place in its group: kind, then the folded id (the stores' membership key).
+  using MemberKey = std::pair<MemberKind, std::string>;
+  static MemberKey KeyOf(const GroupMember& member);
   struct GroupEntry {
     GroupRecord group;
-    std::vector<GroupMember> members;  // in the order added
+    std::map<MemberKey, GroupMember> members;
   };
   struct ProfileEntry {
     ProfileRecord profile;

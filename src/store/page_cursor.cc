@@ -4,6 +4,7 @@
 
 #include "common/text.h"
 #include "store/certificates.h"
+#include "store/directory.h"
 
 namespace scepgate::store {
 namespace {
@@ -63,6 +64,23 @@ Result<std::string> ParseUpnCursor(std::string_view text) {
     out += static_cast<char>(hi * 16 + lo);
   }
   return out;
+}
+
+std::string MemberCursorText(const GroupMember& member) {
+  return std::string(MemberKindName(member.kind)) + "." + UpnCursorText(member.id);
+}
+
+Result<GroupMember> ParseMemberCursor(std::string_view text) {
+  GroupMember member;
+  auto dot = text.find('.');
+  std::string_view kind = text.substr(0, dot);
+  if (dot == std::string_view::npos || (kind != "device" && kind != "user"))
+    return Fail(NotACursor());
+  member.kind = kind == "user" ? MemberKind::kUser : MemberKind::kDevice;
+  auto id = ParseUpnCursor(text.substr(dot + 1));
+  if (!id) return Fail(NotACursor());
+  member.id = std::move(*id);
+  return member;
 }
 
 std::string CertCursorText(const CertificateRecord& cert) {

@@ -1,7 +1,7 @@
-// Paging the administrator's lists (devices, users, requests, events, audit entries) against
-// every Store: pages read with the cursor of the previous page's last item add up to the whole
-// list, in its order, without a gap or a repeat, when items share a second and when items are
-// written between two pages; and each filter keeps only what it names.
+// Paging the administrator's lists (devices, users, group members, requests, events, audit
+// entries) against every Store: pages read with the cursor of the previous page's last item add
+// up to the whole list, in its order, without a gap or a repeat, when items share a second and
+// when items are written between two pages; and each filter keeps only what it names.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -32,6 +32,12 @@ class PagesStoreTest : public StoreTest<Backend> {
     if (disabled) {
       ASSERT_TRUE(this->store().DisableUser(upn, 2));
     }
+  }
+  void Group(const std::string& name) {
+    GroupRecord g;
+    g.name = name;
+    g.created_at = 1;
+    ASSERT_TRUE(this->store().InsertGroup(g));
   }
   int64_t Request(const std::string& name, int64_t created_at, const std::string& profile = "") {
     RequestRecord r = MakeRequest(name, created_at, "issued", "tid-" + name);
@@ -160,6 +166,79 @@ TYPED_TEST(PagesStoreTest, UsersComeByUpnWhateverTheCaseAPageAtATime) {
   ASSERT_TRUE(rest);
   ASSERT_EQ(rest->size(), 3u);
   EXPECT_EQ(rest->front().upn, "carol@example.com");
+}
+
+TYPED_TEST(PagesStoreTest, GroupMembersComeDevicesThenUsersByIdAPageAtATime) {
+  for (const char* upn : {"carol@example.com", "Bob@example.com", "alice@example.com"})
+    this->User(upn);
+  for (const char* id : {"d3", "D1", "d2", "d4", "c0"}) this->Device(id, 100);
+  this->Device("elsewhere", 100);
+  this->Group("fleet");
+  this->Group("other");
+  for (const char* id : {"d3", "D1", "d2"})
+    ASSERT_TRUE(this->store().AddGroupMember("fleet", {MemberKind::kDevice, id}));
+  for (const char* upn : {"carol@example.com", "Bob@example.com", "alice@example.com"})
+    ASSERT_TRUE(this->store().AddGroupMember("fleet", {MemberKind::kUser, upn}));
+  ASSERT_TRUE(this->store().AddGroupMember("other", {MemberKind::kDevice, "elsewhere"}));
+
+  auto fetch = [&](MemberFilter f) {
+    return [&, f](int limit, const GroupMember* last) mutable {
+      f.limit = limit;
+      if (last != nullptr) f.after = *last;
+      return this->store().ListGroupMembers("FLEET", f);
+    };
+  };
+  auto key = [](const GroupMember& m) { return MemberKindName(m.kind) + (":" + m.id); };
+  const Keys all = {"device:D1",
+                    "device:d2",
+                    "device:d3",
+                    "user:alice@example.com",
+                    "user:Bob@example.com",
+                    "user:carol@example.com"};
+  for (int size : {1, 2, 4, 6, 9}) {
+    EXPECT_EQ(this->template Walk<GroupMember>(size, fetch({}), key), all) << size;
+  }
+  MemberFilter users;
+  users.kind = MemberKind::kUser;
+  EXPECT_EQ(this->template Walk<GroupMember>(2, fetch(users), key),
+            Keys({"user:alice@example.com", "user:Bob@example.com", "user:carol@example.com"}));
+  MemberFilter devices;
+  devices.kind = MemberKind::kDevice;
+  EXPECT_EQ(this->template Walk<GroupMember>(1, fetch(devices), key),
+            Keys({"device:D1", "device:d2", "device:d3"}));
+  // A cursor in any case resumes at the same place; one past the kind asked for ends the list.
+  MemberFilter after_bob;
+  after_bob.after = GroupMember{MemberKind::kUser, "BOB@EXAMPLE.COM"};
+  EXPECT_EQ(this->template Walk<GroupMember>(5, fetch(after_bob), key),
+            Keys({"user:carol@example.com"}));
+  devices.after = GroupMember{MemberKind::kUser, "a"};
+  EXPECT_EQ(this->template Walk<GroupMember>(5, fetch(devices), key), Keys());
+
+  // A member added between pages after the cursor comes once; one before it does not.
+  int added = 0;
+  auto add = [&] {
+    if (added++ == 0) {
+      ASSERT_TRUE(this->store().AddGroupMember("fleet", {MemberKind::kDevice, "d4"}));
+      ASSERT_TRUE(this->store().AddGroupMember("fleet", {MemberKind::kDevice, "c0"}));
+    }
+  };
+  EXPECT_EQ(this->template Walk<GroupMember>(2, fetch({}), key, add),
+            Keys({"device:D1", "device:d2", "device:d3", "device:d4", "user:alice@example.com",
+                  "user:Bob@example.com", "user:carol@example.com"}));
+
+  auto counts = this->store().CountGroupMembers("Fleet");
+  ASSERT_TRUE(counts) << counts.error().message;
+  EXPECT_EQ(counts->devices, 5);
+  EXPECT_EQ(counts->users, 3);
+  this->Group("empty");
+  counts = this->store().CountGroupMembers("empty");
+  ASSERT_TRUE(counts) << counts.error().message;
+  EXPECT_EQ(counts->devices + counts->users, 0);
+  EXPECT_EQ(this->store().CountGroupMembers("nogroup").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(this->store().ListGroupMembers("nogroup", {}).error().code, ErrorCode::kNotFound);
+  auto none = this->store().ListGroupMembers("empty", {});
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_TRUE(none->empty());
 }
 
 TYPED_TEST(PagesStoreTest, RequestsComeNewestFirstAPageAtATime) {

@@ -151,6 +151,8 @@ TEST_F(ApiTest, WhatOneDoorMakesTheOtherShowsAsTheSameJson) {
   EXPECT_EQ(Json({"group", "list"}), Expect(200, "GET", "/groups", auditor_));
   EXPECT_EQ(Json({"group", "show", "Wi-Fi devices"}),
             Expect(200, "GET", "/groups/Wi-Fi%20devices", auditor_));
+  EXPECT_EQ(Json({"group", "members", "Wi-Fi devices"}),
+            Expect(200, "GET", "/groups/Wi-Fi%20devices/members", auditor_));
   json shown = Json({"profile", "show", "wifi"});
   EXPECT_EQ(shown, Expect(200, "GET", "/profiles/wifi", auditor_));
   EXPECT_EQ(shown["groups"], json({"Wi-Fi devices"}));
@@ -360,6 +362,12 @@ TEST_F(ApiTest, EveryListComesAPageAtATimeAndAddsUpToTheCliList) {
        {"c@example.com", "A@example.com", "e@example.com", "b@example.com", "D@example.com"}) {
     ASSERT_EQ(server_->Cli({"user", "add", "--upn", upn}), 0);
   }
+  // A group of all of them: its members come devices first, then users, each by id.
+  ASSERT_EQ(server_->Cli({"group", "add", "All Things"}), 0);
+  for (const json& d : Json({"device", "list"}))
+    ASSERT_EQ(server_->Cli({"group", "add-member", "All Things", "--device", d["id"]}), 0);
+  for (const json& u : Json({"user", "list"}))
+    ASSERT_EQ(server_->Cli({"group", "add-member", "All Things", "--user", u["upn"]}), 0);
   struct List {
     std::vector<std::string> cli;  // the CLI command that lists everything
     std::string path;              // the API route
@@ -368,8 +376,8 @@ TEST_F(ApiTest, EveryListComesAPageAtATimeAndAddsUpToTheCliList) {
   for (const List& list :
        {List{{"device", "list"}, "/devices", 7}, List{{"user", "list"}, "/users", 5},
         List{{"requests", "list"}, "/requests", 4}, List{{"events", "list", "--all"}, "/events", 0},
-        List{{"audit", "list", "--all"}, "/audit", 12},
-        List{{"cert", "list"}, "/certificates", 4}}) {
+        List{{"audit", "list", "--all"}, "/audit", 12}, List{{"cert", "list"}, "/certificates", 4},
+        List{{"group", "members", "All Things"}, "/groups/All%20Things/members", 12}}) {
     SCOPED_TRACE(list.path);
     json everything = Json(list.cli);
     ASSERT_GE(everything.size(), list.at_least);
@@ -421,6 +429,19 @@ TEST_F(ApiTest, EveryListComesAPageAtATimeAndAddsUpToTheCliList) {
   Expect(400, "GET", "/requests?created_after=soon", auditor_);
   Expect(400, "GET", "/events?state=lost", auditor_);
   Expect(404, "GET", "/requests?device=no-such-device", auditor_);
+  json users = Expect(200, "GET", "/groups/All%20Things/members?kind=user&limit=2", auditor_);
+  ASSERT_EQ(users.size(), 2u);
+  EXPECT_EQ(users[0], (json{{"kind", "user"}, {"id", "A@example.com"}}));
+  EXPECT_EQ(users[1], (json{{"kind", "user"}, {"id", "b@example.com"}}));
+  EXPECT_EQ(Json({"group", "members", "all things", "--kind", "device"}).size(), 7u);
+  EXPECT_EQ(Expect(200, "GET", "/groups/all%20THINGS", auditor_),
+            (json{{"name", "All Things"},
+                  {"description", ""},
+                  {"created_at", Json({"group", "show", "All Things"})["created_at"]},
+                  {"devices", 7},
+                  {"users", 5}}));
+  Expect(400, "GET", "/groups/All%20Things/members?kind=printer", auditor_);
+  Expect(404, "GET", "/groups/No%20Such/members", auditor_);
 
   // SCEPGATE_DIR names the data dir of a command given no --dir, and never overrides one given
   // (this CLI11 would fill it into every subcommand of a group, the one run included).

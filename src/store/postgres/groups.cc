@@ -35,12 +35,20 @@ const pg::Prepared kRemoveMember{
     "DELETE FROM group_members m USING groups g WHERE m.group_id = g.id"
     " AND g.name_key = lower($1::text COLLATE \"C\") AND m.kind = $2"
     " AND m.member_key = lower($3::text COLLATE \"C\")"};
-// One row per member in the order added, or one row of NULLs for a group without members, or
-// none for an unknown group.
+// The members after position ($2, $3) up to kind $4, at most $5 (NULL: all), in the primary
+// key's order (kind, member_key): one row per member, or one row of NULLs when none is in the
+// range, or none for an unknown group.
 const pg::Prepared kListMembers{
     "sg_list_group_members",
-    "SELECT m.kind, m.member FROM groups g LEFT JOIN group_members m ON m.group_id = g.id"
-    " WHERE g.name_key = lower($1::text COLLATE \"C\") ORDER BY m.seq"};
+    "SELECT m.kind, m.member FROM groups g LEFT JOIN LATERAL (SELECT kind, member, member_key"
+    " FROM group_members WHERE group_id = g.id AND (kind, member_key) > ($2::text, $3::text)"
+    " AND kind <= $4::text ORDER BY kind, member_key LIMIT $5) m ON true"
+    " WHERE g.name_key = lower($1::text COLLATE \"C\") ORDER BY m.kind, m.member_key"};
+// One row per kind the group has members of, or one row of NULLs, or none for an unknown group.
+const pg::Prepared kCountMembers{
+    "sg_count_group_members",
+    "SELECT m.kind, count(m.kind) FROM groups g LEFT JOIN group_members m ON m.group_id = g.id"
+    " WHERE g.name_key = lower($1::text COLLATE \"C\") GROUP BY m.kind"};
 const pg::Prepared kGroupsOf{"sg_groups_of_member",
                              "SELECT g.name, g.description, g.created_at FROM groups g"
                              " JOIN group_members m ON m.group_id = g.id WHERE m.kind = $1"
@@ -128,12 +136,34 @@ Status PostgresStore::RemoveGroupMember(std::string_view group, const GroupMembe
   });
 }
 
-Result<std::vector<GroupMember>> PostgresStore::ListGroupMembers(std::string_view group) {
+Result<std::vector<GroupMember>> PostgresStore::ListGroupMembers(std::string_view group,
+                                                                 const MemberFilter& filter) {
+  const MemberPosition from = MemberListStart(filter);
+  const char* last_kind = MemberKindName(filter.kind.value_or(MemberKind::kUser));
   return pg::Read(*pool_, [&](pg::Connection& c) -> Result<std::vector<GroupMember>> {
-    SG_ASSIGN_OR_RETURN(pg::QueryResult rows, pg::Run(c, kListMembers, {group}));
+    SG_ASSIGN_OR_RETURN(pg::QueryResult rows, pg::Run(c, kListMembers,
+                                                      {group, from.kind, from.id, last_kind,
+                                                       pg::LimitParam(filter.limit)}));
     if (rows.Rows() == 0)
       return Fail(Error::NotFound("group " + std::string(group) + " not found"));
     return pg::ReadJoinedRows(rows, 0, ReadMember);
+  });
+}
+
+Result<MemberCounts> PostgresStore::CountGroupMembers(std::string_view group) {
+  return pg::Read(*pool_, [&](pg::Connection& c) -> Result<MemberCounts> {
+    SG_ASSIGN_OR_RETURN(pg::QueryResult rows, pg::Run(c, kCountMembers, {group}));
+    if (rows.Rows() == 0)
+      return Fail(Error::NotFound("group " + std::string(group) + " not found"));
+    MemberCounts counts;
+    for (int i = 0; i < rows.Rows(); ++i) {
+      if (rows.IsNull(i, 0)) continue;
+      pg::RowReader in(rows, i);
+      const bool user = in.Text() == "user";
+      (user ? counts.users : counts.devices) = in.Int();
+      SG_TRY_STATUS(in.status());
+    }
+    return counts;
   });
 }
 

@@ -136,6 +136,25 @@ TEST_F(PgMigrationsTest, TheStatusAndPrefixFiltersOfTheCertificateListHaveIndexe
   EXPECT_NE(serial.find("serial >= 'ab'"), std::string::npos) << serial;
 }
 
+// A page of a group's members is a range of the membership's primary key from the cursor on,
+// whatever the group's size.
+TEST_F(PgMigrationsTest, APageOfGroupMembersIsARangeOfThePrimaryKey) {
+  ASSERT_TRUE(PostgresStore::Open(Options()));
+  PG_ASSERT_OK_AND_ASSIGN(conn, Connection::Connect(dsn_));
+  PG_ASSERT_OK(conn.Exec("SET enable_seqscan = off"));
+  auto rows = conn.Exec(
+      "EXPLAIN (COSTS OFF) SELECT kind, member FROM group_members WHERE group_id = 1"
+      " AND (kind, member_key) > ('device'::text, 'x'::text) AND kind <= 'user'::text"
+      " ORDER BY kind, member_key LIMIT 100");
+  ASSERT_TRUE(rows) << rows.error().message;
+  std::string plan;
+  for (int i = 0; i < rows->Rows(); ++i) plan += rows->Text(i, 0).value() + "\n";
+  EXPECT_NE(plan.find("Index Scan using group_members_pkey"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("ROW(kind, member_key) > ROW('device'::text, 'x'::text)"), std::string::npos)
+      << plan;
+  EXPECT_EQ(plan.find("Sort"), std::string::npos) << plan;
+}
+
 TEST_F(PgMigrationsTest, AnUnreachableServerIsConnectionLost) {
   PostgresOptions options;
   options.dsn = "postgresql://postgres@127.0.0.1:1/x?connect_timeout=2";

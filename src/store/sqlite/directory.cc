@@ -312,12 +312,40 @@ Status SqliteStore::RemoveGroupMember(std::string_view group, const GroupMember&
   return tx.Commit();
 }
 
-Result<std::vector<GroupMember>> SqliteStore::ListGroupMembers(std::string_view group) {
+Result<std::vector<GroupMember>> SqliteStore::ListGroupMembers(std::string_view group,
+                                                               const MemberFilter& filter) {
   std::lock_guard lock(mu_);
   SG_ASSIGN_OR_RETURN(int64_t group_id, GroupIdLocked(group));
+  // The primary key's order, (kind, member) with member COLLATE NOCASE: a range of the index
+  // from the cursor (or the kind asked for) to the last kind asked for.
+  const MemberPosition from = MemberListStart(filter);
+  const char* last_kind = MemberKindName(filter.kind.value_or(MemberKind::kUser));
   return SelectLocked<GroupMember>(
-      "SELECT kind, member FROM group_members WHERE group_id = ?1 ORDER BY rowid",
-      [&](Query& q) { q.BindInt(1, group_id); }, ReadMember);
+      "SELECT kind, member FROM group_members WHERE group_id = ?1"
+      " AND (kind, member) > (?2, ?3) AND kind <= ?4 ORDER BY kind, member LIMIT ?5",
+      [&](Query& q) {
+        q.BindInt(1, group_id).BindText(2, from.kind).BindText(3, from.id).BindText(4, last_kind);
+        q.BindInt(5, SqlLimit(filter.limit));
+      },
+      ReadMember);
+}
+
+Result<MemberCounts> SqliteStore::CountGroupMembers(std::string_view group) {
+  std::lock_guard lock(mu_);
+  SG_ASSIGN_OR_RETURN(int64_t group_id, GroupIdLocked(group));
+  SG_ASSIGN_OR_RETURN(
+      sqlite3_stmt * stmt,
+      StatementLocked(
+          "SELECT kind, count(*) FROM group_members WHERE group_id = ?1 GROUP BY kind"));
+  Query q(*stmt, "count group members");
+  q.BindInt(1, group_id);
+  MemberCounts counts;
+  for (;;) {
+    SG_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    (q.Text(0) == "user" ? counts.users : counts.devices) = q.Int(1);
+  }
+  return counts;
 }
 
 Result<std::vector<GroupRecord>> SqliteStore::GroupsOf(const GroupMember& member) {

@@ -139,7 +139,9 @@ class SqliteStore final : public Store {
   Result<std::vector<GroupRecord>> ListGroups() override;
   Status AddGroupMember(std::string_view group, const GroupMember& member) override;
   Status RemoveGroupMember(std::string_view group, const GroupMember& member) override;
-  Result<std::vector<GroupMember>> ListGroupMembers(std::string_view group) override;
+  Result<std::vector<GroupMember>> ListGroupMembers(std::string_view group,
+                                                    const MemberFilter& filter) override;
+  Result<MemberCounts> CountGroupMembers(std::string_view group) override;
   Result<std::vector<GroupRecord>> GroupsOf(const GroupMember& member) override;
   Result<DirectoryBatchOutcome> ApplyDirectoryBatch(const DirectoryBatch& batch) override;
 
