@@ -118,7 +118,7 @@ std::string IntuneStandIn::base_url() const { return handler_->base_url(); }
 std::string IntuneStandIn::login_base_url() const { return base_url() + std::string(kLoginPrefix); }
 std::string IntuneStandIn::graph_base_url() const { return base_url() + std::string(kGraphPrefix); }
 std::string IntuneStandIn::service_uri(std::string_view service) const {
-  return base_url() + std::string(kIntunePrefix) + std::string(service);
+  return base_url() + state_->ServicePrefix() + std::string(service);
 }
 
 Result<std::string> IntuneStandIn::MintChallenge(const ChallengeSpec& spec) {
@@ -131,6 +131,7 @@ void IntuneStandIn::ForceCode(Endpoint endpoint, std::string code, int count) {
   state_->ForceCode(endpoint, std::move(code), count);
 }
 void IntuneStandIn::ExpireTokens() { state_->ExpireTokens(); }
+void IntuneStandIn::RelocateServices() { state_->Relocate(); }
 void IntuneStandIn::QueueRevocation(RevocationRequest request) {
   state_->QueueRevocation(std::move(request));
 }

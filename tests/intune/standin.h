@@ -126,6 +126,9 @@ class IntuneStandIn {
   void ForceCode(Endpoint endpoint, std::string code, int count = 1);
   // Every token issued so far stops being valid (as if they had expired).
   void ExpireTokens();
+  // Moves both Intune services to new paths: discovery gives the new URIs, the old ones answer
+  // 404 (what a client that caches the service map must recover from by discovering again).
+  void RelocateServices();
   void QueueRevocation(RevocationRequest request);
   std::vector<RevocationRecord> Revocations() const;
   // The calls received, oldest first; only those to `endpoint` when given.

@@ -96,6 +96,10 @@ http::Response StandInHandler::Control(const http::Request& request) {
       state_.ForceCode(*endpoint, body.value("code", ""), body.value("count", 1));
       return NoContent();
     }
+    if (op == "relocate") {
+      state_.Relocate();
+      return NoContent();
+    }
     if (op == "expire-tokens") {
       state_.ExpireTokens();
       return NoContent();

@@ -105,9 +105,9 @@ std::optional<Endpoint> StandInHandler::Classify(const http::Request& request) c
   if (path.starts_with(std::string(kGraphPrefix) + "v1.0/servicePrincipals/appId=") &&
       path.ends_with("/endpoints"))
     return Endpoint::kDiscovery;
+  std::string prefix = state_.ServicePrefix();
   for (const auto& route : kServiceRoutes)
-    if (path ==
-        std::string(kIntunePrefix) + std::string(route.service) + "/" + std::string(route.suffix))
+    if (path == prefix + std::string(route.service) + "/" + std::string(route.suffix))
       return route.endpoint;
   return std::nullopt;
 }
@@ -196,6 +196,7 @@ http::Response StandInHandler::Discovery(const http::Request& request) {
   if (request.path != want)
     return ODataError(404, "Request_ResourceNotFound", "no service principal with that appId");
   json value = json::array();
+  std::string prefix = state_.ServicePrefix();
   for (std::string_view name :
        {std::string_view("StatelessAppMetadataFEService"), kScepService, kPkiService}) {
     value.push_back({{"id", std::string(name) + "-id"},
@@ -203,7 +204,7 @@ http::Response StandInHandler::Discovery(const http::Request& request) {
                      {"providerId", nullptr},
                      {"providerName", name},
                      {"providerResourceId", nullptr},
-                     {"uri", base_url_ + std::string(kIntunePrefix) + std::string(name)}});
+                     {"uri", base_url_ + prefix + std::string(name)}});
   }
   return JsonResponse(200, {{"@odata.context", "$metadata#endpoints"}, {"value", value}});
 }

@@ -19,10 +19,9 @@ namespace scepgate::testing {
 inline constexpr std::string_view kScepService = "ScepRequestValidationFEService";
 inline constexpr std::string_view kPkiService = "PkiConnectorFEService";
 
-// Path prefixes under the stand-in's origin.
+// Path prefixes under the stand-in's origin (the Intune services' is StandInState::ServicePrefix).
 inline constexpr std::string_view kLoginPrefix = "/login/";
 inline constexpr std::string_view kGraphPrefix = "/graph/";
-inline constexpr std::string_view kIntunePrefix = "/intune/";
 inline constexpr std::string_view kControlPrefix = "/standin/";
 
 // A JSON answer.

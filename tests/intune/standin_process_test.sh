@@ -15,7 +15,10 @@ exec 3>"$dir/in"
 for _ in $(seq 100); do [[ -s $dir/out ]] && break; sleep 0.1; done
 line=$(head -n1 "$dir/out")
 # json EXPR: evaluates the Python expression EXPR over the JSON document on stdin (as `j`).
-json() { python3 -c 'import json, sys; j = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
+# (The system's python3 when there is one: a version manager's shim costs ~0.4 s a call.)
+py=/usr/bin/python3
+[[ -x $py ]] || py=python3
+json() { "$py" -c 'import json, sys; j = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
 base=$(json 'j["base_url"]' <<<"$line")
 ca=$(json 'j["ca_file"]' <<<"$line")
 ctl=$(json 'j["control_token"]' <<<"$line")
@@ -62,6 +65,16 @@ curl -sf --cacert "$ca" -H "Authorization: Bearer $ctl" -H 'Content-Type: applic
 exec 3>&-   # stdin closes: the stand-in stops
 for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$pid" 2>/dev/null; then echo "still running after stdin closed"; exit 1; fi
+wait "$pid"
+
+# With --no-stdin it ignores stdin and stops, exiting 0, on SIGTERM.
+rm -f "$dir/out"
+"$bin" --state-dir "$dir" --no-stdin </dev/null >"$dir/out" 2>"$dir/err" &
+pid=$!
+for _ in $(seq 100); do [[ -s $dir/out ]] && break; sleep 0.1; done
+sleep 0.3
+kill -0 "$pid"
+kill -TERM "$pid"
 wait "$pid"
 pid=
 echo ok

@@ -140,6 +140,17 @@ std::vector<nlohmann::json> StandInState::Results() const {
   return results_;
 }
 
+std::string StandInState::ServicePrefix() const {
+  std::lock_guard lock(mu_);
+  if (relocations_ == 0) return "/intune/";
+  return "/intune/moved-" + std::to_string(relocations_) + "/";
+}
+
+void StandInState::Relocate() {
+  std::lock_guard lock(mu_);
+  ++relocations_;
+}
+
 void StandInState::SleepUnlessStopped(int ms) {
   std::unique_lock lock(mu_);
   stop_cv_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stopping_; });

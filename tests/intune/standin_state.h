@@ -67,6 +67,11 @@ class StandInState {
   std::vector<RevocationRecord> Revocations() const;
   std::vector<nlohmann::json> Results() const;
 
+  // The path of the Intune services under the origin: "/intune/" at first, "/intune/moved-<n>/"
+  // after the n-th Relocate() (the old paths then answer 404, as a moved service would).
+  std::string ServicePrefix() const;
+  void Relocate();
+
   // Sleeps `ms` milliseconds, or less when StopSleeping() is called.
   void SleepUnlessStopped(int ms);
   void StopSleeping();
@@ -86,6 +91,7 @@ class StandInState {
   mutable std::mutex mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;                                           // guarded by mu_
+  int relocations_ = 0;                                             // guarded by mu_
   std::map<std::string, Token, std::less<>> tokens_;                // guarded by mu_
   std::map<std::string, MintedChallenge, std::less<>> challenges_;  // guarded by mu_
   std::map<Endpoint, std::deque<Fault>> faults_;                    // guarded by mu_

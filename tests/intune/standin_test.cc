@@ -430,6 +430,31 @@ TEST_F(StandInTest, RevocationRequestsAreHandedOutUntilAnswered) {
   EXPECT_EQ(Call(kUploadPath, kPkiVersion, token, success_with_code).status, 400);
 }
 
+TEST_F(StandInTest, RelocatedServicesAreFoundByDiscoveringAgain) {
+  std::string token = IntuneToken();
+  std::string old_uri = standin_->service_uri("ScepRequestValidationFEService");
+  standin_->RelocateServices();
+  EXPECT_EQ(Call(kSuccessPath, kScepVersion, token, SuccessBody("t")).status, 404);
+  std::string path =
+      "/graph/v1.0/servicePrincipals/appId=0000000a-0000-0000-c000-000000000000/endpoints";
+  client::HttpReply reply =
+      Send({"GET",
+            path,
+            {{"Authorization", "Bearer " + GraphToken()}, {"client-request-id", NewGuid()}},
+            "",
+            ""});
+  ASSERT_EQ(reply.status, 200);
+  json endpoints = json::parse(reply.body);
+  std::string uri;
+  for (const auto& e : endpoints["value"])
+    if (e["providerName"] == "ScepRequestValidationFEService") uri = e["uri"].get<std::string>();
+  EXPECT_NE(uri, old_uri);
+  EXPECT_EQ(uri, standin_->service_uri("ScepRequestValidationFEService"));
+  std::string new_path =
+      uri.substr(standin_->base_url().size()) + "/ScepActions/successNotification";
+  EXPECT_EQ(Call(new_path, kScepVersion, token, SuccessBody("t")).status, 200);
+}
+
 TEST_F(StandInTest, ControlInterfaceOverHttp) {
   auto control = [&](const std::string& method, const std::string& target, const json& body,
                      const std::string& token) {
