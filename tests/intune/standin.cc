@@ -75,7 +75,7 @@ struct IntuneStandIn::Serving {
   std::thread thread;
 };
 
-IntuneStandIn::IntuneStandIn(StandInOptions options, std::filesystem::path ca_file)
+IntuneStandIn::IntuneStandIn(Passkey, StandInOptions options, std::filesystem::path ca_file)
     : options_(std::move(options)),
       ca_file_(std::move(ca_file)),
       state_(std::make_unique<StandInState>(options_.token_lifetime_seconds)),
@@ -93,7 +93,7 @@ Result<std::unique_ptr<IntuneStandIn>> IntuneStandIn::Start(StandInOptions optio
   }
   SG_ASSIGN_OR_RETURN(http::TlsOptions tls, MakeTlsFiles(options.state_dir));
   std::filesystem::path ca_file = options.state_dir / "ca.pem";
-  std::unique_ptr<IntuneStandIn> standin(new IntuneStandIn(std::move(options), ca_file));
+  auto standin = std::make_unique<IntuneStandIn>(Passkey{}, std::move(options), ca_file);
   http::ServerOptions server_options;
   server_options.host = "127.0.0.1";
   server_options.port = 0;

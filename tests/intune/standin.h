@@ -140,8 +140,15 @@ class IntuneStandIn {
   std::vector<nlohmann::json> RevocationResults() const;
 
  private:
-  IntuneStandIn(StandInOptions options, std::filesystem::path ca_file);
+  // Only Start() makes one (through make_unique, hence a public constructor taking this).
+  struct Passkey {
+    explicit Passkey() = default;
+  };
 
+ public:
+  IntuneStandIn(Passkey, StandInOptions options, std::filesystem::path ca_file);
+
+ private:
   StandInOptions options_;
   std::filesystem::path ca_file_;
   std::unique_ptr<StandInState> state_;
