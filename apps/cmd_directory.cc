@@ -174,17 +174,16 @@ void ShowUser(mgmt::Directory& d, store::Store&, const Flags& f) {
 }
 
 void ListGroups(mgmt::Directory& d, store::Store&, const Flags& f) {
-  auto groups = OrDie(d.ListGroups());
-  if (f.json) {
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& s : groups) arr.push_back(GroupSummaryJson(s));
-    return PrintJson(arr);
-  }
-  std::printf("%-24s %7s %5s %s\n", "NAME", "DEVICES", "USERS", "DESCRIPTION");
-  for (const auto& s : groups) {
-    std::printf("%-24s %7lld %5lld %s\n", s.group.name.c_str(), static_cast<long long>(s.devices),
-                static_cast<long long>(s.users), s.group.description.c_str());
-  }
+  mgmt::GroupQuery query;
+  PrintPaged(
+      f.page, f.json, QueryPages(query, [&](const auto& q) { return d.GroupPage(q); }),
+      GroupSummaryJson,
+      [] { std::printf("%-24s %7s %5s %s\n", "NAME", "DEVICES", "USERS", "DESCRIPTION"); },
+      [](const mgmt::GroupSummary& s) {
+        std::printf("%-24s %7lld %5lld %s\n", s.group.name.c_str(),
+                    static_cast<long long>(s.devices), static_cast<long long>(s.users),
+                    s.group.description.c_str());
+      });
 }
 
 void ShowGroup(mgmt::Directory& d, store::Store&, const Flags& f) {
@@ -352,6 +351,7 @@ void AddGroupCommands(CLI::App& app) {
   add->add_option("--description", f->description, "what the group is for");
 
   CLI::App* list = Command(*group, "list", "list groups with member counts", f, ListGroups);
+  AddPageFlags(*list, f->page, "group");
   AddJsonFlag(*list, *f);
 
   CLI::App* show = Command(*group, "show", "show a group and its member counts", f, ShowGroup);

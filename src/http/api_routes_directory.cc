@@ -46,6 +46,15 @@ Result<ApiReply> ListUsers(const ApiDeps& d, ApiCall& call) {
   return PagedReply(page, views::UserJson, "/users", call);
 }
 
+// GET /groups: one page by name, with member counts; ?limit and ?cursor as /certificates.
+Result<ApiReply> ListGroups(const ApiDeps& d, ApiCall& call) {
+  mgmt::GroupQuery q;
+  SG_ASSIGN_OR_RETURN(q.cursor, call.Query("cursor"));
+  SG_ASSIGN_OR_RETURN(q.limit, call.PageLimit());
+  SG_ASSIGN_OR_RETURN(auto page, DirectoryOf(d).GroupPage(q));
+  return PagedReply(page, views::GroupSummaryJson, "/groups", call);
+}
+
 // GET /groups/{name}/members: one page, devices then users by id; ?kind=device|user, ?limit and
 // ?cursor as /certificates.
 Result<ApiReply> ListMembers(const ApiDeps& d, ApiCall& call) {
@@ -233,10 +242,7 @@ void AddDirectoryRoutes(Router& router, const ApiDeps& deps) {
   route("PATCH", "/users/{upn}", Role::kAdmin, "user.set-identity", SetUserIdentity);
   route("POST", "/users/{upn}/disable", Role::kOperator, "user.disable", DisableUser);
 
-  route("GET", "/groups", Role::kAuditor, "", [](const ApiDeps& dd, ApiCall&) -> Result<ApiReply> {
-    SG_ASSIGN_OR_RETURN(auto groups, DirectoryOf(dd).ListGroups());
-    return ApiReply{200, Array(groups, views::GroupSummaryJson)};
-  });
+  route("GET", "/groups", Role::kAuditor, "", ListGroups);
   route("POST", "/groups", Role::kOperator, "group.add", AddGroup);
   route("GET", "/groups/{name}", Role::kAuditor, "",
         [](const ApiDeps& dd, ApiCall& call) -> Result<ApiReply> {

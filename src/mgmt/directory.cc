@@ -100,7 +100,7 @@ Result<std::optional<store::UserRecord>> Directory::FindUserByFold(std::string_v
 Result<std::optional<store::GroupRecord>> Directory::FindGroupByFold(std::string_view name) {
   SG_ASSIGN_OR_RETURN(auto found, store_.FindGroup(name));
   if (found) return found;
-  SG_ASSIGN_OR_RETURN(auto groups, store_.ListGroups());
+  SG_ASSIGN_OR_RETURN(auto groups, store_.ListGroups({}));
   for (auto& g : groups)
     if (SameName(g.name, name)) return std::move(g);
   return std::nullopt;
@@ -297,11 +297,11 @@ Result<Page<store::UserRecord>> Directory::UserPage(const UserQuery& q) {
   store::UserFilter f;
   f.limit = q.limit;
   f.include_disabled = q.include_disabled;
-  SG_ASSIGN_OR_RETURN(auto after, PageCursor(q.cursor, store::ParseUpnCursor));
+  SG_ASSIGN_OR_RETURN(auto after, PageCursor(q.cursor, store::ParseFoldedCursor));
   f.after = after.value_or("");
   SG_ASSIGN_OR_RETURN(auto items, store_.ListUsers(f));
   return MakePage(std::move(items), q.limit,
-                  [](const store::UserRecord& u) { return store::UpnCursorText(u.upn); });
+                  [](const store::UserRecord& u) { return store::FoldedCursorText(u.upn); });
 }
 
 Result<store::GroupRecord> Directory::AddGroup(std::string_view name,
@@ -324,13 +324,24 @@ Result<GroupSummary> Summarize(store::Store& store, store::GroupRecord group) {
 }  // namespace
 
 Result<std::vector<GroupSummary>> Directory::ListGroups() {
-  SG_ASSIGN_OR_RETURN(auto groups, store_.ListGroups());
+  SG_ASSIGN_OR_RETURN(auto page, GroupPage({}));
+  return std::move(page.items);
+}
+
+Result<Page<GroupSummary>> Directory::GroupPage(const GroupQuery& query) {
+  SG_TRY_STATUS(CheckPageLimit(query.limit));
+  store::GroupFilter f;
+  SG_ASSIGN_OR_RETURN(auto after, PageCursor(query.cursor, store::ParseFoldedCursor));
+  f.after = after.value_or("");
+  f.limit = query.limit;
+  SG_ASSIGN_OR_RETURN(auto groups, store_.ListGroups(f));
   std::vector<GroupSummary> out;
   for (store::GroupRecord& g : groups) {
     SG_ASSIGN_OR_RETURN(GroupSummary s, Summarize(store_, std::move(g)));
     out.push_back(std::move(s));
   }
-  return out;
+  return MakePage(std::move(out), query.limit,
+                  [](const GroupSummary& s) { return store::FoldedCursorText(s.group.name); });
 }
 
 Result<GroupSummary> Directory::ShowGroup(std::string_view name) {

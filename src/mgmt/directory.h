@@ -96,6 +96,12 @@ struct UserQuery {
   int limit = 0;       // at most this many; 0 = all
 };
 
+// A page of groups (`group list`, GET /groups), by name regardless of ASCII case.
+struct GroupQuery {
+  std::string cursor;  // where the previous page ended
+  int limit = 0;       // at most this many; 0 = all
+};
+
 // A page of a group's members (`group members`, GET /groups/{name}/members): devices, then users,
 // each by id regardless of ASCII case.
 struct MemberQuery {
@@ -156,6 +162,9 @@ class Directory {
   Result<store::GroupRecord> AddGroup(std::string_view name, std::string_view description);
   // Every group with its member counts (counted in the store), by name. kDatabase.
   Result<std::vector<GroupSummary>> ListGroups();
+  // One page of groups with their member counts, by name (ASCII case folded). kInvalidArgument
+  // for a cursor that does not parse or a negative limit; kDatabase.
+  Result<Page<GroupSummary>> GroupPage(const GroupQuery& query);
   // The group and its member counts. kNotFound for an unknown group; kDatabase.
   Result<GroupSummary> ShowGroup(std::string_view name);
   // One page of the group's members. kNotFound for an unknown group, kInvalidArgument for a kind

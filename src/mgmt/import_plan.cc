@@ -46,7 +46,7 @@ Result<ImportPlanner> ImportPlanner::Load(store::DirectoryStore& store, bool wit
     std::string key = FoldCase(u.upn);  // before u.upn is moved from
     p.users_.emplace(std::move(key), KnownUser{std::move(u.upn), u.disabled});
   }
-  SG_ASSIGN_OR_RETURN(auto groups, store.ListGroups());
+  SG_ASSIGN_OR_RETURN(auto groups, store.ListGroups({}));
   for (store::GroupRecord& g : groups) {
     std::string key = FoldCase(g.name);
     p.groups_.emplace(std::move(key), std::move(g.name));

@@ -226,7 +226,7 @@ Result<store::ProfileRecord> Profiles::Find(std::string_view name) {
 Result<store::GroupRecord> Profiles::FindGroup(std::string_view name) {
   SG_ASSIGN_OR_RETURN(auto found, store_.FindGroup(name));
   if (!found) {  // the same name in another case, compared the Unicode way
-    SG_ASSIGN_OR_RETURN(auto all, store_.ListGroups());
+    SG_ASSIGN_OR_RETURN(auto all, store_.ListGroups({}));
     for (auto& g : all)
       if (SameName(g.name, name)) return std::move(g);
   }

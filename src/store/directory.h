@@ -108,6 +108,11 @@ struct UserFilter {
   std::string after;  // only UPNs whose folded form sorts after this folded UPN; "" = all
 };
 
+struct GroupFilter {
+  int limit = 0;      // 0 = no limit; by name, ASCII case folded
+  std::string after;  // only names whose folded form sorts after this folded name; "" = all
+};
+
 // "device" or "user".
 const char* MemberKindName(MemberKind kind);
 
@@ -178,8 +183,8 @@ class DirectoryStore {
   // Returns the group with this name (any case), nullopt when none; kDatabase.
   virtual Result<std::optional<GroupRecord>> FindGroup(std::string_view name) = 0;
 
-  // Every group, by name (ASCII case folded). kDatabase.
-  virtual Result<std::vector<GroupRecord>> ListGroups() = 0;
+  // The groups `filter` selects, by name (ASCII case folded). kDatabase.
+  virtual Result<std::vector<GroupRecord>> ListGroups(const GroupFilter& filter) = 0;
 
   // Adds a member to a group. Returns kNotFound when the group, device or user does not exist,
   // kAlreadyExists when it is already a member, kDatabase otherwise.

@@ -112,7 +112,7 @@ TYPED_TEST(DirectoryBatchTest, MissingReferenceWritesNothing) {
   ExpectCode(this->store().ApplyDirectoryBatch(user), ErrorCode::kNotFound);
 
   EXPECT_TRUE(this->store().ListUsers({})->empty());
-  EXPECT_TRUE(this->store().ListGroups()->empty());
+  EXPECT_TRUE(this->store().ListGroups({})->empty());
   EXPECT_FALSE(this->store().FindDevice("d1")->has_value());
 }
 

@@ -183,7 +183,7 @@ TYPED_TEST(DirectoryStoreTest, GroupNamesAreUniqueIgnoringCaseAndSorted) {
   EXPECT_EQ((*found)->name, "Sales");
   EXPECT_EQ((*found)->description, "about Sales");
   EXPECT_EQ((*found)->created_at, 300);
-  EXPECT_EQ(NamesOf(*this->store().ListGroups()), (Strings{"kiosks", "Sales"}));
+  EXPECT_EQ(NamesOf(*this->store().ListGroups({})), (Strings{"kiosks", "Sales"}));
   EXPECT_FALSE(this->store().FindGroup("other")->has_value());
 }
 

@@ -188,10 +188,13 @@ Result<std::optional<GroupRecord>> MemoryStore::FindGroup(std::string_view name)
   return it->second.group;
 }
 
-Result<std::vector<GroupRecord>> MemoryStore::ListGroups() {
+Result<std::vector<GroupRecord>> MemoryStore::ListGroups(const GroupFilter& filter) {
   std::lock_guard lock(mu_);
   std::vector<GroupRecord> out;
-  for (const auto& [key, entry] : groups_) out.push_back(entry.group);
+  for (auto it = groups_.upper_bound(filter.after); it != groups_.end(); ++it) {
+    if (filter.limit > 0 && out.size() >= static_cast<size_t>(filter.limit)) break;
+    out.push_back(it->second.group);
+  }
   return out;
 }
 

@@ -106,7 +106,7 @@ class MemoryStore final : public Store {
   Status UpdateUserIdentity(const UserRecord& user) override;
   Status InsertGroup(const GroupRecord& group) override;
   Result<std::optional<GroupRecord>> FindGroup(std::string_view name) override;
-  Result<std::vector<GroupRecord>> ListGroups() override;
+  Result<std::vector<GroupRecord>> ListGroups(const GroupFilter& filter) override;
   Status AddGroupMember(std::string_view group, const GroupMember& member) override;
   Status RemoveGroupMember(std::string_view group, const GroupMember& member) override;
   Result<std::vector<GroupMember>> ListGroupMembers(std::string_view group,

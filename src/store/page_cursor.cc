@@ -44,18 +44,18 @@ Result<int64_t> ParseIdCursor(std::string_view text) {
   return id;
 }
 
-std::string UpnCursorText(std::string_view upn) {
+std::string FoldedCursorText(std::string_view name) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
-  for (unsigned char c : AsciiLower(upn)) {
+  for (unsigned char c : AsciiLower(name)) {
     out += kDigits[c >> 4];
     out += kDigits[c & 15];
   }
   return out;
 }
 
-Result<std::string> ParseUpnCursor(std::string_view text) {
-  // A UPN is at most a few hundred bytes; 2048 hex digits is generous.
+Result<std::string> ParseFoldedCursor(std::string_view text) {
+  // A UPN or a name is at most a few hundred bytes; 2048 hex digits is generous.
   if (text.empty() || text.size() % 2 != 0 || text.size() > 2048) return Fail(NotACursor());
   std::string out;
   for (size_t i = 0; i < text.size(); i += 2) {
@@ -67,7 +67,7 @@ Result<std::string> ParseUpnCursor(std::string_view text) {
 }
 
 std::string MemberCursorText(const GroupMember& member) {
-  return std::string(MemberKindName(member.kind)) + "." + UpnCursorText(member.id);
+  return std::string(MemberKindName(member.kind)) + "." + FoldedCursorText(member.id);
 }
 
 Result<GroupMember> ParseMemberCursor(std::string_view text) {
@@ -77,7 +77,7 @@ Result<GroupMember> ParseMemberCursor(std::string_view text) {
   if (dot == std::string_view::npos || (kind != "device" && kind != "user"))
     return Fail(NotACursor());
   member.kind = kind == "user" ? MemberKind::kUser : MemberKind::kDevice;
-  auto id = ParseUpnCursor(text.substr(dot + 1));
+  auto id = ParseFoldedCursor(text.substr(dot + 1));
   if (!id) return Fail(NotACursor());
   member.id = std::move(*id);
   return member;

@@ -27,10 +27,10 @@ Result<SeqCursor> ParseSeqCursor(std::string_view text);
 // kInvalidArgument for anything else. Thread-safe.
 Result<int64_t> ParseIdCursor(std::string_view text);
 
-// For the user list, ordered by UPN regardless of ASCII case: the folded UPN, hex-encoded so
-// that it travels in a URL and a header as it is. Thread-safe.
-std::string UpnCursorText(std::string_view upn);
-// The folded UPN of UpnCursorText. kInvalidArgument for anything else. Thread-safe.
-Result<std::string> ParseUpnCursor(std::string_view text);
+// For lists ordered by a name regardless of ASCII case (users by UPN, groups by name): the folded
+// name, hex-encoded so that it travels in a URL and a header as it is. Thread-safe.
+std::string FoldedCursorText(std::string_view name);
+// The folded name of FoldedCursorText. kInvalidArgument for anything else. Thread-safe.
+Result<std::string> ParseFoldedCursor(std::string_view text);
 
 }  // namespace scepgate::store

@@ -168,6 +168,27 @@ TYPED_TEST(PagesStoreTest, UsersComeByUpnWhateverTheCaseAPageAtATime) {
   EXPECT_EQ(rest->front().upn, "carol@example.com");
 }
 
+TYPED_TEST(PagesStoreTest, GroupsComeByNameWhateverTheCaseAPageAtATime) {
+  for (const char* name : {"site-c", "Site-A", "SITE-E", "site-b", "Site-D"}) this->Group(name);
+  auto fetch = [&](int limit, const GroupRecord* last) {
+    GroupFilter f;
+    f.limit = limit;
+    if (last != nullptr) f.after = AsciiLower(last->name);
+    return this->store().ListGroups(f);
+  };
+  auto name = [](const GroupRecord& g) { return g.name; };
+  for (int size : {1, 2, 5, 7}) {
+    EXPECT_EQ(this->template Walk<GroupRecord>(size, fetch, name),
+              Keys({"Site-A", "site-b", "site-c", "Site-D", "SITE-E"}))
+        << size;
+  }
+  GroupFilter after_c;
+  after_c.after = "site-c";
+  auto rest = this->store().ListGroups(after_c);
+  ASSERT_TRUE(rest) << rest.error().message;
+  EXPECT_EQ(rest->size(), 2u);
+}
+
 TYPED_TEST(PagesStoreTest, GroupMembersComeDevicesThenUsersByIdAPageAtATime) {
   for (const char* upn : {"carol@example.com", "Bob@example.com", "alice@example.com"})
     this->User(upn);

@@ -364,6 +364,8 @@ TEST_F(ApiTest, EveryListComesAPageAtATimeAndAddsUpToTheCliList) {
   }
   // A group of all of them: its members come devices first, then users, each by id.
   ASSERT_EQ(server_->Cli({"group", "add", "All Things"}), 0);
+  for (const char* name : {"site-c", "Site-A", "site-d", "SITE-B"})
+    ASSERT_EQ(server_->Cli({"group", "add", name}), 0);
   for (const json& d : Json({"device", "list"}))
     ASSERT_EQ(server_->Cli({"group", "add-member", "All Things", "--device", d["id"]}), 0);
   for (const json& u : Json({"user", "list"}))
@@ -377,7 +379,8 @@ TEST_F(ApiTest, EveryListComesAPageAtATimeAndAddsUpToTheCliList) {
        {List{{"device", "list"}, "/devices", 7}, List{{"user", "list"}, "/users", 5},
         List{{"requests", "list"}, "/requests", 4}, List{{"events", "list", "--all"}, "/events", 0},
         List{{"audit", "list", "--all"}, "/audit", 12}, List{{"cert", "list"}, "/certificates", 4},
-        List{{"group", "members", "All Things"}, "/groups/All%20Things/members", 12}}) {
+        List{{"group", "members", "All Things"}, "/groups/All%20Things/members", 12},
+        List{{"group", "list"}, "/groups", 5}}) {
     SCOPED_TRACE(list.path);
     json everything = Json(list.cli);
     ASSERT_GE(everything.size(), list.at_least);

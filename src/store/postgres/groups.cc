@@ -18,8 +18,10 @@ const pg::Prepared kInsert{"sg_insert_group",
 const pg::Prepared kFind{"sg_find_group",
                          "SELECT name, description, created_at FROM groups"
                          " WHERE name_key = lower($1::text COLLATE \"C\")"};
+// name_key is the name with ASCII case folded, in byte order: the cursor's order.
 const pg::Prepared kList{"sg_list_groups",
-                         "SELECT name, description, created_at FROM groups ORDER BY name_key"};
+                         "SELECT name, description, created_at FROM groups"
+                         " WHERE name_key > ($1::text COLLATE \"C\") ORDER BY name_key LIMIT $2"};
 const pg::Prepared kGroupExists{"sg_group_exists",
                                 "SELECT EXISTS (SELECT 1 FROM groups"
                                 " WHERE name_key = lower($1::text COLLATE \"C\"))"};
@@ -103,9 +105,10 @@ Result<std::optional<GroupRecord>> PostgresStore::FindGroup(std::string_view nam
   });
 }
 
-Result<std::vector<GroupRecord>> PostgresStore::ListGroups() {
+Result<std::vector<GroupRecord>> PostgresStore::ListGroups(const GroupFilter& filter) {
   return pg::Read(*pool_, [&](pg::Connection& c) -> Result<std::vector<GroupRecord>> {
-    SG_ASSIGN_OR_RETURN(pg::QueryResult rows, pg::Run(c, kList, {}));
+    SG_ASSIGN_OR_RETURN(pg::QueryResult rows,
+                        pg::Run(c, kList, {filter.after, pg::LimitParam(filter.limit)}));
     return pg::ReadRows(rows, ReadGroup);
   });
 }

@@ -267,10 +267,12 @@ Result<std::optional<GroupRecord>> SqliteStore::FindGroup(std::string_view name)
       ReadGroup));
 }
 
-Result<std::vector<GroupRecord>> SqliteStore::ListGroups() {
+Result<std::vector<GroupRecord>> SqliteStore::ListGroups(const GroupFilter& filter) {
   std::lock_guard lock(mu_);
+  // name is COLLATE NOCASE: its order and comparisons fold ASCII case, as the cursor does.
   return SelectLocked<GroupRecord>(
-      std::string(kSelectGroupsSql) + " ORDER BY name", [](Query&) {}, ReadGroup);
+      std::string(kSelectGroupsSql) + " WHERE name > ?2 ORDER BY name LIMIT ?1",
+      [&](Query& q) { q.BindInt(1, SqlLimit(filter.limit)).BindText(2, filter.after); }, ReadGroup);
 }
 
 Status SqliteStore::AddGroupMember(std::string_view group, const GroupMember& member) {
