@@ -31,7 +31,9 @@ class IntuneClientTest : public testing::StandInTest {
     s.provider_name_and_version = "scepgate-test/1.2";
     s.ca_file = standin_->ca_file();
     s.timeout = timeout;
-    auto made = IntuneClient::Make(s, {.metrics = &registry_});
+    IntuneDeps deps;
+    deps.metrics = &registry_;
+    auto made = IntuneClient::Make(s, std::move(deps));
     EXPECT_TRUE(made) << made.error().message;
     return made ? std::move(*made) : nullptr;
   }
