@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <string>
 
 #include "common/ossl.h"
 
@@ -15,6 +16,10 @@ class Random {
   // Returns n random bytes, or kCrypto if the generator fails.
   virtual Result<Bytes> Generate(size_t n) = 0;
 };
+
+// Returns a random UUID v4 in lower-case 8-4-4-4-12 form (also a GUID as Microsoft writes one);
+// kCrypto when `random` fails. Thread-safe as `random` is.
+Result<std::string> NewUuid(Random& random);
 
 // OpenSSL's RAND_bytes.
 class SystemRandom final : public Random {

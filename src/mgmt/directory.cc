@@ -73,15 +73,6 @@ const std::vector<std::string>& Platforms() {
   return kPlatforms;
 }
 
-Result<std::string> NewUuid(Random& random) {
-  SG_ASSIGN_OR_RETURN(Bytes b, random.Generate(16));
-  b[6] = static_cast<uint8_t>((b[6] & 0x0f) | 0x40);  // version 4
-  b[8] = static_cast<uint8_t>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
-  std::string hex = AsciiLower(HexEncode(b));
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
-         hex.substr(16, 4) + "-" + hex.substr(20);
-}
-
 Result<store::DeviceRecord> Directory::FindDevice(std::string_view id) {
   SG_ASSIGN_OR_RETURN(auto found, store_.FindDevice(AsciiLower(id)));
   if (!found) return Fail(Error::NotFound("no device with id " + std::string(id)));

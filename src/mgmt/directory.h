@@ -66,8 +66,7 @@ struct Membership {
 
 // The platforms a device may have, lower-case.
 const std::vector<std::string>& Platforms();
-// Returns a random UUID v4 in lower-case 8-4-4-4-12 form; kCrypto when `random` fails.
-Result<std::string> NewUuid(Random& random);
+// NewUuid (a random UUID v4) is in common/random.h.
 
 // Thread-safe as far as the store is: holds no state of its own.
 // What Directory::RetireDevices did; the lists keep the order the ids were given in.
