@@ -1,5 +1,7 @@
 #include "common/utc_time.h"
 
+#include <ctime>
+
 #include <charconv>
 #include <chrono>
 #include <string>
@@ -45,6 +47,15 @@ Result<int64_t> ParseUtcTime(std::string_view text) {
   if (!date.ok() || y < 1970) return bad();
   auto days = std::chrono::sys_days(date).time_since_epoch().count();
   return int64_t{days} * 86400 + h * 3600 + mi * 60 + s;
+}
+
+std::string FormatUtcTime(int64_t seconds) {
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
 }
 
 }  // namespace scepgate

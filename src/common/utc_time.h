@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "common/error.h"
@@ -12,5 +13,9 @@ namespace scepgate {
 // accepted) or plain unix seconds ("1796459400"). kInvalidArgument naming the accepted forms
 // for anything else, an impossible date included. Thread-safe.
 Result<int64_t> ParseUtcTime(std::string_view text);
+
+// Unix seconds as ISO 8601 UTC to the second, "2026-12-05T10:00:00Z": the form every time
+// scepgate writes (JSON views, events, Intune's notifications) takes. Never fails. Thread-safe.
+std::string FormatUtcTime(int64_t seconds);
 
 }  // namespace scepgate

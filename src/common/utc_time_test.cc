@@ -23,5 +23,12 @@ TEST(ParseUtcTime, RefusesWhatIsNotOneOfTheForms) {
   }
 }
 
+TEST(FormatUtcTime, WritesWhatParseUtcTimeReads) {
+  EXPECT_EQ(FormatUtcTime(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatUtcTime(1796464800), "2026-12-05T10:00:00Z");
+  for (int64_t t : {int64_t{1}, int64_t{951782400}, int64_t{1796459400}, int64_t{4102444799}})
+    EXPECT_EQ(ParseUtcTime(FormatUtcTime(t)).value(), t) << t;
+}
+
 }  // namespace
 }  // namespace scepgate

@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "common/utc_time.h"
+
 #include "ca/key_spec.h"
 #include "ca/revocation.h"
 #include "mgmt/tokens.h"
@@ -17,15 +19,7 @@ nlohmann::json Embedded(const std::string& text) {
 
 }  // namespace
 
-std::string IsoTime(int64_t t) {
-  if (t == 0) return "";
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string IsoTime(int64_t t) { return t == 0 ? "" : FormatUtcTime(t); }
 
 nlohmann::json CertificateJson(const store::CertificateRecord& c) {
   nlohmann::json j = {

@@ -1,6 +1,7 @@
 // IntuneClient's five calls: each body as docs/intune-protocol.md §4 gives it, each answer read.
 #include <ctime>
 
+#include "common/utc_time.h"
 #include "intune/intune_client.h"
 
 namespace scepgate::intune {
@@ -38,15 +39,6 @@ std::string UpperHex(std::string_view hex) {
     out += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
   }
   return out;
-}
-
-std::string IsoUtc(int64_t seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
 }
 
 std::string CutToCharacters(std::string_view text, size_t max) {
@@ -95,7 +87,7 @@ Result<ValidationAnswer> IntuneClient::NotifySuccess(const SuccessNotification& 
                  {"certificateRequest", Base64Encode(n.csr_der)},
                  {"certificateThumbprint", UpperHex(n.thumbprint)},
                  {"certificateSerialNumber", UpperHex(n.serial_number)},
-                 {"certificateExpirationDateUtc", IsoUtc(n.not_after)},
+                 {"certificateExpirationDateUtc", FormatUtcTime(n.not_after)},
                  {"issuingCertificateAuthority", n.issuing_ca},
                  {"callerInfo", settings_.provider_name_and_version},
                  {"caConfiguration", NullIfEmpty(n.ca_configuration)},

@@ -75,8 +75,6 @@ class IntuneClient final : public IntuneApi {
 
 // `hex` upper-cased with separators (':', ' ', '-') removed. Thread-safe.
 std::string UpperHex(std::string_view hex);
-// Unix seconds as ISO 8601 UTC, "2026-12-05T10:00:00Z". Thread-safe.
-std::string IsoUtc(int64_t seconds);
 // `text` cut to at most `max` characters (UTF-8 code points, never splitting one). Thread-safe.
 std::string CutToCharacters(std::string_view text, size_t max);
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/utc_time.h"
 #include "intune/fake_intune_api.h"
 #include "intune/intune_client.h"
 #include "intune/settings.h"
@@ -46,7 +47,7 @@ TEST(IntuneSettingsTest, LoadClientSecretRefusesAFileOthersMayRead) {
 
 TEST(IntuneFormatTest, HexTimesAndCuts) {
   EXPECT_EQ(UpperHex("a1:b2 c3-d4"), "A1B2C3D4");
-  EXPECT_EQ(IsoUtc(1796464800), "2026-12-05T10:00:00Z");
+  EXPECT_EQ(FormatUtcTime(1796464800), "2026-12-05T10:00:00Z");
   EXPECT_EQ(CutToCharacters("h\xC3\xA9llo", 2), "h\xC3\xA9");
   EXPECT_EQ(CutToCharacters("abc", 5), "abc");
   EXPECT_EQ(ValidationCodeFromName("ChallengeExpired"), ValidationCode::kChallengeExpired);

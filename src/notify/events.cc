@@ -4,6 +4,8 @@
 
 #include <ctime>
 
+#include "common/utc_time.h"
+
 #include "ca/revocation.h"
 
 namespace scepgate::notify {
@@ -19,14 +21,7 @@ store::OutboxEvent Make(const char* type, const nlohmann::json& data, int64_t no
   return e;
 }
 
-std::string Iso(int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string Iso(int64_t t) { return FormatUtcTime(t); }
 
 }  // namespace
 
