@@ -10,6 +10,7 @@
 #include "mgmt/records.h"
 #include "notify/notifier.h"
 #include "notify/webhook.h"
+#include "notify/webhook_sink.h"
 #include "paged_list.h"
 #include "serve_stack.h"
 #include "views.h"
@@ -56,7 +57,8 @@ void Deliver(const Flags& f) {
   if (c.webhook_urls.empty())
     Die(Error::InvalidArgument("no [webhooks] urls are configured: nothing to deliver to"));
   auto sender = notify::MakeCurlSender(c.webhook_timeout_seconds);
-  notify::Notifier notifier(*data->store, *sender, clock, NotifierOptionsOf(c));
+  notify::WebhookSink webhooks(*sender, clock, c.webhook_urls, c.webhook_secret);
+  notify::Notifier notifier(*data->store, webhooks, clock, NotifierOptionsOf(c));
   auto until = std::chrono::steady_clock::now() + std::chrono::seconds(f.for_seconds);
   int total = 0;
   while (true) {

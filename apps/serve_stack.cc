@@ -13,9 +13,11 @@
 #include "http/api_handler.h"
 #include "http/gateway_handler.h"
 #include "http/mux.h"
+#include "intune_mode.h"
 #include "mgmt/targeting.h"
 #include "notify/notifier.h"
 #include "notify/validation_webhook.h"
+#include "notify/webhook_sink.h"
 #include "policy/pipeline.h"
 #include "scep/expiry.h"
 #include "scep/service.h"
@@ -61,6 +63,7 @@ policy::PipelineOptions PolicyOptions(const DataDir& data) {
   o.static_options.names.max_sans = c.max_sans;
   o.revoke_superseded = c.revoke_superseded;
   o.seal_keys = data.seal_keys;
+  o.intune_profile = c.intune_profile;
   return o;
 }
 
@@ -74,8 +77,6 @@ std::vector<std::pair<mgmt::Role, std::string>> ClientRolesOf(const Config& c) {
 
 notify::NotifierOptions NotifierOptionsOf(const Config& c) {
   notify::NotifierOptions o;
-  o.urls = c.webhook_urls;
-  o.secret = c.webhook_secret;
   o.max_attempts = c.webhook_max_attempts;
   o.backoff_seconds = c.webhook_backoff_seconds;
   o.max_backoff_seconds = c.webhook_max_backoff_seconds;
@@ -89,8 +90,9 @@ notify::NotifierOptions NotifierOptionsOf(const Config& c) {
 
 struct ServeStack::Parts {
   Parts(DataDir& d, const Clock& clock, Random& random, scep::ServiceOptions service_options,
-        ServeMetrics metrics)
-      : validation_sender(notify::MakeCurlSender(d.config.validation_timeout_seconds)),
+        ServeMetrics metrics, std::unique_ptr<IntuneMode> intune_mode)
+      : intune(std::move(intune_mode)),
+        validation_sender(notify::MakeCurlSender(d.config.validation_timeout_seconds)),
         validation(MakeValidation(d, clock)),
         targeting(*d.store),
         policy(WithValidator(PolicyOptions(d)), *d.store, targeting, clock),
@@ -118,8 +120,8 @@ struct ServeStack::Parts {
                           spdlog::error("expiry watch: {}", checked.error().message);
                       }),
         webhook_sender(notify::MakeCurlSender(d.config.webhook_timeout_seconds)),
-        notifier(*d.store, *webhook_sender, clock,
-                 WithCounts(NotifierOptionsOf(d.config), metrics)),
+        webhooks(*webhook_sender, clock, d.config.webhook_urls, d.config.webhook_secret),
+        notifier(*d.store, webhooks, clock, WithCounts(NotifierOptionsOf(d.config), metrics)),
         notifier_thread(notifier, d.config.webhook_poll_ms) {}
 
   static notify::NotifierOptions WithCounts(notify::NotifierOptions o, ServeMetrics metrics) {
@@ -135,6 +137,7 @@ struct ServeStack::Parts {
   }
   policy::PipelineOptions WithValidator(policy::PipelineOptions o) {
     if (validation) o.validator = &*validation;
+    if (intune) o.intune = &intune->challenges();
     return o;
   }
   scep::ServiceOptions WithSpare(scep::ServiceOptions o) {
@@ -142,6 +145,7 @@ struct ServeStack::Parts {
     return o;
   }
 
+  std::unique_ptr<IntuneMode> intune;  // null unless [intune] enabled
   std::unique_ptr<notify::WebhookSender> validation_sender;
   std::optional<notify::ValidationWebhook> validation;
   mgmt::Targeting targeting;
@@ -158,6 +162,7 @@ struct ServeStack::Parts {
   scep::ExpiryWatch expiry;
   PeriodicThread expiry_thread;  // expiry.Check() hourly
   std::unique_ptr<notify::WebhookSender> webhook_sender;
+  notify::WebhookSink webhooks;
   notify::Notifier notifier;
   notify::NotifierThread notifier_thread;
 };
@@ -178,7 +183,16 @@ Result<std::shared_ptr<ServeStack>> ServeStack::Open(const std::filesystem::path
   SG_ASSIGN_OR_RETURN(service_options.general_template, ToTemplate(c.general_template, "general"));
   service_options.max_transaction_id = c.max_transaction_id;
   service_options.signer_clock_skew_seconds = c.signer_clock_skew_seconds;
-  auto parts = std::make_unique<Parts>(*data, clock, random, std::move(service_options), metrics);
+  std::unique_ptr<IntuneMode> intune;
+  if (c.intune_enabled) {
+    SG_ASSIGN_OR_RETURN(
+        intune, IntuneMode::Open(dir, c, *data->store, *data->crls, clock, metrics.registry));
+    if (c.intune_wait_for_success_notification)
+      service_options.intune_wait = std::chrono::seconds(c.intune_notification_wait_seconds);
+    service_options.wake_intune_notifier = [mode = intune.get()] { mode->WakeNotifier(); };
+  }
+  auto parts = std::make_unique<Parts>(*data, clock, random, std::move(service_options), metrics,
+                                       std::move(intune));
   return std::shared_ptr<ServeStack>(new ServeStack(std::move(data), std::move(parts)));
 }
 

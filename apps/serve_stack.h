@@ -24,7 +24,7 @@ notify::NotifierOptions NotifierOptionsOf(const Config& c);
 
 // Where a stack counts what it serves: one per process, kept across reloads. Both may be null.
 struct ServeMetrics {
-  const metrics::Registry* registry = nullptr;  // rendered at the admin listener's /metrics
+  metrics::Registry* registry = nullptr;  // rendered at the admin listener's /metrics
   http::RequestMetrics* requests = nullptr;
 };
 

@@ -120,11 +120,53 @@ Status ReadKeyLimits(TableReader& policy, Config& c) {
   return {};
 }
 
+// An [intune] base URL: http(s), ending in '/' (the tenant or a path is appended to it).
+Status CheckBaseUrl(std::string_view key, const std::string& url) {
+  if (!url.starts_with("https://") && !url.starts_with("http://"))
+    return Fail(KeyError("intune", key, "'" + url + "' is not an http(s) URL"));
+  if (!url.ends_with('/')) return Fail(KeyError("intune", key, "must end in '/'"));
+  return {};
+}
+
+// [intune]; with enabled = true, the tenant and client id are required. The secret file and the
+// revocation reason are checked where they are used (apps/serve_stack.cc).
+Status ReadIntune(const toml::table* table, Config& c) {
+  TableReader intune(table, "intune");
+  SG_TRY_STATUS(intune.Bool("enabled", c.intune_enabled));
+  SG_TRY_STATUS(intune.Str("tenant", c.intune_tenant));
+  SG_TRY_STATUS(intune.Str("client_id", c.intune_client_id));
+  SG_TRY_STATUS(intune.Str("client_secret_file", c.intune_client_secret_file));
+  SG_TRY_STATUS(intune.Str("provider", c.intune_provider));
+  SG_TRY_STATUS(intune.Str("login_url", c.intune_login_url));
+  SG_TRY_STATUS(intune.Str("graph_url", c.intune_graph_url));
+  SG_TRY_STATUS(intune.Str("resource", c.intune_resource));
+  SG_TRY_STATUS(intune.Str("ca_file", c.intune_ca_file));
+  SG_TRY_STATUS(intune.Int("timeout_seconds", c.intune_timeout_seconds, 1, 300));
+  SG_TRY_STATUS(intune.Str("profile", c.intune_profile));
+  SG_TRY_STATUS(intune.Int("notify_max_attempts", c.intune_notify_max_attempts, 1, 1000));
+  SG_TRY_STATUS(
+      intune.Bool("wait_for_success_notification", c.intune_wait_for_success_notification));
+  SG_TRY_STATUS(intune.Int("notification_wait_seconds", c.intune_notification_wait_seconds, 1, 60));
+  SG_TRY_STATUS(
+      intune.Int("revocation_poll_seconds", c.intune_revocation_poll_seconds, 0, 7 * 86400));
+  SG_TRY_STATUS(intune.Str("revocation_reason", c.intune_revocation_reason));
+  SG_TRY_STATUS(intune.RejectUnknown());
+  if (!c.intune_enabled) return {};
+  if (c.intune_tenant.empty()) return Fail(KeyError("intune", "tenant", "is required"));
+  if (c.intune_client_id.empty()) return Fail(KeyError("intune", "client_id", "is required"));
+  if (c.intune_client_secret_file.empty())
+    return Fail(KeyError("intune", "client_secret_file", "is required"));
+  if (c.intune_provider.empty()) return Fail(KeyError("intune", "provider", "must not be empty"));
+  SG_TRY_STATUS(CheckBaseUrl("login_url", c.intune_login_url));
+  SG_TRY_STATUS(CheckBaseUrl("graph_url", c.intune_graph_url));
+  return CheckBaseUrl("resource", c.intune_resource);
+}
+
 Status ReadAll(const toml::table& root, Config& c) {
   for (const auto& [k, v] : root) {
-    static const KeySet kTables = {"server", "store",    "scep",   "challenges", "mgmt",
-                                   "api",    "webhooks", "ca",     "ocsp",       "templates",
-                                   "policy", "log",      "pkcs11", "admin",      "metrics"};
+    static const KeySet kTables = {"server",   "store", "scep",    "challenges", "mgmt",   "api",
+                                   "webhooks", "ca",    "ocsp",    "templates",  "policy", "log",
+                                   "pkcs11",   "admin", "metrics", "intune"};
     if (!kTables.contains(k.str())) return Fail(KeyError("", k.str(), "unknown section"));
   }
   TableReader server(Sub(root, "server"), "server");
@@ -286,6 +328,8 @@ Status ReadAll(const toml::table& root, Config& c) {
     return Fail(
         KeyError("policy", "validation_url", "'" + c.validation_url + "' is not an http(s) URL"));
   SG_TRY_STATUS(policy.RejectUnknown());
+
+  SG_TRY_STATUS(ReadIntune(Sub(root, "intune"), c));
 
   TableReader log(Sub(root, "log"), "log");
   SG_TRY_STATUS(log.Str("level", c.log_level));
@@ -553,6 +597,42 @@ max_sans = 32
 validation_url = ""
 validation_secret = ""
 validation_timeout_seconds = 5
+
+[intune]
+# Intune mode (docs/intune.md): scepgate as the certification authority behind Microsoft Intune's
+# own SCEP profiles. A challenge that is not scepgate's own goes to Intune's validateRequest;
+# Intune is notified of each outcome (through the outbox) and its revocation requests are
+# carried out.
+enabled = false
+# The Entra ID tenant (a GUID or contoso.onmicrosoft.com) and the app registration's client ID.
+tenant = ""
+client_id = ""
+# The client secret's value alone, in a file only its owner may read (0600), relative to the
+# data dir.
+client_secret_file = "intune-client-secret"
+# Sent to Intune as callerInfo and the UserAgent header, with scepgate's version appended.
+provider = "scepgate"
+# Overridable for national clouds and tests; each ends in '/'.
+login_url = "https://login.microsoftonline.com/"
+graph_url = "https://graph.microsoft.com/"
+resource = "https://api.manage.microsoft.com/"
+# PEM bundle trusted for these HTTPS calls; "" = the system's trust store.
+ca_file = ""
+timeout_seconds = 30
+# The profile whose template (purpose, EKUs, validity) Intune-validated certificates get; "" =
+# the template the CSR's key usage picks, as for a static challenge.
+profile = ""
+# A notification Intune has not taken after this many attempts is given up ("dead").
+notify_max_attempts = 20
+# Hold the answer to the device until Intune took the success notification, for at most
+# notification_wait_seconds (then the certificate is returned anyway and the notification stays
+# queued). Off: the device is answered at once and Intune hears within a second or so.
+wait_for_success_notification = false
+notification_wait_seconds = 10
+# How often Intune's revocation requests are downloaded (one node at a time); 0 = never. The
+# interface carries no reason: this one goes on the CRL.
+revocation_poll_seconds = 300
+revocation_reason = "cessationOfOperation"
 
 [log]
 # trace, debug, info, warn, error, critical, off

@@ -146,6 +146,27 @@ struct Config {
   int validation_timeout_seconds = 5;  // no answer in time refuses the request
 
   // [log]
+  // [intune] Intune mode (docs/intune.md): Intune's challenges validated by Intune, outcomes
+  // notified to it, its revocation requests carried out.
+  bool intune_enabled = false;
+  std::string intune_tenant;     // Entra ID tenant: a GUID or contoso.onmicrosoft.com
+  std::string intune_client_id;  // the app registration's application (client) ID
+  std::string intune_client_secret_file = "intune-client-secret";  // relative to the data dir
+  std::string intune_provider = "scepgate";  // callerInfo and UserAgent (the version appended)
+  std::string intune_login_url = "https://login.microsoftonline.com/";
+  std::string intune_graph_url = "https://graph.microsoft.com/";
+  std::string intune_resource = "https://api.manage.microsoft.com/";
+  std::string intune_ca_file;  // PEM bundle trusted for Intune's HTTPS; "" = the system's
+  int intune_timeout_seconds = 30;
+  std::string intune_profile;  // template of Intune-validated certificates; "" = by key usage
+  int intune_notify_max_attempts = 20;
+  // The answer to a device waits until Intune took the success notification (at most
+  // intune_notification_wait_seconds; the certificate is returned either way).
+  bool intune_wait_for_success_notification = false;
+  int intune_notification_wait_seconds = 10;
+  int intune_revocation_poll_seconds = 300;  // 0 = no polling
+  std::string intune_revocation_reason = "cessationOfOperation";
+
   std::string log_level = "info";
   bool log_json = false;
 };

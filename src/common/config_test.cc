@@ -177,6 +177,46 @@ TEST_F(ConfigTest, KeyNameAndSignerLimitsHaveSafeDefaultsAndAreChecked) {
   }
 }
 
+TEST_F(ConfigTest, IntuneModeIsOffByDefaultAndItsSettingsAreChecked) {
+  auto d = Load(DefaultConfigText(""));
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_FALSE(d->intune_enabled);
+  EXPECT_EQ(d->intune_login_url, "https://login.microsoftonline.com/");
+  EXPECT_EQ(d->intune_resource, "https://api.manage.microsoft.com/");
+  EXPECT_EQ(d->intune_revocation_poll_seconds, 300);
+  EXPECT_EQ(d->intune_revocation_reason, "cessationOfOperation");
+  EXPECT_EQ(d->intune_client_secret_file, "intune-client-secret");
+
+  const std::string on =
+      "[intune]\nenabled = true\ntenant = \"contoso.onmicrosoft.com\"\n"
+      "client_id = \"5e4c1ad0-3f1b-4c6a-9d2e-7a8b9c0d1e2f\"\n";
+  auto c = Load(on +
+                "login_url = \"https://127.0.0.1:8443/login/\"\nprofile = \"intune\"\n"
+                "revocation_poll_seconds = 0\n");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_TRUE(c->intune_enabled);
+  EXPECT_EQ(c->intune_tenant, "contoso.onmicrosoft.com");
+  EXPECT_EQ(c->intune_login_url, "https://127.0.0.1:8443/login/");
+  EXPECT_EQ(c->intune_profile, "intune");
+  EXPECT_EQ(c->intune_revocation_poll_seconds, 0);
+
+  auto error = [&](const std::string& text) {
+    auto r = Load(text);
+    return r ? std::string("accepted") : r.error().message;
+  };
+  EXPECT_NE(error("[intune]\nenabled = true\nclient_id = \"x\"\n").find("intune.tenant"),
+            std::string::npos);
+  EXPECT_NE(error("[intune]\nenabled = true\ntenant = \"t\"\n").find("intune.client_id"),
+            std::string::npos);
+  EXPECT_NE(error(on + "graph_url = \"https://graph.microsoft.com\"\n").find("intune.graph_url"),
+            std::string::npos);
+  EXPECT_NE(error(on + "login_url = \"ftp://x/\"\n").find("intune.login_url"), std::string::npos);
+  EXPECT_NE(error(on + "client_secret = \"inline\"\n").find("client_secret"), std::string::npos);
+  EXPECT_NE(error(on + "timeout_seconds = 0\n").find("intune.timeout_seconds"), std::string::npos);
+  // Off, an incomplete section is kept for later.
+  EXPECT_TRUE(Load("[intune]\nenabled = false\ntenant = \"\"\n"));
+}
+
 TEST_F(ConfigTest, MissingFileIsNotFound) {
   EXPECT_EQ(LoadConfig(dir_ / "none.toml").error().code, ErrorCode::kNotFound);
 }

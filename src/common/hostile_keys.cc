@@ -6,7 +6,6 @@
 namespace scepgate::hostile {
 namespace {
 
-
 Result<EvpPkeyPtr> FromData(const char* type, int selection, OSSL_PARAM_BLD& bld) {
   ParamsPtr params(OSSL_PARAM_BLD_to_param(&bld));
   EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));

@@ -14,13 +14,22 @@ PeriodicThread::~PeriodicThread() {
   thread_.join();
 }
 
+void PeriodicThread::Wake() {
+  {
+    std::lock_guard lock(mu_);
+    woken_ = true;
+  }
+  cv_.notify_all();
+}
+
 void PeriodicThread::Loop() {
   std::unique_lock lock(mu_);
   while (!stop_) {
+    woken_ = false;
     lock.unlock();
     tick_();
     lock.lock();
-    cv_.wait_for(lock, interval_, [this] { return stop_; });
+    cv_.wait_for(lock, interval_, [this] { return stop_ || woken_; });
   }
 }
 

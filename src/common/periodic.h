@@ -17,6 +17,9 @@ class PeriodicThread {
   PeriodicThread(std::chrono::milliseconds interval, std::function<void()> tick);
   // Stops the thread; waits for a running tick to return.
   ~PeriodicThread();
+  // Runs the next tick now rather than at the end of the interval (once the running one, if
+  // any, returns). Thread-safe.
+  void Wake();
   PeriodicThread(const PeriodicThread&) = delete;
   PeriodicThread& operator=(const PeriodicThread&) = delete;
 
@@ -25,9 +28,10 @@ class PeriodicThread {
 
   const std::chrono::milliseconds interval_;
   const std::function<void()> tick_;
-  std::mutex mu_;  // guards stop_
+  std::mutex mu_;  // guards stop_ and woken_
   std::condition_variable cv_;
   bool stop_ = false;
+  bool woken_ = false;
   std::thread thread_;  // last: starts once the members above exist
 };
 

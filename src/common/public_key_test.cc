@@ -9,7 +9,6 @@
 namespace scepgate {
 namespace {
 
-
 EvpPkeyPtr Rsa2048() {
   static EVP_PKEY* const key = EVP_RSA_gen(2048);
   EXPECT_NE(key, nullptr);

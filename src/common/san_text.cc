@@ -5,7 +5,6 @@
 namespace scepgate {
 namespace {
 
-
 std::string Text(const ASN1_STRING* s) {
   return {reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
           static_cast<size_t>(ASN1_STRING_length(s))};

@@ -86,7 +86,11 @@ Result<SuccessNotification> SuccessNotificationFor(std::string transaction_id, B
   if (X509_digest(&cert, EVP_sha1(), sha1, &length) != 1)
     return Fail(CryptoError("cannot take the certificate's SHA-1 thumbprint"));
   n.thumbprint = HexEncode(ByteView(sha1, length));
-  n.serial_number = SerialHex(*X509_get0_serialNumber(&cert));  // upper-cased when sent
+  // The serial's bytes, as Windows and OpenSSL show it (an even number of digits; scepgate's
+  // stored form drops a leading zero); upper-cased when sent.
+  const ASN1_INTEGER* serial = X509_get0_serialNumber(&cert);
+  n.serial_number = HexEncode(
+      ByteView(ASN1_STRING_get0_data(serial), static_cast<size_t>(ASN1_STRING_length(serial))));
   SG_ASSIGN_OR_RETURN(n.not_after, AsnTimeToUnix(*X509_get0_notAfter(&cert)));
   n.issuing_ca = NameToString(*X509_get_issuer_name(&cert));
   return n;

@@ -19,6 +19,11 @@ class FakeIntuneApi final : public IntuneApi {
     std::lock_guard lock(mu_);
     errors_.push_back(std::move(error));
   }
+  // The next upload fails with `error`, once (after any FailNext error).
+  void FailNextUpload(Error error) {
+    std::lock_guard lock(mu_);
+    upload_errors_.push_back(std::move(error));
+  }
   // What Validate and the notifications answer from now on (Success by default).
   void SetAnswer(ValidationCode code, std::string description = "") {
     std::lock_guard lock(mu_);
@@ -64,6 +69,11 @@ class FakeIntuneApi final : public IntuneApi {
     std::lock_guard lock(mu_);
     if (results.empty()) return Fail(Error::InvalidArgument("no results"));
     SG_TRY_STATUS(NextError());
+    if (!upload_errors_.empty()) {
+      Error e = std::move(upload_errors_.front());
+      upload_errors_.pop_front();
+      return Fail(std::move(e));
+    }
     for (const RevocationResult& r : results) {
       std::erase_if(revocations_, [&](const RevocationRequest& q) {
         return q.request_context == r.request_context;
@@ -104,6 +114,7 @@ class FakeIntuneApi final : public IntuneApi {
 
   mutable std::mutex mu_;
   std::deque<Error> errors_;
+  std::deque<Error> upload_errors_;
   ValidationAnswer answer_{ValidationCode::kSuccess, "Success", ""};
   std::vector<RevocationRequest> revocations_;  // handed out until a result names them
   std::vector<Validated> validated_;

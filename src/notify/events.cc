@@ -4,6 +4,7 @@
 
 #include <ctime>
 
+#include "common/ossl.h"
 #include "common/utc_time.h"
 
 #include "ca/revocation.h"
@@ -55,6 +56,35 @@ store::OutboxEvent FailedEvent(const store::RequestRecord& r, int64_t now) {
                          {"remote_addr", r.remote_addr},
                          {"correlation_id", r.correlation_id}};
   return Make(kRequestFailed, data, now);
+}
+
+store::OutboxEvent IntuneSuccessEvent(const store::CertificateRecord& c,
+                                      const store::RequestRecord& r, ByteView csr_der,
+                                      int64_t now) {
+  nlohmann::json data = {{"transaction_id", r.transaction_id},
+                         {"serial", c.serial},
+                         {"csr", Base64Encode(csr_der)},
+                         {"correlation_id", r.correlation_id}};
+  return Make(kIntuneSuccess, data, now);
+}
+
+store::OutboxEvent IntuneFailureEvent(const store::RequestRecord& r, ByteView csr_der,
+                                      int64_t now) {
+  nlohmann::json data = {{"transaction_id", r.transaction_id},
+                         {"csr", Base64Encode(csr_der)},
+                         {"hresult", HResultFor(r)},
+                         {"description", r.reason},
+                         {"correlation_id", r.correlation_id}};
+  return Make(kIntuneFailure, data, now);
+}
+
+int64_t HResultFor(const store::RequestRecord& r) {
+  auto hresult = [](uint32_t value) { return int64_t{static_cast<int32_t>(value)}; };
+  if (r.reason.starts_with("ValidationUnavailable") || r.reason.starts_with("StoreUnavailable"))
+    return hresult(0x800706BA);                                      // RPC_S_SERVER_UNAVAILABLE
+  if (r.fail_info == "badMessageCheck") return hresult(0x80090006);  // NTE_BAD_SIGNATURE
+  if (r.stage == "issue") return hresult(0x8000FFFF);                // E_UNEXPECTED
+  return hresult(0x80094012);                                        // CERTSRV_E_TEMPLATE_DENIED
 }
 
 store::OutboxEvent ExpiringEvent(const std::string& role, const std::string& subject,

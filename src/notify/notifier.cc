@@ -18,25 +18,6 @@ int64_t Notifier::Backoff(int attempts) const {
   return std::min<int64_t>(wait, options_.max_backoff_seconds);
 }
 
-std::string Notifier::Send(const store::OutboxEvent& event) {
-  auto body = EnvelopeJson(event);
-  if (!body) return body.error().message;
-  Headers headers = {{"X-Scepgate-Event", event.type},
-                     {"X-Scepgate-Delivery", std::to_string(event.id)}};
-  if (!options_.secret.empty()) {
-    auto signature = SignatureHeader(options_.secret, clock_.Now(), *body);
-    if (!signature) return signature.error().message;
-    headers.emplace_back("X-Scepgate-Signature", *signature);
-  }
-  for (const std::string& url : options_.urls) {
-    auto reply = sender_.Post(url, *body, headers);
-    if (!reply) return url + ": " + reply.error().message;
-    if (reply->status < 200 || reply->status > 299)
-      return url + ": HTTP " + std::to_string(reply->status);
-  }
-  return "";
-}
-
 std::string WorkerName() {
   static const std::string name = [] {
     std::array<char, 256> host{};
@@ -49,18 +30,19 @@ std::string WorkerName() {
 }
 
 Result<int> Notifier::DeliverDue() {
-  if (options_.urls.empty()) return 0;
+  if (!sink_.Enabled()) return 0;
+  const store::EventScope scope = sink_.Scope();
   int delivered = 0;
-  // One event per lease: a slow URL holds up only the event being sent, never a batch whose
+  // One event per lease: a slow receiver holds up only the event being sent, never a batch whose
   // leases run out while it waits.
   for (int i = 0; i < options_.batch; ++i) {
-    SG_ASSIGN_OR_RETURN(
-        auto taken, store_.ClaimEvents(clock_.Now(), 1, options_.lease_seconds, options_.owner));
+    SG_ASSIGN_OR_RETURN(auto taken, store_.ClaimEvents(clock_.Now(), 1, options_.lease_seconds,
+                                                       options_.owner, scope));
     if (taken.empty()) break;
     const store::OutboxEvent& event = taken.front();
-    std::string error = Send(event);
+    DeliveryResult result = sink_.Deliver(event);
     Status marked;
-    if (error.empty()) {
+    if (result.kind == DeliveryResult::Kind::kDelivered) {
       std::optional<store::RequestTransition> then;
       if (event.type == kCertificateIssued) then = store::RequestTransition{"issued", "notified"};
       marked = store_.MarkEventDelivered(event.id, options_.owner, clock_.Now(), then);
@@ -68,10 +50,11 @@ Result<int> Notifier::DeliverDue() {
       if (options_.on_attempt) options_.on_attempt("delivered");
     } else {
       int attempts = event.attempts + 1;
-      bool give_up = attempts >= options_.max_attempts;
+      bool give_up =
+          attempts >= options_.max_attempts || result.kind == DeliveryResult::Kind::kRejected;
       spdlog::warn("event={} type={} attempt={} delivery failed: {}{}", event.id, event.type,
-                   attempts, error, give_up ? " (giving up)" : "");
-      marked = store_.MarkEventFailed(event.id, options_.owner, error,
+                   attempts, result.error, give_up ? " (giving up)" : "");
+      marked = store_.MarkEventFailed(event.id, options_.owner, result.error,
                                       clock_.Now() + Backoff(attempts), give_up);
       if (options_.on_attempt) options_.on_attempt(give_up ? "dead" : "failed");
     }
@@ -90,7 +73,7 @@ Result<int> Notifier::PruneExpired() {
   constexpr int kMaxBatches = 100;  // the rest waits for the next call
   constexpr int64_t kInterval = 60;
   int64_t now = clock_.Now();
-  if (options_.retention_seconds <= 0 || now < next_prune_at_) return 0;
+  if (!options_.prune || options_.retention_seconds <= 0 || now < next_prune_at_) return 0;
   next_prune_at_ = now + kInterval;
   int pruned = 0;
   for (int i = 0; i < kMaxBatches; ++i) {

@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <deque>
+
 #include "notify/events.h"
+#include "notify/webhook_sink.h"
 #include "store/memory_store.h"
 
 namespace scepgate::notify {
@@ -57,17 +60,19 @@ class NotifierTest : public ::testing::Test {
                 int64_t retention_seconds = 0) {
     NotifierOptions o;
     o.retention_seconds = retention_seconds;
-    o.urls = std::move(urls);
-    o.secret = "hook-secret";
     o.max_attempts = max_attempts;
     o.backoff_seconds = 10;
     o.max_backoff_seconds = 25;
-    return Notifier(store_, sender_, clock_, o);
+    return Notifier(store_, Sink(std::move(urls)), clock_, o);
+  }
+  WebhookSink& Sink(std::vector<std::string> urls) {
+    return sinks_.emplace_back(sender_, clock_, std::move(urls), "hook-secret");
   }
 
   store::MemoryStore store_;
   FakeClock clock_{1'000'000};
   FakeSender sender_;
+  std::deque<WebhookSink> sinks_;  // each notifier's, kept as long as it
 };
 
 TEST_F(NotifierTest, DeliversSignedEventsToEveryUrlAndMarksTheRequestNotified) {
@@ -134,11 +139,10 @@ TEST_F(NotifierTest, EachAttemptIsReportedDeliveredFailedOrDead) {
   sender_.script = {200, 500, 500};
   std::vector<std::string> results;
   NotifierOptions o;
-  o.urls = {"http://a.example/hook"};
   o.max_attempts = 2;
   o.backoff_seconds = 10;
   o.on_attempt = [&](std::string_view r) { results.emplace_back(r); };
-  Notifier n(store_, sender_, clock_, o);
+  Notifier n(store_, Sink({"http://a.example/hook"}), clock_, o);
   EXPECT_EQ(*n.DeliverDue(), 1);
   clock_.Advance(10);
   EXPECT_EQ(*n.DeliverDue(), 0);
@@ -162,6 +166,24 @@ TEST_F(NotifierTest, WithoutUrlsEventsStayQueued) {
   EXPECT_EQ(*n.DeliverDue(), 0);
   EXPECT_TRUE(sender_.calls.empty());
   EXPECT_EQ(store_.ListEvents({})->front().state, "pending");
+}
+
+TEST_F(NotifierTest, WebhooksLeaveIntuneNotificationsToTheirOwnNotifier) {
+  store::OutboxEvent intune;
+  intune.type = kIntuneSuccess;
+  intune.payload = "{}";
+  intune.created_at = clock_.Now();
+  intune.next_attempt_at = clock_.Now();
+  ASSERT_TRUE(store_.EnqueueEvent(intune));
+  Issue("aa");
+  Notifier n = Make({"http://a.example/hook"});
+  EXPECT_EQ(*n.DeliverDue(), 1);
+  ASSERT_EQ(sender_.calls.size(), 1u);
+  EXPECT_EQ(Header(sender_.calls[0].headers, "X-Scepgate-Event"), "certificate.issued");
+  auto pending = store_.ListEvents(
+      {.state = "pending", .limit = 0, .type = "", .before_id = 0, .request_id = 0});
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ(pending->front().type, kIntuneSuccess);
 }
 
 TEST_F(NotifierTest, EventsPastTheRetentionArePrunedDeliveredOrNotAtMostOnceAMinute) {

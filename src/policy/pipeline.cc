@@ -61,7 +61,32 @@ Status Pipeline::Check(const EnrollmentRequest& request, Grant& grant) {
   if (renewal_without_challenge) return static_.VerifyChecked(request);
   SG_ASSIGN_OR_RETURN(std::optional<std::string> given, ChallengePassword(request.csr));
   if (!given || static_.IsStaticChallenge(*given)) return static_.VerifyChecked(request);
+  if (options_.intune != nullptr) {
+    SG_ASSIGN_OR_RETURN(bool own, IsOwnChallenge(*given));
+    if (!own) return VerifyIntune(request, grant);
+  }
   return VerifyOneTime(request, *given, grant);
+}
+
+Result<bool> Pipeline::IsOwnChallenge(const std::string& challenge) {
+  if (LooksSealed(challenge)) return true;
+  SG_ASSIGN_OR_RETURN(Bytes digest, Digest("SHA256", AsView(challenge)));
+  SG_ASSIGN_OR_RETURN(auto record, store_.FindChallenge(HexEncode(digest)));
+  return record.has_value();
+}
+
+Status Pipeline::VerifyIntune(const EnrollmentRequest& request, Grant& grant) {
+  grant.intune = true;  // from here on, whatever happens, Intune hears of it
+  grant.profile = options_.intune_profile;
+  SG_TRY_STATUS(options_.intune->Check(request.transaction_id, request.csr));
+  if (options_.intune_profile.empty()) return {};
+  auto e = ExpectedForProfile(options_.intune_profile);
+  if (!e && e.error().code == ErrorCode::kNotFound)
+    return Fail(Error::Internal("IntuneProfileMissing: [intune] profile '" +
+                                options_.intune_profile + "' does not exist"));
+  if (!e) return Fail(e.error());
+  Take(*e, grant);
+  return {};
 }
 
 Result<Expected> Pipeline::LoadChallenge(const std::string& challenge) {
@@ -126,14 +151,10 @@ Status Pipeline::Recheck(Grant& grant) {
   return CheckDevice(grant.device_id, grant.profile, grant);
 }
 
-Result<Expected> Pipeline::ExpectedForRenewal(const EnrollmentRequest& request,
-                                              const store::CertificateRecord& renewed) {
-  SG_ASSIGN_OR_RETURN(auto profile, store_.FindProfile(renewed.profile));
-  if (!profile) return Fail(NotTargeted(renewed.profile, renewed.device_id));
+Result<Expected> Pipeline::ExpectedForProfile(const std::string& name) {
+  SG_ASSIGN_OR_RETURN(auto profile, store_.FindProfile(name));
+  if (!profile) return Fail(Error::NotFound("no profile '" + name + "'"));
   Expected e;
-  SG_ASSIGN_OR_RETURN(e.subject_digest, SubjectDigest(*X509_get_subject_name(&request.signer)));
-  e.subject = renewed.subject;
-  SG_ASSIGN_OR_RETURN(e.sans_digest, SansDigest(renewed.sans));
   SG_ASSIGN_OR_RETURN(ca::Purpose purpose, ca::ParsePurpose(profile->purpose));
   e.purpose = profile->purpose;
   e.key_type = profile->key_type;
@@ -144,6 +165,19 @@ Result<Expected> Pipeline::ExpectedForRenewal(const EnrollmentRequest& request,
   }
   e.min_key_size = profile->min_key_size;
   e.validity_days = profile->validity_days;
+  return e;
+}
+
+Result<Expected> Pipeline::ExpectedForRenewal(const EnrollmentRequest& request,
+                                              const store::CertificateRecord& renewed) {
+  auto found = ExpectedForProfile(renewed.profile);
+  if (!found && found.error().code == ErrorCode::kNotFound)
+    return Fail(NotTargeted(renewed.profile, renewed.device_id));
+  if (!found) return Fail(found.error());
+  Expected e = std::move(*found);
+  SG_ASSIGN_OR_RETURN(e.subject_digest, SubjectDigest(*X509_get_subject_name(&request.signer)));
+  e.subject = renewed.subject;
+  SG_ASSIGN_OR_RETURN(e.sans_digest, SansDigest(renewed.sans));
   return e;
 }
 

@@ -7,6 +7,7 @@
 
 #include "common/clock.h"
 #include "policy/expected.h"
+#include "policy/intune_challenges.h"
 #include "policy/policy.h"
 #include "policy/sealed_challenge.h"
 #include "policy/static_policy.h"
@@ -20,6 +21,12 @@ struct PipelineOptions {
   bool revoke_superseded = false;      // a linked renewal revokes the certificate it replaces
   std::vector<SealKey> seal_keys;      // to open sealed challenges; empty: none accepted
   Validator* validator = nullptr;      // asked last about every request that passes; null: none
+  // Intune mode: a first enrollment whose challenge is not scepgate's own (static, stored or
+  // sealed) is put to Intune; null: such a challenge is ChallengeInvalid.
+  IntuneChallenges* intune = nullptr;
+  // The profile whose template (purpose, EKUs, validity) Intune-validated requests get; "": the
+  // template the CSR's key usage picks, as for a static challenge.
+  std::string intune_profile;
 };
 
 // Thread-safe: holds only immutable state and thread-safe references.
@@ -36,8 +43,9 @@ class Pipeline final : public Policy {
   // key and usage checks against the current profile; for a first enrollment with the
   // static challenge (or none, when open) the StaticPolicy checks; otherwise the one-time
   // challenge: ChallengeInvalid, ChallengeExpired, ChallengeAlreadyUsed, DeviceRetired,
-  // UserDisabled, ScepProfileNoLongerTargetedToTheClient, then CheckCsr's codes.
-  // Then, when there is a validator, its ValidationDenied / ValidationUnavailable.
+  // UserDisabled, ScepProfileNoLongerTargetedToTheClient, then CheckCsr's codes; in Intune mode,
+  // for a challenge that is none of scepgate's, IntuneChallenges::Check's codes (the grant then
+  // says `intune`). Then, when there is a validator, its ValidationDenied / ValidationUnavailable.
   // kDatabase when the store fails.
   Status Verify(const EnrollmentRequest& request, Grant& grant) override;
   // For a grant naming a device: CheckDevice's codes. Otherwise succeeds.
@@ -56,6 +64,13 @@ class Pipeline final : public Policy {
   Status VerifyOneTime(const EnrollmentRequest& request, const std::string& challenge,
                        Grant& grant);
   Status VerifyLinkedRenewal(const EnrollmentRequest& request, Grant& grant);
+  // Whether `challenge` is one of scepgate's own one-time challenges (sealed, or stored).
+  Result<bool> IsOwnChallenge(const std::string& challenge);
+  // A challenge Intune minted: Intune's verdict, then the Intune profile's template.
+  Status VerifyIntune(const EnrollmentRequest& request, Grant& grant);
+  // What a certificate of `profile` looks like: its template, key type and usages. kNotFound
+  // when there is no such profile.
+  Result<Expected> ExpectedForProfile(const std::string& profile);
   // What a renewal of `renewed` under the current profile must look like.
   Result<Expected> ExpectedForRenewal(const EnrollmentRequest& request,
                                       const store::CertificateRecord& renewed);

@@ -8,6 +8,7 @@
 
 #include "ca/key_spec.h"
 #include "common/san_text.h"
+#include "intune/fake_intune_api.h"
 #include "store/memory_store.h"
 
 namespace scepgate::policy {
@@ -771,6 +772,110 @@ TEST_F(PipelineTest, TheValidatorSeesOnlyWhatPassedAndHasTheLastWord) {
   // A request the checks refuse is never shown.
   ExpectRefused(Verify(*Csr(CsrSpec().Challenge("wrong"))), "ChallengeInvalid");
   EXPECT_EQ(validator.seen.size(), 2u);
+}
+
+// Intune mode: a challenge that is not scepgate's own goes to Intune.
+class IntunePipelineTest : public PipelineTest {
+ protected:
+  void SetUp() override {
+    PipelineTest::SetUp();
+    options_.intune = &challenges_;
+  }
+  intune::FakeIntuneApi api_;
+  IntuneChallenges challenges_{api_};
+};
+
+TEST_F(IntunePipelineTest, AForeignChallengeIsIntunesToDecide) {
+  Grant grant;
+  auto csr = Csr(CsrSpec().Challenge("minted-by-intune").Subject({{"CN", "laptop-7"}}).Sans({}));
+  auto s = Verify(*csr, grant);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_TRUE(grant.intune);
+  EXPECT_EQ(grant.device_id, "");
+  EXPECT_FALSE(grant.consume_challenge);
+  EXPECT_FALSE(grant.purpose);  // no [intune] profile: the template follows the key usage
+  auto asked = api_.validated();
+  ASSERT_EQ(asked.size(), 1u);
+  EXPECT_EQ(asked[0].transaction_id, "tid-2");
+  EXPECT_EQ(asked[0].csr_der, *CsrToDer(*csr));
+}
+
+TEST_F(IntunePipelineTest, ScepgatesOwnChallengesNeverGoToIntune) {
+  Grant stored;
+  ASSERT_TRUE(Verify(*Csr(), stored));
+  EXPECT_FALSE(stored.intune);
+  EXPECT_EQ(stored.device_id, kDevice);
+  ASSERT_TRUE(Verify(*Csr(CsrSpec().Challenge(kStatic).Sans({}))));
+  SealedClaims claims = Claims();
+  Grant sealed;
+  ASSERT_TRUE(Verify(*Csr(CsrSpec().Challenge(SealClaims(claims))), sealed));
+  EXPECT_FALSE(sealed.intune);
+  EXPECT_TRUE(api_.validated().empty());
+}
+
+TEST_F(IntunePipelineTest, IntunesRefusalsBecomeScepgatesCodes) {
+  const std::pair<intune::ValidationCode, std::string> cases[] = {
+      {intune::ValidationCode::kChallengeExpired, "ChallengeExpired"},
+      {intune::ValidationCode::kChallengeDecryptionError, "ChallengeInvalid"},
+      {intune::ValidationCode::kSubjectNameMismatch, "SubjectNameMismatch"},
+      {intune::ValidationCode::kSubjectAltNameMissing, "SubjectAltNameMismatch"},
+      {intune::ValidationCode::kScepProfileNoLongerTargetedToTheClient,
+       "ScepProfileNoLongerTargetedToTheClient"},
+      {intune::ValidationCode::kRegisteredKeyMismatch, "RegisteredKeyMismatch"},
+      {intune::ValidationCode::kUnknown, "ValidationDenied"},
+  };
+  for (const auto& [code, expected] : cases) {
+    api_.SetAnswer(code, "as the stand-in says");
+    Grant grant;
+    auto s = Verify(*Csr(CsrSpec().Challenge("minted-by-intune")), grant);
+    ExpectRefused(s, expected);
+    EXPECT_NE(s.error().message.find("Intune answered "), std::string::npos) << s.error().message;
+    EXPECT_NE(s.error().message.find("as the stand-in says"), std::string::npos);
+    EXPECT_TRUE(grant.intune) << "Intune is told of its own refusals too";
+  }
+}
+
+TEST_F(IntunePipelineTest, AnIntuneThatCannotBeAskedRefusesTheRequest) {
+  api_.FailNext(Error::Unavailable("connect timed out"));
+  Grant grant;
+  auto s = Verify(*Csr(CsrSpec().Challenge("minted-by-intune")), grant);
+  ExpectRefused(s, "ValidationUnavailable");
+  EXPECT_NE(s.error().message.find("connect timed out"), std::string::npos);
+  EXPECT_TRUE(grant.intune);
+  api_.FailNext(Error::PermissionDenied("the app's token was refused"));
+  ExpectRefused(Verify(*Csr(CsrSpec().Challenge("minted-by-intune"))), "ValidationUnavailable");
+}
+
+TEST_F(IntunePipelineTest, ScepgatesOwnChecksRunBeforeIntuneIsAsked) {
+  auto bad = Verify(*BreakSignature(*Csr(CsrSpec().Challenge("minted-by-intune"))));
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::kBadMessageCheck);
+  ExpectRefused(Verify(*Csr(CsrSpec().Challenge("minted-by-intune"), small_rsa_.get())),
+                "KeyLengthMismatch");
+  EXPECT_TRUE(api_.validated().empty());
+}
+
+TEST_F(IntunePipelineTest, TheIntuneProfileGivesTheTemplate) {
+  options_.intune_profile = kProfile;
+  Grant grant;
+  auto s = Verify(*Csr(CsrSpec().Challenge("minted-by-intune")), grant);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(grant.profile, kProfile);
+  EXPECT_EQ(grant.purpose, "signature");
+  EXPECT_EQ(grant.ekus, std::vector<std::string>{kClientAuth});
+  EXPECT_EQ(grant.validity_days, 30);
+  options_.intune_profile = "gone";
+  auto missing = Verify(*Csr(CsrSpec().Challenge("minted-by-intune")));
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::kInternal);
+  EXPECT_TRUE(missing.error().message.starts_with("IntuneProfileMissing"))
+      << missing.error().message;
+}
+
+TEST_F(IntunePipelineTest, WithoutIntuneModeAForeignChallengeIsInvalid) {
+  options_.intune = nullptr;
+  ExpectRefused(Verify(*Csr(CsrSpec().Challenge("minted-by-intune"))), "ChallengeInvalid");
+  EXPECT_TRUE(api_.validated().empty());
 }
 
 }  // namespace

@@ -46,6 +46,9 @@ struct Grant {
   // The profile requires an administrator's approval: hold the request (PENDING) instead of
   // issuing; `scepgate requests approve|reject` decides, CertPoll collects.
   bool hold_for_approval = false;
+  // Intune validated the request's challenge (Intune mode): Intune is told the outcome, a
+  // successNotification or a failureNotification, whatever it is.
+  bool intune = false;
 };
 
 // Thread-safe: implementations are called from every worker thread at once.

@@ -58,6 +58,11 @@ Reply Service::Enroll(Context& ctx) {
   ctx.record.user_upn = grant.user_upn;
   ctx.record.profile = grant.profile;
   ctx.record.challenge_id = grant.challenge_id;
+  if (grant.intune) {
+    auto der = CsrToDer(*csr->req);
+    if (!der) return Failure(ctx, der.error());
+    ctx.intune_csr_der = std::move(*der);
+  }
   if (!verdict) {
     // A copy that lost the race finds the challenge spent by the copy that won: answer as it was.
     if (auto now_claimed = FindClaim(ctx); now_claimed && *now_claimed)
@@ -126,6 +131,7 @@ Result<Reply> Service::IssueAndRecord(Context& ctx, const codec::ParsedCsr& csr,
     if (stored) {
       ctx.recorded = true;
       if (grant.supersedes && ctx.renewed) PublishAfterSupersede(ctx, ctx.renewed->issuer_id);
+      if (grant.intune) WaitForIntune(ctx, *stored);
       return reply;
     }
     ctx.record.cert_serial.clear();
@@ -175,6 +181,8 @@ Result<store::Issuance> Service::IssuanceOf(Context& ctx, const X509& cert,
                                .count();
   store::Issuance issuance;
   issuance.events.push_back(notify::IssuedEvent(rec, ctx.record, now));
+  if (grant.intune)
+    issuance.events.push_back(notify::IntuneSuccessEvent(rec, ctx.record, ctx.intune_csr_der, now));
   issuance.cert = std::move(rec);
   issuance.request = ctx.record;
   if (grant.consume_challenge)

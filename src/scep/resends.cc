@@ -24,6 +24,7 @@ Result<std::optional<store::TransactionClaim>> Service::FindClaim(const Context&
 // is the same requester; the answer is encrypted to this copy's signer.
 Reply Service::AnswerClaimed(Context& ctx, const store::TransactionClaim& claim,
                              const std::string& pubkey_sha) {
+  ctx.intune_csr_der.clear();  // the copy that claimed the transaction tells Intune
   if (claim.public_key_sha256 != pubkey_sha)
     return Failure(ctx,
                    Error::BadRequest(

@@ -75,7 +75,8 @@ Reply Service::PkiOperation(ByteView der, const Peer& peer) {
               {},      NID_aes_256_cbc,
               nullptr, {},
               false,   std::nullopt,
-              {},      false};
+              {},      false,
+              true,    {}};
   ctx.record.correlation_id = peer.correlation_id;
   ctx.record.remote_addr = peer.remote_addr;
   ctx.record.created_at = clock_.Now();
@@ -280,6 +281,9 @@ void Service::Record(Context& ctx, const Reply& reply) {
   std::vector<store::OutboxEvent> events;
   if (ctx.record.state == "failed" && ctx.notify_failure)
     events.push_back(notify::FailedEvent(ctx.record, clock_.Now()));
+  // Intune hears of a refusal, not of a 503: the device retries that transaction.
+  if (ctx.record.state == "failed" && reply.outcome == "failed" && !ctx.intune_csr_der.empty())
+    events.push_back(notify::IntuneFailureEvent(ctx.record, ctx.intune_csr_der, clock_.Now()));
   auto id = store_.RecordRequest(ctx.record, events);
   if (!id)
     spdlog::error("correlation_id={} cannot record request: {}", ctx.peer.correlation_id,

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <string>
 
 #include "ca/cert_template.h"
@@ -30,6 +32,13 @@ struct ServiceOptions {
   size_t max_transaction_id = 128;
   // A first enrollment's self-signed signer must be valid now, give or take this many seconds.
   int64_t signer_clock_skew_seconds = 300;
+  // Intune mode's [intune] wait_for_success_notification: the answer to a request Intune
+  // validated waits (at most this long) until Intune took its successNotification; 0: it does
+  // not wait.
+  std::chrono::milliseconds intune_wait{0};
+  // Called once a notification to Intune is queued with a certificate, to have it delivered at
+  // once (the Intune notifier's Wake), whether the answer waits or not; may be empty.
+  std::function<void()> wake_intune_notifier;
 };
 
 // Who is asking; goes into the request record and the log line.
@@ -107,6 +116,10 @@ class Service {
                       const std::string& pubkey_sha);
   // Re-signs the CRL of `issuer_id` after a renewal revoked the certificate it replaced.
   void PublishAfterSupersede(const Context& ctx, const std::string& issuer_id);
+  // Wakes the Intune notifier, then waits (options_.intune_wait at most) until the intune.success
+  // event of request `request_id` is delivered or given up; logs when the time runs out (the
+  // event stays queued).
+  void WaitForIntune(const Context& ctx, int64_t request_id);
   // Requests held for approval (approval.cc). Hold stores a verified request and answers PENDING;
   // AnswerHeld answers a resend or CertPoll of a held transaction by its decision: PENDING,
   // FAILURE (rejected), the certificate issued now (approved) or before (issued).

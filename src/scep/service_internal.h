@@ -35,6 +35,10 @@ struct Service::Context {
   // A failure worth a request.failed event; false when repeating one already told (a poll of a
   // rejected request).
   bool notify_failure = true;
+  // The CSR as the device sent it, once Intune was asked about the request (Intune mode): a
+  // refusal recorded then queues intune.failure with it; an issuance queues intune.success.
+  // Cleared when the request is answered from an earlier copy's outcome (a resend).
+  Bytes intune_csr_der;
 };
 
 }  // namespace scepgate::scep

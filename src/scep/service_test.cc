@@ -3,10 +3,15 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+#include <thread>
+
 #include "ca/hierarchy.h"
 #include "ca/key_spec.h"
 #include "client/enrollment.h"
 #include "client/request_builder.h"
+#include "notify/events.h"
+#include "policy/csr_info.h"
 #include "policy/static_policy.h"
 #include "store/memory_store.h"
 
@@ -58,7 +63,7 @@ class ServiceTest : public ::testing::Test {
 
   // Sends a PKCSReq for CN=`cn` signed by `signer` (with key_) and decodes the CertRep.
   codec::CertRep Send(const X509& signer, const std::string& cn, const std::string& tid,
-                      const std::string& challenge = "pw") {
+                      const std::string& challenge = "pw", Service* service = nullptr) {
     client::CsrOptions c;
     c.subject = "/CN=" + cn;
     c.challenge = challenge;
@@ -66,7 +71,8 @@ class ServiceTest : public ::testing::Test {
     client::MessageOptions m;
     m.transaction_id = tid;
     auto msg = client::BuildMessage(ca_, *CsrToDer(**csr), signer, *key_, m);
-    Reply r = service_->PkiOperation(msg->der, {"192.0.2.1", "corr-" + tid});
+    if (service == nullptr) service = service_.get();
+    Reply r = service->PkiOperation(msg->der, {"192.0.2.1", "corr-" + tid});
     EXPECT_EQ(r.http_status, 200) << r.body;
     auto rep = codec::DecodeCertRep(AsView(r.body), signer, *key_);
     EXPECT_TRUE(rep) << rep.error().message;
@@ -257,6 +263,108 @@ TEST_F(ServiceOverlapTest, ARefusedRecordDiscardsTheSignedReplyAndAnswersFailure
   EXPECT_EQ(failed, 1);
   EXPECT_EQ(spare_.handed_off(), spare_.overlaps() ? 4u : 0u)
       << "one success and three refused attempts";
+}
+
+// Intune mode as the service sees it: a grant that says `intune` queues Intune's notification
+// with the request's outcome, once per transaction.
+class IntuneGrantPolicy final : public policy::Policy {
+ public:
+  Status Verify(const policy::EnrollmentRequest& request, policy::Grant& grant) override {
+    grant.intune = true;
+    auto challenge = policy::ChallengePassword(request.csr);
+    if (challenge && *challenge == "refuse")
+      return Fail(Error::PolicyDenied("ChallengeExpired: Intune answered ChallengeExpired"));
+    return {};
+  }
+  Status Recheck(policy::Grant&) override { return {}; }
+};
+
+class ServiceIntuneTest : public ServiceTest {
+ protected:
+  std::vector<store::OutboxEvent> Events(const std::string& type) {
+    store::EventFilter f;
+    f.type = type;
+    return *store_.ListEvents(f);
+  }
+  IntuneGrantPolicy intune_policy_;
+};
+
+TEST_F(ServiceIntuneTest, AnIssuanceQueuesOneSuccessNotificationEvenForResends) {
+  Service service(*cas_, store_, intune_policy_, *crls_, clock_, random_, options_);
+  codec::CertRep rep = Send(*self_signed_, "laptop", "t1", "from-intune", &service);
+  ASSERT_EQ(rep.status, codec::PkiStatus::kSuccess) << rep.fail_info_text;
+  codec::CertRep again = Send(*self_signed_, "laptop", "t1", "from-intune", &service);
+  ASSERT_EQ(again.status, codec::PkiStatus::kSuccess) << again.fail_info_text;
+  auto events = Events(notify::kIntuneSuccess);
+  ASSERT_EQ(events.size(), 1u);
+  auto data = nlohmann::json::parse(events[0].payload);
+  EXPECT_EQ(data["transaction_id"], "t1");
+  EXPECT_EQ(data["serial"], SerialHex(*X509_get0_serialNumber(rep.content.certs.front().get())));
+  EXPECT_FALSE(data["csr"].get<std::string>().empty());
+  EXPECT_TRUE(Events(notify::kIntuneFailure).empty());
+  EXPECT_EQ(Events(notify::kCertificateIssued).size(), 1u);  // the webhooks' own, as always
+}
+
+TEST_F(ServiceIntuneTest, ARefusalQueuesOneFailureNotification) {
+  Service service(*cas_, store_, intune_policy_, *crls_, clock_, random_, options_);
+  codec::CertRep rep = Send(*self_signed_, "laptop", "t2", "refuse", &service);
+  ASSERT_EQ(rep.status, codec::PkiStatus::kFailure);
+  auto events = Events(notify::kIntuneFailure);
+  ASSERT_EQ(events.size(), 1u);
+  auto data = nlohmann::json::parse(events[0].payload);
+  EXPECT_EQ(data["transaction_id"], "t2");
+  EXPECT_EQ(data["description"], "ChallengeExpired: Intune answered ChallengeExpired");
+  EXPECT_EQ(data["hresult"], int64_t{static_cast<int32_t>(0x80094012)});
+  EXPECT_TRUE(Events(notify::kIntuneSuccess).empty());
+}
+
+TEST_F(ServiceIntuneTest, TheAnswerWaitsUntilIntuneTookTheNotificationWhenAskedTo) {
+  ServiceOptions waiting = options_;
+  waiting.intune_wait = std::chrono::seconds(20);
+  int woken = 0;
+  std::thread notifier;
+  // The notifier, woken: it delivers the event on its own thread a little later.
+  waiting.wake_intune_notifier = [&] {
+    ++woken;
+    notifier = std::thread([this] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      store::EventScope intune{notify::kIntuneEventPrefix, false};
+      auto taken = store_.ClaimEvents(clock_.Now(), 1, 60, "notifier", intune);
+      ASSERT_TRUE(taken && taken->size() == 1u);
+      ASSERT_TRUE(store_.MarkEventDelivered(taken->front().id, "notifier", clock_.Now(), {}));
+    });
+  };
+  Service service(*cas_, store_, intune_policy_, *crls_, clock_, random_, waiting);
+  auto started = std::chrono::steady_clock::now();
+  codec::CertRep rep = Send(*self_signed_, "laptop", "t5", "from-intune", &service);
+  auto took = std::chrono::steady_clock::now() - started;
+  ASSERT_TRUE(notifier.joinable());
+  notifier.join();
+  ASSERT_EQ(rep.status, codec::PkiStatus::kSuccess) << rep.fail_info_text;
+  EXPECT_EQ(woken, 1);
+  EXPECT_EQ(Events(notify::kIntuneSuccess).front().state, "delivered");  // before the answer
+  EXPECT_GE(took, std::chrono::milliseconds(200));
+  EXPECT_LT(took, std::chrono::seconds(20));
+}
+
+TEST_F(ServiceIntuneTest, AnIntuneThatDoesNotTakeTheNotificationDelaysTheAnswerOnlySoLong) {
+  ServiceOptions waiting = options_;
+  waiting.intune_wait = std::chrono::milliseconds(300);
+  Service service(*cas_, store_, intune_policy_, *crls_, clock_, random_, waiting);
+  auto started = std::chrono::steady_clock::now();
+  codec::CertRep rep = Send(*self_signed_, "laptop", "t6", "from-intune", &service);
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(300));
+  ASSERT_EQ(rep.status, codec::PkiStatus::kSuccess) << rep.fail_info_text;
+  EXPECT_EQ(Events(notify::kIntuneSuccess).front().state, "pending");  // still queued
+}
+
+TEST_F(ServiceIntuneTest, RequestsIntuneWasNotAskedAboutTellItNothing) {
+  codec::CertRep rep = Send(*self_signed_, "dev", "t3");
+  ASSERT_EQ(rep.status, codec::PkiStatus::kSuccess) << rep.fail_info_text;
+  codec::CertRep refused = Send(*self_signed_, "dev", "t4", "wrong");
+  ASSERT_EQ(refused.status, codec::PkiStatus::kFailure);
+  EXPECT_TRUE(Events(notify::kIntuneSuccess).empty());
+  EXPECT_TRUE(Events(notify::kIntuneFailure).empty());
 }
 
 }  // namespace

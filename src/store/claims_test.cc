@@ -163,6 +163,33 @@ TYPED_TEST(ClaimsStoreTest, ACrlIsNeverReplacedByAnOlderOne) {
   }
 }
 
+TYPED_TEST(ClaimsStoreTest, ANamedLeaseHasOneHolderAtATime) {
+  Store& s = this->store();
+  for (int round = 0; round < kRounds; ++round) {
+    // Each round the lease is free again (the last holder's time ran out at 100 * round + 50).
+    const int64_t now = 100 * (round + 1);
+    std::atomic<int> holders = 0;
+    std::vector<std::string> winners(kThreads);
+    Race([&](int i) {
+      std::string owner = "node-" + std::to_string(i);
+      auto held = s.TakeLease("intune.revocations", owner, now, now + 50);
+      ASSERT_TRUE(held) << held.error().message;
+      if (*held) {
+        holders++;
+        winners[static_cast<size_t>(i)] = owner;
+      }
+    });
+    ASSERT_EQ(holders.load(), 1) << "round " << round;
+    std::string winner;
+    for (const std::string& w : winners)
+      if (!w.empty()) winner = w;
+    // The holder renews it; nobody else gets it before it runs out; then anyone may.
+    EXPECT_TRUE(*s.TakeLease("intune.revocations", winner, now + 10, now + 50));
+    EXPECT_FALSE(*s.TakeLease("intune.revocations", winner + "x", now + 49, now + 99));
+    EXPECT_TRUE(*s.TakeLease("other", winner + "x", now + 49, now + 99));  // another name
+  }
+}
+
 TYPED_TEST(ClaimsStoreTest, RacingWorkersLeaseEachEventOnce) {
   Store& s = this->store();
   constexpr int kEvents = 200;
@@ -179,7 +206,7 @@ TYPED_TEST(ClaimsStoreTest, RacingWorkersLeaseEachEventOnce) {
   Race([&](int i) {
     std::string owner = "w" + std::to_string(i);
     while (true) {
-      auto got = s.ClaimEvents(20, 3, 60, owner);
+      auto got = s.ClaimEvents(20, 3, 60, owner, {});
       ASSERT_TRUE(got);
       if (got->empty()) return;
       for (const OutboxEvent& e : *got) {

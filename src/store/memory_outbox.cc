@@ -45,12 +45,15 @@ Result<std::vector<OutboxEvent>> MemoryStore::DueEvents(int64_t now, int limit) 
 }
 
 Result<std::vector<OutboxEvent>> MemoryStore::ClaimEvents(int64_t now, int limit, int lease_seconds,
-                                                          std::string_view owner) {
+                                                          std::string_view owner,
+                                                          const EventScope& scope) {
   std::lock_guard lock(mu_);
   std::vector<OutboxEvent> out;
   for (const OutboxEvent& e : outbox_ | std::views::values) {
     if (limit > 0 && out.size() >= static_cast<size_t>(limit)) break;
     if (e.state != "pending" || e.next_attempt_at > now) continue;
+    if (!scope.type_prefix.empty() && e.type.starts_with(scope.type_prefix) == scope.exclude)
+      continue;
     Lease& lease = leases_[e.id];
     if (lease.until > now) continue;
     lease = Lease{std::string(owner), now + lease_seconds};
@@ -95,6 +98,7 @@ Result<std::vector<OutboxEvent>> MemoryStore::ListEvents(const EventFilter& filt
     if (filter.before_id != 0 && e.id >= filter.before_id) continue;
     if (filter.state && e.state != *filter.state) continue;
     if (!filter.type.empty() && e.type != filter.type) continue;
+    if (filter.request_id != 0 && e.request_id != filter.request_id) continue;
     out.push_back(e);
   }
   return out;

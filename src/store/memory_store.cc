@@ -290,4 +290,15 @@ Status MemoryStore::SetSetting(std::string_view key, std::string_view value) {
   return {};
 }
 
+Result<bool> MemoryStore::TakeLease(std::string_view name, std::string_view owner, int64_t now,
+                                    int64_t until) {
+  std::lock_guard lock(mu_);
+  auto it = named_leases_.find(name);
+  if (it == named_leases_.end()) it = named_leases_.emplace(std::string(name), NamedLease{}).first;
+  NamedLease& lease = it->second;
+  if (lease.until > now && lease.owner != owner) return false;
+  lease = NamedLease{std::string(owner), until};
+  return true;
+}
+
 }  // namespace scepgate::store

@@ -60,7 +60,8 @@ class MemoryStore final : public Store {
   Result<int64_t> EnqueueEvent(const OutboxEvent& event) override;
   Result<std::vector<OutboxEvent>> DueEvents(int64_t now, int limit) override;
   Result<std::vector<OutboxEvent>> ClaimEvents(int64_t now, int limit, int lease_seconds,
-                                               std::string_view owner) override;
+                                               std::string_view owner,
+                                               const EventScope& scope) override;
   Status MarkEventDelivered(int64_t id, std::string_view owner, int64_t at,
                             const std::optional<RequestTransition>& then) override;
   Status MarkEventFailed(int64_t id, std::string_view owner, std::string_view error,
@@ -77,6 +78,8 @@ class MemoryStore final : public Store {
   Result<int64_t> NextCounter(std::string_view name) override;
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
   Status SetSetting(std::string_view key, std::string_view value) override;
+  Result<bool> TakeLease(std::string_view name, std::string_view owner, int64_t now,
+                         int64_t until) override;
 
   // The status report's view of many devices (memory_report_states.cc).
   Result<std::vector<ProfileDeviceState>> ProfileDeviceStates(
@@ -180,9 +183,14 @@ class MemoryStore final : public Store {
   std::vector<RaCertificateRecord> ra_certs_;                 // publication order; mu_
   std::map<std::string, NodeRaRecord, std::less<>> node_ra_;  // by node; guarded by mu_
   std::map<std::string, std::string, std::less<>> settings_;  // guarded by mu_
-  std::vector<DeviceRecord> devices_;                         // insertion order; mu_
-  std::map<std::string, UserRecord, std::less<>> users_;      // folded UPN -> user; mu_
-  std::map<std::string, GroupEntry, std::less<>> groups_;     // folded name -> group; mu_
+  struct NamedLease {
+    std::string owner;
+    int64_t until = 0;
+  };
+  std::map<std::string, NamedLease, std::less<>> named_leases_;  // guarded by mu_
+  std::vector<DeviceRecord> devices_;                            // insertion order; mu_
+  std::map<std::string, UserRecord, std::less<>> users_;         // folded UPN -> user; mu_
+  std::map<std::string, GroupEntry, std::less<>> groups_;        // folded name -> group; mu_
   // Folded name -> profile; guarded by mu_.
   std::map<std::string, ProfileEntry, std::less<>> profiles_;
   std::map<std::string, ChallengeRecord, std::less<>> challenges_;   // by id; guarded by mu_

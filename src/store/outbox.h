@@ -30,9 +30,17 @@ struct OutboxEvent {
 
 struct EventFilter {
   std::optional<std::string> state;
-  int limit = 0;          // 0 = no limit; newest first
-  std::string type;       // only events of this type ("certificate.issued", ...); "" = any
-  int64_t before_id = 0;  // only ids below this (the next page); 0 = no bound
+  int limit = 0;           // 0 = no limit; newest first
+  std::string type;        // only events of this type ("certificate.issued", ...); "" = any
+  int64_t before_id = 0;   // only ids below this (the next page); 0 = no bound
+  int64_t request_id = 0;  // only the events of this request; 0 = any
+};
+
+// Which events a worker takes, by the start of their type: the webhook notifier takes every type
+// but "intune."'s, the Intune notifier only those.
+struct EventScope {
+  std::string type_prefix;  // "" = every type
+  bool exclude = false;     // then the types that do NOT start with type_prefix
 };
 
 // A change of a request's state made together with another write: applied only when the record
@@ -55,12 +63,13 @@ class OutboxStore {
   // leased or not (a view; workers use ClaimEvents). kDatabase.
   virtual Result<std::vector<OutboxEvent>> DueEvents(int64_t now, int limit) = 0;
 
-  // Leases up to `limit` due, unleased (or lease-expired) pending events to `owner` until
-  // now + lease_seconds, oldest first, and returns them. Atomic across threads and processes: an
-  // event is leased to one owner at a time, so concurrent workers never deliver it at once; a
+  // Leases up to `limit` due, unleased (or lease-expired) pending events of `scope` to `owner`
+  // until now + lease_seconds, oldest first, and returns them. Atomic across threads and processes:
+  // an event is leased to one owner at a time, so concurrent workers never deliver it at once; a
   // worker that dies leaves its events to be claimed again when the lease runs out. kDatabase.
   virtual Result<std::vector<OutboxEvent>> ClaimEvents(int64_t now, int limit, int lease_seconds,
-                                                       std::string_view owner) = 0;
+                                                       std::string_view owner,
+                                                       const EventScope& scope) = 0;
 
   // Marks an event leased to `owner` delivered and ends the lease; `then`, when set, moves the
   // event's request between states in the same transaction. kConflict when the event is no

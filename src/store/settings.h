@@ -27,6 +27,13 @@ class SettingsStore {
 
   // Sets a named value, replacing the one there. kDatabase.
   virtual Status SetSetting(std::string_view key, std::string_view value) = 0;
+
+  // Takes the named lease for `owner` until `until` when nobody holds it, its holder's time ran
+  // out (until <= now) or `owner` holds it already (then it is renewed). Returns whether `owner`
+  // holds it now. Atomic across threads, processes and nodes: one owner at a time, for the
+  // background work that must run on one node only (Intune's revocation polling). kDatabase.
+  virtual Result<bool> TakeLease(std::string_view name, std::string_view owner, int64_t now,
+                                 int64_t until) = 0;
 };
 
 }  // namespace scepgate::store

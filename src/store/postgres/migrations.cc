@@ -337,8 +337,18 @@ constexpr const char* kV7[] = {
     R"sql(ALTER TABLE certificates ALTER COLUMN serial TYPE TEXT COLLATE "C")sql",
 };
 
+// Named leases and the events of a request; as SQLite's v17.
+constexpr const char* kV8[] = {
+    "CREATE INDEX outbox_request ON outbox (request_id)",
+    R"sql(CREATE TABLE leases (
+  name TEXT NOT NULL PRIMARY KEY,
+  owner TEXT NOT NULL,
+  held_until BIGINT NOT NULL
+))sql",
+};
+
 constexpr Migration kMigrations[] = {
-    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7},
+    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7}, {8, kV8},
 };
 
 // Takes the migration lock for the rest of the transaction.

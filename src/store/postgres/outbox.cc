@@ -25,7 +25,8 @@ const pg::Prepared kDue{"sg_due_events", kSelect +
 const pg::Prepared kClaim{
     "sg_claim_events",
     "WITH due AS (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= $1"
-    " AND lease_until <= $1 ORDER BY id ASC LIMIT $2 FOR UPDATE SKIP LOCKED)"
+    " AND lease_until <= $1 AND ($5 = '' OR starts_with(type, $5) <> $6::boolean)"
+    " ORDER BY id ASC LIMIT $2 FOR UPDATE SKIP LOCKED)"
     " UPDATE outbox o SET lease_owner = $3, lease_until = $4 FROM due WHERE o.id = due.id"
     " RETURNING o.id, o.type, o.payload, o.request_id, o.created_at, o.state, o.attempts,"
     " o.next_attempt_at, o.delivered_at, o.last_error"};  // kEventColumns, of `o`
@@ -86,11 +87,13 @@ Result<std::vector<OutboxEvent>> PostgresStore::DueEvents(int64_t now, int limit
 
 Result<std::vector<OutboxEvent>> PostgresStore::ClaimEvents(int64_t now, int limit,
                                                             int lease_seconds,
-                                                            std::string_view owner) {
+                                                            std::string_view owner,
+                                                            const EventScope& scope) {
   return pg::Write(*pool_, [&](pg::Connection& c) -> Result<std::vector<OutboxEvent>> {
     SG_ASSIGN_OR_RETURN(
-        auto claimed,
-        SelectEvents(c, kClaim, {now, pg::LimitParam(limit), owner, now + int64_t{lease_seconds}}));
+        auto claimed, SelectEvents(c, kClaim,
+                                   {now, pg::LimitParam(limit), owner, now + int64_t{lease_seconds},
+                                    scope.type_prefix, scope.exclude}));
     std::ranges::sort(claimed, {}, &OutboxEvent::id);  // RETURNING promises no order
     return claimed;
   });
@@ -122,6 +125,7 @@ Result<std::vector<OutboxEvent>> PostgresStore::ListEvents(const EventFilter& fi
   if (filter.state) sql += " AND state = " + params.Add(*filter.state);
   if (!filter.type.empty()) sql += " AND type = " + params.Add(filter.type);
   if (filter.before_id != 0) sql += " AND id < " + params.Add(filter.before_id);
+  if (filter.request_id != 0) sql += " AND request_id = " + params.Add(filter.request_id);
   sql += " ORDER BY id DESC LIMIT " + params.Add(pg::LimitParam(filter.limit));
   return pg::Read(*pool_, [&](pg::Connection& c) -> Result<std::vector<OutboxEvent>> {
     SG_ASSIGN_OR_RETURN(pg::QueryResult rows, c.ExecParams(sql, params.values()));

@@ -101,7 +101,8 @@ class PostgresStore final : public Store {
   Result<int64_t> EnqueueEvent(const OutboxEvent& event) override;
   Result<std::vector<OutboxEvent>> DueEvents(int64_t now, int limit) override;
   Result<std::vector<OutboxEvent>> ClaimEvents(int64_t now, int limit, int lease_seconds,
-                                               std::string_view owner) override;
+                                               std::string_view owner,
+                                               const EventScope& scope) override;
   Status MarkEventDelivered(int64_t id, std::string_view owner, int64_t at,
                             const std::optional<RequestTransition>& then) override;
   Status MarkEventFailed(int64_t id, std::string_view owner, std::string_view error,
@@ -114,6 +115,8 @@ class PostgresStore final : public Store {
   Result<int64_t> NextCounter(std::string_view name) override;
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
   Status SetSetting(std::string_view key, std::string_view value) override;
+  Result<bool> TakeLease(std::string_view name, std::string_view owner, int64_t now,
+                         int64_t until) override;
 
   // The status report's view of many devices (postgres/report_states.cc).
   Result<std::vector<ProfileDeviceState>> ProfileDeviceStates(

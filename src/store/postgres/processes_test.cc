@@ -189,7 +189,7 @@ TEST_F(PgProcessesTest, EachEventIsLeasedToOneProcess) {
       std::string owner = "p" + std::to_string(i);
       std::ofstream out(File(round, i));
       while (true) {
-        auto got = s.ClaimEvents(20, 2, 60, owner);
+        auto got = s.ClaimEvents(20, 2, 60, owner, {});
         if (!got) return 2;
         if (got->empty()) return 0;
         for (const OutboxEvent& e : *got) {

@@ -15,6 +15,12 @@ const pg::Prepared kGetSetting{"sg_get_setting", "SELECT value FROM settings WHE
 const pg::Prepared kSetSetting{"sg_set_setting",
                                "INSERT INTO settings (key, value) VALUES ($1, $2)"
                                " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"};
+const pg::Prepared kTakeLease{
+    "sg_take_lease",
+    "INSERT INTO leases AS l (name, owner, held_until) VALUES ($1, $2, $4)"
+    " ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner,"
+    " held_until = EXCLUDED.held_until WHERE l.held_until <= $3 OR l.owner = $2"
+    " RETURNING owner"};
 
 }  // namespace
 
@@ -37,6 +43,14 @@ Status PostgresStore::SetSetting(std::string_view key, std::string_view value) {
   return pg::Write(*pool_, [&](pg::Connection& c) -> Status {
     SG_TRY_STATUS(pg::Run(c, kSetSetting, {key, value}));
     return {};
+  });
+}
+
+Result<bool> PostgresStore::TakeLease(std::string_view name, std::string_view owner, int64_t now,
+                                      int64_t until) {
+  return pg::Write(*pool_, [&](pg::Connection& c) -> Result<bool> {
+    SG_ASSIGN_OR_RETURN(pg::QueryResult rows, pg::Run(c, kTakeLease, {name, owner, now, until}));
+    return rows.Rows() == 1;
   });
 }
 

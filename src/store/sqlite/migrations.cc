@@ -376,9 +376,21 @@ CREATE INDEX requests_device_id ON requests (device_id, created_at, profile, sta
 DROP INDEX certificates_status;
 )sql";
 
+// Named leases: background work one node at a time (SettingsStore::TakeLease); the events of a
+// request (an enrollment waiting for Intune to take its notification).
+constexpr const char* kV17 = R"sql(
+CREATE INDEX outbox_request ON outbox (request_id);
+CREATE TABLE leases (
+  name TEXT NOT NULL PRIMARY KEY,
+  owner TEXT NOT NULL,
+  held_until INTEGER NOT NULL
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kV1}, {2, kV2},   {3, kV3},   {4, kV4},   {5, kV5},   {6, kV6},   {7, kV7},   {8, kV8},
-    {9, kV9}, {10, kV10}, {11, kV11}, {12, kV12}, {13, kV13}, {14, kV14}, {15, kV15}, {16, kV16},
+    {1, kV1},   {2, kV2},   {3, kV3},   {4, kV4},   {5, kV5},   {6, kV6},
+    {7, kV7},   {8, kV8},   {9, kV9},   {10, kV10}, {11, kV11}, {12, kV12},
+    {13, kV13}, {14, kV14}, {15, kV15}, {16, kV16}, {17, kV17},
 };
 
 int64_t UnixNow() {

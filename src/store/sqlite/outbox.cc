@@ -72,12 +72,14 @@ Result<std::vector<OutboxEvent>> SqliteStore::ListEvents(const EventFilter& filt
   if (filter.state) sql += " AND state = ?1";
   if (!filter.type.empty()) sql += " AND type = ?3";
   if (filter.before_id != 0) sql += " AND id < ?4";
+  if (filter.request_id != 0) sql += " AND request_id = ?5";
   sql += " ORDER BY id DESC LIMIT ?2";
   return SelectEventsLocked(sql, [&](Query& q) {
     if (filter.state) q.BindText(1, *filter.state);
     q.BindInt(2, SqlLimit(filter.limit));
     if (!filter.type.empty()) q.BindText(3, filter.type);
     if (filter.before_id != 0) q.BindInt(4, filter.before_id);
+    if (filter.request_id != 0) q.BindInt(5, filter.request_id);
   });
 }
 
@@ -95,7 +97,8 @@ Result<std::map<std::string, int64_t>> SqliteStore::CountEvents() {
 }
 
 Result<std::vector<OutboxEvent>> SqliteStore::ClaimEvents(int64_t now, int limit, int lease_seconds,
-                                                          std::string_view owner) {
+                                                          std::string_view owner,
+                                                          const EventScope& scope) {
   std::lock_guard lock(mu_);
   // One statement, under the write lock: no other connection can lease the same rows between
   // choosing them and marking them.
@@ -104,11 +107,13 @@ Result<std::vector<OutboxEvent>> SqliteStore::ClaimEvents(int64_t now, int limit
       SelectEventsLocked(
           "UPDATE outbox SET lease_owner = ?3, lease_until = ?4 WHERE id IN (SELECT id FROM outbox"
           " WHERE state = 'pending' AND next_attempt_at <= ?1 AND lease_until <= ?1"
+          " AND (?5 = '' OR (substr(type, 1, length(?5)) = ?5) != ?6)"
           " ORDER BY id ASC LIMIT ?2) RETURNING id, type, payload, request_id, created_at, state,"
           " attempts, next_attempt_at, delivered_at, last_error",
           [&](Query& q) {
             q.BindInt(1, now).BindInt(2, SqlLimit(limit)).BindText(3, owner);
-            q.BindInt(4, now + lease_seconds);
+            q.BindInt(4, now + lease_seconds).BindText(5, scope.type_prefix);
+            q.BindInt(6, scope.exclude ? 1 : 0);
           }));
   std::ranges::sort(claimed, {}, &OutboxEvent::id);  // RETURNING promises no order
   return claimed;

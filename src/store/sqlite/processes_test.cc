@@ -126,7 +126,7 @@ TEST_F(ProcessesTest, EachEventIsLeasedByOneProcess) {
     std::string owner = "p" + std::to_string(i);
     std::ofstream out(dir_.path() / (owner + ".ids"));
     while (true) {
-      auto got = s.ClaimEvents(20, 2, 60, owner);
+      auto got = s.ClaimEvents(20, 2, 60, owner, {});
       if (!got) return 2;
       if (got->empty()) return 0;
       for (const OutboxEvent& e : *got) {

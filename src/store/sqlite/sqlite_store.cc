@@ -384,4 +384,23 @@ Status SqliteStore::SetSetting(std::string_view key, std::string_view value) {
   return q.Run();
 }
 
+Result<bool> SqliteStore::TakeLease(std::string_view name, std::string_view owner, int64_t now,
+                                    int64_t until) {
+  std::lock_guard lock(mu_);
+  // One statement under the write lock: the row is taken only when free, run out or ours, and
+  // RETURNING gives a row exactly when it was.
+  SG_ASSIGN_OR_RETURN(
+      sqlite3_stmt * stmt,
+      StatementLocked(
+          "INSERT INTO leases (name, owner, held_until) VALUES (?1, ?2, ?4)"
+          " ON CONFLICT (name) DO UPDATE SET owner = excluded.owner,"
+          " held_until = excluded.held_until WHERE leases.held_until <= ?3 OR leases.owner = ?2"
+          " RETURNING owner"));
+  Query q(*stmt, "take lease");
+  q.BindText(1, name).BindText(2, owner).BindInt(3, now).BindInt(4, until);
+  SG_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (row) SG_TRY_STATUS(q.Run());  // finish the statement so its write is complete
+  return row;
+}
+
 }  // namespace scepgate::store

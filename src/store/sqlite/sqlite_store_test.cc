@@ -18,8 +18,10 @@
 namespace scepgate::store {
 namespace {
 
-// What versions 8 to 16 added, for taking a file back to an older schema.
+// What versions 8 to 17 added, for taking a file back to an older schema.
+const std::string kDropV17 = " DROP TABLE leases; DROP INDEX outbox_request;";
 const std::string kDropV16 =
+    kDropV17 +
     " DROP INDEX certificates_device_id;"
     " CREATE INDEX certificates_device_id ON certificates (device_id);"
     " DROP INDEX requests_device_id; CREATE INDEX requests_device_id ON requests (device_id);"
@@ -301,7 +303,7 @@ TEST_F(SqliteStoreTest, AVersionNineDatabaseClaimsItsTransactionsOldestFirst) {
   EXPECT_EQ((*held)->public_key_sha256, "pk-held");
   EXPECT_FALSE(*(*store)->GetSetting("crl.der.issuer-a"));
   EXPECT_FALSE(*(*store)->FindCrl("issuer-a"));
-  EXPECT_EQ((*store)->ClaimEvents(200, 10, 60, "w")->size(), 1u);
+  EXPECT_EQ((*store)->ClaimEvents(200, 10, 60, "w", {})->size(), 1u);
 }
 
 TEST_F(SqliteStoreTest, NewerSchemaIsRefused) {
