@@ -4,6 +4,8 @@
 
 #include <atomic>
 
+#include "common/files.h"
+
 namespace scepgate::app {
 namespace {
 
@@ -37,20 +39,28 @@ Result<intune::IntuneSettings> IntuneSettingsOf(const std::filesystem::path& dir
   intune::IntuneSettings s;
   s.tenant = c.intune_tenant;
   s.client_id = c.intune_client_id;
-  std::filesystem::path secret = c.intune_client_secret_file;
-  if (secret.is_relative()) secret = dir / secret;
-  auto loaded = intune::LoadClientSecret(secret);
-  if (!loaded) return Fail(loaded.error().With("[intune] client_secret_file"));
-  s.client_secret = std::move(*loaded);
+  auto in_dir = [&](const std::string& file) {
+    std::filesystem::path path = file;
+    return path.is_relative() ? dir / path : path;
+  };
+  if (!c.intune_client_certificate_file.empty()) {
+    auto cert = ReadFile(in_dir(c.intune_client_certificate_file));
+    if (!cert) return Fail(cert.error().With("[intune] client_certificate_file"));
+    auto key = ReadPrivateFile(in_dir(c.intune_client_key_file));
+    if (!key) return Fail(key.error().With("[intune] client_key_file"));
+    s.client_certificate_pem = std::move(*cert);
+    s.client_key_pem = std::move(*key);
+  } else {
+    auto loaded = intune::LoadClientSecret(in_dir(c.intune_client_secret_file));
+    if (!loaded) return Fail(loaded.error().With("[intune] client_secret_file"));
+    s.client_secret = std::move(*loaded);
+  }
   s.login_base_url = c.intune_login_url;
   s.graph_base_url = c.intune_graph_url;
   s.intune_resource = c.intune_resource;
   s.provider_name_and_version = c.intune_provider + "/" + SCEPGATE_VERSION;
   s.timeout = std::chrono::seconds(c.intune_timeout_seconds);
-  if (!c.intune_ca_file.empty()) {
-    s.ca_file = c.intune_ca_file;
-    if (s.ca_file.is_relative()) s.ca_file = dir / s.ca_file;
-  }
+  if (!c.intune_ca_file.empty()) s.ca_file = in_dir(c.intune_ca_file);
   if (auto checked = intune::CheckSettings(s); !checked)
     return Fail(checked.error().With("[intune]"));
   return s;

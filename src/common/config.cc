@@ -136,6 +136,8 @@ Status ReadIntune(const toml::table* table, Config& c) {
   SG_TRY_STATUS(intune.Str("tenant", c.intune_tenant));
   SG_TRY_STATUS(intune.Str("client_id", c.intune_client_id));
   SG_TRY_STATUS(intune.Str("client_secret_file", c.intune_client_secret_file));
+  SG_TRY_STATUS(intune.Str("client_certificate_file", c.intune_client_certificate_file));
+  SG_TRY_STATUS(intune.Str("client_key_file", c.intune_client_key_file));
   SG_TRY_STATUS(intune.Str("provider", c.intune_provider));
   SG_TRY_STATUS(intune.Str("login_url", c.intune_login_url));
   SG_TRY_STATUS(intune.Str("graph_url", c.intune_graph_url));
@@ -154,8 +156,12 @@ Status ReadIntune(const toml::table* table, Config& c) {
   if (!c.intune_enabled) return {};
   if (c.intune_tenant.empty()) return Fail(KeyError("intune", "tenant", "is required"));
   if (c.intune_client_id.empty()) return Fail(KeyError("intune", "client_id", "is required"));
-  if (c.intune_client_secret_file.empty())
-    return Fail(KeyError("intune", "client_secret_file", "is required"));
+  if (c.intune_client_certificate_file.empty() != c.intune_client_key_file.empty())
+    return Fail(KeyError("intune", "client_key_file",
+                         "client_certificate_file and client_key_file go together"));
+  if (c.intune_client_certificate_file.empty() && c.intune_client_secret_file.empty())
+    return Fail(KeyError("intune", "client_secret_file",
+                         "is required (or client_certificate_file and client_key_file)"));
   if (c.intune_provider.empty()) return Fail(KeyError("intune", "provider", "must not be empty"));
   SG_TRY_STATUS(CheckBaseUrl("login_url", c.intune_login_url));
   SG_TRY_STATUS(CheckBaseUrl("graph_url", c.intune_graph_url));
@@ -610,6 +616,10 @@ client_id = ""
 # The client secret's value alone, in a file only its owner may read (0600), relative to the
 # data dir.
 client_secret_file = "intune-client-secret"
+# Or a certificate uploaded to the app registration and its RSA key (PEM, the key 0600); when
+# set, the secret file is not read.
+client_certificate_file = ""
+client_key_file = ""
 # Sent to Intune as callerInfo and the UserAgent header, with scepgate's version appended.
 provider = "scepgate"
 # Overridable for national clouds and tests; each ends in '/'.

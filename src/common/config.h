@@ -152,6 +152,10 @@ struct Config {
   std::string intune_tenant;     // Entra ID tenant: a GUID or contoso.onmicrosoft.com
   std::string intune_client_id;  // the app registration's application (client) ID
   std::string intune_client_secret_file = "intune-client-secret";  // relative to the data dir
+  // Or a certificate of the app registration and its RSA key (PEM; the key 0600): when set, the
+  // secret file is not read.
+  std::string intune_client_certificate_file;
+  std::string intune_client_key_file;
   std::string intune_provider = "scepgate";  // callerInfo and UserAgent (the version appended)
   std::string intune_login_url = "https://login.microsoftonline.com/";
   std::string intune_graph_url = "https://graph.microsoft.com/";

@@ -213,6 +213,12 @@ TEST_F(ConfigTest, IntuneModeIsOffByDefaultAndItsSettingsAreChecked) {
   EXPECT_NE(error(on + "login_url = \"ftp://x/\"\n").find("intune.login_url"), std::string::npos);
   EXPECT_NE(error(on + "client_secret = \"inline\"\n").find("client_secret"), std::string::npos);
   EXPECT_NE(error(on + "timeout_seconds = 0\n").find("intune.timeout_seconds"), std::string::npos);
+  EXPECT_NE(error(on + "client_certificate_file = \"app.crt\"\n").find("intune.client_key_file"),
+            std::string::npos);
+  auto cert = Load(on + "client_certificate_file = \"app.crt\"\nclient_key_file = \"app.key\"\n");
+  ASSERT_TRUE(cert) << cert.error().message;
+  EXPECT_EQ(cert->intune_client_certificate_file, "app.crt");
+  EXPECT_EQ(cert->intune_client_key_file, "app.key");
   // Off, an incomplete section is kept for later.
   EXPECT_TRUE(Load("[intune]\nenabled = false\ntenant = \"\"\n"));
 }

@@ -23,7 +23,7 @@ IntuneClient::IntuneClient(IntuneSettings settings, IntuneDeps deps)
       random_(deps.random != nullptr ? *deps.random : system_random_),
       metrics_(deps.metrics),
       http_(deps.http ? std::move(deps.http) : TlsClientFactory(settings_)),
-      tokens_(settings_, http_, clock_, metrics_),
+      tokens_(settings_, http_, clock_, random_, metrics_),
       services_(settings_, http_, tokens_, random_, metrics_) {}
 
 Result<json> IntuneClient::Post(const Call& call, const json& body) {

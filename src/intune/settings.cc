@@ -1,5 +1,7 @@
 #include "intune/settings.h"
 
+#include "intune/client_assertion.h"
+
 #include "common/files.h"
 
 namespace scepgate::intune {
@@ -22,15 +24,22 @@ Status CheckSettings(const IntuneSettings& s) {
   };
   for (const Required& r :
        {Required{s.tenant, "tenant"}, Required{s.client_id, "client_id"},
-        Required{s.client_secret, "client_secret"}, Required{s.graph_version, "graph_version"},
-        Required{s.intune_app_id, "intune_app_id"}, Required{s.intune_resource, "intune_resource"},
-        Required{s.graph_scope, "graph_scope"}, Required{s.scep_service, "scep_service"},
-        Required{s.scep_api_version, "scep_api_version"}, Required{s.pki_service, "pki_service"},
-        Required{s.pki_api_version, "pki_api_version"},
+        Required{s.graph_version, "graph_version"}, Required{s.intune_app_id, "intune_app_id"},
+        Required{s.intune_resource, "intune_resource"}, Required{s.graph_scope, "graph_scope"},
+        Required{s.scep_service, "scep_service"}, Required{s.scep_api_version, "scep_api_version"},
+        Required{s.pki_service, "pki_service"}, Required{s.pki_api_version, "pki_api_version"},
         Required{s.provider_name_and_version, "provider_name_and_version"}}) {
     if (r.value.empty())
       return Fail(Error::InvalidArgument(std::string("intune ") + r.field + " must not be empty"));
   }
+  bool certificate = !s.client_certificate_pem.empty() || !s.client_key_pem.empty();
+  if (certificate && !s.client_secret.empty())
+    return Fail(
+        Error::InvalidArgument("intune: a client secret or a client certificate, not both"));
+  if (!certificate && s.client_secret.empty())
+    return Fail(Error::InvalidArgument("intune client_secret must not be empty"));
+  if (certificate)
+    SG_TRY_STATUS(CheckClientCertificate(s.client_certificate_pem, s.client_key_pem));
   SG_TRY_STATUS(CheckBaseUrl(s.login_base_url, "intune login_base_url"));
   SG_TRY_STATUS(CheckBaseUrl(s.graph_base_url, "intune graph_base_url"));
   if (s.timeout.count() <= 0)

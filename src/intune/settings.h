@@ -17,6 +17,10 @@ struct IntuneSettings {
   std::string tenant;         // Entra ID tenant: a GUID or a domain (contoso.onmicrosoft.com)
   std::string client_id;      // the customer's app registration
   std::string client_secret;  // its secret (the value): LoadClientSecret reads it from a file
+  // Or, instead of a secret, a certificate of the app registration and its RSA key (PEM): each
+  // token is then asked for with a signed assertion (client_assertion.h). Both "" = the secret.
+  std::string client_certificate_pem;
+  std::string client_key_pem;
   // Ends in '/': the tenant is appended directly, as Microsoft's library does.
   std::string login_base_url = "https://login.microsoftonline.com/";
   std::string graph_base_url = "https://graph.microsoft.com/";  // ends in '/'
@@ -43,8 +47,9 @@ struct IntuneSettings {
   std::string IntuneScope() const { return intune_resource + "/.default"; }
 };
 
-// Returns OK when the settings can be used: tenant, client id, secret, provider and the service
-// names non-empty, base URLs http(s) and ending in '/', a positive timeout, a margin >= 0.
+// Returns OK when the settings can be used: tenant, client id, provider and the service names
+// non-empty; either a secret or a certificate and key (CheckClientCertificate), not both; base
+// URLs http(s) and ending in '/', a positive timeout, a margin >= 0.
 // kInvalidArgument naming the field otherwise (never quoting the secret). Thread-safe.
 Status CheckSettings(const IntuneSettings& settings);
 

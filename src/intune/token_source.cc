@@ -1,5 +1,7 @@
 #include "intune/token_source.h"
 
+#include "intune/client_assertion.h"
+
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -7,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/percent.h"
+#include "common/random.h"
 #include "common/text.h"
 
 namespace scepgate::intune {
@@ -29,8 +32,8 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 TokenSource::TokenSource(const IntuneSettings& settings, HttpPool& http, const Clock& clock,
-                         CallMetrics& metrics)
-    : settings_(settings), http_(http), clock_(clock), metrics_(metrics) {}
+                         Random& random, CallMetrics& metrics)
+    : settings_(settings), http_(http), clock_(clock), random_(random), metrics_(metrics) {}
 
 Result<std::string> TokenSource::Get(const std::string& scope) {
   std::unique_lock lock(mu_);
@@ -71,9 +74,9 @@ Result<TokenSource::Fetched> TokenSource::Fetch(const std::string& scope) {
   request.method = "POST";
   request.target = split.second;
   request.content_type = "application/x-www-form-urlencoded";
+  SG_ASSIGN_OR_RETURN(std::string credential, Credential(url));
   request.body = "grant_type=client_credentials&client_id=" + PercentEncode(settings_.client_id) +
-                 "&client_secret=" + PercentEncode(settings_.client_secret) +
-                 "&scope=" + PercentEncode(scope);
+                 credential + "&scope=" + PercentEncode(scope);
   auto start = std::chrono::steady_clock::now();
   Result<client::HttpReply> reply = http_.Send(split.first, request);
   double seconds = SecondsSince(start);
@@ -110,6 +113,18 @@ Result<TokenSource::Fetched> TokenSource::Fetch(const std::string& scope) {
   }
   metrics_.Record("token", kOutcomeOk, seconds);
   return out;
+}
+
+Result<std::string> TokenSource::Credential(const std::string& token_url) {
+  if (settings_.client_certificate_pem.empty())
+    return "&client_secret=" + PercentEncode(settings_.client_secret);
+  SG_ASSIGN_OR_RETURN(X509Ptr cert, CertFromPem(settings_.client_certificate_pem));
+  SG_ASSIGN_OR_RETURN(EvpPkeyPtr key, KeyFromPem(settings_.client_key_pem));
+  SG_ASSIGN_OR_RETURN(std::string jti, NewUuid(random_));
+  SG_ASSIGN_OR_RETURN(std::string assertion, ClientAssertion(*cert, *key, settings_.client_id,
+                                                             token_url, clock_.Now(), jti));
+  return "&client_assertion_type=" + PercentEncode(kJwtBearerAssertionType) +
+         "&client_assertion=" + assertion;  // base64url and dots: nothing to escape
 }
 
 Error TokenSource::Refused(int status, const std::string& body) const {

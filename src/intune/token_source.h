@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "common/clock.h"
+#include "common/random.h"
 #include "intune/call_metrics.h"
 #include "intune/http_pool.h"
 #include "intune/settings.h"
@@ -20,12 +21,14 @@ namespace scepgate::intune {
 // wait for that one fetch (fetched_) instead of fetching again.
 class TokenSource {
  public:
-  // Borrows all four; `settings` must have passed CheckSettings.
-  TokenSource(const IntuneSettings& settings, HttpPool& http, const Clock& clock,
+  // Borrows all five; `settings` must have passed CheckSettings. `random` makes the assertions'
+  // ids when the credential is a certificate.
+  TokenSource(const IntuneSettings& settings, HttpPool& http, const Clock& clock, Random& random,
               CallMetrics& metrics);
 
   // Returns a bearer token for `scope`: the cached one while more than the refresh margin of its
-  // lifetime is left, else a new one from POST {login}{tenant}/oauth2/v2.0/token. Errors:
+  // lifetime is left, else a new one from POST {login}{tenant}/oauth2/v2.0/token, proving the
+  // app with its secret or a fresh assertion signed with its certificate's key. Errors:
   // kUnavailable when the endpoint cannot be reached, times out, answers 5xx/429 or an answer
   // without a token; kPermissionDenied when it refuses the credentials or the scope (4xx), with
   // its `error` and description. No message carries the secret. Thread-safe.
@@ -49,10 +52,15 @@ class TokenSource {
   // One POST to the token endpoint, without the lock.
   Result<Fetched> Fetch(const std::string& scope);
   Error Refused(int status, const std::string& body) const;
+  // The form fields proving the app: "&client_secret=..." or "&client_assertion_type=...&
+  // client_assertion=..." for the token endpoint at `token_url`. kCrypto / kInvalidArgument when
+  // the certificate or key cannot be used.
+  Result<std::string> Credential(const std::string& token_url);
 
   const IntuneSettings& settings_;
   HttpPool& http_;
   const Clock& clock_;
+  Random& random_;
   CallMetrics& metrics_;
   std::mutex mu_;  // guards cache_
   std::condition_variable fetched_;

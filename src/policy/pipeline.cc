@@ -58,7 +58,11 @@ Status Pipeline::Check(const EnrollmentRequest& request, Grant& grant) {
   if (renewal_without_challenge && request.renewed != nullptr &&
       !request.renewed->device_id.empty())
     return VerifyLinkedRenewal(request, grant);
-  if (renewal_without_challenge) return static_.VerifyChecked(request);
+  if (renewal_without_challenge) {
+    SG_TRY_STATUS(static_.VerifyChecked(request));
+    if (request.renewed != nullptr) return KeepProfileTemplate(*request.renewed, grant);
+    return {};
+  }
   SG_ASSIGN_OR_RETURN(std::optional<std::string> given, ChallengePassword(request.csr));
   if (!given || static_.IsStaticChallenge(*given)) return static_.VerifyChecked(request);
   if (options_.intune != nullptr) {
@@ -66,6 +70,16 @@ Status Pipeline::Check(const EnrollmentRequest& request, Grant& grant) {
     if (!own) return VerifyIntune(request, grant);
   }
   return VerifyOneTime(request, *given, grant);
+}
+
+Status Pipeline::KeepProfileTemplate(const store::CertificateRecord& renewed, Grant& grant) {
+  if (renewed.profile.empty()) return {};
+  auto e = ExpectedForProfile(renewed.profile);
+  if (!e && e.error().code == ErrorCode::kNotFound) return {};  // the CSR's key usage decides
+  if (!e) return Fail(e.error());
+  grant.profile = renewed.profile;
+  Take(*e, grant);
+  return {};
 }
 
 Result<bool> Pipeline::IsOwnChallenge(const std::string& challenge) {

@@ -64,6 +64,9 @@ class Pipeline final : public Policy {
   Status VerifyOneTime(const EnrollmentRequest& request, const std::string& challenge,
                        Grant& grant);
   Status VerifyLinkedRenewal(const EnrollmentRequest& request, Grant& grant);
+  // A renewal of a certificate issued under a profile for no device (Intune mode's): the
+  // profile's template again, while the profile exists; otherwise nothing changes.
+  Status KeepProfileTemplate(const store::CertificateRecord& renewed, Grant& grant);
   // Whether `challenge` is one of scepgate's own one-time challenges (sealed, or stored).
   Result<bool> IsOwnChallenge(const std::string& challenge);
   // A challenge Intune minted: Intune's verdict, then the Intune profile's template.

@@ -872,6 +872,28 @@ TEST_F(IntunePipelineTest, TheIntuneProfileGivesTheTemplate) {
       << missing.error().message;
 }
 
+TEST_F(IntunePipelineTest, ARenewalOfAnIntuneCertificateNeedsNoChallengeNorIntune) {
+  options_.intune_profile = kProfile;
+  renewed_.device_id = "";  // as Intune mode issues: a profile, no device
+  renewed_.user_upn = "";
+  X509Ptr signer = Signer(*rsa_, kKioskName);
+  Grant grant;
+  auto s = Renew(*Csr(CsrSpec().Challenge("")), *signer, grant);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_FALSE(grant.intune);
+  EXPECT_TRUE(api_.validated().empty());
+  EXPECT_EQ(grant.profile, kProfile);
+  EXPECT_EQ(grant.purpose, "signature");  // the profile's template again
+  EXPECT_EQ(grant.validity_days, 30);
+  // scepgate's renewal rules still hold: the subject is kept.
+  ExpectRefused(Renew(*Csr(CsrSpec().Challenge("").Subject({{"CN", "other"}})), *signer, grant),
+                "SubjectNameMismatch");
+  renewed_.profile = "gone";  // a profile deleted since: the CSR's key usage decides
+  Grant later;
+  ASSERT_TRUE(Renew(*Csr(CsrSpec().Challenge("")), *signer, later));
+  EXPECT_FALSE(later.purpose);
+}
+
 TEST_F(IntunePipelineTest, WithoutIntuneModeAForeignChallengeIsInvalid) {
   options_.intune = nullptr;
   ExpectRefused(Verify(*Csr(CsrSpec().Challenge("minted-by-intune"))), "ChallengeInvalid");

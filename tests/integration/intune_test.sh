@@ -16,7 +16,12 @@ command -v dbus-run-session >/dev/null || fail "dbus-run-session is not installe
 # The stand-in, on a FIFO held open on fd 3 (it stops when its stdin closes), until the test ends.
 mkdir -p "$WORK/standin"
 mkfifo "$WORK/standin/in"
-"$STANDIN" --state-dir "$WORK/standin" <"$WORK/standin/in" >"$WORK/standin/out" 2>"$WORK/standin/err" &
+# The app registration also has a certificate: the server uses the secret first, then (from its
+# restart on) the certificate.
+(umask 077; openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=scepgate-intune-app \
+  -keyout "$WORK/app.key" -out "$WORK/app.crt" 2>/dev/null) || fail "cannot make the app certificate"
+"$STANDIN" --state-dir "$WORK/standin" --client-certificate "$WORK/app.crt" \
+  <"$WORK/standin/in" >"$WORK/standin/out" 2>"$WORK/standin/err" &
 STANDIN_PID=$!
 exec 3>"$WORK/standin/in"
 stop_all() { exec 3>&- 2>/dev/null || true; kill "$STANDIN_PID" 2>/dev/null || true; cleanup; }
@@ -152,9 +157,13 @@ scep_enroll intune-restart "$(mint '{}')"
 wait_for '[ "$(control GET calls?endpoint=success | field "len([c for c in j if c[\"status\"] == 503])")" -ge 1 ]' ||
   fail "the server did not try to notify before the restart"
 stop_gateway
-# The next server also holds its answers until Intune took the success notification.
-sed -i 's/^wait_for_success_notification = false/wait_for_success_notification = true/' \
-  "$DATA/scepgate.toml"
+# The next server also holds its answers until Intune took the success notification, and proves
+# the app with its certificate instead of the secret.
+cp "$WORK/app.crt" "$WORK/app.key" "$DATA/"
+sed -i -e 's/^wait_for_success_notification = false/wait_for_success_notification = true/' \
+  -e 's/^client_certificate_file = ""/client_certificate_file = "app.crt"/' \
+  -e 's/^client_key_file = ""/client_key_file = "app.key"/' "$DATA/scepgate.toml"
+TOKENS_BEFORE=$(control GET calls?endpoint=token | field 'len(j)')
 serve_gateway
 wait_for '[ "$(count success)" = 3 ]' || fail "the queued notification was not sent after the restart"
 sleep 2  # time for a duplicate to show up, were there one
@@ -165,6 +174,14 @@ ids = [n["transactionId"] for n in json.load(sys.stdin)]
 assert len(ids) == len(set(ids)) == 3, ids' || fail "transactions notified more than once"
 [ "$(count failure)" = "$FAILURES" ] || fail "failure notifications changed across the restart"
 pass "a notification queued across a restart reached Intune exactly once"
+control GET calls?endpoint=token | "$py" -c '
+import json, sys
+after = json.load(sys.stdin)[int(sys.argv[1]):]
+assert after, "no token since the restart"
+for c in after:
+    assert c["status"] == 200 and "client_assertion=" in c["body"] and "client_secret" not in c["body"], c
+' "$TOKENS_BEFORE" || fail "the restarted server did not prove the app with its certificate"
+pass "after the restart the app proves itself with its certificate (client assertion)"
 
 # wait_for_success_notification: Intune takes the notification a second late, and scepclient
 # has its certificate only after that.

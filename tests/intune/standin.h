@@ -33,6 +33,9 @@ struct StandInOptions {
   std::string tenant = "contoso.onmicrosoft.com";
   std::string client_id = "5e4c1ad0-3f1b-4c6a-9d2e-7a8b9c0d1e2f";
   std::string client_secret;  // "": a random one (client_secret() says which)
+  // PEM of a certificate the app registration also has: a client assertion signed with its key
+  // is taken instead of the secret. "": assertions are refused.
+  std::string client_certificate_pem;
   std::string control_token;  // "": a random one, for the HTTP control interface
   int token_lifetime_seconds = 3599;
   // The scopes a client must ask for, as Microsoft's library builds them.

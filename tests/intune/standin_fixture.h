@@ -87,12 +87,15 @@ class StandInTest : public ::testing::Test {
     StandInOptions options;
     options.state_dir = dir_;
     options.client_secret = "s3cret";
+    Customize(options);
     auto started = IntuneStandIn::Start(options);
     ASSERT_TRUE(started) << started.error().message;
     standin_ = std::move(*started);
     client_ = client::MakeTlsHttpClient(5, standin_->ca_file().string());
     url_ = *client::ParseUrl(standin_->base_url() + "/");
   }
+  // Changes the stand-in's options before it starts (a fixture that needs other ones).
+  virtual void Customize(StandInOptions& /*options*/) {}
   void TearDown() override {
     if (standin_) standin_->Stop();
     std::filesystem::remove_all(dir_);

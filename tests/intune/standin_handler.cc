@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/percent.h"
+#include "intune/standin_assertion.h"
 #include "intune/standin_checks.h"
 #include "intune/standin_validate.h"
 
@@ -168,8 +169,19 @@ http::Response StandInHandler::Token(const http::Request& request) {
     return OAuthError(400, "unsupported_grant_type", "only client_credentials is supported");
   if ((*form)["client_id"] != options_.client_id)
     return OAuthError(400, "unauthorized_client", "AADSTS700016: application not found");
-  if (!SameSecret((*form)["client_secret"], options_.client_secret))
+  if (form->contains("client_assertion")) {
+    if ((*form)["client_assertion_type"] !=
+        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+      return OAuthError(400, "invalid_request", "AADSTS50027: wrong client_assertion_type");
+    auto cert = CertFromPem(options_.client_certificate_pem);
+    if (options_.client_certificate_pem.empty() || !cert)
+      return OAuthError(401, "invalid_client", "AADSTS700027: the app has no certificate");
+    if (auto problem = AssertionProblem((*form)["client_assertion"], **cert, options_.client_id,
+                                        base_url_ + request.path, Now()))
+      return OAuthError(401, "invalid_client", *problem);
+  } else if (!SameSecret((*form)["client_secret"], options_.client_secret)) {
     return OAuthError(401, "invalid_client", "AADSTS7000215: Invalid client secret provided.");
+  }
   const std::string& scope = (*form)["scope"];
   std::optional<Audience> audience;
   if (scope == options_.graph_scope) audience = Audience::kGraph;

@@ -41,9 +41,21 @@ int main(int argc, char** argv) {
   app.add_option("--client-secret", options.client_secret, "client secret (default: random)");
   app.add_option("--control-token", options.control_token, "control token (default: random)");
   app.add_option("--token-lifetime", options.token_lifetime_seconds, "expires_in of tokens");
+  std::string client_certificate;
+  app.add_option("--client-certificate", client_certificate,
+                 "PEM file of a certificate the app also has (client assertions signed with its "
+                 "key are taken)");
   app.add_flag("--no-stdin", no_stdin, "do not stop when stdin closes");
   CLI11_PARSE(app, argc, argv);
   options.state_dir = state_dir;
+  if (!client_certificate.empty()) {
+    auto pem = scepgate::ReadFile(client_certificate);
+    if (!pem) {
+      std::cerr << "scepgate-intune-standin: " << pem.error().message << "\n";
+      return 1;
+    }
+    options.client_certificate_pem = std::move(*pem);
+  }
 
   sigset_t stop_signals = BlockStopSignals();
   auto standin = IntuneStandIn::Start(options);
