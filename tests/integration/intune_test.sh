@@ -50,7 +50,7 @@ wait_for() {
 
 # A gateway in Intune mode: the static challenge is one nobody uses; the secret in a 0600 file.
 DATA="$WORK/data"
-"$SCEPGATE" init --dir "$DATA" --challenge "$(head -c 24 /dev/urandom | base64)" --name Interop >/dev/null
+head -c 24 /dev/urandom | base64 | "$SCEPGATE" init --dir "$DATA" --challenge-file - --name Interop >/dev/null
 (umask 077; field 'j["client_secret"]' <"$WORK/standin/standin.json" >"$DATA/intune-client-secret")
 sed -i -e 's/^legacy_algorithms = false/legacy_algorithms = true/' \
   -e 's/^backoff_seconds = 5/backoff_seconds = 1/' "$DATA/scepgate.toml"
