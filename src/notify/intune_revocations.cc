@@ -121,18 +121,17 @@ Status IntuneRevocations::Batch(const std::string& issuer_name, RevocationPoll& 
                                 RevocationErrorCode::kServiceUnavailableException,
                                 "scepgate could not revoke now: " + report.error().message));
   }
-  for (const RevocationResult& r : results) {
-    if (r.succeeded)
-      poll.revoked++;
-    else
-      poll.refused++;
-  }
+  int revoked = 0;
+  for (const RevocationResult& r : results) revoked += r.succeeded ? 1 : 0;
+  int refused = static_cast<int>(results.size()) - revoked;
+  poll.revoked += revoked;
+  poll.refused += refused;
   // Kept until Intune takes them: a lost upload is sent again, never re-decided.
   SG_TRY_STATUS(store_.SetSetting(kPendingResults, ResultsJson(results)));
   SG_TRY_STATUS(api_.UploadRevocationResults(results));
   SG_TRY_STATUS(store_.SetSetting(kPendingResults, ""));
   spdlog::info("intune: issuer '{}': {} revocation requests, {} revoked, {} refused", issuer_name,
-               requests.size(), poll.revoked, poll.refused);
+               requests.size(), revoked, refused);
   return {};
 }
 
